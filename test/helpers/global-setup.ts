@@ -1,1 +1,49 @@
-export default async function setup() {}
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openStore } from '../../src/db/open-store.ts';
+
+export const TEMPLATE_DB = 'signpost_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteDumpFile: string;
+    postgresTemplateUrl: string | null;
+  }
+}
+
+/** Migrates once per run: a PGlite snapshot for every test file to clone, and a PostgreSQL template database. */
+export default async function setup(project: TestProject) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-test-'));
+  const store = await openStore({ kind: 'pglite', dir: null });
+  const dump = await store.dump!();
+  await store.close();
+  const dumpFile = path.join(dir, 'migrated.tar');
+  fs.writeFileSync(dumpFile, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteDumpFile', dumpFile);
+
+  const serverUrl = process.env.TEST_POSTGRES_URL;
+  if (serverUrl) {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.end();
+    const templateUrl = withDatabase(serverUrl, TEMPLATE_DB);
+    const pgStore = await openStore({ kind: 'postgres', url: templateUrl });
+    await pgStore.close();
+    project.provide('postgresTemplateUrl', templateUrl);
+  } else {
+    if (process.env.CI) throw new Error('TEST_POSTGRES_URL is not set: CI must run the tests on PostgreSQL too.');
+    project.provide('postgresTemplateUrl', null);
+  }
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

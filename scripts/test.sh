@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test: on embedded PGlite and on a throwaway PostgreSQL server that this script installs (Debian's
+# package, when missing) and starts on loopback. Ends with a plain "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+find_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+PG_BIN=$(find_pg_bin)
+if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
+  echo "Installing PostgreSQL for the tests (Debian package)…"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  PG_BIN=$(find_pg_bin)
+fi
+
+PGROOT=$(mktemp -d /tmp/signpost-pg.XXXXXX)
+PGPORT=${SIGNPOST_TEST_PG_PORT:-$(( 40000 + RANDOM % 20000 ))}
+run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+cleanup() {
+  run_pg "'$PG_BIN/pg_ctl' -D '$PGROOT/data' -m immediate stop" >/dev/null 2>&1 || true
+  rm -rf "$PGROOT"
+}
+trap cleanup EXIT
+
+if [ -n "$PG_BIN" ]; then
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGROOT"
+  if run_pg "'$PG_BIN/initdb' -D '$PGROOT/data' -U postgres --auth=trust" >"$PGROOT-init.log" 2>&1 &&
+     run_pg "'$PG_BIN/pg_ctl' -D '$PGROOT/data' -l '$PGROOT/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c max_connections=200\" start" >/dev/null; then
+    export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+  else
+    echo "Could not start PostgreSQL for the tests:"; cat "$PGROOT-init.log" "$PGROOT/server.log" 2>/dev/null | tail -n 20
+  fi
+  rm -f "$PGROOT-init.log"
+fi
+
+REPORT=$(mktemp /tmp/signpost-vitest.XXXXXX.json)
+npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORT" "$@"
+status=$?
+node -e '
+  const fs = require("fs");
+  let r = {};
+  try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
+  const passed = r.numPassedTests ?? 0;
+  const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0);
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$REPORT"
+rm -f "$REPORT"
+exit $status

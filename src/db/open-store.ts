@@ -1,0 +1,142 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+import { describeLocation, type StoreLocation } from './database-url.ts';
+import { runMigrations } from './migrate.ts';
+import { acquireFolderLock } from './pglite-lock.ts';
+import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
+import { type Sql, StoreError, type StoreKind } from './sql.ts';
+
+/** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
+export type Store = {
+  kind: StoreKind;
+  description: string;
+  sql: Sql;
+  /** One transaction; rolled back if `fn` throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+  /** PGlite only: a snapshot of the data folder (tests clone a migrated store from it). */
+  dump?(): Promise<Blob>;
+};
+
+export type OpenStoreOptions = {
+  /** PGlite only: start from a snapshot instead of an empty folder. */
+  loadDataDir?: Blob;
+  migrate?: boolean;
+};
+
+export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = location.kind === 'pglite' ? await openPglite(location.dir, options) : await openPostgres(location.url);
+  if (options.migrate !== false) {
+    try {
+      await runMigrations(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+async function openPglite(dir: string | null, options: OpenStoreOptions): Promise<Store> {
+  const release = dir ? acquireFolderLock(dir) : () => {};
+  let db: PGlite;
+  try {
+    db = await PGlite.create({
+      ...(dir ? { dataDir: dir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { pg_trgm },
+    });
+  } catch (error) {
+    release();
+    throw new StoreError('STORE.UNAVAILABLE', `Could not open the embedded database${dir ? ` at ${dir}` : ''}.`, {
+      cause: error,
+    });
+  }
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await q.query<Row>(text, params);
+      return { rows: result.rows };
+    },
+    async exec(text: string) {
+      await q.exec(text);
+    },
+  });
+  const prisma = createPglitePrismaClient(db);
+  return {
+    kind: 'pglite',
+    description: describeLocation({ kind: 'pglite', dir }),
+    sql: wrap(db),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    prisma,
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await db.close();
+      release();
+    },
+    async dump() {
+      return db.dumpDataDir('none');
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server must not crash the process; the next query reports the problem.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new StoreError(
+      'STORE.UNAVAILABLE',
+      `Could not connect to ${describeLocation({ kind: 'postgres', url })}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const sql: Sql = {
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await pool.query(text, params as unknown[]);
+      return { rows: result.rows as Row[] };
+    },
+    async exec(text: string) {
+      await pool.query(text);
+    },
+  };
+  const prisma = createPostgresPrismaClient(pool);
+  return {
+    kind: 'postgres',
+    description: describeLocation({ kind: 'postgres', url }),
+    sql,
+    async transaction(fn) {
+      const client = await pool.connect();
+      const tx: Sql = {
+        async query<Row>(text: string, params?: unknown[]) {
+          const result = await client.query(text, params as unknown[]);
+          return { rows: result.rows as Row[] };
+        },
+        async exec(text: string) {
+          await client.query(text);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const value = await fn(tx);
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    prisma,
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await pool.end();
+    },
+  };
+}

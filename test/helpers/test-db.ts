@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openStore, type Store } from '../../src/db/open-store.ts';
+import type { StoreKind } from '../../src/db/sql.ts';
+
+/** The stores every repository test runs on; PostgreSQL only when the test script started a server. */
+export const STORE_KINDS: StoreKind[] = inject('postgresTemplateUrl') ? ['pglite', 'postgres'] : ['pglite'];
+
+export type TestStore = Store & { url: string };
+
+/**
+ * A fresh, migrated store: PGlite cloned from the run's snapshot, or a new PostgreSQL database copied from the
+ * migrated template. `close()` also drops the PostgreSQL database.
+ */
+export async function openTestStore(kind: StoreKind): Promise<TestStore> {
+  if (kind === 'pglite') {
+    const dump = new Blob([fs.readFileSync(inject('pgliteDumpFile'))]);
+    const store = await openStore({ kind: 'pglite', dir: null }, { loadDataDir: dump });
+    return Object.assign(store, { url: 'pglite:memory' });
+  }
+  const template = inject('postgresTemplateUrl');
+  if (!template) throw new Error('No PostgreSQL server for tests');
+  const name = `signpost_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE signpost_template`);
+  await admin.end();
+  const url = template.replace(/\/[^/]*$/, `/${name}`);
+  const store = await openStore({ kind: 'postgres', url });
+  const close = store.close;
+  return Object.assign(store, {
+    url,
+    async close() {
+      await close();
+      const drop = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop.end();
+    },
+  });
+}
+
+/** A new empty database on the test server (for processes that must share one PostgreSQL database). */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = inject('postgresTemplateUrl');
+  if (!template) throw new Error('No PostgreSQL server for tests');
+  const name = `signpost_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const adminUrl = template.replace(/\/[^/]*$/, '/postgres');
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE signpost_template`);
+  await admin.end();
+  return {
+    url: template.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../../src/db/database-url.ts';
+import { runMigrations } from '../../../src/db/migrate.ts';
+import { openStore, type Store } from '../../../src/db/open-store.ts';
+import { StoreError } from '../../../src/db/sql.ts';
+import { openTestStore, STORE_KINDS } from '../../helpers/test-db.ts';
+
+describe('parseDatabaseUrl', () => {
+  it('defaults to an embedded store in ./data', () => {
+    expect(parseDatabaseUrl(undefined, '/srv/app')).toEqual({ kind: 'pglite', dir: '/srv/app/data' });
+    expect(parseDatabaseUrl('  ', '/srv/app')).toEqual({ kind: 'pglite', dir: '/srv/app/data' });
+  });
+  it('reads pglite folders, memory and PostgreSQL URLs', () => {
+    expect(parseDatabaseUrl('pglite:./db', '/srv')).toEqual({ kind: 'pglite', dir: '/srv/db' });
+    expect(parseDatabaseUrl('pglite:/var/lib/signpost', '/srv')).toEqual({ kind: 'pglite', dir: '/var/lib/signpost' });
+    expect(parseDatabaseUrl('pglite:memory')).toEqual({ kind: 'pglite', dir: null });
+    expect(parseDatabaseUrl('postgres://u:p@db:5432/signpost')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/signpost',
+    });
+    expect(parseDatabaseUrl('postgresql://db/signpost').kind).toBe('postgres');
+  });
+  it('refuses anything else with a clear message', () => {
+    expect(() => parseDatabaseUrl('mysql://db/x')).toThrow(/DATABASE_URL must be/);
+    expect(() => parseDatabaseUrl('pglite:')).toThrow(/needs a folder/);
+  });
+});
+
+describe.each(STORE_KINDS)('store on %s', (kind) => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('is migrated, with the full-text and trigram indexes in the database', async () => {
+    store = await openTestStore(kind);
+    const indexes = await store.sql.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'service' ORDER BY indexname`,
+    );
+    const names = indexes.rows.map((r) => r.indexname);
+    expect(names).toContain('service_search_vector_idx');
+    expect(names).toContain('service_name_trgm_idx');
+    const ext = await store.sql.query<{ extname: string }>(`SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`);
+    expect(ext.rows).toHaveLength(1);
+    // Running the runner again applies nothing.
+    expect(await runMigrations(store)).toEqual([]);
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    store = await openTestStore(kind);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.query(`INSERT INTO source (name, format) VALUES ('half', 'ical')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await store.sql.query(`SELECT * FROM source WHERE name = 'half'`);
+    expect(rows.rows).toHaveLength(0);
+  });
+
+  it('serves Prisma and raw SQL from the same database', async () => {
+    store = await openTestStore(kind);
+    await store.prisma.source.create({ data: { name: 'feed-a', format: 'ical' } });
+    const rows = await store.sql.query<{ name: string }>('SELECT name FROM source');
+    expect(rows.rows.map((r) => r.name)).toEqual(['feed-a']);
+  });
+
+  it('ranks full-text matches with the generated search vector', async () => {
+    store = await openTestStore(kind);
+    await store.sql.query(`INSERT INTO source (name, format) VALUES ('s', 'manual')`);
+    await store.sql.query(
+      `INSERT INTO service (source_id, external_id, kind, name, description, categories, content_hash)
+       SELECT id, x.eid, 'activity', x.name, x.descr, x.cats, 'h' FROM source,
+       (VALUES ('a', 'Kentish Town lunch club', 'A hot meal and company', ARRAY['lunch club']),
+               ('b', 'Chair-based exercise', 'Gentle seated exercise', ARRAY['exercise'])) AS x(eid, name, descr, cats)`,
+    );
+    const hits = await store.sql.query<{ name: string }>(
+      `SELECT name FROM service WHERE search_vector @@ websearch_to_tsquery('english', 'lunch')`,
+    );
+    expect(hits.rows.map((r) => r.name)).toEqual(['Kentish Town lunch club']);
+    const fuzzy = await store.sql.query<{ name: string }>(`SELECT name FROM service WHERE name % 'chair excercise'`);
+    expect(fuzzy.rows.map((r) => r.name)).toEqual(['Chair-based exercise']);
+  });
+});
+
+describe('embedded folder', () => {
+  it('persists across reopen and refuses a second process with a clear message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-store-'));
+    try {
+      const first = await openStore({ kind: 'pglite', dir });
+      await first.sql.query(`INSERT INTO source (name, format) VALUES ('kept', 'ical')`);
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '-e', `
+          const { openStore } = await import(${JSON.stringify(path.resolve('src/db/open-store.ts'))});
+          try { await openStore({ kind: 'pglite', dir: ${JSON.stringify(dir)} }); process.exit(0); }
+          catch (e) { process.stdout.write(String(e.code) + ' ' + e.message); process.exit(3); }`],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(child.status).toBe(3);
+      expect(child.stdout).toContain('STORE.IN_USE');
+      expect(child.stdout).toContain('in use by another Signpost process');
+      await first.close();
+      const again = await openStore({ kind: 'pglite', dir });
+      const rows = await again.sql.query<{ name: string }>('SELECT name FROM source');
+      expect(rows.rows.map((r) => r.name)).toEqual(['kept']);
+      await again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an unreachable PostgreSQL server as a StoreError', async () => {
+    await expect(openStore({ kind: 'postgres', url: 'postgresql://nobody@127.0.0.1:1/none' })).rejects.toBeInstanceOf(
+      StoreError,
+    );
+  });
+});
