@@ -7,7 +7,9 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 export type { PrismaClient };
 
 export function createPglitePrismaClient(db: PGlite): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPGlite(db) });
+  // pglite-prisma-adapter 0.6 pins an older copy of Prisma's adapter types; the interface it implements is the same.
+  const adapter = new PrismaPGlite(db) as unknown as PrismaPg;
+  return new PrismaClient({ adapter });
 }
 
 export function createPostgresPrismaClient(pool: pg.Pool): PrismaClient {

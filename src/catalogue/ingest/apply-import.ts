@@ -1,0 +1,287 @@
+import type { Sql } from '../../db/sql.ts';
+import {
+  type CatalogueEntryData,
+  CatalogueEntryInputSchema,
+  type ImportReport,
+  type LocationInput,
+  type OrganisationInput,
+  type Rejection,
+  type SourceInput,
+  SourceInputSchema,
+} from '../model.ts';
+import { contentHash } from './content-hash.ts';
+
+/** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
+const BATCH = 2000;
+
+export type ApplyImportOptions = {
+  now: Date;
+  /**
+   * `replace` (feeds, directories): entries missing from the input are marked removed.
+   * `merge` (a coordinator adding a few rows): entries missing are left alone.
+   */
+  mode?: 'replace' | 'merge';
+  /** Raw fetch metadata kept on the source for the next refresh. */
+  fetch?: { etag?: string | null; lastModified?: string | null; contentHash?: string | null };
+};
+
+type Prepared = { data: CatalogueEntryData; hash: string };
+
+/**
+ * Validates entries and writes them as one transaction: created, updated in place (matched by source and external
+ * id), unchanged (same content hash: no write), removed (gone from the source; kept with `removed_at` so bookings and
+ * history survive). Importing the same input twice changes nothing.
+ */
+export async function applyImport(
+  tx: Sql,
+  sourceInput: SourceInput,
+  entries: readonly unknown[],
+  upstreamRejected: readonly Rejection[],
+  options: ApplyImportOptions,
+): Promise<ImportReport> {
+  const source = SourceInputSchema.parse(sourceInput);
+  const rejected: Rejection[] = [...upstreamRejected];
+  const prepared = new Map<string, Prepared>();
+  entries.forEach((raw, index) => {
+    const parsed = CatalogueEntryInputSchema.safeParse(raw);
+    const ref = refOf(raw, index);
+    if (!parsed.success) {
+      rejected.push({ ref, reason: describeIssues(parsed.error.issues) });
+      return;
+    }
+    if (prepared.has(parsed.data.externalId)) {
+      rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
+      return;
+    }
+    prepared.set(parsed.data.externalId, { data: parsed.data, hash: contentHash(parsed.data) });
+  });
+
+  const sourceRow = await tx.query<{ id: string }>(
+    `INSERT INTO source (name, format, url, is_demo) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (name) DO UPDATE SET format = EXCLUDED.format, url = COALESCE(EXCLUDED.url, source.url),
+       is_demo = EXCLUDED.is_demo
+     RETURNING id`,
+    [source.name, source.format, source.url ?? null, source.isDemo],
+  );
+  const sourceId = sourceRow.rows[0]!.id;
+  // Serialise imports of one source across processes and instances.
+  await tx.query('SELECT id FROM source WHERE id = $1 FOR UPDATE', [sourceId]);
+
+  const existing = await tx.query<{ external_id: string; content_hash: string; removed: boolean }>(
+    'SELECT external_id, content_hash, removed_at IS NOT NULL AS removed FROM service WHERE source_id = $1',
+    [sourceId],
+  );
+  const known = new Map(existing.rows.map((r) => [r.external_id, r]));
+
+  const toWrite: Prepared[] = [];
+  let created = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (const item of prepared.values()) {
+    const before = known.get(item.data.externalId);
+    if (!before) {
+      created++;
+      toWrite.push(item);
+    } else if (before.content_hash !== item.hash || before.removed) {
+      updated++;
+      toWrite.push(item);
+    } else {
+      unchanged++;
+    }
+  }
+
+  let removed = 0;
+  if ((options.mode ?? 'replace') === 'replace') {
+    const gone = existing.rows.filter((r) => !r.removed && !prepared.has(r.external_id)).map((r) => r.external_id);
+    removed = gone.length;
+    for (const chunk of chunks(gone, BATCH)) {
+      await tx.query(
+        `UPDATE service SET removed_at = $3, updated_at = $3 WHERE source_id = $1 AND external_id = ANY($2::text[])`,
+        [sourceId, chunk, options.now],
+      );
+      await tx.query(
+        `UPDATE occurrence o SET status = 'cancelled' FROM service s
+         WHERE o.service_id = s.id AND s.source_id = $1 AND s.external_id = ANY($2::text[]) AND o.start >= $3`,
+        [sourceId, chunk, options.now],
+      );
+    }
+  }
+
+  for (const chunk of chunks(toWrite, BATCH)) await writeEntries(tx, sourceId, chunk, options.now);
+
+  await tx.query(
+    `UPDATE source SET last_imported_at = $2, last_success_at = $2, last_error = NULL, last_error_at = NULL,
+       etag = COALESCE($3, etag), last_modified = COALESCE($4, last_modified), content_hash = COALESCE($5, content_hash)
+     WHERE id = $1`,
+    [
+      sourceId,
+      options.now,
+      options.fetch?.etag ?? null,
+      options.fetch?.lastModified ?? null,
+      options.fetch?.contentHash ?? null,
+    ],
+  );
+
+  return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
+}
+
+async function writeEntries(tx: Sql, sourceId: string, items: Prepared[], now: Date): Promise<void> {
+  const organisations = new Map<string, OrganisationInput>();
+  const locations = new Map<string, LocationInput>();
+  for (const { data } of items) {
+    if (data.organisation) organisations.set(data.organisation.externalId, data.organisation);
+    if (data.location) locations.set(data.location.externalId, data.location);
+  }
+  if (organisations.size > 0) {
+    const rows = [...organisations.values()].map((o) => ({ ...o, hash: contentHash(o) }));
+    await tx.query(
+      `INSERT INTO organization (source_id, external_id, name, description, email, url, phone, content_hash)
+       SELECT $1, x."externalId", x.name, x.description, x.email, x.url, x.phone, x.hash
+       FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, name text, description text, email text, url text,
+         phone text, hash text)
+       ON CONFLICT (source_id, external_id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+         email = EXCLUDED.email, url = EXCLUDED.url, phone = EXCLUDED.phone, content_hash = EXCLUDED.content_hash
+       WHERE organization.content_hash IS DISTINCT FROM EXCLUDED.content_hash`,
+      [sourceId, JSON.stringify(rows)],
+    );
+  }
+  if (locations.size > 0) {
+    const rows = [...locations.values()].map((l) => ({ ...l, hash: contentHash(l) }));
+    await tx.query(
+      `INSERT INTO location (source_id, external_id, name, location_type, address_1, address_2, city, postal_code, ward,
+         latitude, longitude, accessibility, accessibility_note, url, content_hash)
+       SELECT $1, x."externalId", x.name, x."locationType", x.address1, x.address2, x.city, x."postalCode", x.ward,
+         x.latitude, x.longitude, ARRAY(SELECT jsonb_array_elements_text(x.accessibility)), x."accessibilityNote", x.url,
+         x.hash
+       FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, name text, "locationType" text, address1 text,
+         address2 text, city text, "postalCode" text, ward text, latitude float8, longitude float8, accessibility jsonb,
+         "accessibilityNote" text, url text, hash text)
+       ON CONFLICT (source_id, external_id) DO UPDATE SET name = EXCLUDED.name, location_type = EXCLUDED.location_type,
+         address_1 = EXCLUDED.address_1, address_2 = EXCLUDED.address_2, city = EXCLUDED.city,
+         postal_code = EXCLUDED.postal_code, ward = EXCLUDED.ward, latitude = EXCLUDED.latitude,
+         longitude = EXCLUDED.longitude, accessibility = EXCLUDED.accessibility,
+         accessibility_note = EXCLUDED.accessibility_note, url = EXCLUDED.url, content_hash = EXCLUDED.content_hash
+       WHERE location.content_hash IS DISTINCT FROM EXCLUDED.content_hash`,
+      [sourceId, JSON.stringify(rows)],
+    );
+  }
+
+  const serviceRows = items.map(({ data, hash }) => ({
+    externalId: data.externalId,
+    kind: data.kind,
+    name: data.title,
+    description: data.description,
+    url: data.url ?? null,
+    status: data.status,
+    alert: data.alert ?? null,
+    org: data.organisation?.externalId ?? null,
+    loc: data.location?.externalId ?? null,
+    categories: data.categories,
+    audiences: data.audiences,
+    languages: data.languages,
+    isFree: data.cost.isFree ?? (data.cost.amount === 0 ? true : null),
+    costAmount: data.cost.amount ?? null,
+    fees: data.cost.description ?? null,
+    howToJoin: data.howToJoin ?? null,
+    attendingTypes: data.attendingTypes,
+    contactName: data.contact.name ?? null,
+    contactEmail: data.contact.email ?? null,
+    contactPhone: data.contact.phone ?? null,
+    eligibility: data.eligibility ?? null,
+    minimumAge: data.minimumAge ?? null,
+    maximumAge: data.maximumAge ?? null,
+    assuredDate: data.assuredDate ? data.assuredDate.toISOString().slice(0, 10) : null,
+    providedBy: data.providedBy ?? null,
+    prerequisites: data.prerequisites,
+    schedule: data.schedule ?? null,
+    hash,
+  }));
+  await tx.query(
+    `INSERT INTO service (source_id, external_id, kind, name, description, url, status, alert, organization_id,
+       location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
+       attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
+       assured_date, provided_by, prerequisites, schedule, content_hash, created_at, updated_at, removed_at)
+     SELECT $1, x."externalId", x.kind, x.name, x.description, x.url, x.status, x.alert, o.id, l.id,
+       ARRAY(SELECT jsonb_array_elements_text(x.categories)), ARRAY(SELECT jsonb_array_elements_text(x.audiences)),
+       ARRAY(SELECT jsonb_array_elements_text(x.languages)), x."isFree", x."costAmount", x.fees, x."howToJoin",
+       ARRAY(SELECT jsonb_array_elements_text(x."attendingTypes")), x."contactName", x."contactEmail",
+       x."contactPhone", x.eligibility, x."minimumAge", x."maximumAge", x."assuredDate", x."providedBy",
+       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x.hash, $3, $3, NULL
+     FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, kind text, name text, description text, url text,
+       status text, alert text, org text, loc text, categories jsonb, audiences jsonb, languages jsonb, "isFree" boolean,
+       "costAmount" numeric, fees text, "howToJoin" text, "attendingTypes" jsonb, "contactName" text,
+       "contactEmail" text, "contactPhone" text, eligibility text, "minimumAge" int, "maximumAge" int,
+       "assuredDate" date, "providedBy" text, prerequisites jsonb, schedule jsonb, hash text)
+     LEFT JOIN organization o ON o.source_id = $1 AND o.external_id = x.org
+     LEFT JOIN location l ON l.source_id = $1 AND l.external_id = x.loc
+     ON CONFLICT (source_id, external_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
+       description = EXCLUDED.description, url = EXCLUDED.url, status = EXCLUDED.status, alert = EXCLUDED.alert,
+       organization_id = EXCLUDED.organization_id, location_id = EXCLUDED.location_id,
+       categories = EXCLUDED.categories, audiences = EXCLUDED.audiences, languages = EXCLUDED.languages,
+       is_free = EXCLUDED.is_free, cost_amount = EXCLUDED.cost_amount, fees_description = EXCLUDED.fees_description,
+       application_process = EXCLUDED.application_process, attending_types = EXCLUDED.attending_types,
+       contact_name = EXCLUDED.contact_name, contact_email = EXCLUDED.contact_email,
+       contact_phone = EXCLUDED.contact_phone, eligibility_description = EXCLUDED.eligibility_description,
+       minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age, assured_date = EXCLUDED.assured_date,
+       provided_by = EXCLUDED.provided_by, prerequisites = EXCLUDED.prerequisites, schedule = EXCLUDED.schedule,
+       content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL`,
+    [sourceId, JSON.stringify(serviceRows), now],
+  );
+
+  const occurrenceRows = items.flatMap(({ data }) =>
+    data.occurrences.map((o) => ({
+      ext: data.externalId,
+      key: o.key,
+      start: o.start.toISOString(),
+      end: o.end.toISOString(),
+      allDay: o.allDay,
+      status: o.status,
+      capacity: o.capacity ?? null,
+      deadline: o.bookingDeadline?.toISOString() ?? null,
+      title: o.title ?? null,
+      note: o.note ?? null,
+    })),
+  );
+  const externalIds = items.map((i) => i.data.externalId);
+  // Occurrences that left the feed go; the rest keep their ids (bookings point at them).
+  await tx.query(
+    `DELETE FROM occurrence o USING service s
+     WHERE o.service_id = s.id AND s.source_id = $1 AND s.external_id = ANY($2::text[])
+       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS k(ext text, key text)
+                       WHERE k.ext = s.external_id AND k.key = o.key)`,
+    [sourceId, externalIds, JSON.stringify(occurrenceRows.map(({ ext, key }) => ({ ext, key })))],
+  );
+  for (const chunk of chunks(occurrenceRows, BATCH * 5)) {
+    await tx.query(
+      `INSERT INTO occurrence (service_id, key, start, "end", all_day, status, capacity, booking_deadline, title, note)
+       SELECT s.id, x.key, x.start, x."end", x."allDay", x.status, x.capacity, x.deadline, x.title, x.note
+       FROM jsonb_to_recordset($2::jsonb) AS x(ext text, key text, start timestamptz, "end" timestamptz,
+         "allDay" boolean, status text, capacity int, deadline timestamptz, title text, note text)
+       JOIN service s ON s.source_id = $1 AND s.external_id = x.ext
+       ON CONFLICT (service_id, key) DO UPDATE SET start = EXCLUDED.start, "end" = EXCLUDED."end",
+         all_day = EXCLUDED.all_day, status = EXCLUDED.status, capacity = EXCLUDED.capacity,
+         booking_deadline = EXCLUDED.booking_deadline, title = EXCLUDED.title, note = EXCLUDED.note`,
+      [sourceId, JSON.stringify(chunk)],
+    );
+  }
+}
+
+function refOf(raw: unknown, index: number): string {
+  if (raw && typeof raw === 'object') {
+    const id = (raw as { externalId?: unknown }).externalId;
+    if (typeof id === 'string' && id.trim()) return id.trim();
+  }
+  return `record #${index + 1}`;
+}
+
+/** Zod issues as one short sentence; never includes the offending values (they may be personal data). */
+export function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

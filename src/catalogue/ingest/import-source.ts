@@ -1,0 +1,106 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '../../db/open-store.ts';
+import type { Logger } from '../../logger.ts';
+import type { ImportReport, SourceFormat } from '../model.ts';
+import { applyImport } from './apply-import.ts';
+import { contentHash } from './content-hash.ts';
+import { decodeText, fetchFeed } from './fetch-feed.ts';
+import { FeedRefusedError, parseIcal } from './parse-ical.ts';
+
+export type ImportRequest = {
+  /** A file path or an http(s)/webcal URL. */
+  input: string;
+  source?: string;
+  format?: SourceFormat;
+  now: Date;
+  horizonDays?: number;
+};
+
+export type ParsedInput = { entries: unknown[]; rejected: { ref: string; reason: string }[] };
+
+/** A parser turns one input's text into entries; each format registers one. */
+export type FormatParser = (text: string, context: { now: Date; horizonDays?: number; origin: string }) => ParsedInput;
+
+const PARSERS: Partial<Record<SourceFormat, FormatParser>> = {
+  ical: (text, { now, horizonDays }) => parseIcal(text, { now, ...(horizonDays ? { horizonDays } : {}) }),
+};
+
+export function registerFormat(format: SourceFormat, parser: FormatParser): void {
+  PARSERS[format] = parser;
+}
+
+export function isUrl(input: string): boolean {
+  return /^(https?|webcal):\/\//i.test(input);
+}
+
+/** A readable default source name: the file name without extension, or the URL's host and path. */
+export function defaultSourceName(input: string): string {
+  if (isUrl(input)) {
+    const url = new URL(input);
+    return `${url.host}${url.pathname.replace(/\/$/, '')}`.slice(0, 100);
+  }
+  return path.basename(input).replace(/\.[^.]+$/, '').slice(0, 100) || 'import';
+}
+
+export function detectFormat(input: string, text: string): SourceFormat | undefined {
+  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 200).toUpperCase();
+  if (head.startsWith('BEGIN:VCALENDAR')) return 'ical';
+  if (/\.(ics|ical|ifb|icalendar)$/i.test(input.split('?')[0] ?? '')) return 'ical';
+  return undefined;
+}
+
+/**
+ * Reads, parses and writes one input as a single transaction. Input that is not what it claims (an HTML page, a
+ * truncated file, an unreachable URL) throws FeedRefusedError before anything is written.
+ */
+export async function importSource(store: Store, request: ImportRequest, logger: Logger): Promise<ImportReport> {
+  const log = logger.child('import');
+  const origin = request.input;
+  let text: string;
+  let fetchMeta: { etag: string | null; lastModified: string | null } | undefined;
+  if (isUrl(origin)) {
+    const fetched = await fetchFeed(origin);
+    if (fetched === 'not-modified') throw new FeedRefusedError('The feed answered "not modified" to a fresh request.');
+    text = fetched.text;
+    fetchMeta = { etag: fetched.etag, lastModified: fetched.lastModified };
+  } else {
+    try {
+      text = decodeText(await fs.readFile(origin));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new FeedRefusedError(
+        code === 'ENOENT' ? `No such file: ${origin}` : `Could not read ${origin}: ${(error as Error).message}`,
+      );
+    }
+  }
+  const format = request.format ?? detectFormat(origin, text);
+  if (!format) {
+    throw new FeedRefusedError(
+      `Could not tell what format ${path.basename(origin)} is in; pass --format (ical${Object.keys(PARSERS).length > 1 ? ', ' + Object.keys(PARSERS).filter((f) => f !== 'ical').join(', ') : ''}).`,
+    );
+  }
+  const parser = PARSERS[format];
+  if (!parser) throw new FeedRefusedError(`Importing the ${format} format is not supported.`);
+  const parsed = parser(text, { now: request.now, origin, ...(request.horizonDays ? { horizonDays: request.horizonDays } : {}) });
+  const sourceName = request.source ?? defaultSourceName(origin);
+  const report = await store.transaction((tx) =>
+    applyImport(
+      tx,
+      { name: sourceName, format, ...(isUrl(origin) ? { url: origin } : {}) },
+      parsed.entries,
+      parsed.rejected,
+      { now: request.now, fetch: { ...fetchMeta, contentHash: contentHash(text) } },
+    ),
+  );
+  log.info('import finished', {
+    source: report.source,
+    format,
+    created: report.created,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    removed: report.removed,
+    rejected: report.rejected.length,
+  });
+  return report;
+}

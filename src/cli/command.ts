@@ -1,0 +1,50 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Config } from '../config.ts';
+import type { Store } from '../db/open-store.ts';
+import type { Logger } from '../logger.ts';
+
+export type CliOutput = { write(text: string): void };
+
+export type CliContext = {
+  config: Config;
+  now: Date;
+  json: boolean;
+  stdout: CliOutput;
+  stderr: CliOutput;
+  logger: Logger;
+  /** Opens (and migrates) the store on first use; closed by the runner. */
+  store(): Promise<Store>;
+  /** Reads a line from the terminal (interactive commands). */
+  stdin: NodeJS.ReadableStream;
+};
+
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+export type ParsedArgs = { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+
+/** One CLI command: its flags (beyond the global --now/--json) and what it does. */
+export type Command = {
+  name: string;
+  summary: string;
+  usage: string;
+  options: CommandOptions;
+  /** Returns the JSON value printed with --json; `text` is printed otherwise. */
+  run(ctx: CliContext, args: ParsedArgs): Promise<{ json: unknown; text: string }>;
+};
+
+/** A problem with how the command was called: printed with the usage, exit code 1. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  if (Array.isArray(value)) return value.length ? String(value[value.length - 1]) : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function listOption(args: ParsedArgs, name: string): string[] {
+  const value = args.values[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ensureDemoCatalogue } from '../catalogue/demo/seed-demo.ts';
+import { FeedRefusedError } from '../catalogue/ingest/parse-ical.ts';
+import { parseLondonDateTime } from '../catalogue/time.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { openStore, type Store } from '../db/open-store.ts';
+import { StoreError } from '../db/sql.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { type CliContext, type CliOutput, type Command, type ParsedArgs, UsageError } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+
+export type CliIo = {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  logger?: Logger;
+};
+
+const GLOBAL_OPTIONS = {
+  now: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Signpost: Camden’s neighbourhood activity catalogue',
+    '',
+    'Usage: signpost <command> [options] [--now <ISO 8601>] [--json]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --now to fix the clock (e.g. --now 2026-12-01T09:00:00Z) and --json for machine-readable output.',
+    'DATABASE_URL chooses the store: unset → ./data (embedded), pglite:<folder>, pglite:memory, postgres://…',
+  ].join('\n');
+}
+
+/** Runs one CLI invocation and returns its exit code: 0 ok, 1 error or bad usage, 2 input refused. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${helpText()}\n`);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`Unknown command "${name}". Run with --help to see the commands.\n`);
+    return 1;
+  }
+
+  let args: ParsedArgs;
+  try {
+    args = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\nUsage: signpost ${command.usage}\n`);
+    return 1;
+  }
+  if (args.values.help) {
+    io.stdout.write(`Usage: signpost ${command.usage}\n${command.summary}\n`);
+    return 0;
+  }
+  const json = args.values.json === true;
+  const nowText = typeof args.values.now === 'string' ? args.values.now : undefined;
+  const now = nowText ? parseLondonDateTime(nowText) : new Date();
+  if (!now) {
+    io.stderr.write(`--now "${nowText}" is not an ISO 8601 time (e.g. 2026-12-01T09:00:00Z).\n`);
+    return 1;
+  }
+
+  let store: Store | undefined;
+  let logger: Logger | undefined = io.logger;
+  try {
+    const config = loadConfig(io.env);
+    logger ??= createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
+    const ctx: CliContext = {
+      config,
+      now,
+      json,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      stdin: io.stdin,
+      logger,
+      async store() {
+        if (!store) {
+          store = await openStore(config.store);
+          if (config.isDefaultStore && command.name !== 'seed-demo') await ensureDemoCatalogue(store, now);
+        }
+        return store;
+      },
+    };
+    const result = await command.run(ctx, args);
+    io.stdout.write(json ? `${JSON.stringify(result.json, null, 2)}\n` : result.text ? `${result.text}\n` : '');
+    return 0;
+  } catch (error) {
+    return reportError(error, command, json, io, logger);
+  } finally {
+    await store?.close().catch(() => {});
+  }
+}
+
+function reportError(error: unknown, command: Command, json: boolean, io: CliIo, logger: Logger | undefined): number {
+  const emit = (code: string, message: string, exit: number) => {
+    io.stderr.write(`${message}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    return exit;
+  };
+  if (error instanceof UsageError) {
+    io.stderr.write(`${error.message}\nUsage: signpost ${command.usage}\n`);
+    return 1;
+  }
+  if (error instanceof FeedRefusedError) {
+    logger?.warn('input refused', { command: command.name, reason: error.message });
+    return emit('IMPORT.REFUSED', `Refused: ${error.message} Nothing was imported.`, 2);
+  }
+  if (error instanceof StoreError) return emit(error.code, error.message, 1);
+  if (error instanceof ConfigError) return emit('CONFIG.INVALID', error.message, 1);
+  const correlationId = randomUUID().slice(0, 8);
+  logger?.error('command failed', { command: command.name, correlationId, error });
+  return emit('INTERNAL', `Something went wrong (reference ${correlationId}): ${(error as Error).message}`, 1);
+}
