@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyImport } from '../../../src/catalogue/ingest/apply-import.ts';
+import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
+import { FeedRefusedError, parseIcal } from '../../../src/catalogue/ingest/parse-ical.ts';
+import { PrismaCatalogueRepository } from '../../../src/catalogue/prisma-catalogue-repository.ts';
+import { createLogger, silentLogger } from '../../../src/logger.ts';
+import { buildIcs, type TestEvent } from '../../helpers/ics.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
+
+const NOW = new Date('2026-12-01T09:00:00Z');
+
+const lunch: TestEvent = {
+  uid: 'lunch-1@partner.example',
+  summary: 'Kentish Town lunch club',
+  start: '20261201T120000',
+  end: '20261201T140000',
+  rrule: 'FREQ=WEEKLY;BYDAY=TU',
+  extra: ['LOCATION:Queen\'s Crescent Community Centre\\, NW5 4BH', 'ORGANIZER;CN=Jo Bloggs:mailto:jo.bloggs@partner.example'],
+};
+const walk: TestEvent = { uid: 'walk-1', summary: 'Heath health walk', start: '20261205T100000', end: '20261205T113000' };
+const fair: TestEvent = { uid: 'fair-1', summary: 'Winter wellbeing fair', start: '20261212', end: '20261213' };
+
+describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
+  let store: TestStore;
+  let dir: string;
+  beforeEach(async () => {
+    store = await openTestStore(kind);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-import-'));
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const snapshot = async () =>
+    (
+      await store.sql.query<{ row: string }>(
+        `SELECT s.external_id || '|' || s.name || '|' || coalesce(s.removed_at::text, '') || '|' ||
+                coalesce(string_agg(o.id::text || o.key || o.status, ',' ORDER BY o.key), '') AS row
+         FROM service s LEFT JOIN occurrence o ON o.service_id = s.id GROUP BY s.id ORDER BY s.external_id`,
+      )
+    ).rows.map((r) => r.row);
+
+  it('creates entries and expands occurrences, then changes nothing on a second import', async () => {
+    const file = write('partner.ics', buildIcs([lunch, walk, fair]));
+    const first = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(first).toEqual({ source: 'partner', format: 'ical', created: 3, updated: 0, unchanged: 0, removed: 0, rejected: [] });
+    const before = await snapshot();
+
+    const second = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 3, removed: 0, rejected: [] });
+    expect(await snapshot()).toEqual(before);
+
+    const repo = new PrismaCatalogueRepository(store.prisma);
+    const occ = await repo.listOccurrences({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-16T00:00:00Z') });
+    expect(occ.map((o) => [o.title, o.start, o.end, o.allDay])).toEqual([
+      ['Kentish Town lunch club', '2026-12-01T12:00:00+00:00', '2026-12-01T14:00:00+00:00', false],
+      ['Heath health walk', '2026-12-05T10:00:00+00:00', '2026-12-05T11:30:00+00:00', false],
+      ['Kentish Town lunch club', '2026-12-08T12:00:00+00:00', '2026-12-08T14:00:00+00:00', false],
+      ['Winter wellbeing fair', '2026-12-12', '2026-12-13', true],
+      ['Kentish Town lunch club', '2026-12-15T12:00:00+00:00', '2026-12-15T14:00:00+00:00', false],
+    ]);
+    const entries = await repo.listEntries({ source: 'partner' });
+    const lunchEntry = entries.find((e) => e.externalId === lunch.uid);
+    expect(lunchEntry?.venue?.postcode).toBe('NW5 4BH');
+    // Roughly a year of Tuesdays, from the 12-month horizon.
+    const count = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM occurrence o JOIN service s ON s.id = o.service_id WHERE s.external_id = $1`,
+      [lunch.uid],
+    );
+    expect(count.rows[0]!.n).toBeGreaterThanOrEqual(52);
+    expect(count.rows[0]!.n).toBeLessThanOrEqual(53);
+  });
+
+  it('updates in place, keeps occurrence ids, and marks events gone from the feed as removed', async () => {
+    const file = write('partner.ics', buildIcs([lunch, walk]));
+    await importSource(store, { input: file, now: NOW }, silentLogger);
+    const ids = await store.sql.query<{ id: string; key: string }>(
+      `SELECT o.id, o.key FROM occurrence o JOIN service s ON s.id = o.service_id WHERE s.external_id = $1 ORDER BY key`,
+      [lunch.uid],
+    );
+
+    write('partner.ics', buildIcs([{ ...lunch, summary: 'Kentish Town lunch club (new menu)' }, fair]));
+    const report = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(report).toMatchObject({ created: 1, updated: 1, unchanged: 0, removed: 1 });
+
+    const after = await store.sql.query<{ id: string; key: string }>(
+      `SELECT o.id, o.key FROM occurrence o JOIN service s ON s.id = o.service_id WHERE s.external_id = $1 ORDER BY key`,
+      [lunch.uid],
+    );
+    expect(after.rows).toEqual(ids.rows);
+    const repo = new PrismaCatalogueRepository(store.prisma);
+    const titles = (await repo.listEntries({ source: 'partner' })).map((e) => e.title).sort();
+    expect(titles).toEqual(['Kentish Town lunch club (new menu)', 'Winter wellbeing fair']);
+    const removed = await repo.listEntries({ source: 'partner', includeRemoved: true });
+    expect(removed.map((e) => e.externalId).sort()).toEqual(['fair-1', 'lunch-1@partner.example', 'walk-1']);
+
+    // The walk comes back: updated, not duplicated.
+    write('partner.ics', buildIcs([{ ...lunch, summary: 'Kentish Town lunch club (new menu)' }, fair, walk]));
+    const back = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(back).toMatchObject({ created: 0, updated: 1, unchanged: 2, removed: 0 });
+  });
+
+  it('rejects a bad record with its reason and imports the rest', async () => {
+    const file = write('mixed.ics', buildIcs([walk, { uid: 'no-title', summary: '', start: '20261206T100000' }, fair]));
+    const report = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(report.created).toBe(2);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]!.ref).toBe('no-title');
+    expect(report.rejected[0]!.reason).toMatch(/title|summary/i);
+  });
+
+  it('refuses an HTML page served as .ics and leaves the database unchanged', async () => {
+    await importSource(store, { input: write('good.ics', buildIcs([walk])), now: NOW }, silentLogger);
+    const before = await snapshot();
+    const html = fs.readFileSync(
+      new URL('../../../../shared/data/ical/placecal_family-action-org-uk-bad_html-not-ics.ics', import.meta.url),
+    );
+    const bad = write('good.ics', html.toString('utf8'));
+    await expect(importSource(store, { input: bad, now: NOW }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);
+    const truncated = write('good.ics', buildIcs([walk, fair]).slice(0, 200));
+    await expect(importSource(store, { input: truncated, now: NOW }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('writes nothing when the database fails part-way through an import', async () => {
+    const parsed = parseIcal(buildIcs([lunch, walk, fair]), { now: NOW });
+    await expect(
+      store.transaction(async (tx) => {
+        let calls = 0;
+        const failing = {
+          ...tx,
+          query: async <Row,>(text: string, params?: unknown[]) => {
+            if (/INSERT INTO occurrence/.test(text) && ++calls === 1) throw new Error('connection reset');
+            return tx.query<Row>(text, params);
+          },
+        };
+        return applyImport(failing, { name: 'partner', format: 'ical' }, parsed.entries, [], { now: NOW });
+      }),
+    ).rejects.toThrow('connection reset');
+    const counts = await store.sql.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM service) + (SELECT count(*) FROM occurrence) AS n`,
+    );
+    expect(Number(counts.rows[0]!.n)).toBe(0);
+  });
+
+  it('never writes a personal e-mail address from the feed to the log', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'debug', destination: sink });
+    const file = write('partner.ics', buildIcs([lunch]));
+    await importSource(store, { input: file, now: NOW }, logger);
+    await importSource(store, { input: write('partner.ics', 'not a calendar'), now: NOW }, logger).catch(() => {});
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('')).not.toMatch(/jo\.bloggs|Jo Bloggs/);
+  });
+});
+
+describe('importing from a URL', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore('pglite');
+    nock.disableNetConnect();
+  });
+  afterAll(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await store.close();
+  });
+
+  it('fetches a feed over HTTP and names the source after it', async () => {
+    nock('https://calendar.partner.example')
+      .get('/camden/events.ics')
+      .reply(200, buildIcs([walk, fair]), { 'content-type': 'text/calendar; charset=utf-8', etag: '"v1"' });
+    const report = await importSource(store, { input: 'https://calendar.partner.example/camden/events.ics', now: NOW }, silentLogger);
+    expect(report).toMatchObject({ source: 'calendar.partner.example/camden/events.ics', created: 2 });
+    const src = await store.prisma.source.findUniqueOrThrow({ where: { name: report.source } });
+    expect(src.etag).toBe('"v1"');
+    expect(src.url).toBe('https://calendar.partner.example/camden/events.ics');
+  });
+
+  it('refuses a URL that answers with an error or HTML, or cannot be reached', async () => {
+    nock('https://calendar.partner.example').get('/gone.ics').reply(404, 'Not found');
+    await expect(
+      importSource(store, { input: 'https://calendar.partner.example/gone.ics', now: NOW }, silentLogger),
+    ).rejects.toThrow(/HTTP 404/);
+    nock('https://calendar.partner.example').get('/private.ics').reply(200, '<!DOCTYPE html><html><body>Sign in</body></html>', {
+      'content-type': 'text/html',
+    });
+    await expect(
+      importSource(store, { input: 'https://calendar.partner.example/private.ics', now: NOW }, silentLogger),
+    ).rejects.toBeInstanceOf(FeedRefusedError);
+    await expect(
+      importSource(store, { input: 'https://unreachable.partner.example/feed.ics', now: NOW }, silentLogger),
+    ).rejects.toBeInstanceOf(FeedRefusedError);
+  });
+});
