@@ -29,6 +29,7 @@ export function acquireFolderLock(dir: string): () => void {
       const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         try {
           const holder = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
           if (holder.pid === process.pid) fs.unlinkSync(file);

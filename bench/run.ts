@@ -1,0 +1,10 @@
+import { benchIcalImport } from './ical-import.ts';
+
+// `npm run bench [name…]`: every benchmark, or only those named.
+const suites: Record<string, () => Promise<void>> = { ical: benchIcalImport };
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+console.log(`# Signpost benchmarks (${new Date().toISOString()}, Node ${process.version})`);
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await run();
+}
