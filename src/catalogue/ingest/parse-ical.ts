@@ -625,10 +625,12 @@ function fastExpand(recur: IcalRecur, dtstartWall: number, until: number | undef
   return walls;
 }
 
+export const UNTITLED = 'Untitled event';
+
 function buildSeries(master: RawEvent, overrides: RawEvent[], ctx: Context): CatalogueEntryInput {
   const comp = master.comp;
-  const title = oneLine(cleanText(propText(comp, 'summary')));
-  if (!title) throw new BadEvent('the event has no title (SUMMARY is missing or empty)');
+  // SUMMARY is optional in RFC 5545: an untitled event is still a dated event someone can be told about.
+  const title = oneLine(cleanText(propText(comp, 'summary'))) || UNTITLED;
   if (!firstProp(comp, 'dtstart')) throw new BadEvent('the event has no DTSTART');
   const dtstart = requireDate(comp, 'dtstart')!;
 

@@ -40,13 +40,10 @@ const refusal = (fn: () => unknown): FeedRefusedError => {
 
 describe('parseIcal on the shared real-world files', () => {
   it('icaljs_rdate_exdate: a DATE EXDATE removes the DATE-TIME instance, leaving exactly 3', () => {
-    // The file has no SUMMARY, so as-is it is rejected for want of a title…
-    const asIs = parse(shared('icaljs_rdate_exdate.ics'), '2024-06-01T00:00:00Z');
-    expect(asIs.entries).toEqual([]);
-    expect(asIs.rejected).toEqual([{ ref: '123', reason: expect.stringMatching(/SUMMARY/) }]);
-    // …so give it one and check the expansion itself.
-    const titled = shared('icaljs_rdate_exdate.ics').replace('UID:123\n', 'UID:123\nSUMMARY:Daily\n');
-    const feed = parse(titled, '2024-06-01T00:00:00Z');
+    // The file has no SUMMARY (optional in RFC 5545): it is kept under a placeholder title.
+    const feed = parse(shared('icaljs_rdate_exdate.ics'), '2024-06-01T00:00:00Z');
+    expect(feed.rejected).toEqual([]);
+    expect(byId(feed, '123').title).toBe('Untitled event');
     expect(occ(byId(feed, '123')).map((o) => iso(o.start))).toEqual([
       '2024-06-09T03:00:00.000Z',
       '2024-06-10T03:00:00.000Z',
@@ -367,13 +364,13 @@ describe('parseIcal on hand-written fixtures', () => {
     expect(feed.rejected).toEqual([
       { ref: 'no-dtstart@signpost.test', reason: expect.stringMatching(/DTSTART/) },
       { ref: 'bad-date@signpost.test', reason: expect.stringMatching(/unparsable DTSTART/) },
-      { ref: 'empty-summary@signpost.test', reason: expect.stringMatching(/SUMMARY/) },
       { ref: 'bad-rrule@signpost.test', reason: expect.stringMatching(/invalid RRULE/) },
     ]);
-    expect(feed.entries.map((e) => e.title)).toEqual(['Choir with no UID', 'Good event']);
-    const noUid = feed.entries[0]!.externalId;
+    // An empty SUMMARY is kept under a placeholder title rather than lost.
+    expect(feed.entries.map((e) => e.title)).toEqual(['Untitled event', 'Choir with no UID', 'Good event']);
+    const noUid = feed.entries.find((e) => e.title === 'Choir with no UID')!.externalId;
     expect(noUid).toMatch(/^nouid:[0-9a-f]+$/);
-    expect(parse(fixture('bad-events.ics'), '2024-06-01T00:00:00Z').entries[0]!.externalId).toBe(noUid);
+    expect(parse(fixture('bad-events.ics'), '2024-06-01T00:00:00Z').entries[1]!.externalId).toBe(noUid);
   });
 
   it('reads floating times (and a floating UNTIL) in X-WR-TIMEZONE, and unknown TZIDs likewise', () => {
