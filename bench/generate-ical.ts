@@ -1,7 +1,8 @@
 /**
- * A synthetic partner feed: `count` VEVENTs starting near `now`, 30% of them recurring (a third open-ended weekly, a
- * third weekly for 12 weeks, a third fortnightly until six months out), with a RECURRENCE-ID override on one series
- * in twenty, VTIMEZONE at the end as Outlook writes it.
+ * A synthetic partner feed: `count` VEVENTs starting near `now`, 30% of them recurring (a third open-ended weekly,
+ * half of those begun up to three years ago and some with an EXDATE; a third weekly for 12 weeks; a third fortnightly
+ * until six months out), a RECURRENCE-ID override on one series in twenty, and the VTIMEZONE at the end as Outlook
+ * writes it.
  */
 export function generateIcal(count: number, now: Date, seed = 42): string {
   let state = seed;
@@ -34,7 +35,15 @@ export function generateIcal(count: number, now: Date, seed = 42): string {
     const recurring = i % 10 < 3;
     if (recurring) {
       const kind = i % 3;
-      if (kind === 0) lines.push('RRULE:FREQ=WEEKLY');
+      if (kind === 0) {
+        // Open-ended series; half of them began up to three years ago, and some skip a week.
+        if (i % 2 === 0) {
+          const began = new Date(start.getTime() - Math.floor(rand() * 156) * 7 * 86_400_000);
+          lines.splice(lines.length - 4, 2, `DTSTART;TZID=Europe/London:${local(began)}`, `DTEND;TZID=Europe/London:${local(new Date(began.getTime() + 90 * 60_000))}`);
+        }
+        lines.push('RRULE:FREQ=WEEKLY');
+        if (i % 4 === 0) lines.push(`EXDATE;TZID=Europe/London:${local(new Date(start.getTime() + 14 * 86_400_000))}`);
+      }
       else if (kind === 1) lines.push('RRULE:FREQ=WEEKLY;COUNT=12');
       else lines.push(`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${local(new Date(start.getTime() + 182 * 86_400_000))}Z`);
     }

@@ -107,7 +107,7 @@ export async function applyImport(
     }
   }
 
-  for (const chunk of chunks(toWrite, BATCH)) await writeEntries(tx, sourceId, chunk, options.now);
+  for (const chunk of chunks(toWrite, BATCH)) await writeEntries(tx, sourceId, chunk, known, options.now);
 
   await tx.query(
     `UPDATE source SET last_imported_at = $2, last_success_at = $2, last_error = NULL, last_error_at = NULL,
@@ -125,7 +125,13 @@ export async function applyImport(
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
 
-async function writeEntries(tx: Sql, sourceId: string, items: Prepared[], now: Date): Promise<void> {
+async function writeEntries(
+  tx: Sql,
+  sourceId: string,
+  items: Prepared[],
+  known: ReadonlyMap<string, unknown>,
+  now: Date,
+): Promise<void> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
   for (const { data } of items) {
@@ -196,7 +202,7 @@ async function writeEntries(tx: Sql, sourceId: string, items: Prepared[], now: D
     schedule: data.schedule ?? null,
     hash,
   }));
-  await tx.query(
+  const written = await tx.query<{ id: string; external_id: string }>(
     `INSERT INTO service (source_id, external_id, kind, name, description, url, status, alert, organization_id,
        location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
        attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
@@ -224,13 +230,15 @@ async function writeEntries(tx: Sql, sourceId: string, items: Prepared[], now: D
        contact_phone = EXCLUDED.contact_phone, eligibility_description = EXCLUDED.eligibility_description,
        minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age, assured_date = EXCLUDED.assured_date,
        provided_by = EXCLUDED.provided_by, prerequisites = EXCLUDED.prerequisites, schedule = EXCLUDED.schedule,
-       content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL`,
+       content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL
+     RETURNING id, external_id`,
     [sourceId, JSON.stringify(serviceRows), now],
   );
+  const serviceIds = new Map(written.rows.map((r) => [r.external_id, r.id]));
 
   const occurrenceRows = items.flatMap(({ data }) =>
     data.occurrences.map((o) => ({
-      ext: data.externalId,
+      sid: serviceIds.get(data.externalId),
       key: o.key,
       start: o.start.toISOString(),
       end: o.end.toISOString(),
@@ -242,26 +250,27 @@ async function writeEntries(tx: Sql, sourceId: string, items: Prepared[], now: D
       note: o.note ?? null,
     })),
   );
-  const externalIds = items.map((i) => i.data.externalId);
-  // Occurrences that left the feed go; the rest keep their ids (bookings point at them).
-  await tx.query(
-    `DELETE FROM occurrence o USING service s
-     WHERE o.service_id = s.id AND s.source_id = $1 AND s.external_id = ANY($2::text[])
-       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($3::jsonb) AS k(ext text, key text)
-                       WHERE k.ext = s.external_id AND k.key = o.key)`,
-    [sourceId, externalIds, JSON.stringify(occurrenceRows.map(({ ext, key }) => ({ ext, key })))],
-  );
+  // Occurrences that left the feed go; the rest keep their ids (bookings point at them). New entries have none yet.
+  const updatedIds = items.filter((i) => known.has(i.data.externalId)).map((i) => serviceIds.get(i.data.externalId));
+  if (updatedIds.length > 0) {
+    const keep = occurrenceRows.filter((o) => updatedIds.includes(o.sid)).map(({ sid, key }) => ({ sid, key }));
+    await tx.query(
+      `DELETE FROM occurrence o WHERE o.service_id = ANY($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(sid uuid, key text)
+                         WHERE k.sid = o.service_id AND k.key = o.key)`,
+      [updatedIds, JSON.stringify(keep)],
+    );
+  }
   for (const chunk of chunks(occurrenceRows, BATCH * 5)) {
     await tx.query(
       `INSERT INTO occurrence (service_id, key, start, "end", all_day, status, capacity, booking_deadline, title, note)
-       SELECT s.id, x.key, x.start, x."end", x."allDay", x.status, x.capacity, x.deadline, x.title, x.note
-       FROM jsonb_to_recordset($2::jsonb) AS x(ext text, key text, start timestamptz, "end" timestamptz,
+       SELECT x.sid, x.key, x.start, x."end", x."allDay", x.status, x.capacity, x.deadline, x.title, x.note
+       FROM jsonb_to_recordset($1::jsonb) AS x(sid uuid, key text, start timestamptz, "end" timestamptz,
          "allDay" boolean, status text, capacity int, deadline timestamptz, title text, note text)
-       JOIN service s ON s.source_id = $1 AND s.external_id = x.ext
        ON CONFLICT (service_id, key) DO UPDATE SET start = EXCLUDED.start, "end" = EXCLUDED."end",
          all_day = EXCLUDED.all_day, status = EXCLUDED.status, capacity = EXCLUDED.capacity,
          booking_deadline = EXCLUDED.booking_deadline, title = EXCLUDED.title, note = EXCLUDED.note`,
-      [sourceId, JSON.stringify(chunk)],
+      [JSON.stringify(chunk)],
     );
   }
 }
