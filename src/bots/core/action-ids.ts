@@ -1,0 +1,25 @@
+/** Button and card-submit action ids, dotted and namespaced; each platform sends them back unchanged. */
+export const ACTION = {
+  details: 'catalogue.details',
+  more: 'catalogue.more',
+  share: 'catalogue.share',
+  postToChannel: 'catalogue.post',
+  flag: 'catalogue.flag',
+  book: 'booking.book',
+  cancelBooking: 'booking.cancel',
+  joinWaitlist: 'booking.waitlist',
+  leaveWaitlist: 'booking.leave-waitlist',
+  acceptOffer: 'booking.accept-offer',
+  myBookings: 'booking.mine',
+  subscribe: 'digest.subscribe',
+  unsubscribe: 'digest.unsubscribe',
+  help: 'core.help',
+} as const;
+
+export type ActionId = (typeof ACTION)[keyof typeof ACTION];
+
+export const ACTION_IDS: readonly ActionId[] = Object.values(ACTION);
+
+export function isActionId(value: string): value is ActionId {
+  return (ACTION_IDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,75 @@
+import type { ActionId } from './action-ids.ts';
+
+/**
+ * The neutral reply every platform renders: Slack Block Kit, a Teams Adaptive Card or terminal text.
+ *
+ * Text uses one small markup that all three can show: `**bold**`, `_italic_` and `[label](https://…)` links.
+ * Renderers translate it (Slack mrkdwn `*bold*` / `<url|label>`, Adaptive Card markdown, plain text).
+ */
+export type Reply = {
+  /** Plain text for notifications, screen readers and clients that show no cards. Always set. */
+  fallbackText: string;
+  blocks: ReplyBlock[];
+  /** Slack: show only to the asker (default for slash commands, since questions may describe a resident). */
+  ephemeral?: boolean;
+};
+
+export type ReplyButton = {
+  label: string;
+  action: ActionId;
+  /** Opaque to renderers; parsed with zod by the core when the button comes back. At most 2,000 characters. */
+  value: string;
+  style?: 'primary' | 'danger';
+  /** A link button instead of an action. */
+  url?: string;
+};
+
+export type ReplyField = { label: string; value: string };
+
+/** One item of a result list: a title line, a few short lines, and its buttons. */
+export type ReplyListItem = {
+  title: string;
+  lines: string[];
+  buttons: ReplyButton[];
+};
+
+export type ReplyBlock =
+  | { type: 'heading'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: ReplyField[] }
+  | { type: 'list'; items: ReplyListItem[] }
+  | { type: 'actions'; buttons: ReplyButton[] }
+  /** "N more" with a button that fetches them. */
+  | { type: 'more'; remaining: number; button: ReplyButton }
+  /** Small print: sources, freshness, "demo data". */
+  | { type: 'context'; text: string }
+  | { type: 'divider' }
+  /** A file to offer (e.g. a calendar invite): Slack uploads it, Teams attaches it, the terminal writes it out. */
+  | { type: 'attachment'; filename: string; mimeType: string; content: string };
+
+export function heading(text: string): ReplyBlock {
+  return { type: 'heading', text };
+}
+export function text(body: string): ReplyBlock {
+  return { type: 'text', text: body };
+}
+export function fields(items: ReplyField[]): ReplyBlock {
+  return { type: 'fields', fields: items };
+}
+export function actions(buttons: ReplyButton[]): ReplyBlock {
+  return { type: 'actions', buttons };
+}
+export function context(body: string): ReplyBlock {
+  return { type: 'context', text: body };
+}
+export function divider(): ReplyBlock {
+  return { type: 'divider' };
+}
+
+/** Strips the markup to plain text (fallbacks, terminal, SMS). */
+export function toPlainText(markup: string): string {
+  return markup
+    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, (_m, label: string, url: string) => (label === url ? url : `${label} (${url})`))
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:!?])/g, '$1$2');
+}

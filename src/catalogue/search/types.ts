@@ -1,0 +1,90 @@
+import type { EntryKind } from '../model.ts';
+
+/** What the query parser understood from a staff question. Every field is optional; empty arrays mean "any". */
+export type Understood = {
+  /** Free-text words left after the recognised parts were taken out (used for full-text matching). */
+  terms: string[];
+  /** A time window in Europe/London, ISO 8601 with offset; `label` is how to say it back ("on Tuesday"). */
+  when?: { from: string; to: string; label: string };
+  /** Days of the week asked for, 1 = Monday … 7 = Sunday (ISO), e.g. "on Tuesdays". */
+  weekdays?: number[];
+  timeOfDay?: 'morning' | 'afternoon' | 'evening';
+  place?: {
+    label: string;
+    wards: string[];
+    postcode?: string;
+    latitude?: number;
+    longitude?: number;
+  };
+  audiences: string[];
+  categories: string[];
+  free?: boolean;
+  /** Pounds, from "under £5". */
+  maxCost?: number;
+  access: string[];
+  languages: string[];
+  /** in_person | online | phone */
+  formats: string[];
+  kinds: EntryKind[];
+};
+
+export type SearchRequest = {
+  text: string;
+  now: Date;
+  limit?: number;
+  offset?: number;
+};
+
+/** One search hit, with what a resident needs to know. */
+export type SearchResult = {
+  id: string;
+  kind: EntryKind;
+  title: string;
+  description: string;
+  organisation: string | null;
+  /** The next occurrence after now (ISO 8601 with the Europe/London offset), or null for standing services. */
+  next: { start: string; end: string; allDay: boolean } | null;
+  /** Up to three upcoming occurrences. */
+  upcoming: { start: string; end: string; allDay: boolean }[];
+  /** Human schedule, e.g. "Tuesdays 12:00–14:00", when the source gave one. */
+  scheduleText: string | null;
+  venue: string | null;
+  address: string | null;
+  ward: string | null;
+  postcode: string | null;
+  distanceKm: number | null;
+  /** "Free", "£3", "Pay what you can"… */
+  cost: string | null;
+  /** Controlled accessibility features, e.g. ["step_free", "hearing_loop"]. */
+  access: string[];
+  accessNote: string | null;
+  /** drop_in | self_referral | referral_needed | booking */
+  howToJoin: string | null;
+  attendingTypes: string[];
+  audiences: string[];
+  languages: string[];
+  contact: { name?: string; email?: string; phone?: string };
+  url: string | null;
+  /** YYYY-MM-DD of the last confirmation, or null. */
+  lastConfirmed: string | null;
+  status: string;
+  alert: string | null;
+  isDemo: boolean;
+  score: number;
+};
+
+export type SearchResponse = {
+  understood: Understood;
+  /** Filters dropped to find something, in plain words, e.g. "ward Kilburn → nearby wards". */
+  relaxed: string[];
+  results: SearchResult[];
+  /** How many results there are in all (for "N more"). */
+  total: number;
+};
+
+/** The port the conversation core uses; implemented over the database by the search module. */
+export type CatalogueSearch = {
+  search(request: SearchRequest): Promise<SearchResponse>;
+  /** One entry as a result (for details and sharing), or undefined when it no longer exists. */
+  getResult(id: string, now: Date): Promise<SearchResult | undefined>;
+};
