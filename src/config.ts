@@ -1,13 +1,101 @@
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
 
+const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+
+/** Slack settings; any of the first three turns Slack on, and then the rest are checked together. */
+const SlackEnvShape = {
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText,
+  SLACK_COORDINATOR_USER_IDS: optionalText,
+  SLACK_COORDINATOR_USERGROUP: optionalText,
+};
+
+export type SlackConfig = Readonly<{
+  botToken: string;
+  /** Needed for HTTP events; Socket Mode connections are authenticated by the app token instead. */
+  signingSecret: string | null;
+  /** Set: Socket Mode (no public URL needed). Unset: HTTP events at /slack/events on the shared server. */
+  appToken: string | null;
+  /** Web API base URL ending in "/", e.g. a local stand-in; default Slack's. */
+  apiUrl: string | null;
+  coordinatorUserIds: readonly string[];
+  coordinatorUsergroup: string | null;
+}>;
+
+/** Names of the variables that turn Slack on, for the start-up banner. */
+export const SLACK_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+
+const SlackSettingsSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page' })
+      .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'SLACK_SIGNING_SECRET must be the hex Signing Secret from the app\'s Basic Information page').optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)').optional(),
+    SLACK_API_URL: z.url({ error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/' }).optional(),
+    SLACK_COORDINATOR_USER_IDS: z
+      .string()
+      .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, 'SLACK_COORDINATOR_USER_IDS must be Slack user ids (U…) separated by commas')
+      .optional(),
+    SLACK_COORDINATOR_USERGROUP: z.string().regex(/^S[A-Z0-9]+$/, 'SLACK_COORDINATOR_USERGROUP must be a user group id (S…)').optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'SLACK_SIGNING_SECRET is missing: copy the Signing Secret from the app\'s Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+function toSlackConfig(e: { [K in keyof typeof SlackEnvShape]?: string | undefined }): { config: SlackConfig | null; problems: string[] } {
+  if (!SLACK_ENV_NAMES.some((name) => e[name])) return { config: null, problems: [] };
+  const parsed = SlackSettingsSchema.safeParse(e);
+  if (!parsed.success) return { config: null, problems: parsed.error.issues.map((i) => i.message) };
+  const s = parsed.data;
+  return {
+    problems: [],
+    config: Object.freeze({
+      botToken: s.SLACK_BOT_TOKEN,
+      signingSecret: s.SLACK_SIGNING_SECRET ?? null,
+      appToken: s.SLACK_APP_TOKEN ?? null,
+      apiUrl: s.SLACK_API_URL ? s.SLACK_API_URL.replace(/\/?$/, '/') : null,
+      coordinatorUserIds: Object.freeze(s.SLACK_COORDINATOR_USER_IDS?.split(',').map((id) => id.trim()) ?? []),
+      coordinatorUsergroup: s.SLACK_COORDINATOR_USERGROUP ?? null,
+    }),
+  };
+}
+
 const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Months of occurrences to expand ahead of now when importing recurring events. */
   IMPORT_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
+  /** Hours a freed training place is held for the next person on the waitlist. */
+  BOOKING_OFFER_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
+  /** Course targets, e.g. "MECC=200;Mental Health First Aid=60". */
+  TRAINING_TARGETS: z.string().optional(),
+  // Microsoft Teams (Bot Framework): unset means local, unauthenticated use with the Bot Framework Emulator.
+  MicrosoftAppId: z.string().trim().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppTenantId: z.string().trim().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  ...SlackEnvShape,
 });
+
+/** Bot Framework credentials; `null` when MicrosoftAppId is unset (local Emulator mode, no token checks). */
+export type TeamsCredentials = Readonly<{
+  appId: string;
+  appPassword: string;
+  tenantId?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+}>;
 
 export type Config = Readonly<{
   store: StoreLocation;
@@ -16,6 +104,11 @@ export type Config = Readonly<{
   port: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   importHorizonDays: number;
+  offerHours: number;
+  trainingTargets: string | undefined;
+  teams: TeamsCredentials | null;
+  /** Null when no Slack variable is set: Slack is off. */
+  slack: SlackConfig | null;
 }>;
 
 export class ConfigError extends Error {
@@ -30,17 +123,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid settings: ${problems}`);
   }
   const e = parsed.data;
+  const slack = toSlackConfig(e);
+  if (slack.problems.length > 0) throw new ConfigError(`Slack settings: ${slack.problems.join('; ')}`);
   let store: StoreLocation;
   try {
     store = parseDatabaseUrl(e.DATABASE_URL);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const teams = parseTeamsCredentials(e);
   return Object.freeze({
     store,
     isDefaultStore: !e.DATABASE_URL?.trim(),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     importHorizonDays: e.IMPORT_HORIZON_DAYS,
+    offerHours: e.BOOKING_OFFER_HOURS,
+    trainingTargets: e.TRAINING_TARGETS,
+    teams,
+    slack: slack.config,
+  });
+}
+
+function parseTeamsCredentials(e: z.infer<typeof EnvSchema>): TeamsCredentials | null {
+  if (!e.MicrosoftAppId) {
+    if (e.MicrosoftAppPassword) throw new ConfigError('Invalid settings: MicrosoftAppPassword is set but MicrosoftAppId is not');
+    return null;
+  }
+  const appType = e.MicrosoftAppType ?? 'MultiTenant';
+  if (appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    throw new ConfigError('Invalid settings: MicrosoftAppId is set but MicrosoftAppPassword is not');
+  }
+  if (appType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+    throw new ConfigError('Invalid settings: MicrosoftAppType SingleTenant needs MicrosoftAppTenantId');
+  }
+  return Object.freeze({
+    appId: e.MicrosoftAppId,
+    appPassword: e.MicrosoftAppPassword ?? '',
+    appType,
+    ...(e.MicrosoftAppTenantId ? { tenantId: e.MicrosoftAppTenantId } : {}),
   });
 }

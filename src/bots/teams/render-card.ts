@@ -1,0 +1,201 @@
+import type { Activity, Attachment } from 'botbuilder';
+import type { Reply, ReplyBlock, ReplyButton, ReplyListItem } from '../core/reply.ts';
+import { toPlainText } from '../core/reply.ts';
+
+/** Limits Teams puts on a bot message (see ../shared/research/performance.md). */
+export const TEAMS_LIMITS = {
+  /** Teams rejects messages over about 28 KB; the card gets this much, the rest is the activity envelope. */
+  cardBytes: 26 * 1024,
+  /** Teams' host config shows at most 6 actions in one action set. */
+  actionsPerSet: 6,
+  /** Keep any one text block readable; longer text is cut with an ellipsis. */
+  textChars: 4000,
+} as const;
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export type CardElement = Record<string, unknown> & { type: string };
+export type CardAction = Record<string, unknown> & { type: 'Action.Submit' | 'Action.OpenUrl'; title: string };
+export type AdaptiveCard = {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.4';
+  fallbackText: string;
+  body: CardElement[];
+  msteams: { width: 'Full' };
+};
+
+/** What an Action.Submit carries back (validated on return by `CardSubmitSchema`). */
+export type SubmitData = { action: string; value: string };
+
+/** Reply → a Teams message: one Adaptive Card (schema 1.4) under the size limit, with the plain-text fallback. */
+export function toTeamsMessage(reply: Reply): Partial<Activity> {
+  const card = renderCard(reply);
+  const attachment: Attachment = { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
+  return { type: 'message', summary: truncate(reply.fallbackText, 250), attachments: [attachment] };
+}
+
+export function cardBytes(card: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/**
+ * Renders the neutral reply as an Adaptive Card. If it is too big for Teams, list items are first shown compactly
+ * (title and their first button), then dropped from the end with an "N more" line (and the reply's own "more"
+ * button, which fetches the next page), so the card is never refused.
+ */
+export function renderCard(reply: Reply): AdaptiveCard {
+  const full = build(reply, { compactFrom: Number.POSITIVE_INFINITY, keep: Number.POSITIVE_INFINITY });
+  if (cardBytes(full) <= TEAMS_LIMITS.cardBytes) return full;
+  const total = countItems(reply);
+  for (let compactFrom = total - 1; compactFrom >= 0; compactFrom -= 1) {
+    const card = build(reply, { compactFrom, keep: Number.POSITIVE_INFINITY });
+    if (cardBytes(card) <= TEAMS_LIMITS.cardBytes) return card;
+  }
+  for (let keep = total - 1; keep >= 0; keep -= 1) {
+    const card = build(reply, { compactFrom: 0, keep });
+    if (cardBytes(card) <= TEAMS_LIMITS.cardBytes) return card;
+  }
+  // Only pathological text gets here: show the heading and the plain fallback, cut to fit.
+  const heading = reply.blocks.find((b) => b.type === 'heading');
+  return card(reply.fallbackText, [
+    ...(heading && heading.type === 'heading' ? [headingBlock(heading.text)] : []),
+    textBlock(truncate(toPlainText(reply.fallbackText), TEAMS_LIMITS.cardBytes / 2)),
+  ]);
+}
+
+type Budget = { compactFrom: number; keep: number };
+
+function build(reply: Reply, budget: Budget): AdaptiveCard {
+  const body: CardElement[] = [];
+  let separateNext = false;
+  let itemIndex = 0;
+  let dropped = 0;
+  const push = (element: CardElement) => {
+    body.push(separateNext ? { ...element, separator: true, spacing: 'Medium' } : element);
+    separateNext = false;
+  };
+  for (const block of reply.blocks) {
+    if (block.type === 'divider') {
+      separateNext = true;
+      continue;
+    }
+    if (block.type === 'list') {
+      for (const item of block.items) {
+        const i = itemIndex++;
+        if (i >= budget.keep) {
+          dropped += 1;
+          continue;
+        }
+        push(listItem(item, i >= budget.compactFrom, i > 0 || body.length > 0));
+      }
+      continue;
+    }
+    if (block.type === 'more') {
+      if (dropped > 0) push(notShown(dropped));
+      push(moreBlock(block.remaining, block.button));
+      dropped = 0;
+      continue;
+    }
+    for (const element of renderBlock(block)) push(element);
+  }
+  if (dropped > 0) push(notShown(dropped));
+  return card(reply.fallbackText, body);
+}
+
+function notShown(dropped: number): CardElement {
+  return { ...textBlock(`${dropped} more not shown here: ask a narrower question to see them.`), isSubtle: true, size: 'Small' };
+}
+
+function card(fallbackText: string, body: CardElement[]): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    fallbackText: truncate(toPlainText(fallbackText), 1000),
+    body,
+    msteams: { width: 'Full' },
+  };
+}
+
+function countItems(reply: Reply): number {
+  return reply.blocks.reduce((n, b) => n + (b.type === 'list' ? b.items.length : 0), 0);
+}
+
+/** One neutral block → card elements (lists and "more" are handled by the caller, which budgets them). */
+export function renderBlock(block: ReplyBlock): CardElement[] {
+  switch (block.type) {
+    case 'heading':
+      return [headingBlock(block.text)];
+    case 'text':
+      return [textBlock(block.text)];
+    case 'context':
+      return [{ ...textBlock(block.text), isSubtle: true, size: 'Small' }];
+    case 'fields':
+      return block.fields.length === 0
+        ? []
+        : [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: truncate(toPlainText(f.label), 200), value: toMarkdown(f.value) })) }];
+    case 'actions':
+      return block.buttons.length === 0 ? [] : [actionSet(block.buttons)];
+    case 'more':
+      return [moreBlock(block.remaining, block.button)];
+    case 'list':
+      return block.items.map((item, i) => listItem(item, false, i > 0));
+    case 'divider':
+      return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
+    case 'attachment':
+      // Bots cannot attach arbitrary files to Teams messages without a file-consent flow; name it instead.
+      return [{ ...textBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
+  }
+}
+
+function headingBlock(text: string): CardElement {
+  return { type: 'TextBlock', text: toMarkdown(text), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' };
+}
+
+function textBlock(text: string): CardElement {
+  return { type: 'TextBlock', text: toMarkdown(text), wrap: true };
+}
+
+function listItem(item: ReplyListItem, compact: boolean, separated: boolean): CardElement {
+  const items: CardElement[] = [{ type: 'TextBlock', text: toMarkdown(item.title), weight: 'Bolder', wrap: true }];
+  if (!compact && item.lines.length > 0) {
+    items.push({ type: 'TextBlock', text: item.lines.map(toMarkdown).join('\n\n'), wrap: true, spacing: 'Small' });
+  }
+  const buttons = compact ? item.buttons.slice(0, 1) : item.buttons;
+  if (buttons.length > 0) items.push(actionSet(buttons));
+  return { type: 'Container', items, ...(separated ? { separator: true, spacing: 'Medium' } : {}) };
+}
+
+function moreBlock(remaining: number, button: ReplyButton): CardElement {
+  return actionSet([{ ...button, label: button.label || `${remaining} more` }]);
+}
+
+function actionSet(buttons: ReplyButton[]): CardElement {
+  return { type: 'ActionSet', actions: buttons.slice(0, TEAMS_LIMITS.actionsPerSet).map(toAction) };
+}
+
+export function toAction(button: ReplyButton): CardAction {
+  const title = truncate(toPlainText(button.label), 80);
+  const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
+  if (button.url && isHttpUrl(button.url)) return { type: 'Action.OpenUrl', title, url: button.url, ...style };
+  const data: SubmitData = { action: button.action, value: button.value };
+  return { type: 'Action.Submit', title, data, ...style };
+}
+
+/**
+ * The neutral markup (`**bold**`, `_italic_`, `[label](url)`) is Adaptive Card markdown already; links other than
+ * http(s) become their label, and over-long text is cut.
+ */
+export function toMarkdown(markup: string): string {
+  const safe = markup.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => (isHttpUrl(url) ? whole : label));
+  return truncate(safe, TEAMS_LIMITS.textChars);
+}
+
+function isHttpUrl(url: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(url);
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+}
