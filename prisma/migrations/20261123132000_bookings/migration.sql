@@ -1,6 +1,7 @@
 -- CreateTable
 CREATE TABLE "booking" (
     "id" UUID NOT NULL,
+    "seq" BIGSERIAL NOT NULL,
     "occurrence_id" UUID NOT NULL,
     "platform" TEXT NOT NULL,
     "user_id" TEXT NOT NULL,

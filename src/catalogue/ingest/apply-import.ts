@@ -254,12 +254,15 @@ async function writeEntries(
   const updatedIds = items.filter((i) => known.has(i.data.externalId)).map((i) => serviceIds.get(i.data.externalId));
   if (updatedIds.length > 0) {
     const keep = occurrenceRows.filter((o) => updatedIds.includes(o.sid)).map(({ sid, key }) => ({ sid, key }));
-    await tx.query(
-      `DELETE FROM occurrence o WHERE o.service_id = ANY($1::uuid[])
-         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(sid uuid, key text)
-                         WHERE k.sid = o.service_id AND k.key = o.key)`,
-      [updatedIds, JSON.stringify(keep)],
-    );
+    const gone = `o.service_id = ANY($1::uuid[]) AND NOT EXISTS (
+      SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(sid uuid, key text) WHERE k.sid = o.service_id AND k.key = o.key)`;
+    const booked = 'EXISTS (SELECT 1 FROM booking b WHERE b.occurrence_id = o.id)';
+    // A session people have booked is kept, cancelled, so their bookings (and the history) survive.
+    await tx.query(`UPDATE occurrence o SET status = 'cancelled' WHERE ${gone} AND ${booked}`, [
+      updatedIds,
+      JSON.stringify(keep),
+    ]);
+    await tx.query(`DELETE FROM occurrence o WHERE ${gone} AND NOT ${booked}`, [updatedIds, JSON.stringify(keep)]);
   }
   for (const chunk of chunks(occurrenceRows, BATCH * 5)) {
     await tx.query(

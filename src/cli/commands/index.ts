@@ -1,7 +1,26 @@
 import type { Command } from '../command.ts';
+import {
+  attendanceCommand,
+  bookCommand,
+  bookingsCommand,
+  cancelCommand,
+  sessionsCommand,
+  trainingReportCommand,
+} from './bookings.ts';
 import { entriesCommand } from './entries.ts';
 import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { seedDemoCommand } from './seed-demo.ts';
 
-export const COMMANDS: Command[] = [importCommand, occurrencesCommand, entriesCommand, seedDemoCommand];
+export const COMMANDS: Command[] = [
+  importCommand,
+  occurrencesCommand,
+  entriesCommand,
+  seedDemoCommand,
+  sessionsCommand,
+  bookCommand,
+  cancelCommand,
+  bookingsCommand,
+  attendanceCommand,
+  trainingReportCommand,
+];

@@ -1,0 +1,71 @@
+import { DateTime } from 'luxon';
+import { ZONE } from '../../clock.ts';
+
+/**
+ * Small helpers for writing iCalendar text (RFC 5545): escaping, line folding at 75 octets, Europe/London local
+ * times and its VTIMEZONE, so calendar apps (Outlook, Google) show the right local time all year.
+ */
+export const LONDON_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/London',
+  'X-LIC-LOCATION:Europe/London',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0000',
+  'TZOFFSETTO:+0100',
+  'TZNAME:BST',
+  'DTSTART:19700329T010000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0000',
+  'TZNAME:GMT',
+  'DTSTART:19701025T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+export function escapeText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/([,;])/g, '\\$1');
+}
+
+/** Folds one content line at 75 octets without splitting a UTF-8 character. */
+export function foldLine(line: string): string {
+  const bytes = Buffer.from(line, 'utf8');
+  if (bytes.length <= 75) return line;
+  const parts: string[] = [];
+  let current = '';
+  let size = 0;
+  for (const ch of line) {
+    const len = Buffer.byteLength(ch, 'utf8');
+    if (size + len > (parts.length === 0 ? 75 : 74)) {
+      parts.push(current);
+      current = '';
+      size = 0;
+    }
+    current += ch;
+    size += len;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+/** `DTSTART;TZID=Europe/London:20261201T120000` */
+export function londonDateTime(name: string, at: Date): string {
+  return `${name};TZID=${ZONE}:${DateTime.fromJSDate(at, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss")}`;
+}
+
+/** `DTSTART;VALUE=DATE:20261201` for all-day events (the London calendar date). */
+export function londonDate(name: string, at: Date): string {
+  return `${name};VALUE=DATE:${DateTime.fromJSDate(at, { zone: ZONE }).toFormat('yyyyMMdd')}`;
+}
+
+export function utcStamp(name: string, at: Date): string {
+  return `${name}:${DateTime.fromJSDate(at, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'")}`;
+}
+
+/** Joins content lines into a calendar with CRLF endings and folding. */
+export function toIcsText(lines: string[]): string {
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}
