@@ -1,0 +1,224 @@
+import type { types as SlackTypes } from '@slack/bolt';
+import type { Reply, ReplyBlock, ReplyButton, ReplyListItem } from '../core/reply.ts';
+import { ACTION } from '../core/action-ids.ts';
+import { toPlainText } from '../core/reply.ts';
+import { splitMrkdwn, toMrkdwn, truncate } from './mrkdwn.ts';
+import { SLACK_ACTION } from './slack-action-ids.ts';
+import { SLACK_LIMITS } from './slack-limits.ts';
+
+export type SlackBlock = SlackTypes.KnownBlock;
+type Button = SlackTypes.Button;
+
+/** A file the reply offers (calendar invite); listeners upload it with files.uploadV2. */
+export type SlackFile = { filename: string; mimeType: string; content: string };
+
+export type RenderOptions = {
+  /** 50 for messages (default), 100 for the App Home tab and modals. */
+  maxBlocks?: number;
+  /**
+   * Keeps what did not fit and returns a short token for a "Show N more" button. Without it the rest is counted
+   * and the asker is told to narrow the question.
+   */
+  stashOverflow?: (rest: Reply) => string;
+  /**
+   * For ephemeral answers: adds "Post to channel" to each result (and, through `stashOverflow`, to a single entry's
+   * details), so a result can be shared without the question that found it.
+   */
+  offerPostToChannel?: boolean;
+};
+
+export type RenderedMessage = {
+  /** Notification and screen-reader text; Slack shows it where blocks cannot be shown. */
+  text: string;
+  blocks: SlackBlock[];
+  files: SlackFile[];
+  /** Buttons whose value was too long to send (the core keeps values short; this is a guard). */
+  droppedButtons: number;
+};
+
+/** Slack blocks that belong together (a result and its buttons), with what they came from. */
+type Unit = { blocks: SlackBlock[]; source: ReplyBlock; item?: ReplyListItem };
+
+/**
+ * Renders a neutral Reply as Block Kit within SLACK_LIMITS. Content that does not fit becomes a "N more" line with
+ * a button (never a rejected call). Pure apart from `stashOverflow`.
+ */
+export function renderBlocks(reply: Reply, options: RenderOptions = {}): RenderedMessage {
+  const maxBlocks = options.maxBlocks ?? SLACK_LIMITS.messageBlocks;
+  const state = { dropped: 0 };
+  const files: SlackFile[] = [];
+  const units: Unit[] = [];
+  const ephemeralDetails =
+    options.offerPostToChannel &&
+    !reply.blocks.some((b) => b.type === 'list') &&
+    reply.blocks.some((b) => b.type === 'actions' && b.buttons.some((x) => x.action === ACTION.share || x.action === ACTION.book));
+
+  for (const block of reply.blocks) {
+    if (block.type === 'attachment') {
+      files.push({ filename: block.filename, mimeType: block.mimeType, content: block.content });
+      units.push({ source: block, blocks: [contextBlock(`📎 ${block.filename}`)] });
+      continue;
+    }
+    if (block.type === 'list') {
+      for (const item of block.items) {
+        units.push({ source: block, item, blocks: renderItem(item, options.offerPostToChannel === true, state) });
+      }
+      continue;
+    }
+    for (const blocks of renderBlock(block, state)) units.push({ source: block, blocks });
+  }
+
+  if (ephemeralDetails && options.stashOverflow) {
+    const token = options.stashOverflow({ ...reply, ephemeral: false });
+    units.push({
+      source: { type: 'divider' },
+      blocks: [{ type: 'actions', elements: [button({ label: 'Post to channel', action: ACTION.postToChannel, value: token }, SLACK_ACTION.postReply, 0, state)].filter(isButton) }],
+    });
+  }
+
+  const blocks: SlackBlock[] = [];
+  let chars = 0;
+  let index = 0;
+  const sizeOf = (u: Unit) => u.blocks.reduce((n, b) => n + JSON.stringify(b).length, 0);
+  const total = units.reduce((n, u) => n + u.blocks.length, 0);
+  const totalChars = units.reduce((n, u) => n + sizeOf(u), 0);
+  const fitsWhole = total <= maxBlocks && totalChars <= SLACK_LIMITS.messageBlocksChars;
+  // Room for the "N more" section when something must be left out.
+  const blockBudget = fitsWhole ? maxBlocks : maxBlocks - 1;
+  const charBudget = fitsWhole ? SLACK_LIMITS.messageBlocksChars : SLACK_LIMITS.messageBlocksChars - 600;
+  for (; index < units.length; index++) {
+    const unit = units[index]!;
+    const size = sizeOf(unit);
+    if (blocks.length + unit.blocks.length > blockBudget || chars + size > charBudget) break;
+    blocks.push(...unit.blocks);
+    chars += size;
+  }
+
+  if (index < units.length) {
+    const rest = units.slice(index);
+    const restItems = rest.filter((u) => u.item).length;
+    const count = restItems > 0 ? restItems : rest.length;
+    const noun = restItems > 0 ? (count === 1 ? 'result' : 'results') : count === 1 ? 'part' : 'parts';
+    const label = `*${count} more ${noun}*`;
+    if (options.stashOverflow) {
+      const token = options.stashOverflow({ fallbackText: reply.fallbackText, blocks: toReplyBlocks(rest), ephemeral: reply.ephemeral });
+      const more = button({ label: `Show ${count} more`, action: ACTION.more, value: token }, SLACK_ACTION.overflow, 0, state);
+      blocks.push(more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label));
+    } else {
+      blocks.push(contextBlock(`${label} not shown: ask a narrower question to see them.`));
+    }
+  }
+
+  return {
+    text: truncate(toPlainText(reply.fallbackText) || 'Signpost', SLACK_LIMITS.messageText),
+    blocks,
+    files,
+    droppedButtons: state.dropped,
+  };
+}
+
+function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>, state: { dropped: number }): SlackBlock[][] {
+  switch (block.type) {
+    case 'heading':
+      return [[{ type: 'header', text: { type: 'plain_text', text: truncate(toPlainText(block.text), SLACK_LIMITS.headerText) || ' ', emoji: true } }]];
+    case 'text':
+      return splitMrkdwn(toMrkdwn(block.text), SLACK_LIMITS.sectionText)
+        .filter((piece) => piece.trim())
+        .map((piece) => [{ type: 'section', text: { type: 'mrkdwn', text: piece } }]);
+    case 'fields': {
+      const sections: SlackBlock[][] = [];
+      for (let i = 0; i < block.fields.length; i += SLACK_LIMITS.sectionFields) {
+        const fields = block.fields.slice(i, i + SLACK_LIMITS.sectionFields).map((f) => ({
+          type: 'mrkdwn' as const,
+          text: truncate(`*${toMrkdwn(f.label)}*\n${toMrkdwn(f.value) || '–'}`, SLACK_LIMITS.fieldText),
+        }));
+        sections.push([{ type: 'section', fields }]);
+      }
+      return sections;
+    }
+    case 'actions':
+      return [actionsBlocks(block.buttons, state)].filter((b) => b.length > 0);
+    case 'more': {
+      const more = button(block.button, block.button.action, 0, state);
+      const label = `*${block.remaining} more*`;
+      return [[more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label)]];
+    }
+    case 'context':
+      return [[contextBlock(toMrkdwn(block.text))]];
+    case 'divider':
+      return [[{ type: 'divider' }]];
+  }
+}
+
+function renderItem(item: ReplyListItem, offerPost: boolean, state: { dropped: number }): SlackBlock[] {
+  const title = `*${toMrkdwn(item.title)}*`;
+  const body = [title, ...item.lines.map(toMrkdwn)].join('\n');
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(body, SLACK_LIMITS.sectionText) } }];
+  const buttons = [...item.buttons];
+  const details = item.buttons.find((b) => b.action === ACTION.details);
+  if (offerPost && details && !item.buttons.some((b) => b.action === ACTION.postToChannel)) {
+    buttons.push({ label: 'Post to channel', action: ACTION.postToChannel, value: `${SLACK_ACTION.postDetails}:${details.value}` });
+  }
+  blocks.push(...actionsBlocks(buttons, state));
+  return blocks;
+}
+
+function actionsBlocks(buttons: ReplyButton[], state: { dropped: number }): SlackBlock[] {
+  const elements = buttons.map((b, i) => button(b, actionIdFor(b), i, state)).filter(isButton);
+  const blocks: SlackBlock[] = [];
+  for (let i = 0; i < elements.length; i += SLACK_LIMITS.actionsElements) {
+    blocks.push({ type: 'actions', elements: elements.slice(i, i + SLACK_LIMITS.actionsElements) });
+  }
+  return blocks;
+}
+
+/** Post-to-channel buttons added here carry their own Slack action, so the core never sees our value format. */
+function actionIdFor(b: ReplyButton): string {
+  if (b.url) return SLACK_ACTION.link;
+  if (b.action === ACTION.postToChannel && b.value.startsWith(`${SLACK_ACTION.postDetails}:`)) return SLACK_ACTION.postDetails;
+  return b.action;
+}
+
+function button(b: ReplyButton, actionId: string, index: number, state: { dropped: number }): Button | undefined {
+  let value = b.value;
+  if (actionId === SLACK_ACTION.postDetails) value = value.slice(SLACK_ACTION.postDetails.length + 1);
+  const id = truncate(`${actionId}~${index}`, SLACK_LIMITS.id);
+  const text = { type: 'plain_text' as const, text: truncate(toPlainText(b.label), SLACK_LIMITS.buttonText) || '…', emoji: true };
+  if (b.url) {
+    if (b.url.length > SLACK_LIMITS.buttonUrl) {
+      state.dropped++;
+      return undefined;
+    }
+    return { type: 'button', text, action_id: id, url: b.url, ...(b.style ? { style: b.style } : {}) };
+  }
+  if (value.length > SLACK_LIMITS.buttonValue) {
+    state.dropped++;
+    return undefined;
+  }
+  return { type: 'button', text, action_id: id, value, ...(b.style ? { style: b.style } : {}) };
+}
+
+function isButton(b: Button | undefined): b is Button {
+  return b !== undefined;
+}
+
+function contextBlock(mrkdwn: string): SlackBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.contextText) }] };
+}
+
+/** The units left out, as neutral blocks again (consecutive results regrouped into lists). */
+function toReplyBlocks(units: Unit[]): ReplyBlock[] {
+  const out: ReplyBlock[] = [];
+  let lastSource: ReplyBlock | undefined;
+  for (const unit of units) {
+    if (unit.item) {
+      const previous = out.at(-1);
+      if (previous?.type === 'list' && lastSource === unit.source) previous.items.push(unit.item);
+      else out.push({ type: 'list', items: [unit.item] });
+    } else if (unit.source !== lastSource) {
+      out.push(unit.source);
+    }
+    lastSource = unit.source;
+  }
+  return out;
+}

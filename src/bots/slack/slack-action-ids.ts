@@ -1,0 +1,33 @@
+/**
+ * Slack-only action and view ids. The neutral ones (src/bots/core/action-ids.ts) go to the conversation core; these
+ * are handled inside the Slack adapter. A button's action_id is the id plus an optional `~n` suffix, because Slack
+ * wants action ids unique within a block.
+ */
+export const SLACK_ACTION = {
+  /** "Show N more" for what did not fit in one message; the value is a token for the stashed rest. */
+  overflow: 'slack.overflow',
+  /** Post one result from an ephemeral answer to the channel; the value is that result's details value. */
+  postDetails: 'slack.post-details',
+  /** Post a whole stashed ephemeral reply to the channel; the value is its token. */
+  postReply: 'slack.post-reply',
+  /** Link buttons: Slack still sends an interaction, which only needs an ack. */
+  link: 'slack.link',
+  /** Coordinators: open the add-entry modal. */
+  addEntry: 'slack.add-entry',
+  /** Coordinators: open the edit modal for a coordinator entry; the value is its external id. */
+  editEntry: 'slack.edit-entry',
+} as const;
+
+export type SlackActionId = (typeof SLACK_ACTION)[keyof typeof SLACK_ACTION];
+
+/** The coordinator's add/edit entry modal. */
+export const ENTRY_MODAL_CALLBACK = 'slack.entry-modal';
+/** The global shortcut that opens the entry modal (listed in manifest.json). */
+export const ADD_ENTRY_SHORTCUT = 'signpost_add_entry';
+/** The slash command (listed in manifest.json). */
+export const SLASH_COMMAND = '/signpost';
+
+/** The action id without its uniqueness suffix. */
+export function baseActionId(actionId: string): string {
+  return actionId.replace(/~\d+$/, '');
+}
