@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { CatalogueSearch, SearchResult } from '../../catalogue/search/types.ts';
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../logger.ts';
+import { ACTION } from './action-ids.ts';
+import type { Actor, InboundAction, InboundMessage } from './inbound.ts';
+import { type Intent, parseIntent } from './intents.ts';
+import type { Conversation } from './ports.ts';
+import type { Reply } from './reply.ts';
+import { BookValueSchema, EntryValueSchema, MoreValueSchema, parseActionValue } from './replies/action-values.ts';
+import { buildEntryDetailReply } from './replies/entry-detail.ts';
+import {
+  buildApologyReply,
+  buildBadActionReply,
+  buildExpiredReply,
+  buildGoneReply,
+  buildNoListReply,
+  buildNoMoreReply,
+  buildNoSuchNumberReply,
+  buildNotAvailableReply,
+} from './replies/errors.ts';
+import { buildHelpReply } from './replies/help.ts';
+import { buildNoResultsReply } from './replies/no-results.ts';
+import { PAGE_SIZE, buildSearchResultsReply } from './replies/search-results.ts';
+import { buildShareReply } from './replies/share-with-resident.ts';
+import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
+
+/** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
+export type ConversationContext = Actor & { channelRef: string; isDirect?: boolean };
+
+/** Training bookings (wired by the bookings feature). Each hook returns the reply to show. */
+export type BookingHooks = {
+  /**
+   * Books the actor on an entry's session: `start` (ISO 8601) picks the session shown on the button; without it, the
+   * next one open for booking. Also reached by typing "book 2".
+   */
+  book(ctx: ConversationContext, target: { entryId: string; start?: string }): Promise<Reply>;
+  /** "my bookings" (typed) and the My bookings button. */
+  mine(ctx: ConversationContext): Promise<Reply>;
+  /** Every other `booking.*` button (cancel, join or leave a waitlist, accept an offer), with its raw value. */
+  handleAction?(action: InboundAction): Promise<Reply>;
+};
+
+/** Channel digests (wired by the digests feature). */
+export type DigestHooks = {
+  /** "subscribe …": `text` is what followed the word (e.g. "weekly", "lunch clubs in NW5"), possibly empty. */
+  subscribe(ctx: ConversationContext, request: { text: string }): Promise<Reply>;
+  unsubscribe(ctx: ConversationContext, request: { text: string }): Promise<Reply>;
+  /** `digest.subscribe` / `digest.unsubscribe` buttons, with their raw value. */
+  handleAction?(action: InboundAction): Promise<Reply>;
+};
+
+export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks };
+
+export type ConversationDeps = {
+  search: CatalogueSearch;
+  clock: Clock;
+  logger: Logger;
+  hooks?: ConversationHooks;
+  /** Defaults to an in-memory one with a one-hour time-to-live. */
+  memory?: SessionMemory;
+};
+
+/**
+ * The platform-neutral conversation: parses a message into an intent (search, details, more, share, help, book…)
+ * or validates a button value, asks the catalogue search, and returns a neutral Reply. It never sends anything and
+ * never throws: a failure becomes a short apology whose reference matches the error's log line. Question text is
+ * never logged.
+ */
+export function createConversation(deps: ConversationDeps): Conversation {
+  const { search, clock, hooks = {} } = deps;
+  const logger = deps.logger;
+  const memory = deps.memory ?? createSessionMemory({ clock });
+  const helpOptions = { bookings: !!hooks.bookings, digests: !!hooks.digests };
+
+  const sessionOf = (ctx: ConversationContext): SessionRef => ({
+    platform: ctx.platform,
+    userId: ctx.userId,
+    channelRef: ctx.channelRef,
+  });
+
+  async function runSearch(ctx: ConversationContext, text: string, queryKey: string, offset: number): Promise<Reply> {
+    const now = clock.now();
+    const started = performance.now();
+    const response = await search.search({ text, now, limit: PAGE_SIZE, offset });
+    logger.debug('search answered', {
+      platform: ctx.platform,
+      offset,
+      results: response.results.length,
+      total: response.total,
+      relaxed: response.relaxed.length,
+      ms: Math.round(performance.now() - started),
+    });
+    if (response.results.length === 0) {
+      if (offset > 0) return buildNoMoreReply();
+      return buildNoResultsReply(response);
+    }
+    const shown = response.results.slice(0, PAGE_SIZE);
+    memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id) });
+    return buildSearchResultsReply({ response, now, offset, queryKey });
+  }
+
+  /** The entry a typed number stands for, or the reply explaining why there is none. */
+  function entryAt(ctx: ConversationContext, number: number): { id: string } | { reply: Reply } {
+    const state = memory.current(sessionOf(ctx));
+    if (!state) return { reply: buildNoListReply() };
+    const id = state.numbered.get(number);
+    if (!id) return { reply: buildNoSuchNumberReply(number, Math.max(0, ...state.numbered.keys())) };
+    return { id };
+  }
+
+  async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply): Promise<Reply> {
+    const now = clock.now();
+    const result = await search.getResult(id, now);
+    return result ? render(result, now) : buildGoneReply();
+  }
+
+  async function onIntent(ctx: ConversationContext, intent: Intent): Promise<Reply> {
+    switch (intent.kind) {
+      case 'help':
+        return buildHelpReply(helpOptions);
+      case 'search': {
+        const key = memory.rememberQuery(intent.text);
+        return runSearch(ctx, intent.text, key, 0);
+      }
+      case 'more': {
+        const state = memory.current(sessionOf(ctx));
+        if (!state) return buildNoListReply();
+        const text = memory.recallQuery(state.queryKey);
+        if (text === undefined) return buildExpiredReply();
+        if (state.nextOffset >= state.total) return buildNoMoreReply();
+        return runSearch(ctx, text, state.queryKey, state.nextOffset);
+      }
+      case 'details':
+      case 'share':
+      case 'book': {
+        const picked = entryAt(ctx, intent.number);
+        if ('reply' in picked) return picked.reply;
+        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now));
+        if (intent.kind === 'share') return withResult(picked.id, buildShareReply);
+        if (!hooks.bookings) return buildNotAvailableReply('Booking');
+        return hooks.bookings.book(ctx, { entryId: picked.id });
+      }
+      case 'my-bookings':
+        return hooks.bookings ? hooks.bookings.mine(ctx) : buildNotAvailableReply('Booking');
+      case 'subscribe':
+        return hooks.digests ? hooks.digests.subscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
+      case 'unsubscribe':
+        return hooks.digests ? hooks.digests.unsubscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
+    }
+  }
+
+  async function onAction(action: InboundAction): Promise<Reply> {
+    switch (action.action) {
+      case ACTION.help:
+        return buildHelpReply(helpOptions);
+      case ACTION.details:
+      case ACTION.share:
+      case ACTION.postToChannel: {
+        const value = parseActionValue(EntryValueSchema, action.value);
+        if (!value) return badValue(action);
+        if (action.action === ACTION.share) return withResult(value.id, buildShareReply);
+        if (action.action === ACTION.postToChannel) {
+          return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false }));
+        }
+        return withResult(value.id, (r, now) => buildEntryDetailReply(r, now));
+      }
+      case ACTION.more: {
+        const value = parseActionValue(MoreValueSchema, action.value);
+        if (!value) return badValue(action);
+        const text = memory.recallQuery(value.k);
+        if (text === undefined) return buildExpiredReply();
+        return runSearch(action, text, value.k, value.o);
+      }
+      case ACTION.book: {
+        const value = parseActionValue(BookValueSchema, action.value);
+        if (!value) return badValue(action);
+        if (!hooks.bookings) return buildNotAvailableReply('Booking');
+        return hooks.bookings.book(action, { entryId: value.id, ...(value.s ? { start: value.s } : {}) });
+      }
+      case ACTION.myBookings:
+        return hooks.bookings ? hooks.bookings.mine(action) : buildNotAvailableReply('Booking');
+      case ACTION.cancelBooking:
+      case ACTION.joinWaitlist:
+      case ACTION.leaveWaitlist:
+      case ACTION.acceptOffer:
+        return hooks.bookings?.handleAction ? hooks.bookings.handleAction(action) : buildNotAvailableReply('Booking');
+      case ACTION.subscribe:
+      case ACTION.unsubscribe:
+        return hooks.digests?.handleAction ? hooks.digests.handleAction(action) : buildNotAvailableReply('Digests');
+      case ACTION.flag:
+        return buildNotAvailableReply('Reporting an out-of-date listing');
+    }
+  }
+
+  function badValue(action: InboundAction): Reply {
+    logger.warn('button value refused', { platform: action.platform, action: action.action, length: action.value.length });
+    return buildBadActionReply();
+  }
+
+  async function guarded(what: Record<string, unknown>, run: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await run();
+    } catch (error) {
+      const correlationId = randomUUID().slice(0, 8);
+      logger.error('conversation failed', { ...what, correlationId, error });
+      return buildApologyReply(correlationId);
+    }
+  }
+
+  return {
+    handleMessage(message: InboundMessage) {
+      const intent = parseIntent(message.text);
+      return guarded({ platform: message.platform, intent: intent.kind }, () => onIntent(message, intent));
+    },
+    handleAction(action: InboundAction) {
+      return guarded({ platform: action.platform, action: action.action }, () => onAction(action));
+    },
+  };
+}

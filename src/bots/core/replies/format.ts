@@ -1,0 +1,178 @@
+import { DateTime } from 'luxon';
+import { ZONE } from '../../../clock.ts';
+import type { SearchResult, Understood } from '../../../catalogue/search/types.ts';
+
+/** Plain words for the catalogue's controlled vocabularies: no internal codes ever reach a reader. */
+export const ACCESS_WORDS: Record<string, string> = {
+  step_free: 'Step-free access',
+  wheelchair_accessible: 'Wheelchair accessible',
+  accessible_toilet: 'Accessible toilet',
+  hearing_loop: 'Hearing loop',
+  quiet_space: 'Quiet space',
+  large_print: 'Large print',
+  easy_read: 'Easy read',
+  carer_free: 'Carers go free',
+  parking: 'Parking',
+};
+
+/** Short forms for the heading ("step-free"). */
+const ACCESS_SHORT: Record<string, string> = {
+  step_free: 'step-free',
+  wheelchair_accessible: 'wheelchair accessible',
+  accessible_toilet: 'accessible toilet',
+  hearing_loop: 'hearing loop',
+  quiet_space: 'quiet',
+  large_print: 'large print',
+  easy_read: 'easy read',
+  carer_free: 'carers go free',
+  parking: 'parking',
+};
+
+export const HOW_TO_JOIN_WORDS: Record<string, string> = {
+  drop_in: 'You can just turn up',
+  self_referral: 'Get in touch to join (no referral needed)',
+  referral_needed: 'Needs a referral from a professional',
+  booking: 'Booking needed',
+};
+
+export const AUDIENCE_WORDS: Record<string, string> = {
+  older_people: 'older people',
+  learning_disabilities: 'people with learning disabilities',
+  ethnic_minorities: 'ethnic minority communities',
+  carers: 'carers',
+  lgbtq: 'LGBTQ+ people',
+  young_people: 'young people',
+  parents_of_young_children: 'parents of young children',
+  men: 'men',
+  women: 'women',
+  everyone: 'everyone',
+};
+
+export const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', online: 'online', phone: 'by phone' };
+
+const KIND_WORDS: Record<string, string> = { activity: 'activities', training: 'training', resource: 'resources' };
+
+const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** Any remaining snake_case code becomes words ("some_code" → "some code"). */
+export function words(code: string, table: Record<string, string> = {}): string {
+  return table[code] ?? code.replace(/_/g, ' ');
+}
+
+export function capitalise(s: string): string {
+  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+}
+
+/** Cuts text to `max` characters at a word boundary, with an ellipsis. */
+export function truncate(s: string, max: number): string {
+  const t = s.replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
+}
+
+type Span = { start: string; end: string; allDay: boolean };
+
+const london = (iso: string) => DateTime.fromISO(iso, { setZone: true }).setZone(ZONE);
+
+/**
+ * One occurrence in plain London time: "Tue 1 Dec, 12:00–14:00"; the year is added when it is not this year's;
+ * all-day ones are dates ("Sat 3 Apr", "Sat 3 – Sun 4 Apr").
+ */
+export function formatSpan(span: Span, now: Date): string {
+  const start = london(span.start);
+  const end = london(span.end);
+  const thisYear = DateTime.fromJSDate(now, { zone: ZONE }).year;
+  const day = (d: DateTime) => d.toFormat(d.year === thisYear ? 'ccc d LLL' : 'ccc d LLL yyyy');
+  if (span.allDay) {
+    const last = end.minus({ days: 1 });
+    return last.toISODate() === start.toISODate() || last < start ? day(start) : `${day(start)} – ${day(last)}`;
+  }
+  if (start.toISODate() !== end.toISODate()) return `${day(start)}, ${start.toFormat('HH:mm')} – ${day(end)}, ${end.toFormat('HH:mm')}`;
+  return `${day(start)}, ${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`;
+}
+
+/** "Next: Tue 1 Dec, 12:00–14:00", or the schedule text for standing services. */
+export function formatWhen(result: SearchResult, now: Date): string | undefined {
+  if (result.next) {
+    const next = `Next: ${formatSpan(result.next, now)}`;
+    return result.scheduleText ? `${next} (${result.scheduleText})` : next;
+  }
+  return result.scheduleText ?? undefined;
+}
+
+export function formatWhere(result: SearchResult): string | undefined {
+  const online = result.attendingTypes.includes('online');
+  const phone = result.attendingTypes.includes('phone');
+  const inPerson = result.attendingTypes.includes('in_person') || (!online && !phone);
+  const parts: string[] = [];
+  if (inPerson && (result.venue || result.ward || result.postcode)) {
+    const place = [result.venue, result.ward].filter(Boolean).join(', ');
+    parts.push(place || result.postcode || '');
+    if (result.distanceKm !== null) parts.push(`${result.distanceKm < 1 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away`);
+    if (result.access.includes('step_free')) parts.push('step-free');
+    else if (result.access.includes('wheelchair_accessible')) parts.push('wheelchair accessible');
+  }
+  if (online) parts.push('online');
+  if (phone) parts.push('by phone');
+  return parts.length ? capitalise(parts.filter(Boolean).join(' · ')) : undefined;
+}
+
+export function formatCostAndJoin(result: SearchResult): string | undefined {
+  const parts = [result.cost, result.howToJoin ? words(result.howToJoin, HOW_TO_JOIN_WORDS) : null].filter(
+    (p): p is string => !!p,
+  );
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+export function formatContact(result: SearchResult): string | undefined {
+  const { name, phone, email } = result.contact;
+  const parts = [phone ? `Call ${phone}` : null, email ?? null].filter((p): p is string => !!p);
+  if (parts.length === 0) return result.url ? undefined : name ? `Contact: ${name}` : undefined;
+  return `${name ? `${name}: ` : ''}${parts.join(' · ')}`;
+}
+
+/** Whole months between a YYYY-MM-DD date and now (London). */
+export function monthsSince(date: string, now: Date): number {
+  const then = DateTime.fromISO(date, { zone: ZONE });
+  if (!then.isValid) return 0;
+  return Math.max(0, Math.floor(DateTime.fromJSDate(now, { zone: ZONE }).diff(then, 'months').months));
+}
+
+export const STALE_AFTER_MONTHS = 12;
+
+/** "Last confirmed 14 months ago", flagged with ⚠ past a year; undefined when the source never said. */
+export function formatConfirmed(lastConfirmed: string | null, now: Date): string | undefined {
+  if (!lastConfirmed) return undefined;
+  const months = monthsSince(lastConfirmed, now);
+  const ago =
+    months === 0 ? 'this month' : months < 24 ? `${months} month${months === 1 ? '' : 's'} ago` : `${Math.floor(months / 12)} years ago`;
+  return months > STALE_AFTER_MONTHS ? `⚠ Last confirmed ${ago}: check before sending someone` : `Last confirmed ${ago}`;
+}
+
+export function formatAccess(codes: string[]): string[] {
+  return codes.map((c) => words(c, ACCESS_WORDS));
+}
+
+/**
+ * What the search understood, as a heading: "Lunch clubs · Kentish Town · Tuesdays · free · step-free".
+ * Undefined when nothing was recognised beyond free words.
+ */
+export function describeUnderstood(u: Understood): string | undefined {
+  const parts: string[] = [];
+  const topic = [...u.categories, ...(u.categories.length ? [] : u.terms)].join(', ');
+  if (topic) parts.push(capitalise(topic));
+  else if (u.kinds.length) parts.push(capitalise(u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ')));
+  if (u.audiences.length) parts.push(`for ${u.audiences.map((a) => words(a, AUDIENCE_WORDS)).join(', ')}`);
+  if (u.place) parts.push(u.place.label);
+  if (u.weekdays?.length) parts.push(u.weekdays.map((d) => WEEKDAYS[d] ?? '').filter(Boolean).join(', '));
+  if (u.when) parts.push(u.when.label);
+  if (u.timeOfDay) parts.push(`${u.timeOfDay}s`);
+  if (u.free) parts.push('free');
+  else if (u.maxCost !== undefined) parts.push(`under £${u.maxCost}`);
+  for (const a of u.access) parts.push(words(a, ACCESS_SHORT));
+  for (const l of u.languages) parts.push(`${capitalise(l)} speaking`);
+  for (const f of u.formats) parts.push(words(f, FORMAT_WORDS));
+  return parts.length ? parts.join(' · ') : undefined;
+}

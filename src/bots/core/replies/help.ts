@@ -1,0 +1,39 @@
+import { ACTION } from '../action-ids.ts';
+import { actions, context, heading, type Reply, text } from '../reply.ts';
+
+/** Example questions a newcomer can copy; they work on the demo catalogue. */
+export const EXAMPLE_QUESTIONS = [
+  'free lunch club near Kentish Town on Tuesdays, step-free',
+  'something for a Bengali-speaking man who is lonely',
+  'dementia cafe this week',
+] as const;
+
+export type HelpOptions = {
+  /** A first-time greeting rather than an answer to "help". */
+  greeting?: boolean;
+  /** Booking and digests are only offered when those features are on. */
+  bookings?: boolean;
+  digests?: boolean;
+};
+
+/** What Signpost does and how to ask, with examples. */
+export function buildHelpReply(options: HelpOptions = {}): Reply {
+  const intro = options.greeting
+    ? 'Hello! I help you find community activities, training and support in Camden for the residents you work with.'
+    : 'Ask me in your own words what a resident needs: a topic, a place, a day, a cost or access needs.';
+  const examples = EXAMPLE_QUESTIONS.map((q) => `• ${q}`);
+  const commands = [
+    '**more**: the next results',
+    '**details 2**: everything about result 2',
+    '**share 2**: a short text to give the resident (SMS or print)',
+    ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
+    ...(options.digests ? ['**subscribe**: a regular digest of what is new here; **unsubscribe** to stop'] : []),
+  ];
+  const body = [intro, '', '**Try asking:**', ...examples, '', '**Then:**', ...commands.map((c) => `• ${c}`)].join('\n');
+  const buttons = options.bookings ? [{ label: 'My bookings', action: ACTION.myBookings, value: '{}' }] : [];
+  const note = 'Please do not type residents’ names or personal details: describe what they need instead.';
+  return {
+    fallbackText: `${intro} Try asking: ${EXAMPLE_QUESTIONS.map((q) => `"${q}"`).join(', ')}.`,
+    blocks: [heading(options.greeting ? 'Welcome to Signpost' : 'How to use Signpost'), text(body), ...(buttons.length ? [actions(buttons)] : []), context(note)],
+  };
+}

@@ -1,0 +1,20 @@
+import type { SearchResponse } from '../../../catalogue/search/types.ts';
+import { actions, heading, type Reply, text } from '../reply.ts';
+import { helpButton } from './action-values.ts';
+import { describeUnderstood } from './format.ts';
+
+/** Nothing found even after relaxing: never an empty answer. Says what was understood and what was already tried. */
+export function buildNoResultsReply(response: SearchResponse): Reply {
+  const understood = describeUnderstood(response.understood);
+  const lines = [
+    understood ? `I looked for: **${understood}**.` : 'I could not pick out a topic, place or day from that.',
+    response.relaxed.length
+      ? `I also tried without: ${response.relaxed.join('; ')}. Still nothing.`
+      : 'Nothing in the catalogue matches it yet.',
+    'Try fewer words, a nearby area or another day, e.g. "lunch club in Kentish Town" or "coffee morning this week". Type **help** for more examples.',
+  ];
+  return {
+    fallbackText: ['No results.', ...lines].join(' ').replace(/\*\*/g, ''),
+    blocks: [heading('No results'), text(lines.join('\n')), actions([helpButton()])],
+  };
+}

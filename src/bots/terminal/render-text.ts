@@ -1,0 +1,102 @@
+import { ACTION } from '../core/action-ids.ts';
+import { type Reply, type ReplyBlock, type ReplyButton, toPlainText } from '../core/reply.ts';
+
+/** A button the terminal user can press by typing its token (`b1`, `b2`…), for buttons with no typed command. */
+export type PressableButton = { token: string; button: ReplyButton };
+
+export type RenderedText = {
+  text: string;
+  /** Buttons reachable only by their token, in the order shown. */
+  pressable: PressableButton[];
+};
+
+/** Typed commands for the actions the conversation also understands as words; `n` is the list item's number. */
+const TYPED: Partial<Record<string, (n: number) => string>> = {
+  [ACTION.details]: (n) => `details ${n}`,
+  [ACTION.share]: (n) => `share ${n}`,
+  [ACTION.book]: (n) => `book ${n}`,
+};
+const TYPED_PLAIN: Partial<Record<string, string>> = {
+  [ACTION.more]: 'more',
+  [ACTION.help]: 'help',
+  [ACTION.myBookings]: 'my bookings',
+};
+
+const WIDTH = 100;
+
+/**
+ * Renders a neutral Reply as plain terminal text: an underlined heading, numbered list items with indented lines,
+ * "Label: value" fields, and buttons as hints such as `[details 1] [share 1]`. Buttons with no typed equivalent
+ * get a token (`[b1: Cancel booking]`) that the chat loop turns back into the action.
+ */
+export function renderText(reply: Reply): RenderedText {
+  const pressable: PressableButton[] = [];
+  const hint = (button: ReplyButton, itemNumber?: number): string => {
+    if (button.url) return `${button.label}: ${button.url}`;
+    const typed = itemNumber !== undefined ? TYPED[button.action]?.(itemNumber) : undefined;
+    const plain = TYPED_PLAIN[button.action];
+    if (typed ?? plain) return `[${typed ?? plain}]`;
+    const token = `b${pressable.length + 1}`;
+    pressable.push({ token, button });
+    return `[${token}: ${button.label}]`;
+  };
+  const hints = (buttons: ReplyButton[], itemNumber?: number) => {
+    const links = buttons.filter((b) => b.url).map((b) => hint(b));
+    const presses = buttons.filter((b) => !b.url).map((b) => hint(b, itemNumber));
+    return [...(presses.length ? [presses.join(' ')] : []), ...links];
+  };
+
+  const out: string[] = [];
+  for (const block of reply.blocks) out.push(...renderBlock(block, hints));
+  while (out.length && out[out.length - 1] === '') out.pop();
+  const text = out.length ? out.join('\n') : toPlainText(reply.fallbackText);
+  return { text, pressable };
+}
+
+function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumber?: number) => string[]): string[] {
+  switch (block.type) {
+    case 'heading': {
+      const line = toPlainText(block.text);
+      return [line, '─'.repeat(Math.min(line.length, WIDTH)), ''];
+    }
+    case 'text':
+      return [toPlainText(block.text), ''];
+    case 'fields': {
+      const width = Math.min(16, Math.max(...block.fields.map((f) => f.label.length)) + 1);
+      const lines: string[] = [];
+      for (const f of block.fields) {
+        const [first = '', ...rest] = toPlainText(f.value).split('\n');
+        lines.push(`${`${f.label}:`.padEnd(width + 1)} ${first}`);
+        for (const more of rest) lines.push(`${' '.repeat(width + 2)}${more}`);
+      }
+      return [...lines, ''];
+    }
+    case 'list': {
+      const lines: string[] = [];
+      for (const item of block.items) {
+        const title = toPlainText(item.title);
+        const number = /^(\d+)\.\s/.exec(title)?.[1];
+        lines.push(title);
+        for (const l of item.lines) lines.push(`   ${toPlainText(l)}`);
+        for (const h of hints(item.buttons, number ? Number(number) : undefined)) lines.push(`   ${h}`);
+        lines.push('');
+      }
+      return lines;
+    }
+    case 'actions':
+      return [...hints(block.buttons), ''];
+    case 'more':
+      return [
+        block.button.action === ACTION.more
+          ? `${block.remaining} more: type "more"`
+          : `${block.remaining} more ${hints([block.button]).join(' ')}`,
+        '',
+      ];
+    case 'context':
+      return [`(${toPlainText(block.text)})`, ''];
+    case 'divider':
+      return ['─'.repeat(20), ''];
+    case 'attachment':
+      return [`Attachment: ${block.filename} (${block.mimeType})`, ''];
+  }
+}
