@@ -235,7 +235,7 @@ export class BookingService {
     return lapsed;
   }
 
-  async listSessions(filter: { course?: string; from?: Date } = {}): Promise<SessionSummary[]> {
+  async listSessions(filter: { course?: string; from?: Date; entryId?: string } = {}): Promise<SessionSummary[]> {
     const { rows } = await this.store.sql.query<{
       id: string;
       entry_id: string;
@@ -260,9 +260,9 @@ export class BookingService {
        FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
        LEFT JOIN booking b ON b.occurrence_id = o.id
        WHERE s.kind = 'training' AND s.removed_at IS NULL AND o.capacity IS NOT NULL
-         AND ($1::timestamptz IS NULL OR o.start >= $1)
+         AND ($1::timestamptz IS NULL OR o.start >= $1) AND ($2::uuid IS NULL OR s.id = $2)
        GROUP BY o.id, s.id, l.id ORDER BY o.start, title`,
-      [filter.from ?? null],
+      [filter.from ?? null, filter.entryId && isUuid(filter.entryId) ? filter.entryId : null],
     );
     const needle = filter.course?.trim().toLowerCase();
     return rows
