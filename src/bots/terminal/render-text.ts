@@ -62,12 +62,12 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
     case 'text':
       return [toPlainText(block.text), ''];
     case 'fields': {
-      const width = Math.min(16, Math.max(...block.fields.map((f) => f.label.length)) + 1);
+      const width = Math.min(17, Math.max(...block.fields.map((f) => f.label.length)) + 1);
       const lines: string[] = [];
       for (const f of block.fields) {
         const [first = '', ...rest] = toPlainText(f.value).split('\n');
-        lines.push(`${`${f.label}:`.padEnd(width + 1)} ${first}`);
-        for (const more of rest) lines.push(`${' '.repeat(width + 2)}${more}`);
+        lines.push(`${`${f.label}:`.padEnd(width)} ${first}`);
+        for (const more of rest) lines.push(`${' '.repeat(width + 1)}${more}`);
       }
       return [...lines, ''];
     }

@@ -61,7 +61,9 @@ function withoutRepeats(parts: (string | null)[]): string[] {
     if (!p) continue;
     const low = p.toLowerCase();
     if (kept.some((k) => k.toLowerCase().includes(low))) continue;
-    kept.push(p);
+    const covered = kept.findIndex((k) => low.includes(k.toLowerCase()));
+    if (covered >= 0) kept.splice(covered, 1, p);
+    else kept.push(p);
   }
   return kept;
 }
