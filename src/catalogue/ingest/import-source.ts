@@ -6,6 +6,8 @@ import type { ImportReport, SourceFormat } from '../model.ts';
 import { applyImport } from './apply-import.ts';
 import { contentHash } from './content-hash.ts';
 import { decodeText, fetchFeed } from './fetch-feed.ts';
+import { parseCoordinatorCsv } from './parse-coordinator-csv.ts';
+import { parseHsds } from './parse-hsds.ts';
 import { FeedRefusedError, parseIcal } from './parse-ical.ts';
 
 export type ImportRequest = {
@@ -19,11 +21,21 @@ export type ImportRequest = {
 
 export type ParsedInput = { entries: unknown[]; rejected: { ref: string; reason: string }[] };
 
+export type FormatContext = {
+  now: Date;
+  horizonDays?: number;
+  origin: string;
+  /** Reads another file or URL named relative to the input (data package tables, further pages of a directory). */
+  load(ref: string): Promise<string>;
+};
+
 /** A parser turns one input's text into entries; each format registers one. */
-export type FormatParser = (text: string, context: { now: Date; horizonDays?: number; origin: string }) => ParsedInput;
+export type FormatParser = (text: string, context: FormatContext) => ParsedInput | Promise<ParsedInput>;
 
 const PARSERS: Partial<Record<SourceFormat, FormatParser>> = {
   ical: (text, { now, horizonDays }) => parseIcal(text, { now, ...(horizonDays ? { horizonDays } : {}) }),
+  hsds: parseHsds,
+  csv: parseCoordinatorCsv,
 };
 
 export function registerFormat(format: SourceFormat, parser: FormatParser): void {
@@ -46,8 +58,33 @@ export function defaultSourceName(input: string): string {
 export function detectFormat(input: string, text: string): SourceFormat | undefined {
   const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 200).toUpperCase();
   if (head.startsWith('BEGIN:VCALENDAR')) return 'ical';
-  if (/\.(ics|ical|ifb|icalendar)$/i.test(input.split('?')[0] ?? '')) return 'ical';
+  const file = input.split('?')[0] ?? '';
+  if (/\.(ics|ical|ifb|icalendar)$/i.test(file)) return 'ical';
+  // JSON is Open Referral (a service, a page of services, a data package descriptor); a CSV with a title column is a
+  // coordinator's sheet.
+  if (head.startsWith('{') || head.startsWith('[') || /\.json$/i.test(file)) return 'hsds';
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]?.toLowerCase() ?? '';
+  if (/(^|,)\s*"?(title|name)"?\s*(,|$)/.test(firstLine) && firstLine.includes(',')) return 'csv';
   return undefined;
+}
+
+/** Reads a file or URL that an input names, relative to the input. */
+function loaderFor(origin: string): (ref: string) => Promise<string> {
+  return async (ref) => {
+    if (isUrl(ref) || isUrl(origin)) {
+      const url = isUrl(ref) ? ref : new URL(ref, origin).toString();
+      const fetched = await fetchFeed(url);
+      if (fetched === 'not-modified') throw new FeedRefusedError(`${new URL(url).host} answered "not modified" to a fresh request.`);
+      return fetched.text;
+    }
+    const file = path.resolve(path.dirname(origin), ref);
+    try {
+      return decodeText(await fs.readFile(file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new FeedRefusedError(code === 'ENOENT' ? `No such file: ${file}` : `Could not read ${file}: ${(error as Error).message}`);
+    }
+  };
 }
 
 /**
@@ -56,7 +93,11 @@ export function detectFormat(input: string, text: string): SourceFormat | undefi
  */
 export async function importSource(store: Store, request: ImportRequest, logger: Logger): Promise<ImportReport> {
   const log = logger.child('import');
-  const origin = request.input;
+  let origin = request.input;
+  // A data package can be named by its folder.
+  if (!isUrl(origin) && (await fs.stat(origin).catch(() => undefined))?.isDirectory()) {
+    origin = path.join(origin, 'datapackage.json');
+  }
   let text: string;
   let fetchMeta: { etag: string | null; lastModified: string | null } | undefined;
   if (isUrl(origin)) {
@@ -82,8 +123,13 @@ export async function importSource(store: Store, request: ImportRequest, logger:
   }
   const parser = PARSERS[format];
   if (!parser) throw new FeedRefusedError(`Importing the ${format} format is not supported.`);
-  const parsed = parser(text, { now: request.now, origin, ...(request.horizonDays ? { horizonDays: request.horizonDays } : {}) });
-  const sourceName = request.source ?? defaultSourceName(origin);
+  const parsed = await parser(text, {
+    now: request.now,
+    origin,
+    load: loaderFor(origin),
+    ...(request.horizonDays ? { horizonDays: request.horizonDays } : {}),
+  });
+  const sourceName = request.source ?? defaultSourceName(request.input.replace(/[\\/]datapackage\.json$/i, ''));
   const report = await store.transaction((tx) =>
     applyImport(
       tx,

@@ -1,0 +1,298 @@
+/**
+ * HSDS / ORUK schedules → dated occurrences in Europe/London.
+ *
+ * An HSDS schedule is an RFC 5545 recurrence spelt as fields (freq, interval, byday, bymonthday, dtstart, until,
+ * count) plus opening times (opens_at, closes_at) and a validity window (valid_from, valid_to). Rather than keep a
+ * second expander, every schedule of an import is written as one VEVENT of a single calendar and expanded by the
+ * iCalendar importer (parseIcal) in one pass: same horizon, same DST handling, same limits.
+ *
+ * Quirks of real data handled here (see ../shared/data/hsds/SOURCES.md): a numeric `timezone` (a UTC offset; the
+ * catalogue is London's, so times are read as London wall-clock times), COUNT and UNTIL both present (UNTIL wins),
+ * BYDAY or BYMONTHDAY that DTSTART itself does not match (the first instance moves to the first matching day),
+ * BYMONTHDAY on a WEEKLY rule and BYWEEKNO/BYYEARDAY outside YEARLY rules (dropped, as RFC 5545 forbids them).
+ */
+import { DateTime } from 'luxon';
+import { ZONE } from '../../clock.ts';
+import type { OccurrenceInput, ScheduleInput } from '../model.ts';
+import { parseIcal } from './parse-ical.ts';
+
+/** The schedule fields we read, already as text (JSON numbers and CSV cells alike). */
+export type HsdsSchedule = {
+  freq?: string;
+  interval?: string;
+  byday?: string;
+  bymonthday?: string;
+  dtstart?: string;
+  until?: string;
+  count?: string;
+  validFrom?: string;
+  validTo?: string;
+  opensAt?: string;
+  closesAt?: string;
+  description?: string;
+  notes?: string;
+  wkst?: string;
+};
+
+export type ScheduleRequest = { ref: string; schedules: HsdsSchedule[] };
+
+export type ExpandedSchedules = {
+  occurrences: OccurrenceInput[];
+  /** The first recurring (else first dated) schedule, as the entry keeps it. */
+  schedule?: ScheduleInput;
+  /** Schedules that could not be used, with why; the entry itself stays. */
+  problems: string[];
+};
+
+const FREQS = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
+const DAY_RE = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
+const WEEKDAY_INDEX: Readonly<Record<string, number>> = { MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6, SU: 7 };
+const DAY_NAMES: Readonly<Record<string, string>> = {
+  monday: 'MO', mon: 'MO', tuesday: 'TU', tue: 'TU', tues: 'TU', wednesday: 'WE', wed: 'WE', thursday: 'TH', thu: 'TH',
+  thur: 'TH', thurs: 'TH', friday: 'FR', fri: 'FR', saturday: 'SA', sat: 'SA', sunday: 'SU', sun: 'SU',
+};
+/** Dates with no explicit start anchor open-ended rules here (a Monday long before any horizon). */
+const ANCHOR = '2000-01-03';
+
+/** "09:30", "9:30:00", "09:30+01:00", "0930" → "09:30:00"; undefined when not a time of day. */
+export function parseTimeOfDay(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const m = /^\s*(\d{1,2}):?(\d{2})(?::?(\d{2}))?(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const mi = Number(m[2]);
+  const s = Number(m[3] ?? 0);
+  if (h > 24 || mi > 59 || s > 59 || (h === 24 && (mi > 0 || s > 0))) return undefined;
+  return `${String(h === 24 ? 23 : h).padStart(2, '0')}:${String(h === 24 ? 59 : mi).padStart(2, '0')}:${String(h === 24 ? 59 : s).padStart(2, '0')}`;
+}
+
+/** A calendar date from "2026-03-01", "2026-03-01T00:00:00Z" or "01/03/2026" (UK order); undefined otherwise. */
+export function parseCalendarDate(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const value = text.trim();
+  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(value);
+  let y: number, mo: number, d: number;
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else {
+    m = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/.exec(value);
+    if (!m) return undefined;
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  const dt = DateTime.fromObject({ year: y, month: mo, day: d }, { zone: ZONE });
+  return dt.isValid ? dt.toISODate()! : undefined;
+}
+
+/** BYDAY text ("TH,FR", "2MO", "Monday, Wednesday", "-1FR") → RFC 5545 tokens; throws on anything else. */
+export function parseByday(text: string): string[] {
+  const tokens: string[] = [];
+  for (const raw of text.split(/[\s,;]+/).filter(Boolean)) {
+    const upper = raw.toUpperCase();
+    const named = DAY_NAMES[raw.toLowerCase()];
+    if (named) tokens.push(named);
+    else if (DAY_RE.test(upper)) tokens.push(upper.replace(/^\+/, ''));
+    else throw new Error(`byday "${text.slice(0, 40)}" is not a list of days such as MO,WE or 2TU`);
+  }
+  return tokens;
+}
+
+function parseIntList(text: string, min: number, max: number, name: string): number[] {
+  const values = text.split(/[\s,;]+/).filter(Boolean).map(Number);
+  for (const v of values) {
+    if (!Number.isInteger(v) || v === 0 || Math.abs(v) < min || Math.abs(v) > max) {
+      throw new Error(`${name} "${text.slice(0, 40)}" is not a list of numbers ${min}–${max}`);
+    }
+  }
+  return values;
+}
+
+type Rule = {
+  freq?: string;
+  interval: number;
+  byday: string[];
+  bymonthday: number[];
+  start: string;
+  opens?: string;
+  closes?: string;
+  until?: string;
+  count?: number;
+  validFrom?: string;
+  validTo?: string;
+};
+
+function toRule(s: HsdsSchedule): Rule | undefined {
+  const freq = s.freq?.trim().toUpperCase() || undefined;
+  if (freq && !FREQS.has(freq)) throw new Error(`freq "${freq.slice(0, 20)}" is not DAILY, WEEKLY, MONTHLY or YEARLY`);
+  const interval = s.interval?.trim() ? Number(s.interval) : 1;
+  if (!Number.isInteger(interval) || interval < 1 || interval > 1000) throw new Error(`interval "${s.interval}" is not a whole number`);
+  let byday = s.byday?.trim() ? parseByday(s.byday) : [];
+  if (freq !== 'MONTHLY' && freq !== 'YEARLY') byday = byday.map((d) => d.replace(/^-?\d+/, ''));
+  const bymonthday = s.bymonthday?.trim() && freq !== 'WEEKLY' && freq !== 'DAILY' ? parseIntList(s.bymonthday, 1, 31, 'bymonthday') : [];
+  const dtstart = parseCalendarDate(s.dtstart);
+  const validFrom = parseCalendarDate(s.validFrom);
+  const validTo = parseCalendarDate(s.validTo);
+  const untilDate = parseCalendarDate(s.until);
+  const count = s.count?.trim() ? Number(s.count) : undefined;
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new Error(`count "${s.count}" is not a positive whole number`);
+  const opens = parseTimeOfDay(s.opensAt);
+  if (s.opensAt?.trim() && !opens) throw new Error(`opens_at "${s.opensAt.slice(0, 20)}" is not a time of day`);
+  const closes = parseTimeOfDay(s.closesAt);
+  if (s.closesAt?.trim() && !closes) throw new Error(`closes_at "${s.closesAt.slice(0, 20)}" is not a time of day`);
+  const start = dtstart ?? validFrom ?? (freq ? ANCHOR : undefined);
+  if (!start) return undefined; // opening times with no dates and no rule: a standing entry
+  const until = [untilDate, validTo].filter((d): d is string => !!d).sort()[0];
+  return {
+    ...(freq ? { freq } : {}),
+    interval,
+    byday,
+    bymonthday,
+    start,
+    ...(opens ? { opens } : {}),
+    ...(closes ? { closes } : {}),
+    ...(until ? { until } : {}),
+    // RFC 5545 forbids COUNT with UNTIL; HSDS examples carry both. UNTIL is the firmer statement.
+    ...(count !== undefined && !until ? { count } : {}),
+    ...(validFrom ? { validFrom } : {}),
+    ...(validTo ? { validTo } : {}),
+  };
+}
+
+/** Whether a date matches the rule's BYDAY/BYMONTHDAY (RFC 5545 treats them as limits on each other). */
+function matches(date: DateTime, rule: Rule): boolean {
+  if (rule.byday.length > 0) {
+    const ok = rule.byday.some((token) => {
+      const m = DAY_RE.exec(token)!;
+      if (WEEKDAY_INDEX[m[2]!] !== date.weekday) return false;
+      if (!m[1]) return true;
+      const n = Number(m[1]);
+      return n > 0 ? Math.ceil(date.day / 7) === n : Math.ceil((date.daysInMonth! - date.day + 1) / 7) === -n;
+    });
+    if (!ok) return false;
+  }
+  if (rule.bymonthday.length > 0) {
+    const ok = rule.bymonthday.some((n) => (n > 0 ? date.day === n : date.daysInMonth! + n + 1 === date.day));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const compact = (date: string): string => date.replaceAll('-', '');
+
+function toVevent(uid: string, rule: Rule): string[] {
+  let start = DateTime.fromISO(rule.start, { zone: ZONE });
+  if (rule.freq) {
+    // DTSTART is always an instance in RFC 5545; HSDS publishers mean "from this date", so move to the first match.
+    for (let i = 0; i < 400 && !matches(start, rule); i++) start = start.plus({ days: 1 });
+  }
+  const day = start.toISODate()!;
+  const lines = ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20000101T000000Z'];
+  if (rule.opens) {
+    lines.push(`DTSTART;TZID=${ZONE}:${compact(day)}T${rule.opens.replaceAll(':', '')}`);
+    if (rule.closes) {
+      const endDay = rule.closes <= rule.opens ? start.plus({ days: 1 }).toISODate()! : day;
+      lines.push(`DTEND;TZID=${ZONE}:${compact(endDay)}T${rule.closes.replaceAll(':', '')}`);
+    }
+  } else {
+    lines.push(`DTSTART;VALUE=DATE:${compact(day)}`);
+    const lastDay = !rule.freq && rule.validTo && rule.validTo > day ? rule.validTo : day;
+    lines.push(`DTEND;VALUE=DATE:${compact(DateTime.fromISO(lastDay, { zone: ZONE }).plus({ days: 1 }).toISODate()!)}`);
+  }
+  if (rule.freq) {
+    const parts = [`FREQ=${rule.freq}`];
+    if (rule.interval > 1) parts.push(`INTERVAL=${rule.interval}`);
+    if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
+    if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
+    if (rule.until) parts.push(`UNTIL=${compact(rule.until)}`);
+    if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+    lines.push(`RRULE:${parts.join(';')}`);
+  }
+  lines.push('END:VEVENT');
+  return lines;
+}
+
+function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput {
+  const schedule: ScheduleInput = { timezone: ZONE };
+  if (rule?.freq) {
+    schedule.freq = rule.freq as NonNullable<ScheduleInput['freq']>;
+    schedule.interval = rule.interval;
+    if (rule.byday.length) schedule.byday = rule.byday.join(',');
+    if (rule.bymonthday.length) schedule.bymonthday = rule.bymonthday.join(',');
+    if (rule.count !== undefined) schedule.count = rule.count;
+    if (rule.until) schedule.until = DateTime.fromISO(rule.until, { zone: ZONE }).toJSDate();
+    const parts = [`FREQ=${rule.freq}`, ...(rule.interval > 1 ? [`INTERVAL=${rule.interval}`] : [])];
+    if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
+    if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
+    if (rule.until) parts.push(`UNTIL=${compact(rule.until)}`);
+    if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+    schedule.rrule = parts.join(';');
+  }
+  if (rule && rule.start !== ANCHOR) schedule.dtstart = DateTime.fromISO(rule.start, { zone: ZONE }).toJSDate();
+  if (rule?.opens) schedule.opensAt = rule.opens.slice(0, 5);
+  if (rule?.closes) schedule.closesAt = rule.closes.slice(0, 5);
+  if (!rule) {
+    const opens = parseTimeOfDay(s.opensAt);
+    const closes = parseTimeOfDay(s.closesAt);
+    if (opens) schedule.opensAt = opens.slice(0, 5);
+    if (closes) schedule.closesAt = closes.slice(0, 5);
+  }
+  if (s.description?.trim()) schedule.description = s.description.trim().slice(0, 2000);
+  return schedule;
+}
+
+/**
+ * Expands the schedules of many entries at once. Occurrences before a schedule's valid_from are dropped; those after
+ * valid_to never arise (valid_to bounds UNTIL). Entries with no usable dated schedule get no occurrences.
+ */
+export function expandSchedules(
+  requests: readonly ScheduleRequest[],
+  options: { now: Date; horizonDays?: number },
+): Map<string, ExpandedSchedules> {
+  const out = new Map<string, ExpandedSchedules>();
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Signpost//HSDS schedules//EN'];
+  const pending = new Map<string, { ref: string; validFrom?: string }>();
+  let n = 0;
+  for (const request of requests) {
+    const result: ExpandedSchedules = { occurrences: [], problems: [] };
+    out.set(request.ref, result);
+    let fallback: ScheduleInput | undefined;
+    request.schedules.forEach((s, index) => {
+      let rule: Rule | undefined;
+      try {
+        rule = toRule(s);
+      } catch (error) {
+        result.problems.push(`schedule ${index + 1} ignored: ${(error as Error).message}`);
+        return;
+      }
+      const input = toScheduleInput(s, rule);
+      if (rule?.freq) result.schedule ??= input;
+      else fallback ??= input;
+      if (!rule) return;
+      const uid = `s${++n}`;
+      pending.set(uid, { ref: request.ref, ...(rule.validFrom ? { validFrom: rule.validFrom } : {}) });
+      lines.push(...toVevent(uid, rule));
+    });
+    if (!result.schedule && fallback) result.schedule = fallback;
+  }
+  if (pending.size === 0) return out;
+  lines.push('END:VCALENDAR');
+  const parsed = parseIcal(lines.join('\r\n'), { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
+  for (const r of parsed.rejected) {
+    const owner = pending.get(r.ref);
+    if (owner) out.get(owner.ref)!.problems.push(`a schedule was ignored: ${r.reason}`);
+  }
+  const seen = new Map<string, Set<string>>();
+  for (const entry of parsed.entries) {
+    const owner = pending.get(entry.externalId);
+    if (!owner) continue;
+    const result = out.get(owner.ref)!;
+    const keys = seen.get(owner.ref) ?? new Set<string>();
+    seen.set(owner.ref, keys);
+    const from = owner.validFrom ? DateTime.fromISO(owner.validFrom, { zone: ZONE }).toMillis() : -Infinity;
+    for (const o of entry.occurrences ?? []) {
+      if (o.start.getTime() < from || keys.has(o.key)) continue;
+      keys.add(o.key);
+      result.occurrences.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled' });
+    }
+  }
+  for (const result of out.values()) result.occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());
+  return out;
+}
