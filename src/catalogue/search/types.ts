@@ -26,6 +26,8 @@ export type Understood = {
   /** in_person | online | phone */
   formats: string[];
   kinds: EntryKind[];
+  /** Recognised topics by vocabulary key (e.g. "lunch-club", "befriending"); their synonyms are searched too. */
+  topics?: string[];
 };
 
 export type SearchRequest = {
