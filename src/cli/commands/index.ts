@@ -10,6 +10,7 @@ import {
 import { entriesCommand } from './entries.ts';
 import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
+import { searchCommand } from './search.ts';
 import { seedDemoCommand } from './seed-demo.ts';
 
 export const COMMANDS: Command[] = [
@@ -23,4 +24,5 @@ export const COMMANDS: Command[] = [
   bookingsCommand,
   attendanceCommand,
   trainingReportCommand,
+  searchCommand,
 ];
