@@ -1,0 +1,128 @@
+import { type Activity, ActivityTypes, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { Logger } from '../../logger.ts';
+import { ACTION } from '../core/action-ids.ts';
+import type { Conversation } from '../core/ports.ts';
+import { text } from '../core/reply.ts';
+import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
+import { toTeamsMessage } from './render-card.ts';
+import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
+
+export type TeamsBotDeps = { conversation: Conversation; refs: ConversationRefs; logger: Logger };
+
+const ChannelDataSchema = z
+  .object({
+    tenant: z.object({ id: z.string() }).optional(),
+    team: z.object({ id: z.string() }).optional(),
+    channel: z.object({ id: z.string() }).optional(),
+  })
+  .loose();
+
+/**
+ * The Teams edge: each turn goes activity → `toInbound` → conversation core → Adaptive Card → reply. It also keeps the
+ * stored conversation references in step with installs and uninstalls, for proactive digests.
+ */
+export class SignpostTeamsBot extends TeamsActivityHandler {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: TeamsBotDeps) {
+    super();
+    this.log = deps.logger.child('teams');
+  }
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    // Saved on every message (one upsert): it keeps the serviceUrl current and restores a reference the notifier
+    // dropped after Teams refused a post.
+    await this.remember(context.activity);
+    const inbound = toInbound(context.activity);
+    if (inbound.kind === 'ignored') {
+      const reply =
+        inbound.reason === 'empty'
+          ? await this.deps.conversation.handleAction({ ...actorOf(context.activity), action: ACTION.help, value: '' })
+          : { fallbackText: 'That button is out of date. Please ask again.', blocks: [text('That button is out of date. Please ask again.')] };
+      await context.sendActivity(toTeamsMessage(reply));
+      return;
+    }
+    await context.sendActivity({ type: ActivityTypes.Typing });
+    const reply =
+      inbound.kind === 'message'
+        ? await this.deps.conversation.handleMessage(inbound.message)
+        : await this.deps.conversation.handleAction(inbound.action);
+    await context.sendActivity(toTeamsMessage(reply));
+  }
+
+  /** Teams sends both conversationUpdate and installationUpdate on install; only the first one says hello. */
+  protected override async dispatchConversationUpdateActivity(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const botId = a.recipient?.id;
+    if (a.membersAdded?.some((m) => m.id === botId)) {
+      await this.remember(a);
+      const help = await this.deps.conversation.handleAction({ ...actorOf(a), action: ACTION.help, value: '' });
+      await context.sendActivity(toTeamsMessage(help));
+    } else if (a.membersRemoved?.some((m) => m.id === botId)) {
+      await this.forget(a);
+    }
+    // Other people joining or leaving, and channel or team renames, need nothing from us.
+  }
+
+  protected override async dispatchInstallationUpdateActivity(context: TurnContext): Promise<void> {
+    const action = context.activity.action ?? '';
+    if (action === 'add' || action === 'add-upgrade') await this.remember(context.activity);
+    else if (action === 'remove' || action === 'remove-upgrade') await this.forget(context.activity);
+  }
+
+  private async remember(activity: Activity): Promise<void> {
+    const record = toConversationRecord(activity);
+    await this.deps.refs.save(record);
+    this.log.debug('conversation reference stored', { kind: record.kind, tenantId: record.tenantId });
+  }
+
+  private async forget(activity: Activity): Promise<void> {
+    const record = toConversationRecord(activity);
+    let removed = await this.deps.refs.remove(record.conversationId);
+    if (record.teamId) removed += await this.deps.refs.removeTeam(record.teamId);
+    this.log.info('app removed from a conversation', { kind: record.kind, removed });
+  }
+}
+
+function actorOf(activity: Partial<Activity>) {
+  const from = activity.from;
+  return {
+    platform: 'teams' as const,
+    userId: from?.aadObjectId ?? from?.id ?? 'unknown',
+    ...(from?.name ? { displayName: from.name } : {}),
+    isCoordinator: false,
+    channelRef: toChannelRef(activity.conversation?.id ?? ''),
+  };
+}
+
+/** What to keep of a turn to post there later: no user, no message id, the channel rather than the thread. */
+export function toConversationRecord(activity: Activity): TeamsConversationRecord {
+  const ref = TurnContext.getConversationReference(activity);
+  const channelData = ChannelDataSchema.safeParse(activity.channelData ?? {});
+  const data = channelData.success ? channelData.data : {};
+  const conversation = activity.conversation;
+  const conversationId = toChannelRef(conversation.id);
+  const tenantId = data.tenant?.id ?? conversation.tenantId;
+  const kind = toConversationKind(conversation);
+  return {
+    conversationId,
+    serviceUrl: activity.serviceUrl,
+    kind,
+    ...(tenantId ? { tenantId } : {}),
+    ...(data.team?.id ? { teamId: data.team.id } : {}),
+    ...(data.channel?.id ? { channelId: data.channel.id } : kind === 'channel' ? { channelId: conversationId } : {}),
+    reference: {
+      channelId: ref.channelId ?? activity.channelId,
+      serviceUrl: activity.serviceUrl,
+      bot: { id: activity.recipient.id, ...(activity.recipient.name ? { name: activity.recipient.name } : {}) },
+      conversation: {
+        id: conversationId,
+        ...(conversation.conversationType ? { conversationType: conversation.conversationType } : {}),
+        ...(tenantId ? { tenantId } : {}),
+        ...(conversation.isGroup !== undefined ? { isGroup: conversation.isGroup } : {}),
+      },
+      ...(activity.locale ? { locale: activity.locale } : {}),
+    },
+  };
+}

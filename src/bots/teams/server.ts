@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { TeamsCredentials } from '../../config.ts';
+import type { RouteHandler } from '../../http-server.ts';
+import type { Logger } from '../../logger.ts';
+import type { Conversation } from '../core/ports.ts';
+import { SignpostTeamsBot } from './bot.ts';
+import { createConnectorHttpClient } from './connector-http-client.ts';
+import type { ConversationRefs } from './conversation-refs.ts';
+
+export const TEAMS_PATH = '/api/messages';
+/** Bot Framework activities are small; anything far bigger is not one. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export type TeamsEndpointDeps = {
+  credentials: TeamsCredentials | null;
+  conversation: Conversation;
+  refs: ConversationRefs;
+  logger: Logger;
+};
+
+export type TeamsEndpoint = {
+  handler: RouteHandler;
+  adapter: SignpostCloudAdapter;
+  /** The bot's Microsoft app id ('' in local Emulator mode), needed for proactive sends. */
+  appId: string;
+  authenticated: boolean;
+};
+
+/** CloudAdapter with its turn runner reachable, so the HTTP edge stays ours (body limits, logging, status codes). */
+export class SignpostCloudAdapter extends CloudAdapter {
+  runTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+const ActivityEnvelopeSchema = z.object({ type: z.string().min(1), serviceUrl: z.string().optional() }).loose();
+
+/**
+ * `/api/messages` for Microsoft Teams on botbuilder's CloudAdapter. With credentials every request's Bot Framework
+ * token is verified by botbuilder; without them only unauthenticated requests from this machine are served (the Bot
+ * Framework Emulator), since the bot would otherwise post to any serviceUrl a stranger names.
+ */
+export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
+  const log = deps.logger.child('teams');
+  const c = deps.credentials;
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    c
+      ? {
+          MicrosoftAppId: c.appId,
+          MicrosoftAppPassword: c.appPassword,
+          MicrosoftAppType: c.appType,
+          ...(c.tenantId ? { MicrosoftAppTenantId: c.tenantId } : {}),
+        }
+      : {},
+    undefined,
+    undefined,
+    undefined,
+    { httpClient: createConnectorHttpClient() },
+  );
+  const adapter = new SignpostCloudAdapter(auth);
+  adapter.onTurnError = async (context, error) => {
+    const correlationId = randomUUID();
+    log.error('teams turn failed', {
+      correlationId,
+      activityType: context.activity.type,
+      error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    });
+    if (context.activity.type !== 'message') return;
+    await context
+      .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId.slice(0, 8)})`)
+      .catch((sendError: unknown) => log.warn('could not send the apology', { correlationId, error: String(sendError) }));
+  };
+  const bot = new SignpostTeamsBot({ conversation: deps.conversation, refs: deps.refs, logger: deps.logger });
+
+  const handler: RouteHandler = async (req, res) => {
+    if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+    if (!c && !isLoopback(req.socket.remoteAddress)) {
+      log.warn('refused an unauthenticated request from another machine; set MicrosoftAppId and MicrosoftAppPassword');
+      return send(res, 401, { error: 'unauthorized' });
+    }
+    const raw = await readBody(req);
+    if (raw === null) return send(res, 413, { error: 'too large' });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(res, 400, { error: 'body is not JSON' });
+    }
+    const envelope = ActivityEnvelopeSchema.safeParse(body);
+    if (!envelope.success) return send(res, 400, { error: 'not a Bot Framework activity' });
+    const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    try {
+      const invoke = await adapter.runTurn(authHeader, envelope.data as unknown as Activity, (context) => bot.run(context));
+      if (invoke) return send(res, invoke.status, invoke.body);
+      return send(res, 200, undefined);
+    } catch (error) {
+      if (isAuthError(error)) {
+        log.warn('refused a request without a valid Bot Framework token', { reason: (error as Error).message });
+        return send(res, 401, { error: 'unauthorized' });
+      }
+      throw error;
+    }
+  };
+  return { handler, adapter, appId: c?.appId ?? '', authenticated: c !== null };
+}
+
+function isAuthError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return error.name === 'AuthenticationError' || status === 401 || status === 403;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (body === undefined || body === null) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
