@@ -188,7 +188,13 @@ function toVevent(uid: string, rule: Rule): string[] {
   if (rule.opens) {
     lines.push(`DTSTART;TZID=${ZONE}:${compact(day)}T${rule.opens.replaceAll(':', '')}`);
     if (rule.closes) {
-      const endDay = rule.closes <= rule.opens ? start.plus({ days: 1 }).toISODate()! : day;
+      // A dated session may run over several days (a two-day course: valid_to is its last day).
+      const endDay =
+        !rule.freq && rule.validTo && rule.validTo > day
+          ? rule.validTo
+          : rule.closes <= rule.opens
+            ? start.plus({ days: 1 }).toISODate()!
+            : day;
       lines.push(`DTEND;TZID=${ZONE}:${compact(endDay)}T${rule.closes.replaceAll(':', '')}`);
     }
   } else {

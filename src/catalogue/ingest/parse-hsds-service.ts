@@ -33,6 +33,7 @@ export const SIGNPOST_TAXONOMY = {
   accessibility: 'signpost:accessibility',
   howToJoin: 'signpost:how-to-join',
   attendingType: 'signpost:attending-type',
+  cost: 'signpost:cost',
 } as const;
 
 export const isRecord = (v: unknown): v is JsonRecord => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -363,10 +364,15 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
 
   const audiences = new Set<Audience>();
   const categories = new Set<string>();
-  const features = new Set<AccessibilityFeature>(place?.location.accessibility ?? []);
+  const terms = termsOf(service);
+  // Records we exported carry our vocabularies exactly: nothing is inferred from free text for them.
+  const explicit = terms.some((t) => t.taxonomy.startsWith('signpost:'));
+  const features = new Set<AccessibilityFeature>(explicit ? [] : (place?.location.accessibility ?? []));
+  if (explicit) attending.clear();
   let kind: EntryKind | undefined;
   let howToJoin: HowToJoin | undefined;
-  for (const term of termsOf(service)) {
+  let free: boolean | undefined;
+  for (const term of terms) {
     const value = (term.code ?? term.name).toLowerCase();
     switch (term.taxonomy) {
       case SIGNPOST_TAXONOMY.kind:
@@ -384,6 +390,9 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
       case SIGNPOST_TAXONOMY.howToJoin:
         howToJoin = howToJoinOf(value) ?? howToJoin;
         break;
+      case SIGNPOST_TAXONOMY.cost:
+        if (value === 'free' || value === 'paid') free = value === 'free';
+        break;
       case SIGNPOST_TAXONOMY.attendingType:
         if (value === 'in_person' || value === 'online' || value === 'phone') attending.add(value);
         break;
@@ -394,7 +403,7 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
       }
     }
   }
-  if (entry.location && features.size) entry.location.accessibility = [...features];
+  if (entry.location && (features.size || explicit)) entry.location.accessibility = [...features];
 
   const eligibilityParts = [
     cleanLine(service.eligibility_description, 2000),
@@ -403,13 +412,13 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   ].filter((t): t is string => !!t);
   if (eligibilityParts.length) {
     entry.eligibility = clip(eligibilityParts.join('; '), 2000);
-    if (audiences.size === 0) for (const a of audiencesIn(entry.eligibility)) if (a !== 'everyone') audiences.add(a);
+    if (audiences.size === 0 && !explicit) for (const a of audiencesIn(entry.eligibility)) if (a !== 'everyone') audiences.add(a);
   }
   const min = numberOf(service.minimum_age);
   const max = numberOf(service.maximum_age);
   if (min !== undefined && Number.isInteger(min) && min >= 0 && min < 130) entry.minimumAge = min;
   if (max !== undefined && Number.isInteger(max) && max >= 0 && max < 130) entry.maximumAge = max;
-  if (entry.minimumAge !== undefined && entry.minimumAge >= 50 && audiences.size === 0) audiences.add('older_people');
+  if (entry.minimumAge !== undefined && entry.minimumAge >= 50 && audiences.size === 0 && !explicit) audiences.add('older_people');
 
   const languages = new Set<string>();
   for (const l of [...records(service.languages), ...records(service.language)]) {
@@ -436,6 +445,7 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   entry.cost = {
     ...(amounts.length ? { amount: Math.min(...amounts) } : {}),
     ...((amounts.length && amounts.every((a) => a === 0)) || (saysFree && !amounts.some((a) => a > 0)) ? { isFree: true } : amounts.some((a) => a > 0) && !saysFree ? { isFree: false } : {}),
+    ...(free !== undefined ? { isFree: free } : {}),
     ...(costDescription ? { description: clip(costDescription, 1000) } : {}),
   };
 
@@ -455,9 +465,9 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     ...(contactEmail ? { email: contactEmail } : {}),
     ...(phone ? { phone } : {}),
   };
-  if (phone && attending.size === 0 && /helpline|phone line|telephone|advice line/i.test(title)) attending.add('phone');
+  if (phone && attending.size === 0 && !explicit && /helpline|phone line|telephone|advice line/i.test(title)) attending.add('phone');
 
-  for (const s of [...records(service.schedules), ...records(service.regular_schedules)]) {
+  for (const s of explicit ? [] : [...records(service.schedules), ...records(service.regular_schedules)]) {
     const t = textOf(s.attending_type)?.toLowerCase() ?? '';
     if (/online|remote|video|virtual|zoom|teams/.test(t)) attending.add('online');
     if (/in[- ]person|face to face/.test(t)) attending.add('in_person');

@@ -8,6 +8,7 @@ import {
   trainingReportCommand,
 } from './bookings.ts';
 import { entriesCommand } from './entries.ts';
+import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   occurrencesCommand,
   entriesCommand,
   seedDemoCommand,
+  exportCommand,
   sessionsCommand,
   bookCommand,
   cancelCommand,

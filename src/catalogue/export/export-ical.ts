@@ -1,0 +1,204 @@
+/**
+ * The catalogue as an iCalendar feed (RFC 5545) that Outlook, Google and Apple calendars can subscribe to.
+ *
+ * One VEVENT series per dated entry. Its UID is the source's own UID for entries that came from iCalendar and
+ * `<entry id>@signpost` otherwise, so it is stable across refreshes. A series keeps the RRULE its source had (from
+ * iCalendar or an Open Referral schedule); otherwise its dates are RDATEs. The series is then expanded with the
+ * importer's own expander and compared with the stored occurrences: instances we do not hold become EXDATEs, and
+ * moved, retitled or cancelled ones become RECURRENCE-ID overrides, so a re-import yields the same occurrences.
+ * Entries without dates (standing services, resources) are only in the Open Referral export.
+ */
+import { DateTime } from 'luxon';
+import { ZONE } from '../../clock.ts';
+import { parseIcal } from '../ingest/parse-ical.ts';
+import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
+
+export const LONDON_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/London',
+  'X-LIC-LOCATION:Europe/London',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0000',
+  'TZOFFSETTO:+0100',
+  'TZNAME:BST',
+  'DTSTART:19700329T010000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0000',
+  'TZNAME:GMT',
+  'DTSTART:19701025T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+export function escapeText(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** Folds a content line at 75 octets without splitting a UTF-8 sequence. */
+export function foldLine(line: string): string {
+  if (Buffer.byteLength(line) <= 75) return line;
+  const parts: string[] = [];
+  let current = '';
+  let bytes = 0;
+  let limit = 75;
+  for (const ch of line) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > limit) {
+      parts.push(current);
+      current = '';
+      bytes = 0;
+      limit = 74; // continuation lines start with a space
+    }
+    current += ch;
+    bytes += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const londonWall = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
+const londonDate = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
+const dtProp = (name: string, d: Date, allDay: boolean): string =>
+  allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
+
+export function uidOf(entry: ExportEntry): string {
+  return entry.sourceFormat === 'ical' ? entry.externalId : `${entry.id}@signpost`;
+}
+
+type Series = { entry: ExportEntry; uid: string; master: string[]; first: ExportOccurrence; hasRule: boolean };
+
+function ruleOf(entry: ExportEntry): string | undefined {
+  const s = entry.schedule;
+  if (!s) return undefined;
+  const tz = typeof s.timezone === 'string' ? s.timezone : ZONE;
+  if (tz !== ZONE) return undefined; // expanded in another zone: its dates are written out instead
+  if (typeof s.rrule === 'string' && s.rrule.trim() && !s.rrule.includes('\n')) return s.rrule.trim();
+  return undefined;
+}
+
+function baseProps(entry: ExportEntry, uid: string): string[] {
+  const lines = [`UID:${uid}`, `DTSTAMP:${utcStamp(entry.updatedAt)}`, `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`];
+  lines.push(`SUMMARY:${escapeText(entry.title)}`);
+  if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
+  if (entry.url) lines.push(`URL:${entry.url}`);
+  const loc = entry.location;
+  if (loc) {
+    const where =
+      loc.locationType === 'virtual' && loc.url
+        ? loc.url
+        : [loc.name, loc.address1 && loc.address1 !== loc.name ? loc.address1 : null, loc.address2, loc.city, loc.postalCode && !loc.address1?.includes(loc.postalCode) ? loc.postalCode : null]
+            .filter(Boolean)
+            .join(', ');
+    if (where) lines.push(`LOCATION:${escapeText(where)}`);
+    if (loc.latitude !== null && loc.longitude !== null) lines.push(`GEO:${loc.latitude};${loc.longitude}`);
+  }
+  if (entry.categories.length) lines.push(`CATEGORIES:${entry.categories.map(escapeText).join(',')}`);
+  if (entry.contactEmail) {
+    const cn = entry.contactName ? `;CN="${entry.contactName.replace(/"/g, "'")}"` : '';
+    lines.push(`ORGANIZER${cn}:mailto:${entry.contactEmail}`);
+  }
+  lines.push('TRANSP:TRANSPARENT');
+  return lines;
+}
+
+/** The iCalendar text for the entries (dated ones only), expanded against `now` for the EXDATE/override check. */
+export function renderIcal(entries: readonly ExportEntry[], options: { now: Date; horizonDays?: number; name?: string }): string {
+  const series: Series[] = [];
+  for (const entry of entries) {
+    const occurrences = [...entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
+    const first = occurrences.find((o) => o.status !== 'cancelled') ?? occurrences[0];
+    if (!first) continue;
+    const uid = uidOf(entry);
+    const rule = ruleOf(entry);
+    const schedule = entry.schedule ?? {};
+    const dtstart = rule && typeof schedule.dtstart === 'string' ? new Date(schedule.dtstart) : undefined;
+    const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
+    const allDay = first.allDay;
+    if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
+      const span = first.end.getTime() - first.start.getTime();
+      master.push(dtProp('DTSTART', dtstart, allDay));
+      if (allDay) master.push(dtProp('DTEND', DateTime.fromJSDate(dtstart, { zone: ZONE }).plus({ days: Math.max(1, Math.round(span / 86_400_000)) }).toJSDate(), true));
+      else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
+      master.push(`RRULE:${rule}`);
+      series.push({ entry, uid, master, first, hasRule: true });
+    } else {
+      master.push(dtProp('DTSTART', first.start, first.allDay), dtProp('DTEND', first.end, first.allDay));
+      const span = first.end.getTime() - first.start.getTime();
+      for (const o of occurrences) {
+        if (o === first) continue;
+        if (o.allDay !== first.allDay) continue; // becomes an override below
+        if (o.allDay || o.end.getTime() - o.start.getTime() === span) master.push(dtProp('RDATE', o.start, o.allDay));
+        else master.push(`RDATE;VALUE=PERIOD:${utcStamp(o.start)}/${utcStamp(o.end)}`);
+      }
+      series.push({ entry, uid, master, first, hasRule: false });
+    }
+  }
+
+  // Expand every master once, together, exactly as an importer of this feed will.
+  const probe = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
+  for (const s of series) probe.push(...s.master, 'END:VEVENT');
+  probe.push('END:VCALENDAR');
+  const expanded = new Map<string, ExportOccurrence[]>();
+  if (series.length) {
+    const parsed = parseIcal(probe.join('\r\n'), { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
+    for (const e of parsed.entries) {
+      expanded.set(
+        e.externalId,
+        (e.occurrences ?? []).map((o) => ({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled', title: null, note: null, capacity: null })),
+      );
+    }
+  }
+
+  const out = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Signpost//Camden community catalogue//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${escapeText(options.name ?? 'Signpost: Camden community activities')}`,
+    `X-WR-TIMEZONE:${ZONE}`,
+    'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
+    'X-PUBLISHED-TTL:PT6H',
+    ...LONDON_VTIMEZONE,
+  ];
+  for (const s of series) {
+    const instances = expanded.get(s.uid) ?? [];
+    const byStart = new Map(instances.map((i) => [i.start.getTime(), i]));
+    const claimed = new Set<number>();
+    const overrides: string[][] = [];
+    for (const o of s.entry.occurrences) {
+      const keyInstant = Date.parse(o.key);
+      const original = (!Number.isNaN(keyInstant) && !o.allDay ? byStart.get(keyInstant) : undefined) ?? byStart.get(o.start.getTime());
+      const anchor = original && !claimed.has(original.start.getTime()) ? original : undefined;
+      if (anchor) claimed.add(anchor.start.getTime());
+      const same =
+        anchor &&
+        anchor.start.getTime() === o.start.getTime() &&
+        anchor.end.getTime() === o.end.getTime() &&
+        anchor.allDay === o.allDay &&
+        o.status !== 'cancelled' &&
+        !o.title;
+      if (same) continue;
+      const rid = anchor ?? o;
+      const lines = ['BEGIN:VEVENT', ...baseProps(s.entry, s.uid)];
+      if (o.title) lines[lines.findIndex((l) => l.startsWith('SUMMARY:'))] = `SUMMARY:${escapeText(o.title)}`;
+      lines.push(rid.allDay ? `RECURRENCE-ID;VALUE=DATE:${londonDate(rid.start)}` : `RECURRENCE-ID:${utcStamp(rid.start)}`);
+      lines.push(dtProp('DTSTART', o.start, o.allDay), dtProp('DTEND', o.end, o.allDay));
+      if (o.status === 'cancelled') lines.push('STATUS:CANCELLED');
+      lines.push('END:VEVENT');
+      overrides.push(lines);
+    }
+    const exdates = instances.filter((i) => !claimed.has(i.start.getTime()));
+    out.push(...s.master);
+    for (const x of exdates) out.push(x.allDay ? `EXDATE;VALUE=DATE:${londonDate(x.start)}` : `EXDATE:${utcStamp(x.start)}`);
+    out.push('END:VEVENT');
+    for (const o of overrides) out.push(...o);
+  }
+  out.push('END:VCALENDAR');
+  return out.map(foldLine).join('\r\n') + '\r\n';
+}
