@@ -7,12 +7,17 @@ import {
   sessionsCommand,
   trainingReportCommand,
 } from './bookings.ts';
+import { chatCommand } from './chat.ts';
+import { digestCommand } from './digest.ts';
 import { entriesCommand } from './entries.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
 import { seedDemoCommand } from './seed-demo.ts';
+import { subscribeCommand } from './subscribe.ts';
+import { subscriptionsCommand } from './subscriptions.ts';
+import { unsubscribeCommand } from './unsubscribe.ts';
 
 export const COMMANDS: Command[] = [
   importCommand,
@@ -26,5 +31,10 @@ export const COMMANDS: Command[] = [
   bookingsCommand,
   attendanceCommand,
   trainingReportCommand,
+  chatCommand,
   searchCommand,
+  subscribeCommand,
+  subscriptionsCommand,
+  unsubscribeCommand,
+  digestCommand,
 ];

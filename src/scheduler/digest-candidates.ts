@@ -1,0 +1,73 @@
+import type { Sql } from '../db/sql.ts';
+import { EntryKindSchema } from '../catalogue/model.ts';
+import type { DigestCandidate } from './select-digest-items.ts';
+
+type Row = {
+  id: string;
+  kind: string;
+  name: string;
+  created_at: Date;
+  categories: string[];
+  audiences: string[];
+  is_free: boolean | null;
+  cost_amount: string | number | null;
+  fees_description: string | null;
+  url: string | null;
+  organisation: string | null;
+  venue: string | null;
+  ward: string | null;
+  is_demo: boolean;
+  starts: (Date | string)[] | null;
+};
+
+function costOf(r: Row): string | null {
+  if (r.is_free) return 'Free';
+  if (r.cost_amount !== null && r.cost_amount !== undefined) return `£${Number(r.cost_amount).toFixed(2).replace(/\.00$/, '')}`;
+  return r.fees_description ? r.fees_description.slice(0, 60) : null;
+}
+
+/**
+ * Every live catalogue entry a digest could list: added in [newSince, newUntil), or with a scheduled occurrence in
+ * [from, to). One query for all the subscriptions that share a window; the per-channel choice is pure
+ * (select-digest-items.ts).
+ */
+export async function loadDigestCandidates(
+  sql: Sql,
+  window: { newSince: Date; newUntil: Date; from: Date; to: Date },
+): Promise<DigestCandidate[]> {
+  const { rows } = await sql.query<Row>(
+    `SELECT s.id, s.kind, s.name, s.created_at, s.categories, s.audiences, s.is_free, s.cost_amount, s.fees_description, s.url,
+            org.name AS organisation, l.name AS venue, l.ward, src.is_demo,
+            array_agg(o.start ORDER BY o.start) FILTER (WHERE o.id IS NOT NULL) AS starts
+     FROM service s
+     JOIN source src ON src.id = s.source_id
+     LEFT JOIN organization org ON org.id = s.organization_id
+     LEFT JOIN location l ON l.id = s.location_id
+     LEFT JOIN occurrence o ON o.service_id = s.id AND o.status = 'scheduled' AND o.start >= $3 AND o.start < $4
+     WHERE s.removed_at IS NULL AND s.status <> 'closed'
+     GROUP BY s.id, org.name, l.name, l.ward, src.is_demo
+     HAVING (s.created_at >= $1 AND s.created_at < $2) OR count(o.id) > 0`,
+    [window.newSince, window.newUntil, window.from, window.to],
+  );
+  const out: DigestCandidate[] = [];
+  for (const r of rows) {
+    const kind = EntryKindSchema.safeParse(r.kind);
+    if (!kind.success) continue;
+    out.push({
+      id: r.id,
+      kind: kind.data,
+      title: r.name,
+      organisation: r.organisation,
+      venue: r.venue,
+      ward: r.ward,
+      categories: r.categories ?? [],
+      audiences: r.audiences ?? [],
+      cost: costOf(r),
+      url: r.url,
+      createdAt: r.created_at,
+      isDemo: r.is_demo,
+      starts: (r.starts ?? []).map((s) => new Date(s).getTime()),
+    });
+  }
+  return out;
+}
