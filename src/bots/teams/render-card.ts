@@ -48,14 +48,12 @@ export function renderCard(reply: Reply): AdaptiveCard {
   const full = build(reply, { compactFrom: Number.POSITIVE_INFINITY, keep: Number.POSITIVE_INFINITY });
   if (cardBytes(full) <= TEAMS_LIMITS.cardBytes) return full;
   const total = countItems(reply);
-  for (let compactFrom = total - 1; compactFrom >= 0; compactFrom -= 1) {
-    const card = build(reply, { compactFrom, keep: Number.POSITIVE_INFINITY });
-    if (cardBytes(card) <= TEAMS_LIMITS.cardBytes) return card;
-  }
-  for (let keep = total - 1; keep >= 0; keep -= 1) {
-    const card = build(reply, { compactFrom: 0, keep });
-    if (cardBytes(card) <= TEAMS_LIMITS.cardBytes) return card;
-  }
+  const fits = (budget: Budget) => cardBytes(build(reply, budget)) <= TEAMS_LIMITS.cardBytes;
+  // Both steps are monotonic in their parameter: binary-search the largest value that still fits.
+  const compactFrom = largest(0, total - 1, (n) => fits({ compactFrom: n, keep: Number.POSITIVE_INFINITY }));
+  if (compactFrom !== undefined) return build(reply, { compactFrom, keep: Number.POSITIVE_INFINITY });
+  const keep = largest(0, total - 1, (n) => fits({ compactFrom: 0, keep: n }));
+  if (keep !== undefined) return build(reply, { compactFrom: 0, keep });
   // Only pathological text gets here: show the heading and the plain fallback, cut to fit.
   const heading = reply.blocks.find((b) => b.type === 'heading');
   return card(reply.fallbackText, [
@@ -65,6 +63,19 @@ export function renderCard(reply: Reply): AdaptiveCard {
 }
 
 type Budget = { compactFrom: number; keep: number };
+
+/** The largest n in [lo, hi] with ok(n), given ok is true up to some point and false after; undefined if none. */
+function largest(lo: number, hi: number, ok: (n: number) => boolean): number | undefined {
+  let found: number | undefined;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
 
 function build(reply: Reply, budget: Budget): AdaptiveCard {
   const body: CardElement[] = [];

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { TeamsCredentials } from '../../config.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
-import type { Conversation } from '../core/ports.ts';
+import type { Conversation, Notifier } from '../core/ports.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
+import { createTeamsNotifier } from './teams-notifier.ts';
 
 export const TEAMS_PATH = '/api/messages';
 /** Bot Framework activities are small; anything far bigger is not one. */
@@ -27,6 +28,10 @@ export type TeamsEndpoint = {
   /** The bot's Microsoft app id ('' in local Emulator mode), needed for proactive sends. */
   appId: string;
   authenticated: boolean;
+  /** Proactive posts (digests, reminders) into the chats and channels the app is installed in. */
+  notifier: Notifier;
+  /** Start-up banner lines. */
+  banner: string[];
 };
 
 /** CloudAdapter with its turn runner reachable, so the HTTP edge stays ours (body limits, logging, status codes). */
@@ -104,7 +109,15 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
       throw error;
     }
   };
-  return { handler, adapter, appId: c?.appId ?? '', authenticated: c !== null };
+  const appId = c?.appId ?? '';
+  const banner = c
+    ? [`Teams: bot ${appId} on ${TEAMS_PATH} (Bot Framework tokens are verified).`]
+    : [
+        `Teams: MicrosoftAppId is not set, so ${TEAMS_PATH} serves only unauthenticated requests from this machine, for the`,
+        '  Bot Framework Emulator. Set MicrosoftAppId and MicrosoftAppPassword to connect to Microsoft Teams.',
+      ];
+  const notifier = createTeamsNotifier({ adapter, appId, refs: deps.refs, logger: deps.logger });
+  return { handler, adapter, appId, authenticated: c !== null, notifier, banner };
 }
 
 function isAuthError(error: unknown): boolean {
