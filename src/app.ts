@@ -1,3 +1,7 @@
+import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
+import type { Platform } from './bots/core/inbound.ts';
+import type { Conversation } from './bots/core/ports.ts';
+import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -8,6 +12,10 @@ export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logg
 
 export type App = {
   routes: HttpRoutes;
+  /** The conversation core, built once and shared by every platform adapter and the terminal chat. */
+  conversation: Conversation;
+  /** True when no chat platform is on: `npm start` then offers the terminal chat. */
+  offerTerminalChat: boolean;
   /** Lines for the start-up banner: which platforms are on, and how to reach them. */
   banner: string[];
   /** Background work (schedulers) started after the server listens. */
@@ -39,17 +47,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .end(JSON.stringify({ status: database === 'ok' ? 'ok' : 'degraded', database, store: store.kind, startedAt }));
   });
 
+  // The conversation core. Features add their hooks to `conversationHooks` (read at every turn); adapters that
+  // start push their platform to `platformsOn`.
+  const conversationHooks: ConversationHooks = {};
+  const conversation = createConversation({
+    search: createDatabaseSearch(store),
+    clock,
+    logger: deps.logger.child('conversation'),
+    hooks: conversationHooks,
+  });
+  const platformsOn: Platform[] = [];
+
   // Platform adapters and feeds register here (each in its own block).
-  if (banner.length === 0) {
+  if (platformsOn.length === 0) {
     banner.push(
-      'Slack and Teams are not configured. In another terminal you can list the catalogue with:',
-      '  npm run -s cli -- entries',
-      '(The embedded store is used by this server; stop it first, or set DATABASE_URL to PostgreSQL to share it.)',
+      'Slack and Teams are not configured. Started from a terminal, this server chats right here: type a question.',
+      'Otherwise stop the server and run `npm run -s cli -- chat` (the embedded store belongs to one process; with',
+      'DATABASE_URL set to PostgreSQL the chat and the server can run side by side).',
     );
   }
 
   return {
     routes,
+    conversation,
+    offerTerminalChat: platformsOn.length === 0,
     banner,
     async start() {
       for (const start of starts) await start();

@@ -1,4 +1,5 @@
 import { createApp } from './app.ts';
+import { offerTerminalChat } from './bots/terminal/offer-chat.ts';
 import { ensureDemoCatalogue } from './catalogue/demo/seed-demo.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -40,6 +41,15 @@ try {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  if (app.offerTerminalChat) {
+    offerTerminalChat({
+      conversation: app.conversation,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      onInterrupt: () => void shutdown('SIGINT'),
+    });
+  }
 } catch (error) {
   if (error instanceof ConfigError || error instanceof StoreError) {
     process.stderr.write(`${error.message}\n`);

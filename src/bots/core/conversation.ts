@@ -7,6 +7,7 @@ import type { Actor, InboundAction, InboundMessage } from './inbound.ts';
 import { type Intent, parseIntent } from './intents.ts';
 import type { Conversation } from './ports.ts';
 import type { Reply } from './reply.ts';
+import type { InsightsRecorder } from '../../insights/ports.ts';
 import { BookValueSchema, EntryValueSchema, MoreValueSchema, parseActionValue } from './replies/action-values.ts';
 import { buildEntryDetailReply } from './replies/entry-detail.ts';
 import {
@@ -50,12 +51,24 @@ export type DigestHooks = {
   handleAction?(action: InboundAction): Promise<Reply>;
 };
 
-export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks };
+/** Anonymous insights (wired by the insights feature). The recorder never sees who asked, only what was understood. */
+export type InsightsHooks = {
+  recorder: InsightsRecorder;
+  /** `catalogue.flag` buttons ("this has closed", "details are wrong"). */
+  flag?(action: InboundAction): Promise<Reply>;
+  /** Adds the insights feature's buttons (report a problem) to a result's details. */
+  decorateDetails?(reply: Reply, entryId: string): Reply;
+  /** Coordinator commands typed in chat ("gaps", "flags"); undefined when the message is not one of them. */
+  command?(message: InboundMessage): Promise<Reply | undefined>;
+};
+
+export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks; insights?: InsightsHooks };
 
 export type ConversationDeps = {
   search: CatalogueSearch;
   clock: Clock;
   logger: Logger;
+  /** Optional features; the object is read at every turn, so hooks may be added to it after creation. */
   hooks?: ConversationHooks;
   /** Defaults to an in-memory one with a one-hour time-to-live. */
   memory?: SessionMemory;
@@ -71,7 +84,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const { search, clock, hooks = {} } = deps;
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
-  const helpOptions = { bookings: !!hooks.bookings, digests: !!hooks.digests };
+  // Read at each turn: the composition root may register hooks after the conversation is built.
+  const help = () => buildHelpReply({ bookings: !!hooks.bookings, digests: !!hooks.digests });
 
   const sessionOf = (ctx: ConversationContext): SessionRef => ({
     platform: ctx.platform,
@@ -83,6 +97,11 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const now = clock.now();
     const started = performance.now();
     const response = await search.search({ text, now, limit: PAGE_SIZE, offset });
+    if (offset === 0) {
+      await hooks.insights?.recorder.recordSearch({
+        at: now, platform: ctx.platform, understood: response.understood, total: response.total, relaxed: response.relaxed, question: text,
+      });
+    }
     logger.debug('search answered', {
       platform: ctx.platform,
       offset,
@@ -109,16 +128,25 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return { id };
   }
 
-  async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply): Promise<Reply> {
+  async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply, event?: 'opened' | 'shared'): Promise<Reply> {
     const now = clock.now();
     const result = await search.getResult(id, now);
-    return result ? render(result, now) : buildGoneReply();
+    if (!result) return buildGoneReply();
+    if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
+    const reply = render(result, now);
+    return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
+  }
+
+  async function booked(entryId: string, reply: Promise<Reply>): Promise<Reply> {
+    const answer = await reply;
+    await hooks.insights?.recorder.recordResultEvent({ at: clock.now(), entryId, kind: 'booked' });
+    return answer;
   }
 
   async function onIntent(ctx: ConversationContext, intent: Intent): Promise<Reply> {
     switch (intent.kind) {
       case 'help':
-        return buildHelpReply(helpOptions);
+        return help();
       case 'search': {
         const key = memory.rememberQuery(intent.text);
         return runSearch(ctx, intent.text, key, 0);
@@ -136,10 +164,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case 'book': {
         const picked = entryAt(ctx, intent.number);
         if ('reply' in picked) return picked.reply;
-        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now));
-        if (intent.kind === 'share') return withResult(picked.id, buildShareReply);
+        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now), 'opened');
+        if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
-        return hooks.bookings.book(ctx, { entryId: picked.id });
+        return booked(picked.id, hooks.bookings.book(ctx, { entryId: picked.id }));
       }
       case 'my-bookings':
         return hooks.bookings ? hooks.bookings.mine(ctx) : buildNotAvailableReply('Booking');
@@ -153,17 +181,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function onAction(action: InboundAction): Promise<Reply> {
     switch (action.action) {
       case ACTION.help:
-        return buildHelpReply(helpOptions);
+        return help();
       case ACTION.details:
       case ACTION.share:
       case ACTION.postToChannel: {
         const value = parseActionValue(EntryValueSchema, action.value);
         if (!value) return badValue(action);
-        if (action.action === ACTION.share) return withResult(value.id, buildShareReply);
+        if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared');
         if (action.action === ACTION.postToChannel) {
           return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false }));
         }
-        return withResult(value.id, (r, now) => buildEntryDetailReply(r, now));
+        return withResult(value.id, (r, now) => buildEntryDetailReply(r, now), 'opened');
       }
       case ACTION.more: {
         const value = parseActionValue(MoreValueSchema, action.value);
@@ -176,7 +204,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const value = parseActionValue(BookValueSchema, action.value);
         if (!value) return badValue(action);
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
-        return hooks.bookings.book(action, { entryId: value.id, ...(value.s ? { start: value.s } : {}) });
+        return booked(value.id, hooks.bookings.book(action, { entryId: value.id, ...(value.s ? { start: value.s } : {}) }));
       }
       case ACTION.myBookings:
         return hooks.bookings ? hooks.bookings.mine(action) : buildNotAvailableReply('Booking');
@@ -189,7 +217,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.unsubscribe:
         return hooks.digests?.handleAction ? hooks.digests.handleAction(action) : buildNotAvailableReply('Digests');
       case ACTION.flag:
-        return buildNotAvailableReply('Reporting an out-of-date listing');
+        return hooks.insights?.flag ? hooks.insights.flag(action) : buildNotAvailableReply('Reporting an out-of-date listing');
     }
   }
 
@@ -211,7 +239,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
   return {
     handleMessage(message: InboundMessage) {
       const intent = parseIntent(message.text);
-      return guarded({ platform: message.platform, intent: intent.kind }, () => onIntent(message, intent));
+      return guarded({ platform: message.platform, intent: intent.kind }, async () => {
+        const command = hooks.insights?.command ? await hooks.insights.command(message) : undefined;
+        return command ?? onIntent(message, intent);
+      });
     },
     handleAction(action: InboundAction) {
       return guarded({ platform: action.platform, action: action.action }, () => onAction(action));

@@ -7,6 +7,7 @@ import {
   sessionsCommand,
   trainingReportCommand,
 } from './bookings.ts';
+import { chatCommand } from './chat.ts';
 import { digestCommand } from './digest.ts';
 import { entriesCommand } from './entries.ts';
 import { exportCommand } from './export.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: Command[] = [
   bookingsCommand,
   attendanceCommand,
   trainingReportCommand,
+  chatCommand,
   searchCommand,
   subscribeCommand,
   subscriptionsCommand,

@@ -11,6 +11,7 @@ import {
   FORMAT_WORDS,
   HOW_TO_JOIN_WORDS,
   truncate,
+  withoutRepeats,
   words,
 } from './format.ts';
 import { DEMO_NOTE } from './search-results.ts';
@@ -29,8 +30,7 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   const dates = result.upcoming.length ? result.upcoming : result.next ? [result.next] : [];
   add('When', dates.length ? dates.slice(0, 3).map((d) => formatSpan(d, now)).join('\n') : result.scheduleText, 400);
   if (dates.length && result.scheduleText) add('Usually', result.scheduleText);
-  const where = [result.venue, result.address, result.postcode].filter((p): p is string => !!p);
-  const place = [...new Set(where)].join(', ');
+  const place = withoutRepeats([result.venue, result.address, result.postcode]).join(', ');
   add('Where', [place, result.ward ? `(${result.ward} ward)` : ''].filter(Boolean).join(' '));
   const formats = result.attendingTypes.filter((t) => t !== 'in_person').map((t) => words(t, FORMAT_WORDS));
   if (formats.length) add('Also', capitalise(formats.join(', ')));

@@ -72,6 +72,21 @@ export function truncate(s: string, max: number): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
 }
 
+/** Venue, address and postcode without saying anything twice (addresses often repeat the venue or postcode). */
+export function withoutRepeats(parts: (string | null)[]): string[] {
+  const kept: string[] = [];
+  for (const part of parts) {
+    const p = part?.trim();
+    if (!p) continue;
+    const low = p.toLowerCase();
+    if (kept.some((k) => k.toLowerCase().includes(low))) continue;
+    const covered = kept.findIndex((k) => low.includes(k.toLowerCase()));
+    if (covered >= 0) kept.splice(covered, 1, p);
+    else kept.push(p);
+  }
+  return kept;
+}
+
 type Span = { start: string; end: string; allDay: boolean };
 
 const london = (iso: string) => DateTime.fromISO(iso, { setZone: true }).setZone(ZONE);
@@ -161,9 +176,13 @@ export function formatAccess(codes: string[]): string[] {
  */
 export function describeUnderstood(u: Understood): string | undefined {
   const parts: string[] = [];
-  const topic = [...u.categories, ...(u.categories.length ? [] : u.terms)].join(', ');
-  if (topic) parts.push(capitalise(topic));
-  else if (u.kinds.length) parts.push(capitalise(u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ')));
+  if (u.categories.length) parts.push(capitalise(u.categories.join(', ')));
+  // Free words are shown as typed (quoted), so "mecc" is not mistaken for a name we made up.
+  if (u.terms.length && !u.categories.length) parts.push(`“${u.terms.join(' ')}”`);
+  if (u.kinds.length) {
+    const kinds = u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ');
+    parts.push(parts.length ? kinds : capitalise(kinds));
+  }
   if (u.audiences.length) parts.push(`for ${u.audiences.map((a) => words(a, AUDIENCE_WORDS)).join(', ')}`);
   if (u.place) parts.push(u.place.label);
   if (u.weekdays?.length) parts.push(u.weekdays.map((d) => WEEKDAYS[d] ?? '').filter(Boolean).join(', '));

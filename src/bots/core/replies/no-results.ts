@@ -9,7 +9,7 @@ export function buildNoResultsReply(response: SearchResponse): Reply {
   const lines = [
     understood ? `I looked for: **${understood}**.` : 'I could not pick out a topic, place or day from that.',
     response.relaxed.length
-      ? `I also tried without: ${response.relaxed.join('; ')}. Still nothing.`
+      ? `I widened the search (${response.relaxed.join('; ')}) and still found nothing.`
       : 'Nothing in the catalogue matches it yet.',
     'Try fewer words, a nearby area or another day, e.g. "lunch club in Kentish Town" or "coffee morning this week". Type **help** for more examples.',
   ];

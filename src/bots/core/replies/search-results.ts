@@ -2,6 +2,7 @@ import type { SearchResponse, SearchResult } from '../../../catalogue/search/typ
 import { context, heading, type Reply, type ReplyBlock, type ReplyListItem, toPlainText } from '../reply.ts';
 import { bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
 import {
+  capitalise,
   describeUnderstood,
   formatConfirmed,
   formatContact,
@@ -81,7 +82,7 @@ export function buildSearchResultsReply({ response, now, offset, queryKey }: Sea
 
 function smallPrint(response: SearchResponse, shown: SearchResult[]): string | undefined {
   const parts: string[] = [];
-  if (response.relaxed.length) parts.push(`Nothing matched everything you asked, so I relaxed: ${response.relaxed.join('; ')}.`);
+  if (response.relaxed.length) parts.push(`${response.relaxed.map(capitalise).join('. ')}.`);
   if (shown.some((r) => r.isDemo)) parts.push(DEMO_NOTE);
   return parts.length ? parts.join(' ') : undefined;
 }

@@ -1,6 +1,6 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
 import { context, heading, type Reply, text } from '../reply.ts';
-import { ACCESS_WORDS, capitalise, formatSpan, truncate, words } from './format.ts';
+import { ACCESS_WORDS, capitalise, formatSpan, truncate, withoutRepeats, words } from './format.ts';
 
 /** An SMS of up to four parts; the text is cut to fit. */
 export const MAX_SHARE_LENGTH = 600;
@@ -51,21 +51,6 @@ export function shareText(result: SearchResult, now: Date): string {
   if (result.url && !result.contact.phone) lines.push(result.url);
 
   return fit(lines, MAX_SHARE_LENGTH);
-}
-
-/** Venue, address and postcode without saying anything twice (addresses often repeat the venue or postcode). */
-function withoutRepeats(parts: (string | null)[]): string[] {
-  const kept: string[] = [];
-  for (const part of parts) {
-    const p = part?.trim();
-    if (!p) continue;
-    const low = p.toLowerCase();
-    if (kept.some((k) => k.toLowerCase().includes(low))) continue;
-    const covered = kept.findIndex((k) => low.includes(k.toLowerCase()));
-    if (covered >= 0) kept.splice(covered, 1, p);
-    else kept.push(p);
-  }
-  return kept;
 }
 
 /** Drops optional middle lines (notes, access) before cutting, so the title, when, where and phone survive. */

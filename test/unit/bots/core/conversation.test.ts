@@ -121,7 +121,7 @@ describe('conversation', () => {
   it('says that nothing was found, never an empty reply', async () => {
     const reply = await say(conversation, 'zumba');
     expect(headingOf(reply)).toBe('No results');
-    expect(reply.fallbackText).toContain('I looked for: Zumba');
+    expect(reply.fallbackText).toContain('I looked for: “zumba”.');
   });
 
   it('apologises with a reference when search fails, logging the error but never the question', async () => {

@@ -123,13 +123,13 @@ describe('search results reply', () => {
 
   it('says which filters were relaxed and marks demo data', () => {
     const reply = buildSearchResultsReply({
-      response: buildResponse([buildResult({ isDemo: true })], { relaxed: ['Tuesday → any day'] }),
+      response: buildResponse([buildResult({ isDemo: true })], { relaxed: ['nothing on Tuesday in Kilburn; showing what is on Tuesday nearby'] }),
       now: NOW,
       offset: 0,
       queryKey: 'k',
     });
     const [small] = blocksOf(reply, 'context');
-    expect(small!.text).toContain('I relaxed: Tuesday → any day.');
+    expect(small!.text).toContain('Nothing on Tuesday in Kilburn; showing what is on Tuesday nearby.');
     expect(small!.text).toContain('Demo data');
     expect(reply.fallbackText).toContain('Demo data');
   });
@@ -162,12 +162,14 @@ describe('no-results reply', () => {
     const reply = buildNoResultsReply(
       buildResponse([], {
         understood: buildUnderstood({ categories: ['tai chi'], place: { label: 'Kilburn', wards: ['Kilburn'] } }),
-        relaxed: ['Kilburn → nearby wards', 'Tuesday → any day'],
+        relaxed: ['nothing in Kilburn; showing in nearby wards', 'nothing matched; showing what is coming up'],
       }),
     );
     expectWithinLimits(reply);
     expect(reply.fallbackText).toContain('I looked for: Tai chi · Kilburn.');
-    expect(reply.fallbackText).toContain('I also tried without: Kilburn → nearby wards; Tuesday → any day.');
+    expect(reply.fallbackText).toContain(
+      'I widened the search (nothing in Kilburn; showing in nearby wards; nothing matched; showing what is coming up) and still found nothing.',
+    );
     expect(reply.blocks[0]).toEqual({ type: 'heading', text: 'No results' });
   });
 
