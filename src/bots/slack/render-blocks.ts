@@ -48,10 +48,11 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
   const state = { dropped: 0 };
   const files: SlackFile[] = [];
   const units: Unit[] = [];
-  const ephemeralDetails =
-    options.offerPostToChannel &&
-    !reply.blocks.some((b) => b.type === 'list') &&
-    reply.blocks.some((b) => b.type === 'actions' && b.buttons.some((x) => x.action === ACTION.share || x.action === ACTION.book));
+  // A single entry's details (no list, a Share button, no Post button yet): offer to post it too.
+  const entryButton =
+    options.offerPostToChannel && !reply.blocks.some((b) => b.type === 'list' || (b.type === 'actions' && b.buttons.some((x) => x.action === ACTION.postToChannel)))
+      ? reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((x) => x.action === ACTION.share)
+      : undefined;
 
   for (const block of reply.blocks) {
     if (block.type === 'attachment') {
@@ -68,12 +69,9 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
     for (const blocks of renderBlock(block, state)) units.push({ source: block, blocks });
   }
 
-  if (ephemeralDetails && options.stashOverflow) {
-    const token = options.stashOverflow({ ...reply, ephemeral: false });
-    units.push({
-      source: { type: 'divider' },
-      blocks: [{ type: 'actions', elements: [button({ label: 'Post to channel', action: ACTION.postToChannel, value: token }, SLACK_ACTION.postReply, 0, state)].filter(isButton) }],
-    });
+  if (entryButton) {
+    const post: ReplyButton = { label: 'Post to channel', action: ACTION.postToChannel, value: entryButton.value };
+    units.push({ source: { type: 'actions', buttons: [post] }, blocks: actionsBlocks([post], state) });
   }
 
   const blocks: SlackBlock[] = [];
@@ -157,7 +155,8 @@ function renderItem(item: ReplyListItem, offerPost: boolean, state: { dropped: n
   const buttons = [...item.buttons];
   const details = item.buttons.find((b) => b.action === ACTION.details);
   if (offerPost && details && !item.buttons.some((b) => b.action === ACTION.postToChannel)) {
-    buttons.push({ label: 'Post to channel', action: ACTION.postToChannel, value: `${SLACK_ACTION.postDetails}:${details.value}` });
+    // The core answers postToChannel with the entry's details, made public; its value is the same as details'.
+    buttons.push({ label: 'Post to channel', action: ACTION.postToChannel, value: details.value });
   }
   blocks.push(...actionsBlocks(buttons, state));
   return blocks;
@@ -172,16 +171,12 @@ function actionsBlocks(buttons: ReplyButton[], state: { dropped: number }): Slac
   return blocks;
 }
 
-/** Post-to-channel buttons added here carry their own Slack action, so the core never sees our value format. */
 function actionIdFor(b: ReplyButton): string {
-  if (b.url) return SLACK_ACTION.link;
-  if (b.action === ACTION.postToChannel && b.value.startsWith(`${SLACK_ACTION.postDetails}:`)) return SLACK_ACTION.postDetails;
-  return b.action;
+  return b.url ? SLACK_ACTION.link : b.action;
 }
 
 function button(b: ReplyButton, actionId: string, index: number, state: { dropped: number }): Button | undefined {
-  let value = b.value;
-  if (actionId === SLACK_ACTION.postDetails) value = value.slice(SLACK_ACTION.postDetails.length + 1);
+  const value = b.value;
   const id = truncate(`${actionId}~${index}`, SLACK_LIMITS.id);
   const text = { type: 'plain_text' as const, text: truncate(toPlainText(b.label), SLACK_LIMITS.buttonText) || '…', emoji: true };
   if (b.url) {

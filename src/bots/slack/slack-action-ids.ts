@@ -6,10 +6,6 @@
 export const SLACK_ACTION = {
   /** "Show N more" for what did not fit in one message; the value is a token for the stashed rest. */
   overflow: 'slack.overflow',
-  /** Post one result from an ephemeral answer to the channel; the value is that result's details value. */
-  postDetails: 'slack.post-details',
-  /** Post a whole stashed ephemeral reply to the channel; the value is its token. */
-  postReply: 'slack.post-reply',
   /** Link buttons: Slack still sends an interaction, which only needs an ack. */
   link: 'slack.link',
   /** Coordinators: open the add-entry modal. */

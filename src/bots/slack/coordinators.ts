@@ -1,0 +1,46 @@
+import type { webApi } from '@slack/bolt';
+import type { Clock } from '../../clock.ts';
+import type { Logger } from '../../logger.ts';
+
+export type CoordinatorCheck = (userId: string) => Promise<boolean>;
+
+/**
+ * Coordinators are the configured user ids plus, when set, the members of one Slack user group (usergroups:read),
+ * cached for five minutes. When the group cannot be read the last known members are used, and nobody new is let in.
+ */
+export function createCoordinatorCheck(options: {
+  userIds: readonly string[];
+  usergroup: string | null;
+  client: webApi.WebClient;
+  clock: Clock;
+  logger: Logger;
+  cacheMs?: number;
+}): CoordinatorCheck {
+  const fixed = new Set(options.userIds);
+  const cacheMs = options.cacheMs ?? 5 * 60_000;
+  let members: Set<string> | undefined;
+  let fetchedAt = -Infinity;
+  let pending: Promise<Set<string> | undefined> | undefined;
+
+  const groupMembers = async (): Promise<Set<string> | undefined> => {
+    if (!options.usergroup) return undefined;
+    if (members && options.clock.now().getTime() - fetchedAt < cacheMs) return members;
+    pending ??= options.client.usergroups.users
+      .list({ usergroup: options.usergroup })
+      .then((r) => {
+        members = new Set(r.users ?? []);
+        fetchedAt = options.clock.now().getTime();
+        return members;
+      })
+      .catch((error: unknown) => {
+        options.logger.warn('could not read the coordinators user group', { usergroup: options.usergroup, error: String(error) });
+        return members;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+
+  return async (userId) => fixed.has(userId) || ((await groupMembers())?.has(userId) ?? false);
+}

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../logger.ts';
+
+/** A short reference the user can quote and support can find in the logs. */
+export function newCorrelationId(): string {
+  return randomUUID().replaceAll('-', '').slice(0, 8).toUpperCase();
+}
+
+export function apologyText(correlationId: string): string {
+  return `Sorry, something went wrong on our side and I couldn't finish that. Please try again in a minute. If it keeps happening, quote reference ${correlationId}.`;
+}
+
+/**
+ * Runs a listener's work after its ack. A failure is logged with a correlation id (message and stack in the log,
+ * never the user's text) and the user gets a short apology through `apologise`, never the error itself.
+ */
+export async function withBoundary(
+  logger: Logger,
+  what: string,
+  work: () => Promise<void>,
+  apologise: (text: string) => Promise<unknown>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const correlationId = newCorrelationId();
+    logger.error('slack handler failed', {
+      what,
+      correlationId,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    try {
+      await apologise(apologyText(correlationId));
+    } catch (sendError) {
+      logger.warn('could not send the apology', { what, correlationId, error: String(sendError) });
+    }
+  }
+}

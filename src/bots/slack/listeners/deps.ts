@@ -1,0 +1,60 @@
+import type { webApi } from '@slack/bolt';
+import type { Clock } from '../../../clock.ts';
+import type { Store } from '../../../db/open-store.ts';
+import type { Logger } from '../../../logger.ts';
+import type { Actor } from '../../core/inbound.ts';
+import type { Conversation } from '../../core/ports.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { CoordinatorCheck } from '../coordinators.ts';
+import { renderBlocks, type RenderedMessage } from '../render-blocks.ts';
+import type { ReplyStash } from '../reply-stash.ts';
+
+/** What the listeners need; built once in slack-app.ts. */
+export type ListenerDeps = {
+  conversation: Conversation;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  isCoordinator: CoordinatorCheck;
+  stash: ReplyStash;
+  /** The App Home's "Channel digests" section, when digests are wired. */
+  homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
+};
+
+/** Names registered with Bolt, so a test can compare them with manifest.json. */
+export type Registered = {
+  commands: string[];
+  events: string[];
+  actions: string[];
+  views: string[];
+  shortcuts: string[];
+};
+
+export function toSlackMessage(deps: ListenerDeps, reply: Reply, options: { ephemeral: boolean }): RenderedMessage {
+  return renderBlocks(reply, { stashOverflow: (rest) => deps.stash.put(rest), offerPostToChannel: options.ephemeral });
+}
+
+/** Uploads a reply's files (calendar invites): into the thread or channel, or the user's DM for private answers. */
+export async function uploadFiles(
+  client: webApi.WebClient,
+  message: RenderedMessage,
+  where: { channel: string; threadTs?: string } | { user: string },
+): Promise<void> {
+  if (message.files.length === 0) return;
+  let channel: string;
+  let threadTs: string | undefined;
+  if ('user' in where) {
+    const opened = await client.conversations.open({ users: where.user });
+    channel = opened.channel?.id ?? where.user;
+  } else {
+    channel = where.channel;
+    threadTs = where.threadTs;
+  }
+  for (const file of message.files) {
+    const upload = { channel_id: channel, filename: file.filename, title: file.filename, content: file.content };
+    await client.files.uploadV2(threadTs ? { ...upload, thread_ts: threadTs } : upload);
+  }
+}
+
+export const NOT_COORDINATOR =
+  'Only Signpost coordinators can add or change catalogue entries and channel digests. If you think you should be one, ask your team’s Signpost coordinator.';

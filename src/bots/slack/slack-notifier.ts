@@ -1,0 +1,68 @@
+import { webApi } from '@slack/bolt';
+import type { Logger } from '../../logger.ts';
+import { DeliveryError, type DeliveryTarget, type Notifier } from '../core/ports.ts';
+import type { Reply } from '../core/reply.ts';
+import { toBoltLogger } from './bolt-logger.ts';
+import { renderBlocks } from './render-blocks.ts';
+
+/**
+ * Proactive messages (digests, reminders, waitlist offers) through chat.postMessage. Rate limits are the caller's to
+ * pace: a 429 is not waited out here but thrown as a retryable DeliveryError with Retry-After in milliseconds, so the
+ * scheduler's per-workspace queue can hold every send to that workspace. 5xx and network errors are retried with
+ * back-off first.
+ */
+export class SlackNotifier implements Notifier {
+  readonly platform = 'slack' as const;
+  private readonly client: webApi.WebClient;
+
+  constructor(options: { botToken: string; apiUrl?: string | null; logger: Logger; client?: webApi.WebClient }) {
+    this.client =
+      options.client ??
+      new webApi.WebClient(options.botToken, {
+        ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+        rejectRateLimitedCalls: true,
+        retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
+        timeout: 15_000,
+        logger: toBoltLogger(options.logger.child('slack-notifier')),
+      });
+  }
+
+  async post(target: DeliveryTarget, reply: Reply): Promise<void> {
+    const message = renderBlocks(reply);
+    try {
+      await this.client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
+      for (const file of message.files) {
+        await this.client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
+      }
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+}
+
+const PERMANENT = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'missing_scope',
+  'restricted_action',
+  'invalid_blocks',
+  'msg_too_long',
+]);
+
+export function toDeliveryError(error: unknown): DeliveryError {
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+  if (e.code === webApi.ErrorCode.RateLimitedError) {
+    return new DeliveryError('Slack rate limit', true, Math.max(1, e.retryAfter ?? 1) * 1000);
+  }
+  if (e.code === webApi.ErrorCode.PlatformError) {
+    const reason = e.data?.error ?? 'unknown';
+    return new DeliveryError(`Slack refused the message: ${reason}`, !PERMANENT.has(reason));
+  }
+  if (e.code === webApi.ErrorCode.HTTPError) return new DeliveryError(`Slack HTTP ${e.statusCode ?? 'error'}`, true);
+  return new DeliveryError(`Slack unreachable: ${error instanceof Error ? error.message : String(error)}`, true);
+}
