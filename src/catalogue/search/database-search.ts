@@ -7,7 +7,7 @@ import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
 import { hardAudiences, parseQuery } from './parse-query.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Understood } from './types.ts';
-import { CONCEPTS } from './vocabulary.ts';
+import { CONCEPTS, STOP_WORDS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 200;
@@ -74,6 +74,7 @@ type CandidateRow = {
   trigram: number;
   group_hits: boolean[] | null;
   title_hits: boolean[] | null;
+  category_hits?: boolean[] | null;
   next_start: Date | string | null;
   has_occurrences: boolean;
   fits_time?: boolean | null;
@@ -144,6 +145,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   for (let round = 0; !found(rows) && round < 2; round++) {
     let relaxedOne = false;
     for (const step of steps) {
+      if (step.dropsText) continue;
       const trialFilters = structuredClone(filters);
       const trialView = structuredClone(view);
       const change = step.apply(trialFilters, trialView);
@@ -181,7 +183,8 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   return { ranked: rank(rows, u, filters, now), relaxed };
 }
 
-type Step = { apply(f: Filters, view: Understood): string | undefined };
+/** One relaxation; steps that drop the words asked for are never taken just because they find something. */
+type Step = { dropsText?: boolean; apply(f: Filters, view: Understood): string | undefined };
 
 function relaxationSteps(u: Understood): Step[] {
   const place = u.place;
@@ -276,6 +279,19 @@ function relaxationSteps(u: Understood): Step[] {
       },
     },
     {
+      dropsText: true,
+      apply(f, v) {
+        if (!v.terms.length || !f.trigramTerms.length) return undefined;
+        const words = v.terms.join(' ');
+        const keep = textGroups({ ...v, terms: [] });
+        f.groups = keep.groups;
+        f.trigramTerms = [];
+        v.terms = [];
+        return `showing results without the words "${words}"`;
+      },
+    },
+    {
+      dropsText: true,
       apply(f, v) {
         if (!f.groups.length && !f.trigramTerms.length) return undefined;
         f.groups = [];
@@ -337,6 +353,10 @@ export function textGroups(u: Understood): { groups: string[]; trigramTerms: str
     const words = [...(concept?.search ?? []), ...(concept?.categories ?? [])];
     const parts = [...new Set(words.map(tsPhrase).filter((p): p is string => p !== undefined))];
     if (parts.length) groups.push(parts.join(' | '));
+  }
+  for (const phrase of u.phrases ?? []) {
+    const words = phrase.split(' ').filter((w) => !STOP_WORDS.has(w) && /^[a-z0-9]+$/.test(w));
+    if (words.length > 1) groups.push(words.join(' & '));
   }
   const trigramTerms: string[] = [];
   for (const term of u.terms) {
@@ -430,11 +450,12 @@ async function candidates(
   // (and the `local` column) ask for a venue that fits.
   const inPerson = `'in_person' = ANY(s.attending_types)`;
   const local: string[] = [];
-  const wardsRef = f.wards?.length ? p(f.wards) : undefined;
-  const accessRef = f.access.length ? p(f.access) : undefined;
-  if (wardsRef) local.push(`l.ward = ANY(${wardsRef}::text[])`);
-  if (accessRef) local.push(`l.accessibility @> ${accessRef}::text[]`);
-  for (const cond of local) where.push(strict ? cond : `(${cond} OR NOT ${inPerson})`);
+  if (f.wards?.length) {
+    const cond = `l.ward = ANY(${p(f.wards)}::text[])`;
+    local.push(cond);
+    where.push(strict ? cond : `(${cond} OR NOT ${inPerson})`);
+  }
+  if (f.access.length) where.push(`(l.accessibility @> ${p(f.access)}::text[] OR NOT ${inPerson})`);
   if (f.kinds.length) where.push(`s.kind = ANY(${p(f.kinds)}::text[])`);
   if (f.audiences.length) {
     where.push(
@@ -464,8 +485,11 @@ async function candidates(
     return cond.join(' AND ');
   };
   if (f.time) {
-    where.push(`(NOT EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id)
-      OR s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${timeCondition(f.time)}))`);
+    const inWindow = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${timeCondition(f.time)})`;
+    // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
+    // sessions in the window count as having found something on the day asked for.
+    where.push(strict ? inWindow : `(NOT EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id) OR ${inWindow})`);
+    local.push(`EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(f.time)})`);
   } else {
     where.push(live);
   }
@@ -489,7 +513,8 @@ async function candidates(
        nowRef,
        `c.text_rank, c.trigram,
         ARRAY(SELECT s.search_vector @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS group_hits,
-        ARRAY(SELECT ts_filter(s.search_vector, '{a,b}') @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS title_hits,
+        ARRAY(SELECT ts_filter(s.search_vector, '{a}') @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS title_hits,
+        ARRAY(SELECT ts_filter(s.search_vector, '{b}') @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS category_hits,
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
@@ -515,11 +540,12 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (groups.length) {
       const hits = groups.filter(Boolean).length;
       const titleHits = (row.title_hits ?? []).filter(Boolean).length;
-      score += (3 * hits) / groups.length + titleHits / groups.length + row.text_rank / maxRank;
+      const categoryHits = (row.category_hits ?? []).filter(Boolean).length;
+      score += (5 * hits) / groups.length + (1.2 * titleHits + 0.5 * categoryHits) / groups.length + row.text_rank / maxRank;
     }
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
-    score += 0.6 * u.categories.filter((c) => cats.includes(c)).length;
+    score += 0.3 * u.categories.filter((c) => cats.includes(c)).length;
     const audiences = row.audiences ?? [];
     for (const a of u.audiences) if (audiences.includes(a)) score += 0.8;
     for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
@@ -551,7 +577,7 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (row.status === 'temporarily_closed') score -= 2.5;
     if (!f.kinds.length && !u.kinds.length) {
       if (row.kind === 'training') score -= 1;
-      if (row.kind === 'resource') score -= 0.6;
+      if (row.kind === 'resource') score -= 0.4;
     }
     if (u.formats.length && (row.attending_types ?? []).some((t) => u.formats.includes(t))) score += 0.3;
     return { row, score: Math.round(score * 1000) / 1000, distanceKm: km === null ? null : Math.round(km * 100) / 100 };

@@ -290,9 +290,11 @@ function takeConcepts(tokens: string[], u: Understood): string[] {
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
     for (let n = Math.min(MAX_PHRASE, tokens.length - i); n >= 1; n--) {
-      const concepts = phraseIndex.get(tokens.slice(i, i + n).join(' '));
+      const phrase = tokens.slice(i, i + n).join(' ');
+      const concepts = phraseIndex.get(phrase);
       if (concepts) {
         for (const concept of concepts) apply(concept, u);
+        if (n > 1 && concepts.some((c) => c.search?.length)) add((u.phrases ??= []), phrase);
         matched = n;
         break;
       }
@@ -336,7 +338,7 @@ function takeFuzzy(tokens: string[], u: Understood): string[] {
     }
     if (one.length >= 5 && !KEEP_AS_IS.has(one)) {
       const best = conceptFuse.search(one)[0];
-      if (best && (best.score ?? 1) <= 0.3 && Math.abs(best.item.length - one.length) <= 2 && best.item[0] === one[0]) {
+      if (best && (best.score ?? 1) <= 0.3 && Math.abs(best.item.length - one.length) <= 1 && best.item[0] === one[0]) {
         for (const concept of phraseIndex.get(best.item) ?? []) apply(concept, u);
         i += 1;
         continue;

@@ -28,6 +28,8 @@ export type Understood = {
   kinds: EntryKind[];
   /** Recognised topics by vocabulary key (e.g. "lunch-club", "befriending"); their synonyms are searched too. */
   topics?: string[];
+  /** Several-word vocabulary phrases recognised (e.g. "carers assessment"); entries with all their words rank higher. */
+  phrases?: string[];
 };
 
 export type SearchRequest = {

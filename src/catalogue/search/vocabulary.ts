@@ -130,6 +130,10 @@ export const TOPICS: readonly Concept[] = [
   }),
   c('dementia-friends', ['dementia friends', 'dementia friend', 'dementia awareness'], { categories: ['dementia'], kinds: ['training'], search: ['dementia friends'] }),
   c('trauma', ['trauma', 'trauma informed'], { search: ['trauma'] }),
+  c('helpline', ['helpline', 'helplines', 'help line', 'phone line', 'advice line', 'support line', 'listening line'], {
+    categories: ['phone line'],
+    search: ['helpline', 'line'],
+  }),
 ];
 
 /** Who a resident is: audiences, most of them a filter (see `SOFT_AUDIENCES`). */
@@ -199,7 +203,7 @@ export const FORMAT_WORDS: readonly Concept[] = [
 
 export const KIND_WORDS: readonly Concept[] = [
   c('training', ['training', 'trainings', 'course', 'courses', 'training course', 'staff training', 'for staff', 'e learning', 'cpd', 'learn how to', 'upskill'], { kinds: ['training'] }),
-  c('resource', ['guide', 'guides', 'resource', 'resources', 'toolkit', 'toolkits', 'tool kit', 'leaflet', 'leaflets', 'factsheet', 'fact sheet', 'directory', 'information sheet', 'prompt cards', 'conversation cards', 'helpline', 'help line', 'phone line', 'advice line', 'support line'], { kinds: ['resource'] }),
+  c('resource', ['guide', 'guides', 'resource', 'resources', 'toolkit', 'toolkits', 'tool kit', 'leaflet', 'leaflets', 'factsheet', 'fact sheet', 'directory', 'information sheet', 'prompt cards', 'conversation cards'], { kinds: ['resource'] }),
 ];
 
 /** Every concept, in the order ties are broken (earlier wins for the same phrase). */
@@ -218,6 +222,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'good nice great suitable available happening running runs run on offer offered options option ideas idea suggestions ' +
     'group groups club clubs activity activities session sessions event events thing service services support ' +
     'camden london borough area areas ward wards nr approx about up out over under than ' +
+    'speaking speaks speak speaker spoken language languages recently currently feeling feels ' +
     's t d ll re ve m o so if as not no yes ok okay thanks thank hi hello hey is'
   ).split(/\s+/),
 );
