@@ -1,6 +1,8 @@
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation } from './bots/core/ports.ts';
+import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
+import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -59,6 +61,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const platformsOn: Platform[] = [];
 
   // Platform adapters and feeds register here (each in its own block).
+
+  // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
+  // unauthenticated requests (the Bot Framework Emulator) are served.
+  const teams = createTeamsEndpoint({
+    credentials: deps.config.teams,
+    conversation,
+    refs: createPrismaConversationRefs(store.prisma, clock),
+    logger: deps.logger,
+  });
+  routes.set(TEAMS_PATH, teams.handler);
+  banner.push(...teams.banner);
+  if (teams.authenticated) platformsOn.push('teams');
   if (platformsOn.length === 0) {
     banner.push(
       'Slack and Teams are not configured. Started from a terminal, this server chats right here: type a question.',
