@@ -177,13 +177,15 @@ function matches(date: DateTime, rule: Rule): boolean {
 
 const compact = (date: string): string => date.replaceAll('-', '');
 
-function toVevent(uid: string, rule: Rule): string[] {
+function toVevent(uid: string, rule: Rule): string[] | undefined {
   let start = DateTime.fromISO(rule.start, { zone: ZONE });
   if (rule.freq) {
     // DTSTART is always an instance in RFC 5545; HSDS publishers mean "from this date", so move to the first match.
     for (let i = 0; i < 400 && !matches(start, rule); i++) start = start.plus({ days: 1 });
   }
   const day = start.toISODate()!;
+  // Nothing on or after the first matching day and before UNTIL / valid_to: no dates at all.
+  if (rule.until && day > rule.until) return undefined;
   const lines = ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20000101T000000Z'];
   if (rule.opens) {
     lines.push(`DTSTART;TZID=${ZONE}:${compact(day)}T${rule.opens.replaceAll(':', '')}`);
@@ -273,8 +275,10 @@ export function expandSchedules(
       else fallback ??= input;
       if (!rule) return;
       const uid = `s${++n}`;
+      const vevent = toVevent(uid, rule);
+      if (!vevent) return;
       pending.set(uid, { ref: request.ref, ...(rule.validFrom ? { validFrom: rule.validFrom } : {}) });
-      lines.push(...toVevent(uid, rule));
+      lines.push(...vevent);
     });
     if (!result.schedule && fallback) result.schedule = fallback;
   }

@@ -32,8 +32,8 @@ export const exportCommand: Command = {
       const page = renderOruk(entries, options);
       return { json: page, text: JSON.stringify(page, null, 2) };
     }
-    // The feed ends with CRLF; the runner adds the final newline.
-    const text = renderIcal(entries, options).replace(/\r\n$/, '');
-    return { json: { format: 'ical', entries: entries.filter((e) => e.occurrences.length > 0).length, ical: `${text}\r\n` }, text };
+    const ical = renderIcal(entries, options);
+    // The runner ends the output with "\n": leave the "\r" so the last line ends in CRLF like the rest.
+    return { json: { format: 'ical', entries: entries.filter((e) => e.occurrences.length > 0).length, ical }, text: ical.slice(0, -1) };
   },
 };
