@@ -112,6 +112,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
     });
     if (response.results.length === 0) {
       if (offset > 0) return buildNoMoreReply();
+      // A new question with no answer replaces the old list: "more" and numbers must not refer to it any longer.
+      memory.recordPage(sessionOf(ctx), { queryKey, offset: 0, total: 0, ids: [] });
       return buildNoResultsReply(response);
     }
     const shown = response.results.slice(0, PAGE_SIZE);

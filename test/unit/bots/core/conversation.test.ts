@@ -118,8 +118,11 @@ describe('conversation', () => {
     expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.help, value: '{}' }))).toBe('How to use Signpost');
   });
 
-  it('says that nothing was found, never an empty reply', async () => {
+  it('says that nothing was found, never an empty reply, and forgets the previous list', async () => {
+    await say(conversation, 'lunch club');
     const reply = await say(conversation, 'zumba');
+    expect(headingOf(await say(conversation, 'more'))).toBe('That is everything');
+    expect(headingOf(await say(conversation, 'details 1'))).toBe('There is no number 1');
     expect(headingOf(reply)).toBe('No results');
     expect(reply.fallbackText).toContain('I looked for: “zumba”.');
   });
