@@ -4,6 +4,7 @@ import type { Conversation } from './bots/core/ports.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -61,6 +62,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const platformsOn: Platform[] = [];
 
   // Platform adapters and feeds register here (each in its own block).
+  // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
+  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
+    routes.set(path, handler);
+  }
 
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
   // unauthenticated requests (the Bot Framework Emulator) are served.
