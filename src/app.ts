@@ -1,12 +1,13 @@
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation } from './bots/core/ports.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import type { HttpRoutes } from './http-server.ts';
 import type { Logger } from './logger.ts';
@@ -62,6 +63,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const platformsOn: Platform[] = [];
 
   // Platform adapters and feeds register here (each in its own block).
+  // Slack: Bolt's HTTP receiver as the /slack/events route on this server, or Socket Mode with SLACK_APP_TOKEN.
+  if (deps.config.slack) {
+    const slack = createSlackApp({ config: deps.config.slack, conversation, store, clock, logger: deps.logger });
+    if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
+    starts.push(() => slack.start());
+    stops.push(() => slack.stop());
+    platformsOn.push('slack');
+    banner.push(
+      slack.mode === 'socket'
+        ? 'Slack is on (Socket Mode): /signpost, mentions, direct messages and the App Home.'
+        : `Slack is on: point the app's request URLs (manifest.json) at https://<this server>${SLACK_EVENTS_PATH}.`,
+    );
+  } else {
+    banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
+  }
+
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
   for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
     routes.set(path, handler);
