@@ -50,7 +50,7 @@ describe('renderBlock', () => {
         ...Array.from({ length: 5 }, (_, i) => ({ label: `B${i}`, action: ACTION.details, value: String(i) })),
       ],
     });
-    const actions = (set as { actions: Record<string, unknown>[] }).actions;
+    const actions = (set as unknown as { actions: Record<string, unknown>[] }).actions;
     expect(actions).toHaveLength(TEAMS_LIMITS.actionsPerSet);
     expect(actions[0]).toEqual({ type: 'Action.Submit', title: 'Book', data: { action: ACTION.book, value: 'occ-1' }, style: 'positive' });
     expect(actions[1]).toMatchObject({ style: 'destructive' });
@@ -82,7 +82,7 @@ describe('renderCard', () => {
 
   it('round-trips Submit data through the submission schema', () => {
     const card = renderCard({ fallbackText: 'x', blocks: [{ type: 'actions', buttons: [details] }] });
-    const data = (card.body[0] as { actions: { data: unknown }[] }).actions[0]!.data;
+    const data = (card.body[0] as unknown as { actions: { data: unknown }[] }).actions[0]!.data;
     expect(CardSubmitSchema.parse(data)).toEqual({ action: ACTION.details, value: 'entry-1' });
   });
 
