@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { describeUnderstood } from '../../../../src/catalogue/search/describe-query.ts';
+import { normaliseQueryText, parseQuery } from '../../../../src/catalogue/search/parse-query.ts';
+
+// Monday 23 November 2026, 09:00 in London (GMT).
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+describe('parseQuery', () => {
+  it('understands the example from the issue', () => {
+    const u = parseQuery('free lunch club near Kentish Town on Tuesdays, step-free', NOW);
+    expect(u).toMatchObject({
+      terms: [],
+      categories: ['lunch club'],
+      topics: ['lunch-club'],
+      free: true,
+      weekdays: [2],
+      access: ['step_free'],
+      place: { label: 'Kentish Town', wards: ['Kentish Town South', 'Kentish Town North'] },
+    });
+    expect(u.when).toBeUndefined();
+    expect(describeUnderstood(u)).toBe('lunch club · free · step-free · in Kentish Town · on Tuesdays');
+  });
+
+  it('takes language, gender and loneliness from a description of the resident, dropping filler', () => {
+    const u = parseQuery("something for a Bengali-speaking man who's lonely", NOW);
+    expect(u.languages).toEqual(['bengali', 'sylheti']);
+    expect(u.audiences).toEqual(['men']);
+    expect(u.topics).toEqual(['lonely']);
+    expect(u.categories).toContain('befriending');
+    expect(u.terms).toEqual([]);
+  });
+
+  it.each([
+    ['dementa cafe this week', 'dementia'],
+    ['befreinding', 'befriending'],
+    ['seated excercise', 'seated-exercise'],
+    ['lunch clubb', 'lunch-club'],
+    ['luncheon club', 'lunch-club'],
+    ['community meal', 'lunch-club'],
+    ['telephone friendship', 'befriending'],
+    ['chair exercise', 'seated-exercise'],
+    ['MH support', 'mental-health'],
+    ['isolated', 'lonely'],
+  ])('recognises "%s" as the %s topic', (text, topic) => {
+    expect(parseQuery(text, NOW).topics).toContain(topic);
+  });
+
+  it.each([
+    ['LD social club', 'learning_disabilities'],
+    ['something for over 60s', 'older_people'],
+    ['for the elderly', 'older_people'],
+    ['aged 65+', 'older_people'],
+    ['older people', 'older_people'],
+    ['unpaid carer', 'carers'],
+    ['lgbtq+ group', 'lgbtq'],
+    ['new mum', 'parents_of_young_children'],
+    ['teenagers', 'young_people'],
+  ])('"%s" is for %s', (text, audience) => {
+    expect(parseQuery(text, NOW).audiences).toContain(audience);
+  });
+
+  it.each([
+    ['wheelchair user', ['step_free', 'wheelchair_accessible']],
+    ['with a hearing loop', ['hearing_loop']],
+    ['somewhere quiet', ['quiet_space']],
+    ['step free access', ['step_free']],
+  ])('access needs in "%s"', (text, access) => {
+    expect(parseQuery(text, NOW).access).toEqual(access);
+  });
+
+  it('reads cost limits, and does not read "step-free" as free', () => {
+    expect(parseQuery('lunch under £5', NOW)).toMatchObject({ maxCost: 5 });
+    expect(parseQuery('less than £3.50 please', NOW)).toMatchObject({ maxCost: 3.5 });
+    expect(parseQuery('cheap lunch', NOW)).toMatchObject({ maxCost: 5 });
+    expect(parseQuery('step-free lunch', NOW).free).toBeUndefined();
+    expect(parseQuery('free of charge', NOW).free).toBe(true);
+  });
+
+  it('reads languages and formats', () => {
+    expect(parseQuery('in Somali', NOW).languages).toEqual(['somali']);
+    expect(parseQuery('Cantonese speaking', NOW).languages).toContain('cantonese');
+    expect(parseQuery('online group', NOW).formats).toEqual(['online']);
+    expect(parseQuery('something by phone', NOW).formats).toEqual(['phone']);
+    expect(parseQuery('face to face', NOW).formats).toEqual(['in_person']);
+  });
+
+  it('reads kinds', () => {
+    expect(parseQuery('MHFA course', NOW)).toMatchObject({ kinds: ['training'], topics: ['mhfa'] });
+    expect(parseQuery('loneliness toolkit', NOW).kinds).toEqual(['resource']);
+    expect(parseQuery('a guide for staff', NOW).kinds).toEqual(['resource', 'training']);
+  });
+
+  describe('places', () => {
+    it.each([
+      ['near Swiss Cottage', 'Swiss Cottage', ['South Hampstead', 'Belsize']],
+      ['in Somers Town', 'Somers Town', ['St Pancras & Somers Town']],
+      ['Belsize Park', 'Belsize Park', ['Belsize', 'Haverstock']],
+      ['West Hampstead', 'West Hampstead', ['West Hampstead', 'Fortune Green']],
+      ['Kentish Twon', 'Kentish Town', ['Kentish Town South', 'Kentish Town North']],
+      ['in Bloomsbury ward', 'Bloomsbury', ['Bloomsbury', 'Holborn & Covent Garden']],
+      ["King's Cross", "King's Cross", ["King's Cross", 'St Pancras & Somers Town']],
+    ])('"%s" → %s', (text, label, wards) => {
+      expect(parseQuery(text, NOW).place).toMatchObject({ label, wards });
+    });
+
+    it('reads postcode districts and full postcodes', () => {
+      expect(parseQuery('something in NW5', NOW).place).toMatchObject({ label: 'NW5', postcode: 'NW5' });
+      expect(parseQuery('near n19', NOW).place).toMatchObject({ label: 'N19', wards: ['Highgate', 'Kentish Town North'] });
+      expect(parseQuery('WC1H', NOW).place?.wards).toEqual(["King's Cross", 'Bloomsbury']);
+      const full = parseQuery('lives at nw3 4xn', NOW);
+      expect(full.place).toMatchObject({ label: 'NW3 4XN', postcode: 'NW3 4XN' });
+      expect(full.place?.latitude).toBeCloseTo(51.55, 1);
+      expect(full.terms).toEqual(['lives']);
+    });
+
+    it('ignores postcodes outside Camden and the borough name itself', () => {
+      expect(parseQuery('SE1 lunch', NOW).place).toBeUndefined();
+      expect(parseQuery('Camden lunch club', NOW).place).toBeUndefined();
+    });
+  });
+
+  describe('days and times in Europe/London', () => {
+    it('today, tomorrow morning, tonight', () => {
+      expect(parseQuery('today', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-11-24T00:00:00+00:00', label: 'today' });
+      const u = parseQuery('tomorrow morning', NOW);
+      expect(u.when).toEqual({ from: '2026-11-24T00:00:00+00:00', to: '2026-11-25T00:00:00+00:00', label: 'tomorrow' });
+      expect(u.timeOfDay).toBe('morning');
+      expect(parseQuery('tonight', NOW)).toMatchObject({ timeOfDay: 'evening', when: { label: 'tonight' } });
+    });
+
+    it('this weekend, next week, this week', () => {
+      expect(parseQuery('this weekend', NOW).when).toEqual({
+        from: '2026-11-28T00:00:00+00:00',
+        to: '2026-11-30T00:00:00+00:00',
+        label: 'this weekend',
+      });
+      expect(parseQuery('next week', NOW).when).toEqual({ from: '2026-11-30T00:00:00+00:00', to: '2026-12-07T00:00:00+00:00', label: 'next week' });
+      expect(parseQuery('this week', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-11-30T00:00:00+00:00', label: 'this week' });
+    });
+
+    it('a weekend day asks "this weekend" from now to Monday', () => {
+      const saturday = new Date('2026-11-28T15:00:00Z');
+      expect(parseQuery('this weekend', saturday).when).toEqual({ from: '2026-11-28T15:00:00+00:00', to: '2026-11-30T00:00:00+00:00', label: 'this weekend' });
+    });
+
+    it('weekday names are days of the week; "next Friday" is one date', () => {
+      expect(parseQuery('on Tuesday', NOW)).toMatchObject({ weekdays: [2] });
+      expect(parseQuery('on Tuesday', NOW).when).toBeUndefined();
+      expect(parseQuery('Tuesdays and Thursdays', NOW).weekdays).toEqual([2, 4]);
+      expect(parseQuery('every sunday', NOW).weekdays).toEqual([7]);
+      expect(parseQuery('tai chi saturday', NOW)).toMatchObject({ weekdays: [6], topics: ['tai-chi'] });
+      expect(parseQuery('at weekends', NOW).weekdays).toEqual([6, 7]);
+      expect(parseQuery('next friday', NOW).when).toEqual({ from: '2026-12-04T00:00:00+00:00', to: '2026-12-05T00:00:00+00:00', label: 'on Friday 4 December' });
+    });
+
+    it('evenings, mornings and afternoons', () => {
+      expect(parseQuery('evenings', NOW).timeOfDay).toBe('evening');
+      expect(parseQuery('on Friday evening', NOW)).toMatchObject({ weekdays: [5], timeOfDay: 'evening' });
+      expect(parseQuery('in the afternoon', NOW).timeOfDay).toBe('afternoon');
+      expect(parseQuery('Monday mornings', NOW)).toMatchObject({ weekdays: [1], timeOfDay: 'morning' });
+      expect(parseQuery('quiz at 2pm', NOW).timeOfDay).toBe('afternoon');
+    });
+
+    it('explicit dates', () => {
+      expect(parseQuery('on 3 December', NOW).when).toEqual({ from: '2026-12-03T00:00:00+00:00', to: '2026-12-04T00:00:00+00:00', label: 'on Thursday 3 December' });
+    });
+
+    it('keeps London wall-clock days across the spring clock change', () => {
+      // Saturday 27 March 2027, 10:00 GMT; clocks go forward at 01:00 on Sunday 28 March.
+      const beforeChange = new Date('2027-03-27T10:00:00Z');
+      expect(parseQuery('tomorrow', beforeChange).when).toEqual({ from: '2027-03-28T00:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'tomorrow' });
+      expect(parseQuery('next week', beforeChange).when).toEqual({ from: '2027-03-29T00:00:00+01:00', to: '2027-04-05T00:00:00+01:00', label: 'next week' });
+      expect(parseQuery('this weekend', beforeChange).when).toEqual({ from: '2027-03-27T10:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'this weekend' });
+    });
+
+    it('keeps London wall-clock days across the autumn clock change', () => {
+      // Saturday 30 October 2027, 23:30 BST; clocks go back at 02:00 on Sunday 31 October.
+      const lateSaturday = new Date('2027-10-30T22:30:00Z');
+      expect(parseQuery('today', lateSaturday).when).toEqual({ from: '2027-10-30T23:30:00+01:00', to: '2027-10-31T00:00:00+01:00', label: 'today' });
+      expect(parseQuery('tomorrow', lateSaturday).when).toEqual({ from: '2027-10-31T00:00:00+01:00', to: '2027-11-01T00:00:00+00:00', label: 'tomorrow' });
+      // Half past midnight GMT on 1 November is still the 1st in London (Monday).
+      expect(parseQuery('on Monday', new Date('2027-11-01T00:30:00Z')).weekdays).toEqual([1]);
+    });
+
+    it('does not read "may" or ages as dates', () => {
+      expect(parseQuery('she may like a lunch club', NOW).when).toBeUndefined();
+      expect(parseQuery('over 60s', NOW).when).toBeUndefined();
+      expect(parseQuery('over 60s', NOW).timeOfDay).toBeUndefined();
+    });
+  });
+
+  it('keeps unknown words as terms and drops filler', () => {
+    expect(parseQuery("who's looking for zumba", NOW).terms).toEqual(['zumba']);
+    expect(parseQuery('Something for a resident', NOW).terms).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const text = 'quiet Somali women group in Kentish Town next week, free';
+    expect(parseQuery(text, NOW)).toEqual(parseQuery(text, NOW));
+  });
+
+  it('normalises accents, apostrophes and punctuation', () => {
+    expect(normaliseQueryText('Café – St. Pancras’ “Over-60s”!')).toBe('cafe st pancras over 60s');
+  });
+});
