@@ -115,20 +115,20 @@ export function scheduleFromText(text: string): { cron: string; description: str
     const { h, m } = hm();
     return { cron: `${m} ${h} * * 1-5`, description: `Monday to Friday at ${pad(h)}:${pad(m)}` };
   }
-  const weekly = /^(?:weekly|every week)(?: on)? ?([a-z]+)?/.exec(t) ?? /^(?:every )?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/.exec(t);
-  if (weekly) {
-    const dayWord = weekly[1] && DAY_WORDS[weekly[1]] !== undefined ? weekly[1] : 'mon';
-    const dow = DAY_WORDS[dayWord] ?? '1';
-    const { h, m } = hm();
-    const dayName = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][Number(dow)];
-    return { cron: `${m} ${h} * * ${dow}`, description: `every ${dayName} at ${pad(h)}:${pad(m)}` };
-  }
   const monthly = /^monthly(?: on)?(?: (?:the )?(\d{1,2})(?:st|nd|rd|th)?)?/.exec(t);
   if (monthly) {
     const day = Number(monthly[1] ?? 1);
     if (day < 1 || day > 28) throw new CronSyntaxError('a monthly digest goes on day 1 to 28');
     const { h, m } = hm();
     return { cron: `${m} ${h} ${day} * *`, description: `on day ${day} of each month at ${pad(h)}:${pad(m)}` };
+  }
+  const weekly = /^(?:weekly|every week)(?: on)? ?([a-z]+)?/.exec(t) ?? /^(?:every )?(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b/.exec(t);
+  if (weekly) {
+    const dayWord = weekly[1] && DAY_WORDS[weekly[1]] !== undefined ? weekly[1] : 'mon';
+    const dow = DAY_WORDS[dayWord] ?? '1';
+    const { h, m } = hm();
+    const dayName = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][Number(dow)];
+    return { cron: `${m} ${h} * * ${dow}`, description: `every ${dayName} at ${pad(h)}:${pad(m)}` };
   }
   const cron = parseCron(text);
   return { cron: cron.source, description: `cron "${cron.source}" (London time)` };
