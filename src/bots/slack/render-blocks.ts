@@ -87,7 +87,8 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
   for (; index < units.length; index++) {
     const unit = units[index]!;
     const size = sizeOf(unit);
-    if (blocks.length + unit.blocks.length > blockBudget || chars + size > charBudget) break;
+    // The first unit always goes in, so an oversized one cannot hold everything back.
+    if (blocks.length > 0 && (blocks.length + unit.blocks.length > blockBudget || chars + size > charBudget)) break;
     blocks.push(...unit.blocks);
     chars += size;
   }
