@@ -11,6 +11,9 @@ import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import type { HttpRoutes } from './http-server.ts';
 import type { Logger } from './logger.ts';
+import { createChatInsights } from './insights/chat-insights.ts';
+import { createInsightsRoutes } from './insights/http/insights-routes.ts';
+import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 
 export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logger };
 
@@ -82,6 +85,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
   for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
     routes.set(path, handler);
+  }
+
+  // Insights: anonymous search statistics, "report a problem" flags and the coordinators' gaps command in chat, and
+  // the read-only /insights page behind INSIGHTS_TOKEN.
+  {
+    const insights = deps.config.insights;
+    const recorder = createSqlInsightsRecorder(store, { logger: deps.logger, keepQuestionsDays: insights.keepQuestionsDays });
+    conversationHooks.insights = createChatInsights({ store, clock, logger: deps.logger, recorder, pageUrl: `http://localhost:${deps.config.port}/insights` });
+    const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
+    for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
+    banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }
 
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local

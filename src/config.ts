@@ -87,6 +87,11 @@ const EnvSchema = z.object({
   MicrosoftAppTenantId: z.string().trim().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   ...SlackEnvShape,
+  // Insights for coordinators: the /insights page's sign-in token and how long anything is kept.
+  INSIGHTS_TOKEN: z.string().trim().min(12, 'INSIGHTS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  INSIGHTS_KEEP_REDACTED_QUESTIONS_DAYS: z.coerce.number().int().min(0).max(90).default(0),
+  INSIGHTS_KEEP_STATS_DAYS: z.coerce.number().int().min(0).default(1095),
+  INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
 });
 
 /** Bot Framework credentials; `null` when MicrosoftAppId is unset (local Emulator mode, no token checks). */
@@ -109,6 +114,7 @@ export type Config = Readonly<{
   teams: TeamsCredentials | null;
   /** Null when no Slack variable is set: Slack is off. */
   slack: SlackConfig | null;
+  insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -142,6 +148,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trainingTargets: e.TRAINING_TARGETS,
     teams,
     slack: slack.config,
+    insights: Object.freeze({
+      token: e.INSIGHTS_TOKEN ?? null,
+      keepQuestionsDays: e.INSIGHTS_KEEP_REDACTED_QUESTIONS_DAYS,
+      keepStatsDays: e.INSIGHTS_KEEP_STATS_DAYS,
+      staleMonths: e.INSIGHTS_STALE_MONTHS,
+    }),
   });
 }
 

@@ -1,0 +1,33 @@
+import { BookingService, type CourseReport } from '../catalogue/booking/booking-service.ts';
+import { parseTrainingTargets, withTargets } from '../catalogue/booking/courses.ts';
+import type { Store } from '../db/open-store.ts';
+import { listFlags, type FlagView } from './flags.ts';
+import { freshnessReport, type FreshnessReport } from './freshness-report.ts';
+import { gapsReport, type GapRow } from './gaps-report.ts';
+import { searchesReport, type SearchesReport } from './searches-report.ts';
+
+export type InsightsOverview = {
+  searches: SearchesReport;
+  gaps: GapRow[];
+  training: CourseReport[];
+  freshness: FreshnessReport;
+  flags: FlagView[];
+};
+
+export type OverviewSettings = { trainingTargets?: string | undefined; staleMonths?: number };
+
+/** People trained per course against targets, with attendance rates (from the bookings). */
+export function trainingReport(store: Store, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
+  return new BookingService(store, { courses: withTargets(parseTrainingTargets(settings.trainingTargets)) }).trainingReport(now);
+}
+
+/** Everything the insights page shows, for one period. */
+export async function insightsOverview(store: Store, range: { from: Date; to: Date }, now: Date, settings: OverviewSettings): Promise<InsightsOverview> {
+  return {
+    searches: await searchesReport(store, range.from, range.to),
+    gaps: await gapsReport(store, { ...range, limit: 50 }),
+    training: await trainingReport(store, now, settings),
+    freshness: await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {}),
+    flags: await listFlags(store, { status: 'open' }),
+  };
+}
