@@ -1,9 +1,12 @@
+import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
+import { BookingService } from './catalogue/booking/booking-service.ts';
+import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation } from './bots/core/ports.ts';
-import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
@@ -57,31 +60,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The conversation core. Features add their hooks to `conversationHooks` (read at every turn); adapters that
   // start push their platform to `platformsOn`.
   const conversationHooks: ConversationHooks = {};
+  const conversationSearch = createDatabaseSearch(store);
   const conversation = createConversation({
-    search: createDatabaseSearch(store),
+    search: conversationSearch,
     clock,
     logger: deps.logger.child('conversation'),
     hooks: conversationHooks,
   });
   const platformsOn: Platform[] = [];
 
-  // Platform adapters and feeds register here (each in its own block).
-  // Slack: Bolt's HTTP receiver as the /slack/events route on this server, or Socket Mode with SLACK_APP_TOKEN.
-  if (deps.config.slack) {
-    const slack = createSlackApp({ config: deps.config.slack, conversation, store, clock, logger: deps.logger });
-    if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
-    starts.push(() => slack.start());
-    stops.push(() => slack.stop());
-    platformsOn.push('slack');
-    banner.push(
-      slack.mode === 'socket'
-        ? 'Slack is on (Socket Mode): /signpost, mentions, direct messages and the App Home.'
-        : `Slack is on: point the app's request URLs (manifest.json) at https://<this server>${SLACK_EVENTS_PATH}.`,
-    );
-  } else {
-    banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
-  }
+  // Training bookings: one service (its row locks keep sessions from overbooking across instances), reached from chat.
+  const offerHours = deps.config.offerHours;
+  const bookings = new BookingService(store, {
+    offerHours,
+    courses: withTargets(parseTrainingTargets(deps.config.trainingTargets)),
+    logger: deps.logger.child('bookings'),
+  });
+  conversationHooks.bookings = createBookingHooks({ bookings, search: conversationSearch, clock, offerHours });
 
+  // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
   for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
     routes.set(path, handler);
@@ -109,6 +106,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   routes.set(TEAMS_PATH, teams.handler);
   banner.push(...teams.banner);
   if (teams.authenticated) platformsOn.push('teams');
+
+  // Slack: Bolt's HTTP receiver as the /slack/events route on this server, or Socket Mode with SLACK_APP_TOKEN.
+  if (deps.config.slack) {
+    const slack = createSlackApp({ config: deps.config.slack, conversation, store, clock, logger: deps.logger });
+    if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
+    starts.push(() => slack.start());
+    stops.push(() => slack.stop());
+    platformsOn.push('slack');
+    banner.push(
+      slack.mode === 'socket'
+        ? 'Slack is on (Socket Mode): /signpost, mentions, direct messages and the App Home.'
+        : `Slack is on: point the app's request URLs (manifest.json) at https://<this server>${SLACK_EVENTS_PATH}.`,
+    );
+  } else {
+    banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
+  }
+
   if (platformsOn.length === 0) {
     banner.push(
       'Slack and Teams are not configured. Started from a terminal, this server chats right here: type a question.',
