@@ -15,6 +15,7 @@ import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
 import { seedDemoCommand } from './seed-demo.ts';
+import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
@@ -37,4 +38,5 @@ export const COMMANDS: Command[] = [
   subscriptionsCommand,
   unsubscribeCommand,
   digestCommand,
+  sourcesCommand,
 ];
