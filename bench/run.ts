@@ -1,7 +1,8 @@
 import { benchIcalImport } from './ical-import.ts';
+import { benchSlackAck } from './slack-ack.ts';
 
 // `npm run bench [name…]`: every benchmark, or only those named.
-const suites: Record<string, () => Promise<void>> = { ical: benchIcalImport };
+const suites: Record<string, () => Promise<void>> = { ical: benchIcalImport, slack: benchSlackAck };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 console.log(`# Signpost benchmarks (${new Date().toISOString()}, Node ${process.version})`);
 for (const [name, run] of Object.entries(suites)) {

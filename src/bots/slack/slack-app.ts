@@ -15,6 +15,7 @@ import type { Registered } from './listeners/deps.ts';
 import { registerListeners } from './listeners/register.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
+import { WorkQueue } from './work-queue.ts';
 
 /** The path of Slack's Events API, slash commands and interactivity on our server (manifest.json has the same). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -93,6 +94,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
 
   const stash = new ReplyStash(clock);
+  const queue = new WorkQueue(2);
   const isCoordinator = createCoordinatorCheck({
     userIds: config.coordinatorUserIds,
     usergroup: config.coordinatorUsergroup,
@@ -107,6 +109,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger,
     isCoordinator,
     stash,
+    queue,
     ...(options.homeDigests ? { homeDigests: options.homeDigests } : {}),
   });
 
@@ -153,6 +156,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     },
     async stop() {
       if (!receiver) await bolt.stop();
+      await queue.drained();
     },
   };
 }

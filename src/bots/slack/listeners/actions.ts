@@ -47,7 +47,7 @@ export function blockActions(deps: ListenerDeps) {
     };
     const sayText = (text: string) => send({ fallbackText: text, blocks: [{ type: 'text', text }] });
 
-    await withBoundary(log, `action ${id}`, async () => {
+    deps.queue.defer(() => withBoundary(log, `action ${id}`, async () => {
       if (id === SLACK_ACTION.link) return;
       const isCoordinator = await deps.isCoordinator(userId);
       if (COORDINATOR_ACTIONS.has(id) && !isCoordinator) {
@@ -71,7 +71,7 @@ export function blockActions(deps: ListenerDeps) {
       const who = { userId, ...(b.user.name ? { displayName: b.user.name } : {}), isCoordinator };
       const reply = await deps.conversation.handleAction(actionToInbound(b, id, value, who));
       await send(reply, id === ACTION.postToChannel ? { public: reply.ephemeral === false } : {});
-    }, sayText);
+    }, sayText));
   };
 }
 
@@ -82,6 +82,7 @@ export function addEntryShortcut(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
   return async ({ ack, shortcut, client }: ShortcutArgs): Promise<void> => {
     await ack();
+    // Not deferred: the trigger id expires three seconds after the click.
     await withBoundary(log, 'shortcut', async () => {
       if (!(await deps.isCoordinator(shortcut.user.id))) await openRefusal(client, shortcut.trigger_id);
       else await openEntryModal(deps, client, shortcut.trigger_id);

@@ -22,7 +22,7 @@ export function signpostCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client }: Args): Promise<void> => {
     await ack();
     const apologise = (text: string) => respond({ response_type: 'ephemeral', text });
-    await withBoundary(log, 'command', async () => {
+    deps.queue.defer(() => withBoundary(log, 'command', async () => {
       const parsed = SlashCommandSchema.safeParse(command);
       if (!parsed.success) {
         log.warn('malformed slash command ignored', { issues: parsed.error.issues.length });
@@ -65,7 +65,7 @@ export function signpostCommand(deps: ListenerDeps) {
       const message = toSlackMessage(deps, reply, { ephemeral: true });
       await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
       await uploadFiles(client, message, { user: cmd.user_id });
-    }, apologise);
+    }, apologise));
   };
 }
 

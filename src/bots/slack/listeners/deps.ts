@@ -8,6 +8,7 @@ import type { Reply } from '../../core/reply.ts';
 import type { CoordinatorCheck } from '../coordinators.ts';
 import { renderBlocks, type RenderedMessage } from '../render-blocks.ts';
 import type { ReplyStash } from '../reply-stash.ts';
+import type { WorkQueue } from '../work-queue.ts';
 
 /** What the listeners need; built once in slack-app.ts. */
 export type ListenerDeps = {
@@ -17,6 +18,8 @@ export type ListenerDeps = {
   logger: Logger;
   isCoordinator: CoordinatorCheck;
   stash: ReplyStash;
+  /** Where the work after an ack runs. */
+  queue: WorkQueue;
   /** The App Home's "Channel digests" section, when digests are wired. */
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
 };

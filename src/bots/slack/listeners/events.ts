@@ -44,7 +44,7 @@ export function messageListeners(deps: ListenerDeps) {
     const threadTs = inDm ? event.thread_ts : (event.thread_ts ?? event.ts);
     const post = (text: string, blocks?: object[]) =>
       client.chat.postMessage({ channel: event.channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
-    await withBoundary(log, event.type, async () => {
+    deps.queue.defer(() => withBoundary(log, event.type, async () => {
       const who = { userId: event.user, isCoordinator: await deps.isCoordinator(event.user) };
       const reply = await deps.conversation.handleMessage(eventToInbound(event, who));
       const ephemeral = !inDm && reply.ephemeral === true;
@@ -56,7 +56,7 @@ export function messageListeners(deps: ListenerDeps) {
         await post(message.text, message.blocks);
         await uploadFiles(client, message, { channel: event.channel, ...(threadTs ? { threadTs } : {}) });
       }
-    }, (text) => post(text));
+    }, (text) => post(text)));
   };
 
   return {
@@ -71,7 +71,7 @@ export function appHomeOpened(deps: ListenerDeps) {
   return async ({ event, client }: EventArgs<'app_home_opened'>): Promise<void> => {
     if (event.tab !== 'home') return;
     const userId = event.user;
-    await withBoundary(log, 'app_home_opened', async () => {
+    deps.queue.defer(() => withBoundary(log, 'app_home_opened', async () => {
       const isCoordinator = await deps.isCoordinator(userId);
       const actor = { platform: 'slack' as const, userId, isCoordinator };
       const [bookings, digests, coordinatorEntries] = await Promise.all([
@@ -97,6 +97,6 @@ export function appHomeOpened(deps: ListenerDeps) {
           ...(coordinatorEntries ? { coordinatorEntries } : {}),
         }),
       });
-    }, async () => undefined);
+    }, async () => undefined));
   };
 }

@@ -1,0 +1,108 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import { createConversation } from '../src/bots/core/conversation.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from '../src/bots/slack/slack-app.ts';
+import { seedDemo } from '../src/catalogue/demo/seed-demo.ts';
+import { createDatabaseSearch } from '../src/catalogue/search/database-search.ts';
+import { systemClock } from '../src/clock.ts';
+import { openStore } from '../src/db/open-store.ts';
+import { createHttpServer, listen } from '../src/http-server.ts';
+import { silentLogger } from '../src/logger.ts';
+import { fmt, percentile, table } from './stats.ts';
+
+const SECRET = '0123456789abcdef0123456789abcdef';
+const QUESTIONS = [
+  'lunch club near Kentish Town on Tuesdays',
+  'befriending for a lonely older man',
+  'chair exercise NW5',
+  'dementia cafe this week',
+  'free things in Kilburn tomorrow morning',
+  'Bengali speaking women group',
+  'MECC training',
+  'mental health first aid course',
+  'step-free coffee morning Camden Town',
+  'carers support online',
+];
+
+/**
+ * Slack ack latency: rounds of 20 concurrent signed /signpost commands against the demo catalogue, through the real
+ * Bolt receiver on the shared server. Ack = the HTTP answer; reply = the answer arriving at response_url (a local
+ * stand-in, as SLACK_API_URL would point the Web API at).
+ */
+export async function benchSlackAck(): Promise<void> {
+  console.log('\n## Slack: ack and reply latency, 20 concurrent slash commands (demo catalogue, embedded store)\n');
+  const store = await openStore({ kind: 'pglite', dir: null });
+  await seedDemo(store, systemClock.now());
+  const replies = new Map<string, number>();
+  const standIn = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      replies.set(req.url ?? '', performance.now());
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  const standInPort = await listen(standIn, 0, '127.0.0.1');
+  const conversation = createConversation({ search: createDatabaseSearch(store), clock: systemClock, logger: silentLogger });
+  const slack = createSlackApp({
+    config: { botToken: 'xoxb-bench', signingSecret: SECRET, appToken: null, apiUrl: `http://127.0.0.1:${standInPort}/api/`, coordinatorUserIds: [], coordinatorUsergroup: null },
+    conversation,
+    store,
+    clock: systemClock,
+    logger: silentLogger,
+    identity: { botId: 'B1', botUserId: 'U1' },
+  });
+  const server = createHttpServer(new Map([[SLACK_EVENTS_PATH, slack.route!]]), silentLogger);
+  const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${SLACK_EVENTS_PATH}`;
+
+  const send = async (i: number): Promise<{ ack: number; reply: number }> => {
+    const path = `/respond/${i}`;
+    const body = new URLSearchParams({
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: `U${i}`,
+      command: '/signpost',
+      text: QUESTIONS[i % QUESTIONS.length]!,
+      response_url: `http://127.0.0.1:${standInPort}${path}`,
+      trigger_id: '1.2.3',
+    }).toString();
+    const ts = Math.floor(Date.now() / 1000);
+    const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const start = performance.now();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      body,
+    });
+    await res.text();
+    const ack = performance.now() - start;
+    if (res.status !== 200) throw new Error(`slash command answered ${res.status}`);
+    const until = Date.now() + 30_000;
+    while (!replies.has(path) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+    const replied = replies.get(path);
+    if (replied === undefined) throw new Error('no reply at response_url');
+    return { ack, reply: replied - start };
+  };
+
+  const acks: number[] = [];
+  const answers: number[] = [];
+  const rounds = 6;
+  for (let round = 0; round < rounds; round++) {
+    replies.clear();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(round * 20 + i)));
+    // The first round warms up the search and the JIT; it is not counted.
+    if (round === 0) continue;
+    for (const r of results) {
+      acks.push(r.ack);
+      answers.push(r.reply);
+    }
+  }
+  console.log(
+    table(
+      ['requests', 'ack p50 ms', 'ack p99 ms', 'reply p50 ms', 'reply p95 ms', 'target'],
+      [[acks.length, fmt(percentile(acks, 50), 1), fmt(percentile(acks, 99), 1), fmt(percentile(answers, 50)), fmt(percentile(answers, 95)), 'ack p99 < 300 ms']],
+    ),
+  );
+  await new Promise((r) => server.close(r));
+  await new Promise((r) => standIn.close(r));
+  await store.close();
+}

@@ -1,0 +1,42 @@
+/**
+ * The work that follows an ack (searching, replying), run a few at a time. Acks are written at once; the searches
+ * then queue here instead of all starting together, so a burst of commands cannot hold back the acks of the next
+ * ones (the embedded store runs queries on this thread). Failures are the tasks' own to handle (withBoundary).
+ */
+export class WorkQueue {
+  private running = 0;
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private idle: (() => void)[] = [];
+
+  constructor(private readonly concurrency = 2) {}
+
+  /** Queues a task and returns at once; it starts on a later turn of the event loop, after the ack is flushed. */
+  defer(task: () => Promise<void>): void {
+    this.waiting.push(task);
+    setImmediate(() => this.pump());
+  }
+
+  /** Resolves when nothing is queued or running (graceful shutdown, tests). */
+  drained(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const task = this.waiting.shift()!;
+      this.running++;
+      void task()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running--;
+          if (this.running === 0 && this.waiting.length === 0) {
+            const waiters = this.idle;
+            this.idle = [];
+            for (const resolve of waiters) resolve();
+          }
+          setImmediate(() => this.pump());
+        });
+    }
+  }
+}
