@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import type { Platform } from '../bots/core/inbound.ts';
+import { actions, context, heading, type Reply, text } from '../bots/core/reply.ts';
+import { ACTION } from '../bots/core/action-ids.ts';
+import { sessionButton } from '../bots/core/bookings/booking-replies.ts';
+import type { BookingEvent, BookingService } from '../catalogue/booking/booking-service.ts';
+import { ZONE } from '../clock.ts';
+import type { Store } from '../db/open-store.ts';
+import type { Logger } from '../logger.ts';
+import { enqueueDelivery } from './delivery-queue.ts';
+import { PlatformSchema } from './subscriptions.ts';
+
+const when = (d: Date) => DateTime.fromJSDate(d, { zone: ZONE }).toFormat("cccc d LLLL 'at' HH:mm");
+
+function platformOf(value: string): Platform {
+  const parsed = PlatformSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'terminal';
+}
+
+export function buildReminderReply(input: { title: string; start: Date; venue: string | null; sessionId: string }): Reply {
+  const body = `Reminder: you are booked on **${input.title}** tomorrow, ${when(input.start)}${input.venue ? `, at ${input.venue}` : ''}.`;
+  return {
+    fallbackText: `Reminder: ${input.title} tomorrow, ${when(input.start)}.`,
+    blocks: [
+      heading('Training tomorrow'),
+      text(body),
+      actions([
+        { label: 'My bookings', action: ACTION.myBookings, value: '{}' },
+        sessionButton('Cancel my place', ACTION.cancelBooking, input.sessionId, 'danger'),
+      ]),
+      context('If you can no longer come, please cancel so the place goes to the next person waiting.'),
+    ],
+  };
+}
+
+/**
+ * Queues the day-before reminder for every confirmed booking on a session that starts tomorrow (London dates). The
+ * booking is marked reminded in the same transaction that queues the message, so each booker gets exactly one.
+ */
+export async function queueBookingReminders(store: Store, now: Date, logger: Logger): Promise<number> {
+  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+  const from = today.plus({ days: 1 }).toJSDate();
+  const to = today.plus({ days: 2 }).toJSDate();
+  const queued = await store.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string; platform: string; user_id: string; session_id: string; title: string; start: Date; venue: string | null }>(
+      `UPDATE booking b SET reminder_sent_at = $3
+       FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
+       WHERE o.id = b.occurrence_id AND b.status = 'confirmed' AND b.reminder_sent_at IS NULL
+         AND o.status = 'scheduled' AND o.start >= $1 AND o.start < $2 AND o.start > $3
+       RETURNING b.id, b.platform, b.user_id, o.id AS session_id, coalesce(o.title, s.name) AS title, o.start, l.name AS venue`,
+      [from, to, now],
+    );
+    for (const r of rows) {
+      await enqueueDelivery(
+        tx,
+        {
+          dedupeKey: `reminder:${r.id}`,
+          kind: 'reminder',
+          target: { platform: platformOf(r.platform), channelRef: r.user_id },
+          reply: buildReminderReply({ title: r.title, start: r.start, venue: r.venue, sessionId: r.session_id }),
+        },
+        now,
+      );
+    }
+    return rows.length;
+  });
+  if (queued) logger.child('reminders').info('booking reminders queued', { count: queued });
+  return queued;
+}
+
+export function buildOfferReply(event: BookingEvent, title: string): Reply {
+  if (event.type === 'offered') {
+    return {
+      fallbackText: `A place on ${title} is free for you until ${when(event.expiresAt)}.`,
+      blocks: [
+        heading('A place is free for you'),
+        text(`A place on **${title}** has come up. It is held for you until ${when(event.expiresAt)}.`),
+        actions([
+          sessionButton('Accept the place', ACTION.acceptOffer, event.sessionId, 'primary'),
+          sessionButton('Decline', ACTION.cancelBooking, event.sessionId),
+        ]),
+      ],
+    };
+  }
+  return {
+    fallbackText: `The place offered to you on ${title} has gone to the next person.`,
+    blocks: [heading('Offer lapsed'), text(`The place offered to you on **${title}** was not taken in time and has gone to the next person waiting.`)],
+  };
+}
+
+/**
+ * BookingService's `onEvent`: offers and lapsed offers go through the same queue (and the booker's platform notifier)
+ * as digests and reminders. Keyed by booking and event, so a repeated event is one message.
+ */
+export function bookingEventsToQueue(store: Store, clock: { now(): Date }): (event: BookingEvent) => Promise<void> {
+  return async (event) => {
+    const { rows } = await store.sql.query<{ title: string }>(
+      `SELECT coalesce(o.title, s.name) AS title FROM occurrence o JOIN service s ON s.id = o.service_id WHERE o.id = $1`,
+      [event.sessionId],
+    );
+    const title = rows[0]?.title ?? 'a training session';
+    const key = event.type === 'offered' ? `offer:${event.bookingId}:${event.expiresAt.getTime()}` : `offer-lapsed:${event.bookingId}`;
+    await enqueueDelivery(
+      store.sql,
+      { dedupeKey: key, kind: 'offer', target: { platform: platformOf(event.booker.platform), channelRef: event.booker.userId }, reply: buildOfferReply(event, title) },
+      clock.now(),
+    );
+  };
+}
+
+/** The scheduler's booking tick: lapse offers past their time (the next person is offered the place), then reminders. */
+export async function runBookingTick(store: Store, bookings: BookingService, now: Date, logger: Logger): Promise<{ lapsed: number; reminders: number }> {
+  const lapsed = await bookings.expireDueOffers(now);
+  const reminders = await queueBookingReminders(store, now, logger);
+  return { lapsed, reminders };
+}
