@@ -14,6 +14,18 @@ if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
   PG_BIN=$(find_pg_bin)
 fi
 
+# The insights page is tested in a real headless browser: Debian's chromium, installed the same way when missing.
+if [ -z "${CHROMIUM_PATH:-}" ]; then
+  CHROMIUM_PATH=$(command -v chromium || command -v chromium-browser || true)
+  if [ -z "$CHROMIUM_PATH" ]; then
+    echo "Installing Chromium for the browser tests (Debian package)…"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    CHROMIUM_PATH=$(command -v chromium || true)
+  fi
+fi
+export CHROMIUM_PATH
+
 PGROOT=$(mktemp -d /tmp/signpost-pg.XXXXXX)
 PGPORT=${SIGNPOST_TEST_PG_PORT:-$(( 40000 + RANDOM % 20000 ))}
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }

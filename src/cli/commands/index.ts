@@ -14,6 +14,8 @@ import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
+import { flagsCommand } from './flags.ts';
+import { reportCommand } from './report.ts';
 import { seedDemoCommand } from './seed-demo.ts';
 import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
@@ -34,6 +36,8 @@ export const COMMANDS: Command[] = [
   trainingReportCommand,
   chatCommand,
   searchCommand,
+  reportCommand,
+  flagsCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,
