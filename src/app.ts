@@ -3,7 +3,7 @@ import { createConversation, type ConversationHooks } from './bots/core/conversa
 import { BookingService } from './catalogue/booking/booking-service.ts';
 import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
 import type { Platform } from './bots/core/inbound.ts';
-import type { Conversation } from './bots/core/ports.ts';
+import type { Conversation, Notifier } from './bots/core/ports.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
@@ -16,6 +16,9 @@ import type { HttpRoutes } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { createChatInsights } from './insights/chat-insights.ts';
 import { createInsightsRoutes } from './insights/http/insights-routes.ts';
+import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
+import { createScheduler } from './scheduler/cron.ts';
+import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
 import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 
 export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logger };
@@ -68,6 +71,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     hooks: conversationHooks,
   });
   const platformsOn: Platform[] = [];
+  /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
+  const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
 
   // Training bookings: one service (its row locks keep sessions from overbooking across instances), reached from chat.
   const offerHours = deps.config.offerHours;
@@ -75,6 +80,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     offerHours,
     courses: withTargets(parseTrainingTargets(deps.config.trainingTargets)),
     logger: deps.logger.child('bookings'),
+    onEvent: bookingEventsToQueue(store, clock),
   });
   conversationHooks.bookings = createBookingHooks({ bookings, search: conversationSearch, clock, offerHours });
 
@@ -104,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger,
   });
   routes.set(TEAMS_PATH, teams.handler);
+  notifiers.teams = teams.notifier;
   banner.push(...teams.banner);
   if (teams.authenticated) platformsOn.push('teams');
 
@@ -111,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.config.slack) {
     const slack = createSlackApp({ config: deps.config.slack, conversation, store, clock, logger: deps.logger });
     if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
+    notifiers.slack = slack.notifier;
     starts.push(() => slack.start());
     stops.push(() => slack.stop());
     platformsOn.push('slack');
@@ -121,6 +129,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     );
   } else {
     banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
+  }
+
+  // Scheduler: digests, feed refresh, booking reminders and waitlist offers, all sent through the queue above.
+  {
+    const scheduler = createScheduler({ store, clock, logger: deps.logger, notifiers, bookings, horizonDays: deps.config.importHorizonDays });
+    starts.push(() => scheduler.start());
+    stops.push(() => scheduler.stop());
   }
 
   if (platformsOn.length === 0) {

@@ -1,0 +1,69 @@
+import cron from 'node-cron';
+import type { Platform } from '../bots/core/inbound.ts';
+import type { Notifier } from '../bots/core/ports.ts';
+import type { BookingService } from '../catalogue/booking/booking-service.ts';
+import { type Clock, ZONE } from '../clock.ts';
+import type { Store } from '../db/open-store.ts';
+import type { Logger } from '../logger.ts';
+import { runBookingTick } from './booking-reminders.ts';
+import { createDeliveryQueue } from './delivery-queue.ts';
+import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
+import { refreshDueFeeds } from './refresh-feeds.ts';
+import { runDueDigests } from './run-due-digests.ts';
+
+export type SchedulerDeps = {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  notifiers: Partial<Record<Platform, Notifier>>;
+  bookings: BookingService;
+  horizonDays?: number;
+};
+
+export type Scheduler = { start(): Promise<void>; stop(): Promise<void> };
+
+/**
+ * node-cron wiring only: each job calls a use case with `clock.now()`. Whether anything is due is decided by the use
+ * cases from the database (digest periods, next fetch times, reminder flags), never by the timer, so a missed tick,
+ * a restart or a second instance changes nothing.
+ */
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const log = deps.logger.child('scheduler');
+  const queue = createDeliveryQueue({ store: deps.store, clock: deps.clock, logger: deps.logger, notifiers: deps.notifiers });
+  const subscriptions = createPrismaSubscriptionRepository(deps.store);
+  const tasks: { stop(): void | Promise<void> }[] = [];
+
+  const guard = (name: string, job: () => Promise<unknown>) => async () => {
+    try {
+      await job();
+    } catch (error) {
+      log.error('scheduled job failed', { job: name, error });
+    }
+  };
+
+  const digests = guard('digests', async () => {
+    const { queued } = await runDueDigests({ store: deps.store, subscriptions, logger: deps.logger }, deps.clock.now());
+    const outcomes = await queue.drain({ maxWaitMs: 50_000 });
+    if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
+  });
+  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, deps.horizonDays ? { horizonDays: deps.horizonDays } : {}));
+  const bookings = guard('bookings', async () => {
+    await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
+    await queue.drain({ maxWaitMs: 50_000 });
+  });
+
+  return {
+    async start() {
+      const options = { timezone: ZONE, noOverlap: true };
+      tasks.push(cron.schedule('* * * * *', digests, { ...options, name: 'digests' }));
+      tasks.push(cron.schedule('*/5 * * * *', feeds, { ...options, name: 'feed-refresh' }));
+      tasks.push(cron.schedule('*/5 * * * *', bookings, { ...options, name: 'bookings' }));
+      // Resume whatever a previous run left unsent, without waiting for the first tick.
+      void digests();
+      log.info('scheduler started', { platforms: Object.keys(deps.notifiers) });
+    },
+    async stop() {
+      for (const task of tasks.splice(0)) await task.stop();
+    },
+  };
+}
