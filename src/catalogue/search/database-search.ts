@@ -11,6 +11,9 @@ import { CONCEPTS, STOP_WORDS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 200;
+/** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
+const POOL_ALL = 800;
+const POOL_ANY = 400;
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
@@ -408,12 +411,14 @@ const selectDetails = (nowRef: string, rankSql: string) => `
     ${rankSql},
     (SELECT min(oc.start) FROM occurrence oc
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start,
-    EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id) AS has_occurrences`;
+    (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NOT NULL AS has_occurrences`;
 
+// LATERAL lookups by primary key (OFFSET 0 keeps the planner from turning them back into hash joins over whole
+// tables): a few hundred index probes whatever the size of the catalogue.
 const JOINS = `
-  LEFT JOIN location l ON l.id = s.location_id
-  LEFT JOIN organization o ON o.id = s.organization_id
-  JOIN source src ON src.id = s.source_id`;
+  LEFT JOIN LATERAL (SELECT * FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
+  LEFT JOIN LATERAL (SELECT * FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
+  JOIN LATERAL (SELECT is_demo FROM source WHERE source.id = s.source_id OFFSET 0) src ON true`;
 
 /** The database query: indexes find the candidates, SQL filters them, and the best `limit` come back with details. */
 async function candidates(
@@ -434,6 +439,8 @@ async function candidates(
   const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
+  let textAny: string | undefined;
+  let textAll: string | undefined;
   if (tsRef || f.trigramTerms.length) {
     const text: string[] = [];
     if (tsRef) text.push(`s.search_vector @@ to_tsquery('english', ${tsRef})`);
@@ -444,7 +451,10 @@ async function candidates(
       sims.push(`word_similarity(${ref}, s.name)`);
     }
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
-    where.push(`(${text.join(' OR ')})`);
+    textAny = `(${text.join(' OR ')})`;
+    if (f.groups.length > 1) {
+      textAll = `s.search_vector @@ to_tsquery('english', ${p(f.groups.map((g) => `(${g})`).join(' & '))})`;
+    }
   }
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
@@ -471,9 +481,13 @@ async function candidates(
   else if (f.maxCost !== undefined) where.push(`(s.is_free = true OR s.cost_amount <= ${p(f.maxCost)})`);
   if (f.languages.length) where.push(`s.languages && ${p(f.languages)}::text[]`);
   if (f.formats.length) where.push(`s.attending_types && ${p(f.formats)}::text[]`);
-  // Entries whose dated sessions are all over are finished; standing services without sessions stay.
-  const live = `(NOT EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id)
-    OR EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}))`;
+  // Entries whose dated sessions are all over are finished; standing services without sessions stay. Written as
+  // scalar subqueries so each candidate probes the (service_id, start) index instead of the planner hashing the whole
+  // occurrence table.
+  const noSessions = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NULL`;
+  const live = `(${noSessions} OR (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND oc.status <> 'cancelled'
+    AND oc."end" > ${nowRef} LIMIT 1) IS NOT NULL)`;
+  const hasText = Boolean(tsRef || f.trigramTerms.length);
   const timeCondition = (t: NonNullable<Filters['time']>) => {
     const cond = [`oc.status <> 'cancelled'`, `oc.start >= ${p(t.from)}`, `oc.start < ${p(t.to)}`];
     const local = `(oc.start AT TIME ZONE 'Europe/London')`;
@@ -485,27 +499,39 @@ async function candidates(
     return cond.join(' AND ');
   };
   if (f.time) {
-    const inWindow = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${timeCondition(f.time)})`;
+    const cond = timeCondition(f.time);
+    const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
+    // With words to match, the text index bounds the candidates and each probes its own sessions; without, the
+    // sessions in the window (found through the start index) bound them.
+    const inWindow = hasText ? probe : `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
-    where.push(strict ? inWindow : `(NOT EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id) OR ${inWindow})`);
-    local.push(`EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(f.time)})`);
+    where.push(strict ? inWindow : `(${noSessions} OR ${inWindow})`);
+    local.push(probe);
   } else {
     where.push(live);
   }
   const rankExpr = tsRef ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('english', ${tsRef}))` : '0::float8';
-  const order =
-    tsRef || f.trigramTerms.length ? `${rankExpr} + ${trigramExpr} DESC, s.id` : 's.assured_date DESC NULLS LAST, s.id';
   const groupsRef = p(f.groups);
   // After relaxing the day or time, entries that still fit what was asked rank first.
   const fitsTime = prefer
-    ? `EXISTS (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)})`
+    ? `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)} LIMIT 1) IS NOT NULL`
     : 'NULL::boolean';
-  const { rows } = await sql.query<CandidateRow>(
-    `WITH c AS (
-       SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram
+  // Each branch stops after POOL matching rows, so a broad word ("social") costs the same in a catalogue of 5k or
+  // 200k; entries matching every part of the question come first through their own branch.
+  const branch = (text: string | undefined, pool: number) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
        FROM service s LEFT JOIN location l ON l.id = s.location_id
-       WHERE ${where.join('\n AND ')}
+       WHERE ${[...where, ...(text ? [text] : [])].join('\n AND ')}
+       LIMIT ${pool})`;
+  const branches: string[] = [];
+  if (textAll) branches.push(branch(textAll, POOL_ALL));
+  if (textAny) branches.push(branch(textAny, POOL_ANY));
+  if (branches.length === 0) branches.push(branch(undefined, POOL_ALL));
+  const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
+  const { rows } = await sql.query<CandidateRow>(
+    `WITH m AS (${branches.join(' UNION ALL ')}),
+     c AS (
+       SELECT m.id, max(m.text_rank) AS text_rank, max(m.trigram) AS trigram FROM m GROUP BY m.id
        ORDER BY ${order}
        LIMIT ${Math.floor(limit)}
      )
@@ -518,7 +544,7 @@ async function candidates(
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
-     FROM c JOIN service s ON s.id = c.id ${JOINS}`,
+     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}`,
     params,
   );
   return rows;

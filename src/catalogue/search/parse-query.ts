@@ -141,7 +141,7 @@ function takeTimes(s: string, u: Understood, now: Date): string {
     u.when = { from: iso(start), to: iso(to), label };
   };
 
-  take(/\b(?:(?:in|during) the )?(mornings?|am)\b/, () => (u.timeOfDay = 'morning'));
+  take(/(?<!coffee )\b(?:(?:in|during) the )?(mornings?|am)\b/, () => (u.timeOfDay = 'morning'));
   take(/\b(?:(?:in|during) the )?(afternoons?|pm)\b/, () => (u.timeOfDay = 'afternoon'));
   take(/\b(?:(?:in|during) the )?(evenings?|nights?|after work|after 5|after five)\b/, () => (u.timeOfDay = 'evening'));
   take(/\btonight\b/, () => {
@@ -252,7 +252,21 @@ const PLACE_NAMES: string[] = unique([
   ...WARDS.flatMap((w) => [w.name, ...w.aliases]),
   ...AREAS.flatMap((a) => [a.name, ...a.aliases]),
 ].map(normalisePlaceName));
-const placeFuse = new Fuse(PLACE_NAMES, { includeScore: true, threshold: 0.25, ignoreLocation: false, distance: 20 });
+/**
+ * fuse.js indexes over small vocabularies, one per first letter: a typo rarely hits the first letter, and searching
+ * a few dozen words instead of hundreds keeps parsing well under a millisecond.
+ */
+function byFirstLetter(words: readonly string[], options: { threshold: number; distance: number }): (word: string) => string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const w of words) groups.set(w[0]!, [...(groups.get(w[0]!) ?? []), w]);
+  const indexes = new Map([...groups].map(([k, list]) => [k, new Fuse(list, { includeScore: true, ignoreLocation: false, ...options })]));
+  return (word) => {
+    const best = indexes.get(word[0] ?? '')?.search(word)[0];
+    return best && (best.score ?? 1) <= options.threshold ? best.item : undefined;
+  };
+}
+
+const fuzzyPlace = byFirstLetter(PLACE_NAMES, { threshold: 0.25, distance: 20 });
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Concepts
@@ -270,10 +284,10 @@ const MAX_PHRASE = Math.max(...[...phraseIndex.keys()].map((k) => k.split(' ').l
 
 /** Single-word phrases long enough to be matched with a typo. */
 const FUZZY_WORDS = [...phraseIndex.keys()].filter((k) => !k.includes(' ') && k.length >= 5);
-const conceptFuse = new Fuse(FUZZY_WORDS, { includeScore: true, threshold: 0.3, ignoreLocation: false, distance: 10 });
+const fuzzyWord = byFirstLetter(FUZZY_WORDS, { threshold: 0.3, distance: 10 });
 /** Two-word phrases ("dementa cafe", "lunch clb"). */
 const FUZZY_PAIRS = [...phraseIndex.keys()].filter((k) => k.split(' ').length === 2 && k.length >= 8);
-const pairFuse = new Fuse(FUZZY_PAIRS, { includeScore: true, threshold: 0.25, ignoreLocation: false, distance: 10 });
+const fuzzyPair = byFirstLetter(FUZZY_PAIRS, { threshold: 0.25, distance: 10 });
 
 function apply(concept: Concept, u: Understood): void {
   if (concept.search?.length) add((u.topics ??= []), concept.key);
@@ -315,9 +329,9 @@ function takeFuzzy(tokens: string[], u: Understood): string[] {
       const candidates = [two, one].filter((x): x is string => x !== undefined && x.length >= 6);
       let hit = false;
       for (const phrase of candidates) {
-        const best = placeFuse.search(phrase)[0];
-        if (best && (best.score ?? 1) <= 0.25 && Math.abs(best.item.length - phrase.length) <= 2 && best.item[0] === phrase[0]) {
-          const place = placeFor(best.item);
+        const best = fuzzyPlace(phrase);
+        if (best && Math.abs(best.length - phrase.length) <= 2) {
+          const place = placeFor(best);
           if (place) {
             u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
             i += phrase === two ? 2 : 1;
@@ -329,17 +343,17 @@ function takeFuzzy(tokens: string[], u: Understood): string[] {
       if (hit) continue;
     }
     if (two && two.length >= 8) {
-      const best = pairFuse.search(two)[0];
-      if (best && (best.score ?? 1) <= 0.25 && Math.abs(best.item.length - two.length) <= 2) {
-        for (const concept of phraseIndex.get(best.item) ?? []) apply(concept, u);
+      const best = fuzzyPair(two);
+      if (best && Math.abs(best.length - two.length) <= 2) {
+        for (const concept of phraseIndex.get(best) ?? []) apply(concept, u);
         i += 2;
         continue;
       }
     }
     if (one.length >= 5 && !KEEP_AS_IS.has(one)) {
-      const best = conceptFuse.search(one)[0];
-      if (best && (best.score ?? 1) <= 0.3 && Math.abs(best.item.length - one.length) <= 1 && best.item[0] === one[0]) {
-        for (const concept of phraseIndex.get(best.item) ?? []) apply(concept, u);
+      const best = fuzzyWord(one);
+      if (best && Math.abs(best.length - one.length) <= 1) {
+        for (const concept of phraseIndex.get(best) ?? []) apply(concept, u);
         i += 1;
         continue;
       }
