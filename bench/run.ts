@@ -1,4 +1,5 @@
 import { benchIcalImport } from './ical-import.ts';
+import { benchOrukImport } from './oruk-import.ts';
 import { benchSlackAck } from './slack-ack.ts';
 
 // `npm run bench [name…]`: every benchmark, or only those named.

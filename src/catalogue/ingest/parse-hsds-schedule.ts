@@ -117,9 +117,29 @@ type Rule = {
   count?: number;
   validFrom?: string;
   validTo?: string;
+  /** The start was chosen by us, not given by the source. */
+  anchored?: boolean;
 };
 
-function toRule(s: HsdsSchedule): Rule | undefined {
+/**
+ * A start for a rule that gave none: shortly before the importer's lookback, aligned to the rule's period counted
+ * from a fixed Monday (so "every other week" keeps its parity from one import to the next). Iterating from a date
+ * decades back would cost the general iterator hundreds of steps per rule.
+ */
+function anchorFor(freq: string, interval: number, now: Date): string {
+  const fixed = DateTime.fromISO(ANCHOR, { zone: ZONE });
+  const early = DateTime.fromJSDate(now, { zone: ZONE }).minus({ days: 400 }).startOf('day');
+  if (freq === 'MONTHLY') {
+    const months = Math.floor(early.diff(fixed, 'months').months / interval) * interval;
+    return fixed.plus({ months: Math.max(0, months) }).startOf('month').toISODate()!;
+  }
+  if (freq === 'YEARLY') return fixed.plus({ years: Math.max(0, Math.floor((early.year - fixed.year) / interval) * interval) }).startOf('year').toISODate()!;
+  const periodDays = (freq === 'WEEKLY' ? 7 : 1) * interval;
+  const days = Math.floor(early.diff(fixed, 'days').days / periodDays) * periodDays;
+  return fixed.plus({ days: Math.max(0, days) }).toISODate()!;
+}
+
+function toRule(s: HsdsSchedule, now: Date): Rule | undefined {
   const freq = s.freq?.trim().toUpperCase() || undefined;
   if (freq && !FREQS.has(freq)) throw new Error(`freq "${freq.slice(0, 20)}" is not DAILY, WEEKLY, MONTHLY or YEARLY`);
   const interval = s.interval?.trim() ? Number(s.interval) : 1;
@@ -137,7 +157,7 @@ function toRule(s: HsdsSchedule): Rule | undefined {
   if (s.opensAt?.trim() && !opens) throw new Error(`opens_at "${s.opensAt.slice(0, 20)}" is not a time of day`);
   const closes = parseTimeOfDay(s.closesAt);
   if (s.closesAt?.trim() && !closes) throw new Error(`closes_at "${s.closesAt.slice(0, 20)}" is not a time of day`);
-  const start = dtstart ?? validFrom ?? (freq ? ANCHOR : undefined);
+  const start = dtstart ?? validFrom ?? (freq ? anchorFor(freq, interval, now) : undefined);
   if (!start) return undefined; // opening times with no dates and no rule: a standing entry
   const until = [untilDate, validTo].filter((d): d is string => !!d).sort()[0];
   return {
@@ -153,6 +173,7 @@ function toRule(s: HsdsSchedule): Rule | undefined {
     ...(count !== undefined && !until ? { count } : {}),
     ...(validFrom ? { validFrom } : {}),
     ...(validTo ? { validTo } : {}),
+    ...(!dtstart && !validFrom ? { anchored: true } : {}),
   };
 }
 
@@ -233,7 +254,7 @@ function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput
     if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
     schedule.rrule = parts.join(';');
   }
-  if (rule && rule.start !== ANCHOR) schedule.dtstart = DateTime.fromISO(rule.start, { zone: ZONE }).toJSDate();
+  if (rule && !rule.anchored) schedule.dtstart = DateTime.fromISO(rule.start, { zone: ZONE }).toJSDate();
   if (rule?.opens) schedule.opensAt = rule.opens.slice(0, 5);
   if (rule?.closes) schedule.closesAt = rule.closes.slice(0, 5);
   if (!rule) {
@@ -265,7 +286,7 @@ export function expandSchedules(
     request.schedules.forEach((s, index) => {
       let rule: Rule | undefined;
       try {
-        rule = toRule(s);
+        rule = toRule(s, options.now);
       } catch (error) {
         result.problems.push(`schedule ${index + 1} ignored: ${(error as Error).message}`);
         return;
