@@ -4,8 +4,8 @@ import { type Command, stringOption, UsageError } from '../command.ts';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import an iCalendar file or URL into the catalogue',
-  usage: 'import <file|url> [--source <name>] [--format ical]',
+  summary: 'Import an iCalendar feed, Open Referral (HSDS/ORUK) data or a coordinator CSV into the catalogue',
+  usage: 'import <file|folder|url> [--source <name>] [--format ical|hsds|csv]',
   options: { source: { type: 'string' }, format: { type: 'string' } },
   async run(ctx, args) {
     const input = args.positionals[0];
