@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { loadDigestCandidates } from './digest-candidates.ts';
 import { type DigestWindow, digestWindow, isDue, type Slot } from './digest-schedule.ts';
-import { type DigestCandidate, type DigestItem, prepareFilters, selectDigestItems } from './select-digest-items.ts';
+import { type DigestItem, type PreparedCatalogue, prepareCandidates, prepareFilters, selectFromPrepared } from './select-digest-items.ts';
 import { describeFilters, describeSchedule, type Subscription, type SubscriptionRepository } from './subscriptions.ts';
 
 export type DigestDeps = { store: Store; subscriptions: SubscriptionRepository; logger: Logger };
@@ -31,8 +31,8 @@ function toReplyItem(item: DigestItem, isNew: boolean): DigestReplyItem {
 }
 
 /** Builds one subscription's digest from candidates already loaded for its window (pure apart from the inputs). */
-export function composeDigest(sub: Subscription, slot: Slot, late: boolean, window: DigestWindow, candidates: readonly DigestCandidate[]): BuiltDigest {
-  const selection = selectDigestItems(candidates, prepareFilters(sub.filters), sub.mode, window);
+export function composeDigest(sub: Subscription, slot: Slot, late: boolean, window: DigestWindow, catalogue: PreparedCatalogue): BuiltDigest {
+  const selection = selectFromPrepared(catalogue, prepareFilters(sub.filters), sub.mode);
   const fresh = selection.fresh.map((i) => toReplyItem(i, true));
   const highlights = selection.highlights.map((i) => toReplyItem(i, false));
   const reply = buildDigestReply({
@@ -50,13 +50,15 @@ export function composeDigest(sub: Subscription, slot: Slot, late: boolean, wind
 }
 
 /** Caches candidate lists per window, so a thousand channels on the same schedule cost one query. */
-export function candidateLoader(store: Store): (w: DigestWindow) => Promise<DigestCandidate[]> {
-  const cache = new Map<string, Promise<DigestCandidate[]>>();
+export function candidateLoader(store: Store): (w: DigestWindow) => Promise<PreparedCatalogue> {
+  const cache = new Map<string, Promise<PreparedCatalogue>>();
   return (w) => {
     const key = [w.newSince, w.newUntil, w.highlightsFrom, w.highlightsTo].map((d) => d.getTime()).join(':');
     let found = cache.get(key);
     if (!found) {
-      found = loadDigestCandidates(store.sql, { newSince: w.newSince, newUntil: w.newUntil, from: w.highlightsFrom, to: w.highlightsTo });
+      found = loadDigestCandidates(store.sql, { newSince: w.newSince, newUntil: w.newUntil, from: w.highlightsFrom, to: w.highlightsTo }).then(
+        (candidates) => prepareCandidates(candidates, w),
+      );
       cache.set(key, found);
     }
     return found;

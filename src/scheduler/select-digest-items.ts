@@ -88,11 +88,109 @@ function lowerBound(starts: number[], t: number): number {
   return lo;
 }
 
+type PreparedItem = DigestItem & {
+  isNew: boolean;
+  ward: string;
+  categories: string[];
+  audiences: string[];
+  forEveryone: boolean;
+};
+
+type Lists = { fresh: PreparedItem[]; highlights: PreparedItem[] };
+
 /**
- * Picks a subscription's digest from the candidates, purely: "new" is entries added in [newSince, newUntil) (soonest
- * first); "highlights" is entries running in the highlights window that were not already listed as new, those with
- * the soonest sessions first. Each list is cut to DIGEST_SECTION_LIMIT; `total` counts everything that matched.
+ * Candidates prepared once per window and shared by every subscription on it: lower-cased fields, each entry's next
+ * session, the "new" and "highlights" lists already in digest order, and the same lists per ward. A thousand channel
+ * digests then cost a filtered scan each, with no sorting or allocation per entry.
  */
+export type PreparedCatalogue = { all: Lists; byWard: Map<string, Lists> };
+
+export function prepareCandidates(candidates: readonly DigestCandidate[], window: DigestWindow): PreparedCatalogue {
+  const since = window.newSince.getTime();
+  const until = window.newUntil.getTime();
+  const from = window.highlightsFrom.getTime();
+  const to = window.highlightsTo.getTime();
+  const all: Lists = { fresh: [], highlights: [] };
+  for (const c of candidates) {
+    const i = lowerBound(c.starts, from);
+    const j = lowerBound(c.starts, to);
+    const created = c.createdAt.getTime();
+    const item: PreparedItem = {
+      candidate: c,
+      nextStart: i < j ? new Date(c.starts[i]!) : null,
+      sessions: j - i,
+      isNew: created >= since && created < until,
+      ward: c.ward ? norm(c.ward) : '',
+      categories: c.categories.map(norm),
+      audiences: c.audiences.map(norm),
+      forEveryone: c.audiences.includes('everyone'),
+    };
+    if (item.isNew) all.fresh.push(item);
+    if (item.nextStart) all.highlights.push(item);
+  }
+  const bySoonest = (a: DigestItem, b: DigestItem) =>
+    (a.nextStart?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.nextStart?.getTime() ?? Number.MAX_SAFE_INTEGER) ||
+    a.candidate.title.localeCompare(b.candidate.title);
+  all.fresh.sort(bySoonest);
+  // Highlights: things that run once or a few times (events) before weekly regulars, then soonest.
+  all.highlights.sort((a, b) => Number(a.sessions > 2) - Number(b.sessions > 2) || bySoonest(a, b));
+  const byWard = new Map<string, Lists>();
+  for (const key of ['fresh', 'highlights'] as const) {
+    for (const item of all[key]) {
+      let lists = byWard.get(item.ward);
+      if (!lists) byWard.set(item.ward, (lists = { fresh: [], highlights: [] }));
+      lists[key].push(item);
+    }
+  }
+  return { all, byWard };
+}
+
+function matchesPrepared(item: PreparedItem, f: PreparedFilters): boolean {
+  if (f.kinds.size && !f.kinds.has(item.candidate.kind)) return false;
+  if (f.wards.size && !f.wards.has(item.ward)) return false;
+  if (f.categories.size && !item.categories.some((c) => f.categories.has(c))) return false;
+  // An entry for everyone fits any audience filter.
+  if (f.audiences.size && !item.forEveryone && !item.audiences.some((a) => f.audiences.has(a))) return false;
+  return true;
+}
+
+/** Merges per-ward lists back into one ordered list (few wards per subscription, so a sort of the union is cheap). */
+function listsFor(catalogue: PreparedCatalogue, f: PreparedFilters, key: keyof Lists): PreparedItem[] {
+  if (f.wards.size === 0) return catalogue.all[key];
+  const parts = [...f.wards].map((w) => catalogue.byWard.get(w)?.[key] ?? []);
+  if (parts.length === 1) return parts[0]!;
+  const order = new Map(catalogue.all[key].map((item, i) => [item, i]));
+  return parts.flat().sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
+/**
+ * Picks a subscription's digest, purely: "new" is entries added in [newSince, newUntil) (soonest first);
+ * "highlights" is entries running in the highlights window that were not already listed as new, one-off events
+ * before weekly regulars, then soonest. Each list is cut to DIGEST_SECTION_LIMIT; `total` counts everything matched.
+ */
+export function selectFromPrepared(catalogue: PreparedCatalogue, filters: PreparedFilters, mode: DigestMode, limit = DIGEST_SECTION_LIMIT): DigestSelection {
+  const fresh: DigestItem[] = [];
+  const highlights: DigestItem[] = [];
+  let total = 0;
+  if (mode !== 'highlights') {
+    for (const item of listsFor(catalogue, filters, 'fresh')) {
+      if (!matchesPrepared(item, filters)) continue;
+      total += 1;
+      if (fresh.length < limit) fresh.push(item);
+    }
+  }
+  if (mode !== 'new') {
+    for (const item of listsFor(catalogue, filters, 'highlights')) {
+      if (mode === 'both' && item.isNew) continue;
+      if (!matchesPrepared(item, filters)) continue;
+      total += 1;
+      if (highlights.length < limit) highlights.push(item);
+    }
+  }
+  const plain = (i: DigestItem): DigestItem => ({ candidate: i.candidate, nextStart: i.nextStart, sessions: i.sessions });
+  return { fresh: fresh.map(plain), highlights: highlights.map(plain), total };
+}
+
 export function selectDigestItems(
   candidates: readonly DigestCandidate[],
   filters: PreparedFilters,
@@ -100,28 +198,5 @@ export function selectDigestItems(
   window: DigestWindow,
   limit = DIGEST_SECTION_LIMIT,
 ): DigestSelection {
-  const since = window.newSince.getTime();
-  const until = window.newUntil.getTime();
-  const from = window.highlightsFrom.getTime();
-  const to = window.highlightsTo.getTime();
-  const fresh: DigestItem[] = [];
-  const highlights: DigestItem[] = [];
-  for (const c of candidates) {
-    if (!matchesFilters(c, filters)) continue;
-    const i = lowerBound(c.starts, from);
-    const j = lowerBound(c.starts, to);
-    const next = i < j ? new Date(c.starts[i]!) : null;
-    const item: DigestItem = { candidate: c, nextStart: next, sessions: j - i };
-    const created = c.createdAt.getTime();
-    const isNew = created >= since && created < until;
-    if (mode !== 'highlights' && isNew) fresh.push(item);
-    else if (mode !== 'new' && next) highlights.push(item);
-  }
-  const bySoonest = (a: DigestItem, b: DigestItem) =>
-    (a.nextStart?.getTime() ?? Number.MAX_SAFE_INTEGER) - (b.nextStart?.getTime() ?? Number.MAX_SAFE_INTEGER) ||
-    a.candidate.title.localeCompare(b.candidate.title);
-  fresh.sort(bySoonest);
-  // Highlights: things that run once or a few times (events) before weekly regulars, then soonest.
-  highlights.sort((a, b) => Number(a.sessions > 2) - Number(b.sessions > 2) || bySoonest(a, b));
-  return { fresh: fresh.slice(0, limit), highlights: highlights.slice(0, limit), total: fresh.length + highlights.length };
+  return selectFromPrepared(prepareCandidates(candidates, window), filters, mode, limit);
 }
