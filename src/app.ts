@@ -18,6 +18,8 @@ import { createChatInsights } from './insights/chat-insights.ts';
 import { createInsightsRoutes } from './insights/http/insights-routes.ts';
 import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
 import { createScheduler } from './scheduler/cron.ts';
+import { createDigestHooks } from './scheduler/digest-hooks.ts';
+import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
 import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
 import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 
@@ -134,6 +136,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Scheduler: digests, feed refresh, booking reminders and waitlist offers, all sent through the queue above.
   {
     const scheduler = createScheduler({ store, clock, logger: deps.logger, notifiers, bookings, horizonDays: deps.config.importHorizonDays });
+    conversationHooks.digests = createDigestHooks({
+      store,
+      subscriptions: createPrismaSubscriptionRepository(store),
+      clock,
+      logger: deps.logger.child('digests'),
+    });
     starts.push(() => scheduler.start());
     stops.push(() => scheduler.stop());
   }

@@ -5,6 +5,8 @@ import { BookingService } from '../../catalogue/booking/booking-service.ts';
 import { createDatabaseSearch } from '../../catalogue/search/database-search.ts';
 import { runTerminalChat } from '../../bots/terminal/chat.ts';
 import { fixedClock, systemClock } from '../../clock.ts';
+import { createDigestHooks } from '../../scheduler/digest-hooks.ts';
+import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { type Command, stringOption } from '../command.ts';
 
 export const chatCommand: Command = {
@@ -22,7 +24,10 @@ export const chatCommand: Command = {
       search,
       clock,
       logger: ctx.logger.child('conversation'),
-      hooks: { bookings: createBookingHooks({ bookings: new BookingService(store, { offerHours }), search, clock, offerHours }) },
+      hooks: {
+        bookings: createBookingHooks({ bookings: new BookingService(store, { offerHours }), search, clock, offerHours }),
+        digests: createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: ctx.logger }),
+      },
     });
     const name = stringOption(args, 'name');
     const interactive = (ctx.stdin as Partial<NodeJS.ReadStream>).isTTY === true;
