@@ -501,9 +501,9 @@ async function candidates(
   if (f.time) {
     const cond = timeCondition(f.time);
     const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
-    // With words to match, the text index bounds the candidates and each probes its own sessions; without, the
-    // sessions in the window (found through the start index) bound them.
-    const inWindow = hasText ? probe : `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
+    // With words or a place to match, those bound the candidates and each probes its own sessions (the branch stops
+    // after its pool is full); with only a time, the sessions in the window bound them.
+    const inWindow = hasText || f.wards?.length ? probe : `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
     where.push(strict ? inWindow : `(${noSessions} OR ${inWindow})`);
