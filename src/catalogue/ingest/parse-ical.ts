@@ -32,7 +32,7 @@ export type ParseIcalOptions = {
   now: Date;
   /** Expand up to now + horizonDays. Default 365. */
   horizonDays?: number;
-  /** Series without COUNT/UNTIL drop instances before now − lookbackDays. Default 365. */
+  /** Series without COUNT/UNTIL drop instances before now − lookbackDays (default 31): signposting looks ahead. */
   lookbackDays?: number;
   /** At most this many occurrences per series (the ones nearest `now` are kept). Default 2000. */
   maxPerSeries?: number;
@@ -972,7 +972,7 @@ export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
   const ctx: Context = {
     resolver: new ZoneResolver(vtimezones, defaultZone),
     now,
-    windowStart: now - (options.lookbackDays ?? 365) * DAY_MS,
+    windowStart: now - (options.lookbackDays ?? 31) * DAY_MS,
     windowEnd: now + (options.horizonDays ?? 365) * DAY_MS,
     maxPerSeries: options.maxPerSeries ?? 2000,
     rejected,
