@@ -110,6 +110,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     conversation,
     refs: createPrismaConversationRefs(store.prisma, clock),
     logger: deps.logger,
+    coordinators: deps.config.teamsCoordinators,
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;

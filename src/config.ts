@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppTenantId: z.string().trim().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** Teams coordinators: AAD object ids (or Teams user ids), comma-separated. */
+  TEAMS_COORDINATOR_IDS: z.string().optional(),
   ...SlackEnvShape,
   // Insights for coordinators: the /insights page's sign-in token and how long anything is kept.
   INSIGHTS_TOKEN: z.string().trim().min(12, 'INSIGHTS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
@@ -112,6 +114,8 @@ export type Config = Readonly<{
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
+  /** Who counts as a coordinator in Teams (AAD object ids or Teams user ids). */
+  teamsCoordinators: ReadonlySet<string>;
   /** Null when no Slack variable is set: Slack is off. */
   slack: SlackConfig | null;
   insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,
+    teamsCoordinators: new Set((e.TEAMS_COORDINATOR_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     slack: slack.config,
     insights: Object.freeze({
       token: e.INSIGHTS_TOKEN ?? null,

@@ -8,7 +8,13 @@ import type { ConversationRefs, TeamsConversationRecord } from './conversation-r
 import { toTeamsMessage } from './render-card.ts';
 import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
 
-export type TeamsBotDeps = { conversation: Conversation; refs: ConversationRefs; logger: Logger };
+export type TeamsBotDeps = {
+  conversation: Conversation;
+  refs: ConversationRefs;
+  logger: Logger;
+  /** Users (AAD object ids or Teams user ids) who may manage digests and see coordinator reports. */
+  coordinators?: ReadonlySet<string>;
+};
 
 const ChannelDataSchema = z
   .object({
@@ -34,7 +40,7 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
     // Saved on every message (one upsert): it keeps the serviceUrl current and restores a reference the notifier
     // dropped after Teams refused a post.
     await this.remember(context.activity);
-    const inbound = toInbound(context.activity);
+    const inbound = this.withRole(toInbound(context.activity));
     if (inbound.kind === 'ignored') {
       const reply =
         inbound.reason === 'empty'
@@ -69,6 +75,18 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
     const action = context.activity.action ?? '';
     if (action === 'add' || action === 'add-upgrade') await this.remember(context.activity);
     else if (action === 'remove' || action === 'remove-upgrade') await this.forget(context.activity);
+  }
+
+  private withRole(inbound: ReturnType<typeof toInbound>): ReturnType<typeof toInbound> {
+    const coordinators = this.deps.coordinators;
+    if (!coordinators || coordinators.size === 0) return inbound;
+    if (inbound.kind === 'message') {
+      return { ...inbound, message: { ...inbound.message, isCoordinator: coordinators.has(inbound.message.userId) } };
+    }
+    if (inbound.kind === 'action') {
+      return { ...inbound, action: { ...inbound.action, isCoordinator: coordinators.has(inbound.action.userId) } };
+    }
+    return inbound;
   }
 
   private async remember(activity: Activity): Promise<void> {

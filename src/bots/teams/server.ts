@@ -20,6 +20,7 @@ export type TeamsEndpointDeps = {
   conversation: Conversation;
   refs: ConversationRefs;
   logger: Logger;
+  coordinators?: ReadonlySet<string>;
 };
 
 export type TeamsEndpoint = {
@@ -78,7 +79,12 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
       .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId.slice(0, 8)})`)
       .catch((sendError: unknown) => log.warn('could not send the apology', { correlationId, error: String(sendError) }));
   };
-  const bot = new SignpostTeamsBot({ conversation: deps.conversation, refs: deps.refs, logger: deps.logger });
+  const bot = new SignpostTeamsBot({
+    conversation: deps.conversation,
+    refs: deps.refs,
+    logger: deps.logger,
+    ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
+  });
 
   const handler: RouteHandler = async (req, res) => {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });

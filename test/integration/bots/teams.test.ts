@@ -291,3 +291,29 @@ describe('Teams endpoint with Microsoft app credentials', () => {
     expect(connector.requests).toHaveLength(0);
   });
 });
+
+describe('Teams coordinators', () => {
+  it('marks users named in TEAMS_COORDINATOR_IDS as coordinators, and nobody else', async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    const connector = await startBotConnector();
+    const store = await openTestStore('pglite');
+    const conversation = createFakeTeamsConversation();
+    const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
+    const coordinators = new Set(['6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80']);
+    const harness = await startEndpoint(createTeamsEndpoint({ credentials: null, conversation, refs, logger: silentLogger, coordinators }));
+    try {
+      await post(harness.url, teamsActivity('message-personal.json', connector.serviceUrl));
+      expect(conversation.messages[0]).toMatchObject({ isCoordinator: true });
+      const other = teamsActivity('message-personal.json', connector.serviceUrl) as { from: { aadObjectId?: string } };
+      other.from.aadObjectId = '00000000-0000-4000-8000-000000000099';
+      await post(harness.url, other);
+      expect(conversation.messages[1]).toMatchObject({ isCoordinator: false });
+    } finally {
+      harness.server.close();
+      await connector.close();
+      await store.close();
+      nock.enableNetConnect();
+    }
+  });
+});
