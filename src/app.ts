@@ -21,7 +21,7 @@ import { createScheduler } from './scheduler/cron.ts';
 import { createDigestHooks } from './scheduler/digest-hooks.ts';
 import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
 import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
-import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
+import { createSqlInsightsRecorder, purgeInsights } from './insights/sql-insights-recorder.ts';
 
 export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logger };
 
@@ -136,7 +136,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Scheduler: digests, feed refresh, booking reminders and waitlist offers, all sent through the queue above.
   {
-    const scheduler = createScheduler({ store, clock, logger: deps.logger, notifiers, bookings, horizonDays: deps.config.importHorizonDays });
+    const retention = { keepQuestionsDays: deps.config.insights.keepQuestionsDays, keepStatsDays: deps.config.insights.keepStatsDays };
+    const scheduler = createScheduler({
+      store,
+      clock,
+      logger: deps.logger,
+      notifiers,
+      bookings,
+      horizonDays: deps.config.importHorizonDays,
+      nightly: (now) => purgeInsights(store, now, retention),
+    });
     conversationHooks.digests = createDigestHooks({
       store,
       subscriptions: createPrismaSubscriptionRepository(store),

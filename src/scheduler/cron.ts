@@ -18,6 +18,8 @@ export type SchedulerDeps = {
   notifiers: Partial<Record<Platform, Notifier>>;
   bookings: BookingService;
   horizonDays?: number;
+  /** Nightly housekeeping (e.g. deleting statistics and kept questions past their retention), at 03:15 London time. */
+  nightly?: (now: Date) => Promise<unknown>;
 };
 
 export type Scheduler = { start(): Promise<void>; stop(): Promise<void> };
@@ -58,6 +60,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       tasks.push(cron.schedule('* * * * *', digests, { ...options, name: 'digests' }));
       tasks.push(cron.schedule('*/5 * * * *', feeds, { ...options, name: 'feed-refresh' }));
       tasks.push(cron.schedule('*/5 * * * *', bookings, { ...options, name: 'bookings' }));
+      const nightly = deps.nightly;
+      if (nightly) tasks.push(cron.schedule('15 3 * * *', guard('nightly', () => nightly(deps.clock.now())), { ...options, name: 'nightly' }));
       // Resume whatever a previous run left unsent, without waiting for the first tick.
       void digests();
       log.info('scheduler started', { platforms: Object.keys(deps.notifiers) });
