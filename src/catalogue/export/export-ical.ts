@@ -11,54 +11,8 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import { parseIcal } from '../ingest/parse-ical.ts';
+import { escapeText, foldLine, LONDON_VTIMEZONE } from '../ical/write-ical.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
-
-export const LONDON_VTIMEZONE = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/London',
-  'X-LIC-LOCATION:Europe/London',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0000',
-  'TZOFFSETTO:+0100',
-  'TZNAME:BST',
-  'DTSTART:19700329T010000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0000',
-  'TZNAME:GMT',
-  'DTSTART:19701025T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-export function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
-}
-
-/** Folds a content line at 75 octets without splitting a UTF-8 sequence. */
-export function foldLine(line: string): string {
-  if (Buffer.byteLength(line) <= 75) return line;
-  const parts: string[] = [];
-  let current = '';
-  let bytes = 0;
-  let limit = 75;
-  for (const ch of line) {
-    const size = Buffer.byteLength(ch);
-    if (bytes + size > limit) {
-      parts.push(current);
-      current = '';
-      bytes = 0;
-      limit = 74; // continuation lines start with a space
-    }
-    current += ch;
-    bytes += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
 
 const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 const londonWall = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");

@@ -163,29 +163,6 @@ export function buildMyBookingsReply(bookings: BookingView[]): Reply {
   };
 }
 
-/** Sent proactively when a place frees up for someone on the waitlist. */
-export function buildOfferReply(title: string, session: { id: string; start: Date; end: Date }, expiresAt: Date): Reply {
-  const until = DateTime.fromJSDate(expiresAt, { zone: ZONE }).toFormat('ccc d LLL, HH:mm');
-  const body = `A place has come up on ${title}, ${formatSession(session)}. It's held for you until ${until}.`;
-  return {
-    fallbackText: body,
-    blocks: [
-      heading('A place is free for you'),
-      text(body),
-      actions([sessionButton('Accept the place', ACTION.acceptOffer, session.id, 'primary'), sessionButton('No thanks', ACTION.cancelBooking, session.id)]),
-    ],
-  };
-}
-
-/** Sent proactively the day before a booked session. */
-export function buildReminderReply(title: string, session: { id: string; start: Date; end: Date }, place: string): Reply {
-  const body = `Reminder: ${title} is tomorrow, ${formatSession(session)} (${place}).`;
-  return {
-    fallbackText: body,
-    blocks: [heading('Training tomorrow'), text(body), actions([sessionButton("I can't come", ACTION.cancelBooking, session.id, 'danger')])],
-  };
-}
-
 function myBookingsButton(): ReplyButton {
   return { label: 'My bookings', action: ACTION.myBookings, value: '{}' };
 }
