@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ZONE } from '../../clock.ts';
 import { WARDS } from '../../catalogue/geography/camden.ts';
+import { ACCESS_WORDS, AUDIENCE_WORDS, sentenceCase } from '../../catalogue/labels.ts';
 import type { ManualEntry } from '../../catalogue/manual-entries.ts';
 import { ACCESSIBILITY_FEATURES, ATTENDING_TYPES, AUDIENCES, ENTRY_KINDS, HOW_TO_JOIN } from '../../catalogue/model.ts';
 import { ENTRY_MODAL_CALLBACK } from './slack-action-ids.ts';
@@ -15,16 +16,8 @@ const LABELS: Record<string, string> = {
   activity: 'Activity or group',
   training: 'Training course',
   resource: 'Resource or service',
-  older_people: 'Older people',
-  learning_disabilities: 'People with learning disabilities',
-  ethnic_minorities: 'Ethnic minority communities',
-  carers: 'Carers',
+  ...Object.fromEntries(Object.entries(AUDIENCE_WORDS).map(([code, words]) => [code, sentenceCase(words)])),
   lgbtq: 'LGBTQ+',
-  young_people: 'Young people',
-  parents_of_young_children: 'Parents of young children',
-  men: 'Men',
-  women: 'Women',
-  everyone: 'Everyone',
   drop_in: 'Drop in',
   self_referral: 'Self-referral',
   referral_needed: 'Referral needed',
@@ -32,15 +25,7 @@ const LABELS: Record<string, string> = {
   in_person: 'In person',
   online: 'Online',
   phone: 'By phone',
-  step_free: 'Step-free access',
-  wheelchair_accessible: 'Wheelchair accessible',
-  accessible_toilet: 'Accessible toilet',
-  hearing_loop: 'Hearing loop',
-  quiet_space: 'Quiet space',
-  large_print: 'Large print',
-  easy_read: 'Easy read',
-  carer_free: 'Carers go free',
-  parking: 'Parking',
+  ...ACCESS_WORDS,
 };
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });

@@ -1,56 +1,9 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../../clock.ts';
+import { ACCESS_SHORT, ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS, KIND_WORDS } from '../../../catalogue/labels.ts';
 import type { SearchResult, Understood } from '../../../catalogue/search/types.ts';
 
-/** Plain words for the catalogue's controlled vocabularies: no internal codes ever reach a reader. */
-export const ACCESS_WORDS: Record<string, string> = {
-  step_free: 'Step-free access',
-  wheelchair_accessible: 'Wheelchair accessible',
-  accessible_toilet: 'Accessible toilet',
-  hearing_loop: 'Hearing loop',
-  quiet_space: 'Quiet space',
-  large_print: 'Large print',
-  easy_read: 'Easy read',
-  carer_free: 'Carers go free',
-  parking: 'Parking',
-};
-
-/** Short forms for the heading ("step-free"). */
-const ACCESS_SHORT: Record<string, string> = {
-  step_free: 'step-free',
-  wheelchair_accessible: 'wheelchair accessible',
-  accessible_toilet: 'accessible toilet',
-  hearing_loop: 'hearing loop',
-  quiet_space: 'quiet',
-  large_print: 'large print',
-  easy_read: 'easy read',
-  carer_free: 'carers go free',
-  parking: 'parking',
-};
-
-export const HOW_TO_JOIN_WORDS: Record<string, string> = {
-  drop_in: 'You can just turn up',
-  self_referral: 'Get in touch to join (no referral needed)',
-  referral_needed: 'Needs a referral from a professional',
-  booking: 'Booking needed',
-};
-
-export const AUDIENCE_WORDS: Record<string, string> = {
-  older_people: 'older people',
-  learning_disabilities: 'people with learning disabilities',
-  ethnic_minorities: 'ethnic minority communities',
-  carers: 'carers',
-  lgbtq: 'LGBTQ+ people',
-  young_people: 'young people',
-  parents_of_young_children: 'parents of young children',
-  men: 'men',
-  women: 'women',
-  everyone: 'everyone',
-};
-
-export const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', online: 'online', phone: 'by phone' };
-
-const KIND_WORDS: Record<string, string> = { activity: 'activities', training: 'training', resource: 'resources' };
+export { ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS } from '../../../catalogue/labels.ts';
 
 const WEEKDAYS = ['', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
