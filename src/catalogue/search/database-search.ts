@@ -440,7 +440,7 @@ async function candidates(
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
   let textAny: string | undefined;
-  let textAll: string | undefined;
+  let allQuery: string | undefined;
   if (tsRef || f.trigramTerms.length) {
     const text: string[] = [];
     if (tsRef) text.push(`s.search_vector @@ to_tsquery('english', ${tsRef})`);
@@ -452,9 +452,7 @@ async function candidates(
     }
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
     textAny = `(${text.join(' OR ')})`;
-    if (f.groups.length > 1) {
-      textAll = `s.search_vector @@ to_tsquery('english', ${p(f.groups.map((g) => `(${g})`).join(' & '))})`;
-    }
+    if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
   }
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
@@ -512,6 +510,16 @@ async function candidates(
     where.push(live);
   }
   const rankExpr = tsRef ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('english', ${tsRef}))` : '0::float8';
+  if (strict && limit === 1) {
+    // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
+    const { rows } = await sql.query<CandidateRow>(
+      `SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${[...where, ...(textAny ? [textAny] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1`,
+      params,
+    );
+    return rows;
+  }
+  const textAll = allQuery ? `s.search_vector @@ to_tsquery('english', ${p(allQuery)})` : undefined;
   const groupsRef = p(f.groups);
   // After relaxing the day or time, entries that still fit what was asked rank first.
   const fitsTime = prefer
