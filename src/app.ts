@@ -1,5 +1,6 @@
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
+import { createInviteRoute, INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
 import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
 import type { Platform } from './bots/core/inbound.ts';
@@ -84,7 +85,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger: deps.logger.child('bookings'),
     onEvent: bookingEventsToQueue(store, clock),
   });
-  conversationHooks.bookings = createBookingHooks({ bookings, search: conversationSearch, clock, offerHours });
+  routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
+  conversationHooks.bookings = createBookingHooks({
+    bookings,
+    search: conversationSearch,
+    clock,
+    offerHours,
+    inviteUrl: (id) => `${deps.config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
+  });
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).

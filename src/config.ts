@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppTenantId: z.string().trim().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** This server's public address (links in chat such as calendar invites); default http://localhost:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Teams coordinators: AAD object ids (or Teams user ids), comma-separated. */
   TEAMS_COORDINATOR_IDS: z.string().optional(),
   ...SlackEnvShape,
@@ -114,6 +116,8 @@ export type Config = Readonly<{
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
+  /** The server's public base URL, without a trailing slash. */
+  publicUrl: string;
   /** Who counts as a coordinator in Teams (AAD object ids or Teams user ids). */
   teamsCoordinators: ReadonlySet<string>;
   /** Null when no Slack variable is set: Slack is off. */
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     teamsCoordinators: new Set((e.TEAMS_COORDINATOR_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     slack: slack.config,
     insights: Object.freeze({

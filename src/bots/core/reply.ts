@@ -44,8 +44,11 @@ export type ReplyBlock =
   /** Small print: sources, freshness, "demo data". */
   | { type: 'context'; text: string }
   | { type: 'divider' }
-  /** A file to offer (e.g. a calendar invite): Slack uploads it, Teams attaches it, the terminal writes it out. */
-  | { type: 'attachment'; filename: string; mimeType: string; content: string };
+  /**
+   * A file to offer (e.g. a calendar invite): Slack uploads it, the terminal writes it out, and Teams (which cannot
+   * take a file from a bot without a consent step) links to `url` when there is one.
+   */
+  | { type: 'attachment'; filename: string; mimeType: string; content: string; url?: string };
 
 export function heading(text: string): ReplyBlock {
   return { type: 'heading', text };

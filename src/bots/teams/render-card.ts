@@ -155,7 +155,15 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
     case 'divider':
       return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
     case 'attachment':
-      // Bots cannot attach arbitrary files to Teams messages without a file-consent flow; name it instead.
+      // Bots cannot attach arbitrary files to Teams messages without a file-consent flow: link to it, or name it.
+      if (block.url) {
+        return [
+          {
+            type: 'ActionSet',
+            actions: [{ type: 'Action.OpenUrl', title: block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${block.filename}`, url: block.url }],
+          },
+        ];
+      }
       return [{ ...textBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
   }
 }

@@ -1,3 +1,6 @@
+import type { Clock } from '../../clock.ts';
+import type { Store } from '../../db/open-store.ts';
+import type { RouteHandler } from '../../http-server.ts';
 import { escapeText, LONDON_VTIMEZONE, londonDateTime, toIcsText, utcStamp } from '../ical/write-ical.ts';
 
 export type InviteInput = {
@@ -52,4 +55,69 @@ export function buildBookingInvite(input: InviteInput): string {
     'END:VEVENT',
     'END:VCALENDAR',
   ]);
+}
+
+/** The invite for one live booking, rebuilt from the database (for the `/invites/<booking id>.ics` link). */
+export async function loadBookingInvite(store: Store, bookingId: string, now: Date): Promise<string | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bookingId)) return undefined;
+  const { rows } = await store.sql.query<{
+    status: string;
+    title: string;
+    start: Date;
+    end: Date;
+    description: string;
+    url: string | null;
+    venue: string | null;
+    address: string | null;
+    online: boolean;
+    organiser: string | null;
+  }>(
+    `SELECT b.status, coalesce(o.title, s.name) AS title, o.start, o."end", s.description, s.url, l.name AS venue,
+            nullif(concat_ws(', ', l.address_1, l.city, l.postal_code), '') AS address,
+            coalesce(l.location_type = 'virtual', false) AS online, org.name AS organiser
+     FROM booking b JOIN occurrence o ON o.id = b.occurrence_id JOIN service s ON s.id = o.service_id
+     LEFT JOIN location l ON l.id = s.location_id LEFT JOIN organization org ON org.id = s.organization_id
+     WHERE b.id = $1`,
+    [bookingId],
+  );
+  const row = rows[0];
+  if (!row || !['confirmed', 'cancelled'].includes(row.status)) return undefined;
+  return buildBookingInvite({
+    bookingId,
+    title: row.title,
+    start: row.start,
+    end: row.end,
+    venue: row.online ? null : row.venue,
+    address: row.online ? null : row.address,
+    onlineUrl: row.online ? row.url : null,
+    description: row.description,
+    organiser: row.organiser,
+    cancelled: row.status === 'cancelled',
+    sequence: row.status === 'cancelled' ? 1 : 0,
+    now,
+  });
+}
+
+export const INVITE_PATH_PREFIX = '/invites/';
+
+/**
+ * `GET /invites/<booking id>.ics`: the booking's calendar invite, for platforms that take links rather than files
+ * (Teams). The booking id is a random UUID known only to the booker's chat, so the link is the permission.
+ */
+export function createInviteRoute(store: Store, clock: Clock): RouteHandler {
+  return async (req, res) => {
+    const match = /^\/invites\/([0-9a-f-]{36})\.ics$/i.exec((req.url ?? '').split('?')[0] ?? '');
+    const invite = match && req.method === 'GET' ? await loadBookingInvite(store, match[1]!, clock.now()) : undefined;
+    if (!invite) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('No such invite.');
+      return;
+    }
+    res
+      .writeHead(200, {
+        'content-type': 'text/calendar; charset=utf-8',
+        'content-disposition': 'attachment; filename="signpost-booking.ics"',
+        'cache-control': 'private, no-store',
+      })
+      .end(invite);
+  };
 }

@@ -1,6 +1,9 @@
+import type http from 'node:http';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInviteRoute, INVITE_PATH_PREFIX } from '../../../src/catalogue/booking/booking-invite.ts';
 import { BookingService } from '../../../src/catalogue/booking/booking-service.ts';
+import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { applyImport } from '../../../src/catalogue/ingest/apply-import.ts';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
 import { createBookingHooks } from '../../../src/bots/core/bookings/booking-hooks.ts';
@@ -26,8 +29,12 @@ describe('booking training from the conversation', () => {
   let store: TestStore;
   let entryId: string;
   let conversation: ReturnType<typeof createConversation>;
+  let server: http.Server;
+  let base: string;
   beforeAll(async () => {
     store = await openTestStore('pglite');
+    server = createHttpServer(new Map([[INVITE_PATH_PREFIX, createInviteRoute(store, fixedClock(NOW))]]), silentLogger);
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
     await store.transaction((tx) =>
       applyImport(
         tx,
@@ -50,10 +57,15 @@ describe('booking training from the conversation', () => {
       search,
       clock,
       logger: silentLogger,
-      hooks: { bookings: createBookingHooks({ bookings, search, clock, offerHours: 24 }) },
+      hooks: {
+        bookings: createBookingHooks({ bookings, search, clock, offerHours: 24, inviteUrl: (id) => `${base}${INVITE_PATH_PREFIX}${id}.ics` }),
+      },
     });
   });
-  afterAll(async () => store.close());
+  afterAll(async () => {
+    server.close();
+    await store.close();
+  });
 
   const actor = (userId: string) => ({ platform: 'slack' as const, userId, displayName: userId, isCoordinator: false, channelRef: 'D1' });
   const press = (userId: string, button: ReplyButton): Promise<Reply> =>
@@ -71,6 +83,17 @@ describe('booking training from the conversation', () => {
     expect(invite).toMatchObject({ mimeType: 'text/calendar' });
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse((invite as { content: string }).content)).getFirstSubcomponent('vevent')!);
     expect(event.summary).toBe('Making Every Contact Count (MECC): half-day introduction');
+
+    // Platforms that take links (Teams) get the same invite from the server.
+    const link = (invite as { url?: string }).url!;
+    expect(link).toMatch(new RegExp(`^${base}/invites/[0-9a-f-]{36}\\.ics$`));
+    const fetched = await fetch(link);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const linked = new ICAL.Event(new ICAL.Component(ICAL.parse(await fetched.text())).getFirstSubcomponent('vevent')!);
+    expect(linked.uid).toBe(event.uid);
+    expect((await fetch(`${base}/invites/00000000-0000-4000-8000-000000000000.ics`)).status).toBe(404);
+    expect((await fetch(`${base}/invites/nonsense`)).status).toBe(404);
 
     const full = await press('U2', dates[0]!);
     expect(full.fallbackText).toMatch(/full\. You're number 1 on the waitlist/);

@@ -23,7 +23,14 @@ import {
 
 const SessionValueSchema = z.object({ sid: z.string().uuid() });
 
-export type BookingHooksDeps = { bookings: BookingService; search: CatalogueSearch; clock: Clock; offerHours: number };
+export type BookingHooksDeps = {
+  bookings: BookingService;
+  search: CatalogueSearch;
+  clock: Clock;
+  offerHours: number;
+  /** A link to a booking's invite, for platforms that take links rather than files. */
+  inviteUrl?: (bookingId: string) => string;
+};
 
 const booker = (ctx: ConversationContext) => ({
   platform: ctx.platform,
@@ -70,7 +77,7 @@ export function createBookingHooks(deps: BookingHooksDeps): BookingHooks {
       organiser: result?.organisation ?? null,
       now,
     });
-    return buildConfirmedReply(session, invite, now);
+    return buildConfirmedReply(session, invite, now, deps.inviteUrl?.(bookingId));
   }
 
   async function findSession(sid: string): Promise<SessionSummary | undefined> {

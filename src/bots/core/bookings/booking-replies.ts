@@ -53,7 +53,7 @@ export function buildNoSessionsReply(title: string): Reply {
   return { fallbackText: body, blocks: [heading('No dates open'), text(body)] };
 }
 
-export function buildConfirmedReply(session: SessionSummary, invite: string, now: Date): Reply {
+export function buildConfirmedReply(session: SessionSummary, invite: string, now: Date, inviteUrl?: string): Reply {
   const body = `You're booked on ${session.title}, ${formatSession(session)}.`;
   return {
     fallbackText: `${body} A calendar invite is attached.`,
@@ -67,7 +67,7 @@ export function buildConfirmedReply(session: SessionSummary, invite: string, now
           ? [{ label: 'Cancel by', value: DateTime.fromJSDate(session.bookingDeadline, { zone: ZONE }).toFormat('ccc d LLL, HH:mm') }]
           : []),
       ]),
-      { type: 'attachment', filename: 'signpost-booking.ics', mimeType: 'text/calendar', content: invite },
+      { type: 'attachment', filename: 'signpost-booking.ics', mimeType: 'text/calendar', content: invite, ...(inviteUrl ? { url: inviteUrl } : {}) },
       context('A calendar invite is attached, and we will remind you the day before.'),
       actions([sessionButton('Cancel my place', ACTION.cancelBooking, session.id, 'danger'), myBookingsButton()]),
     ],

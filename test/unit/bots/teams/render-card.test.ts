@@ -65,6 +65,9 @@ describe('renderBlock', () => {
     expect(renderBlock({ type: 'context', text: 'Demo data' })).toEqual([{ type: 'TextBlock', text: 'Demo data', wrap: true, isSubtle: true, size: 'Small' }]);
     expect(renderBlock({ type: 'divider' })).toEqual([{ type: 'Container', separator: true, spacing: 'Medium', items: [] }]);
     expect(JSON.stringify(renderBlock({ type: 'attachment', filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN' }))).toContain('session.ics');
+    expect(renderBlock({ type: 'attachment', filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN', url: 'https://signpost.example.org/invites/x.ics' })).toEqual([
+      { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Add to calendar', url: 'https://signpost.example.org/invites/x.ics' }] },
+    ]);
   });
   it('drops links that are not http(s)', () => {
     expect(toMarkdown('[click](javascript:void0) and [site](https://ok.example)')).toBe('click and [site](https://ok.example)');
