@@ -19,7 +19,7 @@ import { createChatInsights } from './insights/chat-insights.ts';
 import { createInsightsRoutes } from './insights/http/insights-routes.ts';
 import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
 import { createScheduler } from './scheduler/cron.ts';
-import { createDigestHooks } from './scheduler/digest-hooks.ts';
+import { createDigestHooks, createHomeDigests } from './scheduler/digest-hooks.ts';
 import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
 import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
 import { createSqlInsightsRecorder, purgeInsights } from './insights/sql-insights-recorder.ts';
@@ -127,7 +127,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Slack: Bolt's HTTP receiver as the /slack/events route on this server, or Socket Mode with SLACK_APP_TOKEN.
   if (deps.config.slack) {
-    const slack = createSlackApp({ config: deps.config.slack, conversation, store, clock, logger: deps.logger });
+    const slack = createSlackApp({
+      config: deps.config.slack,
+      conversation,
+      store,
+      clock,
+      logger: deps.logger,
+      homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
+    });
     if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
     notifiers.slack = slack.notifier;
     starts.push(() => slack.start());

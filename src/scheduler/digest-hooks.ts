@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { ConversationContext, DigestHooks } from '../bots/core/conversation.ts';
-import type { InboundAction } from '../bots/core/inbound.ts';
+import type { Actor, InboundAction } from '../bots/core/inbound.ts';
 import { actions, context, heading, type Reply, text } from '../bots/core/reply.ts';
 import { buildDigestNotice, buildSubscribedReply } from '../bots/core/replies/digest.ts';
 import { parseQuery } from '../catalogue/search/parse-query.ts';
@@ -163,4 +163,31 @@ function safeJson(raw: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The App Home's digest section: the channel digests on this platform (coordinators) or how to get one. */
+export function createHomeDigests(subscriptions: SubscriptionRepository): (actor: Actor) => Promise<Reply | undefined> {
+  return async (actor) => {
+    if (!actor.isCoordinator) {
+      return {
+        fallbackText: 'Ask a coordinator to set up a digest of new activities for your team’s channel.',
+        blocks: [text('Ask a coordinator to set up a digest of new activities for your team’s channel.')],
+      };
+    }
+    const subs = await subscriptions.list({ activeOnly: true, platform: actor.platform });
+    if (subs.length === 0) {
+      const body = 'No channel has a digest yet. In a channel, say `/signpost subscribe weekly mon 09:00 lunch clubs in NW5`.';
+      return { fallbackText: body, blocks: [text(body)] };
+    }
+    const lines = subs
+      .slice(0, 20)
+      .map(
+        (s) =>
+          `• channel ${s.channelRef}: ${describeSchedule(s)}${s.consecutiveFailures > 0 ? ` — **failing** (${s.consecutiveFailures}×)` : ''}`,
+      );
+    return {
+      fallbackText: `${subs.length} channel digests: ${lines.join(' ')}`,
+      blocks: [text(lines.join('\n')), ...(subs.length > 20 ? [context(`…and ${subs.length - 20} more.`)] : [])],
+    };
+  };
 }

@@ -4,7 +4,7 @@ import { createConversation } from '../../../src/bots/core/conversation.ts';
 import type { Reply } from '../../../src/bots/core/reply.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { createDigestHooks, parseSubscribeText } from '../../../src/scheduler/digest-hooks.ts';
+import { createDigestHooks, createHomeDigests, parseSubscribeText } from '../../../src/scheduler/digest-hooks.ts';
 import { createPrismaSubscriptionRepository } from '../../../src/scheduler/prisma-subscription-repository.ts';
 import { createFakeSearch } from '../../helpers/fake-search.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
@@ -52,6 +52,10 @@ describe.each(STORE_KINDS)('digests from chat on %s', (kind) => {
     expect(subs[0]!.filters.wards.length).toBeGreaterThan(0);
 
     expect((await say('digest status')).fallbackText).toMatch(/every Friday at 16:00: not sent yet/);
+    const home = createHomeDigests(createPrismaSubscriptionRepository(store));
+    const coordinatorHome = await home({ platform: 'slack', userId: 'U-COORD', isCoordinator: true });
+    expect(coordinatorHome?.fallbackText).toMatch(/1 channel digests: • channel C-KENTISH: every Friday at 16:00/);
+    expect((await home({ platform: 'slack', userId: 'U-OTHER', isCoordinator: false }))?.fallbackText).toMatch(/Ask a coordinator/);
 
     const unsubscribe = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.action === ACTION.unsubscribe)!;
     const other = await conversation.handleAction({
