@@ -10,10 +10,10 @@ import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Unde
 import { CONCEPTS, STOP_WORDS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
-const CANDIDATES = 200;
+const CANDIDATES = 120;
 /** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
-const POOL_ALL = 800;
-const POOL_ANY = 400;
+const POOL_ALL = 500;
+const POOL_ANY = 300;
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
@@ -537,7 +537,11 @@ async function candidates(
   if (branches.length === 0) branches.push(branch(undefined, POOL_ALL));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const { rows } = await sql.query<CandidateRow>(
-    `WITH m AS (${branches.join(' UNION ALL ')}),
+    `WITH q AS MATERIALIZED (
+       SELECT coalesce(array_agg(to_tsquery('english', g) ORDER BY n), ARRAY[]::tsquery[]) AS qs
+       FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n)
+     ),
+     m AS (${branches.join(' UNION ALL ')}),
      c AS (
        SELECT m.id, max(m.text_rank) AS text_rank, max(m.trigram) AS trigram FROM m GROUP BY m.id
        ORDER BY ${order}
@@ -546,13 +550,15 @@ async function candidates(
      ${selectDetails(
        nowRef,
        `c.text_rank, c.trigram,
-        ARRAY(SELECT s.search_vector @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS group_hits,
-        ARRAY(SELECT ts_filter(s.search_vector, '{a}') @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS title_hits,
-        ARRAY(SELECT ts_filter(s.search_vector, '{b}') @@ to_tsquery('english', g) FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n) ORDER BY n) AS category_hits,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS group_hits,
+        ARRAY(SELECT tv.a @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS title_hits,
+        ARRAY(SELECT tv.b @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS category_hits,
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
-     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}`,
+     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}
+     CROSS JOIN q
+     CROSS JOIN LATERAL (SELECT ts_filter(s.search_vector, '{a}') AS a, ts_filter(s.search_vector, '{b}') AS b) tv`,
     params,
   );
   return rows;
