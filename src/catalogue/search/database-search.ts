@@ -130,7 +130,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
 
   // Words that match nothing anywhere go first: no filter can make them match.
   if (hasText && filters.trigramTerms.length > 0 && filters.groups.length === filters.trigramTerms.length) {
-    const any = await candidates(sql, { ...emptyFilters(), groups: filters.groups, trigramTerms: filters.trigramTerms }, now, 1);
+    const any = await candidates(sql, { ...emptyFilters(), groups: filters.groups, trigramTerms: filters.trigramTerms }, now, 1, undefined, true);
     if (any.length === 0) {
       relaxed.push(`nothing matches "${u.terms.join(' ')}"; showing other things${suffix(view)}`);
       filters.groups = [];
@@ -139,28 +139,27 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   }
 
   const prefer = filters.time;
-  /** Something that fits: with a place or access need asked for, a venue that fits (not only phone or online). */
-  const found = (list: CandidateRow[]) => list.some((r) => r.local !== false);
-  let rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+  /**
+   * Whether anything fits, by a light existence probe: with a place or a day asked for, a venue in that place with a
+   * session on that day (phone and online services, and standing ones without dates, don't count as finding it).
+   */
+  const fits = async (f: Filters) => (await candidates(sql, f, now, 1, undefined, true)).length > 0;
   const steps = relaxationSteps(u);
+  let ok = await fits(filters);
   // First look for the single least important filter whose removal finds something; failing that, drop filters in
   // order of importance until something turns up.
-  for (let round = 0; !found(rows) && round < 2; round++) {
-    let relaxedOne = false;
+  for (let round = 0; !ok && round < 2; round++) {
     for (const step of steps) {
       if (step.dropsText) continue;
       const trialFilters = structuredClone(filters);
-      const trialView = structuredClone(view);
-      const change = step.apply(trialFilters, trialView);
-      if (!change) continue;
-      if ((await candidates(sql, trialFilters, now, 1, undefined, true)).length === 0) continue;
+      const change = step.apply(trialFilters, structuredClone(view));
+      if (!change || !(await fits(trialFilters))) continue;
       relaxed.push(`nothing ${summary(view) || 'matching'}; ${change}`);
       step.apply(filters, view);
-      rows = await candidates(sql, filters, now, CANDIDATES, prefer);
-      relaxedOne = true;
+      ok = true;
       break;
     }
-    if (relaxedOne) break;
+    if (ok) break;
     for (const step of steps) {
       const before = summary(view);
       const change = step.apply(filters, view);
@@ -168,16 +167,17 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
       relaxed.push(`nothing ${before || 'matching'}; ${change}`);
       break;
     }
-    rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+    ok = await fits(filters);
   }
   for (const step of steps) {
-    if (found(rows)) break;
+    if (ok) break;
     const before = summary(view);
     const change = step.apply(filters, view);
     if (!change) continue;
     relaxed.push(`nothing ${before || 'matching'}; ${change}`);
-    rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+    ok = await fits(filters);
   }
+  let rows = await candidates(sql, filters, now, CANDIDATES, prefer);
   if (rows.length === 0) {
     // Last resort for a non-empty catalogue: what is on soonest near the place asked about.
     relaxed.push('nothing matched; showing what is coming up');
@@ -534,7 +534,7 @@ async function candidates(
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textAny) branches.push(branch(textAny, POOL_ANY));
-  if (branches.length === 0) branches.push(branch(undefined, POOL_ALL));
+  if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const { rows } = await sql.query<CandidateRow>(
     `WITH q AS MATERIALIZED (
