@@ -199,7 +199,8 @@ function matches(date: DateTime, rule: Rule): boolean {
 const compact = (date: string): string => date.replaceAll('-', '');
 
 function toVevent(uid: string, rule: Rule): string[] | undefined {
-  let start = DateTime.fromISO(rule.start, { zone: ZONE });
+  // Calendar-date arithmetic only, so UTC (no zone offsets to look up for every day stepped).
+  let start = DateTime.fromISO(rule.start, { zone: 'utc' });
   if (rule.freq) {
     // DTSTART is always an instance in RFC 5545; HSDS publishers mean "from this date", so move to the first match.
     for (let i = 0; i < 400 && !matches(start, rule); i++) start = start.plus({ days: 1 });

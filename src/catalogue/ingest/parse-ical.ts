@@ -556,6 +556,7 @@ const JS_WEEKDAYS: Readonly<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE:
  */
 function fastExpand(recur: IcalRecur, dtstartWall: number, until: number | undefined, wallZone: Zone, ctx: Context, infinite: boolean): number[] | undefined {
   const freq = recur.freq;
+  if (freq === 'MONTHLY') return fastExpandMonthly(recur, dtstartWall, until, wallZone, ctx, infinite);
   if (freq !== 'DAILY' && freq !== 'WEEKLY') return undefined;
   const parts = recur.parts as Record<string, unknown>;
   let weekdays: Set<number> | undefined;
@@ -618,6 +619,90 @@ function fastExpand(recur: IcalRecur, dtstartWall: number, until: number | undef
         if (weekdays && !weekdays.has(d.getUTCDay())) continue;
         if (months && !months.has(d.getUTCMonth() + 1)) continue;
       }
+      if (count !== undefined && ++emitted > count) return walls;
+      walls.push(wall);
+    }
+  }
+  return walls;
+}
+
+/**
+ * MONTHLY rules with BYDAY ("1MO", "-1FR", "TU") or positive BYMONTHDAY, and INTERVAL: the usual community-group
+ * shapes ("first Monday", "last Friday") worked out month by month. Other monthly rules go to ical.js.
+ */
+function fastExpandMonthly(
+  recur: IcalRecur,
+  dtstartWall: number,
+  until: number | undefined,
+  wallZone: Zone,
+  ctx: Context,
+  infinite: boolean,
+): number[] | undefined {
+  const parts = recur.parts as Record<string, unknown>;
+  const byday: { nth: number; dow: number }[] = [];
+  const bymonthday: number[] = [];
+  for (const [name, value] of Object.entries(parts)) {
+    if (!Array.isArray(value)) return undefined;
+    if (name === 'BYDAY') {
+      for (const d of value) {
+        const m = typeof d === 'string' ? /^([+-]?\d{1,2})?([A-Z]{2})$/i.exec(d) : null;
+        const dow = m ? JS_WEEKDAYS[m[2]!.toUpperCase()] : undefined;
+        const nth = m?.[1] ? Number(m[1]) : 0;
+        if (dow === undefined || nth < -5 || nth > 5) return undefined;
+        byday.push({ nth, dow });
+      }
+    } else if (name === 'BYMONTHDAY') {
+      for (const d of value) {
+        const n = Number(d);
+        if (!Number.isInteger(n) || n < 1 || n > 31) return undefined;
+        bymonthday.push(n);
+      }
+    } else return undefined;
+  }
+  if (byday.length > 0 && bymonthday.length > 0) return undefined;
+
+  const interval = recur.interval;
+  const count = recur.count ?? undefined;
+  const timeOfDay = ((dtstartWall % DAY_MS) + DAY_MS) % DAY_MS;
+  const [y0, m0, d0] = ymd(dtstartWall); // m0 is 0-based
+  const windowStartWall = wallZone.toWall(ctx.windowStart);
+  let index = 0;
+  if (infinite && count === undefined && until === undefined) {
+    const [wy, wm] = ymd(windowStartWall);
+    const monthsAway = (wy - y0) * 12 + (wm - m0);
+    const skip = Math.floor(monthsAway / interval) - 1;
+    if (skip > 0) index = skip;
+  }
+
+  const daysOf = (year: number, month: number): number[] => {
+    const length = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (bymonthday.length) return bymonthday.filter((d) => d <= length).sort((a, b) => a - b);
+    if (!byday.length) return d0 <= length ? [d0] : [];
+    const days = new Set<number>();
+    for (const { nth, dow } of byday) {
+      const first = ((dow - new Date(Date.UTC(year, month - 1, 1)).getUTCDay() + 7) % 7) + 1;
+      const all: number[] = [];
+      for (let d = first; d <= length; d += 7) all.push(d);
+      if (nth === 0) for (const d of all) days.add(d);
+      else {
+        const pick = nth > 0 ? all[nth - 1] : all[all.length + nth];
+        if (pick !== undefined) days.add(pick);
+      }
+    }
+    return [...days].sort((a, b) => a - b);
+  };
+
+  const walls: number[] = [dtstartWall];
+  let emitted = 1;
+  for (let steps = 0; steps < MAX_ITERATION_STEPS; steps++, index++) {
+    const monthIndex = m0 + index * interval;
+    const year = y0 + Math.floor(monthIndex / 12);
+    const month = (monthIndex % 12) + 1;
+    for (const day of daysOf(year, month)) {
+      const wall = Date.UTC(year, month - 1, day) + timeOfDay;
+      if (wall <= dtstartWall) continue;
+      if (wallZone.toInstant(wall) >= ctx.windowEnd) return walls;
+      if (until !== undefined && wall > until) return walls;
       if (count !== undefined && ++emitted > count) return walls;
       walls.push(wall);
     }

@@ -435,6 +435,35 @@ describe('parseIcal expansion window', () => {
     expect(list.some((o) => o.start.getTime() >= Date.parse('2024-06-01T00:00:00Z'))).toBe(true);
   });
 
+  it('the fast MONTHLY path agrees with ical.js’s general iterator', () => {
+    const rules = [
+      'FREQ=MONTHLY;BYDAY=1MO',
+      'FREQ=MONTHLY;BYDAY=-1FR',
+      'FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU,4TU',
+      'FREQ=MONTHLY;BYDAY=TU',
+      'FREQ=MONTHLY;BYMONTHDAY=15',
+      'FREQ=MONTHLY;BYMONTHDAY=31',
+      'FREQ=MONTHLY;BYMONTHDAY=1,15;UNTIL=20240801T000000Z',
+      'FREQ=MONTHLY',
+      'FREQ=MONTHLY;INTERVAL=3',
+    ];
+    for (const rule of rules) {
+      for (const dtstart of ['20240131T100000', '20240313T183000', '20210720T090000']) {
+        const opts = { lookbackDays: 200, horizonDays: 400 };
+        const fast = parse(series(rule, dtstart), '2024-03-01T00:00:00Z', opts);
+        const general = parse(series(`${rule};BYSECOND=0`, dtstart), '2024-03-01T00:00:00Z', opts);
+        const keys = (f: ParsedFeed) => occ(f.entries[0]!).map((o) => o.key);
+        // ical.js yields DTSTART even when it does not match the rule; so does the fast path.
+        expect(keys(fast), `${rule} from ${dtstart}`).toEqual(keys(general));
+      }
+    }
+    // COUNT with a DTSTART on the rule: the first Monday, six times.
+    const counted = parse(series('FREQ=MONTHLY;BYDAY=1MO;COUNT=6', '20240101T100000'), '2024-01-01T00:00:00Z');
+    expect(occ(counted.entries[0]!).map((o) => o.key.slice(0, 10))).toEqual([
+      '2024-01-01', '2024-02-05', '2024-03-04', '2024-04-01', '2024-05-06', '2024-06-03',
+    ]);
+  });
+
   it('the fast DAILY/WEEKLY path agrees with ical.js’s general iterator', () => {
     // BYSECOND=0 changes nothing for these start times but sends the rule through ical.js. (COUNT rules use
     // DTSTARTs that match the rule: for one that does not, RFC 5545 counts DTSTART as the first instance,
