@@ -145,7 +145,15 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
    */
   const fits = async (f: Filters) => (await candidates(sql, f, now, 1, undefined, true)).length > 0;
   const steps = relaxationSteps(u);
-  let ok = await fits(filters);
+  // Without a place or a day, the full query itself says whether anything fits: one round trip when it does.
+  let rows: CandidateRow[] | undefined;
+  let ok: boolean;
+  if (filters.wards?.length || filters.time) ok = await fits(filters);
+  else {
+    rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+    ok = rows.length > 0;
+  }
+  const relaxedBefore = relaxed.length;
   // First look for the single least important filter whose removal finds something; failing that, drop filters in
   // order of importance until something turns up.
   for (let round = 0; !ok && round < 2; round++) {
@@ -177,7 +185,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     relaxed.push(`nothing ${before || 'matching'}; ${change}`);
     ok = await fits(filters);
   }
-  let rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+  if (!rows || relaxed.length > relaxedBefore) rows = await candidates(sql, filters, now, CANDIDATES, prefer);
   if (rows.length === 0) {
     // Last resort for a non-empty catalogue: what is on soonest near the place asked about.
     relaxed.push('nothing matched; showing what is coming up');
