@@ -77,13 +77,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
 
+  // Anonymous statistics (see the insights block below): searches, and results opened, shared and booked.
+  const insightsRecorder = createSqlInsightsRecorder(store, {
+    logger: deps.logger,
+    keepQuestionsDays: deps.config.insights.keepQuestionsDays,
+  });
+
   // Training bookings: one service (its row locks keep sessions from overbooking across instances), reached from chat.
+  // Offers go out through the delivery queue; confirmed places are counted as "booked" results.
   const offerHours = deps.config.offerHours;
+  const queueBookingEvent = bookingEventsToQueue(store, clock);
   const bookings = new BookingService(store, {
     offerHours,
     courses: withTargets(parseTrainingTargets(deps.config.trainingTargets)),
     logger: deps.logger.child('bookings'),
-    onEvent: bookingEventsToQueue(store, clock),
+    onEvent: async (event) => {
+      if (event.type === 'confirmed') {
+        await insightsRecorder.recordResultEvent({ at: clock.now(), entryId: event.entryId, kind: 'booked' });
+      } else {
+        await queueBookingEvent(event);
+      }
+    },
   });
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
   conversationHooks.bookings = createBookingHooks({
@@ -104,7 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // the read-only /insights page behind INSIGHTS_TOKEN.
   {
     const insights = deps.config.insights;
-    const recorder = createSqlInsightsRecorder(store, { logger: deps.logger, keepQuestionsDays: insights.keepQuestionsDays });
+    const recorder = insightsRecorder;
     conversationHooks.insights = createChatInsights({ store, clock, logger: deps.logger, recorder, pageUrl: `http://localhost:${deps.config.port}/insights` });
     const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
     for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);

@@ -94,6 +94,7 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
  */
 export function bookingEventsToQueue(store: Store, clock: { now(): Date }): (event: BookingEvent) => Promise<void> {
   return async (event) => {
+    if (event.type === 'confirmed') return; // the booker has their confirmation in the chat already
     const { rows } = await store.sql.query<{ title: string }>(
       `SELECT coalesce(o.title, s.name) AS title FROM occurrence o JOIN service s ON s.id = o.service_id WHERE o.id = $1`,
       [event.sessionId],

@@ -139,11 +139,6 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
   }
 
-  async function booked(entryId: string, reply: Promise<Reply>): Promise<Reply> {
-    const answer = await reply;
-    await hooks.insights?.recorder.recordResultEvent({ at: clock.now(), entryId, kind: 'booked' });
-    return answer;
-  }
 
   async function onIntent(ctx: ConversationContext, intent: Intent): Promise<Reply> {
     switch (intent.kind) {
@@ -169,7 +164,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now), 'opened');
         if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
-        return booked(picked.id, hooks.bookings.book(ctx, { entryId: picked.id }));
+        return hooks.bookings.book(ctx, { entryId: picked.id });
       }
       case 'my-bookings':
         return hooks.bookings ? hooks.bookings.mine(ctx) : buildNotAvailableReply('Booking');
@@ -206,7 +201,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const value = parseActionValue(BookValueSchema, action.value);
         if (!value) return badValue(action);
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
-        return booked(value.id, hooks.bookings.book(action, { entryId: value.id, ...(value.s ? { start: value.s } : {}) }));
+        return hooks.bookings.book(action, { entryId: value.id, ...(value.s ? { start: value.s } : {}) });
       }
       case ACTION.myBookings:
         return hooks.bookings ? hooks.bookings.mine(action) : buildNotAvailableReply('Booking');

@@ -25,7 +25,9 @@ export type OfferOutcome = { status: 'confirmed' } | { status: 'expired' } | { s
 /** Something to tell a booker after the transaction: a place offered to them, or an offer that lapsed. */
 export type BookingEvent =
   | { type: 'offered'; bookingId: string; booker: Booker; sessionId: string; expiresAt: Date }
-  | { type: 'offer_expired'; bookingId: string; booker: Booker; sessionId: string };
+  | { type: 'offer_expired'; bookingId: string; booker: Booker; sessionId: string }
+  /** A place confirmed (booked outright or an offer accepted): counted, anonymously, in the insights. */
+  | { type: 'confirmed'; bookingId: string; booker: Booker; sessionId: string; entryId: string };
 
 export type SessionSummary = {
   id: string;
@@ -144,6 +146,7 @@ export class BookingService {
            VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $6, $6) RETURNING id`,
           [sessionId, booker.platform, booker.userId, booker.displayName ?? null, booker.email ?? null, now],
         );
+        events.push({ type: 'confirmed', bookingId: row.rows[0]!.id, booker, sessionId, entryId: session.entry_id });
         return { status: 'confirmed', bookingId: row.rows[0]!.id };
       }
       const row = await tx.query<{ id: string }>(
@@ -206,6 +209,7 @@ export class BookingService {
       }
       if (accept) {
         await tx.query(`UPDATE booking SET status = 'confirmed', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [mine.id, now]);
+        events.push({ type: 'confirmed', bookingId: mine.id, booker: { ...booker }, sessionId, entryId: session.entry_id });
         return { status: 'confirmed' };
       }
       await tx.query(`UPDATE booking SET status = 'declined', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [mine.id, now]);

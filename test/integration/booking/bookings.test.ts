@@ -89,6 +89,7 @@ describe.each(STORE_KINDS)('training bookings on %s', (kind) => {
     ]);
     expect(await service.answerOffer(small, cat, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({ status: 'no_offer' });
     expect(await service.answerOffer(small, dev, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({ status: 'confirmed' });
+    expect(events.at(-1)).toMatchObject({ type: 'confirmed', sessionId: small, booker: { userId: 'dev' }, entryId: expect.any(String) });
     const list = await service.bookingsForSession(small);
     expect(list.filter((b) => b.status === 'confirmed').map((b) => b.userId).sort()).toEqual(['aad-ben', 'dev']);
     expect(list.find((b) => b.userId === 'U-EVE')).toMatchObject({ status: 'waitlisted', position: 1 });
