@@ -466,12 +466,17 @@ async function candidates(
   // (and the `local` column) ask for a venue that fits.
   const inPerson = `'in_person' = ANY(s.attending_types)`;
   const local: string[] = [];
+  // Venue conditions are written as a (hashed) lookup on the service row, so they are checked before the costlier
+  // session probes below rather than after the location join.
   if (f.wards?.length) {
-    const cond = `l.ward = ANY(${p(f.wards)}::text[])`;
-    local.push(cond);
+    const wardsRef = p(f.wards);
+    local.push(`l.ward = ANY(${wardsRef}::text[])`);
+    const cond = `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
     where.push(strict ? cond : `(${cond} OR NOT ${inPerson})`);
   }
-  if (f.access.length) where.push(`(l.accessibility @> ${p(f.access)}::text[] OR NOT ${inPerson})`);
+  if (f.access.length) {
+    where.push(`(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`);
+  }
   if (f.kinds.length) where.push(`s.kind = ANY(${p(f.kinds)}::text[])`);
   if (f.audiences.length) {
     where.push(
