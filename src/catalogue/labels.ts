@@ -20,7 +20,7 @@ export const ACCESS_SHORT: Record<string, string> = {
   wheelchair_accessible: 'wheelchair accessible',
   accessible_toilet: 'accessible toilet',
   hearing_loop: 'hearing loop',
-  quiet_space: 'quiet',
+  quiet_space: 'quiet space',
   large_print: 'large print',
   easy_read: 'easy read',
   carer_free: 'carers go free',

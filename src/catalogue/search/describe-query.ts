@@ -1,37 +1,11 @@
+import { ACCESS_SHORT, AUDIENCE_WORDS, FORMAT_WORDS } from '../labels.ts';
 import type { Understood } from './types.ts';
 import { CONCEPTS } from './vocabulary.ts';
 
 const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
-const AUDIENCE_LABELS: Record<string, string> = {
-  older_people: 'older people',
-  learning_disabilities: 'people with learning disabilities',
-  ethnic_minorities: 'ethnic minority communities',
-  carers: 'carers',
-  lgbtq: 'LGBTQ+ people',
-  young_people: 'young people',
-  parents_of_young_children: 'parents of young children',
-  men: 'men',
-  women: 'women',
-  everyone: 'everyone',
-};
-
-const ACCESS_LABELS: Record<string, string> = {
-  step_free: 'step-free',
-  wheelchair_accessible: 'wheelchair accessible',
-  accessible_toilet: 'accessible toilet',
-  hearing_loop: 'hearing loop',
-  quiet_space: 'quiet space',
-  large_print: 'large print',
-  easy_read: 'easy read',
-  carer_free: 'carers go free',
-  parking: 'parking',
-};
-
-const FORMAT_LABELS: Record<string, string> = { online: 'online', phone: 'by phone', in_person: 'in person' };
-
-export const accessLabel = (feature: string): string => ACCESS_LABELS[feature] ?? feature.replace(/_/g, ' ');
-export const audienceLabel = (audience: string): string => AUDIENCE_LABELS[audience] ?? audience.replace(/_/g, ' ');
+export const accessLabel = (feature: string): string => ACCESS_SHORT[feature] ?? feature.replace(/_/g, ' ');
+export const audienceLabel = (audience: string): string => AUDIENCE_WORDS[audience] ?? audience.replace(/_/g, ' ');
 
 export function listWords(items: readonly string[], joiner = 'and'): string {
   if (items.length <= 1) return items[0] ?? '';
@@ -71,7 +45,7 @@ export function describeUnderstood(u: Understood): string {
   if (u.free) parts.push('free');
   else if (u.maxCost !== undefined) parts.push(`under £${u.maxCost}`);
   if (u.access.length) parts.push(listWords(u.access.map(accessLabel)));
-  if (u.formats.length) parts.push(listWords(u.formats.map((f) => FORMAT_LABELS[f] ?? f), 'or'));
+  if (u.formats.length) parts.push(listWords(u.formats.map((f) => FORMAT_WORDS[f] ?? f), 'or'));
   for (const p of [describePlace(u), describeDays(u), describeTimeOfDay(u)]) if (p) parts.push(p);
   return parts.join(' · ');
 }
