@@ -502,7 +502,7 @@ async function candidates(
   const timeCondition = (t: NonNullable<Filters['time']>) => {
     const cond = [`oc.status <> 'cancelled'`, `oc.start >= ${p(t.from)}`, `oc.start < ${p(t.to)}`];
     const local = `(oc.start AT TIME ZONE 'Europe/London')`;
-    if (t.weekdays?.length) cond.push(`extract(isodow FROM ${local})::int = ANY(${p(t.weekdays)}::int[])`);
+    if (t.weekdays?.length) cond.push(`extract(isodow FROM ${local}) = ANY(${p(t.weekdays)}::numeric[])`);
     if (t.hours) {
       cond.push(`extract(hour FROM ${local}) >= ${p(t.hours[0])}`);
       cond.push(`extract(hour FROM ${local}) < ${p(t.hours[1])}`);
@@ -514,7 +514,10 @@ async function candidates(
     const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
     // With words or a place to match, those bound the candidates and each probes its own sessions (the branch stops
     // after its pool is full); with only a time, the sessions in the window bound them.
-    const inWindow = hasText || f.wards?.length ? probe : `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
+    // A strict existence probe asks the indexed local hour and weekday of sessions first: when nothing fits it
+    // answers from a few index pages instead of probing every matching entry.
+    const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
+    const inWindow = strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet;
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
     where.push(strict ? inWindow : `(${noSessions} OR ${inWindow})`);
@@ -658,7 +661,7 @@ async function withUpcoming(sql: Sql, page: Ranked[], now: Date, u: Understood |
     }
     if (u.weekdays?.length) {
       params.push(u.weekdays);
-      cond.push(`extract(isodow FROM ${local})::int = ANY($${params.length}::int[])`);
+      cond.push(`extract(isodow FROM ${local}) = ANY($${params.length}::numeric[])`);
     }
     if (u.timeOfDay) {
       const [h0, h1] = TIME_OF_DAY_HOURS[u.timeOfDay];
