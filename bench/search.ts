@@ -178,6 +178,12 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
      WHERE s.rn % 10 < 7`,
     [sourceId, new Date('2026-11-23T08:00:00Z')],
   );
+  // What the importer keeps up to date after writing sessions.
+  await sql.query(
+    `UPDATE service s SET has_sessions = true, sessions_until = x.until
+     FROM (SELECT service_id, max("end") FILTER (WHERE status <> 'cancelled') AS until FROM occurrence GROUP BY service_id) x
+     WHERE x.service_id = s.id`,
+  );
   await sql.exec(`CREATE INDEX service_search_vector_idx ON service USING GIN (search_vector);
     CREATE INDEX service_name_trgm_idx ON service USING GIN (name gin_trgm_ops);
     ANALYZE;`);

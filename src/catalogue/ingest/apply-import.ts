@@ -104,6 +104,7 @@ export async function applyImport(
          WHERE o.service_id = s.id AND s.source_id = $1 AND s.external_id = ANY($2::text[]) AND o.start >= $3`,
         [sourceId, chunk, options.now],
       );
+      await refreshSessionSummary(tx, `source_id = $1 AND external_id = ANY($2::text[])`, [sourceId, chunk]);
     }
   }
 
@@ -276,6 +277,18 @@ async function writeEntries(
       [JSON.stringify(chunk)],
     );
   }
+  await refreshSessionSummary(tx, 'id = ANY($1::uuid[])', [[...serviceIds.values()]]);
+}
+
+/** Keeps `has_sessions` / `sessions_until` in step with the occurrences, so search needs no per-entry probes. */
+async function refreshSessionSummary(tx: Sql, where: string, params: unknown[]): Promise<void> {
+  await tx.query(
+    `UPDATE service s SET
+       has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id),
+       sessions_until = (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')
+     WHERE ${where}`,
+    params,
+  );
 }
 
 function refOf(raw: unknown, index: number): string {

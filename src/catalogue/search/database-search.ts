@@ -492,12 +492,10 @@ async function candidates(
   else if (f.maxCost !== undefined) where.push(`(s.is_free = true OR s.cost_amount <= ${p(f.maxCost)})`);
   if (f.languages.length) where.push(`s.languages && ${p(f.languages)}::text[]`);
   if (f.formats.length) where.push(`s.attending_types && ${p(f.formats)}::text[]`);
-  // Entries whose dated sessions are all over are finished; standing services without sessions stay. Written as
-  // scalar subqueries so each candidate probes the (service_id, start) index instead of the planner hashing the whole
-  // occurrence table.
-  const noSessions = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NULL`;
-  const live = `(${noSessions} OR (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND oc.status <> 'cancelled'
-    AND oc."end" > ${nowRef} LIMIT 1) IS NOT NULL)`;
+  // Entries whose dated sessions are all over are finished; standing services without sessions stay. The importer
+  // keeps `has_sessions` and `sessions_until` (the end of the last session still on), so this needs no probe.
+  const noSessions = `NOT s.has_sessions`;
+  const live = `(${noSessions} OR s.sessions_until > ${nowRef})`;
   const hasText = Boolean(tsRef || f.trigramTerms.length);
   const timeCondition = (t: NonNullable<Filters['time']>) => {
     const cond = [`oc.status <> 'cancelled'`, `oc.start >= ${p(t.from)}`, `oc.start < ${p(t.to)}`];
