@@ -201,24 +201,29 @@ async function writeEntries(
     providedBy: data.providedBy ?? null,
     prerequisites: data.prerequisites,
     schedule: data.schedule ?? null,
+    hasSessions: data.occurrences.length > 0,
+    sessionsUntil: lastEnd(data.occurrences),
     hash,
   }));
   const written = await tx.query<{ id: string; external_id: string }>(
     `INSERT INTO service (source_id, external_id, kind, name, description, url, status, alert, organization_id,
        location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
        attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
-       assured_date, provided_by, prerequisites, schedule, content_hash, created_at, updated_at, removed_at)
+       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, content_hash, created_at,
+       updated_at, removed_at)
      SELECT $1, x."externalId", x.kind, x.name, x.description, x.url, x.status, x.alert, o.id, l.id,
        ARRAY(SELECT jsonb_array_elements_text(x.categories)), ARRAY(SELECT jsonb_array_elements_text(x.audiences)),
        ARRAY(SELECT jsonb_array_elements_text(x.languages)), x."isFree", x."costAmount", x.fees, x."howToJoin",
        ARRAY(SELECT jsonb_array_elements_text(x."attendingTypes")), x."contactName", x."contactEmail",
        x."contactPhone", x.eligibility, x."minimumAge", x."maximumAge", x."assuredDate", x."providedBy",
-       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x.hash, $3, $3, NULL
+       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x."hasSessions", x."sessionsUntil", x.hash,
+       $3, $3, NULL
      FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, kind text, name text, description text, url text,
        status text, alert text, org text, loc text, categories jsonb, audiences jsonb, languages jsonb, "isFree" boolean,
        "costAmount" numeric, fees text, "howToJoin" text, "attendingTypes" jsonb, "contactName" text,
        "contactEmail" text, "contactPhone" text, eligibility text, "minimumAge" int, "maximumAge" int,
-       "assuredDate" date, "providedBy" text, prerequisites jsonb, schedule jsonb, hash text)
+       "assuredDate" date, "providedBy" text, prerequisites jsonb, schedule jsonb, "hasSessions" boolean,
+       "sessionsUntil" timestamptz, hash text)
      LEFT JOIN organization o ON o.source_id = $1 AND o.external_id = x.org
      LEFT JOIN location l ON l.source_id = $1 AND l.external_id = x.loc
      ON CONFLICT (source_id, external_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
@@ -231,6 +236,7 @@ async function writeEntries(
        contact_phone = EXCLUDED.contact_phone, eligibility_description = EXCLUDED.eligibility_description,
        minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age, assured_date = EXCLUDED.assured_date,
        provided_by = EXCLUDED.provided_by, prerequisites = EXCLUDED.prerequisites, schedule = EXCLUDED.schedule,
+       has_sessions = EXCLUDED.has_sessions, sessions_until = EXCLUDED.sessions_until,
        content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL
      RETURNING id, external_id`,
     [sourceId, JSON.stringify(serviceRows), now],
@@ -277,7 +283,15 @@ async function writeEntries(
       [JSON.stringify(chunk)],
     );
   }
-  await refreshSessionSummary(tx, 'id = ANY($1::uuid[])', [[...serviceIds.values()]]);
+  // Updated entries may keep booked sessions that left the feed (cancelled): count what is really stored.
+  if (updatedIds.length > 0) await refreshSessionSummary(tx, 'id = ANY($1::uuid[])', [updatedIds]);
+}
+
+/** The end of the last occurrence still on (ISO text), or null. */
+function lastEnd(occurrences: readonly { end: Date; status: string }[]): string | null {
+  let last: Date | null = null;
+  for (const o of occurrences) if (o.status !== 'cancelled' && (!last || o.end > last)) last = o.end;
+  return last ? last.toISOString() : null;
 }
 
 /** Keeps `has_sessions` / `sessions_until` in step with the occurrences, so search needs no per-entry probes. */
