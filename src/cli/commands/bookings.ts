@@ -1,6 +1,7 @@
 import { BookingService, type Booker } from '../../catalogue/booking/booking-service.ts';
 import { parseTrainingTargets, withTargets } from '../../catalogue/booking/courses.ts';
 import { toLondonIso } from '../../catalogue/time.ts';
+import { toCsv } from '../../insights/csv.ts';
 import { type CliContext, type Command, type ParsedArgs, stringOption, UsageError } from '../command.ts';
 
 /** The CLI's booking service: offer hold and course targets from the environment. */
@@ -137,7 +138,7 @@ export const bookingsCommand: Command = {
         attended: b.attended,
         bookedAt: when(b.createdAt),
       }));
-      if (args.values.csv) return { json, text: toCsv(json) };
+      if (args.values.csv) return { json, text: toCsv(json).trimEnd() };
       const text = rows.length
         ? rows.map((b) => `${b.status.padEnd(10)} ${b.displayName ?? b.userId} (${b.platform})${b.position ? ` #${b.position}` : ''}${b.attended === true ? ' attended' : b.attended === false ? ' absent' : ''}`).join('\n')
         : 'Nobody has booked this session yet.';
@@ -192,15 +193,3 @@ export const trainingReportCommand: Command = {
     return { json: report, text };
   },
 };
-
-/** RFC 4180 CSV; cells starting with = + - @ are prefixed so spreadsheets don't run them as formulas. */
-export function toCsv(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const headers = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => {
-    let s = v === null || v === undefined ? '' : String(v);
-    if (/^[=+\-@]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[h])).join(','))].join('\r\n');
-}

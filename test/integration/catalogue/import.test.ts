@@ -42,6 +42,16 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     fs.writeFileSync(file, text);
     return file;
   };
+  /** Each entry's has_sessions / sessions_until match its stored occurrences. */
+  const sessionSummariesAgree = async () =>
+    (
+      await store.sql.query<{ ok: boolean }>(
+        `SELECT bool_and(s.has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id)
+           AND s.sessions_until IS NOT DISTINCT FROM
+             (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')) AS ok
+         FROM service s`,
+      )
+    ).rows[0]!.ok;
   const snapshot = async () =>
     (
       await store.sql.query<{ row: string }>(
@@ -81,13 +91,7 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     expect(count.rows[0]!.n).toBeGreaterThanOrEqual(52);
     expect(count.rows[0]!.n).toBeLessThanOrEqual(53);
     // Search reads each entry's session summary instead of probing its occurrences.
-    const summary = await store.sql.query<{ ok: boolean }>(
-      `SELECT bool_and(s.has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id)
-                       AND s.sessions_until IS NOT DISTINCT FROM (SELECT max(o."end") FROM occurrence o
-                                                                  WHERE o.service_id = s.id AND o.status <> 'cancelled')) AS ok
-       FROM service s`,
-    );
-    expect(summary.rows[0]!.ok).toBe(true);
+    expect(await sessionSummariesAgree()).toBe(true);
   });
 
   it('updates in place, keeps occurrence ids, and marks events gone from the feed as removed', async () => {
@@ -117,13 +121,7 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     write('partner.ics', buildIcs([{ ...lunch, summary: 'Kentish Town lunch club (new menu)' }, fair, walk]));
     const back = await importSource(store, { input: file, now: NOW }, silentLogger);
     expect(back).toMatchObject({ created: 0, updated: 1, unchanged: 2, removed: 0 });
-    const summary = await store.sql.query<{ ok: boolean }>(
-      `SELECT bool_and(s.has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id)
-                       AND s.sessions_until IS NOT DISTINCT FROM (SELECT max(o."end") FROM occurrence o
-                                                                  WHERE o.service_id = s.id AND o.status <> 'cancelled')) AS ok
-       FROM service s`,
-    );
-    expect(summary.rows[0]!.ok).toBe(true);
+    expect(await sessionSummariesAgree()).toBe(true);
   });
 
   it('rejects a bad record with its reason and imports the rest', async () => {
