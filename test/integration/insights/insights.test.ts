@@ -129,7 +129,7 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
     expect(listed.blocks[0]).toMatchObject({ type: 'heading', text: 'Reported problems with listings: 1 open' });
   });
 
-  it.runIf(kind === 'pglite')('serves /insights behind the token, and its charts render in headless Chromium', async () => {
+  it('serves /insights behind the token, and its charts render in headless Chromium', async () => {
     const routes = new Map(createInsightsRoutes({ store, clock: fixedClock(NOW), logger: createLogger({ level: 'silent' }), token: TOKEN, settings: {} }));
     const server: http.Server = createHttpServer(routes, createLogger({ level: 'silent' }));
     const port = await listen(server, 0, '127.0.0.1');
