@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importSource } from '../src/catalogue/ingest/import-source.ts';
-import { openStore } from '../src/db/open-store.ts';
+import { openStore, type Store } from '../src/db/open-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import { fmt, median, table, timeIt } from './stats.ts';
 
@@ -46,29 +46,51 @@ export function generateOruk(size: number): string {
   return JSON.stringify({ total_items: size, total_pages: 1, page_number: 1, size, first_page: true, last_page: true, empty: false, contents });
 }
 
-/** ORUK import end to end (read, parse, expand schedules, one transaction) into a fresh embedded store. */
+/**
+ * ORUK import end to end (read, parse, expand schedules, one transaction) into a fresh embedded store, and into a
+ * PostgreSQL server too when `BENCH_DATABASE_URL` names one (its tables are emptied first).
+ */
 export async function benchOrukImport(): Promise<void> {
   console.log('\n## ORUK 3.0 import (generated directory: 40% weekly, 15% monthly, 45% standing; 12-month horizon)\n');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-oruk-'));
+  const server = process.env.BENCH_DATABASE_URL;
+  const targets: { name: string; open: () => Promise<Store> }[] = [
+    { name: 'embedded PGlite', open: () => openStore({ kind: 'pglite', dir: null }) },
+    ...(server
+      ? [
+          {
+            name: 'PostgreSQL server',
+            open: async () => {
+              const store = await openStore({ kind: 'postgres', url: server });
+              await store.sql.exec('TRUNCATE source CASCADE');
+              return store;
+            },
+          },
+        ]
+      : []),
+  ];
   const rows: (string | number)[][] = [];
   try {
     for (const size of [1_000, 10_000]) {
       const file = path.join(dir, `oruk-${size}.json`);
       fs.writeFileSync(file, generateOruk(size));
-      const times: number[] = [];
-      let occurrences = 0;
-      for (let r = 0; r < (size > 1_000 ? 3 : 5); r++) {
-        const store = await openStore({ kind: 'pglite', dir: null });
-        const run = await timeIt(() => importSource(store, { input: file, now: NOW, source: 'bench' }, silentLogger));
-        times.push(run.ms);
-        occurrences = (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n;
-        await store.close();
+      for (const target of targets) {
+        const times: number[] = [];
+        let occurrences = 0;
+        for (let r = 0; r < (size > 1_000 ? 3 : 5); r++) {
+          const store = await target.open();
+          const run = await timeIt(() => importSource(store, { input: file, now: NOW, source: 'bench' }, silentLogger));
+          times.push(run.ms);
+          occurrences = (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n;
+          await store.close();
+        }
+        const ms = median(times);
+        rows.push([target.name, fmt(size), fmt(occurrences), fmt(ms), fmt((size / ms) * 1000), size === 10_000 ? (ms < 10_000 ? 'yes' : 'NO') : '']);
       }
-      const ms = median(times);
-      rows.push([fmt(size), fmt(occurrences), fmt(ms), fmt((size / ms) * 1000), size === 10_000 ? (ms < 10_000 ? 'yes' : 'NO') : '']);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log(table(['services', 'occurrences', 'end to end ms (median)', 'services/s', 'under 10 s'], rows));
+  console.log(table(['store', 'services', 'occurrences', 'end to end ms (median)', 'services/s', 'under 10 s'], rows));
+  if (!server) console.log('(Set BENCH_DATABASE_URL=postgresql://… to measure a PostgreSQL server too.)');
 }
