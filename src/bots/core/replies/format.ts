@@ -12,8 +12,12 @@ export function words(code: string, table: Record<string, string> = {}): string 
   return table[code] ?? code.replace(/_/g, ' ');
 }
 
+/** Words that are written in capitals wherever they appear ("mecc training" → "MECC training"). */
+const ACRONYMS = /\b(mecc|mhfa|esol|bsl|lgbtq\+?|nhs|ld)\b/gi;
+
 export function capitalise(s: string): string {
-  return s ? s[0]!.toUpperCase() + s.slice(1) : s;
+  const t = s.replace(ACRONYMS, (m) => m.toUpperCase());
+  return t ? t[0]!.toUpperCase() + t.slice(1) : t;
 }
 
 /** Cuts text to `max` characters at a word boundary, with an ellipsis. */
