@@ -1,3 +1,4 @@
+import { isUuid } from '../db/ids.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
@@ -10,7 +11,6 @@ export type SqlInsightsRecorderOptions = {
   keepQuestionsDays?: number;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Records anonymous search statistics and result events in the store. Failures are logged and swallowed: insights
@@ -44,7 +44,7 @@ export function createSqlInsightsRecorder(store: Store, options: SqlInsightsReco
     },
     async recordResultEvent(event: ResultObservation) {
       try {
-        if (!UUID.test(event.entryId) || !RESULT_EVENT_KINDS.includes(event.kind)) return;
+        if (!isUuid(event.entryId) || !RESULT_EVENT_KINDS.includes(event.kind)) return;
         await store.sql.query(`INSERT INTO result_event (entry_id, kind, hour) VALUES ($1, $2, $3)`, [
           event.entryId,
           event.kind,

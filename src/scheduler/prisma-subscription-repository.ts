@@ -1,5 +1,6 @@
 import type { Platform } from '../bots/core/inbound.ts';
 import { ZONE } from '../clock.ts';
+import { isUuid } from '../db/ids.ts';
 import type { Store } from '../db/open-store.ts';
 import { DigestFiltersSchema, DigestModeSchema } from './select-digest-items.ts';
 import {
@@ -11,28 +12,8 @@ import {
   type SubscriptionRepository,
 } from './subscriptions.ts';
 
-type Row = {
-  id: string;
-  platform: string;
-  channelRef: string;
-  workspace: string | null;
-  schedule: string;
-  whenText: string;
-  timezone: string;
-  filters: unknown;
-  mode: string;
-  createdBy: string;
-  active: boolean;
-  createdAt: Date;
-  lastRunAt: Date | null;
-  lastPeriod: string | null;
-  lastSentAt: Date | null;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-};
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A stored row: the subscription before its platform, filters and mode are checked. */
+type Row = Omit<Subscription, 'platform' | 'filters' | 'mode'> & { platform: string; filters: unknown; mode: string };
 
 function toSubscription(row: Row): Subscription {
   const filters = DigestFiltersSchema.safeParse(row.filters);
@@ -70,7 +51,7 @@ export function createPrismaSubscriptionRepository(store: Store): SubscriptionRe
       return toSubscription(row);
     },
     async get(id) {
-      if (!UUID.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await db.digestSubscription.findUnique({ where: { id } });
       return row ? toSubscription(row) : undefined;
     },
@@ -86,7 +67,7 @@ export function createPrismaSubscriptionRepository(store: Store): SubscriptionRe
       return rows.map(toSubscription);
     },
     async deactivate(id, now) {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       const result = await db.digestSubscription.updateMany({ where: { id, active: true }, data: { active: false, updatedAt: now } });
       return result.count > 0;
     },

@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.ts';
+import { isUuid } from '../../db/ids.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import { escapeText, LONDON_VTIMEZONE, londonDateTime, toIcsText, utcStamp } from '../ical/write-ical.ts';
@@ -59,7 +60,7 @@ export function buildBookingInvite(input: InviteInput): string {
 
 /** The invite for one live booking, rebuilt from the database (for the `/invites/<booking id>.ics` link). */
 export async function loadBookingInvite(store: Store, bookingId: string, now: Date): Promise<string | undefined> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bookingId)) return undefined;
+  if (!isUuid(bookingId)) return undefined;
   const { rows } = await store.sql.query<{
     status: string;
     title: string;

@@ -1,3 +1,4 @@
+import { isUuid } from '../../db/ids.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { Logger } from '../../logger.ts';
@@ -511,9 +512,4 @@ function closedReason(session: SessionRow, now: Date): string | undefined {
   if (session.start.getTime() <= now.getTime()) return 'the session has already started';
   if (session.booking_deadline && now.getTime() > session.booking_deadline.getTime()) return 'the booking deadline has passed';
   return undefined;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(value: string): boolean {
-  return UUID.test(value);
 }

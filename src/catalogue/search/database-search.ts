@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import type { Store } from '../../db/open-store.ts';
+import { isUuid } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
 import { distanceKm, findWard, WARDS } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
@@ -102,7 +103,7 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
       return { understood, relaxed, results, total: ranked.length };
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const { rows } = await store.sql.query<CandidateRow>(
         `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram, NULL::boolean[] AS group_hits, NULL::boolean[] AS title_hits')}
          FROM service s ${JOINS}
