@@ -54,7 +54,8 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       cause: error,
     });
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, exclusive = false): Sql => ({
+    exclusive,
     async query<Row>(text: string, params?: unknown[]) {
       const result = await q.query<Row>(text, params);
       return { rows: result.rows };
@@ -68,7 +69,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
     kind: 'pglite',
     description: describeLocation({ kind: 'pglite', dir }),
     sql: wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx, true))),
     prisma,
     async close() {
       await prisma.$disconnect().catch(() => {});

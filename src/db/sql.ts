@@ -3,6 +3,12 @@ export type Sql = {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
   /** Runs several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * True inside a transaction that has the whole database to itself (embedded PGlite: one connection, one transaction
+   * at a time), so nothing else can change rows underneath it. Bulk loads use it to skip work the transaction
+   * already guarantees.
+   */
+  exclusive?: boolean;
 };
 
 export type StoreKind = 'pglite' | 'postgres';

@@ -1,3 +1,5 @@
+import { withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
 import {
   type CatalogueEntryData,
@@ -108,7 +110,11 @@ export async function applyImport(
     }
   }
 
-  for (const chunk of chunks(toWrite, BATCH)) await writeEntries(tx, sourceId, chunk, known, options.now);
+  const serviceIds = new Map<string, string>();
+  for (const chunk of chunks(toWrite, BATCH)) {
+    for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now)) serviceIds.set(externalId, id);
+  }
+  if (toWrite.length > 0) await writeOccurrences(tx, toWrite, known, serviceIds);
 
   await tx.query(
     `UPDATE source SET last_imported_at = $2, last_success_at = $2, last_error = NULL, last_error_at = NULL,
@@ -126,13 +132,13 @@ export async function applyImport(
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
 
-async function writeEntries(
+/** Organisations, locations and services of a batch of entries; returns each service's row id by external id. */
+async function writeServices(
   tx: Sql,
   sourceId: string,
   items: Prepared[],
-  known: ReadonlyMap<string, unknown>,
   now: Date,
-): Promise<void> {
+): Promise<Map<string, string>> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
   for (const { data } of items) {
@@ -241,9 +247,23 @@ async function writeEntries(
      RETURNING id, external_id`,
     [sourceId, JSON.stringify(serviceRows), now],
   );
-  const serviceIds = new Map(written.rows.map((r) => [r.external_id, r.id]));
+  return new Map(written.rows.map((r) => [r.external_id, r.id]));
+}
 
-  const occurrenceRows = items.flatMap(({ data }) =>
+/** The sessions of every written entry, in as few statements as the store allows. */
+async function writeOccurrences(
+  tx: Sql,
+  items: Prepared[],
+  known: ReadonlyMap<string, unknown>,
+  serviceIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  // New entries have no sessions yet: theirs are plain inserts. Updated entries' sessions are matched by key, so the
+  // ones still in the feed keep their ids (bookings point at them) and the ones that left go.
+  const fresh = items.filter((i) => !known.has(i.data.externalId));
+  const updated = items.filter((i) => known.has(i.data.externalId));
+  if (fresh.length > 0) await insertNewOccurrences(tx, fresh, serviceIds);
+  const updatedIds = updated.map((i) => serviceIds.get(i.data.externalId));
+  const occurrenceRows = updated.flatMap(({ data }) =>
     data.occurrences.map((o) => ({
       sid: serviceIds.get(data.externalId),
       key: o.key,
@@ -257,10 +277,8 @@ async function writeEntries(
       note: o.note ?? null,
     })),
   );
-  // Occurrences that left the feed go; the rest keep their ids (bookings point at them). New entries have none yet.
-  const updatedIds = items.filter((i) => known.has(i.data.externalId)).map((i) => serviceIds.get(i.data.externalId));
   if (updatedIds.length > 0) {
-    const keep = occurrenceRows.filter((o) => updatedIds.includes(o.sid)).map(({ sid, key }) => ({ sid, key }));
+    const keep = occurrenceRows.map(({ sid, key }) => ({ sid, key }));
     const gone = `o.service_id = ANY($1::uuid[]) AND NOT EXISTS (
       SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS k(sid uuid, key text) WHERE k.sid = o.service_id AND k.key = o.key)`;
     const booked = 'EXISTS (SELECT 1 FROM booking b WHERE b.occurrence_id = o.id)';
@@ -285,6 +303,67 @@ async function writeEntries(
   }
   // Updated entries may keep booked sessions that left the feed (cancelled): count what is really stored.
   if (updatedIds.length > 0) await refreshSessionSummary(tx, 'id = ANY($1::uuid[])', [updatedIds]);
+}
+
+/**
+ * Sessions of entries created by this import: nothing can conflict, so they are plain inserts, sent as parallel
+ * arrays (no per-row JSON), with ordered ids. On the embedded store the transaction has the database to itself and
+ * every service id was returned by this transaction's own insert, so the per-row foreign key check (a lookup and a
+ * row lock on the service for each session) is skipped for this one statement, as a data-only restore does.
+ */
+async function insertNewOccurrences(
+  tx: Sql,
+  items: readonly Prepared[],
+  serviceIds: ReadonlyMap<string, string>,
+): Promise<void> {
+  const services: string[] = [];
+  const rows: { si: number; o: CatalogueEntryData['occurrences'][number] }[] = [];
+  for (const { data } of items) {
+    const id = serviceIds.get(data.externalId);
+    if (!id || data.occurrences.length === 0) continue;
+    services.push(id);
+    const seen = new Set<string>();
+    for (const o of data.occurrences) {
+      // A key given twice in one entry: the first wins, as a feed's later duplicate UID would.
+      if (seen.has(o.key)) continue;
+      seen.add(o.key);
+      rows.push({ si: services.length, o });
+    }
+  }
+  if (rows.length === 0) return;
+  const ids = orderedIdBatch();
+  if (tx.exclusive) await tx.exec(`SET LOCAL session_replication_role = replica`);
+  await withIndexesRebuiltAfter(tx, 'occurrence', rows.length, async () => {
+    let offset = 0;
+    for (const chunk of chunks(rows, BATCH * 10)) {
+      await tx.query(
+        `INSERT INTO occurrence (id, service_id, key, start, "end", all_day, status, capacity, booking_deadline, title,
+           note)
+         SELECT ($1 || lpad(to_hex($2::bigint + x.n), 12, '0'))::uuid, ($3::uuid[])[x.si], x.key, x.start, x.e, x.ad,
+           x.st, x.cap, x.dl, x.ti, x.nt
+         FROM unnest($4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::boolean[], $9::text[], $10::int[],
+           $11::timestamptz[], $12::text[], $13::text[]) WITH ORDINALITY AS x(si, key, start, e, ad, st, cap, dl, ti, nt, n)`,
+        [
+          ids.prefix,
+          (ids.start + BigInt(offset)).toString(),
+          services,
+          chunk.map((r) => r.si),
+          chunk.map((r) => r.o.key),
+          chunk.map((r) => r.o.start.toISOString()),
+          chunk.map((r) => r.o.end.toISOString()),
+          chunk.map((r) => r.o.allDay),
+          chunk.map((r) => r.o.status),
+          chunk.map((r) => r.o.capacity ?? null),
+          chunk.map((r) => r.o.bookingDeadline?.toISOString() ?? null),
+          chunk.map((r) => r.o.title ?? null),
+          chunk.map((r) => r.o.note ?? null),
+        ],
+      );
+      offset += chunk.length;
+    }
+  });
+  // (On failure the transaction rolls back, and the setting with it.)
+  if (tx.exclusive) await tx.exec(`SET LOCAL session_replication_role = origin`);
 }
 
 /** The end of the last occurrence still on (ISO text), or null. */

@@ -1,0 +1,40 @@
+import type { Sql } from './sql.ts';
+
+/**
+ * Runs a bulk insert into `table` with its secondary indexes dropped first and built again afterwards, when that is
+ * cheaper and safe: only inside an exclusive transaction (embedded store: nobody else can read the table meanwhile)
+ * and only when the new rows are at least as many as the rows already there (building an index over the whole table
+ * then costs less than updating it row by row). Primary keys and unique indexes stay, so duplicates are still
+ * refused. Everything is one transaction: if anything fails, the indexes are back as they were.
+ */
+export async function withIndexesRebuiltAfter<T>(
+  tx: Sql,
+  table: string,
+  newRows: number,
+  insert: () => Promise<T>,
+): Promise<T> {
+  if (!tx.exclusive || newRows < MIN_ROWS) return insert();
+  const existing = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`)).rows[0]!.n;
+  if (existing > newRows) return insert();
+  const indexes = (
+    await tx.query<{ name: string; definition: string }>(
+      `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+       ORDER BY c.relname`,
+      [table],
+    )
+  ).rows;
+  for (const index of indexes) await tx.exec(`DROP INDEX ${quoteIdent(index.name)}`);
+  const result = await insert();
+  for (const index of indexes) await tx.exec(index.definition);
+  return result;
+}
+
+/** Below this many rows the bookkeeping is not worth it. */
+const MIN_ROWS = 20_000;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
