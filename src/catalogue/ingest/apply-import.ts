@@ -11,7 +11,7 @@ import {
   type SourceInput,
   SourceInputSchema,
 } from '../model.ts';
-import { contentHash } from './content-hash.ts';
+import { contentHash, entryContentHash } from './content-hash.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -55,7 +55,7 @@ export async function applyImport(
       rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
       return;
     }
-    prepared.set(parsed.data.externalId, { data: parsed.data, hash: contentHash(parsed.data) });
+    prepared.set(parsed.data.externalId, { data: parsed.data, hash: entryContentHash(parsed.data) });
   });
 
   const sourceRow = await tx.query<{ id: string }>(
