@@ -47,15 +47,20 @@ export function generateOruk(size: number): string {
 }
 
 /**
- * ORUK import end to end (read, parse, expand schedules, one transaction) into a fresh embedded store, and into a
- * PostgreSQL server too when `BENCH_DATABASE_URL` names one (its tables are emptied first).
+ * ORUK import end to end (read, parse, expand schedules, one transaction) into a fresh embedded store (in a folder, as
+ * `npm start` uses by default, and in memory), and into a PostgreSQL server too when `BENCH_DATABASE_URL` names one
+ * (its tables are emptied first).
  */
 export async function benchOrukImport(): Promise<void> {
   console.log('\n## ORUK 3.0 import (generated directory: 40% weekly, 15% monthly, 45% standing; 12-month horizon)\n');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-oruk-'));
   const server = process.env.BENCH_DATABASE_URL;
   const targets: { name: string; open: () => Promise<Store> }[] = [
-    { name: 'embedded PGlite', open: () => openStore({ kind: 'pglite', dir: null }) },
+    {
+      name: 'embedded PGlite, folder (default)',
+      open: () => openStore({ kind: 'pglite', dir: fs.mkdtempSync(path.join(dir, 'store-')) }),
+    },
+    { name: 'embedded PGlite, in memory', open: () => openStore({ kind: 'pglite', dir: null }) },
     ...(server
       ? [
           {
@@ -83,6 +88,7 @@ export async function benchOrukImport(): Promise<void> {
           times.push(run.ms);
           occurrences = (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n;
           await store.close();
+          for (const f of fs.readdirSync(dir)) if (f.startsWith('store-')) fs.rmSync(path.join(dir, f), { recursive: true });
         }
         const ms = median(times);
         rows.push([target.name, fmt(size), fmt(occurrences), fmt(ms), fmt((size / ms) * 1000), size === 10_000 ? (ms < 10_000 ? 'yes' : 'NO') : '']);
