@@ -78,8 +78,25 @@ export function parseCalendarDate(text: string | undefined): string | undefined 
     if (!m) return undefined;
     [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
   }
-  const dt = DateTime.fromObject({ year: y, month: mo, day: d }, { zone: ZONE });
-  return dt.isValid ? dt.toISODate()! : undefined;
+  // A real calendar date (no 31 April, 29 February only in leap years); zone-independent, so plain UTC arithmetic.
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * The instant a London calendar day starts, cached: a directory repeats the same few dates in thousands of
+ * schedules, and each zone lookup costs more than the rest of reading a schedule.
+ */
+const londonMidnights = new Map<string, number>();
+function londonMidnight(isoDate: string): number {
+  let ms = londonMidnights.get(isoDate);
+  if (ms === undefined) {
+    ms = DateTime.fromISO(isoDate, { zone: ZONE }).toMillis();
+    if (londonMidnights.size > 10_000) londonMidnights.clear();
+    londonMidnights.set(isoDate, ms);
+  }
+  return ms;
 }
 
 /** BYDAY text ("TH,FR", "2MO", "Monday, Wednesday", "-1FR") → RFC 5545 tokens; throws on anything else. */
@@ -127,6 +144,18 @@ type Rule = {
  * decades back would cost the general iterator hundreds of steps per rule.
  */
 function anchorFor(freq: string, interval: number, now: Date): string {
+  const key = `${freq}/${interval}/${now.getTime()}`;
+  let anchor = anchors.get(key);
+  if (anchor === undefined) {
+    anchor = computeAnchor(freq, interval, now);
+    if (anchors.size > 1_000) anchors.clear();
+    anchors.set(key, anchor);
+  }
+  return anchor;
+}
+const anchors = new Map<string, string>();
+
+function computeAnchor(freq: string, interval: number, now: Date): string {
   const fixed = DateTime.fromISO(ANCHOR, { zone: ZONE });
   const early = DateTime.fromJSDate(now, { zone: ZONE }).minus({ days: 400 }).startOf('day');
   if (freq === 'MONTHLY') {
@@ -224,7 +253,7 @@ function toVevent(uid: string, rule: Rule): string[] | undefined {
   } else {
     lines.push(`DTSTART;VALUE=DATE:${compact(day)}`);
     const lastDay = !rule.freq && rule.validTo && rule.validTo > day ? rule.validTo : day;
-    lines.push(`DTEND;VALUE=DATE:${compact(DateTime.fromISO(lastDay, { zone: ZONE }).plus({ days: 1 }).toISODate()!)}`);
+    lines.push(`DTEND;VALUE=DATE:${compact(DateTime.fromISO(lastDay, { zone: 'utc' }).plus({ days: 1 }).toISODate()!)}`);
   }
   if (rule.freq) {
     const parts = [`FREQ=${rule.freq}`];
@@ -247,7 +276,7 @@ function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput
     if (rule.byday.length) schedule.byday = rule.byday.join(',');
     if (rule.bymonthday.length) schedule.bymonthday = rule.bymonthday.join(',');
     if (rule.count !== undefined) schedule.count = rule.count;
-    if (rule.until) schedule.until = DateTime.fromISO(rule.until, { zone: ZONE }).toJSDate();
+    if (rule.until) schedule.until = new Date(londonMidnight(rule.until));
     const parts = [`FREQ=${rule.freq}`, ...(rule.interval > 1 ? [`INTERVAL=${rule.interval}`] : [])];
     if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
     if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
@@ -255,7 +284,7 @@ function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput
     if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
     schedule.rrule = parts.join(';');
   }
-  if (rule && !rule.anchored) schedule.dtstart = DateTime.fromISO(rule.start, { zone: ZONE }).toJSDate();
+  if (rule && !rule.anchored) schedule.dtstart = new Date(londonMidnight(rule.start));
   if (rule?.opens) schedule.opensAt = rule.opens.slice(0, 5);
   if (rule?.closes) schedule.closesAt = rule.closes.slice(0, 5);
   if (!rule) {
@@ -318,7 +347,7 @@ export function expandSchedules(
     const result = out.get(owner.ref)!;
     const keys = seen.get(owner.ref) ?? new Set<string>();
     seen.set(owner.ref, keys);
-    const from = owner.validFrom ? DateTime.fromISO(owner.validFrom, { zone: ZONE }).toMillis() : -Infinity;
+    const from = owner.validFrom ? londonMidnight(owner.validFrom) : -Infinity;
     for (const o of entry.occurrences ?? []) {
       if (o.start.getTime() < from || keys.has(o.key)) continue;
       keys.add(o.key);
