@@ -125,6 +125,10 @@ function takeAges(s: string, u: Understood): string {
 // Days and times
 
 const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
+  'november', 'december'];
+const MONTH_RE =
+  /\b(?:in|during|throughout|through|(next|this|coming))(?: the month of)? (jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:,? (20\d\d))?(?! ?\d{1,2}(?:st|nd|rd|th)?\b)/;
 
 function takeTimes(s: string, u: Understood, now: Date): string {
   const today = DateTime.fromJSDate(now, { zone: ZONE });
@@ -165,6 +169,16 @@ function takeTimes(s: string, u: Understood, now: Date): string {
     const first = sod.startOf('month');
     if (m[1] === 'next') window(first.plus({ months: 1 }), first.plus({ months: 2 }), 'next month');
     else window(sod, first.plus({ months: 1 }), 'this month');
+  });
+  // "in March", "during December", "throughout January 2027", "next April": a whole month, the next one of that name
+  // (the rest of this month when it is this month). A preposition is required: "March", "May", "June" and "Jan"
+  // are also words and names.
+  take(MONTH_RE, (m) => {
+    const month = MONTHS.findIndex((name) => m[2]!.startsWith(name.slice(0, 3))) + 1;
+    let year = m[3] ? Number(m[3]) : today.year;
+    if (!m[3] && (month < today.month || (month === today.month && m[1] === 'next'))) year++;
+    const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
+    window(first, first.plus({ months: 1 }), `in ${first.toFormat('LLLL')}${m[3] || year !== today.year ? ` ${year}` : ''}`);
   });
   take(/\btoday\b/, () => window(sod, sod.plus({ days: 1 }), 'today'));
   take(/\btomorrow\b/, () => window(sod.plus({ days: 1 }), sod.plus({ days: 2 }), 'tomorrow'));

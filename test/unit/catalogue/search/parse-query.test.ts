@@ -165,6 +165,27 @@ describe('parseQuery', () => {
       expect(parseQuery('on 3 December', NOW).when).toEqual({ from: '2026-12-03T00:00:00+00:00', to: '2026-12-04T00:00:00+00:00', label: 'on Thursday 3 December' });
     });
 
+    it('months: the next one of that name, the rest of this one, or the year given', () => {
+      expect(parseQuery('lunch club in March', NOW)).toMatchObject({
+        terms: [],
+        categories: ['lunch club'],
+        when: { from: '2027-03-01T00:00:00+00:00', to: '2027-04-01T00:00:00+01:00', label: 'in March 2027' },
+      });
+      expect(parseQuery('during december', NOW).when).toEqual({ from: '2026-12-01T00:00:00+00:00', to: '2027-01-01T00:00:00+00:00', label: 'in December' });
+      expect(parseQuery('mhfa course in feb', NOW).when?.label).toBe('in February 2027');
+      expect(parseQuery('in November', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-12-01T00:00:00+00:00', label: 'in November' });
+      expect(parseQuery('next November', NOW).when?.from).toBe('2027-11-01T00:00:00+00:00');
+      expect(parseQuery('throughout January 2028', NOW).when?.label).toBe('in January 2028');
+      // A day in the month is one date, as before.
+      expect(parseQuery('in March 3rd', NOW).when?.label).toBe('on Wednesday 3 March');
+    });
+
+    it('does not read names or words as months', () => {
+      for (const q of ['for June who is lonely', 'lunch for Jan', 'march for peace', 'may be suitable', 'April Court sheltered housing']) {
+        expect(parseQuery(q, NOW).when, q).toBeUndefined();
+      }
+    });
+
     it('keeps London wall-clock days across the spring clock change', () => {
       // Saturday 27 March 2027, 10:00 GMT; clocks go forward at 01:00 on Sunday 28 March.
       const beforeChange = new Date('2027-03-27T10:00:00Z');
