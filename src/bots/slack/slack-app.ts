@@ -81,7 +81,23 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let receiver: HTTPReceiver | undefined;
   let bolt: App;
   if (config.appToken) {
-    bolt = new App({ socketMode: true, appToken: config.appToken, authorize, clientOptions, logger: boltLogger, convoStore: false, extendedErrorHandler: true });
+    // The socket client opens (and reopens) its connection with its own Web API client and its own patient retries:
+    // it needs the same API URL and logger.
+    const socketClientOptions: webApi.WebClientOptions = {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+      timeout: 10_000,
+      logger: boltLogger,
+    };
+    bolt = new App({
+      socketMode: true,
+      appToken: config.appToken,
+      authorize,
+      clientOptions,
+      installerOptions: { clientOptions: socketClientOptions },
+      logger: boltLogger,
+      convoStore: false,
+      extendedErrorHandler: true,
+    });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret ?? '',
