@@ -105,8 +105,10 @@ export function parseByday(text: string): string[] {
   for (const raw of text.split(/[\s,;]+/).filter(Boolean)) {
     const upper = raw.toUpperCase();
     const named = DAY_NAMES[raw.toLowerCase()];
+    const m = DAY_RE.exec(upper);
     if (named) tokens.push(named);
-    else if (DAY_RE.test(upper)) tokens.push(upper.replace(/^\+/, ''));
+    // RFC 5545 ordwk is 1 to 53: "0MO" is no day at all.
+    else if (m && (!m[1] || (Math.abs(Number(m[1])) >= 1 && Math.abs(Number(m[1])) <= 53))) tokens.push(upper.replace(/^\+/, ''));
     else throw new Error(`byday "${text.slice(0, 40)}" is not a list of days such as MO,WE or 2TU`);
   }
   return tokens;
@@ -180,6 +182,10 @@ function toRule(s: HsdsSchedule, now: Date): Rule | undefined {
   const validFrom = parseCalendarDate(s.validFrom);
   const validTo = parseCalendarDate(s.validTo);
   const untilDate = parseCalendarDate(s.until);
+  // An unreadable date is not "no date": a dropped valid_to would keep a finished schedule running for ever.
+  for (const [field, text, date] of [['dtstart', s.dtstart, dtstart], ['valid_from', s.validFrom, validFrom], ['valid_to', s.validTo, validTo], ['until', s.until, untilDate]] as const) {
+    if (text?.trim() && !date) throw new Error(`${field} "${text.slice(0, 30)}" is not a date such as 2026-03-01 or 01/03/2026`);
+  }
   const count = s.count?.trim() ? Number(s.count) : undefined;
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new Error(`count "${s.count}" is not a positive whole number`);
   const opens = parseTimeOfDay(s.opensAt);
@@ -214,6 +220,8 @@ function matches(date: DateTime, rule: Rule): boolean {
       if (WEEKDAY_INDEX[m[2]!] !== date.weekday) return false;
       if (!m[1]) return true;
       const n = Number(m[1]);
+      // In a YEARLY rule (we read no BYMONTH) the ordinal counts within the year: 1MO is the year's first Monday.
+      if (rule.freq === 'YEARLY') return n > 0 ? Math.ceil(date.ordinal / 7) === n : Math.ceil((date.daysInYear - date.ordinal + 1) / 7) === -n;
       return n > 0 ? Math.ceil(date.day / 7) === n : Math.ceil((date.daysInMonth! - date.day + 1) / 7) === -n;
     });
     if (!ok) return false;
@@ -232,7 +240,10 @@ function toVevent(uid: string, rule: Rule): string[] | undefined {
   let start = DateTime.fromISO(rule.start, { zone: 'utc' });
   if (rule.freq) {
     // DTSTART is always an instance in RFC 5545; HSDS publishers mean "from this date", so move to the first match.
-    for (let i = 0; i < 400 && !matches(start, rule); i++) start = start.plus({ days: 1 });
+    let i = 0;
+    for (; i < 400 && !matches(start, rule); i++) start = start.plus({ days: 1 });
+    // No matching day within 400 days (BYDAY=5MO with BYMONTHDAY=1): DTSTART would become a session nobody set.
+    if (i === 400) return undefined;
   }
   const day = start.toISODate()!;
   // Nothing on or after the first matching day and before UNTIL / valid_to: no dates at all.
