@@ -21,7 +21,7 @@ import {
 } from '../model.ts';
 import { findPostcodeDistrict, findWard, normalisePostcode } from '../geography/camden.ts';
 import { cleanText } from './clean-text.ts';
-import type { HsdsSchedule } from './parse-hsds-schedule.ts';
+import { type HsdsSchedule, parseCalendarDate } from './parse-hsds-schedule.ts';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -228,7 +228,9 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
 
   // Ward: a service area naming a Camden ward (our own export writes one), else the postcode district's single ward.
   for (const area of serviceAreas) {
-    const ward = findWard(textOf(area.name) ?? '') ?? findWard(textOf(area.uri)?.split('/').pop() ?? '');
+    // HSDS 3.0 names the area in `name`; HSDS 1.1 / ORUK v1 in `service_area`.
+    const ward =
+      findWard(textOf(area.name) ?? '') ?? findWard(textOf(area.service_area) ?? '') ?? findWard(textOf(area.uri)?.split('/').pop() ?? '');
     if (ward) {
       location.ward = ward.name;
       break;
@@ -475,10 +477,9 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   }
   entry.attendingTypes = attending.size ? [...attending] : ['in_person'];
 
-  const assured = textOf(service.assured_date)?.slice(0, 10);
-  if (assured && /^\d{4}-\d{2}-\d{2}$/.test(assured) && !Number.isNaN(Date.parse(`${assured}T00:00:00Z`))) {
-    entry.assuredDate = new Date(`${assured}T00:00:00Z`);
-  }
+  // A real calendar date: Date.parse rolls "2026-02-30" over to 2 March.
+  const assured = parseCalendarDate(textOf(service.assured_date));
+  if (assured) entry.assuredDate = new Date(`${assured}T00:00:00Z`);
 
   const cats = [...categories].filter((c) => !['name', 'link_type'].includes(c));
   entry.kind = kind ?? (TRAINING_RE.test(title) || cats.some((c) => TRAINING_RE.test(c)) ? 'training' : RESOURCE_RE.test(title) && !sals.length ? 'resource' : 'activity');
