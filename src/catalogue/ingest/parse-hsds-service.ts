@@ -108,13 +108,13 @@ export function accessibilityFeatures(text: string): AccessibilityFeature[] {
 const AUDIENCE_PATTERNS: readonly [Audience, RegExp][] = [
   ['older_people', /older (?:people|adults|residents)|over[- ]?(?:50|55|60|65)s?|elderly|seniors?|later life|pensioners?|age(?:ing)? (?:well|better)/i],
   ['learning_disabilities', /learning disabilit|learning difficult|autis/i],
-  ['ethnic_minorities', /ethnic minorit|\bbame\b|black|asian|bangladeshi|somali|african|caribbean|chinese|turkish|kurdish|irish|arabic|refugee/i],
+  ['ethnic_minorities', /ethnic minorit|\b(?:bame|black|asian|bangladeshi|somali|african|caribbean|chinese|turkish|kurdish|irish|arabic|refugees?)\b/i],
   ['carers', /\bcarers?\b|caring for/i],
   ['lgbtq', /lgbt|lesbian|\bgay\b|bisexual|trans(?:gender)?\b|queer/i],
   ['young_people', /young (?:people|adults)|youth|teenagers?|children and young/i],
-  ['parents_of_young_children', /parents?|toddlers?|under[- ]?5s?|babies|new mums/i],
-  ['men', /^men$|\bmen'?s\b|\bfor men\b|\bmale\b/i],
-  ['women', /^women$|\bwomen'?s\b|\bfor women\b|\bfemale\b/i],
+  ['parents_of_young_children', /\b(?:parents?|toddlers?|under[- ]?5s?|babies|new mums)\b/i],
+  ['men', /^men$|\bmen(?:'?s| only)\b|\bfor men\b|\bmale\b/i],
+  ['women', /^women$|\bwomen(?:'?s| only)\b|\bfor women\b|\bfemale\b/i],
   ['everyone', /^(?:everyone|all|all ages|anyone|general public)$/i],
 ];
 

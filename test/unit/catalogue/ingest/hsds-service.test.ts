@@ -181,6 +181,15 @@ describe('audiencesIn', () => {
     expect(audiencesIn('women')).toEqual(['women']);
   });
 
+  it('reads "women only" and "men only", and does not find groups inside other words', () => {
+    expect(audiencesIn('Women only')).toEqual(['women']);
+    expect(audiencesIn('Men only')).toEqual(['men']);
+    expect(audiencesIn('For refugees and asylum seekers')).toEqual(['ethnic_minorities']);
+    expect(audiencesIn('No apparent charge')).toEqual([]);
+    expect(audiencesIn('Caucasian')).toEqual([]);
+    expect(audiencesIn('Bring a blackboard')).toEqual([]);
+  });
+
   it('finds nothing in text that names no group', () => {
     expect(audiencesIn('adult')).toEqual([]); // HSDS 1.1 sample eligibility
     expect(audiencesIn('')).toEqual([]);
