@@ -101,6 +101,20 @@ const ACCESSIBILITY_PATTERNS: readonly [AccessibilityFeature, RegExp][] = [
   ['parking', /parking/i],
 ];
 
+/** The values HSDS 1.1 / ORUK v1 give `accessibility_for_disabilities.accessibility`, in words. */
+const HSDS_ACCESSIBILITY_LABELS: Readonly<Record<string, string>> = {
+  cd: 'Information on CD',
+  deaf_interpreter: 'Deaf interpreter',
+  disabled_parking: 'Disabled parking',
+  elevator: 'Lift',
+  ramp: 'Ramp',
+  restroom: 'Accessible toilet',
+  tape_braille: 'Tape or Braille',
+  tty: 'Text phone (TTY)',
+  wheelchair: 'Wheelchair accessible',
+  wheelchair_van: 'Wheelchair-accessible transport',
+};
+
 export function accessibilityFeatures(text: string): AccessibilityFeature[] {
   return ACCESSIBILITY_PATTERNS.filter(([, re]) => re.test(text)).map(([f]) => f);
 }
@@ -251,10 +265,14 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
       if (details) notes.push(details);
       continue;
     }
-    const text = [a.description, a.accessibility, a.details].map((t) => cleanLine(t, 1000)).filter((t): t is string => !!t);
+    // HSDS 1.1's coded values ("disabled_parking") read as words in the note.
+    const label = coded ? HSDS_ACCESSIBILITY_LABELS[coded] : undefined;
+    const text = [a.description, label ?? a.accessibility, a.details]
+      .map((t) => cleanLine(t, 1000))
+      .filter((t): t is string => !!t);
     const unique = [...new Set(text)];
     for (const f of accessibilityFeatures(unique.join(' ').replace(/_/g, ' '))) features.add(f);
-    if (unique.length) notes.push(unique.join(' '));
+    if (unique.length) notes.push(label && unique.length > 1 && unique[0] === label ? `${label}: ${unique.slice(1).join(' ')}` : unique.join(' '));
   }
   location.accessibility = [...features];
   if (notes.length) location.accessibilityNote = clip([...new Set(notes)].join(' '), 5000);

@@ -262,7 +262,7 @@ describe('servicesFromTables', () => {
         city: 'New York City',
         postalCode: '10001',
         accessibility: ['parking'],
-        accessibilityNote: 'disabled_parking Some details regarding the parking lot',
+        accessibilityNote: 'Disabled parking: Some details regarding the parking lot',
       },
       contact: { name: 'Contact 1', email: 'contact1@example.com' },
       languages: ['english', 'spanish'],
