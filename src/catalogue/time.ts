@@ -19,3 +19,13 @@ export function parseLondonDateTime(text: string): Date | undefined {
     : DateTime.fromISO(value, { zone: ZONE, setZone: true });
   return parsed.isValid ? parsed.toJSDate() : undefined;
 }
+
+/** An English month name or its usual abbreviation ("Jan", "Sept"), as regular-expression source with no capture. */
+export const MONTH_NAME = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
+
+const MONTH_PREFIXES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** The month (1–12) of a name `MONTH_NAME` matches; 0 for anything else. */
+export function monthNumber(name: string): number {
+  return MONTH_PREFIXES.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+}

@@ -6,6 +6,7 @@
  *
  * The rules are deliberately greedy: a false positive costs a word in a log line, a false negative leaks a resident.
  */
+import { MONTH_NAME } from '../catalogue/time.ts';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 /** NHS numbers: ten digits, often written 3-3-4 ("943 476 5919"). */
@@ -16,17 +17,16 @@ const PHONE = /(?:\+\s?44\s?\(?0?\)?\s?|\(?\b0)(?:\d[\s-]?\)?\s?){8,10}\d(?!\d)/
 const LONG_NUMBER = /(?<![\d-])\d(?: ?\d){6,}(?![\d-])/g;
 const POSTCODE = /\b([A-Z]{1,2}\d[A-Z\d]?)\s*\d[A-Z]{2}\b/gi;
 
-const MONTH = String.raw`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 /** A date written day first, the British way: 12/03/1948, 12-3-48, 12.03.1948. */
 const NUMERIC_DATE = /(?<![\d/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\d/.-])/g;
 /** A written date with a year before 2016 (too early for an event, so likely a birth date): "3rd March 1948". */
 const WRITTEN_OLD_DATE = new RegExp(
-  String.raw`\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH}\.?,?\s+|${MONTH}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+)(?:19\d{2}|200\d|201[0-5])\b`,
+  String.raw`\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_NAME}\.?,?\s+|${MONTH_NAME}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+)(?:19\d{2}|200\d|201[0-5])\b`,
   'gi',
 );
 /** Whatever follows a date-of-birth cue, up to the next comma or full stop (ISO dates included). */
 const DOB_CUE = new RegExp(
-  String.raw`\b(d\.?\s?o\.?\s?b\b\.?|date of birth|born(?:\s+on|\s+in)?|birthday(?:\s+is)?)(\s*[:\-]?\s*)(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH}\.?(?:\s+\d{2,4})?|${MONTH}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|${MONTH}\s+\d{4}|\d{4})`,
+  String.raw`\b(d\.?\s?o\.?\s?b\b\.?|date of birth|born(?:\s+on|\s+in)?|birthday(?:\s+is)?)(\s*[:\-]?\s*)(?:\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH_NAME}\.?(?:\s+\d{2,4})?|${MONTH_NAME}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|${MONTH_NAME}\s+\d{4}|\d{4})`,
   'gi',
 );
 

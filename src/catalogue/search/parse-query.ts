@@ -2,6 +2,7 @@ import * as chrono from 'chrono-node';
 import Fuse from 'fuse.js';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
+import { MONTH_NAME, monthNumber } from '../time.ts';
 import {
   AREAS,
   findArea,
@@ -125,10 +126,9 @@ function takeAges(s: string, u: Understood): string {
 // Days and times
 
 const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
-  'november', 'december'];
-const MONTH_RE =
-  /\b(?:in|during|throughout|through|(next|this|coming))(?: the month of)? (jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?:,? (20\d\d))?(?! ?\d{1,2}(?:st|nd|rd|th)?\b)/;
+const MONTH_RE = new RegExp(
+  String.raw`\b(?:in|during|throughout|through|(next|this|coming))(?: the month of)? (${MONTH_NAME})\b(?:,? (20\d\d))?(?! ?\d{1,2}(?:st|nd|rd|th)?\b)`,
+);
 
 function takeTimes(s: string, u: Understood, now: Date): string {
   const today = DateTime.fromJSDate(now, { zone: ZONE });
@@ -174,7 +174,7 @@ function takeTimes(s: string, u: Understood, now: Date): string {
   // (the rest of this month when it is this month). A preposition is required: "March", "May", "June" and "Jan"
   // are also words and names.
   take(MONTH_RE, (m) => {
-    const month = MONTHS.findIndex((name) => m[2]!.startsWith(name.slice(0, 3))) + 1;
+    const month = monthNumber(m[2]!);
     let year = m[3] ? Number(m[3]) : today.year;
     if (!m[3] && (month < today.month || (month === today.month && m[1] === 'next'))) year++;
     const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
