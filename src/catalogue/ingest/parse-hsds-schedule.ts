@@ -84,19 +84,28 @@ export function parseCalendarDate(text: string | undefined): string | undefined 
   return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** Answers kept by key, forgotten all at once past `max` entries: for pure lookups repeated across many schedules. */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string, compute: () => V): V {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (this.map.size >= this.max) this.map.clear();
+      this.map.set(key, value);
+    }
+    return value;
+  }
+}
+
 /**
  * The instant a London calendar day starts, cached: a directory repeats the same few dates in thousands of
  * schedules, and each zone lookup costs more than the rest of reading a schedule.
  */
-const londonMidnights = new Map<string, number>();
+const londonMidnights = new BoundedCache<number>(10_000);
 function londonMidnight(isoDate: string): number {
-  let ms = londonMidnights.get(isoDate);
-  if (ms === undefined) {
-    ms = DateTime.fromISO(isoDate, { zone: ZONE }).toMillis();
-    if (londonMidnights.size > 10_000) londonMidnights.clear();
-    londonMidnights.set(isoDate, ms);
-  }
-  return ms;
+  return londonMidnights.get(isoDate, () => DateTime.fromISO(isoDate, { zone: ZONE }).toMillis());
 }
 
 /** BYDAY text ("TH,FR", "2MO", "Monday, Wednesday", "-1FR") → RFC 5545 tokens; throws on anything else. */
@@ -146,16 +155,9 @@ type Rule = {
  * decades back would cost the general iterator hundreds of steps per rule.
  */
 function anchorFor(freq: string, interval: number, now: Date): string {
-  const key = `${freq}/${interval}/${now.getTime()}`;
-  let anchor = anchors.get(key);
-  if (anchor === undefined) {
-    anchor = computeAnchor(freq, interval, now);
-    if (anchors.size > 1_000) anchors.clear();
-    anchors.set(key, anchor);
-  }
-  return anchor;
+  return anchors.get(`${freq}/${interval}/${now.getTime()}`, () => computeAnchor(freq, interval, now));
 }
-const anchors = new Map<string, string>();
+const anchors = new BoundedCache<string>(1_000);
 
 function computeAnchor(freq: string, interval: number, now: Date): string {
   const fixed = DateTime.fromISO(ANCHOR, { zone: ZONE });
