@@ -81,13 +81,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let receiver: HTTPReceiver | undefined;
   let bolt: App;
   if (config.appToken) {
-    // The socket client opens (and reopens) its connection with its own Web API client and its own patient retries:
-    // it needs the same API URL and logger.
-    const socketClientOptions: webApi.WebClientOptions = {
-      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-      timeout: 10_000,
-      logger: boltLogger,
-    };
+    // The socket client opens (and reopens) its connection with its own Web API client: the same options (API URL,
+    // timeout, logger), but its own patient retries.
+    const { retryConfig: _ownRetries, ...socketClientOptions } = clientOptions;
     bolt = new App({
       socketMode: true,
       appToken: config.appToken,
