@@ -9,6 +9,7 @@ import { seedDemo } from '../../../src/catalogue/demo/seed-demo.ts';
 import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { silentLogger } from '../../../src/logger.ts';
+import { slashCommand } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
@@ -105,20 +106,7 @@ describe('Slack in Socket Mode', () => {
         envelope_id: 'env-command-1',
         type: 'slash_commands',
         accepts_response_payload: true,
-        payload: {
-          token: 'x',
-          team_id: 'T0001',
-          team_domain: 'camden',
-          channel_id: 'C2147483705',
-          channel_name: 'social-prescribing',
-          user_id: 'U2147483697',
-          user_name: 'sam',
-          command: '/signpost',
-          text: 'lunch club in Kentish Town',
-          api_app_id: 'A111',
-          response_url: `${base}/respond`,
-          trigger_id: '1.2.3',
-        },
+        payload: Object.fromEntries(new URLSearchParams(slashCommand('lunch club in Kentish Town', { response_url: `${base}/respond` }).body)),
       }),
     );
     await until('the ack', () => acks.some((a) => a.envelope_id === 'env-command-1'));
