@@ -8,8 +8,8 @@ import {
   servicesFromTables,
   type Tables,
 } from '../../../../src/catalogue/ingest/parse-hsds-datapackage.ts';
-import { FeedRefusedError } from '../../../../src/catalogue/ingest/parse-ical.ts';
 import { type JsonRecord, schedulesOf, toEntry } from '../../../../src/catalogue/ingest/parse-hsds-service.ts';
+import { refusal } from '../../../helpers/refusal.ts';
 
 const HSDS = path.resolve('../shared/data/hsds');
 
@@ -25,15 +25,6 @@ function packageTables(folder: string): Tables {
   return tables;
 }
 
-const refusal = (fn: () => unknown): FeedRefusedError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FeedRefusedError) return e;
-    throw e;
-  }
-  throw new Error('expected the table to be refused');
-};
 
 describe('canonicalTable', () => {
   it.each([

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { CatalogueEntryInputSchema, type CatalogueEntryInput } from '../../../../src/catalogue/model.ts';
-import { FeedRefusedError, parseIcal, type ParsedFeed } from '../../../../src/catalogue/ingest/parse-ical.ts';
+import { parseIcal, type ParsedFeed } from '../../../../src/catalogue/ingest/parse-ical.ts';
+import { refusal } from '../../../helpers/refusal.ts';
 
 const SHARED = new URL('../../../../../shared/data/ical/', import.meta.url);
 const FIXTURES = new URL('../../../fixtures/feeds/', import.meta.url);
@@ -28,15 +29,6 @@ const byId = (feed: ParsedFeed, id: string): CatalogueEntryInput => {
 const occ = (entry: CatalogueEntryInput) => entry.occurrences ?? [];
 const iso = (d: Date) => d.toISOString();
 const local = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
-const refusal = (fn: () => unknown): FeedRefusedError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FeedRefusedError) return e;
-    throw e;
-  }
-  throw new Error('expected the feed to be refused');
-};
 
 describe('parseIcal on the shared real-world files', () => {
   it('icaljs_rdate_exdate: a DATE EXDATE removes the DATE-TIME instance, leaving exactly 3', () => {
