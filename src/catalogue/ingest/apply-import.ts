@@ -55,7 +55,8 @@ export async function applyImport(
       rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
       return;
     }
-    prepared.set(parsed.data.externalId, { data: parsed.data, hash: entryContentHash(parsed.data) });
+    const data = { ...parsed.data, occurrences: firstPerKey(parsed.data.occurrences) };
+    prepared.set(data.externalId, { data, hash: entryContentHash(data) });
   });
 
   const sourceRow = await tx.query<{ id: string }>(
@@ -322,13 +323,7 @@ async function insertNewOccurrences(
     const id = serviceIds.get(data.externalId);
     if (!id || data.occurrences.length === 0) continue;
     services.push(id);
-    const seen = new Set<string>();
-    for (const o of data.occurrences) {
-      // A key given twice in one entry: the first wins, as a feed's later duplicate UID would.
-      if (seen.has(o.key)) continue;
-      seen.add(o.key);
-      rows.push({ si: services.length, o });
-    }
+    for (const o of data.occurrences) rows.push({ si: services.length, o });
   }
   if (rows.length === 0) return;
   const ids = orderedIdBatch();
@@ -368,6 +363,16 @@ async function insertNewOccurrences(
   });
   // (On failure the transaction rolls back, and the setting with it.)
   if (skipChecks) await tx.exec(`SET LOCAL session_replication_role = origin`);
+}
+
+/** One session per key: a key given twice in one entry keeps the first, as a feed's later duplicate UID would. */
+function firstPerKey<T extends { key: string }>(occurrences: T[]): T[] {
+  const seen = new Set<string>();
+  return occurrences.filter((o) => {
+    if (seen.has(o.key)) return false;
+    seen.add(o.key);
+    return true;
+  });
 }
 
 /** The end of the last occurrence still on (ISO text), or null. */
