@@ -7,7 +7,8 @@ import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation, Notifier } from './bots/core/ports.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
-import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
+import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
+import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
@@ -148,8 +149,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       clock,
       logger: deps.logger,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
+      ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
-    if (slack.route) routes.set(SLACK_EVENTS_PATH, slack.route);
+    for (const [path, handler] of slack.routes) routes.set(path, handler);
     notifiers.slack = slack.notifier;
     starts.push(() => slack.start());
     stops.push(() => slack.stop());
@@ -159,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         ? 'Slack is on (Socket Mode): /signpost, mentions, direct messages and the App Home.'
         : `Slack is on: point the app's request URLs (manifest.json) at https://<this server>${SLACK_EVENTS_PATH}.`,
     );
+    if (deps.config.slack.oauth) banner.push(`Workspaces install Signpost from ${deps.config.publicUrl}${SLACK_INSTALL_PATH} ("Add to Slack").`);
   } else {
     banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
   }

@@ -11,10 +11,19 @@ const SlackEnvShape = {
   SLACK_API_URL: optionalText,
   SLACK_COORDINATOR_USER_IDS: optionalText,
   SLACK_COORDINATOR_USERGROUP: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText,
 };
 
+/** "Add to Slack": installs to any number of workspaces, each with its own bot token kept in the database. */
+export type SlackOAuthConfig = Readonly<{ clientId: string; clientSecret: string; stateSecret: string }>;
+
 export type SlackConfig = Readonly<{
-  botToken: string;
+  /** One workspace: its bot token. Null when workspaces install the app themselves (`oauth`). */
+  botToken: string | null;
+  /** Set: the OAuth install (/slack/install) and one installation per workspace. Absent or null: `botToken`. */
+  oauth?: SlackOAuthConfig | null;
   /** Needed for HTTP events; Socket Mode connections are authenticated by the app token instead. */
   signingSecret: string | null;
   /** Set: Socket Mode (no public URL needed). Unset: HTTP events at /slack/events on the shared server. */
@@ -26,13 +35,14 @@ export type SlackConfig = Readonly<{
 }>;
 
 /** Names of the variables that turn Slack on, for the start-up banner. */
-export const SLACK_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+export const SLACK_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_CLIENT_ID'] as const;
 
 const SlackSettingsSchema = z
   .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page' })
-      .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-'),
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-').optional(),
+    SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'SLACK_CLIENT_ID must be the Client ID from the app\'s Basic Information page (digits.digits)').optional(),
+    SLACK_CLIENT_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'SLACK_CLIENT_SECRET must be the hex Client Secret from the app\'s Basic Information page').optional(),
+    SLACK_STATE_SECRET: z.string().min(16, 'SLACK_STATE_SECRET must be at least 16 random characters (it signs the install link\'s state)').optional(),
     SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'SLACK_SIGNING_SECRET must be the hex Signing Secret from the app\'s Basic Information page').optional(),
     SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)').optional(),
     SLACK_API_URL: z.url({ error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/' }).optional(),
@@ -43,6 +53,37 @@ const SlackSettingsSchema = z
     SLACK_COORDINATOR_USERGROUP: z.string().regex(/^S[A-Z0-9]+$/, 'SLACK_COORDINATOR_USERGROUP must be a user group id (S…)').optional(),
   })
   .superRefine((e, ctx) => {
+    const oauth = e.SLACK_CLIENT_ID || e.SLACK_CLIENT_SECRET || e.SLACK_STATE_SECRET;
+    if (oauth) {
+      for (const name of ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const) {
+        if (!e[name]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              name === 'SLACK_STATE_SECRET'
+                ? 'SLACK_STATE_SECRET is missing: set it to a long random string (it signs the install link\'s state)'
+                : `${name} is missing: copy it from the app's Basic Information page (App Credentials)`,
+          });
+        }
+      }
+      if (e.SLACK_BOT_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message: 'Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (installs through /slack/install), not both',
+        });
+      }
+      if (e.SLACK_APP_TOKEN) {
+        ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'The Slack install (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET' });
+      }
+    } else if (!e.SLACK_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through /slack/install)',
+      });
+    }
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -61,7 +102,11 @@ function toSlackConfig(e: { [K in keyof typeof SlackEnvShape]?: string | undefin
   return {
     problems: [],
     config: Object.freeze({
-      botToken: s.SLACK_BOT_TOKEN,
+      botToken: s.SLACK_BOT_TOKEN ?? null,
+      oauth:
+        s.SLACK_CLIENT_ID && s.SLACK_CLIENT_SECRET && s.SLACK_STATE_SECRET
+          ? Object.freeze({ clientId: s.SLACK_CLIENT_ID, clientSecret: s.SLACK_CLIENT_SECRET, stateSecret: s.SLACK_STATE_SECRET })
+          : null,
       signingSecret: s.SLACK_SIGNING_SECRET ?? null,
       appToken: s.SLACK_APP_TOKEN ?? null,
       apiUrl: s.SLACK_API_URL ? s.SLACK_API_URL.replace(/\/?$/, '/') : null,

@@ -96,6 +96,7 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
           {
             platform: ctx.platform,
             channelRef: ctx.channelRef,
+            ...(ctx.workspace ? { workspace: ctx.workspace } : {}),
             when: parsed.when,
             filters: parsed.filters,
             mode: parsed.mode,

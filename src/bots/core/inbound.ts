@@ -10,6 +10,11 @@ export type Actor = {
   displayName?: string;
   /** Coordinators may edit entries and manage digests; adapters decide from their configuration. */
   isCoordinator: boolean;
+  /**
+   * The Slack workspace the message came from (its team id, or the enterprise id of an org-wide install): digests
+   * set up there are posted with that workspace's token.
+   */
+  workspace?: string;
 };
 
 /** A message typed to the bot, already stripped of its @mention. */

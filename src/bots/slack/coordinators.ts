@@ -2,7 +2,11 @@ import type { webApi } from '@slack/bolt';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 
-export type CoordinatorCheck = (userId: string) => Promise<boolean>;
+/**
+ * Whether a Slack user is a coordinator. `client` is the request's own (with installs, it holds that workspace's
+ * token, which reading the user group needs).
+ */
+export type CoordinatorCheck = (userId: string, client?: webApi.WebClient) => Promise<boolean>;
 
 /**
  * Coordinators are the configured user ids plus, when set, the members of one Slack user group (usergroups:read),
@@ -22,10 +26,10 @@ export function createCoordinatorCheck(options: {
   let fetchedAt = -Infinity;
   let pending: Promise<Set<string> | undefined> | undefined;
 
-  const groupMembers = async (): Promise<Set<string> | undefined> => {
+  const groupMembers = async (client: webApi.WebClient): Promise<Set<string> | undefined> => {
     if (!options.usergroup) return undefined;
     if (members && options.clock.now().getTime() - fetchedAt < cacheMs) return members;
-    pending ??= options.client.usergroups.users
+    pending ??= client.usergroups.users
       .list({ usergroup: options.usergroup })
       .then((r) => {
         members = new Set(r.users ?? []);
@@ -42,5 +46,5 @@ export function createCoordinatorCheck(options: {
     return pending;
   };
 
-  return async (userId) => fixed.has(userId) || ((await groupMembers())?.has(userId) ?? false);
+  return async (userId, client) => fixed.has(userId) || ((await groupMembers(client ?? options.client))?.has(userId) ?? false);
 }

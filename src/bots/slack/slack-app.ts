@@ -13,12 +13,20 @@ import { createCoordinatorCheck } from './coordinators.ts';
 import { apologyText, newCorrelationId } from './error-boundary.ts';
 import type { Registered } from './listeners/deps.ts';
 import { registerListeners } from './listeners/register.ts';
+import { installPage, installFailedPage, installedPage } from './install-pages.ts';
+import type { SlackInstallations } from './prisma-installation-store.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** The path of Slack's Events API, slash commands and interactivity on our server (manifest.json has the same). */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** "Add to Slack": the page with the install link (it sets the state cookie), and where Slack sends the browser back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
+
+/** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
 
 export type SlackAppOptions = {
   config: SlackConfig;
@@ -27,6 +35,10 @@ export type SlackAppOptions = {
   clock: Clock;
   logger: Logger;
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
+  /** Where installations are kept; needed when `config.oauth` is set. */
+  installations?: SlackInstallations;
+  /** This server's public base URL (no trailing slash): the OAuth redirect URL is built from it. */
+  publicUrl?: string;
   /** Known bot ids skip the auth.test call (tests, or a deployment that sets them). */
   identity?: { botId: string; botUserId: string };
   /** Web API retries (tests shorten them). */
@@ -38,6 +50,8 @@ export type SlackApp = {
   bolt: App;
   /** HTTP mode: the handler to mount at SLACK_EVENTS_PATH on the shared server. */
   route: RouteHandler | undefined;
+  /** Every path to mount on the shared server with its handler: the events path, and the install paths with OAuth. */
+  routes: [string, RouteHandler][];
   registered: Registered;
   notifier: SlackNotifier;
   client: webApi.WebClient;
@@ -62,7 +76,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timeout: 10_000,
     logger: boltLogger,
   };
-  const client = new webApi.WebClient(config.botToken, clientOptions);
+  const oauth = config.oauth ?? null;
+  if (oauth && !options.installations) throw new Error('The Slack install needs an installation store');
+  if (!oauth && !config.botToken) throw new Error('Slack needs SLACK_BOT_TOKEN or the install settings');
+  const botToken = config.botToken ?? '';
+  // With installs, Bolt gives each request a client holding its workspace's token; this one has none.
+  const client = new webApi.WebClient(oauth ? undefined : botToken, clientOptions);
 
   // auth.test once, lazily and retried after a failure, instead of Bolt's eager call whose rejection nobody awaits.
   let identity: Promise<{ botId: string; botUserId: string }> | undefined = options.identity ? Promise.resolve(options.identity) : undefined;
@@ -76,7 +95,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     );
     return identity;
   };
-  const authorize = async () => ({ botToken: config.botToken, ...(await getIdentity()) });
+  const authorize = async () => ({ botToken, ...(await getIdentity()) });
 
   let receiver: HTTPReceiver | undefined;
   let bolt: App;
@@ -94,6 +113,43 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       convoStore: false,
       extendedErrorHandler: true,
     });
+  } else if (oauth && options.installations) {
+    // Bolt's own OAuth support (@slack/oauth InstallProvider): the install page sets a state cookie signed with
+    // SLACK_STATE_SECRET, the redirect checks it, exchanges the code with oauth.v2.access (through SLACK_API_URL when
+    // set) and stores the installation; each request is then authorised from the store by its team or enterprise.
+    const { retryConfig: _noRetries, ...installClientOptions } = clientOptions;
+    receiver = new HTTPReceiver({
+      signingSecret: config.signingSecret ?? '',
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: false,
+      logger: boltLogger,
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      stateSecret: oauth.stateSecret,
+      scopes: [...SLACK_BOT_SCOPES],
+      installationStore: options.installations,
+      ...(options.publicUrl ? { redirectUri: `${options.publicUrl}${SLACK_OAUTH_REDIRECT_PATH}` } : {}),
+      installerOptions: {
+        installPath: SLACK_INSTALL_PATH,
+        redirectUriPath: SLACK_OAUTH_REDIRECT_PATH,
+        directInstall: false,
+        clientOptions: installClientOptions,
+        renderHtmlForInstallPath: installPage,
+        callbackOptions: {
+          success: (installation, _options, _req, res) => {
+            const place = installation.isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name;
+            logger.info('Slack workspace installed', { installKey: installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id, enterprise: installation.isEnterpriseInstall === true });
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(installedPage(place));
+          },
+          failure: (error, _options, _req, res) => {
+            logger.warn('Slack install refused', { code: (error as { code?: string }).code, error: error.message });
+            const badState = /state/i.test((error as { code?: string }).code ?? '') || /state/i.test(error.message);
+            res.writeHead(badState ? 400 : 500, { 'content-type': 'text/html; charset=utf-8' }).end(installFailedPage(badState));
+          },
+        },
+      },
+    });
+    bolt = new App({ receiver, clientOptions, logger: boltLogger, convoStore: false, extendedErrorHandler: true });
   } else {
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret ?? '',
@@ -122,6 +178,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     isCoordinator,
     stash,
     queue,
+    ...(options.installations ? { installations: options.installations } : {}),
     ...(options.homeDigests ? { homeDigests: options.homeDigests } : {}),
   });
 
@@ -144,20 +201,39 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         try {
           receiver.requestListener(req, res);
         } catch {
-          // Bolt throws for anything but POST to the events path.
-          res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST Slack requests here' }));
+          // Bolt throws for a request it does not serve (anything but POST to the events path, GET to the install paths).
+          const allow = req.url?.startsWith(SLACK_EVENTS_PATH) ? 'POST' : 'GET';
+          res.writeHead(405, { allow, 'content-type': 'application/json' }).end(JSON.stringify({ error: `${allow} only` }));
         }
       }
     : undefined;
+  const routes: [string, RouteHandler][] = route
+    ? [[SLACK_EVENTS_PATH, route], ...(oauth ? ([[SLACK_INSTALL_PATH, route], [SLACK_OAUTH_REDIRECT_PATH, route]] as [string, RouteHandler][]) : [])]
+    : [];
+
+  const installations = options.installations;
+  const tokenFor = async (workspace: string | undefined): Promise<string | undefined> => {
+    if (!oauth || !installations) return botToken;
+    if (workspace) return installations.botToken(workspace);
+    // Deliveries that name no workspace (booking reminders) can only go somewhere when one workspace is installed.
+    const keys = await installations.keys();
+    return keys.length === 1 ? installations.botToken(keys[0]!) : undefined;
+  };
 
   return {
     mode: receiver ? 'http' : 'socket',
     bolt,
     route,
     registered,
-    notifier: new SlackNotifier({ botToken: config.botToken, apiUrl: config.apiUrl, logger, client: undefined }),
+    routes,
+    notifier: new SlackNotifier({ tokens: tokenFor, apiUrl: config.apiUrl, logger }),
     client,
     async start() {
+      if (oauth && installations) {
+        const installed = await installations.keys();
+        logger.info('Slack install is on', { workspaces: installed.length });
+        return;
+      }
       try {
         const me = await getIdentity();
         logger.info('Slack token accepted', { botUserId: me.botUserId });

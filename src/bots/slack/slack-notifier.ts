@@ -13,26 +13,53 @@ import { renderBlocks } from './render-blocks.ts';
  */
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
-  private readonly client: webApi.WebClient;
+  private readonly clients = new Map<string, webApi.WebClient>();
+  private readonly tokens: (workspace: string | undefined) => Promise<string | undefined>;
+  private readonly makeClient: (token: string) => webApi.WebClient;
 
-  constructor(options: { botToken: string; apiUrl?: string | null; logger: Logger; client?: webApi.WebClient }) {
-    this.client =
+  /**
+   * `botToken` for one workspace, or `tokens` to look up the token of the delivery's workspace (installations kept
+   * in the database); a workspace without one is a permanent delivery failure.
+   */
+  constructor(options: {
+    botToken?: string;
+    tokens?: (workspace: string | undefined) => Promise<string | undefined>;
+    apiUrl?: string | null;
+    logger: Logger;
+    client?: webApi.WebClient;
+  }) {
+    const fixed = options.botToken;
+    this.tokens = options.tokens ?? (async () => fixed);
+    const logger = toBoltLogger(options.logger.child('slack-notifier'));
+    this.makeClient = (token) =>
       options.client ??
-      new webApi.WebClient(options.botToken, {
+      new webApi.WebClient(token, {
         ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
         rejectRateLimitedCalls: true,
         retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000, randomize: true },
         timeout: 15_000,
-        logger: toBoltLogger(options.logger.child('slack-notifier')),
+        logger,
       });
+  }
+
+  private async clientFor(workspace: string | undefined): Promise<webApi.WebClient> {
+    const token = await this.tokens(workspace);
+    if (!token) throw new DeliveryError(`Signpost is not installed in the Slack workspace ${workspace ?? '(none named)'}`, false);
+    let client = this.clients.get(token);
+    if (!client) {
+      client = this.makeClient(token);
+      this.clients.set(token, client);
+    }
+    return client;
   }
 
   async post(target: DeliveryTarget, reply: Reply): Promise<void> {
     const message = renderBlocks(reply);
+    const client = await this.clientFor(target.workspace);
     try {
-      await this.client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
+      await client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
       for (const file of message.files) {
-        await this.client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
+        await client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
       }
     } catch (error) {
       throw toDeliveryError(error);

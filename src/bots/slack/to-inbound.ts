@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { ActionId } from '../core/action-ids.ts';
 import type { InboundAction, InboundMessage } from '../core/inbound.ts';
 
+/**
+ * The workspace a request belongs to, from Bolt's context: the enterprise for an org-wide install, else the team.
+ * It is the installation's key and the delivery lane of digests set up there.
+ */
+export function workspaceOf(context: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }): string | undefined {
+  return (context.isEnterpriseInstall ? context.enterpriseId : context.teamId) || undefined;
+}
+
 /** The slash-command fields we read (Slack sends more; see ../shared/data/platform/slack). */
 export const SlashCommandSchema = z.object({
   user_id: z.string().min(1),
@@ -40,7 +48,7 @@ export const BlockActionBodySchema = z.object({
 });
 export type BlockActionBody = z.infer<typeof BlockActionBodySchema>;
 
-export type Who = { userId: string; displayName?: string; isCoordinator: boolean };
+export type Who = { userId: string; displayName?: string; isCoordinator: boolean; workspace?: string };
 
 /**
  * Slack's message text with its markup undone: the bot's @mention removed, other mentions and links reduced to

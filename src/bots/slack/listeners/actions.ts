@@ -3,7 +3,7 @@ import { ACTION, ACTION_IDS, isActionId } from '../../core/action-ids.ts';
 import type { Reply } from '../../core/reply.ts';
 import { withBoundary } from '../error-boundary.ts';
 import { baseActionId, SLACK_ACTION } from '../slack-action-ids.ts';
-import { actionToInbound, BlockActionBodySchema } from '../to-inbound.ts';
+import { actionToInbound, BlockActionBodySchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, NOT_COORDINATOR, toSlackMessage, uploadFiles } from './deps.ts';
 import { openEntryModal, openRefusal } from './entry-modal-flow.ts';
 
@@ -20,7 +20,7 @@ const COORDINATOR_ACTIONS = new Set<string>([ACTION.subscribe, ACTION.unsubscrib
  */
 export function blockActions(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
-  return async ({ ack, body, respond, client }: ActionArgs): Promise<void> => {
+  return async ({ ack, body, respond, client, context }: ActionArgs): Promise<void> => {
     await ack();
     const parsed = BlockActionBodySchema.safeParse(body);
     if (!parsed.success) {
@@ -49,7 +49,7 @@ export function blockActions(deps: ListenerDeps) {
 
     deps.queue.defer(() => withBoundary(log, `action ${id}`, async () => {
       if (id === SLACK_ACTION.link) return;
-      const isCoordinator = await deps.isCoordinator(userId);
+      const isCoordinator = await deps.isCoordinator(userId, client);
       if (COORDINATOR_ACTIONS.has(id) && !isCoordinator) {
         if ((id === SLACK_ACTION.addEntry || id === SLACK_ACTION.editEntry) && b.trigger_id) await openRefusal(client, b.trigger_id);
         else await sayText(NOT_COORDINATOR);
@@ -68,7 +68,8 @@ export function blockActions(deps: ListenerDeps) {
         log.warn('unknown action ignored', { actionId: id.slice(0, 100) });
         return;
       }
-      const who = { userId, ...(b.user.name ? { displayName: b.user.name } : {}), isCoordinator };
+      const workspace = workspaceOf(context);
+      const who = { userId, ...(b.user.name ? { displayName: b.user.name } : {}), isCoordinator, ...(workspace ? { workspace } : {}) };
       const reply = await deps.conversation.handleAction(actionToInbound(b, id, value, who));
       await send(reply, id === ACTION.postToChannel ? { public: reply.ephemeral === false } : {});
     }, sayText));
@@ -84,7 +85,7 @@ export function addEntryShortcut(deps: ListenerDeps) {
     await ack();
     // Not deferred: the trigger id expires three seconds after the click.
     await withBoundary(log, 'shortcut', async () => {
-      if (!(await deps.isCoordinator(shortcut.user.id))) await openRefusal(client, shortcut.trigger_id);
+      if (!(await deps.isCoordinator(shortcut.user.id, client))) await openRefusal(client, shortcut.trigger_id);
       else await openEntryModal(deps, client, shortcut.trigger_id);
     }, async (text) => client.chat.postMessage({ channel: shortcut.user.id, text }));
   };

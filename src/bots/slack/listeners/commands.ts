@@ -6,7 +6,7 @@ import { buildEntryModal } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 import { SLACK_ACTION } from '../slack-action-ids.ts';
-import { commandToInbound, fromSlackText, SlashCommandSchema } from '../to-inbound.ts';
+import { commandToInbound, fromSlackText, SlashCommandSchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, NOT_COORDINATOR, toSlackMessage, uploadFiles } from './deps.ts';
 import { openEntryModal } from './entry-modal-flow.ts';
 
@@ -19,7 +19,7 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  */
 export function signpostCommand(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
-  return async ({ command, ack, respond, client }: Args): Promise<void> => {
+  return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
     await ack();
     const apologise = (text: string) => respond({ response_type: 'ephemeral', text });
     deps.queue.defer(() => withBoundary(log, 'command', async () => {
@@ -32,10 +32,11 @@ export function signpostCommand(deps: ListenerDeps) {
       const text = fromSlackText(cmd.text);
       const [first = '', ...rest] = text.split(' ');
       const word = first.toLowerCase();
-      const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false };
+      const workspace = workspaceOf(context);
+      const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false, ...(workspace ? { workspace } : {}) };
 
       if (word === 'add' || word === 'edit') {
-        if (!(await deps.isCoordinator(cmd.user_id))) {
+        if (!(await deps.isCoordinator(cmd.user_id, client))) {
           await respond({ response_type: 'ephemeral', text: NOT_COORDINATOR });
           return;
         }
@@ -57,7 +58,7 @@ export function signpostCommand(deps: ListenerDeps) {
         return;
       }
 
-      who.isCoordinator = await deps.isCoordinator(cmd.user_id);
+      who.isCoordinator = await deps.isCoordinator(cmd.user_id, client);
       const reply: Reply =
         text === '' || word === 'help'
           ? await deps.conversation.handleAction({ platform: 'slack', ...who, channelRef: cmd.channel_id, action: ACTION.help, value: '' })

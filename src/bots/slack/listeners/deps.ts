@@ -6,6 +6,7 @@ import type { Actor } from '../../core/inbound.ts';
 import type { Conversation } from '../../core/ports.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { CoordinatorCheck } from '../coordinators.ts';
+import type { SlackInstallations } from '../prisma-installation-store.ts';
 import { renderBlocks, type RenderedMessage } from '../render-blocks.ts';
 import type { ReplyStash } from '../reply-stash.ts';
 import type { WorkQueue } from '../work-queue.ts';
@@ -20,6 +21,8 @@ export type ListenerDeps = {
   stash: ReplyStash;
   /** Where the work after an ack runs. */
   queue: WorkQueue;
+  /** Installed workspaces, when workspaces install the app themselves ("Add to Slack"). */
+  installations?: SlackInstallations;
   /** The App Home's "Channel digests" section, when digests are wired. */
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
 };

@@ -39,7 +39,7 @@ export function entryModalSubmit(deps: ListenerDeps) {
     if (!checked.success) {
       for (const issue of checked.error.issues) errors[blockIdForField(issue.path.map(String).join('.'))] ??= issue.message;
     }
-    if (!(await deps.isCoordinator(userId))) errors.title = NOT_COORDINATOR;
+    if (!(await deps.isCoordinator(userId, client))) errors.title = NOT_COORDINATOR;
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;

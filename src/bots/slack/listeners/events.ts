@@ -3,7 +3,7 @@ import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
 import { buildHomeView } from '../app-home.ts';
 import { withBoundary } from '../error-boundary.ts';
-import { eventToInbound, MessageEventSchema } from '../to-inbound.ts';
+import { eventToInbound, MessageEventSchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, toSlackMessage, uploadFiles } from './deps.ts';
 
 type EventArgs<E extends string> = SlackEventMiddlewareArgs<E> & AllMiddlewareArgs;
@@ -31,7 +31,7 @@ export function messageListeners(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
   const seen = createSeen();
 
-  const answer = async (raw: unknown, eventId: string | undefined, client: AllMiddlewareArgs['client']) => {
+  const answer = async (raw: unknown, eventId: string | undefined, client: AllMiddlewareArgs['client'], context: AllMiddlewareArgs['context']) => {
     const parsed = MessageEventSchema.safeParse(raw);
     if (!parsed.success) {
       log.warn('malformed message event ignored', { issues: parsed.error.issues.length });
@@ -45,7 +45,8 @@ export function messageListeners(deps: ListenerDeps) {
     const post = (text: string, blocks?: object[]) =>
       client.chat.postMessage({ channel: event.channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
     deps.queue.defer(() => withBoundary(log, event.type, async () => {
-      const who = { userId: event.user, isCoordinator: await deps.isCoordinator(event.user) };
+      const workspace = workspaceOf(context);
+      const who = { userId: event.user, isCoordinator: await deps.isCoordinator(event.user, client), ...(workspace ? { workspace } : {}) };
       const reply = await deps.conversation.handleMessage(eventToInbound(event, who));
       const ephemeral = !inDm && reply.ephemeral === true;
       const message = toSlackMessage(deps, reply, { ephemeral });
@@ -60,8 +61,8 @@ export function messageListeners(deps: ListenerDeps) {
   };
 
   return {
-    appMention: async ({ event, body, client }: EventArgs<'app_mention'>) => answer(event, body.event_id, client),
-    directMessage: async ({ event, body, client }: EventArgs<'message'>) => answer(event, body.event_id, client),
+    appMention: async ({ event, body, client, context }: EventArgs<'app_mention'>) => answer(event, body.event_id, client, context),
+    directMessage: async ({ event, body, client, context }: EventArgs<'message'>) => answer(event, body.event_id, client, context),
   };
 }
 
@@ -72,7 +73,7 @@ export function appHomeOpened(deps: ListenerDeps) {
     if (event.tab !== 'home') return;
     const userId = event.user;
     deps.queue.defer(() => withBoundary(log, 'app_home_opened', async () => {
-      const isCoordinator = await deps.isCoordinator(userId);
+      const isCoordinator = await deps.isCoordinator(userId, client);
       const actor = { platform: 'slack' as const, userId, isCoordinator };
       const [bookings, digests, coordinatorEntries] = await Promise.all([
         deps.conversation.handleAction({ ...actor, channelRef: event.channel, action: ACTION.myBookings, value: '' }),
@@ -98,5 +99,30 @@ export function appHomeOpened(deps: ListenerDeps) {
         }),
       });
     }, async () => undefined));
+  };
+}
+
+/**
+ * `app_uninstalled` and `tokens_revoked` (the bot's): the workspace's installation is removed, so nothing more is
+ * sent there. Bolt calls these without authorising them (the token is already gone). Without installs (one
+ * workspace, SLACK_BOT_TOKEN) there is nothing to remove and the event is only logged.
+ */
+export function uninstallListeners(deps: ListenerDeps) {
+  const log = deps.logger.child('slack');
+  const remove = async (reason: string, context: AllMiddlewareArgs['context']) => {
+    const workspace = workspaceOf(context);
+    log.info('Slack app removed from a workspace', { reason, workspace });
+    if (!deps.installations || !workspace) return;
+    await deps.installations.deleteInstallation?.({
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
+      isEnterpriseInstall: context.isEnterpriseInstall === true,
+    });
+  };
+  return {
+    appUninstalled: async ({ context }: EventArgs<'app_uninstalled'>) => remove('app_uninstalled', context),
+    tokensRevoked: async ({ event, context }: EventArgs<'tokens_revoked'>) => {
+      if ((event.tokens.bot ?? []).length > 0) await remove('tokens_revoked', context);
+    },
   };
 }

@@ -4,7 +4,7 @@ import { addEntryShortcut, blockActions, HANDLED_ACTIONS } from './actions.ts';
 import { signpostCommand } from './commands.ts';
 import type { ListenerDeps, Registered } from './deps.ts';
 import { entryModalSubmit } from './entry-modal-flow.ts';
-import { appHomeOpened, messageListeners } from './events.ts';
+import { appHomeOpened, messageListeners, uninstallListeners } from './events.ts';
 
 /** Registers every listener and returns what was registered (checked against manifest.json by a test). */
 export function registerListeners(app: App, deps: ListenerDeps): Registered {
@@ -17,7 +17,10 @@ export function registerListeners(app: App, deps: ListenerDeps): Registered {
   app.event('app_mention', messages.appMention);
   app.event('message', messages.directMessage);
   app.event('app_home_opened', appHomeOpened(deps));
-  registered.events.push('app_mention', 'message', 'app_home_opened');
+  const uninstall = uninstallListeners(deps);
+  app.event('app_uninstalled', uninstall.appUninstalled);
+  app.event('tokens_revoked', uninstall.tokensRevoked);
+  registered.events.push('app_mention', 'message', 'app_home_opened', 'app_uninstalled', 'tokens_revoked');
 
   // One dispatcher for every button: unknown ids are acknowledged and logged rather than left to time out.
   app.action({ type: 'block_actions' }, blockActions(deps));
