@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSlackApp, SLACK_EVENTS_PATH } from '../../../../src/bots/slack/slack-app.ts';
+import { createSlackApp, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_OAUTH_REDIRECT_PATH } from '../../../../src/bots/slack/slack-app.ts';
 import { fixedClock } from '../../../../src/clock.ts';
 import type { Store } from '../../../../src/db/open-store.ts';
 import { silentLogger } from '../../../../src/logger.ts';
@@ -13,8 +13,9 @@ type Manifest = {
     slash_commands: { command: string; url: string }[];
     shortcuts: { callback_id: string; type: string }[];
   };
-  oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
+  oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
+  settings: {
+    org_deploy_enabled: boolean; event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
 };
 
 const manifest = JSON.parse(fs.readFileSync('manifest.json', 'utf8')) as Manifest;
@@ -30,7 +31,13 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.open': null,
   'views.publish': null,
 };
-const EVENT_SCOPES: Record<string, string | null> = { app_mention: 'app_mentions:read', 'message.im': 'im:history', app_home_opened: null };
+const EVENT_SCOPES: Record<string, string | null> = {
+  app_mention: 'app_mentions:read',
+  'message.im': 'im:history',
+  app_home_opened: null,
+  app_uninstalled: null,
+  tokens_revoked: null,
+};
 
 /** The manifest names DM messages `message.im`; Bolt registers them as `message` (our listener answers only im). */
 const toManifestEvent = (event: string) => (event === 'message' ? 'message.im' : event);
@@ -75,5 +82,11 @@ describe('manifest.json matches the code', () => {
     for (const method of methods) if (METHOD_SCOPES[method]) needed.add(METHOD_SCOPES[method]!);
     for (const event of manifest.settings.event_subscriptions.bot_events) if (EVENT_SCOPES[event]) needed.add(EVENT_SCOPES[event]!);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual([...needed].sort());
+  });
+
+  it('names the OAuth redirect URL the install uses, and allows org-wide Enterprise Grid installs', () => {
+    expect(manifest.oauth_config.redirect_urls.map((u) => new URL(u).pathname)).toEqual([SLACK_OAUTH_REDIRECT_PATH]);
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
   });
 });
