@@ -1,29 +1,23 @@
-import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
-import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
+import { createChatConversation } from './chat-conversation.ts';
 import { createInviteRoute, INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
-import { BookingService } from './catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation, Notifier } from './bots/core/ports.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
-import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import type { HttpRoutes } from './http-server.ts';
 import type { Logger } from './logger.ts';
-import { createChatInsights } from './insights/chat-insights.ts';
 import { createInsightsRoutes } from './insights/http/insights-routes.ts';
-import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
 import { createScheduler } from './scheduler/cron.ts';
-import { createDigestHooks, createHomeDigests } from './scheduler/digest-hooks.ts';
+import { createHomeDigests } from './scheduler/digest-hooks.ts';
 import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
 import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
-import { createSqlInsightsRecorder, purgeInsights } from './insights/sql-insights-recorder.ts';
+import { purgeInsights } from './insights/sql-insights-recorder.ts';
 
 export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logger };
 
@@ -64,50 +58,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .end(JSON.stringify({ status: database === 'ok' ? 'ok' : 'degraded', database, store: store.kind, startedAt }));
   });
 
-  // The conversation core. Features add their hooks to `conversationHooks` (read at every turn); adapters that
-  // start push their platform to `platformsOn`.
-  const conversationHooks: ConversationHooks = {};
-  const conversationSearch = createDatabaseSearch(store);
-  const conversation = createConversation({
-    search: conversationSearch,
-    clock,
-    logger: deps.logger.child('conversation'),
-    hooks: conversationHooks,
-  });
+  // The conversation core with every chat feature (bookings, digests, insights, the coordinators' entry form), built
+  // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
+  const { conversation, bookings } = createChatConversation(deps);
   const platformsOn: Platform[] = [];
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
 
-  // Anonymous statistics (see the insights block below): searches, and results opened, shared and booked.
-  const insightsRecorder = createSqlInsightsRecorder(store, {
-    logger: deps.logger,
-    keepQuestionsDays: deps.config.insights.keepQuestionsDays,
-  });
-
-  // Training bookings: one service (its row locks keep sessions from overbooking across instances), reached from chat.
-  // Offers go out through the delivery queue; confirmed places are counted as "booked" results.
-  const offerHours = deps.config.offerHours;
-  const queueBookingEvent = bookingEventsToQueue(store, clock);
-  const bookings = new BookingService(store, {
-    offerHours,
-    courses: withTargets(parseTrainingTargets(deps.config.trainingTargets)),
-    logger: deps.logger.child('bookings'),
-    onEvent: async (event) => {
-      if (event.type === 'confirmed') {
-        await insightsRecorder.recordResultEvent({ at: clock.now(), entryId: event.entryId, kind: 'booked' });
-      } else {
-        await queueBookingEvent(event);
-      }
-    },
-  });
+  // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
-  conversationHooks.bookings = createBookingHooks({
-    bookings,
-    search: conversationSearch,
-    clock,
-    offerHours,
-    inviteUrl: (id) => `${deps.config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
-  });
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
@@ -115,12 +74,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routes.set(path, handler);
   }
 
-  // Insights: anonymous search statistics, "report a problem" flags and the coordinators' gaps command in chat, and
-  // the read-only /insights page behind INSIGHTS_TOKEN.
+  // Insights: the read-only /insights page behind INSIGHTS_TOKEN (the chat's part is in the conversation above).
   {
     const insights = deps.config.insights;
-    const recorder = insightsRecorder;
-    conversationHooks.insights = createChatInsights({ store, clock, logger: deps.logger, recorder, pageUrl: `http://localhost:${deps.config.port}/insights` });
     const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
     for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
@@ -177,12 +133,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
       bookings,
       horizonDays: deps.config.importHorizonDays,
       nightly: (now) => purgeInsights(store, now, retention),
-    });
-    conversationHooks.digests = createDigestHooks({
-      store,
-      subscriptions: createPrismaSubscriptionRepository(store),
-      clock,
-      logger: deps.logger.child('digests'),
     });
     starts.push(() => scheduler.start());
     stops.push(() => scheduler.stop());

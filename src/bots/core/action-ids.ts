@@ -14,6 +14,10 @@ export const ACTION = {
   subscribe: 'digest.subscribe',
   unsubscribe: 'digest.unsubscribe',
   help: 'core.help',
+  /** Coordinators: open the entry form empty, or for an entry (the value is its id), and save it. */
+  addEntry: 'entry.add',
+  editEntry: 'entry.edit',
+  saveEntry: 'entry.save',
 } as const;
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];

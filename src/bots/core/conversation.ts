@@ -3,6 +3,7 @@ import type { CatalogueSearch, SearchResult } from '../../catalogue/search/types
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { ACTION } from './action-ids.ts';
+import type { EntryHooks } from './entries/entry-hooks.ts';
 import type { Actor, InboundAction, InboundMessage } from './inbound.ts';
 import { type Intent, parseIntent } from './intents.ts';
 import type { Conversation } from './ports.ts';
@@ -62,7 +63,7 @@ export type InsightsHooks = {
   command?(message: InboundMessage): Promise<Reply | undefined>;
 };
 
-export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks; insights?: InsightsHooks };
+export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks; insights?: InsightsHooks; entries?: EntryHooks };
 
 export type ConversationDeps = {
   search: CatalogueSearch;
@@ -215,6 +216,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
         return hooks.digests?.handleAction ? hooks.digests.handleAction(action) : buildNotAvailableReply('Digests');
       case ACTION.flag:
         return hooks.insights?.flag ? hooks.insights.flag(action) : buildNotAvailableReply('Reporting an out-of-date listing');
+      case ACTION.addEntry:
+      case ACTION.editEntry:
+      case ACTION.saveEntry:
+        return hooks.entries ? hooks.entries.handleAction(action) : buildNotAvailableReply('Adding entries');
     }
   }
 
@@ -237,6 +242,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
     handleMessage(message: InboundMessage) {
       const intent = parseIntent(message.text);
       return guarded({ platform: message.platform, intent: intent.kind }, async () => {
+        // Coordinators' entry form ("add entry", "edit …") before everything else: those words are never a search.
+        const entryCommand = hooks.entries ? await hooks.entries.command(message) : undefined;
+        if (entryCommand) return entryCommand;
         const command = hooks.insights?.command ? await hooks.insights.command(message) : undefined;
         return command ?? onIntent(message, intent);
       });

@@ -26,6 +26,35 @@ export type ReplyButton = {
 
 export type ReplyField = { label: string; value: string };
 
+export type FormOption = { value: string; label: string };
+
+/** One input of a form. `value` is what it holds now (editing, or typed before a problem was found). */
+export type FormField = {
+  /** The key its value comes back under, on every platform. */
+  name: string;
+  label: string;
+  input: 'text' | 'multiline' | 'choice' | 'choices' | 'date' | 'time';
+  required?: boolean;
+  max?: number;
+  hint?: string;
+  options?: FormOption[];
+  /** For 'choices': tick boxes rather than a multi-select list. */
+  style?: 'checkboxes';
+  value?: string | string[];
+  /** Why the last submission was refused, shown beside the field. */
+  problem?: string;
+};
+
+/**
+ * A form to fill in and submit (the coordinators' entry form). Submitting sends `submit.action` with a value the
+ * core parses: `{"ctx": submit.value, "fields": {name: value…}}` as JSON.
+ */
+export type ReplyForm = {
+  title: string;
+  fields: FormField[];
+  submit: ReplyButton;
+};
+
 /** One item of a result list: a title line, a few short lines, and its buttons. */
 export type ReplyListItem = {
   title: string;
@@ -48,7 +77,9 @@ export type ReplyBlock =
    * A file to offer (e.g. a calendar invite): Slack uploads it, the terminal writes it out, and Teams (which cannot
    * take a file from a bot without a consent step) links to `url` when there is one.
    */
-  | { type: 'attachment'; filename: string; mimeType: string; content: string; url?: string };
+  | { type: 'attachment'; filename: string; mimeType: string; content: string; url?: string }
+  /** A form: Teams shows its inputs in the card, the terminal asks field by field, Slack opens it in a modal. */
+  | { type: 'form'; form: ReplyForm };
 
 export function heading(text: string): ReplyBlock {
   return { type: 'heading', text };

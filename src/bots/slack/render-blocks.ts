@@ -146,6 +146,13 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
       return [[contextBlock(toMrkdwn(block.text))]];
     case 'divider':
       return [[{ type: 'divider' }]];
+    case 'form': {
+      // Slack fills in forms in a modal, which only a click can open (it needs the click's trigger id).
+      const edit = block.form.submit.value !== '';
+      const open = button({ label: 'Open the form', action: block.form.submit.action, value: block.form.submit.value, style: 'primary' }, edit ? SLACK_ACTION.editEntry : SLACK_ACTION.addEntry, 0, state);
+      const label = `*${toMrkdwn(block.form.title)}*`;
+      return [[open ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: open } : contextBlock(label)]];
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Activity, Attachment } from 'botbuilder';
-import type { Reply, ReplyBlock, ReplyButton, ReplyListItem } from '../core/reply.ts';
+import type { Reply, ReplyBlock, ReplyButton, ReplyForm, ReplyListItem } from '../core/reply.ts';
 import { toPlainText } from '../core/reply.ts';
 
 /** Limits Teams puts on a bot message (see ../shared/research/performance.md). */
@@ -165,7 +165,49 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
         ];
       }
       return [{ ...textBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
+    case 'form':
+      return formElements(block.form);
   }
+}
+
+/** Card input ids are the field names with this prefix, so Teams' own keys in the submitted data never collide. */
+export const FORM_INPUT_PREFIX = 'f.';
+
+/**
+ * A neutral form as Adaptive Card inputs (Input.Text, Input.ChoiceSet, Input.Date, Input.Time) and one Action.Submit.
+ * Teams merges the inputs' values into the submit data (multiple choices as "a,b"); to-inbound.ts collects them.
+ */
+function formElements(form: ReplyForm): CardElement[] {
+  const elements: CardElement[] = [];
+  for (const field of form.fields) {
+    const id = `${FORM_INPUT_PREFIX}${field.name}`;
+    const label = field.required ? `${field.label} (required)` : field.label;
+    const value = Array.isArray(field.value) ? field.value.join(',') : field.value;
+    const common = { id, label, ...(field.required ? { isRequired: true, errorMessage: `${field.label} is needed` } : {}), ...(value ? { value } : {}) };
+    if (field.input === 'choice' || field.input === 'choices') {
+      elements.push({
+        type: 'Input.ChoiceSet',
+        ...common,
+        choices: (field.options ?? []).map((o) => ({ title: truncate(o.label, 200), value: o.value })),
+        ...(field.input === 'choices' ? { isMultiSelect: true, style: field.style === 'checkboxes' ? 'expanded' : 'compact' } : { style: 'compact' }),
+      });
+    } else if (field.input === 'date') {
+      elements.push({ type: 'Input.Date', ...common });
+    } else if (field.input === 'time') {
+      elements.push({ type: 'Input.Time', ...common });
+    } else {
+      elements.push({
+        type: 'Input.Text',
+        ...common,
+        ...(field.input === 'multiline' ? { isMultiline: true } : {}),
+        ...(field.max ? { maxLength: field.max } : {}),
+        ...(field.hint ? { placeholder: truncate(field.hint, 200) } : {}),
+      });
+    }
+    if (field.problem) elements.push({ type: 'TextBlock', text: toMarkdown(field.problem), color: 'attention', wrap: true, spacing: 'None', size: 'Small' });
+  }
+  elements.push(actionSet([form.submit]));
+  return elements;
 }
 
 function headingBlock(text: string): CardElement {

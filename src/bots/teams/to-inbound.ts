@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import { type ActionId, isActionId } from '../core/action-ids.ts';
+import { ACTION, type ActionId, isActionId } from '../core/action-ids.ts';
 import type { InboundAction, InboundMessage } from '../core/inbound.ts';
 
 /** What a Teams message turn means to the core. */
@@ -39,6 +39,28 @@ export const CardSubmitSchema = z.object({
   value: z.string().max(2000).default(''),
 });
 
+/** Form inputs come back beside `action` and `value`, keyed by the field name after this prefix (render-card.ts). */
+const FORM_INPUT_PREFIX = 'f.';
+const FormInputsSchema = z.record(z.string().max(60), z.unknown()).refine((r) => Object.keys(r).length <= 80, 'too many inputs');
+const FormInputValueSchema = z.string().max(5000);
+
+/**
+ * A submitted form (the entry form's Save): its inputs, as the core's `{ctx, fields}` value; undefined when an input
+ * is not text or is too long.
+ */
+function toFormValue(data: Record<string, unknown>, ctx: string): string | undefined {
+  const inputs = FormInputsSchema.safeParse(data);
+  if (!inputs.success) return undefined;
+  const fields: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(inputs.data)) {
+    if (!key.startsWith(FORM_INPUT_PREFIX)) continue;
+    const value = FormInputValueSchema.safeParse(raw);
+    if (!value.success) return undefined;
+    fields[key.slice(FORM_INPUT_PREFIX.length)] = value.data;
+  }
+  return JSON.stringify({ ctx, fields });
+}
+
 export function toConversationKind(conversation: { conversationType?: string; isGroup?: boolean }): ConversationKind {
   if (conversation.conversationType === 'channel') return 'channel';
   if (conversation.conversationType === 'groupChat') return 'groupChat';
@@ -67,7 +89,13 @@ export function toInbound(activity: Partial<Activity>): TeamsInbound {
   if (a.value !== undefined && a.value !== null && !a.text?.trim()) {
     const submit = CardSubmitSchema.safeParse(a.value);
     if (!submit.success) return { kind: 'ignored', reason: 'bad-submit' };
-    return { kind: 'action', action: { ...actor, channelRef, action: submit.data.action as ActionId, value: submit.data.value } };
+    let value = submit.data.value;
+    if (submit.data.action === ACTION.saveEntry) {
+      const form = toFormValue(a.value as Record<string, unknown>, value);
+      if (form === undefined) return { kind: 'ignored', reason: 'bad-submit' };
+      value = form;
+    }
+    return { kind: 'action', action: { ...actor, channelRef, action: submit.data.action as ActionId, value } };
   }
   const mentions = (a.entities ?? []).flatMap((e) => {
     const m = MentionSchema.safeParse(e);

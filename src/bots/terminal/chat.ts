@@ -5,6 +5,7 @@ import type { Actor } from '../core/inbound.ts';
 import type { Conversation } from '../core/ports.ts';
 import type { Reply } from '../core/reply.ts';
 import { buildHelpReply } from '../core/replies/help.ts';
+import { GuidedForm } from './guided-form.ts';
 import { type PressableButton, renderText } from './render-text.ts';
 
 export type TerminalChatOptions = {
@@ -57,11 +58,31 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   });
 
   let pressable: PressableButton[] = [];
+  // A form in a reply (the coordinators' entry form) is asked field by field; lines answer it until it is sent.
+  let form: GuidedForm | undefined;
   const show = (reply: Reply) => {
     const rendered = renderText(reply);
     pressable = rendered.pressable.length ? rendered.pressable : pressable;
     output.write(`\n${rendered.text}\n\n`);
     saveAttachments(reply, options.attachmentDir, output);
+    const block = reply.blocks.find((b) => b.type === 'form');
+    form = block?.type === 'form' ? new GuidedForm(block.form) : undefined;
+    if (form) output.write(`${form.question()}\n`);
+  };
+  const answerForm = async (current: GuidedForm, line: string) => {
+    if (line.toLowerCase() === 'cancel') {
+      form = undefined;
+      output.write('\nNothing saved.\n\n');
+      return;
+    }
+    const problem = current.answer(line);
+    if (problem) output.write(`  ${problem}\n`);
+    if (!current.done) {
+      output.write(`${current.question()}\n`);
+      return;
+    }
+    form = undefined;
+    show(await conversation.handleAction({ ...actor, channelRef: CHANNEL, action: current.form.submit.action, value: current.submission() }));
   };
 
   output.write(greeting());
@@ -69,7 +90,12 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   let answered = 0;
   for await (const raw of rl) {
     const line = raw.trim();
-    if (!interactive && line) output.write(`\n> ${line}\n`);
+    if (!interactive && (line || form)) output.write(`\n> ${line}\n`);
+    if (form) {
+      await answerForm(form, line);
+      if (interactive) rl.prompt();
+      continue;
+    }
     if (QUIT.has(line.toLowerCase())) break;
     if (line) {
       const pressed = pressable.find((p) => p.token === line.toLowerCase());

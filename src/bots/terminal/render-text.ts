@@ -98,5 +98,7 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       return ['─'.repeat(20), ''];
     case 'attachment':
       return [`Attachment: ${block.filename} (${block.mimeType})`, ''];
+    case 'form':
+      return [`${toPlainText(block.form.title)}: ${block.form.fields.length} questions follow, one at a time.`, ''];
   }
 }

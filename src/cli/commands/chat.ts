@@ -1,12 +1,7 @@
 import os from 'node:os';
-import { createBookingHooks } from '../../bots/core/bookings/booking-hooks.ts';
-import { createConversation } from '../../bots/core/conversation.ts';
-import { BookingService } from '../../catalogue/booking/booking-service.ts';
-import { createDatabaseSearch } from '../../catalogue/search/database-search.ts';
 import { runTerminalChat } from '../../bots/terminal/chat.ts';
+import { createChatConversation } from '../../chat-conversation.ts';
 import { fixedClock, systemClock } from '../../clock.ts';
-import { createDigestHooks } from '../../scheduler/digest-hooks.ts';
-import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { type Command, stringOption } from '../command.ts';
 
 export const chatCommand: Command = {
@@ -18,17 +13,8 @@ export const chatCommand: Command = {
     const store = await ctx.store();
     // --now fixes the clock for the whole session; otherwise time moves on as the chat goes.
     const clock = typeof args.values.now === 'string' ? fixedClock(ctx.now) : systemClock;
-    const search = createDatabaseSearch(store);
-    const offerHours = ctx.config.offerHours;
-    const conversation = createConversation({
-      search,
-      clock,
-      logger: ctx.logger.child('conversation'),
-      hooks: {
-        bookings: createBookingHooks({ bookings: new BookingService(store, { offerHours }), search, clock, offerHours }),
-        digests: createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: ctx.logger }),
-      },
-    });
+    // The same conversation as the chat inside `npm start` (one builder for both).
+    const { conversation } = createChatConversation({ config: ctx.config, store, clock, logger: ctx.logger });
     const name = stringOption(args, 'name');
     const interactive = (ctx.stdin as Partial<NodeJS.ReadStream>).isTTY === true;
     const answered = await runTerminalChat({

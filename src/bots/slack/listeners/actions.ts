@@ -12,7 +12,10 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 /** Every action id the dispatcher answers (core ids go to the conversation; slack.* ones are handled here). */
 export const HANDLED_ACTIONS: readonly string[] = [...ACTION_IDS, ...Object.values(SLACK_ACTION)];
 
-const COORDINATOR_ACTIONS = new Set<string>([ACTION.subscribe, ACTION.unsubscribe, SLACK_ACTION.addEntry, SLACK_ACTION.editEntry]);
+const COORDINATOR_ACTIONS = new Set<string>([ACTION.subscribe, ACTION.unsubscribe, SLACK_ACTION.addEntry, SLACK_ACTION.editEntry, ACTION.addEntry, ACTION.editEntry]);
+/** Buttons that open the entry form: Slack shows it as a modal (the core's entry.* buttons too, e.g. a chooser's Edit). */
+const OPENS_FORM = new Set<string>([SLACK_ACTION.addEntry, SLACK_ACTION.editEntry, ACTION.addEntry, ACTION.editEntry]);
+const EDITS = new Set<string>([SLACK_ACTION.editEntry, ACTION.editEntry]);
 
 /**
  * Buttons. Acknowledged first; the answer goes back through response_url, privately unless the core made it public
@@ -51,12 +54,12 @@ export function blockActions(deps: ListenerDeps) {
       if (id === SLACK_ACTION.link) return;
       const isCoordinator = await deps.isCoordinator(userId, client);
       if (COORDINATOR_ACTIONS.has(id) && !isCoordinator) {
-        if ((id === SLACK_ACTION.addEntry || id === SLACK_ACTION.editEntry) && b.trigger_id) await openRefusal(client, b.trigger_id);
+        if (OPENS_FORM.has(id) && b.trigger_id) await openRefusal(client, b.trigger_id);
         else await sayText(NOT_COORDINATOR);
         return;
       }
-      if (id === SLACK_ACTION.addEntry || id === SLACK_ACTION.editEntry) {
-        await openEntryModal(deps, client, b.trigger_id ?? '', id === SLACK_ACTION.editEntry ? value : undefined);
+      if (OPENS_FORM.has(id)) {
+        await openEntryModal(deps, client, b.trigger_id ?? '', EDITS.has(id) && value ? value : undefined);
         return;
       }
       if (id === SLACK_ACTION.overflow) {

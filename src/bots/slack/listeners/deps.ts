@@ -62,5 +62,4 @@ export async function uploadFiles(
   }
 }
 
-export const NOT_COORDINATOR =
-  'Only Signpost coordinators can add or change catalogue entries and channel digests. If you think you should be one, ask your team’s Signpost coordinator.';
+export { NOT_COORDINATOR } from '../../core/entries/entry-form.ts';

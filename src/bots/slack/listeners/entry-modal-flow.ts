@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from '@slack/bolt';
-import { getManualEntry, ManualEntryInputSchema, saveManualEntry } from '../../../catalogue/manual-entries.ts';
-import { blockIdForField, buildEntryModal, buildNoticeModal, EntryModalMetadataSchema, readEntryForm } from '../entry-modal.ts';
+import { getManualEntry, saveManualEntry } from '../../../catalogue/manual-entries.ts';
+import { mayEditEntries } from '../../core/entries/entry-form.ts';
+import { buildEntryModal, buildNoticeModal, EntryModalMetadataSchema, readEntryForm } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 import { type ListenerDeps, NOT_COORDINATOR } from './deps.ts';
@@ -34,12 +35,8 @@ export function entryModalSubmit(deps: ListenerDeps) {
     const userId = body.user.id;
     const metadata = EntryModalMetadataSchema.safeParse(safeJson(view.private_metadata));
     const form = readEntryForm(view.state.values, metadata.success ? metadata.data.externalId : undefined);
-    const errors: Record<string, string> = { ...form.problems };
-    const checked = ManualEntryInputSchema.safeParse(form.input);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) errors[blockIdForField(issue.path.map(String).join('.'))] ??= issue.message;
-    }
-    if (!(await deps.isCoordinator(userId, client))) errors.title = NOT_COORDINATOR;
+    const errors: Record<string, string> = form.ok ? {} : { ...form.problems };
+    if (!mayEditEntries({ isCoordinator: await deps.isCoordinator(userId, client) })) errors.title = NOT_COORDINATOR;
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;

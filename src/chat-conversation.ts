@@ -1,0 +1,77 @@
+import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
+import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
+import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import type { Conversation } from './bots/core/ports.ts';
+import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
+import { BookingService } from './catalogue/booking/booking-service.ts';
+import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
+import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
+import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Store } from './db/open-store.ts';
+import { createChatInsights } from './insights/chat-insights.ts';
+import type { InsightsRecorder } from './insights/ports.ts';
+import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
+import type { Logger } from './logger.ts';
+import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
+import { createDigestHooks } from './scheduler/digest-hooks.ts';
+import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
+
+export type ChatConversation = {
+  conversation: Conversation;
+  /** Read at every turn: a caller may add to them. */
+  hooks: ConversationHooks;
+  bookings: BookingService;
+  insightsRecorder: InsightsRecorder;
+};
+
+/**
+ * The conversation with every feature chat offers (training bookings, channel digests, insights (gaps, flags,
+ * report a problem) and the coordinators' entry form), built the same way for the server (`npm start`, which serves
+ * Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer different commands.
+ */
+export function createChatConversation(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): ChatConversation {
+  const { config, store, clock, logger } = deps;
+  const hooks: ConversationHooks = {};
+  const search = createDatabaseSearch(store);
+  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
+
+  // Anonymous statistics: searches, and results opened, shared and booked.
+  const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
+
+  // Training bookings: one service (its row locks keep sessions from overbooking across instances). Offers go out
+  // through the delivery queue; confirmed places are counted as "booked" results.
+  const queueBookingEvent = bookingEventsToQueue(store, clock);
+  const bookings = new BookingService(store, {
+    offerHours: config.offerHours,
+    courses: withTargets(parseTrainingTargets(config.trainingTargets)),
+    logger: logger.child('bookings'),
+    onEvent: async (event) => {
+      if (event.type === 'confirmed') {
+        await insightsRecorder.recordResultEvent({ at: clock.now(), entryId: event.entryId, kind: 'booked' });
+      } else {
+        await queueBookingEvent(event);
+      }
+    },
+  });
+  hooks.bookings = createBookingHooks({
+    bookings,
+    search,
+    clock,
+    offerHours: config.offerHours,
+    inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
+  });
+  hooks.insights = createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` });
+  hooks.digests = createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: logger.child('digests') });
+  hooks.entries = createEntryHooks({
+    entries: {
+      get: (externalId) => getManualEntry(store, externalId),
+      list: (options) => listManualEntries(store, options),
+      save: (input, now) => saveManualEntry(store, input, now),
+    },
+    clock,
+    logger,
+  });
+  return { conversation, hooks, bookings, insightsRecorder };
+}
