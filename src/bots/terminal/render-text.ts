@@ -98,7 +98,9 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       return ['─'.repeat(20), ''];
     case 'attachment':
       return [`Attachment: ${block.filename} (${block.mimeType})`, ''];
-    case 'form':
-      return [`${toPlainText(block.form.title)}: ${block.form.fields.length} questions follow, one at a time.`, ''];
+    case 'form': {
+      const asked = block.form.fields.filter((f) => f.problem).length || block.form.fields.length;
+      return [`${toPlainText(block.form.title)}: ${asked === 1 ? 'one question follows' : `${asked} questions follow, one at a time`}.`, ''];
+    }
   }
 }
