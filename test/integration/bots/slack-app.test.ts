@@ -290,6 +290,13 @@ describe('Slack app over the real Bolt receiver', () => {
     const editView = JSON.parse((reopened[0] as { view: string }).view) as { private_metadata: string };
     expect(JSON.parse(editView.private_metadata)).toEqual({ externalId: saved[0]!.externalId });
     expect(JSON.stringify(editView)).toContain('Knitting circle');
+
+    // The core's Edit buttons (typed "edit knitting" in a DM lists entries with them) open the same modal.
+    const fromChooser = captureApi('views.open', 1, { ok: true });
+    await postSlack(url, blockAction(ACTION.editEntry, saved[0]!.externalId, { user: { id: COORDINATOR, name: 'coord' } }));
+    await waitFor(() => fromChooser.length === 1, 'chooser views.open');
+    expect(JSON.parse((fromChooser[0] as { view: string }).view).private_metadata).toBe(JSON.stringify({ externalId: saved[0]!.externalId }));
+    expect(conversation.actions).toHaveLength(0);
   });
 
   it('answers a mention in its thread, without the mention in the question', async () => {

@@ -132,7 +132,7 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
     expect(input(edit, 'title')).toMatchObject({ value: 'Chair yoga' });
     expect(input(edit, 'accessibility')).toMatchObject({ value: 'step_free,hearing_loop' });
     expect(input(edit, 'startTime')).toMatchObject({ value: '10:30' });
-    const save = edit.find((e) => e.type === 'Action.Submit') as { data: { action: string; value: string } };
+    const save = edit.find((e) => e.type === 'Action.Submit') as unknown as { data: { action: string; value: string } };
     expect(save.data).toEqual({ action: ACTION.saveEntry, value: summary!.externalId });
 
     const updated = await turn({ value: { ...save.data, 'f.title': 'Chair yoga for beginners', 'f.kind': 'activity' } });

@@ -128,3 +128,16 @@ describe('renderBlocks: limits', () => {
     expect(JSON.stringify(renderBlocks(everyBlockReply()).blocks)).not.toContain('catalogue.post');
   });
 });
+
+describe('the entry form in Slack', () => {
+  it('renders a form as a button that opens the modal (a modal needs the click\'s trigger id)', () => {
+    const form = (value: string): Reply['blocks'][number] => ({
+      type: 'form',
+      form: { title: 'Edit entry', fields: [], submit: { label: 'Save', action: ACTION.saveEntry, value } },
+    });
+    const add = JSON.stringify(one(form('')));
+    expect(add).toContain('"action_id":"slack.add-entry~0"');
+    const edit = one(form('coord-1234-abcd'))[0] as { accessory: { action_id: string; value: string } };
+    expect(edit.accessory).toMatchObject({ action_id: 'slack.edit-entry~0', value: 'coord-1234-abcd' });
+  });
+});

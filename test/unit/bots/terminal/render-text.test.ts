@@ -98,3 +98,15 @@ describe('renderText', () => {
     expect(renderText({ fallbackText: 'Just **this**', blocks: [] }).text).toBe('Just this');
   });
 });
+
+describe('renderText for a form', () => {
+  it('says how many questions follow: all of them, or only those with a problem', () => {
+    const field = { name: 'title', label: 'Title', input: 'text' as const };
+    const reply = (fields: { name: string; label: string; input: 'text'; problem?: string }[]): Reply => ({
+      fallbackText: 'Add an entry',
+      blocks: [{ type: 'form', form: { title: 'Add an entry', fields, submit: { label: 'Save', action: ACTION.saveEntry, value: '' } } }],
+    });
+    expect(renderText(reply([field, { ...field, name: 'venue' }])).text).toBe('Add an entry: 2 questions follow, one at a time.');
+    expect(renderText(reply([{ ...field, problem: 'Too short' }, { ...field, name: 'venue' }])).text).toBe('Add an entry: one question follows.');
+  });
+});
