@@ -35,8 +35,10 @@ export type SlackInstallations = InstallationStore & {
    * org-wide install, as the Slack listeners record it); undefined when it is not installed.
    */
   botToken(installKey: string): Promise<string | undefined>;
-  /** Every installed workspace's key, for the single-installation fallback of deliveries without a workspace. */
+  /** Every installed workspace's key, oldest installation first. */
   keys(): Promise<string[]>;
+  /** Every installation's bot token, oldest first (deliveries that name no workspace try them in turn). */
+  botTokens(): Promise<string[]>;
 };
 
 export function createPrismaInstallationStore(prisma: PrismaClient, clock: Clock): SlackInstallations {
@@ -88,6 +90,13 @@ export function createPrismaInstallationStore(prisma: PrismaClient, clock: Clock
     async keys() {
       const rows = await prisma.slackInstallation.findMany({ select: { installKey: true }, orderBy: { installedAt: 'asc' } });
       return rows.map((r) => r.installKey);
+    },
+    async botTokens() {
+      const rows = await prisma.slackInstallation.findMany({ select: { installKey: true, installation: true }, orderBy: { installedAt: 'asc' } });
+      return rows.flatMap((r) => {
+        const parsed = StoredInstallationSchema.safeParse(r.installation);
+        return parsed.success && parsed.data.bot ? [parsed.data.bot.token] : [];
+      });
     },
   };
 }

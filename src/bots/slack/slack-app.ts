@@ -212,12 +212,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     : [];
 
   const installations = options.installations;
-  const tokenFor = async (workspace: string | undefined): Promise<string | undefined> => {
-    if (!oauth || !installations) return botToken;
-    if (workspace) return installations.botToken(workspace);
-    // Deliveries that name no workspace (booking reminders) can only go somewhere when one workspace is installed.
-    const keys = await installations.keys();
-    return keys.length === 1 ? installations.botToken(keys[0]!) : undefined;
+  const tokensFor = async (workspace: string | undefined): Promise<string[]> => {
+    if (!oauth || !installations) return [botToken];
+    if (workspace) {
+      const token = await installations.botToken(workspace);
+      return token ? [token] : [];
+    }
+    // Deliveries that name no workspace (booking reminders and offers, sent to a person): every installation in turn.
+    return installations.botTokens();
   };
 
   return {
@@ -226,7 +228,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     route,
     registered,
     routes,
-    notifier: new SlackNotifier({ tokens: tokenFor, apiUrl: config.apiUrl, logger }),
+    notifier: new SlackNotifier({ tokens: tokensFor, apiUrl: config.apiUrl, logger }),
     client,
     async start() {
       if (oauth && installations) {

@@ -14,22 +14,23 @@ import { renderBlocks } from './render-blocks.ts';
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
   private readonly clients = new Map<string, webApi.WebClient>();
-  private readonly tokens: (workspace: string | undefined) => Promise<string | undefined>;
+  private readonly tokens: (workspace: string | undefined) => Promise<string[]>;
   private readonly makeClient: (token: string) => webApi.WebClient;
 
   /**
-   * `botToken` for one workspace, or `tokens` to look up the token of the delivery's workspace (installations kept
-   * in the database); a workspace without one is a permanent delivery failure.
+   * `botToken` for one workspace, or `tokens` to look up the delivery's workspace token (installations kept in the
+   * database): a workspace without one is a permanent delivery failure. A delivery that names no workspace gets
+   * every installation's token, tried in turn until one workspace knows the channel or person.
    */
   constructor(options: {
     botToken?: string;
-    tokens?: (workspace: string | undefined) => Promise<string | undefined>;
+    tokens?: (workspace: string | undefined) => Promise<string[]>;
     apiUrl?: string | null;
     logger: Logger;
     client?: webApi.WebClient;
   }) {
     const fixed = options.botToken;
-    this.tokens = options.tokens ?? (async () => fixed);
+    this.tokens = options.tokens ?? (async () => (fixed ? [fixed] : []));
     const logger = toBoltLogger(options.logger.child('slack-notifier'));
     this.makeClient = (token) =>
       options.client ??
@@ -42,9 +43,7 @@ export class SlackNotifier implements Notifier {
       });
   }
 
-  private async clientFor(workspace: string | undefined): Promise<webApi.WebClient> {
-    const token = await this.tokens(workspace);
-    if (!token) throw new DeliveryError(`Signpost is not installed in the Slack workspace ${workspace ?? '(none named)'}`, false);
+  private clientFor(token: string): webApi.WebClient {
     let client = this.clients.get(token);
     if (!client) {
       client = this.makeClient(token);
@@ -54,18 +53,31 @@ export class SlackNotifier implements Notifier {
   }
 
   async post(target: DeliveryTarget, reply: Reply): Promise<void> {
-    const message = renderBlocks(reply);
-    const client = await this.clientFor(target.workspace);
-    try {
-      await client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
-      for (const file of message.files) {
-        await client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
+    const tokens = await this.tokens(target.workspace);
+    if (tokens.length === 0) throw new DeliveryError(`Signpost is not installed in the Slack workspace ${target.workspace ?? '(none named)'}`, false);
+    for (const [i, token] of tokens.entries()) {
+      try {
+        await this.postWith(this.clientFor(token), target, reply);
+        return;
+      } catch (error) {
+        // Another workspace may know this channel or person: only "not found here" moves on to the next one.
+        const reason = (error as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError ? (error as { data?: { error?: string } }).data?.error : undefined;
+        if (reason && NOT_IN_THIS_WORKSPACE.has(reason) && i < tokens.length - 1) continue;
+        throw toDeliveryError(error);
       }
-    } catch (error) {
-      throw toDeliveryError(error);
+    }
+  }
+
+  private async postWith(client: webApi.WebClient, target: DeliveryTarget, reply: Reply): Promise<void> {
+    const message = renderBlocks(reply);
+    await client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
+    for (const file of message.files) {
+      await client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
     }
   }
 }
+
+const NOT_IN_THIS_WORKSPACE = new Set(['channel_not_found', 'user_not_found']);
 
 const PERMANENT = new Set([
   'channel_not_found',

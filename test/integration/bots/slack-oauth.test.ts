@@ -85,7 +85,11 @@ async function startSlackStandIn() {
         if (!grant) return reply({ ok: false, error: 'invalid_auth' });
         return reply({ ok: true, user_id: grant.bot_user_id, bot_id: `B-${String(grant.bot_user_id)}`, url: 'https://nhs.enterprise.slack.com/' });
       }
-      if (method === 'chat.postMessage') return reply({ ok: true, channel: body.channel, ts: '1700000000.000200' });
+      if (method === 'chat.postMessage') {
+        // A person's DM channel exists only in their own workspace.
+        if (body.channel === 'UISLINGTONSTAFF' && token !== 'xoxb-islington-token') return reply({ ok: false, error: 'channel_not_found' });
+        return reply({ ok: true, channel: body.channel, ts: '1700000000.000200' });
+      }
       return reply({ ok: true });
     });
   });
@@ -283,6 +287,15 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     await expect(
       slack.notifier.post({ platform: 'slack', channelRef: 'C0DIGEST', workspace: 'TNOWHERE' }, { fallbackText: 'Digest', blocks: [text('x')] }),
     ).rejects.toMatchObject({ name: 'DeliveryError', retryable: false });
+
+    // A booking reminder names a person, not a workspace: each installation is tried until one knows them.
+    const mark = slackApi.calls.length;
+    await slack.notifier.post({ platform: 'slack', channelRef: 'UISLINGTONSTAFF' }, { fallbackText: 'Reminder', blocks: [text('Your course is tomorrow')] });
+    const tried = slackApi.calls.slice(mark).filter((c) => c.method === 'chat.postMessage').map((c) => c.token);
+    expect(tried).toEqual(['xoxb-camden-token', 'xoxb-islington-token']);
+    await expect(
+      slack.notifier.post({ platform: 'slack', channelRef: 'UISLINGTONSTAFF', workspace: 'TCAMDEN' }, { fallbackText: 'Reminder', blocks: [text('x')] }),
+    ).rejects.toMatchObject({ name: 'DeliveryError', retryable: false, message: expect.stringMatching(/channel_not_found/) });
   });
 
   it('removes a workspace on app_uninstalled and on tokens_revoked; its events are then not answered', async () => {
