@@ -34,11 +34,13 @@ or open Signpost's App Home.</p>`,
   );
 }
 
-export function installFailedPage(badState: boolean): string {
-  return page(
-    'Signpost could not be installed',
-    badState
-      ? '<p>That install link has expired or was started in another browser. Please start again from <a href="/slack/install">the install page</a>.</p>'
-      : '<p>Slack did not complete the installation. Please try again from <a href="/slack/install">the install page</a>; if it keeps failing, ask the server\'s administrator to check its log.</p>',
-  );
+/** Why an install did not finish: a stale or foreign link, the person cancelled, or Slack refused the exchange. */
+export function installFailedPage(reason: 'link' | 'cancelled' | 'slack'): string {
+  const again = '<a href="/slack/install">the install page</a>';
+  const body = {
+    link: `<p>That install link has expired or was started in another browser. Please start again from ${again}.</p>`,
+    cancelled: `<p>The installation was cancelled, so nothing has changed. You can start again from ${again}.</p>`,
+    slack: `<p>Slack did not complete the installation. Please try again from ${again}; if it keeps failing, ask the server's administrator to check its log.</p>`,
+  }[reason];
+  return page('Signpost could not be installed', body);
 }

@@ -25,6 +25,11 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_INSTALL_PATH = '/slack/install';
 export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 
+/** @slack/oauth's error codes for a redirect that is not this browser's own, fresh install (state or code wrong). */
+const INSTALL_LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_invalid_state', 'slack_oauth_missing_code']);
+/** The person pressed Cancel on Slack's page (`error=access_denied`). */
+const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
+
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
 export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
 
@@ -142,9 +147,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(installedPage(place));
           },
           failure: (error, _options, _req, res) => {
-            logger.warn('Slack install refused', { code: (error as { code?: string }).code, error: error.message });
-            const badState = /state/i.test((error as { code?: string }).code ?? '') || /state/i.test(error.message);
-            res.writeHead(badState ? 400 : 500, { 'content-type': 'text/html; charset=utf-8' }).end(installFailedPage(badState));
+            const code = (error as { code?: string }).code ?? '';
+            logger.warn('Slack install refused', { code, error: error.message });
+            const reason = INSTALL_LINK_ERRORS.has(code) ? 'link' : code === OAUTH_CANCELLED ? 'cancelled' : 'slack';
+            res.writeHead(reason === 'slack' ? 502 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(installFailedPage(reason));
           },
         },
       },

@@ -231,6 +231,13 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     const noCookie = await install('code-islington', (state) => ({ state }));
     expect(noCookie.status).toBe(400);
     expect(slackApi.calls.filter((c) => c.method === 'oauth.v2.access' && c.body.code === 'code-islington')).toEqual([]);
+    // A code Slack does not accept, and a cancelled install, store nothing either.
+    const unknownCode = await install('code-unknown');
+    expect(unknownCode.status).toBe(502);
+    expect(await unknownCode.text()).toMatch(/Slack did not complete the installation/);
+    const cancelled = await fetch(`${base}${SLACK_OAUTH_REDIRECT_PATH}?error=access_denied&state=x`);
+    expect(cancelled.status).toBe(400);
+    expect(await cancelled.text()).toMatch(/cancelled, so nothing has changed/);
     expect((await installationRows()).map((r) => r.installKey)).toEqual(['TCAMDEN']);
   });
 
