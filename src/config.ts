@@ -81,7 +81,9 @@ const SlackSettingsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['SLACK_BOT_TOKEN'],
-        message: 'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through /slack/install)',
+        message:
+          'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page ' +
+          '(or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through /slack/install)',
       });
     }
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {

@@ -26,7 +26,10 @@ export const EntryModalMetadataSchema = z.object({ externalId: z.string().max(10
 function toInputBlock(field: FormField): Block {
   const values = Array.isArray(field.value) ? field.value : field.value ? [field.value] : [];
   const chosen = (field.options ?? []).filter((o) => values.includes(o.value)).map(option);
-  const base = { type: 'input' as const, block_id: field.name, optional: !field.required, label: plain(field.label), ...(field.hint && field.input !== 'date' && field.input !== 'time' ? { hint: plain(field.hint) } : {}) };
+  // Slack's date and time pickers need no format hint.
+  const hint = field.hint && field.input !== 'date' && field.input !== 'time' ? { hint: plain(field.hint) } : {};
+  const base = { type: 'input' as const, block_id: field.name, optional: !field.required, label: plain(field.label), ...hint };
+  const options = (field.options ?? []).map(option);
   switch (field.input) {
     case 'text':
     case 'multiline':
@@ -41,11 +44,13 @@ function toInputBlock(field: FormField): Block {
         },
       };
     case 'choice':
-      return { ...base, element: { type: 'static_select', action_id: 'v', options: (field.options ?? []).map(option), ...(chosen[0] ? { initial_option: chosen[0] } : {}) } };
-    case 'choices':
+      return { ...base, element: { type: 'static_select', action_id: 'v', options, ...(chosen[0] ? { initial_option: chosen[0] } : {}) } };
+    case 'choices': {
+      const initial = chosen.length ? { initial_options: chosen } : {};
       return field.style === 'checkboxes'
-        ? { ...base, element: { type: 'checkboxes', action_id: 'v', options: (field.options ?? []).map(option), ...(chosen.length ? { initial_options: chosen } : {}) } }
-        : { ...base, element: { type: 'multi_static_select', action_id: 'v', options: (field.options ?? []).map(option), ...(chosen.length ? { initial_options: chosen } : {}) } };
+        ? { ...base, element: { type: 'checkboxes', action_id: 'v', options, ...initial } }
+        : { ...base, element: { type: 'multi_static_select', action_id: 'v', options, ...initial } };
+    }
     case 'date':
       return { ...base, element: { type: 'datepicker', action_id: 'v', ...(values[0] ? { initial_date: values[0] } : {}) } };
     case 'time':

@@ -149,7 +149,8 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
     case 'form': {
       // Slack fills in forms in a modal, which only a click can open (it needs the click's trigger id).
       const edit = block.form.submit.value !== '';
-      const open = button({ label: 'Open the form', action: block.form.submit.action, value: block.form.submit.value, style: 'primary' }, edit ? SLACK_ACTION.editEntry : SLACK_ACTION.addEntry, 0, state);
+      const opener = { label: 'Open the form', action: block.form.submit.action, value: block.form.submit.value, style: 'primary' as const };
+      const open = button(opener, edit ? SLACK_ACTION.editEntry : SLACK_ACTION.addEntry, 0, state);
       const label = `*${toMrkdwn(block.form.title)}*`;
       return [[open ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: open } : contextBlock(label)]];
     }

@@ -143,7 +143,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         callbackOptions: {
           success: (installation, _options, _req, res) => {
             const place = installation.isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name;
-            logger.info('Slack workspace installed', { installKey: installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id, enterprise: installation.isEnterpriseInstall === true });
+            const installKey = installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
+            logger.info('Slack workspace installed', { installKey, enterprise: installation.isEnterpriseInstall === true });
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(installedPage(place));
           },
           failure: (error, _options, _req, res) => {

@@ -61,7 +61,8 @@ export class SlackNotifier implements Notifier {
         return;
       } catch (error) {
         // Another workspace may know this channel or person: only "not found here" moves on to the next one.
-        const reason = (error as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError ? (error as { data?: { error?: string } }).data?.error : undefined;
+        const e = error as { code?: string; data?: { error?: string } };
+        const reason = e.code === webApi.ErrorCode.PlatformError ? e.data?.error : undefined;
         if (reason && NOT_IN_THIS_WORKSPACE.has(reason) && i < tokens.length - 1) continue;
         throw toDeliveryError(error);
       }
