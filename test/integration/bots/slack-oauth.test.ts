@@ -124,12 +124,15 @@ function mention(team: { teamId?: string; enterpriseId?: string; isEnterpriseIns
   };
 }
 
-function teamEvent(type: 'app_uninstalled' | 'tokens_revoked', teamId: string, eventId: string) {
+function teamEvent(type: 'app_uninstalled' | 'tokens_revoked', teamId: string, eventId: string, enterpriseId?: string) {
   return {
     contentType: 'application/json',
     body: JSON.stringify({
       token: 'verification-token-unused',
       team_id: teamId,
+      ...(enterpriseId
+        ? { enterprise_id: enterpriseId, authorizations: [{ team_id: null, enterprise_id: enterpriseId, user_id: 'UBOTNHS', is_bot: true, is_enterprise_install: true }] }
+        : {}),
       api_app_id: 'A0SIGNPOST',
       type: 'event_callback',
       event_id: eventId,
@@ -264,6 +267,13 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     const posts = slackApi.calls.filter((c) => c.method === 'chat.postMessage');
     expect(posts.every((p) => p.body.channel === 'C0SOCIAL')).toBe(true);
     expect(JSON.stringify(posts[0]!.body)).toMatch(/lunch/i);
+
+    // The App Home is published with the token of the workspace it was opened in.
+    const home = JSON.parse(mention({ teamId: 'TISLINGTON' }, 'EvHome1').body) as Record<string, unknown>;
+    home.event = { type: 'app_home_opened', user: 'U0STAFF', channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000300' };
+    expect((await postSlack(`${base}${SLACK_EVENTS_PATH}`, { contentType: 'application/json', body: JSON.stringify(home) })).status).toBe(200);
+    await until('the App Home', () => slackApi.calls.some((c) => c.method === 'views.publish'));
+    expect(slackApi.calls.filter((c) => c.method === 'views.publish').map((c) => c.token)).toEqual(['xoxb-islington-token']);
   });
 
   it('records the workspace of a digest set up from Slack, for its deliveries', async () => {
@@ -321,6 +331,10 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     await until('the org answer', () => slackApi.calls.filter((c) => c.method === 'chat.postMessage').length > before);
     const after = slackApi.calls.filter((c) => c.method === 'chat.postMessage').slice(before);
     expect(after.map((c) => c.token)).toEqual(['xoxb-nhs-org-token']);
+
+    // Uninstalled from the whole Enterprise Grid organisation: its one installation goes.
+    await postSlack(`${base}${SLACK_EVENTS_PATH}`, teamEvent('app_uninstalled', 'TNHSTRUST', 'EvUninstallOrg', 'ENHSORG'));
+    expect(await keysOnceGone('ENHSORG')).toEqual([]);
   });
 
   it('refuses unsigned events before anything is looked up', async () => {
