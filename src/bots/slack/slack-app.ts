@@ -11,9 +11,9 @@ import type { Reply } from '../core/reply.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { createCoordinatorCheck } from './coordinators.ts';
 import { apologyText, newCorrelationId } from './error-boundary.ts';
+import { installFailedPage, installedPage, installPage } from './install-pages.ts';
 import type { Registered } from './listeners/deps.ts';
 import { registerListeners } from './listeners/register.ts';
-import { installPage, installFailedPage, installedPage } from './install-pages.ts';
 import type { SlackInstallations } from './prisma-installation-store.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
@@ -122,6 +122,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // Bolt's own OAuth support (@slack/oauth InstallProvider): the install page sets a state cookie signed with
     // SLACK_STATE_SECRET, the redirect checks it, exchanges the code with oauth.v2.access (through SLACK_API_URL when
     // set) and stores the installation; each request is then authorised from the store by its team or enterprise.
+    // An install code is good for one exchange, so oauth.v2.access is not retried (a retry would only be refused).
     const { retryConfig: _noRetries, ...installClientOptions } = clientOptions;
     receiver = new HTTPReceiver({
       signingSecret: config.signingSecret ?? '',
