@@ -86,7 +86,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
   // Read at each turn: the composition root may register hooks after the conversation is built.
-  const help = () => buildHelpReply({ bookings: !!hooks.bookings, digests: !!hooks.digests });
+  const help = () => buildHelpReply({ bookings: !!hooks.bookings, digests: !!hooks.digests, entries: !!hooks.entries });
 
   const sessionOf = (ctx: ConversationContext): SessionRef => ({
     platform: ctx.platform,

@@ -95,8 +95,9 @@ describe.each(STORE_KINDS)('the terminal chat for coordinators on %s', (kind) =>
   });
 
   it('has the chat of npm start: coordinators\' gaps and flags, and "report a problem" on a result', async () => {
-    const run = await chat(url, ['gaps', 'flags', 'lunch club', 'details 1']);
+    const run = await chat(url, ['help', 'gaps', 'flags', 'lunch club', 'details 1']);
     expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('add entry, edit part of a title: coordinators add or correct a listing');
     expect(run.stdout).toContain('Unmet needs, last');
     expect(run.stdout).toContain('Reported problems with listings: 0 open');
     expect(run.stdout).toMatch(/\[b\d+: This has closed\]/);
