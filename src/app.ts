@@ -9,6 +9,7 @@ import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-r
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createSlackApp, SLACK_EVENTS_PATH } from './bots/slack/slack-app.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
@@ -66,7 +67,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // The conversation core. Features add their hooks to `conversationHooks` (read at every turn); adapters that
   // start push their platform to `platformsOn`.
   const conversationHooks: ConversationHooks = {};
-  const conversationSearch = createDatabaseSearch(store);
+  // Safety first: questions that show a risk of harm get the numbers to call before any listings.
+  const conversationSearch = withUrgentHelp(createDatabaseSearch(store));
   const conversation = createConversation({
     search: conversationSearch,
     clock,

@@ -98,5 +98,13 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       return ['─'.repeat(20), ''];
     case 'attachment':
       return [`Attachment: ${block.filename} (${block.mimeType})`, ''];
+    case 'urgent':
+      return [
+        `!! ${toPlainText(block.title)}`,
+        ...block.lines.map((l) => `   ${l.phone.padEnd(14)} ${toPlainText(l.name)}`),
+        `   ${toPlainText(block.note)}`,
+        '═'.repeat(20),
+        '',
+      ];
   }
 }

@@ -3,6 +3,7 @@ import { createBookingHooks } from '../../bots/core/bookings/booking-hooks.ts';
 import { createConversation } from '../../bots/core/conversation.ts';
 import { BookingService } from '../../catalogue/booking/booking-service.ts';
 import { createDatabaseSearch } from '../../catalogue/search/database-search.ts';
+import { withUrgentHelp } from '../../catalogue/search/urgent-help.ts';
 import { runTerminalChat } from '../../bots/terminal/chat.ts';
 import { fixedClock, systemClock } from '../../clock.ts';
 import { createDigestHooks } from '../../scheduler/digest-hooks.ts';
@@ -18,7 +19,7 @@ export const chatCommand: Command = {
     const store = await ctx.store();
     // --now fixes the clock for the whole session; otherwise time moves on as the chat goes.
     const clock = typeof args.values.now === 'string' ? fixedClock(ctx.now) : systemClock;
-    const search = createDatabaseSearch(store);
+    const search = withUrgentHelp(createDatabaseSearch(store));
     const offerHours = ctx.config.offerHours;
     const conversation = createConversation({
       search,
