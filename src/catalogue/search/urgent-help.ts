@@ -64,7 +64,16 @@ const RULES: readonly Rule[] = [
   { kind: 'suicide', strong: true, re: /\b(?:attempted|attempting|attempt(?:ed)? at) (?:suicide|to kill)\b|\bsuicide attempt\b/ },
   { kind: 'self_harm', strong: true, re: new RegExp(`\\b${PRONOUN}(?: is| are| am| s| has been| have been| keeps| kept| started| still| was)? self harming\\b`) },
   { kind: 'self_harm', strong: true, re: /\b(?:is|are|am|im|been|started|keeps|still|was) self harm(?:ing)?\b|\bself harm(?:ing|ed)? (?:again|tonight|today|now|badly)\b|\bhas self harmed\b|\bself harmed\b/ },
-  { kind: 'overdose', strong: true, re: /\b(?:took|taken|taking|take|has had|had|swallowed) (?:an |a )?(?:overdose|od)\b|\boverdosed\b|\b(?:took|taken|swallowed) (?:too many|lots of|a lot of|all (?:her|his|my|their|the)) (?:pills|tablets|paracetamol|meds|medication)\b/ },
+  {
+    kind: 'overdose',
+    strong: true,
+    re: /\b(?:took|taken|taking|take|has had|had|swallowed) (?:an |a )?(?:overdose|od)\b|\boverdosed\b|\b(?:took|taken|swallowed|downed) (?:too many|lots of|loads of|a load of|a lot of|a handful of|a bottle of|a packet of|a box of|all (?:her|his|my|their|the)) (?:pills|tablets|paracetamol|painkillers|sleeping pills|meds|medication|medicine)\b/,
+  },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:going|wants?|wanting|threaten(?:ing|ed|s)?|planning|plans|talk(?:ing|s|ed)? about|thinking about|tried|trying) (?:to )?(?:jump(?:ing)? (?:off|from|in front of)|throw(?:ing)? (?:my|him|her|them) ?sel(?:f|ves) (?:off|under|in front of)|step(?:ping)? in front of|walk(?:ing)? in front of)\b|\bjump (?:off|from) (?:a|the) (?:bridge|building|roof|balcony|cliff|tower)\b|\bwants? (?:it all|it|everything) to (?:end|stop)\b|\b(?:cant|can not|cannot) take (?:it|this) any ?more\b/,
+  },
   { kind: 'abuse', strong: true, re: /\b(?:not|isnt|doesnt feel|dont feel|never feels?|does not feel|do not feel|no longer) safe (?:at home|in (?:her|his|my|their|the) (?:home|house|flat)|to go home|with (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|family|carer))\b/ },
   { kind: 'abuse', strong: true, re: /\bunsafe at home\b|\b(?:scared|afraid|frightened|terrified) (?:to go home|of (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|ex|carer|dad|mum|father|mother|family))\b/ },
   {
@@ -72,7 +81,16 @@ const RULES: readonly Rule[] = [
     strong: true,
     re: /\b(?:being|been|was|is|getting|gets|got) (?:hit(?! hard| by (?:a |the |rising |high |bills|costs|prices|price))|beaten|punched|kicked|slapped|strangled|choked|attacked|assaulted|abused|raped)\b/,
   },
-  { kind: 'abuse', strong: true, re: new RegExp(`\\b${PERSON} (?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|hurts|hurt|chokes|choked|strangled|threatens|threatened|abuses|abused|attacks|attacked|rapes|raped|controls) (?:her|him|them|me|my|us)\\b`) },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: new RegExp(
+      `\\b${PERSON} (?:(?:is|keeps|has been|was|kept|started|(?:is )?always) )?(?:hits|hit|hitting|beats|beat|beating|punches|punched|punching|kicks|kicked|kicking|slaps|slapped|slapping|hurts|hurt|hurting|chokes|choked|choking|strangled|strangling|threatens|threatened|threatening|abuses|abused|abusing|attacks|attacked|attacking|rapes|raped|controls|controlling|bullies|bullying|assaulted) (?:her|him|them|me|my|us)\\b`,
+    ),
+  },
+  { kind: 'abuse', strong: true, re: new RegExp(`\\b${PERSON} (?:is|was|gets|has been|can be|becomes) (?:violent|abusive|aggressive|controlling)\\b|\\bviolent (?:to|towards|with) (?:her|him|them|me)\\b`) },
+  { kind: 'abuse', strong: true, re: /\b(?:being|been|was|is) (?:being )?(?:mistreated|exploited|stalked|groomed)\b|\bbeing neglected\b/ },
+  { kind: 'abuse', strong: true, re: new RegExp(`^(?!.*\\b(?:fall|fell|falls|easily|blood thinners|warfarin)\\b)(?=.*\\b(?:bruises|bruised|bruising|black eye|injuries)\\b)(?=.*\\b${PERSON}\\b)`) },
   { kind: 'abuse', strong: true, re: /\b(?:abusive|violent|controlling) (?:partner|husband|wife|boyfriend|girlfriend|relationship|son|daughter|ex|home|family|carer)\b|\bcoercive control(?:ling)?\b|\bforced (?:to marry|marriage)\b|\bthreatened to kill\b|\bsexually assaulted\b|\b(?:was|been|being|got) raped\b/ },
   {
     kind: 'danger',
@@ -88,7 +106,7 @@ const RULES: readonly Rule[] = [
     kind: 'overdose',
     re: /(?<!\b(?:cake|chocolate|sugar|sweet|caffeine|carb|fun|culture|screen) )\boverdos(?:e|ed|es|ing)\b(?! of (?:chocolate|cake|sugar|sweets|fun|culture|tea|coffee))/,
   },
-  { kind: 'abuse', re: /\bdomestic (?:abuse|violence)\b|\b(?:elder|financial|sexual|emotional|physical|child|domestic) abuse\b|\bbeing abused\b|\bdv\b/ },
+  { kind: 'abuse', re: /\bsafe house\b|\brefuge\b|\bdomestic (?:abuse|violence)\b|\b(?:elder|financial|sexual|emotional|physical|child|domestic) abuse\b|\bbeing abused\b|\bdv\b/ },
 ];
 
 /** A risk named as a subject of work or of grief, not of a person at risk now. */

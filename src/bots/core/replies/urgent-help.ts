@@ -2,7 +2,7 @@ import type { SearchResponse } from '../../../catalogue/search/types.ts';
 import type { Reply, ReplyBlock } from '../reply.ts';
 
 export const URGENT_TITLE = 'If someone is at risk right now, get help first';
-export const URGENT_NOTE = 'Call 999 if anyone is in immediate danger. Listings that may also help are below.';
+export const URGENT_NOTE = 'Then any listings that may also help.';
 
 /** The urgent help block: 999 first, then the lines that fit the risk. */
 export function urgentBlock(urgent: NonNullable<SearchResponse['urgent']>): ReplyBlock {
