@@ -103,7 +103,9 @@ function withoutAddresses(raw: string, location: LocationInput | undefined): str
   return normalised.replace(/\s+/g, ' ').trim();
 }
 
-const OLDER_AGE = /\b(?:over |aged |age )?([5-9]\d) ?(?:\+|plus|and over|or over)|\bover ([5-9]\d) ?s?\b/;
+/** "Over 60s", "60+", "aged 55 and over" (but not "for 60+ years"). */
+const NOT_AGES = '(?! ?(?:years?|yrs|minutes?|mins|miles?|km|metres|people|places|members|pounds))';
+const OLDER_AGE = new RegExp(`\\b(?:over |aged |age )?(?:[5-9]\\d) ?(?:\\+|plus|and over|or over)${NOT_AGES}|\\bover (?:[5-9]\\d) ?s?\\b${NOT_AGES}`);
 
 /**
  * Categories and audiences read from an entry's title and description with the search vocabulary (pure).
@@ -136,12 +138,15 @@ export function deriveFacets(
       for (const a of m.phrase.concept.audiences) audiences.add(a);
     }
   }
-  const plainAge = /\b(?:for|aged|age) (?:people |adults |those |anyone )?(?:aged )?(?:over )?[5-9]\d ?(?:\+|plus|s|and over|or over)/.exec(description);
+  const plainAge = new RegExp(
+    `\\b(?:for|aged|age) (?:people |adults |those |anyone )?(?:aged )?(?:over )?[5-9]\\d ?(?:\\+|plus|s|and over|or over)${NOT_AGES}`,
+  ).exec(description);
   if (plainAge) audiences.add('older_people');
 
   // "Parents and carers" (of children) means parents, not unpaid carers, unless carers are named on their own too.
   const both = `${title} ${description}`;
-  if (/\bparents? and carers?\b/.test(both) && !/\bcarers?\b/.test(both.replace(/\bparents? and carers?\b/g, ' '))) {
+  const parentsAndCarers = /\bparents?(?: and| or)? carers?\b/g;
+  if (parentsAndCarers.test(both) && !/\bcarers?\b/.test(both.replace(parentsAndCarers, ' '))) {
     audiences.delete('carers');
     categoryScore.delete('carers');
   }

@@ -72,6 +72,12 @@ describe('deriveFacets: categories and audiences from titles', () => {
     expect(deriveFacets({ title: 'Coffee morning', description: 'A friendly morning for over 60s.' }).audiences).toEqual(['older_people']);
     expect(deriveFacets({ title: 'Swim session', description: 'Women only. Lifeguards on duty.' }).audiences).toEqual(['women']);
     expect(deriveFacets({ title: 'Drop in', description: 'Open to carers and the people they look after.' }).audiences).toEqual(['carers']);
+    // "For 60+ years" is not an age; "parents/carers" are parents.
+    expect(deriveFacets({ title: 'Good Samaritans Bingo - Aston Abbotts', description: 'Held in the village for 60+ years.' }).audiences).toEqual([]);
+    expect(deriveFacets({ title: 'Workshops', description: 'Bitesize workshops for parents/carers.' }).audiences).toEqual([
+      'parents_of_young_children',
+    ]);
+    expect(deriveFacets({ title: 'Walk and Talk', description: 'Monthly social walk for the Fellas - a community for men in Folkestone.' }).audiences).toEqual(['men']);
     // Mentioned, not addressed: no audience.
     const passing = deriveFacets({
       title: 'Book Club - Wendover',
