@@ -7,6 +7,7 @@ import { BookingService } from './catalogue/booking/booking-service.ts';
 import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -34,7 +35,8 @@ export type ChatConversation = {
 export function createChatConversation(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): ChatConversation {
   const { config, store, clock, logger } = deps;
   const hooks: ConversationHooks = {};
-  const search = createDatabaseSearch(store);
+  // Safety first: questions that show a risk of harm get the numbers to call before any listings.
+  const search = withUrgentHelp(createDatabaseSearch(store));
   const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
 
   // Anonymous statistics: searches, and results opened, shared and booked.

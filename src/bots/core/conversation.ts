@@ -25,6 +25,7 @@ import { buildHelpReply } from './replies/help.ts';
 import { buildNoResultsReply } from './replies/no-results.ts';
 import { PAGE_SIZE, buildSearchResultsReply } from './replies/search-results.ts';
 import { buildShareReply } from './replies/share-with-resident.ts';
+import { withUrgentHelpFirst } from './replies/urgent-help.ts';
 import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
 
 /** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
@@ -99,10 +100,14 @@ export function createConversation(deps: ConversationDeps): Conversation {
     const started = performance.now();
     const response = await search.search({ text, now, limit: PAGE_SIZE, offset });
     if (offset === 0) {
+      // A question that shows a risk of harm is never kept, not even sanitised.
       await hooks.insights?.recorder.recordSearch({
-        at: now, platform: ctx.platform, understood: response.understood, total: response.total, relaxed: response.relaxed, question: text,
+        at: now, platform: ctx.platform, understood: response.understood, total: response.total, relaxed: response.relaxed,
+        ...(response.urgent ? {} : { question: text }),
       });
     }
+    // Urgent help leads the first answer to such a question (not the pages that follow it).
+    const first = (reply: Reply) => (offset === 0 ? withUrgentHelpFirst(reply, response.urgent) : reply);
     logger.debug('search answered', {
       platform: ctx.platform,
       offset,
@@ -115,11 +120,11 @@ export function createConversation(deps: ConversationDeps): Conversation {
       if (offset > 0) return buildNoMoreReply();
       // A new question with no answer replaces the old list: "more" and numbers must not refer to it any longer.
       memory.recordPage(sessionOf(ctx), { queryKey, offset: 0, total: 0, ids: [] });
-      return buildNoResultsReply(response);
+      return first(buildNoResultsReply(response));
     }
     const shown = response.results.slice(0, PAGE_SIZE);
     memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id) });
-    return buildSearchResultsReply({ response, now, offset, queryKey });
+    return first(buildSearchResultsReply({ response, now, offset, queryKey }));
   }
 
   /** The entry a typed number stands for, or the reply explaining why there is none. */

@@ -54,6 +54,8 @@ export type ReplyForm = {
   fields: FormField[];
   submit: ReplyButton;
 };
+/** A number to call and who answers it, e.g. `{phone: '116 123', name: 'Samaritans, any time, free'}`. */
+export type UrgentLine = { name: string; phone: string };
 
 /** One item of a result list: a title line, a few short lines, and its buttons. */
 export type ReplyListItem = {
@@ -73,6 +75,11 @@ export type ReplyBlock =
   /** Small print: sources, freshness, "demo data". */
   | { type: 'context'; text: string }
   | { type: 'divider' }
+  /**
+   * Urgent help, first in a reply to a question that shows a risk of harm: the numbers to call, in plain words.
+   * Every renderer gives it its most prominent style and never cuts it.
+   */
+  | { type: 'urgent'; title: string; lines: UrgentLine[]; note: string }
   /**
    * A file to offer (e.g. a calendar invite): Slack uploads it, the terminal writes it out, and Teams (which cannot
    * take a file from a bot without a consent step) links to `url` when there is one.

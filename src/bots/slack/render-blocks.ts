@@ -154,7 +154,19 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
       const label = `*${toMrkdwn(block.form.title)}*`;
       return [[open ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: open } : contextBlock(label)]];
     }
+    case 'urgent':
+      return [urgentBlocks(block)];
   }
+}
+
+/** Urgent help: a warning line, each number in bold on its own line, then the note; set apart by a divider. */
+function urgentBlocks(block: Extract<ReplyBlock, { type: 'urgent' }>): SlackBlock[] {
+  const lines = [`:rotating_light: *${toMrkdwn(block.title)}*`, ...block.lines.map((l) => `*${toMrkdwn(l.phone)}*  ${toMrkdwn(l.name)}`)];
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_LIMITS.sectionText) } },
+    contextBlock(toMrkdwn(block.note)),
+    { type: 'divider' },
+  ];
 }
 
 function renderItem(item: ReplyListItem, offerPost: boolean, state: { dropped: number }): SlackBlock[] {

@@ -167,6 +167,8 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
       return [{ ...textBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
     case 'form':
       return formElements(block.form);
+    case 'urgent':
+      return [urgentContainer(block)];
   }
 }
 
@@ -208,6 +210,21 @@ function formElements(form: ReplyForm): CardElement[] {
   }
   elements.push(actionSet([form.submit]));
   return elements;
+}
+
+
+/** Urgent help in the card's warning style: the title in bold, each number with who answers it, then the note. */
+function urgentContainer(block: Extract<ReplyBlock, { type: 'urgent' }>): CardElement {
+  return {
+    type: 'Container',
+    style: 'attention',
+    bleed: true,
+    items: [
+      { type: 'TextBlock', text: toMarkdown(block.title), weight: 'Bolder', size: 'Medium', color: 'Attention', wrap: true },
+      { type: 'FactSet', facts: block.lines.map((l) => ({ title: truncate(toPlainText(l.phone), 40), value: toMarkdown(l.name) })) },
+      { type: 'TextBlock', text: toMarkdown(block.note), wrap: true, spacing: 'Small' },
+    ],
+  };
 }
 
 function headingBlock(text: string): CardElement {

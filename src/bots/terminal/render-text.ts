@@ -102,5 +102,13 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       const asked = block.form.fields.filter((f) => f.problem).length || block.form.fields.length;
       return [`${toPlainText(block.form.title)}: ${asked === 1 ? 'one question follows' : `${asked} questions follow, one at a time`}.`, ''];
     }
+    case 'urgent':
+      return [
+        `!! ${toPlainText(block.title)}`,
+        ...block.lines.map((l) => `   ${l.phone.padEnd(14)} ${toPlainText(l.name)}`),
+        `   ${toPlainText(block.note)}`,
+        '═'.repeat(20),
+        '',
+      ];
   }
 }

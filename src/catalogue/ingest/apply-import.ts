@@ -12,6 +12,7 @@ import {
   SourceInputSchema,
 } from '../model.ts';
 import { contentHash, entryContentHash } from './content-hash.ts';
+import { withDerivedFacets } from './derive-facets.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -55,7 +56,8 @@ export async function applyImport(
       rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
       return;
     }
-    const data = { ...parsed.data, occurrences: firstPerKey(parsed.data.occurrences) };
+    // Untagged entries get categories, audiences and a ward read from their own text (given ones are kept).
+    const data = withDerivedFacets({ ...parsed.data, occurrences: firstPerKey(parsed.data.occurrences) });
     prepared.set(data.externalId, { data, hash: entryContentHash(data) });
   });
 

@@ -84,6 +84,11 @@ export type SearchResponse = {
   results: SearchResult[];
   /** How many results there are in all (for "N more"). */
   total: number;
+  /**
+   * Set when the question shows a risk of harm (see urgent-help.ts): the numbers to call, shown before any listings.
+   * Absent otherwise.
+   */
+  urgent?: { lines: { name: string; phone: string }[] };
 };
 
 /** The port the conversation core uses; implemented over the database by the search module. */

@@ -1,6 +1,7 @@
 import { createDatabaseSearch } from '../../catalogue/search/database-search.ts';
 import { accessLabel, describeUnderstood } from '../../catalogue/search/describe-query.ts';
-import type { SearchResult } from '../../catalogue/search/types.ts';
+import type { SearchResponse, SearchResult } from '../../catalogue/search/types.ts';
+import { withUrgentHelp } from '../../catalogue/search/urgent-help.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
 const HOW_TO_JOIN: Record<string, string> = {
@@ -47,6 +48,16 @@ function describeResult(r: SearchResult, n: number): string {
   return lines.join('\n');
 }
 
+/** Urgent help, before anything else: the numbers to call, in plain words. */
+function urgentLines(response: SearchResponse): string[] {
+  if (!response.urgent) return [];
+  return [
+    'If someone is at risk right now, get help first:',
+    ...response.urgent.lines.map((l) => `  ${l.phone.padEnd(14)} ${l.name}`),
+    '',
+  ];
+}
+
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Search the catalogue in plain words',
@@ -61,14 +72,15 @@ export const searchCommand: Command = {
     const offset = offsetText === undefined ? 0 : Number(offsetText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be a whole number from 1 to 50');
     if (!Number.isInteger(offset) || offset < 0) throw new UsageError('--offset must be a whole number, 0 or more');
-    const search = createDatabaseSearch(await ctx.store());
+    const search = withUrgentHelp(createDatabaseSearch(await ctx.store()));
     const response = await search.search({ text, now: ctx.now, limit, offset });
     const json = {
       understood: response.understood,
       relaxed: response.relaxed,
       results: response.results.map(toSearchJson),
+      ...(response.urgent ? { urgent: response.urgent } : {}),
     };
-    const head = [`Looking for: ${describeUnderstood(response.understood) || 'anything'}`];
+    const head = [...urgentLines(response), `Looking for: ${describeUnderstood(response.understood) || 'anything'}`];
     for (const r of response.relaxed) head.push(`(${r})`);
     const body = response.results.map((r, i) => describeResult(r, offset + i + 1));
     const more = response.total - offset - response.results.length;

@@ -130,7 +130,8 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     const entries = await new PrismaCatalogueRepository(store.prisma).listEntries();
     const a = entries.find((e) => e.externalId === 'a')!;
     expect(a.description).toBe('Weekly group for older people.');
-    expect(a.audiences).toEqual([]);
+    // The record gives no audience; its description says plainly who it is for.
+    expect(a.audiences).toEqual(['older_people']);
     expect(entries.find((e) => e.externalId === 'c')!.organisation).toBeNull();
   });
 
