@@ -6,9 +6,9 @@ import type { Sql } from '../../db/sql.ts';
 import { distanceKm, findWard, WARDS } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
-import { hardAudiences, parseQuery } from './parse-query.ts';
-import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Understood } from './types.ts';
-import { CONCEPTS, STOP_WORDS } from './vocabulary.ts';
+import { hardAudiences, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
+import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood } from './types.ts';
+import { conceptByKey, STOP_WORDS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
@@ -24,7 +24,11 @@ const TIME_OF_DAY_HOURS = { morning: [0, 12], afternoon: [12, 17], evening: [17,
 
 /** The filters one database query applies; relaxing the search removes them one at a time. */
 type Filters = {
+  /** One tsquery per slot of the question: its words or its synonyms (what finds candidates). */
   groups: string[];
+  /** Per slot: its own words (full weight) and its synonyms (lower weight), for ranking. */
+  literal: string[];
+  synonyms: string[];
   trigramTerms: string[];
   wards?: string[];
   kinds: string[];
@@ -79,6 +83,13 @@ type CandidateRow = {
   group_hits: boolean[] | null;
   title_hits: boolean[] | null;
   category_hits?: boolean[] | null;
+  lit_title?: boolean[] | null;
+  lit_category?: boolean[] | null;
+  lit_description?: boolean[] | null;
+  lit_organisation?: boolean[] | null;
+  syn_title?: boolean[] | null;
+  syn_category?: boolean[] | null;
+  syn_description?: boolean[] | null;
   next_start: Date | string | null;
   has_occurrences: boolean;
   fits_time?: boolean | null;
@@ -94,10 +105,13 @@ type CandidateRow = {
 export function createDatabaseSearch(store: Store): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
-      const understood = parseQuery(request.text, request.now);
+      const unknown = unknownWords(request.text);
+      const catalogueWords = unknown.length ? await wordsInCatalogue(store.sql, unknown) : undefined;
+      const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
       const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
       const offset = Math.max(0, request.offset ?? 0);
-      const { ranked, relaxed } = await findRanked(store.sql, understood, request.now);
+      const { ranked, relaxed, unmet } = await findRanked(store.sql, understood, request.now);
+      if (unmet.length) understood.unmet = unmet;
       const page = ranked.slice(offset, offset + limit);
       const results = await withUpcoming(store.sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };
@@ -123,19 +137,52 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 
 type Ranked = { row: CandidateRow; score: number; distanceKm: number | null };
 
-async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[] }> {
+async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;
 
-  // Words that match nothing anywhere go first: no filter can make them match.
-  if (hasText && filters.trigramTerms.length > 0 && filters.groups.length === filters.trigramTerms.length) {
-    const any = await candidates(sql, { ...emptyFilters(), groups: filters.groups, trigramTerms: filters.trigramTerms }, now, 1, undefined, true);
-    if (any.length === 0) {
-      relaxed.push(`nothing matches "${u.terms.join(' ')}"; showing other things${suffix(view)}`);
-      filters.groups = [];
-      filters.trigramTerms = [];
+  // Words that match nothing anywhere go first: no filter can make them match. A concept nothing is listed for is
+  // offered through its broader concepts, and said so ("no zumba is listed; these are other dance fitness classes").
+  if (hasText) {
+    const slots = slotsOf(u).filter((slot) => tsWords(slot.text));
+    const found = await slotsFound(sql, filters);
+    const keep: number[] = [];
+    const missing: string[] = [];
+    for (let i = 0; i < filters.groups.length; i++) {
+      if (found[i] !== false) {
+        keep.push(i);
+        continue;
+      }
+      const slot = slots[i];
+      if (!slot) continue;
+      if (slot.concept) add((view.unmet ??= []), slot.concept);
+      const broader = slot.concept ? broaderOf(slot.concept) : [];
+      const query = orOf(broader.map((k) => conceptQuery(k)));
+      if (broader.length && query) {
+        filters.groups[i] = query;
+        filters.literal[i] = '';
+        filters.synonyms[i] = query;
+        const labels = broader.slice(0, 2).map((k) => conceptByKey(k)!.label.toLowerCase());
+        relaxed.push(`no ${slot.text} is listed; these are other ${listWords(labels)}`);
+        keep.push(i);
+      } else {
+        missing.push(slot.text);
+      }
+    }
+    if (missing.length) {
+      const pick = <T>(list: T[]) => keep.map((i) => list[i]!);
+      filters.groups = pick(filters.groups);
+      filters.literal = pick(filters.literal);
+      filters.synonyms = pick(filters.synonyms);
+      filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
+      const words = missing.map((w) => `"${w}"`).join(', ');
+      relaxed.push(
+        filters.groups.length
+          ? `nothing matches ${words}`
+          : `nothing matches ${words}; showing other things${suffix(view)}`,
+      );
     }
   }
 
@@ -192,7 +239,45 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now), relaxed };
+  return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+}
+
+/** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
+async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
+  const { rows } = await sql.query<{ w: string }>(
+    `SELECT t.w FROM unnest($1::text[]) AS t(w)
+     WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
+    [words],
+  );
+  return new Set(rows.map((r) => r.w));
+}
+
+/**
+ * Per slot: whether anything in the catalogue has its words or synonyms (or, for a word no concept knows, a title
+ * close to it). One index probe each: a word nothing contains answers from the index, never a scan.
+ */
+async function slotsFound(sql: Sql, f: Filters): Promise<boolean[]> {
+  if (!f.groups.length) return [];
+  const { rows } = await sql.query<{ n: number | string; found: boolean }>(
+    `SELECT t.n, (
+        EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
+                  AND s.removed_at IS NULL AND s.status <> 'closed')
+        OR (t.w IS NOT NULL AND EXISTS (SELECT 1 FROM service s WHERE t.w <% s.name AND s.removed_at IS NULL AND s.status <> 'closed'))
+      ) AS found
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(g, w, n) ORDER BY t.n`,
+    [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
+  );
+  return rows.map((r) => r.found);
+}
+
+/** The trigram word of slot `i`, when its literal is one word that no concept knows. */
+function trigramFor(f: Filters, i: number): string | null {
+  const lit = f.literal[i];
+  return lit && f.trigramTerms.includes(lit) ? lit : null;
+}
+
+function add<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 /** One relaxation; steps that drop the words asked for are never taken just because they find something. */
@@ -293,12 +378,16 @@ function relaxationSteps(u: Understood): Step[] {
     {
       dropsText: true,
       apply(f, v) {
-        if (!v.terms.length || !f.trigramTerms.length) return undefined;
-        const words = v.terms.join(' ');
-        const keep = textGroups({ ...v, terms: [] });
+        const plain = slotsOf(v).filter((x) => !x.concept);
+        if (!plain.length || !f.trigramTerms.length) return undefined;
+        const words = plain.map((x) => x.text).join(' ');
+        const keep = textGroups({ ...v, terms: [], slots: slotsOf(v).filter((x) => x.concept) });
         f.groups = keep.groups;
+        f.literal = keep.literal;
+        f.synonyms = keep.synonyms;
         f.trigramTerms = [];
         v.terms = [];
+        v.slots = slotsOf(v).filter((x) => x.concept);
         return `showing results without the words "${words}"`;
       },
     },
@@ -307,8 +396,11 @@ function relaxationSteps(u: Understood): Step[] {
       apply(f, v) {
         if (!f.groups.length && !f.trigramTerms.length) return undefined;
         f.groups = [];
+        f.literal = [];
+        f.synonyms = [];
         f.trigramTerms = [];
         v.terms = [];
+        v.slots = [];
         v.categories = [];
         v.topics = [];
         return 'showing the closest other things';
@@ -344,46 +436,73 @@ function summary(v: Understood): string {
 // Filters and the candidate query
 
 function emptyFilters(): Filters {
-  return { groups: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
+  return { groups: [], literal: [], synonyms: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
 }
 
-/** tsquery text for one word or phrase: letters and digits only, phrases joined with <->. */
-function tsPhrase(words: string): string | undefined {
+/** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
+function tsWords(words: string): string | undefined {
   const parts = words
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  if (parts.length === 0) return undefined;
-  return parts.length === 1 ? parts[0] : `(${parts.join(' <-> ')})`;
+    .filter((w) => w && !STOP_WORDS.has(w));
+  if (parts.length === 0) {
+    const all = words.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    if (all.length === 0) return undefined;
+    return all.length === 1 ? all[0] : `(${all.join(' & ')})`;
+  }
+  return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
 }
 
-/** One tsquery per thing asked for: a topic with its synonyms, or one leftover word (with a prefix match). */
-export function textGroups(u: Understood): { groups: string[]; trigramTerms: string[] } {
+const orOf = (parts: readonly (string | undefined)[]): string => [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
+
+/** The synonyms of a concept as tsquery text: its phrases, search words and categories, without `exclude`. */
+function conceptQuery(key: string, exclude?: string): string {
+  const concept = conceptByKey(key);
+  if (!concept) return '';
+  const words = [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
+  const own = exclude ? tsWords(exclude) : undefined;
+  return orOf(words.map(tsWords).filter((w) => w !== own));
+}
+
+/** Wider concepts, two levels up, for "no zumba is listed; these are other dance fitness classes". */
+export function broaderOf(key: string): string[] {
+  const first = conceptByKey(key)?.broader ?? [];
+  const second = first.flatMap((k) => conceptByKey(k)?.broader ?? []);
+  return [...new Set([...first, ...second])].filter((k) => k !== key && conceptByKey(k));
+}
+
+/**
+ * One tsquery per slot of the question (its own words, or its concept's synonyms), and the two halves apart for
+ * ranking: a listing with the words themselves ranks above one with only a synonym.
+ */
+export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; trigramTerms: string[] } {
   const groups: string[] = [];
-  for (const key of u.topics ?? []) {
-    const concept = CONCEPTS.find((c) => c.key === key);
-    const words = [...(concept?.search ?? []), ...(concept?.categories ?? [])];
-    const parts = [...new Set(words.map(tsPhrase).filter((p): p is string => p !== undefined))];
-    if (parts.length) groups.push(parts.join(' | '));
-  }
-  for (const phrase of u.phrases ?? []) {
-    const words = phrase.split(' ').filter((w) => !STOP_WORDS.has(w) && /^[a-z0-9]+$/.test(w));
-    if (words.length > 1) groups.push(words.join(' & '));
-  }
+  const literal: string[] = [];
+  const synonyms: string[] = [];
   const trigramTerms: string[] = [];
-  for (const term of u.terms) {
-    const p = tsPhrase(term);
-    if (!p) continue;
-    groups.push(p.includes('<->') ? p : `${p}:*`);
-    if (term.length >= 4) trigramTerms.push(term);
+  for (const slot of slotsOf(u)) {
+    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map(tsWords)]);
+    if (!lit) continue;
+    const syn = slot.concept ? conceptQuery(slot.concept, slot.text) : '';
+    literal.push(lit);
+    synonyms.push(syn || lit);
+    groups.push(syn ? `${lit} | ${syn}` : lit);
+    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4) trigramTerms.push(slot.text);
   }
-  return { groups, trigramTerms };
+  return { groups, literal, synonyms, trigramTerms };
+}
+
+/** The question's slots (an older parse without them: its leftover words, one slot each). */
+export function slotsOf(u: Understood): Slot[] {
+  return u.slots ?? u.terms.map((text) => ({ text }));
 }
 
 function toFilters(u: Understood, now: Date): Filters {
-  const { groups, trigramTerms } = textGroups(u);
+  const { groups, literal, synonyms, trigramTerms } = textGroups(u);
   const f: Filters = {
     groups,
+    literal,
+    synonyms,
     trigramTerms,
     kinds: [...u.kinds],
     audiences: hardAudiences(u),
@@ -452,7 +571,7 @@ async function candidates(
   let allQuery: string | undefined;
   if (tsRef || f.trigramTerms.length) {
     const text: string[] = [];
-    if (tsRef) text.push(`s.search_vector @@ to_tsquery('english', ${tsRef})`);
+    if (tsRef) text.push(`s.search_vector @@ to_tsquery('signpost', ${tsRef})`);
     const sims: string[] = [];
     for (const term of f.trigramTerms) {
       const ref = p(term);
@@ -473,7 +592,9 @@ async function candidates(
     const wardsRef = p(f.wards);
     local.push(`l.ward = ANY(${wardsRef}::text[])`);
     const cond = `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
-    where.push(strict ? cond : `(${cond} OR NOT ${inPerson})`);
+    // An entry whose ward is unknown is never hidden by a place: it ranks after those known to be near.
+    const unknown = `(s.location_id IS NULL OR s.location_id IN (SELECT id FROM location WHERE ward IS NULL))`;
+    where.push(strict ? cond : `(${cond} OR NOT ${inPerson} OR ${unknown})`);
   }
   if (f.access.length) {
     where.push(`(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`);
@@ -524,7 +645,6 @@ async function candidates(
   } else {
     where.push(live);
   }
-  const rankExpr = tsRef ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('english', ${tsRef}))` : '0::float8';
   if (strict && limit === 1) {
     // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
     const { rows } = await sql.query<CandidateRow>(
@@ -534,8 +654,15 @@ async function candidates(
     );
     return rows;
   }
-  const textAll = allQuery ? `s.search_vector @@ to_tsquery('english', ${p(allQuery)})` : undefined;
+  const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
+  const rankExpr = tsRef
+    ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
+      (literalQuery ? ` + 2 * ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${p(literalQuery)}))` : '')
+    : '0::float8';
+  const textAll = allQuery ? `s.search_vector @@ to_tsquery('signpost', ${p(allQuery)})` : undefined;
   const groupsRef = p(f.groups);
+  const literalRef = p(f.literal);
+  const synonymsRef = p(f.synonyms);
   // After relaxing the day or time, entries that still fit what was asked rank first.
   const fitsTime = prefer
     ? `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)} LIMIT 1) IS NOT NULL`
@@ -553,8 +680,13 @@ async function candidates(
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const { rows } = await sql.query<CandidateRow>(
     `WITH q AS MATERIALIZED (
-       SELECT coalesce(array_agg(to_tsquery('english', g) ORDER BY n), ARRAY[]::tsquery[]) AS qs
-       FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n)
+       SELECT
+         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n)) AS qs,
+         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${literalRef}::text[]) WITH ORDINALITY AS t(g, n)) AS ls,
+         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${synonymsRef}::text[]) WITH ORDINALITY AS t(g, n)) AS ss
      ),
      m AS (${branches.join(' UNION ALL ')}),
      c AS (
@@ -568,12 +700,20 @@ async function candidates(
         ARRAY(SELECT s.search_vector @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS group_hits,
         ARRAY(SELECT tv.a @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS title_hits,
         ARRAY(SELECT tv.b @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS category_hits,
+        ARRAY(SELECT tv.a @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_title,
+        ARRAY(SELECT tv.b @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_category,
+        ARRAY(SELECT tv.cd @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_description,
+        ARRAY(SELECT tv.org @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_organisation,
+        ARRAY(SELECT tv.a @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_title,
+        ARRAY(SELECT tv.b @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_category,
+        ARRAY(SELECT tv.cd @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_description,
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
      FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}
      CROSS JOIN q
-     CROSS JOIN LATERAL (SELECT ts_filter(s.search_vector, '{a}') AS a, ts_filter(s.search_vector, '{b}') AS b) tv`,
+     CROSS JOIN LATERAL (SELECT ts_filter(s.search_vector, '{a}') AS a, ts_filter(s.search_vector, '{b}') AS b,
+       ts_filter(s.search_vector, '{c,d}') AS cd, to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
     params,
   );
   return rows;
@@ -582,6 +722,38 @@ async function candidates(
 // ---------------------------------------------------------------------------------------------------------------------
 // Ranking
 
+/** How much one slot's match counts, by field: its own words, then its synonyms. */
+const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescription: 1, synTitle: 1.8, synCategory: 1.2, synDescription: 0.6 };
+
+/**
+ * Audiences a listing can be for that a general question about a resident should not get first: groups for people
+ * with learning disabilities, parents and babies, young people, one gender, carers, LGBTQ+ people, one community.
+ */
+const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
+
+/** Title words for comparing with the question: normalised, stop words out, plurals folded. */
+function titleWords(text: string): string[] {
+  return normaliseQueryText(text)
+    .split(' ')
+    .filter((w) => w && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
+    .map(foldPlural);
+}
+
+function foldPlural(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** exact: the title is the question's words; all: every word of the question is in the title. */
+function titleMatch(name: string, u: Understood): 'exact' | 'all' | undefined {
+  const q = [...new Set(slotsOf(u).flatMap((x) => titleWords(x.corrected ? x.text : x.text)))];
+  if (!q.length) return undefined;
+  const t = new Set(titleWords(name));
+  if (!q.every((w) => t.has(w))) return undefined;
+  return t.size === q.length ? 'exact' : 'all';
+}
+
 function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranked[] {
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
@@ -589,14 +761,32 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
       ? { lat: u.place.latitude, lon: u.place.longitude }
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
+  const slots = f.literal.length;
+  const asked = new Set(u.audiences);
+  const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
-    const groups = row.group_hits ?? [];
-    if (groups.length) {
-      const hits = groups.filter(Boolean).length;
-      const titleHits = (row.title_hits ?? []).filter(Boolean).length;
-      const categoryHits = (row.category_hits ?? []).filter(Boolean).length;
-      score += (5 * hits) / groups.length + (1.2 * titleHits + 0.5 * categoryHits) / groups.length + row.text_rank / maxRank;
+    if (slots) {
+      let sum = 0;
+      let hit = 0;
+      for (let i = 0; i < slots; i++) {
+        const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
+        const best = Math.max(
+          at(row.lit_title) ? WEIGHT.litTitle : 0,
+          at(row.lit_category) ? WEIGHT.litCategory : 0,
+          at(row.lit_organisation) ? WEIGHT.litOrganisation : 0,
+          at(row.lit_description) ? WEIGHT.litDescription : 0,
+          at(row.syn_title) ? WEIGHT.synTitle : 0,
+          at(row.syn_category) ? WEIGHT.synCategory : 0,
+          at(row.syn_description) ? WEIGHT.synDescription : 0,
+        );
+        sum += best;
+        if (best > 0) hit++;
+      }
+      score += (2 * sum) / slots + (3 * hit) / slots + 0.5 * (row.text_rank / maxRank);
+      const title = titleMatch(row.name, u);
+      if (title === 'exact') score += 5;
+      else if (title === 'all') score += 2 + 2 * Math.min(1, slotsOf(u).length / Math.max(1, titleWords(row.name).length));
     }
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
@@ -604,6 +794,10 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     const audiences = row.audiences ?? [];
     for (const a of u.audiences) if (audiences.includes(a)) score += 0.8;
     for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
+    for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
+    // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
+    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    if (!askedDeaf && (cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english')))) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
@@ -631,7 +825,7 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
     if (!f.kinds.length && !u.kinds.length) {
-      if (row.kind === 'training') score -= 1;
+      if (row.kind === 'training') score -= 2;
       if (row.kind === 'resource') score -= 0.4;
     }
     if (u.formats.length && (row.attending_types ?? []).some((t) => u.formats.includes(t))) score += 0.3;

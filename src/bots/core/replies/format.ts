@@ -135,7 +135,8 @@ export function describeUnderstood(u: Understood): string | undefined {
   const parts: string[] = [];
   if (u.categories.length) parts.push(capitalise(u.categories.join(', ')));
   // Free words are shown as typed (quoted), so "mecc" is not mistaken for a name we made up.
-  if (u.terms.length && !u.categories.length) parts.push(`“${u.terms.join(' ')}”`);
+  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined }))).filter((x) => !x.concept).map((x) => x.text);
+  if (plain.length && !u.categories.length) parts.push(`“${plain.join(' ')}”`);
   if (u.kinds.length) {
     const kinds = u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ');
     parts.push(parts.length ? kinds : capitalise(kinds));

@@ -9,7 +9,9 @@ describe('parseQuery', () => {
   it('understands the example from the issue', () => {
     const u = parseQuery('free lunch club near Kentish Town on Tuesdays, step-free', NOW);
     expect(u).toMatchObject({
-      terms: [],
+      // Every content word counts: "lunch club" names a concept and is still searched as words.
+      terms: ['lunch'],
+      slots: [{ text: 'lunch club', concept: 'lunch-club' }],
       categories: ['lunch club'],
       topics: ['lunch-club'],
       free: true,
@@ -25,9 +27,9 @@ describe('parseQuery', () => {
     const u = parseQuery("something for a Bengali-speaking man who's lonely", NOW);
     expect(u.languages).toEqual(['bengali', 'sylheti']);
     expect(u.audiences).toEqual(['men']);
-    expect(u.topics).toEqual(['lonely']);
+    expect(u.topics).toEqual(['bengali', 'men', 'lonely']);
     expect(u.categories).toContain('befriending');
-    expect(u.terms).toEqual([]);
+    expect(u.terms).toEqual(['bengali', 'man', 'lonely']);
   });
 
   it.each([
@@ -167,7 +169,7 @@ describe('parseQuery', () => {
 
     it('months: the next one of that name, the rest of this one, or the year given', () => {
       expect(parseQuery('lunch club in March', NOW)).toMatchObject({
-        terms: [],
+        terms: ['lunch'],
         categories: ['lunch club'],
         when: { from: '2027-03-01T00:00:00+00:00', to: '2027-04-01T00:00:00+01:00', label: 'in March 2027' },
       });
