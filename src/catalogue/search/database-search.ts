@@ -6,8 +6,8 @@ import type { Sql } from '../../db/sql.ts';
 import { distanceKm, findWard, WARDS } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
-import { hardAudiences, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
-import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood } from './types.ts';
+import { hardAudiences, isKnownWord, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
+import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
 import { conceptByKey, STOP_WORDS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
@@ -29,6 +29,10 @@ type Filters = {
   /** Per slot: its own words (full weight) and its synonyms (lower weight), for ranking. */
   literal: string[];
   synonyms: string[];
+  /** The slots the per-slot lists above stand for, in the same order. */
+  slots: Slot[];
+  /** Per slot: the wider concept searched instead, when nothing is listed for the one asked. */
+  broadened: (string | undefined)[];
   trigramTerms: string[];
   wards?: string[];
   kinds: string[];
@@ -135,7 +139,7 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 // ---------------------------------------------------------------------------------------------------------------------
 // Relaxation
 
-type Ranked = { row: CandidateRow; score: number; distanceKm: number | null };
+type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
 async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
@@ -146,7 +150,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   // Words that match nothing anywhere go first: no filter can make them match. A concept nothing is listed for is
   // offered through its broader concepts, and said so ("no zumba is listed; these are other dance fitness classes").
   if (hasText) {
-    const slots = slotsOf(u).filter((slot) => tsWords(slot.text));
+    const slots = filters.slots;
     const found = await slotsFound(sql, filters);
     const keep: number[] = [];
     const missing: string[] = [];
@@ -164,8 +168,8 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
         filters.groups[i] = query;
         filters.literal[i] = '';
         filters.synonyms[i] = query;
-        const labels = broader.slice(0, 2).map((k) => conceptByKey(k)!.label.toLowerCase());
-        relaxed.push(`no ${slot.text} is listed; these are other ${listWords(labels)}`);
+        filters.broadened[i] = broader[0]!;
+        relaxed.push(`no ${slot.text} is listed; these are other ${broaderLabel(broader)}`);
         keep.push(i);
       } else {
         missing.push(slot.text);
@@ -176,6 +180,8 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
       filters.groups = pick(filters.groups);
       filters.literal = pick(filters.literal);
       filters.synonyms = pick(filters.synonyms);
+      filters.broadened = pick(filters.broadened);
+      filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
       const words = missing.map((w) => `"${w}"`).join(', ');
       relaxed.push(
@@ -385,6 +391,8 @@ function relaxationSteps(u: Understood): Step[] {
         f.groups = keep.groups;
         f.literal = keep.literal;
         f.synonyms = keep.synonyms;
+        f.slots = keep.slots;
+        f.broadened = [];
         f.trigramTerms = [];
         v.terms = [];
         v.slots = slotsOf(v).filter((x) => x.concept);
@@ -398,6 +406,8 @@ function relaxationSteps(u: Understood): Step[] {
         f.groups = [];
         f.literal = [];
         f.synonyms = [];
+        f.slots = [];
+        f.broadened = [];
         f.trigramTerms = [];
         v.terms = [];
         v.slots = [];
@@ -436,7 +446,7 @@ function summary(v: Understood): string {
 // Filters and the candidate query
 
 function emptyFilters(): Filters {
-  return { groups: [], literal: [], synonyms: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
+  return { groups: [], literal: [], synonyms: [], slots: [], broadened: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
 }
 
 /** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
@@ -464,19 +474,40 @@ function conceptQuery(key: string, exclude?: string): string {
   return orOf(words.map(tsWords).filter((w) => w !== own));
 }
 
+/**
+ * "dance fitness and exercise classes": the nearest wider activity and the first of our own concepts above it, so
+ * the alternatives are named the way staff would name them.
+ */
+function broaderLabel(broader: readonly string[]): string {
+  const first = conceptByKey(broader[0]!)!;
+  const own = broader.map((k) => conceptByKey(k)!).find((c) => !c.key.startsWith('oa:'));
+  const nearest = first.key.startsWith('oa:') ? first.label.toLowerCase() : first.label;
+  if (!own || own === first) return nearest;
+  const noun = own.label.split(' ').pop()!;
+  // "dance fitness" + "exercise classes" → "dance fitness and exercise classes"
+  return `${nearest} and ${own.label}`.replace(new RegExp(`^(.*) ${noun} and (.*) ${noun}$`), `$1 and $2 ${noun}`);
+}
+
 /** Wider concepts, two levels up, for "no zumba is listed; these are other dance fitness classes". */
 export function broaderOf(key: string): string[] {
-  const first = conceptByKey(key)?.broader ?? [];
-  const second = first.flatMap((k) => conceptByKey(k)?.broader ?? []);
-  return [...new Set([...first, ...second])].filter((k) => k !== key && conceptByKey(k));
+  const out: string[] = [];
+  let level = [...(conceptByKey(key)?.broader ?? [])];
+  // Up the hierarchy to the first of our own concepts (OpenActive's top activities sit under exercise).
+  for (let depth = 0; depth < 4 && level.length; depth++) {
+    for (const k of level) if (k !== key && conceptByKey(k) && !out.includes(k)) out.push(k);
+    if (level.some((k) => !k.startsWith('oa:'))) break;
+    level = level.flatMap((k) => conceptByKey(k)?.broader ?? []);
+  }
+  return out;
 }
 
 /**
  * One tsquery per slot of the question (its own words, or its concept's synonyms), and the two halves apart for
  * ranking: a listing with the words themselves ranks above one with only a synonym.
  */
-export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; trigramTerms: string[] } {
+export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; slots: Slot[]; trigramTerms: string[] } {
   const groups: string[] = [];
+  const slots: Slot[] = [];
   const literal: string[] = [];
   const synonyms: string[] = [];
   const trigramTerms: string[] = [];
@@ -484,12 +515,15 @@ export function textGroups(u: Understood): { groups: string[]; literal: string[]
     const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map(tsWords)]);
     if (!lit) continue;
     const syn = slot.concept ? conceptQuery(slot.concept, slot.text) : '';
+    slots.push(slot);
     literal.push(lit);
     synonyms.push(syn || lit);
     groups.push(syn ? `${lit} | ${syn}` : lit);
-    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4) trigramTerms.push(slot.text);
+    // Titles close to a word, for typos in names: only for a word that is not itself a known word ("station" is
+    // never "Session").
+    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4 && !isKnownWord(slot.text)) trigramTerms.push(slot.text);
   }
-  return { groups, literal, synonyms, trigramTerms };
+  return { groups, literal, synonyms, slots, trigramTerms };
 }
 
 /** The question's slots (an older parse without them: its leftover words, one slot each). */
@@ -498,11 +532,13 @@ export function slotsOf(u: Understood): Slot[] {
 }
 
 function toFilters(u: Understood, now: Date): Filters {
-  const { groups, literal, synonyms, trigramTerms } = textGroups(u);
+  const { groups, literal, synonyms, slots, trigramTerms } = textGroups(u);
   const f: Filters = {
     groups,
     literal,
     synonyms,
+    slots,
+    broadened: [],
     trigramTerms,
     kinds: [...u.kinds],
     audiences: hardAudiences(u),
@@ -746,8 +782,8 @@ function foldPlural(w: string): string {
 }
 
 /** exact: the title is the question's words; all: every word of the question is in the title. */
-function titleMatch(name: string, u: Understood): 'exact' | 'all' | undefined {
-  const q = [...new Set(slotsOf(u).flatMap((x) => titleWords(x.corrected ? x.text : x.text)))];
+function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | undefined {
+  const q = [...new Set(slots.flatMap((x) => titleWords(x.text)))];
   if (!q.length) return undefined;
   const t = new Set(titleWords(name));
   if (!q.every((w) => t.has(w))) return undefined;
@@ -766,11 +802,22 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
+    const why: Why = { words: [], concepts: [], wider: [], title: null, corrected: [], distanceKm: null };
     if (slots) {
       let sum = 0;
       let hit = 0;
+      const asSlots = f.slots;
       for (let i = 0; i < slots; i++) {
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
+        const slot = asSlots[i];
+        const field = at(row.lit_title) ? 'title' : at(row.lit_category) ? 'category' : at(row.lit_organisation) ? 'organisation' : at(row.lit_description) ? 'description' : undefined;
+        if (slot && field && f.literal[i]) why.words.push({ text: slot.text, field });
+        else if (slot?.concept && (at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) {
+          const wider = f.broadened[i];
+          if (wider) why.wider.push(wider);
+          else why.concepts.push(slot.concept);
+        }
+        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) why.corrected.push({ typed: slot.corrected, read: slot.text });
         const best = Math.max(
           at(row.lit_title) ? WEIGHT.litTitle : 0,
           at(row.lit_category) ? WEIGHT.litCategory : 0,
@@ -784,9 +831,10 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
         if (best > 0) hit++;
       }
       score += (2 * sum) / slots + (3 * hit) / slots + 0.5 * (row.text_rank / maxRank);
-      const title = titleMatch(row.name, u);
+      const title = titleMatch(row.name, f.slots);
+      why.title = title ?? null;
       if (title === 'exact') score += 5;
-      else if (title === 'all') score += 2 + 2 * Math.min(1, slotsOf(u).length / Math.max(1, titleWords(row.name).length));
+      else if (title === 'all') score += 2 + 2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
     }
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
@@ -829,7 +877,9 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
       if (row.kind === 'resource') score -= 0.4;
     }
     if (u.formats.length && (row.attending_types ?? []).some((t) => u.formats.includes(t))) score += 0.3;
-    return { row, score: Math.round(score * 1000) / 1000, distanceKm: km === null ? null : Math.round(km * 100) / 100 };
+    const distance = km === null ? null : Math.round(km * 100) / 100;
+    why.distanceKm = distance;
+    return { row, score: Math.round(score * 1000) / 1000, distanceKm: distance, why };
   });
   ranked.sort((a, b) => b.score - a.score || a.row.name.localeCompare(b.row.name) || a.row.id.localeCompare(b.row.id));
   return ranked;
@@ -873,9 +923,10 @@ async function withUpcoming(sql: Sql, page: Ranked[], now: Date, u: Understood |
   );
   const byService = new Map<string, OccurrenceRow[]>();
   for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
-  return page.map(({ row, score, distanceKm }) => {
+  return page.map(({ row, score, distanceKm, why }) => {
     const occ = (byService.get(row.id) ?? []).map((o) => toSlot(o));
-    return toResult(row, occ, score, distanceKm);
+    const result = toResult(row, occ, score, distanceKm);
+    return why ? { ...result, why } : result;
   });
 }
 

@@ -58,6 +58,21 @@ export type SearchRequest = {
   offset?: number;
 };
 
+/** Why a result matched: the question's own words it contains, the concepts it matched by synonym, the distance. */
+export type Why = {
+  /** Words of the question found in the listing, with the strongest field: "title", "category", "organisation", "description". */
+  words: { text: string; field: 'title' | 'category' | 'organisation' | 'description' }[];
+  /** Thesaurus concepts matched only through a synonym or a wider term, by key. */
+  concepts: string[];
+  /** Wider concepts searched because nothing was listed for the one asked ("dance fitness" for zumba), by key. */
+  wider: string[];
+  /** exact: the title is the question's words; all: the title has every word of the question. */
+  title: 'exact' | 'all' | null;
+  /** Typos read as other words: [{typed, read}]. */
+  corrected: { typed: string; read: string }[];
+  distanceKm: number | null;
+};
+
 /** One search hit, with what a resident needs to know. */
 export type SearchResult = {
   id: string;
@@ -94,6 +109,8 @@ export type SearchResult = {
   alert: string | null;
   isDemo: boolean;
   score: number;
+  /** Why it matched (search results only; a result looked up by id has none). */
+  why?: Why;
 };
 
 export type SearchResponse = {

@@ -155,8 +155,9 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
   it('prints the documented JSON shape', async () => {
     const out = await cli(url, 'search', 'dementa cafe this week', '--now', NOW_ISO, '--limit', '2', '--json');
     expect(out.code).toBe(0);
-    const json = out.json() as { understood: Record<string, unknown>; relaxed: string[]; results: Record<string, unknown>[] };
-    expect(Object.keys(json)).toEqual(['understood', 'relaxed', 'results']);
+    const json = out.json() as { understood: Record<string, unknown>; relaxed: string[]; results: Record<string, unknown>[]; total: number };
+    expect(Object.keys(json)).toEqual(['understood', 'relaxed', 'results', 'total']);
+    expect(json.total).toBeGreaterThanOrEqual(json.results.length);
     expect(json.understood).toMatchObject({ categories: ['dementia'], when: { label: 'this week' } });
     expect(json.results.length).toBeGreaterThan(0);
     expect(Object.keys(json.results[0]!)).toEqual([
@@ -174,7 +175,13 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
       'contact',
       'url',
       'lastConfirmed',
+      'why',
     ]);
+    // Why: the typo read as a thesaurus phrase, and the words found in the listing.
+    expect(json.results[0]!.why).toMatchObject({
+      corrected: [{ typed: 'dementa cafe', read: 'dementia cafe' }],
+      words: [{ text: 'dementia cafe' }],
+    });
     expect(json.results[0]).toMatchObject({
       title: 'South Hampstead Memory Café',
       next: { start: '2026-11-27T14:00:00+00:00', end: '2026-11-27T16:00:00+00:00' },
