@@ -6,9 +6,9 @@ import type { Sql } from '../../db/sql.ts';
 import { distanceKm, findWard, WARDS } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
-import { hardAudiences, isKnownWord, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
+import { hardAudiences, hasSearchableText, isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
-import { conceptByKey, STOP_WORDS } from './vocabulary.ts';
+import { AUDIENCE_WORDS, conceptByKey, STOP_WORDS, TOPICS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
@@ -116,6 +116,7 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
       const offset = Math.max(0, request.offset ?? 0);
       const { ranked, relaxed, unmet } = await findRanked(store.sql, understood, request.now);
       if (unmet.length) understood.unmet = unmet;
+      relaxed.unshift(...inputNotes(request.text, understood));
       const page = ranked.slice(offset, offset + limit);
       const results = await withUpcoming(store.sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };
@@ -246,6 +247,25 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
   return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+}
+
+/**
+ * What to say about a question the parser could use little of: one in another script, one with nothing to search
+ * for (only filler, emoji or punctuation), one cut at its length limit. The answer still shows what is coming up.
+ */
+function inputNotes(text: string, u: Understood): string[] {
+  const notes: string[] = [];
+  if (text.length > MAX_QUESTION_CHARS) notes.push(`only the first ${MAX_QUESTION_CHARS} characters of the question were read`);
+  const asked = slotsOf(u).length || u.place || u.when || u.weekdays?.length || u.timeOfDay || u.audiences.length ||
+    u.kinds.length || u.access.length || u.languages.length || u.formats.length || u.free || u.maxCost !== undefined;
+  if (asked) return notes;
+  const otherScript = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(text.slice(0, MAX_QUESTION_CHARS));
+  if (otherScript && !hasSearchableText(text)) {
+    notes.push('questions can only be read in English so far, so this shows what is coming up; try a few English words, e.g. "lunch club in Bengali"');
+  } else {
+    notes.push('there were no words to search for, so this shows what is coming up; try e.g. "free lunch club near Kentish Town on Tuesdays"');
+  }
+  return notes;
 }
 
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
@@ -767,6 +787,25 @@ const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescrip
  */
 const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
 
+/**
+ * The audience a title says a listing is for ("Deaf Social Club", "Parent and Baby Yoga", "Ladies' Knit and
+ * Natter", "Training for Staff"), for listings whose source gave no audiences: by the thesaurus's audience phrases.
+ */
+const AUDIENCE_IN_TITLE: { key: string; audience?: string; re: RegExp }[] = [
+  ...AUDIENCE_WORDS.filter((c) => c.audiences?.some((a) => SPECIFIC_AUDIENCES.includes(a))),
+  ...TOPICS.filter((c) => c.key === 'deaf'),
+].map((c) => ({
+  key: c.key,
+  ...(c.audiences?.[0] ? { audience: c.audiences[0] } : {}),
+  re: new RegExp(`\\b(?:${c.phrases.map((p) => normaliseQueryText(p)).filter((p) => p.length > 2 || p === 'ld').map((p) => p.replace(/[+]/g, '\\+')).join('|')})\\b`),
+}));
+
+function audiencesInTitle(name: string): { keys: string[]; audiences: string[] } {
+  const text = normaliseQueryText(name);
+  const hits = AUDIENCE_IN_TITLE.filter((a) => a.re.test(text));
+  return { keys: hits.map((h) => h.key), audiences: hits.flatMap((h) => (h.audience ? [h.audience] : [])) };
+}
+
 /** Title words for comparing with the question: normalised, stop words out, plurals folded. */
 function titleWords(text: string): string[] {
   return normaliseQueryText(text)
@@ -844,8 +883,11 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
     for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
     // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
-    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
-    if (!askedDeaf && (cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english')))) score -= 2;
+    const inTitle = audiences.length ? { keys: [], audiences: [] } : audiencesInTitle(row.name);
+    const forAudiences = audiences.length ? audiences : inTitle.audiences;
+    if (!audiences.includes('everyone') && forAudiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    const deafGroup = cats.includes('deaf') || inTitle.keys.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
+    if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };

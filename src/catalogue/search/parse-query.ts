@@ -478,6 +478,11 @@ function joinCompounds(slots: Slot[], u: Understood, options: ParseOptions): Slo
   for (let i = 0; i < out.length; i++) {
     const a = out[i]!;
     const b = out[i + 1];
+    const pair = a.text.split(' ');
+    if (pair.length === 2) {
+      const joined = pair.join('');
+      if (options.catalogueWords?.has(joined) || englishWords().has(joined)) (a.alternatives ??= []).push(joined);
+    }
     if (b && !a.concept && !b.concept && !a.text.includes(' ') && !b.text.includes(' ')) {
       const joined = a.text + b.text;
       if (joined.length >= 6 && (options.catalogueWords?.has(joined) || englishWords().has(joined))) {
