@@ -131,7 +131,7 @@ export async function loadDataset(store: Store, dataset: Dataset, dataFolder: st
       const input = item.format === 'hsds' || !item.format ? repairedDataPackageIfAny(file) : file;
       imported = await importSource(
         store,
-        { input, source: item.path, now: at, ...(item.format && item.format !== 'folkestone' ? { format: item.format } : {}), ...horizon },
+        { input, source: item.path, now: at, ...(item.format ? { format: item.format } : {}), ...horizon },
         silentLogger,
       );
     }
