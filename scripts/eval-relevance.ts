@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { openStore } from '../src/db/open-store.ts';
-import { type DatasetOutcome, DEFAULT_FIXTURES, type Figures, evaluateDataset, loadDataset, loadDatasets } from './relevance/evaluate.ts';
+import { type DatasetOutcome, DEFAULT_FIXTURES, type Figures, evaluateDataset, figuresOf, loadDataset, loadDatasets } from './relevance/evaluate.ts';
 
 const Args = z.object({
   data: z.string().optional(),
@@ -30,7 +30,10 @@ function usage(message: string): never {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const row = (name: string, part: string, f: Figures) =>
-  `${name.padEnd(18)} ${part.padEnd(8)} ${String(f.count).padStart(5)} ${pct(f.top1).padStart(7)} ${pct(f.top3).padStart(7)} ${f.mrr.toFixed(3).padStart(6)}`;
+  `${name.padEnd(18)} ${part.padEnd(8)} ${String(f.count).padStart(5)} ` +
+  (f.count ? `${pct(f.top1).padStart(7)} ${pct(f.top3).padStart(7)} ${f.mrr.toFixed(3).padStart(6)}` : `${'–'.padStart(7)} ${'–'.padStart(7)} ${'–'.padStart(6)}`);
+/** Figures as JSON: rates are null for a part with no questions. */
+const figuresJson = (f: Figures) => (f.count ? f : { count: 0, top1: null, top3: null, mrr: null });
 
 async function main() {
   let raw;
@@ -84,9 +87,9 @@ async function main() {
         missingFiles: o.load.missing,
         skippedQuestions: o.skipped.length,
         unknownExpectations: o.unknownExpectations,
-        dev: o.figures.dev,
-        heldout: o.figures.heldout,
-        all: o.figures.all,
+        dev: figuresJson(o.figures.dev),
+        heldout: figuresJson(o.figures.heldout),
+        all: figuresJson(o.figures.all),
         failures: o.questions
           .filter((q) => !q.top3)
           .map((q) => ({ q: q.q, set: q.set, rank: q.rank, forbidden: q.forbidden, top: q.top, expect: q.expect })),
@@ -97,9 +100,11 @@ async function main() {
   }
 
   const lines = [`${'data set'.padEnd(18)} ${'part'.padEnd(8)} ${'count'.padStart(5)} ${'top-1'.padStart(7)} ${'top-3'.padStart(7)} ${'MRR'.padStart(6)}`];
-  for (const o of outcomes) {
-    if (o.figures.dev.count) lines.push(row(o.dataset, 'dev', o.figures.dev));
-    if (o.figures.heldout.count) lines.push(row(o.dataset, 'held-out', o.figures.heldout));
+  const parts = (['dev', 'heldout'] as const).filter((p) => args.set === 'all' || args.set === p);
+  const label = { dev: 'dev', heldout: 'held-out' };
+  for (const o of outcomes) for (const p of parts) lines.push(row(o.dataset, label[p], o.figures[p]));
+  if (outcomes.length > 1) {
+    for (const p of parts) lines.push(row('all data sets', label[p], figuresOf(outcomes.flatMap((o) => o.questions.filter((q) => q.set === p)))));
   }
   for (const o of outcomes) {
     const notes = [
