@@ -92,7 +92,7 @@ async function main() {
         all: figuresJson(o.figures.all),
         failures: o.questions
           .filter((q) => !q.top3)
-          .map((q) => ({ q: q.q, set: q.set, rank: q.rank, forbidden: q.forbidden, top: q.top, expect: q.expect })),
+          .map((q) => ({ q: q.q, set: q.set, tests: q.tests, rank: q.rank, forbidden: q.forbidden, top: q.top, expect: q.expect })),
       })),
     };
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
