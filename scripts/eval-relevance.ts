@@ -116,7 +116,12 @@ async function main() {
     if (!notes.length && !failing.length) continue;
     lines.push('', `${o.dataset}:`);
     for (const n of notes) lines.push(`  ${n}`);
-    if (failing.length) lines.push(`  failing (${failing.length}):`);
+    if (failing.length) {
+      const kinds = new Map<string, number>();
+      for (const q of failing) for (const t of q.tests) kinds.set(t, (kinds.get(t) ?? 0) + 1);
+      const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t} ${n}`).join(', ');
+      lines.push(`  failing (${failing.length}${byKind ? `; by what they test: ${byKind}` : ''}):`);
+    }
     for (const q of failing) {
       const why = q.forbidden.length ? `forbidden in top 3: ${q.forbidden.join(', ')}` : q.rank ? `first acceptable at ${q.rank}` : 'no acceptable in top 10';
       lines.push(`  [${q.set}] ${q.q}  (${why})`, `      got: ${q.top.join(' | ') || '(nothing)'}`, `      want: ${q.expect.slice(0, 4).join(' | ')}${q.expect.length > 4 ? ' …' : ''}`);
