@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { seedDemo } from '../../src/catalogue/demo/seed-demo.ts';
 import { importSource } from '../../src/catalogue/ingest/import-source.ts';
@@ -61,7 +62,7 @@ export const DEFAULT_FIXTURES = new URL('../../test/fixtures/relevance/', import
 
 /** Every data set file (a JSON file with a `dataset` key) in a folder, by name. */
 export function loadDatasets(folder: string | URL = DEFAULT_FIXTURES): Dataset[] {
-  const dir = folder instanceof URL ? folder.pathname : folder;
+  const dir = folder instanceof URL ? fileURLToPath(folder) : folder;
   const out: Dataset[] = [];
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
@@ -79,7 +80,7 @@ export type LoadReport = { loaded: string[]; missing: string[]; created: number 
  * A data package whose descriptor names tables that sit in a `data/` folder beside it (211 Miami's export), or that
  * names tables it does not ship: a corrected descriptor in a temporary folder, linking to the real files.
  */
-function repairedDataPackage(input: string): string {
+function repairedDataPackage(input: string, scratch: () => string): string {
   const folder = fs.statSync(input).isDirectory() ? input : path.dirname(input);
   const descriptorFile = path.join(folder, 'datapackage.json');
   if (!fs.existsSync(descriptorFile)) return input;
@@ -89,7 +90,7 @@ function repairedDataPackage(input: string): string {
     .parse(JSON.parse(fs.readFileSync(descriptorFile, 'utf8')));
   const where = (p: string) => [path.join(folder, p), path.join(folder, 'data', p)].find((f) => fs.existsSync(f));
   if (descriptor.resources.every((r) => fs.existsSync(path.join(folder, r.path)))) return input;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-relevance-'));
+  const tmp = scratch();
   const resources = descriptor.resources.flatMap((r) => {
     const file = where(r.path);
     if (!file) return [];
@@ -103,6 +104,20 @@ function repairedDataPackage(input: string): string {
 
 /** Loads a data set into an empty store through the project's own import code. Missing files are reported. */
 export async function loadDataset(store: Store, dataset: Dataset, dataFolder: string | undefined): Promise<LoadReport> {
+  const scratchFolders: string[] = [];
+  const scratch = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-relevance-'));
+    scratchFolders.push(dir);
+    return dir;
+  };
+  try {
+    return await loadInto(store, dataset, dataFolder, scratch);
+  } finally {
+    for (const dir of scratchFolders) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadInto(store: Store, dataset: Dataset, dataFolder: string | undefined, scratch: () => string): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], missing: [], created: 0 };
   const now = new Date(dataset.now);
   if (dataset.demo) {
@@ -123,12 +138,11 @@ export async function loadDataset(store: Store, dataset: Dataset, dataFolder: st
     const horizon = item.horizonDays ? { horizonDays: item.horizonDays } : {};
     let imported;
     if (item.format === 'folkestone') {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-relevance-'));
-      const sheet = path.join(tmp, `${path.basename(file)}.csv`);
+      const sheet = path.join(scratch(), `${path.basename(file)}.csv`);
       fs.writeFileSync(sheet, folkestoneToCoordinatorCsv(file));
-      imported = await importSource(store, { input: sheet, format: 'csv', now: at, ...horizon }, silentLogger);
+      imported = await importSource(store, { input: sheet, source: item.path, format: 'csv', now: at, ...horizon }, silentLogger);
     } else {
-      const input = item.format === 'hsds' || !item.format ? repairedDataPackageIfAny(file) : file;
+      const input = item.format === 'hsds' || !item.format ? repairedDataPackageIfAny(file, scratch) : file;
       imported = await importSource(
         store,
         { input, source: item.path, now: at, ...(item.format ? { format: item.format } : {}), ...horizon },
@@ -141,9 +155,9 @@ export async function loadDataset(store: Store, dataset: Dataset, dataFolder: st
   return report;
 }
 
-function repairedDataPackageIfAny(file: string): string {
+function repairedDataPackageIfAny(file: string, scratch: () => string): string {
   const isPackage = fs.statSync(file).isDirectory() || path.basename(file) === 'datapackage.json';
-  return isPackage ? repairedDataPackage(file) : file;
+  return isPackage ? repairedDataPackage(file, scratch) : file;
 }
 
 const norm = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();

@@ -124,10 +124,16 @@ describe('judging a data set', () => {
       imports: [{ path: 'package', format: 'hsds' }, { path: 'not-here.json' }],
       questions: [],
     });
-    const load = await loadDataset(store, dataset, folder);
-    expect(load.loaded).toEqual(['package']);
-    expect(load.missing).toEqual(['not-here.json']);
-    expect(load.created).toBeGreaterThan(0);
+    try {
+      const load = await loadDataset(store, dataset, folder);
+      expect(load.loaded).toEqual(['package']);
+      expect(load.missing).toEqual(['not-here.json']);
+      expect(load.created).toBeGreaterThan(0);
+      // The corrected descriptor lived in a scratch folder that is gone again; the data package is untouched.
+      expect(fs.readdirSync(path.join(folder, 'package')).sort()).toEqual(['data', 'datapackage.json']);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('finds every committed data set file valid, with at least 40 questions per data set but Bristol and no question twice', () => {
