@@ -8,13 +8,14 @@ import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
 import { hardAudiences, hasSearchableText, isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
-import { AUDIENCE_WORDS, conceptByKey, STOP_WORDS, TOPICS } from './vocabulary.ts';
+import { AUDIENCE_WORDS, conceptByKey, SOFT_AUDIENCES, STOP_WORDS, TOPICS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
 /** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
 const POOL_ALL = 500;
 const POOL_ANY = 300;
+const POOL_TRIGRAM = 100;
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
@@ -117,14 +118,14 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
       const { ranked, relaxed, unmet } = await findRanked(store.sql, understood, request.now);
       if (unmet.length) understood.unmet = unmet;
       relaxed.unshift(...inputNotes(request.text, understood));
-      const page = ranked.slice(offset, offset + limit);
+      const page = await withDetails(store.sql, ranked.slice(offset, offset + limit), request.now);
       const results = await withUpcoming(store.sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
       if (!isUuid(id)) return undefined;
       const { rows } = await store.sql.query<CandidateRow>(
-        `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram, NULL::boolean[] AS group_hits, NULL::boolean[] AS title_hits')}
+        `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
          FROM service s ${JOINS}
          WHERE s.id = $1 AND s.removed_at IS NULL AND s.status <> 'closed'`,
         [id, now],
@@ -489,7 +490,11 @@ const orOf = (parts: readonly (string | undefined)[]): string => [...new Set(par
 function conceptQuery(key: string, exclude?: string): string {
   const concept = conceptByKey(key);
   if (!concept) return '';
-  const words = [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
+  // The curated search words and categories (phrases are for reading questions; many are inflections of these).
+  // A concept without search words (OpenActive's) is searched by its labels.
+  const words = concept.search?.length && !concept.key.startsWith('oa:')
+    ? [...concept.search, ...(concept.categories ?? []), ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6)]
+    : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
   const own = exclude ? tsWords(exclude) : undefined;
   return orOf(words.map(tsWords).filter((w) => w !== own));
 }
@@ -534,7 +539,9 @@ export function textGroups(u: Understood): { groups: string[]; literal: string[]
   for (const slot of slotsOf(u)) {
     const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map(tsWords)]);
     if (!lit) continue;
-    const syn = slot.concept ? conceptQuery(slot.concept, slot.text) : '';
+    // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
+    const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;
+    const syn = slot.concept && !soft ? conceptQuery(slot.concept, slot.text) : '';
     slots.push(slot);
     literal.push(lit);
     synonyms.push(syn || lit);
@@ -597,6 +604,31 @@ const selectDetails = (nowRef: string, rankSql: string) => `
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start,
     (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NOT NULL AS has_occurrences`;
 
+/** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
+const selectRanking = (nowRef: string, rankSql: string) => `
+  SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+    s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
+    l.ward, l.latitude, l.longitude, l.accessibility,
+    ${rankSql},
+    (SELECT min(oc.start) FROM occurrence oc
+      WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;
+
+/** The full details of the ranked rows on the page shown, merged into them. */
+async function withDetails(sql: Sql, page: Ranked[], now: Date): Promise<Ranked[]> {
+  if (page.length === 0) return page;
+  const { rows } = await sql.query<CandidateRow>(
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+     FROM service s ${JOINS}
+     WHERE s.id = ANY($1::uuid[])`,
+    [page.map((r) => r.row.id), now],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return page.map((r) => {
+    const full = byId.get(r.row.id);
+    return full ? { ...r, row: { ...full, text_rank: r.row.text_rank, trigram: r.row.trigram } } : r;
+  });
+}
+
 // LATERAL lookups by primary key (OFFSET 0 keeps the planner from turning them back into hash joins over whole
 // tables): a few hundred index probes whatever the size of the catalogue.
 const JOINS = `
@@ -623,21 +655,25 @@ async function candidates(
   const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
-  let textAny: string | undefined;
+  // The words find candidates through two indexes, each in its own branch so that each can use its index (an OR of
+  // the two would make the planner scan the table): full text, and trigrams on titles for unknown words.
+  let textFts: string | undefined;
+  let textTrigram: string | undefined;
   let allQuery: string | undefined;
   if (tsRef || f.trigramTerms.length) {
-    const text: string[] = [];
-    if (tsRef) text.push(`s.search_vector @@ to_tsquery('signpost', ${tsRef})`);
+    if (tsRef) textFts = `s.search_vector @@ to_tsquery('signpost', ${tsRef})`;
+    const near: string[] = [];
     const sims: string[] = [];
     for (const term of f.trigramTerms) {
       const ref = p(term);
-      text.push(`${ref} <% s.name`);
+      near.push(`${ref} <% s.name`);
       sims.push(`word_similarity(${ref}, s.name)`);
     }
+    if (near.length) textTrigram = `(${near.join(' OR ')})`;
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
-    textAny = `(${text.join(' OR ')})`;
     if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
   }
+  const textAny = textFts || textTrigram ? [textFts, textTrigram].filter(Boolean).join(' OR ') : undefined;
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
   const inPerson = `'in_person' = ANY(s.attending_types)`;
@@ -703,22 +739,30 @@ async function candidates(
   }
   if (strict && limit === 1) {
     // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
-    const { rows } = await sql.query<CandidateRow>(
-      `SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
-       WHERE ${[...where, ...(textAny ? [textAny] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1`,
-      params,
-    );
+    const probe = (text: string | undefined) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
+    const parts = textFts || textTrigram ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe) : [probe(undefined)];
+    const { rows } = await sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params);
     return rows;
   }
   const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
   const rankExpr = tsRef
     ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
-      (literalQuery ? ` + 2 * ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${p(literalQuery)}))` : '')
+      (literalQuery ? ` + (s.search_vector @@ to_tsquery('signpost', ${p(literalQuery)}))::int` : '')
     : '0::float8';
   const textAll = allQuery ? `s.search_vector @@ to_tsquery('signpost', ${p(allQuery)})` : undefined;
-  const groupsRef = p(f.groups);
-  const literalRef = p(f.literal);
-  const synonymsRef = p(f.synonyms);
+  // Per slot and field, as weight-restricted queries ("lunch:A" matches titles only): no per-row vector copies.
+  const weighted = (list: string[], w: string) => list.map((g) => g.replace(/[a-z0-9]+/g, (word) => `${word}:${w}`));
+  const queryArrays = {
+    la: weighted(f.literal, 'A'),
+    lb: weighted(f.literal, 'B'),
+    lcd: weighted(f.literal, 'CD'),
+    sa: weighted(f.synonyms, 'A'),
+    sb: weighted(f.synonyms, 'B'),
+    scd: weighted(f.synonyms, 'CD'),
+    l: f.literal,
+  };
+  const arrayRefs = Object.fromEntries(Object.entries(queryArrays).map(([k, v]) => [k, p(v)]));
   // After relaxing the day or time, entries that still fit what was asked rank first.
   const fitsTime = prefer
     ? `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)} LIMIT 1) IS NOT NULL`
@@ -731,18 +775,16 @@ async function candidates(
        LIMIT ${pool})`;
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
-  if (textAny) branches.push(branch(textAny, POOL_ANY));
+  if (textFts) branches.push(branch(textFts, POOL_ANY));
+  if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const { rows } = await sql.query<CandidateRow>(
     `WITH q AS MATERIALIZED (
-       SELECT
-         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
-            FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n)) AS qs,
-         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
-            FROM unnest(${literalRef}::text[]) WITH ORDINALITY AS t(g, n)) AS ls,
-         (SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
-            FROM unnest(${synonymsRef}::text[]) WITH ORDINALITY AS t(g, n)) AS ss
+       SELECT ${Object.entries(arrayRefs)
+         .map(([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${ref}::text[]) WITH ORDINALITY AS t(g, n)) AS ${k}`)
+         .join(',\n')}
      ),
      m AS (${branches.join(' UNION ALL ')}),
      c AS (
@@ -750,26 +792,24 @@ async function candidates(
        ORDER BY ${order}
        LIMIT ${Math.floor(limit)}
      )
-     ${selectDetails(
+     ${selectRanking(
        nowRef,
        `c.text_rank, c.trigram,
-        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS group_hits,
-        ARRAY(SELECT tv.a @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS title_hits,
-        ARRAY(SELECT tv.b @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS category_hits,
-        ARRAY(SELECT tv.a @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_title,
-        ARRAY(SELECT tv.b @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_category,
-        ARRAY(SELECT tv.cd @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_description,
-        ARRAY(SELECT tv.org @@ x FROM unnest(q.ls) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_organisation,
-        ARRAY(SELECT tv.a @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_title,
-        ARRAY(SELECT tv.b @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_category,
-        ARRAY(SELECT tv.cd @@ x FROM unnest(q.ss) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_description,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.la) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lcd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_description,
+        ARRAY(SELECT tv.org @@ x FROM unnest(q.l) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_organisation,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sa) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.scd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_description,
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
-     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}
+     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true
+     LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
+     LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN q
-     CROSS JOIN LATERAL (SELECT ts_filter(s.search_vector, '{a}') AS a, ts_filter(s.search_vector, '{b}') AS b,
-       ts_filter(s.search_vector, '{c,d}') AS cd, to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
+     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
     params,
   );
   return rows;
@@ -805,6 +845,19 @@ function audiencesInTitle(name: string): { keys: string[]; audiences: string[] }
   const hits = AUDIENCE_IN_TITLE.filter((a) => a.re.test(text));
   return { keys: hits.map((h) => h.key), audiences: hits.flatMap((h) => (h.audience ? [h.audience] : [])) };
 }
+
+/**
+ * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
+ * language only named) counts less, so "singing for an older lady" is about singing first.
+ */
+function slotWeight(slot: Slot | undefined): number {
+  const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
+  if (!concept) return 1;
+  if (concept.facet === 'audience') return concept.audiences?.some((a) => SOFT.has(a)) ? 0.25 : 0.4;
+  if (concept.facet === 'language') return 0.6;
+  return 1;
+}
+const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
 
 /** Title words for comparing with the question: normalised, stop words out, plurals folded. */
 function titleWords(text: string): string[] {
@@ -845,8 +898,11 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (slots) {
       let sum = 0;
       let hit = 0;
+      let total = 0;
       const asSlots = f.slots;
       for (let i = 0; i < slots; i++) {
+        const weight = slotWeight(asSlots[i]);
+        total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
         const field = at(row.lit_title) ? 'title' : at(row.lit_category) ? 'category' : at(row.lit_organisation) ? 'organisation' : at(row.lit_description) ? 'description' : undefined;
@@ -866,10 +922,10 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
           at(row.syn_category) ? WEIGHT.synCategory : 0,
           at(row.syn_description) ? WEIGHT.synDescription : 0,
         );
-        sum += best;
-        if (best > 0) hit++;
+        sum += weight * best;
+        if (best > 0) hit += weight;
       }
-      score += (2 * sum) / slots + (3 * hit) / slots + 0.5 * (row.text_rank / maxRank);
+      score += (2 * sum) / total + (3 * hit) / total + 0.5 * (row.text_rank / maxRank);
       const title = titleMatch(row.name, f.slots);
       why.title = title ?? null;
       if (title === 'exact') score += 5;
