@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import pg from 'pg';
 import { describeLocation, type StoreLocation } from './database-url.ts';
 import { runMigrations } from './migrate.ts';
@@ -46,7 +47,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
     db = await PGlite.create({
       ...(dir ? { dataDir: dir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { pg_trgm },
+      extensions: { pg_trgm, unaccent },
     });
   } catch (error) {
     release();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WARDS } from '../catalogue/geography/camden.ts';
 import { ACCESSIBILITY_FEATURES, AUDIENCES } from '../catalogue/model.ts';
 import type { Understood } from '../catalogue/search/types.ts';
+import { conceptByKey, normalisePhrase } from '../catalogue/search/vocabulary.ts';
 import type { SearchObservation } from './ports.ts';
 
 /** A controlled-vocabulary word: lower case letters, spaces and a few signs, never free text of any length. */
@@ -53,6 +54,23 @@ export function askedDays(u: Pick<Understood, 'weekdays' | 'when'>): number[] {
 }
 
 /**
+ * The needs a question named, as thesaurus concepts: one word each ("lunch club", "zumba", "swimming"), so a
+ * concept with several categories counts once. Older parses without concepts give their categories.
+ */
+export function askedNeeds(u: Pick<Understood, 'topics' | 'categories' | 'unmet'>): string[] {
+  const keys = [...(u.topics ?? []), ...(u.unmet ?? [])];
+  const needs = keys
+    .map((k) => conceptByKey(k))
+    .filter((c) => c?.facet === 'topic')
+    .map((c) => c!.categories?.[0] ?? normalisePhrase(c!.label));
+  const list = needs.length || keys.length ? needs : u.categories;
+  return uniqueSorted(list.map((c) => c.toLowerCase().trim()).filter((c) => VOCABULARY_WORD.test(c))).slice(0, 12);
+}
+
+/** Relaxations that gave up on what was asked for, not only on when or where. */
+const GAVE_UP = /^(nothing matches|no .+ is listed|nothing matched)|showing the closest other things|showing results without the words/;
+
+/**
  * Turns what the conversation saw into an anonymous statistic. Only controlled values survive: official ward names,
  * the catalogue's audience and access vocabularies, and short vocabulary words for categories and languages. The
  * question text, the free-text terms, place labels and postcodes are dropped.
@@ -62,7 +80,7 @@ export function toSearchStat(event: SearchObservation): SearchStat {
   const stat: SearchStat = {
     hour: toHourBucket(event.at),
     wards: uniqueSorted((u.place?.wards ?? []).filter((w) => WARD_NAMES.has(w))),
-    categories: uniqueSorted(u.categories.map((c) => c.toLowerCase().trim()).filter((c) => VOCABULARY_WORD.test(c))),
+    categories: askedNeeds(u),
     audiences: uniqueSorted(u.audiences.filter((a) => AUDIENCE_SET.has(a))),
     access: uniqueSorted(u.access.filter((a) => ACCESS_SET.has(a))),
     languages: uniqueSorted(u.languages.map((l) => l.toLowerCase().trim()).filter((l) => VOCABULARY_WORD.test(l))),
@@ -70,7 +88,8 @@ export function toSearchStat(event: SearchObservation): SearchStat {
     timeOfDay: u.timeOfDay ?? null,
     resultCount: Math.max(0, Math.trunc(event.total)),
     relaxed: event.relaxed.length > 0,
-    noResults: event.total === 0,
+    // Nothing found for a need counts as no result even when other things were shown in its place.
+    noResults: event.total === 0 || (u.unmet?.length ?? 0) > 0 || event.relaxed.some((r) => GAVE_UP.test(r)),
     platform: PLATFORMS.has(event.platform) ? event.platform : null,
   };
   return SearchStatSchema.parse(stat);

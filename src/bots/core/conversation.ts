@@ -11,6 +11,7 @@ import type { Reply } from './reply.ts';
 import type { InsightsRecorder } from '../../insights/ports.ts';
 import { BookValueSchema, EntryValueSchema, MoreValueSchema, parseActionValue } from './replies/action-values.ts';
 import { buildEntryDetailReply } from './replies/entry-detail.ts';
+import { formatWhy } from './replies/format.ts';
 import {
   buildApologyReply,
   buildBadActionReply,
@@ -89,7 +90,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   // Read at each turn: the composition root may register hooks after the conversation is built.
   const help = () => buildHelpReply({ bookings: !!hooks.bookings, digests: !!hooks.digests, entries: !!hooks.entries });
 
-  const sessionOf = (ctx: ConversationContext): SessionRef => ({
+  const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({
     platform: ctx.platform,
     userId: ctx.userId,
     channelRef: ctx.channelRef,
@@ -123,8 +124,18 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return first(buildNoResultsReply(response));
     }
     const shown = response.results.slice(0, PAGE_SIZE);
-    memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id) });
+    const why = new Map(shown.flatMap((r) => {
+      const line = formatWhy(r.why);
+      return line ? [[r.id, line] as const] : [];
+    }));
+    memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id), why });
     return first(buildSearchResultsReply({ response, now, offset, queryKey }));
+  }
+
+  /** The "why it matched" line remembered from the list this entry was shown in. */
+  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string } {
+    const line = memory.current(sessionOf(ctx))?.why.get(id);
+    return line ? { why: line } : {};
   }
 
   /** The entry a typed number stands for, or the reply explaining why there is none. */
@@ -167,7 +178,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case 'book': {
         const picked = entryAt(ctx, intent.number);
         if ('reply' in picked) return picked.reply;
-        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now), 'opened');
+        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now, whyOf(ctx, r.id)), 'opened');
         if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
         return hooks.bookings.book(ctx, { entryId: picked.id });
@@ -194,7 +205,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (action.action === ACTION.postToChannel) {
           return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false }));
         }
-        return withResult(value.id, (r, now) => buildEntryDetailReply(r, now), 'opened');
+        return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, whyOf(action, r.id)), 'opened');
       }
       case ACTION.more: {
         const value = parseActionValue(MoreValueSchema, action.value);

@@ -12,6 +12,8 @@ export type SessionState = {
   total: number;
   /** Entry ids by their number in the list (1-based). */
   numbered: Map<number, string>;
+  /** Why each listed entry matched, as a short line for its details (by entry id). */
+  why: Map<string, string>;
 };
 
 /**
@@ -24,7 +26,7 @@ export type SessionMemory = {
   rememberQuery(text: string): string;
   recallQuery(key: string): string | undefined;
   /** Records a page shown in a conversation; a page at offset 0 starts a new list. */
-  recordPage(session: SessionRef, page: { queryKey: string; offset: number; total: number; ids: string[] }): void;
+  recordPage(session: SessionRef, page: { queryKey: string; offset: number; total: number; ids: string[]; why?: ReadonlyMap<string, string> }): void;
   current(session: SessionRef): SessionState | undefined;
 };
 
@@ -74,11 +76,14 @@ export function createSessionMemory(options: { clock: Clock; ttlMs?: number; max
       const numbered =
         page.offset > 0 && previous?.queryKey === page.queryKey ? new Map(previous.numbered) : new Map<number, string>();
       page.ids.forEach((id, i) => numbered.set(page.offset + i + 1, id));
+      const why = page.offset > 0 && previous?.queryKey === page.queryKey ? new Map(previous.why) : new Map<string, string>();
+      for (const [id, line] of page.why ?? []) why.set(id, line);
       put(sessions, key, {
         queryKey: page.queryKey,
         nextOffset: page.offset + page.ids.length,
         total: page.total,
         numbered,
+        why,
       });
     },
     current(session) {

@@ -6,15 +6,16 @@ import type { Sql } from '../../db/sql.ts';
 import { distanceKm, findWard, WARDS } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
-import { hardAudiences, parseQuery } from './parse-query.ts';
-import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Understood } from './types.ts';
-import { CONCEPTS, STOP_WORDS } from './vocabulary.ts';
+import { hardAudiences, hasSearchableText, isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
+import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
+import { AUDIENCE_WORDS, conceptByKey, SOFT_AUDIENCES, STOP_WORDS, TOPICS } from './vocabulary.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
 /** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
 const POOL_ALL = 500;
 const POOL_ANY = 300;
+const POOL_TRIGRAM = 100;
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
@@ -24,7 +25,15 @@ const TIME_OF_DAY_HOURS = { morning: [0, 12], afternoon: [12, 17], evening: [17,
 
 /** The filters one database query applies; relaxing the search removes them one at a time. */
 type Filters = {
+  /** One tsquery per slot of the question: its words or its synonyms (what finds candidates). */
   groups: string[];
+  /** Per slot: its own words (full weight) and its synonyms (lower weight), for ranking. */
+  literal: string[];
+  synonyms: string[];
+  /** The slots the per-slot lists above stand for, in the same order. */
+  slots: Slot[];
+  /** Per slot: the wider concept searched instead, when nothing is listed for the one asked. */
+  broadened: (string | undefined)[];
   trigramTerms: string[];
   wards?: string[];
   kinds: string[];
@@ -79,6 +88,13 @@ type CandidateRow = {
   group_hits: boolean[] | null;
   title_hits: boolean[] | null;
   category_hits?: boolean[] | null;
+  lit_title?: boolean[] | null;
+  lit_category?: boolean[] | null;
+  lit_description?: boolean[] | null;
+  lit_organisation?: boolean[] | null;
+  syn_title?: boolean[] | null;
+  syn_category?: boolean[] | null;
+  syn_description?: boolean[] | null;
   next_start: Date | string | null;
   has_occurrences: boolean;
   fits_time?: boolean | null;
@@ -94,18 +110,22 @@ type CandidateRow = {
 export function createDatabaseSearch(store: Store): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
-      const understood = parseQuery(request.text, request.now);
+      const unknown = unknownWords(request.text);
+      const catalogueWords = unknown.length ? await wordsInCatalogue(store.sql, unknown) : undefined;
+      const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
       const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
       const offset = Math.max(0, request.offset ?? 0);
-      const { ranked, relaxed } = await findRanked(store.sql, understood, request.now);
-      const page = ranked.slice(offset, offset + limit);
+      const { ranked, relaxed, unmet } = await findRanked(store.sql, understood, request.now);
+      if (unmet.length) understood.unmet = unmet;
+      relaxed.unshift(...inputNotes(request.text, understood));
+      const page = await withDetails(store.sql, ranked.slice(offset, offset + limit), request.now);
       const results = await withUpcoming(store.sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
       if (!isUuid(id)) return undefined;
       const { rows } = await store.sql.query<CandidateRow>(
-        `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram, NULL::boolean[] AS group_hits, NULL::boolean[] AS title_hits')}
+        `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
          FROM service s ${JOINS}
          WHERE s.id = $1 AND s.removed_at IS NULL AND s.status <> 'closed'`,
         [id, now],
@@ -121,21 +141,56 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 // ---------------------------------------------------------------------------------------------------------------------
 // Relaxation
 
-type Ranked = { row: CandidateRow; score: number; distanceKm: number | null };
+type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
-async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[] }> {
+async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;
 
-  // Words that match nothing anywhere go first: no filter can make them match.
-  if (hasText && filters.trigramTerms.length > 0 && filters.groups.length === filters.trigramTerms.length) {
-    const any = await candidates(sql, { ...emptyFilters(), groups: filters.groups, trigramTerms: filters.trigramTerms }, now, 1, undefined, true);
-    if (any.length === 0) {
-      relaxed.push(`nothing matches "${u.terms.join(' ')}"; showing other things${suffix(view)}`);
-      filters.groups = [];
-      filters.trigramTerms = [];
+  // Words that match nothing anywhere go first: no filter can make them match. A concept nothing is listed for is
+  // offered through its broader concepts, and said so ("no zumba is listed; these are other dance fitness classes").
+  if (hasText) {
+    const slots = filters.slots;
+    const found = await slotsFound(sql, filters);
+    const keep: number[] = [];
+    const missing: string[] = [];
+    for (let i = 0; i < filters.groups.length; i++) {
+      if (found[i] !== false) {
+        keep.push(i);
+        continue;
+      }
+      const slot = slots[i];
+      if (!slot) continue;
+      if (slot.concept) add((view.unmet ??= []), slot.concept);
+      const broader = slot.concept ? broaderOf(slot.concept) : [];
+      const query = orOf(broader.map((k) => conceptQuery(k)));
+      if (broader.length && query) {
+        filters.groups[i] = query;
+        filters.literal[i] = '';
+        filters.synonyms[i] = query;
+        filters.broadened[i] = broader[0]!;
+        relaxed.push(`no ${slot.text} is listed; these are other ${broaderLabel(broader)}`);
+        keep.push(i);
+      } else {
+        missing.push(slot.text);
+      }
+    }
+    if (missing.length) {
+      const pick = <T>(list: T[]) => keep.map((i) => list[i]!);
+      filters.groups = pick(filters.groups);
+      filters.literal = pick(filters.literal);
+      filters.synonyms = pick(filters.synonyms);
+      filters.broadened = pick(filters.broadened);
+      filters.slots = pick(filters.slots);
+      filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
+      const words = missing.map((w) => `"${w}"`).join(', ');
+      relaxed.push(
+        filters.groups.length
+          ? `nothing matches ${words}`
+          : `nothing matches ${words}; showing other things${suffix(view)}`,
+      );
     }
   }
 
@@ -192,7 +247,64 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now), relaxed };
+  return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+}
+
+/**
+ * What to say about a question the parser could use little of: one in another script, one with nothing to search
+ * for (only filler, emoji or punctuation), one cut at its length limit. The answer still shows what is coming up.
+ */
+function inputNotes(text: string, u: Understood): string[] {
+  const notes: string[] = [];
+  if (text.length > MAX_QUESTION_CHARS) notes.push(`only the first ${MAX_QUESTION_CHARS} characters of the question were read`);
+  const asked = slotsOf(u).length || u.place || u.when || u.weekdays?.length || u.timeOfDay || u.audiences.length ||
+    u.kinds.length || u.access.length || u.languages.length || u.formats.length || u.free || u.maxCost !== undefined;
+  if (asked) return notes;
+  const otherScript = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(text.slice(0, MAX_QUESTION_CHARS));
+  if (otherScript && !hasSearchableText(text)) {
+    notes.push('questions can only be read in English so far, so this shows what is coming up; try a few English words, e.g. "lunch club in Bengali"');
+  } else {
+    notes.push('there were no words to search for, so this shows what is coming up; try e.g. "free lunch club near Kentish Town on Tuesdays"');
+  }
+  return notes;
+}
+
+/** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
+async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
+  const { rows } = await sql.query<{ w: string }>(
+    `SELECT t.w FROM unnest($1::text[]) AS t(w)
+     WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
+    [words],
+  );
+  return new Set(rows.map((r) => r.w));
+}
+
+/**
+ * Per slot: whether anything in the catalogue has its words or synonyms (or, for a word no concept knows, a title
+ * close to it). One index probe each: a word nothing contains answers from the index, never a scan.
+ */
+async function slotsFound(sql: Sql, f: Filters): Promise<boolean[]> {
+  if (!f.groups.length) return [];
+  const { rows } = await sql.query<{ n: number | string; found: boolean }>(
+    `SELECT t.n, (
+        EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
+                  AND s.removed_at IS NULL AND s.status <> 'closed')
+        OR (t.w IS NOT NULL AND EXISTS (SELECT 1 FROM service s WHERE t.w <% s.name AND s.removed_at IS NULL AND s.status <> 'closed'))
+      ) AS found
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(g, w, n) ORDER BY t.n`,
+    [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
+  );
+  return rows.map((r) => r.found);
+}
+
+/** The trigram word of slot `i`, when its literal is one word that no concept knows. */
+function trigramFor(f: Filters, i: number): string | null {
+  const lit = f.literal[i];
+  return lit && f.trigramTerms.includes(lit) ? lit : null;
+}
+
+function add<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 /** One relaxation; steps that drop the words asked for are never taken just because they find something. */
@@ -293,12 +405,18 @@ function relaxationSteps(u: Understood): Step[] {
     {
       dropsText: true,
       apply(f, v) {
-        if (!v.terms.length || !f.trigramTerms.length) return undefined;
-        const words = v.terms.join(' ');
-        const keep = textGroups({ ...v, terms: [] });
+        const plain = slotsOf(v).filter((x) => !x.concept);
+        if (!plain.length || !f.trigramTerms.length) return undefined;
+        const words = plain.map((x) => x.text).join(' ');
+        const keep = textGroups({ ...v, terms: [], slots: slotsOf(v).filter((x) => x.concept) });
         f.groups = keep.groups;
+        f.literal = keep.literal;
+        f.synonyms = keep.synonyms;
+        f.slots = keep.slots;
+        f.broadened = [];
         f.trigramTerms = [];
         v.terms = [];
+        v.slots = slotsOf(v).filter((x) => x.concept);
         return `showing results without the words "${words}"`;
       },
     },
@@ -307,8 +425,13 @@ function relaxationSteps(u: Understood): Step[] {
       apply(f, v) {
         if (!f.groups.length && !f.trigramTerms.length) return undefined;
         f.groups = [];
+        f.literal = [];
+        f.synonyms = [];
+        f.slots = [];
+        f.broadened = [];
         f.trigramTerms = [];
         v.terms = [];
+        v.slots = [];
         v.categories = [];
         v.topics = [];
         return 'showing the closest other things';
@@ -344,46 +467,105 @@ function summary(v: Understood): string {
 // Filters and the candidate query
 
 function emptyFilters(): Filters {
-  return { groups: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
+  return { groups: [], literal: [], synonyms: [], slots: [], broadened: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
 }
 
-/** tsquery text for one word or phrase: letters and digits only, phrases joined with <->. */
-function tsPhrase(words: string): string | undefined {
+/** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
+function tsWords(words: string): string | undefined {
   const parts = words
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  if (parts.length === 0) return undefined;
-  return parts.length === 1 ? parts[0] : `(${parts.join(' <-> ')})`;
+    .filter((w) => w && !STOP_WORDS.has(w));
+  if (parts.length === 0) {
+    const all = words.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    if (all.length === 0) return undefined;
+    return all.length === 1 ? all[0] : `(${all.join(' & ')})`;
+  }
+  return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
 }
 
-/** One tsquery per thing asked for: a topic with its synonyms, or one leftover word (with a prefix match). */
-export function textGroups(u: Understood): { groups: string[]; trigramTerms: string[] } {
+const orOf = (parts: readonly (string | undefined)[]): string => [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
+
+/** The synonyms of a concept as tsquery text: its phrases, search words and categories, without `exclude`. */
+function conceptQuery(key: string, exclude?: string): string {
+  const concept = conceptByKey(key);
+  if (!concept) return '';
+  // The curated search words and categories (phrases are for reading questions; many are inflections of these).
+  // A concept without search words (OpenActive's) is searched by its labels.
+  const words = concept.search?.length && !concept.key.startsWith('oa:')
+    ? [...concept.search, ...(concept.categories ?? []), ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6)]
+    : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
+  const own = exclude ? tsWords(exclude) : undefined;
+  return orOf(words.map(tsWords).filter((w) => w !== own));
+}
+
+/**
+ * "dance fitness and exercise classes": the nearest wider activity and the first of our own concepts above it, so
+ * the alternatives are named the way staff would name them.
+ */
+function broaderLabel(broader: readonly string[]): string {
+  const first = conceptByKey(broader[0]!)!;
+  const own = broader.map((k) => conceptByKey(k)!).find((c) => !c.key.startsWith('oa:'));
+  const nearest = first.key.startsWith('oa:') ? first.label.toLowerCase() : first.label;
+  if (!own || own === first) return nearest;
+  const noun = own.label.split(' ').pop()!;
+  // "dance fitness" + "exercise classes" → "dance fitness and exercise classes"
+  return `${nearest} and ${own.label}`.replace(new RegExp(`^(.*) ${noun} and (.*) ${noun}$`), `$1 and $2 ${noun}`);
+}
+
+/** Wider concepts, two levels up, for "no zumba is listed; these are other dance fitness classes". */
+export function broaderOf(key: string): string[] {
+  const out: string[] = [];
+  let level = [...(conceptByKey(key)?.broader ?? [])];
+  // Up the hierarchy to the first of our own concepts (OpenActive's top activities sit under exercise).
+  for (let depth = 0; depth < 4 && level.length; depth++) {
+    for (const k of level) if (k !== key && conceptByKey(k) && !out.includes(k)) out.push(k);
+    if (level.some((k) => !k.startsWith('oa:'))) break;
+    level = level.flatMap((k) => conceptByKey(k)?.broader ?? []);
+  }
+  return out;
+}
+
+/**
+ * One tsquery per slot of the question (its own words, or its concept's synonyms), and the two halves apart for
+ * ranking: a listing with the words themselves ranks above one with only a synonym.
+ */
+export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; slots: Slot[]; trigramTerms: string[] } {
   const groups: string[] = [];
-  for (const key of u.topics ?? []) {
-    const concept = CONCEPTS.find((c) => c.key === key);
-    const words = [...(concept?.search ?? []), ...(concept?.categories ?? [])];
-    const parts = [...new Set(words.map(tsPhrase).filter((p): p is string => p !== undefined))];
-    if (parts.length) groups.push(parts.join(' | '));
-  }
-  for (const phrase of u.phrases ?? []) {
-    const words = phrase.split(' ').filter((w) => !STOP_WORDS.has(w) && /^[a-z0-9]+$/.test(w));
-    if (words.length > 1) groups.push(words.join(' & '));
-  }
+  const slots: Slot[] = [];
+  const literal: string[] = [];
+  const synonyms: string[] = [];
   const trigramTerms: string[] = [];
-  for (const term of u.terms) {
-    const p = tsPhrase(term);
-    if (!p) continue;
-    groups.push(p.includes('<->') ? p : `${p}:*`);
-    if (term.length >= 4) trigramTerms.push(term);
+  for (const slot of slotsOf(u)) {
+    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map(tsWords)]);
+    if (!lit) continue;
+    // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
+    const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;
+    const syn = slot.concept && !soft ? conceptQuery(slot.concept, slot.text) : '';
+    slots.push(slot);
+    literal.push(lit);
+    synonyms.push(syn || lit);
+    groups.push(syn ? `${lit} | ${syn}` : lit);
+    // Titles close to a word, for typos in names: only for a word that is not itself a known word ("station" is
+    // never "Session").
+    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4 && !isKnownWord(slot.text)) trigramTerms.push(slot.text);
   }
-  return { groups, trigramTerms };
+  return { groups, literal, synonyms, slots, trigramTerms };
+}
+
+/** The question's slots (an older parse without them: its leftover words, one slot each). */
+export function slotsOf(u: Understood): Slot[] {
+  return u.slots ?? u.terms.map((text) => ({ text }));
 }
 
 function toFilters(u: Understood, now: Date): Filters {
-  const { groups, trigramTerms } = textGroups(u);
+  const { groups, literal, synonyms, slots, trigramTerms } = textGroups(u);
   const f: Filters = {
     groups,
+    literal,
+    synonyms,
+    slots,
+    broadened: [],
     trigramTerms,
     kinds: [...u.kinds],
     audiences: hardAudiences(u),
@@ -422,6 +604,31 @@ const selectDetails = (nowRef: string, rankSql: string) => `
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start,
     (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NOT NULL AS has_occurrences`;
 
+/** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
+const selectRanking = (nowRef: string, rankSql: string) => `
+  SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+    s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
+    l.ward, l.latitude, l.longitude, l.accessibility,
+    ${rankSql},
+    (SELECT min(oc.start) FROM occurrence oc
+      WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;
+
+/** The full details of the ranked rows on the page shown, merged into them. */
+async function withDetails(sql: Sql, page: Ranked[], now: Date): Promise<Ranked[]> {
+  if (page.length === 0) return page;
+  const { rows } = await sql.query<CandidateRow>(
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+     FROM service s ${JOINS}
+     WHERE s.id = ANY($1::uuid[])`,
+    [page.map((r) => r.row.id), now],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return page.map((r) => {
+    const full = byId.get(r.row.id);
+    return full ? { ...r, row: { ...full, text_rank: r.row.text_rank, trigram: r.row.trigram } } : r;
+  });
+}
+
 // LATERAL lookups by primary key (OFFSET 0 keeps the planner from turning them back into hash joins over whole
 // tables): a few hundred index probes whatever the size of the catalogue.
 const JOINS = `
@@ -448,21 +655,25 @@ async function candidates(
   const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
-  let textAny: string | undefined;
+  // The words find candidates through two indexes, each in its own branch so that each can use its index (an OR of
+  // the two would make the planner scan the table): full text, and trigrams on titles for unknown words.
+  let textFts: string | undefined;
+  let textTrigram: string | undefined;
   let allQuery: string | undefined;
   if (tsRef || f.trigramTerms.length) {
-    const text: string[] = [];
-    if (tsRef) text.push(`s.search_vector @@ to_tsquery('english', ${tsRef})`);
+    if (tsRef) textFts = `s.search_vector @@ to_tsquery('signpost', ${tsRef})`;
+    const near: string[] = [];
     const sims: string[] = [];
     for (const term of f.trigramTerms) {
       const ref = p(term);
-      text.push(`${ref} <% s.name`);
+      near.push(`${ref} <% s.name`);
       sims.push(`word_similarity(${ref}, s.name)`);
     }
+    if (near.length) textTrigram = `(${near.join(' OR ')})`;
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
-    textAny = `(${text.join(' OR ')})`;
     if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
   }
+  const textAny = textFts || textTrigram ? [textFts, textTrigram].filter(Boolean).join(' OR ') : undefined;
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
   const inPerson = `'in_person' = ANY(s.attending_types)`;
@@ -473,7 +684,9 @@ async function candidates(
     const wardsRef = p(f.wards);
     local.push(`l.ward = ANY(${wardsRef}::text[])`);
     const cond = `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
-    where.push(strict ? cond : `(${cond} OR NOT ${inPerson})`);
+    // An entry whose ward is unknown is never hidden by a place: it ranks after those known to be near.
+    const unknown = `(s.location_id IS NULL OR s.location_id IN (SELECT id FROM location WHERE ward IS NULL))`;
+    where.push(strict ? cond : `(${cond} OR NOT ${inPerson} OR ${unknown})`);
   }
   if (f.access.length) {
     where.push(`(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`);
@@ -524,18 +737,32 @@ async function candidates(
   } else {
     where.push(live);
   }
-  const rankExpr = tsRef ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('english', ${tsRef}))` : '0::float8';
   if (strict && limit === 1) {
     // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
-    const { rows } = await sql.query<CandidateRow>(
-      `SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
-       WHERE ${[...where, ...(textAny ? [textAny] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1`,
-      params,
-    );
+    const probe = (text: string | undefined) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
+    const parts = textFts || textTrigram ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe) : [probe(undefined)];
+    const { rows } = await sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params);
     return rows;
   }
-  const textAll = allQuery ? `s.search_vector @@ to_tsquery('english', ${p(allQuery)})` : undefined;
-  const groupsRef = p(f.groups);
+  const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
+  const rankExpr = tsRef
+    ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
+      (literalQuery ? ` + (s.search_vector @@ to_tsquery('signpost', ${p(literalQuery)}))::int` : '')
+    : '0::float8';
+  const textAll = allQuery ? `s.search_vector @@ to_tsquery('signpost', ${p(allQuery)})` : undefined;
+  // Per slot and field, as weight-restricted queries ("lunch:A" matches titles only): no per-row vector copies.
+  const weighted = (list: string[], w: string) => list.map((g) => g.replace(/[a-z0-9]+/g, (word) => `${word}:${w}`));
+  const queryArrays = {
+    la: weighted(f.literal, 'A'),
+    lb: weighted(f.literal, 'B'),
+    lcd: weighted(f.literal, 'CD'),
+    sa: weighted(f.synonyms, 'A'),
+    sb: weighted(f.synonyms, 'B'),
+    scd: weighted(f.synonyms, 'CD'),
+    l: f.literal,
+  };
+  const arrayRefs = Object.fromEntries(Object.entries(queryArrays).map(([k, v]) => [k, p(v)]));
   // After relaxing the day or time, entries that still fit what was asked rank first.
   const fitsTime = prefer
     ? `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)} LIMIT 1) IS NOT NULL`
@@ -548,13 +775,16 @@ async function candidates(
        LIMIT ${pool})`;
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
-  if (textAny) branches.push(branch(textAny, POOL_ANY));
+  if (textFts) branches.push(branch(textFts, POOL_ANY));
+  if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const { rows } = await sql.query<CandidateRow>(
     `WITH q AS MATERIALIZED (
-       SELECT coalesce(array_agg(to_tsquery('english', g) ORDER BY n), ARRAY[]::tsquery[]) AS qs
-       FROM unnest(${groupsRef}::text[]) WITH ORDINALITY AS t(g, n)
+       SELECT ${Object.entries(arrayRefs)
+         .map(([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${ref}::text[]) WITH ORDINALITY AS t(g, n)) AS ${k}`)
+         .join(',\n')}
      ),
      m AS (${branches.join(' UNION ALL ')}),
      c AS (
@@ -562,18 +792,24 @@ async function candidates(
        ORDER BY ${order}
        LIMIT ${Math.floor(limit)}
      )
-     ${selectDetails(
+     ${selectRanking(
        nowRef,
        `c.text_rank, c.trigram,
-        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS group_hits,
-        ARRAY(SELECT tv.a @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS title_hits,
-        ARRAY(SELECT tv.b @@ x FROM unnest(q.qs) WITH ORDINALITY AS t(x, n) ORDER BY n) AS category_hits,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.la) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lcd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_description,
+        ARRAY(SELECT tv.org @@ x FROM unnest(q.l) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_organisation,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sa) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.scd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_description,
         ${fitsTime} AS fits_time,
         ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
      )}
-     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true ${JOINS}
+     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true
+     LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
+     LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN q
-     CROSS JOIN LATERAL (SELECT ts_filter(s.search_vector, '{a}') AS a, ts_filter(s.search_vector, '{b}') AS b) tv`,
+     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
     params,
   );
   return rows;
@@ -582,6 +818,70 @@ async function candidates(
 // ---------------------------------------------------------------------------------------------------------------------
 // Ranking
 
+/** How much one slot's match counts, by field: its own words, then its synonyms. */
+const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescription: 1, synTitle: 1.8, synCategory: 1.2, synDescription: 0.6 };
+
+/**
+ * Audiences a listing can be for that a general question about a resident should not get first: groups for people
+ * with learning disabilities, parents and babies, young people, one gender, carers, LGBTQ+ people, one community.
+ */
+const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
+
+/**
+ * The audience a title says a listing is for ("Deaf Social Club", "Parent and Baby Yoga", "Ladies' Knit and
+ * Natter", "Training for Staff"), for listings whose source gave no audiences: by the thesaurus's audience phrases.
+ */
+const AUDIENCE_IN_TITLE: { key: string; audience?: string; re: RegExp }[] = [
+  ...AUDIENCE_WORDS.filter((c) => c.audiences?.some((a) => SPECIFIC_AUDIENCES.includes(a))),
+  ...TOPICS.filter((c) => c.key === 'deaf'),
+].map((c) => ({
+  key: c.key,
+  ...(c.audiences?.[0] ? { audience: c.audiences[0] } : {}),
+  re: new RegExp(`\\b(?:${c.phrases.map((p) => normaliseQueryText(p)).filter((p) => p.length > 2 || p === 'ld').map((p) => p.replace(/[+]/g, '\\+')).join('|')})\\b`),
+}));
+
+function audiencesInTitle(name: string): { keys: string[]; audiences: string[] } {
+  const text = normaliseQueryText(name);
+  const hits = AUDIENCE_IN_TITLE.filter((a) => a.re.test(text));
+  return { keys: hits.map((h) => h.key), audiences: hits.flatMap((h) => (h.audience ? [h.audience] : [])) };
+}
+
+/**
+ * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
+ * language only named) counts less, so "singing for an older lady" is about singing first.
+ */
+function slotWeight(slot: Slot | undefined): number {
+  const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
+  if (!concept) return 1;
+  if (concept.facet === 'audience') return concept.audiences?.some((a) => SOFT.has(a)) ? 0.25 : 0.4;
+  if (concept.facet === 'language') return 0.6;
+  return 1;
+}
+const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+
+/** Title words for comparing with the question: normalised, stop words out, plurals folded. */
+function titleWords(text: string): string[] {
+  return normaliseQueryText(text)
+    .split(' ')
+    .filter((w) => w && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
+    .map(foldPlural);
+}
+
+function foldPlural(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** exact: the title is the question's words; all: every word of the question is in the title. */
+function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | undefined {
+  const q = [...new Set(slots.flatMap((x) => titleWords(x.text)))];
+  if (!q.length) return undefined;
+  const t = new Set(titleWords(name));
+  if (!q.every((w) => t.has(w))) return undefined;
+  return t.size === q.length ? 'exact' : 'all';
+}
+
 function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranked[] {
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
@@ -589,14 +889,47 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
       ? { lat: u.place.latitude, lon: u.place.longitude }
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
+  const slots = f.literal.length;
+  const asked = new Set(u.audiences);
+  const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
-    const groups = row.group_hits ?? [];
-    if (groups.length) {
-      const hits = groups.filter(Boolean).length;
-      const titleHits = (row.title_hits ?? []).filter(Boolean).length;
-      const categoryHits = (row.category_hits ?? []).filter(Boolean).length;
-      score += (5 * hits) / groups.length + (1.2 * titleHits + 0.5 * categoryHits) / groups.length + row.text_rank / maxRank;
+    const why: Why = { words: [], concepts: [], wider: [], title: null, corrected: [], distanceKm: null };
+    if (slots) {
+      let sum = 0;
+      let hit = 0;
+      let total = 0;
+      const asSlots = f.slots;
+      for (let i = 0; i < slots; i++) {
+        const weight = slotWeight(asSlots[i]);
+        total += weight;
+        const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
+        const slot = asSlots[i];
+        const field = at(row.lit_title) ? 'title' : at(row.lit_category) ? 'category' : at(row.lit_organisation) ? 'organisation' : at(row.lit_description) ? 'description' : undefined;
+        if (slot && field && f.literal[i]) why.words.push({ text: slot.text, field });
+        else if (slot?.concept && (at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) {
+          const wider = f.broadened[i];
+          if (wider) why.wider.push(wider);
+          else why.concepts.push(slot.concept);
+        }
+        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) why.corrected.push({ typed: slot.corrected, read: slot.text });
+        const best = Math.max(
+          at(row.lit_title) ? WEIGHT.litTitle : 0,
+          at(row.lit_category) ? WEIGHT.litCategory : 0,
+          at(row.lit_organisation) ? WEIGHT.litOrganisation : 0,
+          at(row.lit_description) ? WEIGHT.litDescription : 0,
+          at(row.syn_title) ? WEIGHT.synTitle : 0,
+          at(row.syn_category) ? WEIGHT.synCategory : 0,
+          at(row.syn_description) ? WEIGHT.synDescription : 0,
+        );
+        sum += weight * best;
+        if (best > 0) hit += weight;
+      }
+      score += (2 * sum) / total + (3 * hit) / total + 0.5 * (row.text_rank / maxRank);
+      const title = titleMatch(row.name, f.slots);
+      why.title = title ?? null;
+      if (title === 'exact') score += 5;
+      else if (title === 'all') score += 2 + 2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
     }
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
@@ -604,6 +937,13 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     const audiences = row.audiences ?? [];
     for (const a of u.audiences) if (audiences.includes(a)) score += 0.8;
     for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
+    for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
+    // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
+    const inTitle = audiences.length ? { keys: [], audiences: [] } : audiencesInTitle(row.name);
+    const forAudiences = audiences.length ? audiences : inTitle.audiences;
+    if (!audiences.includes('everyone') && forAudiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    const deafGroup = cats.includes('deaf') || inTitle.keys.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
+    if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
@@ -631,11 +971,13 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
     if (!f.kinds.length && !u.kinds.length) {
-      if (row.kind === 'training') score -= 1;
+      if (row.kind === 'training') score -= 2;
       if (row.kind === 'resource') score -= 0.4;
     }
     if (u.formats.length && (row.attending_types ?? []).some((t) => u.formats.includes(t))) score += 0.3;
-    return { row, score: Math.round(score * 1000) / 1000, distanceKm: km === null ? null : Math.round(km * 100) / 100 };
+    const distance = km === null ? null : Math.round(km * 100) / 100;
+    why.distanceKm = distance;
+    return { row, score: Math.round(score * 1000) / 1000, distanceKm: distance, why };
   });
   ranked.sort((a, b) => b.score - a.score || a.row.name.localeCompare(b.row.name) || a.row.id.localeCompare(b.row.id));
   return ranked;
@@ -679,9 +1021,10 @@ async function withUpcoming(sql: Sql, page: Ranked[], now: Date, u: Understood |
   );
   const byService = new Map<string, OccurrenceRow[]>();
   for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
-  return page.map(({ row, score, distanceKm }) => {
+  return page.map(({ row, score, distanceKm, why }) => {
     const occ = (byService.get(row.id) ?? []).map((o) => toSlot(o));
-    return toResult(row, occ, score, distanceKm);
+    const result = toResult(row, occ, score, distanceKm);
+    return why ? { ...result, why } : result;
   });
 }
 

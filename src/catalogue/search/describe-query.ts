@@ -36,9 +36,12 @@ const topicLabel = (key: string): string => CONCEPTS.find((c) => c.key === key)?
 /** What was understood, in plain words, e.g. "lunch club · older people · free · in Kentish Town · on Tuesdays". */
 export function describeUnderstood(u: Understood): string {
   const parts: string[] = [];
-  const topics = u.topics?.length ? u.topics.map(topicLabel) : u.categories;
+  const topicKeys = (u.topics ?? []).filter((k) => CONCEPTS.find((c) => c.key === k)?.facet === 'topic');
+  const topics = topicKeys.length ? topicKeys.map(topicLabel) : u.topics?.length ? [] : u.categories;
   if (topics.length) parts.push(listWords(topics));
-  if (u.terms.length) parts.push(`"${u.terms.join(' ')}"`);
+  // Words that name no concept are shown as typed (quoted), so a name is not mistaken for one we made up.
+  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined }))).filter((x) => !x.concept).map((x) => x.text);
+  if (plain.length) parts.push(`"${plain.join(' ')}"`);
   if (u.kinds.length) parts.push(listWords(u.kinds.map((k) => (k === 'resource' ? 'guides and resources' : k)), 'or'));
   if (u.audiences.length) parts.push(`for ${listWords(u.audiences.map(audienceLabel))}`);
   if (u.languages.length) parts.push(`in ${listWords(u.languages.slice(0, 1).map(capitalise), 'or')}`);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import * as chrono from 'chrono-node';
 import Fuse from 'fuse.js';
+import wordListPath from 'word-list';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import { MONTH_NAME, monthNumber } from '../time.ts';
@@ -12,29 +14,51 @@ import {
   normalisePostcode,
   WARDS,
 } from '../geography/camden.ts';
-import type { Understood } from './types.ts';
+import type { Slot, Understood } from './types.ts';
 import { CONCEPTS, type Concept, KEEP_AS_IS, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+
+/** Longer questions are cut here: nobody types more, and the parser stays fast whatever is pasted in. */
+export const MAX_QUESTION_CHARS = 500;
+
+export type ParseOptions = {
+  /**
+   * Words (normalised) that the catalogue's own listings contain. A word the catalogue or the English word list knows
+   * is never "corrected" into another word.
+   */
+  catalogueWords?: ReadonlySet<string>;
+};
 
 /**
  * Turns a staff question into what it asks for, deterministically and locally: day and time words (chrono-node, in
  * Europe/London), Camden places and postcodes, audiences, topics, cost, access needs, languages, formats and kinds.
- * Words left over become full-text `terms`. Pure: the same text and `now` always give the same answer.
+ * Every content word is kept as a search word (`slots`, `terms`), whether or not it also names a concept: a concept
+ * adds its synonyms at a lower weight and, for the constraints a question states (a day, a time, a place, free,
+ * step-free, "in Bengali", a format or kind), a filter. Pure: the same text, `now` and options give the same answer.
  */
-export function parseQuery(text: string, now: Date): Understood {
-  const u: Understood = { terms: [], audiences: [], categories: [], access: [], languages: [], formats: [], kinds: [] };
-  let s = normaliseQueryText(text);
+export function parseQuery(text: string, now: Date, options: ParseOptions = {}): Understood {
+  const u: Understood = { terms: [], audiences: [], categories: [], access: [], languages: [], formats: [], kinds: [], slots: [] };
+  let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
 
   s = takePostcode(s, u);
+  s = takeStreetAddresses(s);
   s = takeCost(s, u);
   s = takeAges(s, u);
   s = takeTimes(s, u, now);
 
   let tokens = s.split(' ').filter(Boolean);
-  tokens = takePlaces(tokens, u);
-  tokens = takeConcepts(tokens, u);
-  tokens = tokens.filter((t) => !STOP_WORDS.has(t) && !/^\d+(\.\d+)?$/.test(t) && t.length > 1);
-  tokens = takeFuzzy(tokens, u);
-  u.terms = unique(tokens);
+  tokens = takePlaces(tokens, u, options);
+  const pieces = takeConcepts(tokens, u);
+  const slots: Slot[] = [];
+  for (const piece of pieces) {
+    if (typeof piece !== 'string') {
+      slots.push(piece);
+      continue;
+    }
+    if (STOP_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2) continue;
+    slots.push({ text: piece });
+  }
+  u.slots = takeFuzzy(joinCompounds(slots, u, options), u, options);
+  u.terms = unique(u.slots.flatMap((x) => x.text.split(' ')).filter((w) => !STOP_WORDS.has(w)));
   // "a step-free place" asks for a step-free venue; wheelchair users need both.
   if (u.access.includes('wheelchair_accessible') && !u.access.includes('step_free')) u.access.unshift('step_free');
   return u;
@@ -52,6 +76,48 @@ export function normaliseQueryText(text: string): string {
     .replace(/[^a-z0-9£.+ ]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/**
+ * Whether a question has anything a search can use once normalised: letters or digits in the Latin alphabet.
+ * (A question written only in another script, only emoji or only punctuation has none.)
+ */
+export function hasSearchableText(text: string): boolean {
+  return /[a-z0-9]/.test(normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Known words
+
+let english: Set<string> | undefined;
+/** The English word list (word-list, 274k words), loaded once on first use. */
+function englishWords(): Set<string> {
+  if (!english) {
+    english = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
+  }
+  return english;
+}
+
+/** Words of the thesaurus and of Camden's place names: known, never corrected. */
+const VOCABULARY_WORDS: ReadonlySet<string> = new Set(
+  [...CONCEPTS.flatMap((c) => [...c.phrases, ...(c.search ?? [])]), ...WARDS.flatMap((w) => [w.name, ...w.aliases]), ...AREAS.flatMap((a) => [a.name, ...a.aliases])]
+    .flatMap((p) => normaliseQueryText(p).split(' '))
+    .filter(Boolean),
+);
+
+/** The words of a question that neither the English word list, the thesaurus nor place names know (at most 20). */
+export function unknownWords(text: string): string[] {
+  const words = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)).split(' ');
+  return [...new Set(words.filter((w) => /^[a-z]+$/.test(w) && !STOP_WORDS.has(w) && !isKnownWord(w)))].slice(0, 20);
+}
+
+/** A word the English word list, the thesaurus, Camden's place names or the catalogue knows. */
+export function isKnownWord(word: string, options: ParseOptions = {}): boolean {
+  if (word.length <= 2 || /\d/.test(word)) return true;
+  if (VOCABULARY_WORDS.has(word) || options.catalogueWords?.has(word) || englishWords().has(word)) return true;
+  // Plurals and possessives of known words ("mens", "clubs", "ladies").
+  if (word.endsWith('s') && (englishWords().has(word.slice(0, -1)) || VOCABULARY_WORDS.has(word.slice(0, -1)))) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -228,6 +294,19 @@ function iso(d: DateTime): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Street addresses
+
+const STREET_WORDS =
+  'road|rd|street|st|gardens|gdns|square|sq|lane|ln|close|crescent|cres|place|pl|way|avenue|ave|terrace|grove|mews|court|ct|' +
+  'hill|row|walk|yard|parade|drive|dr|estate|buildings|green|rise|vale|villas|park';
+const STREET_ADDRESS = new RegExp(String.raw`\b\d{1,4}[a-z]? (?:[a-z]+ ){1,3}?(?:${STREET_WORDS})\b`, 'g');
+
+/** "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics. */
+function takeStreetAddresses(s: string): string {
+  return s.replace(STREET_ADDRESS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Places
 
 type PlaceMatch = { label: string; wards: string[]; lat: number; lon: number };
@@ -240,7 +319,10 @@ function placeFor(phrase: string): PlaceMatch | undefined {
   return undefined;
 }
 
-function takePlaces(tokens: string[], u: Understood): string[] {
+/** Words that say a place follows: only after one of them is a misspelt place name corrected. */
+const PLACE_CUES = new Set(['near', 'nr', 'in', 'around', 'round', 'by', 'at', 'from', 'to', 'close', 'nearby', 'towards', 'off']);
+
+function takePlaces(tokens: string[], u: Understood, options: ParseOptions): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
@@ -253,6 +335,26 @@ function takePlaces(tokens: string[], u: Understood): string[] {
           u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
           matched = n;
           break;
+        }
+      }
+      // A misspelt place ("near Kentish Twon"): after a place cue, or a two-word name with one word exact; and only
+      // when a word is not a known word, so "reducing" never becomes Frognal.
+      const cue = i > 0 && PLACE_CUES.has(tokens[i - 1]!);
+      if (!matched) {
+        for (const n of [2, 1]) {
+          if (i + n > tokens.length) continue;
+          const words = tokens.slice(i, i + n);
+          const phrase = words.join(' ');
+          if (phrase.length < 5 || words.every((w) => isKnownWord(w, options))) continue;
+          if (!cue && !(n === 2 && words.some((w) => PLACE_WORDS.has(w)))) continue;
+          const best = fuzzyPlace(phrase);
+          if (!best || Math.abs(best.length - phrase.length) > 2) continue;
+          const place = placeFor(best);
+          if (place) {
+            u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
+            matched = n;
+            break;
+          }
         }
       }
     }
@@ -281,6 +383,10 @@ function byFirstLetter(words: readonly string[], options: { threshold: number; d
 }
 
 const fuzzyPlace = byFirstLetter(PLACE_NAMES, { threshold: 0.25, distance: 20 });
+/** Words of place names that are not everyday words ("kentish", "belsize", "gospel"…). */
+const PLACE_WORDS: ReadonlySet<string> = new Set(
+  PLACE_NAMES.flatMap((n) => n.split(' ')).filter((w) => w.length >= 4 && !STOP_WORDS.has(w) && !['town', 'park', 'road', 'west', 'east', 'north', 'south', 'square', 'hill', 'green', 'cross', 'street', 'heath', 'village'].includes(w)),
+);
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Concepts
@@ -289,12 +395,13 @@ const phraseIndex = new Map<string, Concept[]>();
 for (const concept of CONCEPTS) {
   for (const phrase of concept.phrases) {
     const key = normaliseQueryText(phrase);
+    if (!key) continue;
     const list = phraseIndex.get(key) ?? [];
     list.push(concept);
     phraseIndex.set(key, list);
   }
 }
-const MAX_PHRASE = Math.max(...[...phraseIndex.keys()].map((k) => k.split(' ').length));
+const MAX_PHRASE = Math.min(6, Math.max(...[...phraseIndex.keys()].map((k) => k.split(' ').length)));
 
 /** Single-word phrases long enough to be matched with a typo. */
 const FUZZY_WORDS = [...phraseIndex.keys()].filter((k) => !k.includes(' ') && k.length >= 5);
@@ -303,26 +410,55 @@ const fuzzyWord = byFirstLetter(FUZZY_WORDS, { threshold: 0.3, distance: 10 });
 const FUZZY_PAIRS = [...phraseIndex.keys()].filter((k) => k.split(' ').length === 2 && k.length >= 8);
 const fuzzyPair = byFirstLetter(FUZZY_PAIRS, { threshold: 0.25, distance: 10 });
 
-function apply(concept: Concept, u: Understood): void {
-  if (concept.search?.length) add((u.topics ??= []), concept.key);
+/** A language asked for as a constraint: "in Somali", "Somali speaking", "speaks Somali". */
+const LANGUAGE_CUE = /\b(in|speaking|speaks|speak|speaker|speakers|spoken)\b/;
+
+/** What a recognised phrase means; returns whether its words stay search words. */
+function apply(concept: Concept, u: Understood, phrase: string): boolean {
   for (const x of concept.categories ?? []) add(u.categories, x);
   for (const x of concept.audiences ?? []) add(u.audiences, x);
   for (const x of concept.access ?? []) add(u.access, x);
-  for (const x of concept.languages ?? []) add(u.languages, x);
   for (const x of concept.formats ?? []) add(u.formats, x);
   for (const x of concept.kinds ?? []) add(u.kinds, x);
+  if (concept.facet === 'language') {
+    if (LANGUAGE_CUE.test(phrase)) for (const x of concept.languages ?? []) add(u.languages, x);
+    else for (const x of concept.languages ?? []) add((u.preferLanguages ??= []), x);
+  }
+  if (concept.facet === 'topic' || concept.facet === 'audience' || concept.facet === 'language') {
+    add((u.topics ??= []), concept.key);
+    return true;
+  }
+  // Access, format and kind words ("step-free", "online", "course") are constraints, not words to find.
+  return false;
 }
 
-function takeConcepts(tokens: string[], u: Understood): string[] {
-  const out: string[] = [];
+const FILLER = new Set(['a', 'an', 'the', 'and', 'of', 'for', 'with', 'to', 'at', 'on']);
+
+/** Strips the cue words of a language phrase: "in somali" → "somali". */
+function contentOf(phrase: string): string {
+  return phrase
+    .split(' ')
+    .filter((w) => !FILLER.has(w) && !LANGUAGE_CUE.test(w))
+    .join(' ') || phrase;
+}
+
+function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
+  const out: (string | Slot)[] = [];
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
     for (let n = Math.min(MAX_PHRASE, tokens.length - i); n >= 1; n--) {
       const phrase = tokens.slice(i, i + n).join(' ');
+      if (n === 1 && STOP_WORDS.has(phrase)) continue;
       const concepts = phraseIndex.get(phrase);
       if (concepts) {
-        for (const concept of concepts) apply(concept, u);
-        if (n > 1 && concepts.some((c) => c.search?.length)) add((u.phrases ??= []), phrase);
+        let keep = false;
+        // "Cantonese speaking", "speaks Somali": the cue may sit just outside the phrase.
+        const context = [tokens[i - 1] ?? '', phrase, tokens[i + n] ?? ''].join(' ');
+        for (const concept of concepts) keep = apply(concept, u, concept.facet === 'language' ? context : phrase) || keep;
+        if (keep) {
+          const main = concepts.find((c) => c.facet === 'topic' || c.facet === 'audience' || c.facet === 'language')!;
+          out.push({ text: contentOf(phrase), concept: main.key });
+        }
         matched = n;
         break;
       }
@@ -333,41 +469,84 @@ function takeConcepts(tokens: string[], u: Understood): string[] {
   return out;
 }
 
-/** Typos: a place name, then a two-word phrase, then a single word, each within a small edit distance. */
-function takeFuzzy(tokens: string[], u: Understood): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
-    const one = tokens[i]!;
-    const two = i + 1 < tokens.length ? `${one} ${tokens[i + 1]}` : undefined;
-    if (!u.place) {
-      const candidates = [two, one].filter((x): x is string => x !== undefined && x.length >= 6);
-      let hit = false;
-      for (const phrase of candidates) {
-        const best = fuzzyPlace(phrase);
-        if (best && Math.abs(best.length - phrase.length) <= 2) {
-          const place = placeFor(best);
-          if (place) {
-            u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
-            i += phrase === two ? 2 : 1;
-            hit = true;
-            break;
-          }
+/**
+ * Compounds written apart or joined: "day centre" also finds "daycentre" and "lunchclub" also finds "lunch club",
+ * when the other form is a known word or the two halves are.
+ */
+function joinCompounds(slots: Slot[], u: Understood, options: ParseOptions): Slot[] {
+  const out = slots.map((x) => ({ ...x }));
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i]!;
+    const b = out[i + 1];
+    const pair = a.text.split(' ');
+    if (pair.length === 2) {
+      const joined = pair.join('');
+      if (options.catalogueWords?.has(joined) || englishWords().has(joined)) (a.alternatives ??= []).push(joined);
+    }
+    if (b && !a.concept && !b.concept && !a.text.includes(' ') && !b.text.includes(' ')) {
+      const joined = a.text + b.text;
+      if (joined.length >= 6 && (options.catalogueWords?.has(joined) || englishWords().has(joined))) {
+        (a.alternatives ??= []).push(`${a.text} ${b.text}`, joined);
+        a.text = `${a.text} ${b.text}`;
+        out.splice(i + 1, 1);
+        continue;
+      }
+    }
+    if (!a.concept && !a.text.includes(' ') && a.text.length >= 7 && !isKnownWord(a.text, options)) {
+      for (let k = 3; k <= a.text.length - 3; k++) {
+        const left = a.text.slice(0, k);
+        const right = a.text.slice(k);
+        if (englishWords().has(left) && englishWords().has(right) && left.length >= 3 && right.length >= 3) {
+          const split = `${left} ${right}`;
+          const concepts = phraseIndex.get(split);
+          let keep = false;
+          for (const c of concepts ?? []) keep = apply(c, u, split) || keep;
+          if (keep) out[i] = { text: split, concept: concepts![0]!.key, alternatives: [a.text] };
+          else (a.alternatives ??= []).push(split);
+          break;
         }
       }
-      if (hit) continue;
     }
-    if (two && two.length >= 8) {
-      const best = fuzzyPair(two);
+  }
+  return out;
+}
+
+/**
+ * Typos: only a word that is not a known word (the English word list, the thesaurus, place names, the catalogue's
+ * own words) is corrected, to a thesaurus phrase within a small edit distance: "dementa cafe" → dementia cafe,
+ * "befriening" → befriending; "station", "working" and "reducing" stay as they are.
+ */
+function takeFuzzy(slots: Slot[], u: Understood, options: ParseOptions): Slot[] {
+  const out: Slot[] = [];
+  for (let i = 0; i < slots.length; ) {
+    const one = slots[i]!;
+    const next = slots[i + 1];
+    const literal = (x: Slot | undefined) => x !== undefined && !x.concept && !x.text.includes(' ');
+    if (!literal(one)) {
+      out.push(one);
+      i += 1;
+      continue;
+    }
+    const unknown = (x: Slot) => !isKnownWord(x.text, options);
+    if (next && literal(next) && (unknown(one) || unknown(next))) {
+      const two = `${one.text} ${next.text}`;
+      const best = two.length >= 8 ? fuzzyPair(two) : undefined;
       if (best && Math.abs(best.length - two.length) <= 2) {
-        for (const concept of phraseIndex.get(best) ?? []) apply(concept, u);
+        const concepts = phraseIndex.get(best) ?? [];
+        let keep = false;
+        for (const concept of concepts) keep = apply(concept, u, best) || keep;
+        if (keep) out.push({ text: best, concept: concepts[0]!.key, corrected: two });
         i += 2;
         continue;
       }
     }
-    if (one.length >= 5 && !KEEP_AS_IS.has(one)) {
-      const best = fuzzyWord(one);
-      if (best && Math.abs(best.length - one.length) <= 1) {
-        for (const concept of phraseIndex.get(best) ?? []) apply(concept, u);
+    if (one.text.length >= 5 && !KEEP_AS_IS.has(one.text) && unknown(one)) {
+      const best = fuzzyWord(one.text);
+      if (best && Math.abs(best.length - one.text.length) <= 1) {
+        const concepts = phraseIndex.get(best) ?? [];
+        let keep = false;
+        for (const concept of concepts) keep = apply(concept, u, best) || keep;
+        if (keep) out.push({ text: best, concept: concepts[0]!.key, corrected: one.text });
         i += 1;
         continue;
       }

@@ -2,8 +2,10 @@ import type { EntryKind } from '../model.ts';
 
 /** What the query parser understood from a staff question. Every field is optional; empty arrays mean "any". */
 export type Understood = {
-  /** Free-text words left after the recognised parts were taken out (used for full-text matching). */
+  /** Every content word of the question (stop words, days, times, places, cost and access words aside). */
   terms: string[];
+  /** The question's content, phrase by phrase, as searched: each counts at full weight, with its concept's synonyms. */
+  slots?: Slot[];
   /** A time window in Europe/London, ISO 8601 with offset; `label` is how to say it back ("on Tuesday"). */
   when?: { from: string; to: string; label: string };
   /** Days of the week asked for, 1 = Monday … 7 = Sunday (ISO), e.g. "on Tuesdays". */
@@ -22,14 +24,31 @@ export type Understood = {
   /** Pounds, from "under £5". */
   maxCost?: number;
   access: string[];
+  /** Languages asked for as a constraint ("in Somali", "Somali speaking"): a filter. */
   languages: string[];
+  /** Languages only named ("Somali women's group"): listings in them rank higher. */
+  preferLanguages?: string[];
   /** in_person | online | phone */
   formats: string[];
   kinds: EntryKind[];
   /** Recognised topics by vocabulary key (e.g. "lunch-club", "befriending"); their synonyms are searched too. */
   topics?: string[];
+  /** Thesaurus concepts asked for that nothing in the catalogue offers (counted, anonymously, as unmet needs). */
+  unmet?: string[];
   /** Several-word vocabulary phrases recognised (e.g. "carers assessment"); entries with all their words rank higher. */
   phrases?: string[];
+};
+
+/** One thing a question asks for, as written. */
+export type Slot = {
+  /** The words as written (normalised): they count at full weight. */
+  text: string;
+  /** The thesaurus concept they name, whose other phrases count as synonyms at a lower weight. */
+  concept?: string;
+  /** Other spellings at full weight: a compound written joined or apart ("day centre", "daycentre"). */
+  alternatives?: string[];
+  /** The word as typed, when it was not a known word and was corrected ("befriening"). */
+  corrected?: string;
 };
 
 export type SearchRequest = {
@@ -37,6 +56,21 @@ export type SearchRequest = {
   now: Date;
   limit?: number;
   offset?: number;
+};
+
+/** Why a result matched: the question's own words it contains, the concepts it matched by synonym, the distance. */
+export type Why = {
+  /** Words of the question found in the listing, with the strongest field: "title", "category", "organisation", "description". */
+  words: { text: string; field: 'title' | 'category' | 'organisation' | 'description' }[];
+  /** Thesaurus concepts matched only through a synonym or a wider term, by key. */
+  concepts: string[];
+  /** Wider concepts searched because nothing was listed for the one asked ("dance fitness" for zumba), by key. */
+  wider: string[];
+  /** exact: the title is the question's words; all: the title has every word of the question. */
+  title: 'exact' | 'all' | null;
+  /** Typos read as other words: [{typed, read}]. */
+  corrected: { typed: string; read: string }[];
+  distanceKm: number | null;
 };
 
 /** One search hit, with what a resident needs to know. */
@@ -75,6 +109,8 @@ export type SearchResult = {
   alert: string | null;
   isDemo: boolean;
   score: number;
+  /** Why it matched (search results only; a result looked up by id has none). */
+  why?: Why;
 };
 
 export type SearchResponse = {

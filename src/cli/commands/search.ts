@@ -3,6 +3,7 @@ import { accessLabel, describeUnderstood } from '../../catalogue/search/describe
 import type { SearchResponse, SearchResult } from '../../catalogue/search/types.ts';
 import { withUrgentHelp } from '../../catalogue/search/urgent-help.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
+import { formatWhy } from '../../bots/core/replies/format.ts';
 
 const HOW_TO_JOIN: Record<string, string> = {
   drop_in: 'Just turn up',
@@ -28,6 +29,7 @@ export function toSearchJson(r: SearchResult) {
     contact: r.contact,
     url: r.url,
     lastConfirmed: r.lastConfirmed,
+    why: r.why ?? null,
   };
 }
 
@@ -43,6 +45,8 @@ function describeResult(r: SearchResult, n: number): string {
   if (r.howToJoin) lines.push(`   How to join: ${HOW_TO_JOIN[r.howToJoin] ?? r.howToJoin}`);
   const contact = [r.contact.name, r.contact.phone, r.contact.email].filter(Boolean).join(', ');
   if (contact) lines.push(`   Contact: ${contact}`);
+  const why = formatWhy(r.why);
+  if (why) lines.push(`   ${why}`);
   if (r.alert) lines.push(`   Note: ${r.alert}`);
   if (r.lastConfirmed) lines.push(`   Last confirmed: ${r.lastConfirmed}`);
   return lines.join('\n');
@@ -78,6 +82,7 @@ export const searchCommand: Command = {
       understood: response.understood,
       relaxed: response.relaxed,
       results: response.results.map(toSearchJson),
+      total: response.total,
       ...(response.urgent ? { urgent: response.urgent } : {}),
     };
     const head = [...urgentLines(response), `Looking for: ${describeUnderstood(response.understood) || 'anything'}`];

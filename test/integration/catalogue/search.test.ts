@@ -95,7 +95,12 @@ describe.each(STORE_KINDS)('database search on %s', (kind) => {
 
   it('never gives an empty answer, even for words it does not know', async () => {
     const r = await search.search({ text: 'zumba', now: NOW });
-    expect(r.relaxed[0]).toBe('nothing matches "zumba"; showing other things');
+    // Zumba is a known activity (OpenActive): the answer says nothing is listed and offers its broader activities.
+    expect(r.relaxed[0]).toMatch(/^no zumba is listed; these are other dance fitness/);
+    expect(r.understood.unmet).toEqual(['oa:zumba']);
+    expect(r.results.length).toBeGreaterThan(0);
+    const unknown = await search.search({ text: 'xqzvy', now: NOW });
+    expect(unknown.relaxed[0]).toBe('nothing matches "xqzvy"; showing other things');
     expect(r.results.length).toBeGreaterThan(0);
   });
 
@@ -150,8 +155,9 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
   it('prints the documented JSON shape', async () => {
     const out = await cli(url, 'search', 'dementa cafe this week', '--now', NOW_ISO, '--limit', '2', '--json');
     expect(out.code).toBe(0);
-    const json = out.json() as { understood: Record<string, unknown>; relaxed: string[]; results: Record<string, unknown>[] };
-    expect(Object.keys(json)).toEqual(['understood', 'relaxed', 'results']);
+    const json = out.json() as { understood: Record<string, unknown>; relaxed: string[]; results: Record<string, unknown>[]; total: number };
+    expect(Object.keys(json)).toEqual(['understood', 'relaxed', 'results', 'total']);
+    expect(json.total).toBeGreaterThanOrEqual(json.results.length);
     expect(json.understood).toMatchObject({ categories: ['dementia'], when: { label: 'this week' } });
     expect(json.results.length).toBeGreaterThan(0);
     expect(Object.keys(json.results[0]!)).toEqual([
@@ -169,7 +175,13 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
       'contact',
       'url',
       'lastConfirmed',
+      'why',
     ]);
+    // Why: the typo read as a thesaurus phrase, and the words found in the listing.
+    expect(json.results[0]!.why).toMatchObject({
+      corrected: [{ typed: 'dementa cafe', read: 'dementia cafe' }],
+      words: [{ text: 'dementia cafe' }],
+    });
     expect(json.results[0]).toMatchObject({
       title: 'South Hampstead Memory Café',
       next: { start: '2026-11-27T14:00:00+00:00', end: '2026-11-27T16:00:00+00:00' },
@@ -179,10 +191,10 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
   });
 
   it('prints plain text for people, and refuses a search without words', async () => {
-    const out = await cli(url, 'search', 'zumba in Kilburn', '--now', NOW_ISO);
+    const out = await cli(url, 'search', 'xqzvy in Kilburn', '--now', NOW_ISO);
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^Looking for: "zumba" · in Kilburn/);
-    expect(out.stdout).toContain('(nothing matches "zumba"; showing other things in Kilburn)');
+    expect(out.stdout).toMatch(/^Looking for: "xqzvy" · in Kilburn/);
+    expect(out.stdout).toContain('(nothing matches "xqzvy"; showing other things in Kilburn)');
     expect(out.stdout).toMatch(/\n1\. /);
     const bad = await cli(url, 'search', '--now', NOW_ISO);
     expect(bad.code).toBe(1);

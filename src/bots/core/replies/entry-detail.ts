@@ -21,7 +21,7 @@ export const MAX_DETAIL_FIELDS = 10;
 export const MAX_DESCRIPTION = 700;
 
 /** Everything about one entry: description, next three dates, where, access, who it is for, cost, contact, links. */
-export function buildEntryDetailReply(result: SearchResult, now: Date, options: { ephemeral?: boolean } = {}): Reply {
+export function buildEntryDetailReply(result: SearchResult, now: Date, options: { ephemeral?: boolean; why?: string } = {}): Reply {
   const f: ReplyField[] = [];
   const add = (label: string, value: string | null | undefined, max = 300) => {
     if (value && f.length < MAX_DETAIL_FIELDS) f.push({ label, value: truncate(value, max) });
@@ -58,6 +58,7 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   blocks.push(actions(buttons));
 
   const small = [formatConfirmed(result.lastConfirmed, now), result.isDemo ? DEMO_NOTE : undefined].filter(Boolean).join(' · ');
+  if (options.why) blocks.push(context(truncate(options.why, 300)));
   if (small) blocks.push(context(small));
 
   const fallbackText = toPlainText(

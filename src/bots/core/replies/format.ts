@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../../clock.ts';
 import { ACCESS_SHORT, ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS, KIND_WORDS } from '../../../catalogue/labels.ts';
-import type { SearchResult, Understood } from '../../../catalogue/search/types.ts';
+import type { SearchResult, Understood, Why } from '../../../catalogue/search/types.ts';
+import { conceptByKey } from '../../../catalogue/search/vocabulary.ts';
 
 export { ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS } from '../../../catalogue/labels.ts';
 
@@ -135,7 +136,8 @@ export function describeUnderstood(u: Understood): string | undefined {
   const parts: string[] = [];
   if (u.categories.length) parts.push(capitalise(u.categories.join(', ')));
   // Free words are shown as typed (quoted), so "mecc" is not mistaken for a name we made up.
-  if (u.terms.length && !u.categories.length) parts.push(`“${u.terms.join(' ')}”`);
+  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined }))).filter((x) => !x.concept).map((x) => x.text);
+  if (plain.length && !u.categories.length) parts.push(`“${plain.join(' ')}”`);
   if (u.kinds.length) {
     const kinds = u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ');
     parts.push(parts.length ? kinds : capitalise(kinds));
@@ -151,4 +153,23 @@ export function describeUnderstood(u: Understood): string | undefined {
   for (const l of u.languages) parts.push(`${capitalise(l)} speaking`);
   for (const f of u.formats) parts.push(words(f, FORMAT_WORDS));
   return parts.length ? parts.join(' · ') : undefined;
+}
+
+const FIELD_WORDS = { title: 'in the title', category: 'in its categories', organisation: 'in the organisation', description: 'in the description' } as const;
+
+/** Why a result matched, in one short line: "Why: “lunch club” in the title · befriending · 0.4 km away". */
+export function formatWhy(why: Why | undefined): string | undefined {
+  if (!why) return undefined;
+  const parts: string[] = [];
+  if (why.title === 'exact') parts.push('the title is what you asked for');
+  for (const w of why.words) if (why.title !== 'exact' || w.field !== 'title') parts.push(`“${w.text}” ${FIELD_WORDS[w.field]}`);
+  for (const key of why.concepts) {
+    const concept = conceptByKey(key);
+    const label = concept?.label ?? key;
+    parts.push(concept?.facet === 'audience' ? `for ${label}` : concept?.facet === 'language' ? `in ${label}` : `${label} (a related word)`);
+  }
+  for (const key of why.wider ?? []) parts.push(`${conceptByKey(key)?.label.toLowerCase() ?? key} (the nearest listed)`);
+  for (const c of why.corrected) parts.push(`read “${c.typed}” as “${c.read}”`);
+  if (why.distanceKm !== null) parts.push(`${why.distanceKm < 1 ? why.distanceKm.toFixed(1) : Math.round(why.distanceKm)} km away`);
+  return parts.length ? `Why: ${parts.join(' · ')}` : undefined;
 }

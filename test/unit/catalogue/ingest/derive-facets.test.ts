@@ -115,10 +115,10 @@ describe('deriveFacets: categories and audiences from titles', () => {
 
   describe('with a given vocabulary', () => {
     const vocabulary: Concept[] = [
-      { key: 'knit', phrases: ['knit'], categories: ['knitting'] },
-      { key: 'natter', phrases: ['knit and natter'], categories: ['crafts', 'social'] },
-      { key: 'women', phrases: ['ladies'], audiences: ['women'] },
-      { key: 'no-facets', phrases: ['and'] },
+      { key: 'knit', facet: 'topic', label: 'knitting', phrases: ['knit'], categories: ['knitting'] },
+      { key: 'natter', facet: 'topic', label: 'knit and natter', phrases: ['knit and natter'], categories: ['crafts', 'social'] },
+      { key: 'women', facet: 'audience', label: 'women', phrases: ['ladies'], audiences: ['women'] },
+      { key: 'no-facets', facet: 'topic', label: 'and', phrases: ['and'] },
     ];
 
     it('matches whole phrases on normalised text, the longest first', () => {

@@ -9,7 +9,9 @@ describe('parseQuery', () => {
   it('understands the example from the issue', () => {
     const u = parseQuery('free lunch club near Kentish Town on Tuesdays, step-free', NOW);
     expect(u).toMatchObject({
-      terms: [],
+      // Every content word counts: "lunch club" names a concept and is still searched as words.
+      terms: ['lunch'],
+      slots: [{ text: 'lunch club', concept: 'lunch-club' }],
       categories: ['lunch club'],
       topics: ['lunch-club'],
       free: true,
@@ -25,9 +27,9 @@ describe('parseQuery', () => {
     const u = parseQuery("something for a Bengali-speaking man who's lonely", NOW);
     expect(u.languages).toEqual(['bengali', 'sylheti']);
     expect(u.audiences).toEqual(['men']);
-    expect(u.topics).toEqual(['lonely']);
+    expect(u.topics).toEqual(['bengali', 'men', 'lonely']);
     expect(u.categories).toContain('befriending');
-    expect(u.terms).toEqual([]);
+    expect(u.terms).toEqual(['bengali', 'man', 'lonely']);
   });
 
   it.each([
@@ -167,7 +169,7 @@ describe('parseQuery', () => {
 
     it('months: the next one of that name, the rest of this one, or the year given', () => {
       expect(parseQuery('lunch club in March', NOW)).toMatchObject({
-        terms: [],
+        terms: ['lunch'],
         categories: ['lunch club'],
         when: { from: '2027-03-01T00:00:00+00:00', to: '2027-04-01T00:00:00+01:00', label: 'in March 2027' },
       });
@@ -222,5 +224,67 @@ describe('parseQuery', () => {
 
   it('normalises accents, apostrophes and punctuation', () => {
     expect(normaliseQueryText('Café – St. Pancras’ “Over-60s”!')).toBe('cafe st pancras over 60s');
+  });
+});
+
+describe('parseQuery keeps every content word', () => {
+  it.each([
+    ['Somali women\'s group', ['somali', 'womens']],
+    ["ladies' knit & natter", ['ladies', 'knit', 'natter']],
+    ['tea dance', ['tea', 'dance']],
+    ['Black and Asian elders', ['black', 'asian', 'elders']],
+  ])('"%s" → terms %j', (text, terms) => {
+    expect(parseQuery(text, NOW).terms).toEqual(terms);
+  });
+
+  it('filters by a language only when the question asks for it', () => {
+    expect(parseQuery('Somali women', NOW)).toMatchObject({ languages: [], preferLanguages: ['somali'] });
+    expect(parseQuery('lunch club in Somali', NOW).languages).toEqual(['somali']);
+    expect(parseQuery('Somali speaking befriender', NOW).languages).toEqual(['somali']);
+  });
+
+  it('reads the strategy\'s own wording and frontline abbreviations', () => {
+    expect(parseQuery('Black, Asian and minority ethnic elders', NOW).audiences).toContain('ethnic_minorities');
+    expect(parseQuery('LD', NOW).audiences).toEqual(['learning_disabilities']);
+    expect(parseQuery('MH support', NOW).topics).toContain('mental-health');
+    expect(parseQuery('ESOL', NOW).topics).toContain('esol');
+    expect(parseQuery('pensioners', NOW).audiences).toEqual(['older_people']);
+    expect(parseQuery('retired', NOW).audiences).toEqual(['older_people']);
+    expect(parseQuery('luncheon club', NOW).topics).toEqual(['lunch-club']);
+    expect(parseQuery('friendship calls', NOW).topics).toEqual(['befriending']);
+  });
+
+  it.each(['station', 'working', 'reducing', 'tea', 'gardens'])('never corrects the known word "%s" into another', (word) => {
+    const u = parseQuery(`${word} group`, NOW);
+    expect(u.slots?.[0]).toEqual({ text: word });
+    expect(u.place).toBeUndefined();
+  });
+
+  it('corrects unknown words only, and says what it read', () => {
+    expect(parseQuery('befriening', NOW).slots).toEqual([{ text: 'befriending', concept: 'befriending', corrected: 'befriening' }]);
+    // A word the catalogue knows is kept as it is, even when no dictionary has it.
+    expect(parseQuery('zumbaa', NOW, { catalogueWords: new Set(['zumbaa']) }).slots).toEqual([{ text: 'zumbaa' }]);
+  });
+
+  it('reads a street address as where, never as a topic', () => {
+    const u = parseQuery('coffee morning near 12 Oakley Gardens', NOW);
+    expect(u.topics).toEqual(['coffee-morning']);
+    expect(u.terms).not.toContain('gardens');
+  });
+
+  it('takes a misspelt place only after a place word or beside an exact part of its name', () => {
+    expect(parseQuery('lunch near Hampstaed', NOW).place?.label).toBe('Hampstead');
+    expect(parseQuery('Hampstaed lunch', NOW).place).toBeUndefined();
+    expect(parseQuery('Kentish Twon lunch', NOW).place?.label).toBe('Kentish Town');
+  });
+
+  it('offers both forms of a compound', () => {
+    expect(parseQuery('lunchclub', NOW).slots?.[0]).toMatchObject({ text: 'lunch club', alternatives: ['lunchclub'] });
+    expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
+  });
+
+  it('reads at most 500 characters of a pasted question', () => {
+    const u = parseQuery(`yoga ${'and '.repeat(5000)}zumba`, NOW);
+    expect(u.terms).toEqual(['yoga']);
   });
 });

@@ -1,0 +1,15 @@
+import { generateCatalogue } from './bench/search.ts';
+import { createDatabaseSearch } from './src/catalogue/search/database-search.ts';
+import { openStore } from './src/db/open-store.ts';
+const store = await openStore({ kind: 'pglite', dir: null });
+await generateCatalogue(store, Number(process.argv[2] ?? 5000));
+let captured: [string, unknown[]] | undefined;
+const orig = store.sql.query.bind(store.sql);
+(store.sql as any).query = async (text: string, params?: unknown[]) => { if (text.includes('WITH q AS MATERIALIZED')) captured = [text, params ?? []]; return orig(text, params); };
+const search = createDatabaseSearch(store);
+const NOW = new Date('2026-11-23T09:00:00Z');
+await search.search({ text: process.argv[3] ?? 'bereavment group for a widow', now: NOW, limit: 5 });
+const r = await orig(`EXPLAIN (ANALYZE, BUFFERS OFF) ${captured![0]}`, captured![1]);
+console.log((r.rows as any[]).map((x) => x['QUERY PLAN']).join('\n'));
+console.log(JSON.stringify(captured![1]).slice(0, 1500));
+await store.close();

@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
+import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
+import type { CatalogueSearch } from '../../../src/catalogue/search/types.ts';
+import { toSearchStat } from '../../../src/insights/to-search-stat.ts';
+import { silentLogger } from '../../../src/logger.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
+
+// Monday 23 November 2026, 09:00 in London.
+const NOW = new Date('2026-11-23T09:00:00Z');
+const FEED = fileURLToPath(new URL('../../fixtures/search/mixed-listings.ics', import.meta.url));
+
+/**
+ * How words count, over a feed with no categories, audiences or wards (as partners publish them): every content word
+ * is searched, titles count most, synonyms less, typos only for unknown words, specific audiences after general ones.
+ */
+describe.each(STORE_KINDS)('search words on %s', (kind) => {
+  let store: TestStore;
+  let search: CatalogueSearch;
+  const top = async (text: string, n = 3) => (await search.search({ text, now: NOW, limit: n })).results.map((r) => r.title);
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    const report = await importSource(store, { input: FEED, now: NOW, source: 'mixed' }, silentLogger);
+    expect(report.created).toBe(16);
+    search = createDatabaseSearch(store);
+  });
+  afterAll(async () => store?.close());
+
+  it('puts the listing whose title is the question first, for a word the thesaurus also knows', async () => {
+    expect((await top('yoga'))[0]).toBe('Yoga');
+    expect((await top('keep fit'))[0]).toBe('Keep Fit Class');
+    expect((await top('tea dance'))[0]).toBe('Over 60s Tea Dance');
+  });
+
+  it('keeps language and audience words as words', async () => {
+    expect((await top('somali'))[0]).toBe("Somali Women's Group");
+    expect((await top("ladies' knit and natter"))[0]).toBe("Ladies' Knit and Natter");
+  });
+
+  it('folds accents, apostrophes and compounds the same way on both sides', async () => {
+    expect(await top('cafe creme')).toContain('Café Crème Coffee Morning');
+    expect(await top("men's shed")).toContain('Mens Shed Woodwork');
+    expect(await top('day centre')).toContain('Daycentre Activities');
+  });
+
+  it('finds synonyms, ranked after the words themselves', async () => {
+    expect(await top('luncheon club')).toContain('Community Lunch');
+    expect(await top('knitting group')).toContain("Ladies' Knit and Natter");
+    const exercise = await top('exercise class');
+    expect(exercise[0]).toBe('Keep Fit Class');
+  });
+
+  it('never turns a known word into another, nor a street address into a topic', async () => {
+    const station = await search.search({ text: 'station', now: NOW });
+    expect(station.results[0]!.title).toBe('Station Road Walking Group');
+    expect(station.results.map((r) => r.title)).not.toContain('Parent and Baby Yoga');
+    const gardens = await search.search({ text: 'coffee morning at 12 Oakley Gardens', now: NOW });
+    expect(gardens.understood.topics ?? []).not.toContain('gardening');
+    const reducing = await search.search({ text: 'reducing isolation', now: NOW });
+    expect(reducing.understood.place).toBeUndefined();
+  });
+
+  it('corrects a typo in a word no dictionary knows', async () => {
+    const r = await search.search({ text: 'excercise clas', now: NOW });
+    expect(r.results[0]!.title).toBe('Keep Fit Class');
+    expect(r.results[0]!.why?.corrected).toEqual([{ typed: 'excercise clas', read: 'exercise class' }]);
+  });
+
+  it('ranks groups for a specific audience and staff training below general ones for a general question', async () => {
+    const social = await top('social club', 5);
+    // All three are social clubs; the one for everyone comes first, the Deaf and LD clubs are still there.
+    expect(social[0]).toBe('Friday Social Club');
+    expect(social).toEqual(expect.arrayContaining(['Deaf Social Club', 'Friday Friends LD Club']));
+    const yoga = await top('yoga class', 3);
+    expect(yoga.indexOf('Parent and Baby Yoga')).toBeGreaterThan(yoga.indexOf('Yoga'));
+    const safeguarding = await top('safeguarding training for staff', 1);
+    expect(safeguarding[0]).toBe('Safeguarding Training for Staff');
+  });
+
+  it('never hides an entry whose ward is unknown behind a place filter', async () => {
+    const r = await search.search({ text: 'tea dance near Kentish Town', now: NOW });
+    expect(r.results.map((x) => x.title)).toContain('Over 60s Tea Dance');
+  });
+
+  it('says which words found nothing and labels alternatives, counting the need as unmet', async () => {
+    const r = await search.search({ text: 'zumba', now: NOW });
+    expect(r.relaxed[0]).toMatch(/^no zumba is listed; these are other /);
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.results[0]!.why?.wider.length).toBeGreaterThan(0);
+    const stat = toSearchStat({ at: NOW, platform: 'slack', understood: r.understood, total: r.total, relaxed: r.relaxed, question: 'zumba' });
+    expect(stat).toMatchObject({ categories: ['zumba'], noResults: true });
+    const swim = await search.search({ text: 'swimming for over 60s', now: NOW });
+    const swimStat = toSearchStat({ at: NOW, platform: 'teams', understood: swim.understood, total: swim.total, relaxed: swim.relaxed, question: '' });
+    expect(swimStat).toMatchObject({ categories: ['swimming'], audiences: ['older_people'], noResults: true });
+    const found = await search.search({ text: 'yoga', now: NOW });
+    const foundStat = toSearchStat({ at: NOW, platform: 'teams', understood: found.understood, total: found.total, relaxed: found.relaxed, question: '' });
+    expect(foundStat).toMatchObject({ categories: ['yoga'], noResults: false });
+  });
+
+  it('answers bad input helpfully, never with an error', async () => {
+    for (const text of ['x'.repeat(10_000), '😀🙏', 'আমার একজন বয়স্ক ক্লায়েন্ট', 'مساعدة كبار السن', 'the and of it', '   ']) {
+      const r = await search.search({ text, now: NOW });
+      expect(r.results.length).toBeGreaterThan(0);
+      expect(r.relaxed.length).toBeGreaterThan(0);
+    }
+    const other = await search.search({ text: 'আমার একজন বয়স্ক ক্লায়েন্ট', now: NOW });
+    expect(other.relaxed[0]).toMatch(/only be read in English/);
+    const long = await search.search({ text: `yoga ${'please '.repeat(2000)}`, now: NOW });
+    expect(long.results[0]!.title).toBe('Yoga');
+    expect(long.relaxed).toContain('only the first 500 characters of the question were read');
+  });
+});
