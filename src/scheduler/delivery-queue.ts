@@ -24,7 +24,7 @@ export type LaneLimits = {
   channelIntervalMs: number;
 };
 
-/** From ../shared/research/performance.md: Slack ~1/s per channel and 300/min per workspace; Teams 7/s per conversation, ~30 rps per tenant. */
+/** From Slack's and Microsoft's published rate limits: Slack ~1/s per channel and 300/min per workspace; Teams 7/s per conversation, ~30 rps per tenant. */
 export const PLATFORM_LIMITS: Record<Platform, LaneLimits> = {
   slack: { laneIntervalMs: 200, channelIntervalMs: 1000 },
   teams: { laneIntervalMs: 34, channelIntervalMs: 150 },

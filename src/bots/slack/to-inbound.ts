@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionId } from '../core/action-ids.ts';
 import type { InboundAction, InboundMessage } from '../core/inbound.ts';
 
-/** The slash-command fields we read (Slack sends more; see ../shared/data/platform/slack). */
+/** The slash-command fields we read (Slack sends more; see docs.slack.dev "Implementing slash commands"). */
 export const SlashCommandSchema = z.object({
   user_id: z.string().min(1),
   user_name: z.string().optional(),
