@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { offerTerminalChat } from './bots/terminal/offer-chat.ts';
+import { openCliEndpoint } from './cli/beside-server.ts';
 import { ensureDemoCatalogue } from './catalogue/demo/seed-demo.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -33,6 +34,8 @@ try {
   const server = createHttpServer(app.routes, logger);
   const port = await listen(server, config.port);
   await app.start();
+  // The embedded folder is this process's: the CLI sends its commands here (a loopback port named in the folder).
+  const cliEndpoint = config.store.kind === 'pglite' && config.store.dir ? await openCliEndpoint({ store, dir: config.store.dir, logger }) : null;
   logger.info('Signpost is listening', { port });
   // The terminal chat takes over the terminal: log lines go to a file in the store's folder, or only warnings stay.
   const chatHere = app.offerTerminalChat && process.stdin.isTTY === true;
@@ -42,6 +45,7 @@ try {
       '',
       `Signpost is running on http://localhost:${port} (health: /healthz), catalogue: ${store.description}.`,
       ...app.banner,
+      ...(cliEndpoint ? ['The CLI (`npm run -s cli -- <command>`) works beside it, on this catalogue.'] : []),
       ...(chatHere ? [logFile ? `Log: ${logFile}` : 'Log: warnings only, while the chat runs here.'] : []),
       'Stop it with Ctrl-C (or SIGTERM).',
       '',
@@ -62,7 +66,7 @@ try {
       process.exit(1);
     }, STOP_WITHIN_MS).unref();
     try {
-      await Promise.all([closed, app.stop()]);
+      await Promise.all([closed, cliEndpoint?.close(), app.stop()]);
       await store.close();
       logger.info('stopped', { signal });
       process.exit(0);

@@ -86,3 +86,9 @@ export function acquireFolderLock(dir: string): () => void {
   }
   throw new StoreError('STORE.IN_USE', `Could not lock the embedded database at ${dir}.`);
 }
+
+/** The running process that holds the folder, if any. */
+export function folderHolder(dir: string): { pid: number } | null {
+  const holder = readHolder(path.join(dir, LOCK_FILE));
+  return holder?.pid !== undefined && holderAlive(holder) ? { pid: holder.pid } : null;
+}

@@ -41,7 +41,7 @@ export const chatCommand: Command = {
         ...(name ? { displayName: name } : {}),
         isCoordinator: true,
       },
-      attachmentDir: process.cwd(),
+      attachmentDir: ctx.cwd,
     });
     return { json: { answered }, text: '' };
   },
