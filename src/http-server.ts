@@ -44,7 +44,6 @@ export function listen(server: http.Server, port: number, host?: string): Promis
   });
 }
 
-
 /**
  * Stops accepting connections and resolves once the requests under way have been answered: each is sent with
  * `Connection: close` (or its connection is ended once it is written), idle keep-alive connections are closed at once,
