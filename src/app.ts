@@ -141,8 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (platformsOn.length === 0) {
     banner.push(
       'Slack and Teams are not configured. Started from a terminal, this server chats right here: type a question.',
-      'Otherwise stop the server and run `npm run -s cli -- chat` (the embedded store belongs to one process; with',
-      'DATABASE_URL set to PostgreSQL the chat and the server can run side by side).',
+      'Otherwise run `npm run -s cli -- chat` beside it, in another terminal.',
     );
   }
 

@@ -6,9 +6,17 @@ export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse)
 /** Routes by exact path prefix; the Slack and Teams adapters mount their handlers here. */
 export type HttpRoutes = Map<string, RouteHandler>;
 
+/** Responses being written, per server, so that a stop can let them finish and then close their connections. */
+const inFlight = new WeakMap<http.Server, Set<http.ServerResponse>>();
+const closing = new WeakSet<http.Server>();
+
 export function createHttpServer(routes: HttpRoutes, logger: Logger): http.Server {
   const log = logger.child('http');
-  return http.createServer((req, res) => {
+  const responses = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+    if (closing.has(server)) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const handler = routes.get(path) ?? [...routes].find(([prefix]) => prefix.endsWith('/') && path.startsWith(prefix))?.[1];
     if (!handler) {
@@ -21,6 +29,8 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger): http.Serve
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
+  inFlight.set(server, responses);
+  return server;
 }
 
 export function listen(server: http.Server, port: number, host?: string): Promise<number> {
@@ -31,5 +41,29 @@ export function listen(server: http.Server, port: number, host?: string): Promis
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
     });
+  });
+}
+
+/**
+ * Stops accepting connections and resolves once the requests under way have been answered: each is sent with
+ * `Connection: close` (or its connection is ended once it is written), idle keep-alive connections are closed at once,
+ * and whatever is still open after `graceMs` is cut.
+ */
+export function closeServer(server: http.Server, graceMs: number): Promise<void> {
+  closing.add(server);
+  for (const res of inFlight.get(server) ?? []) {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    else {
+      const socket = res.socket;
+      res.once('finish', () => socket?.end());
+    }
+  }
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { pino } from 'pino';
 import { redactText, redactValue } from './privacy/redact.ts';
 
@@ -13,7 +14,7 @@ export type Logger = {
  * One structured logger (pino, JSON lines on stderr so stdout stays clean for `--json`). Every message and field is
  * passed through the redactor: staff questions and imported records may hold personal data.
  */
-export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(options: { level?: string; destination?: { write(line: string): unknown } } = {}): Logger {
   const base = pino(
     { level: options.level ?? process.env.LOG_LEVEL ?? 'info', base: undefined },
     (options.destination as pino.DestinationStream | undefined) ?? pino.destination(2),
@@ -45,3 +46,34 @@ export const silentLogger: Logger = {
   error() {},
   child: () => silentLogger,
 };
+
+export type LogSink = {
+  write(line: string): void;
+  /** From now on every line goes to this file (appended), none to the terminal. */
+  toFile(file: string): void;
+  /** From now on only warnings and errors reach the terminal. */
+  warningsOnly(): void;
+};
+
+const WARN = 40;
+
+/**
+ * Where the server's log lines go: stderr, until the terminal chat takes over the terminal, when they move to a
+ * file (or, with no folder to put one in, only warnings stay), so that they never land in the conversation.
+ */
+export function createLogSink(terminal: { write(text: string): unknown } = process.stderr): LogSink {
+  let fd: number | undefined;
+  let minimum = 0;
+  return {
+    write(line) {
+      if (fd !== undefined) fs.writeSync(fd, line);
+      else if (minimum === 0 || Number(/^\{"level":(\d+)/.exec(line)?.[1] ?? WARN) >= minimum) terminal.write(line);
+    },
+    toFile(file) {
+      fd = fs.openSync(file, 'a', 0o600);
+    },
+    warningsOnly() {
+      minimum = WARN;
+    },
+  };
+}

@@ -65,3 +65,69 @@ describe('import boundaries', () => {
     expect(offenders.map((f) => f.file)).toEqual([]);
   });
 });
+
+// Nothing in the repository may read outside it: a fresh clone with nothing beside it must run and test as it is.
+const ROOT = path.resolve('.');
+const SCANNED = ['src', 'test', 'bench', 'scripts'];
+const CODE = /\.(?:[cm]?ts|[cm]?js|sh)$/;
+const TEXT = /\.(?:[cm]?ts|[cm]?js|sh|json|md|csv|ics|txt|ya?ml|html|css|sql)$/;
+
+function textFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return d.name === 'node_modules' || p === path.join('src', 'generated') ? [] : textFiles(p);
+    return TEXT.test(d.name) ? [p.split(path.sep).join('/')] : [];
+  });
+}
+
+const escapes = (target: string) => {
+  const rel = path.relative(ROOT, target);
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+};
+// A relative path given to these is read from the working directory (the repository root for npm scripts and vitest).
+const FROM_CWD = /(?:\bpath\.resolve\s*\(\s*|\b(?:path\.)?(?:resolve|join)\s*\(\s*process\.cwd\(\)\s*,\s*|\b(?:readFileSync|readdirSync|existsSync|statSync|createReadStream|readFile|readdir|stat|open|cp|cpSync|copyFileSync)\s*\(\s*)$/;
+
+/** Paths in `text` (the file `file`, relative to the repository root) that point outside the repository. */
+function outsideReferences(file: string, text: string): string[] {
+  const found: string[] = [];
+  // Named anywhere, comments included: the folders beside the repository, and absolute paths on this machine.
+  for (const m of text.matchAll(/(?:^|[^\w./-])((?:\.\.\/)+shared(?:\/[^\s'"`)\],]*)?)/g)) found.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|[^\w.:/-])(\/(?:work|home|Users|root)\/[^\s'"`)\]]*)/g)) found.push(m[1]!);
+  if (CODE.test(file)) {
+    // Relative path literals, resolved as the code would: from the file's folder (imports, new URL(…, import.meta.url))
+    // or from the working directory (path.resolve, fs calls, shell scripts, which run from the root).
+    for (const m of text.matchAll(/(['"`])(\.\.(?:\/[^'"`\n$]*)?)\1/g)) {
+      const literal = m[2]!;
+      const fromCwd = file.endsWith('.sh') || FROM_CWD.test(text.slice(Math.max(0, m.index - 60), m.index));
+      const target = path.resolve(fromCwd ? ROOT : path.dirname(path.resolve(ROOT, file)), literal);
+      if (escapes(target)) found.push(literal);
+    }
+  }
+  return [...new Set(found)];
+}
+
+describe('the repository is self-contained', () => {
+  it('recognises paths that leave the repository, and only those', () => {
+    // Written with {up} for "../" and {abs} for a folder of this machine, so that this file refers to nothing outside.
+    const abs = ['', 'work', ''].join('/');
+    const check = (file: string, text: string) =>
+      outsideReferences(file, text.replaceAll('{up}', '../').replaceAll('{abs}', abs)).map((r) => r.replaceAll('../', '{up}').replaceAll(abs, '{abs}'));
+    expect(check('test/unit/a/b.test.ts', "const HSDS = path.resolve('{up}shared/data/hsds');")).toEqual(['{up}shared/data/hsds']);
+    expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}{up}{up}elsewhere/x.ics', import.meta.url)")).toEqual(['{up}{up}{up}{up}elsewhere/x.ics']);
+    expect(check('test/unit/a/b.test.ts', "readFileSync('{up}x.csv')")).toEqual(['{up}x.csv']);
+    expect(check('src/a.ts', '// see {up}shared/research/notes.md')).toEqual(['{up}shared/research/notes.md']);
+    expect(check('test/fixtures/x.json', '{"file": "{abs}shared/data/ical/a.ics"}')).toEqual(['{abs}shared/data/ical/a.ics']);
+    expect(check('scripts/x.sh', 'cp "{up}data/a" .')).toEqual(['{up}data/a']);
+    expect(check('test/unit/a/b.test.ts', "import { x } from '{up}{up}{up}src/x.ts';")).toEqual([]);
+    expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}fixtures/ical/', import.meta.url); path.resolve('test/fixtures/hsds')")).toEqual([]);
+    expect(check('src/a.ts', "fetch('https://example.org{abs}shared/'); const name = '{up}cancel.ics';")).toEqual([]);
+  });
+
+  it(`no file in ${SCANNED.join(', ')} refers to a path outside the repository`, () => {
+    const files = SCANNED.flatMap((dir) => textFiles(dir));
+    expect(files.length).toBeGreaterThan(100);
+    const offenders = files.flatMap((file) => outsideReferences(file, fs.readFileSync(file, 'utf8')).map((ref) => `${file}: ${ref}`));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -16,6 +16,8 @@ export type CliContext = {
   store(): Promise<Store>;
   /** Reads a line from the terminal (interactive commands). */
   stdin: NodeJS.ReadableStream;
+  /** The folder the command was run in (where files it writes go). */
+  cwd: string;
 };
 
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;

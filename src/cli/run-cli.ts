@@ -16,6 +16,10 @@ export type CliIo = {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** An open store to use instead of opening DATABASE_URL's (the server's, for a command sent to it); left open. */
+  store?: Store;
+  /** The folder the command was run in; default the process's. */
+  cwd?: string;
 };
 
 const GLOBAL_OPTIONS = {
@@ -83,8 +87,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       stdout: io.stdout,
       stderr: io.stderr,
       stdin: io.stdin,
+      cwd: io.cwd ?? process.cwd(),
       logger,
       async store() {
+        if (io.store) return io.store;
         if (!store) {
           store = await openStore(config.store);
           if (config.isDefaultStore && command.name !== 'seed-demo') await ensureDemoCatalogue(store, now);

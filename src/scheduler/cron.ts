@@ -22,7 +22,11 @@ export type SchedulerDeps = {
   nightly?: (now: Date) => Promise<unknown>;
 };
 
-export type Scheduler = { start(): Promise<void>; stop(): Promise<void> };
+export type Scheduler = {
+  start(): Promise<void>;
+  /** No new ticks; the jobs under way finish their current step (a post, a feed), then it resolves. */
+  stop(): Promise<void>;
+};
 
 /**
  * node-cron wiring only: each job calls a use case with `clock.now()`. Whether anything is due is decided by the use
@@ -34,24 +38,33 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const queue = createDeliveryQueue({ store: deps.store, clock: deps.clock, logger: deps.logger, notifiers: deps.notifiers });
   const subscriptions = createPrismaSubscriptionRepository(deps.store);
   const tasks: { stop(): void | Promise<void> }[] = [];
+  const stopping = new AbortController();
+  const signal = stopping.signal;
+  const running = new Set<Promise<void>>();
 
-  const guard = (name: string, job: () => Promise<unknown>) => async () => {
-    try {
-      await job();
-    } catch (error) {
-      log.error('scheduled job failed', { job: name, error });
-    }
+  const guard = (name: string, job: () => Promise<unknown>) => () => {
+    if (signal.aborted) return Promise.resolve();
+    const run = (async () => {
+      try {
+        await job();
+      } catch (error) {
+        if (!signal.aborted) log.error('scheduled job failed', { job: name, error });
+      }
+    })();
+    running.add(run);
+    void run.finally(() => running.delete(run));
+    return run;
   };
 
   const digests = guard('digests', async () => {
     const { queued } = await runDueDigests({ store: deps.store, subscriptions, logger: deps.logger }, deps.clock.now());
-    const outcomes = await queue.drain({ maxWaitMs: 50_000 });
+    const outcomes = await queue.drain({ maxWaitMs: 50_000, signal });
     if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
   });
-  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, deps.horizonDays ? { horizonDays: deps.horizonDays } : {}));
+  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, { signal, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) }));
   const bookings = guard('bookings', async () => {
     await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
-    await queue.drain({ maxWaitMs: 50_000 });
+    await queue.drain({ maxWaitMs: 50_000, signal });
   });
 
   return {
@@ -68,6 +81,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     async stop() {
       for (const task of tasks.splice(0)) await task.stop();
+      stopping.abort();
+      await Promise.all([...running]);
     },
   };
 }

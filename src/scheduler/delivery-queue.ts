@@ -24,7 +24,7 @@ export type LaneLimits = {
   channelIntervalMs: number;
 };
 
-/** From ../shared/research/performance.md: Slack ~1/s per channel and 300/min per workspace; Teams 7/s per conversation, ~30 rps per tenant. */
+/** From Slack's and Microsoft's published rate limits: Slack ~1/s per channel and 300/min per workspace; Teams 7/s per conversation, ~30 rps per tenant. */
 export const PLATFORM_LIMITS: Record<Platform, LaneLimits> = {
   slack: { laneIntervalMs: 200, channelIntervalMs: 1000 },
   teams: { laneIntervalMs: 34, channelIntervalMs: 150 },
@@ -62,6 +62,8 @@ export type DrainOptions = {
   maxWaitMs?: number;
   /** Only these items (e.g. what one `digest run` queued). */
   onlyIds?: string[];
+  /** The server is stopping: the post under way is finished and recorded, nothing more is started. */
+  signal?: AbortSignal;
 };
 
 export type DeliveryQueueOptions = {
@@ -246,16 +248,32 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     const outcomes: DeliveryOutcome[] = [];
     const lastPostAt = new Map<string, number>();
     let lastLanePost = Number.NEGATIVE_INFINITY;
+    const signal = drainOptions.signal;
+    // Waits end early when the server stops; the loop then ends before claiming anything else.
+    const pause = async (ms: number) => {
+      if (!signal) return sleep(ms);
+      let onAbort = () => {};
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve;
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        await Promise.race([sleep(ms), aborted]);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    };
     let lane = await acquireLane(key, clock.now());
     if (!lane) return outcomes;
     try {
       for (;;) {
+        if (signal?.aborted) break;
         let now = clock.now();
         lane = await acquireLane(key, now);
         if (!lane) break;
         if (lane.pausedUntil && lane.pausedUntil.getTime() > now.getTime()) {
           if (lane.pausedUntil.getTime() > deadline) break;
-          await sleep(lane.pausedUntil.getTime() - now.getTime());
+          await pause(lane.pausedUntil.getTime() - now.getTime());
           continue;
         }
         const ready = await candidates(platform, workspace, now, drainOptions.onlyIds);
@@ -268,7 +286,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           );
           const at = next.rows[0]?.at?.getTime();
           if (at === undefined || at > deadline) break;
-          await sleep(Math.max(1, at - now.getTime()));
+          await pause(Math.max(1, at - now.getTime()));
           continue;
         }
         // The first item whose channel may be posted to now; otherwise wait for the soonest channel.
@@ -281,7 +299,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
             : Math.min(...ready.map((r) => (lastPostAt.get(r.channel_ref) ?? 0) + limits.channelIntervalMs - t));
           const wait = Math.max(laneWait, channelWait, 1);
           if (t + wait > deadline && !pick) break;
-          await sleep(wait);
+          await pause(wait);
           continue;
         }
         const item = await claim(pick.id, now);

@@ -20,7 +20,14 @@ export type RefreshOutcome = {
   nextFetchAt: Date;
 };
 
-export type RefreshOptions = { timeoutMs?: number; horizonDays?: number; onlySource?: string; force?: boolean };
+export type RefreshOptions = {
+  timeoutMs?: number;
+  horizonDays?: number;
+  onlySource?: string;
+  force?: boolean;
+  /** The server is stopping: no further feed is started, and a download under way is dropped (fetched again next time). */
+  signal?: AbortSignal;
+};
 
 type SourceRow = {
   id: string;
@@ -56,6 +63,7 @@ export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, o
   );
   const outcomes: RefreshOutcome[] = [];
   for (const source of rows) {
+    if (options.signal?.aborted) break;
     const interval = source.refresh_minutes ?? DEFAULT_REFRESH_MINUTES;
     // Claim: whoever moves next_fetch_at on first fetches it (a lease of the timeout plus a margin).
     const lease = new Date(now.getTime() + (options.timeoutMs ?? 30_000) + 5 * 60_000);
@@ -64,14 +72,20 @@ export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, o
       [source.id, options.force === true, lease, now],
     );
     if (claimed.rows.length === 0) continue;
-    outcomes.push(await refreshOne(store, source, interval, now, log, options));
+    const outcome = await refreshOne(store, source, interval, now, log, options);
+    if (outcome) outcomes.push(outcome);
   }
   return outcomes;
 }
 
-async function refreshOne(store: Store, source: SourceRow, interval: number, now: Date, log: Logger, options: RefreshOptions): Promise<RefreshOutcome> {
+async function refreshOne(store: Store, source: SourceRow, interval: number, now: Date, log: Logger, options: RefreshOptions): Promise<RefreshOutcome | null> {
   try {
-    const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.last_modified, timeoutMs: options.timeoutMs ?? 30_000 });
+    const fetched = await fetchFeed(source.url, {
+      etag: source.etag,
+      lastModified: source.last_modified,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     const next = new Date(now.getTime() + interval * 60_000);
     if (fetched === 'not-modified') {
       await store.sql.query(
@@ -104,6 +118,11 @@ async function refreshOne(store: Store, source: SourceRow, interval: number, now
     );
     return { source: source.name, outcome: 'updated', events, nextFetchAt: next };
   } catch (error) {
+    if (options.signal?.aborted) {
+      // Not the feed's fault: due again at the next start, nothing recorded against it.
+      await store.sql.query(`UPDATE source SET next_fetch_at = $2 WHERE id = $1`, [source.id, now]);
+      return null;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const failures = source.consecutive_failures + 1;
     const next = new Date(now.getTime() + backoffMinutes(interval, failures) * 60_000);

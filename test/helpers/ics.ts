@@ -1,4 +1,4 @@
-/** Builds small iCalendar texts for tests; real-world files live in ../shared/data/ical and test/fixtures/feeds. */
+/** Builds small iCalendar texts for tests; real-world files live in test/fixtures/ical and test/fixtures/feeds. */
 export type TestEvent = {
   uid: string;
   summary?: string;

@@ -1,6 +1,6 @@
 /**
  * Block Kit limits that Slack enforces by rejecting the call (`invalid_blocks`, `msg_too_long`). The renderer keeps
- * every message inside them; see ../shared/research/performance.md and docs.slack.dev "Block Kit reference".
+ * every message inside them; see docs.slack.dev "Block Kit reference".
  */
 export const SLACK_LIMITS = {
   /** Blocks in one message. */

@@ -10,7 +10,7 @@ export function workspaceOf(context: { teamId?: string | undefined; enterpriseId
   return (context.isEnterpriseInstall ? context.enterpriseId : context.teamId) || undefined;
 }
 
-/** The slash-command fields we read (Slack sends more; see ../shared/data/platform/slack). */
+/** The slash-command fields we read (Slack sends more; see docs.slack.dev "Implementing slash commands"). */
 export const SlashCommandSchema = z.object({
   user_id: z.string().min(1),
   user_name: z.string().optional(),

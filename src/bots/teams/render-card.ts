@@ -2,7 +2,7 @@ import type { Activity, Attachment } from 'botbuilder';
 import type { Reply, ReplyBlock, ReplyButton, ReplyForm, ReplyListItem } from '../core/reply.ts';
 import { toPlainText } from '../core/reply.ts';
 
-/** Limits Teams puts on a bot message (see ../shared/research/performance.md). */
+/** Limits Teams puts on a bot message (Microsoft's Teams bot docs: messages and Adaptive Cards under about 28 KB). */
 export const TEAMS_LIMITS = {
   /** Teams rejects messages over about 28 KB; the card gets this much, the rest is the activity envelope. */
   cardBytes: 26 * 1024,

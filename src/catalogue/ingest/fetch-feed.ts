@@ -7,7 +7,11 @@ export type FetchFeedOptions = {
   maxBytes?: number;
   etag?: string | null;
   lastModified?: string | null;
+  /** Gives up early (the server is stopping). */
+  signal?: AbortSignal;
 };
+
+const timeoutOr = (ms: number, signal?: AbortSignal) => (signal ? AbortSignal.any([AbortSignal.timeout(ms), signal]) : AbortSignal.timeout(ms));
 
 /** Partners' URLs are outside our control: bounded in time and size, and every failure is one clear sentence. */
 export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Promise<FetchedFeed | 'not-modified'> {
@@ -26,7 +30,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
   if (options.lastModified) headers['if-modified-since'] = options.lastModified;
   let response: Response;
   try {
-    response = await fetch(parsed, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), redirect: 'follow' });
+    response = await fetch(parsed, { headers, signal: timeoutOr(options.timeoutMs ?? 30_000, options.signal), redirect: 'follow' });
   } catch (error) {
     const reason = (error as Error).name === 'TimeoutError' ? 'it did not answer in time' : (error as Error).message;
     throw new FeedRefusedError(`Could not fetch ${parsed.host}: ${reason}.`);

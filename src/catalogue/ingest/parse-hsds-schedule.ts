@@ -6,7 +6,7 @@
  * second expander, every schedule of an import is written as one VEVENT of a single calendar and expanded by the
  * iCalendar importer (parseIcal) in one pass: same horizon, same DST handling, same limits.
  *
- * Quirks of real data handled here (see ../shared/data/hsds/SOURCES.md): a numeric `timezone` (a UTC offset; the
+ * Quirks of real data handled here (see test/fixtures/hsds/SOURCES.md): a numeric `timezone` (a UTC offset; the
  * catalogue is London's, so times are read as London wall-clock times), COUNT and UNTIL both present (UNTIL wins),
  * BYDAY or BYMONTHDAY that DTSTART itself does not match (the first instance moves to the first matching day),
  * BYMONTHDAY on a WEEKLY rule and BYWEEKNO/BYYEARDAY outside YEARLY rules (dropped, as RFC 5545 forbids them).

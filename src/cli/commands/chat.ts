@@ -27,7 +27,7 @@ export const chatCommand: Command = {
         ...(name ? { displayName: name } : {}),
         isCoordinator: true,
       },
-      attachmentDir: process.cwd(),
+      attachmentDir: ctx.cwd,
     });
     return { json: { answered }, text: '' };
   },

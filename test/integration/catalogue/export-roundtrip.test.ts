@@ -12,7 +12,7 @@ import { cli } from '../../helpers/run-cli.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
-const HSDS = path.resolve('../shared/data/hsds');
+const HSDS = path.resolve('test/fixtures/hsds');
 
 type Format = 'ical' | 'oruk';
 

@@ -12,7 +12,7 @@ import { cli } from '../../helpers/run-cli.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
-const HSDS = path.resolve('../shared/data/hsds');
+const HSDS = path.resolve('test/fixtures/hsds');
 const TEMPLATE = path.resolve('templates/coordinator-template.csv');
 
 const service = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
   };
   const count = async (table: string) => (await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 
-  it('imports every shared HSDS / ORUK sample as SOURCES.md describes it', async () => {
+  it('imports every HSDS / ORUK sample as SOURCES.md describes it', async () => {
     const cases: [string, number, string[]][] = [
       // [input, services created, rejected refs]
       ['hsds-3.0_openreferral-spec/json/service_full.json', 1, []],

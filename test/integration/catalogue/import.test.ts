@@ -141,7 +141,7 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     await importSource(store, { input: write('good.ics', buildIcs([walk])), now: NOW }, silentLogger);
     const before = await snapshot();
     const html = fs.readFileSync(
-      new URL('../../../../shared/data/ical/placecal_family-action-org-uk-bad_html-not-ics.ics', import.meta.url),
+      new URL('../../fixtures/ical/html-sign-in-page-not-ics.ics', import.meta.url),
     );
     const bad = write('good.ics', html.toString('utf8'));
     await expect(importSource(store, { input: bad, now: NOW }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);

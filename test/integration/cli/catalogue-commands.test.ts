@@ -7,7 +7,7 @@ import { buildIcs } from '../../helpers/ics.ts';
 import { cli } from '../../helpers/run-cli.ts';
 import { createPostgresDatabase, STORE_KINDS } from '../../helpers/test-db.ts';
 
-const SHARED_ICAL = fileURLToDir('../../../../shared/data/ical/');
+const ICAL = fileURLToDir('../../fixtures/ical/');
 function fileURLToDir(rel: string) {
   return new URL(rel, import.meta.url).pathname;
 }
@@ -91,7 +91,7 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     const good = path.join(dir, 'feed.ics');
     fs.writeFileSync(good, buildIcs([{ uid: 'x', summary: 'Knit and natter', start: '20270302T103000' }]));
     await cli(url, 'import', good, '--now', '2027-03-01T00:00:00Z');
-    const refused = await cli(url, 'import', path.join(SHARED_ICAL, 'placecal_family-action-org-uk-bad_html-not-ics.ics'), '--source', 'feed', '--json');
+    const refused = await cli(url, 'import', path.join(ICAL, 'html-sign-in-page-not-ics.ics'), '--source', 'feed', '--json');
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/not an iCalendar|HTML/i);
@@ -102,7 +102,7 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     expect((entries.json() as unknown[]).length).toBe(1);
   });
 
-  it('imports every shared sample calendar as its source describes', async () => {
+  it('imports every sample calendar as its source describes', async () => {
     const results: Record<string, { code: number; created?: number }> = {};
     // A clock near each file's own dates, so its events fall inside the import horizon.
     const nowFor = (file: string) =>
@@ -111,15 +111,15 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
       : /biweekly/.test(file) ? '2017-05-01T00:00:00Z'
       : /daily-count/.test(file) ? '2015-07-01T00:00:00Z'
       : '2012-06-01T00:00:00Z';
-    for (const file of fs.readdirSync(SHARED_ICAL).filter((f) => f.endsWith('.ics'))) {
-      const r = await cli(url, 'import', path.join(SHARED_ICAL, file), '--now', nowFor(file), '--json');
+    for (const file of fs.readdirSync(ICAL).filter((f) => f.endsWith('.ics'))) {
+      const r = await cli(url, 'import', path.join(ICAL, file), '--now', nowFor(file), '--json');
       results[file] = { code: r.code, ...(r.code === 0 ? { created: (r.json() as { created: number }).created } : {}) };
     }
-    expect(results['placecal_family-action-org-uk-bad_html-not-ics.ics']!.code).toBe(2);
+    expect(results['html-sign-in-page-not-ics.ics']!.code).toBe(2);
     expect(results['placecal_empty-outlook365-calendar.ics']).toEqual({ code: 0, created: 0 });
     expect(results['pyicalendar_bom_calendar.ics']).toEqual({ code: 0, created: 0 });
     for (const [file, r] of Object.entries(results)) {
-      if (!file.startsWith('placecal_family') && !file.startsWith('placecal_empty') && !file.startsWith('pyicalendar')) {
+      if (!file.startsWith('html-sign-in') && !file.startsWith('placecal_empty') && !file.startsWith('pyicalendar')) {
         expect(r.code, file).toBe(0);
         expect(r.created, file).toBeGreaterThan(0);
       }

@@ -11,7 +11,7 @@ import {
 import { type JsonRecord, schedulesOf, toEntry } from '../../../../src/catalogue/ingest/parse-hsds-service.ts';
 import { refusal } from '../../../helpers/refusal.ts';
 
-const HSDS = path.resolve('../shared/data/hsds');
+const HSDS = path.resolve('test/fixtures/hsds');
 
 /** The tables a package's descriptor lists, read as the importer reads them (first listing of each table wins). */
 function packageTables(folder: string): Tables {

@@ -245,7 +245,7 @@ describe('expandSchedules', () => {
   });
 
   it('reads the official HSDS 3.0 example schedule (numeric timezone, COUNT and UNTIL, all in 2005) without a problem', () => {
-    // schedules[0] of ../shared/data/hsds/hsds-3.0_openreferral-spec/json/service_full.json, as schedulesOf gives it.
+    // schedules[0] of test/fixtures/hsds/hsds-3.0_openreferral-spec/json/service_full.json, as schedulesOf gives it.
     const r = expand([
       {
         freq: 'WEEKLY', interval: '1', byday: 'TH,FR', bymonthday: '2,3,4', dtstart: '2005-01-01', until: '2005-01-01', count: '3',

@@ -18,7 +18,7 @@ import {
   toEntry,
 } from '../../../../src/catalogue/ingest/parse-hsds-service.ts';
 
-const HSDS = path.resolve('../shared/data/hsds');
+const HSDS = path.resolve('test/fixtures/hsds');
 const sample = (file: string): JsonRecord => JSON.parse(readFileSync(path.join(HSDS, file), 'utf8')) as JsonRecord;
 
 /** Maps and checks the result against the domain schema, as the importer will. */

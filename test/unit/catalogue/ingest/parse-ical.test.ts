@@ -5,10 +5,10 @@ import { CatalogueEntryInputSchema, type CatalogueEntryInput } from '../../../..
 import { parseIcal, type ParsedFeed } from '../../../../src/catalogue/ingest/parse-ical.ts';
 import { refusal } from '../../../helpers/refusal.ts';
 
-const SHARED = new URL('../../../../../shared/data/ical/', import.meta.url);
+const ICAL = new URL('../../../fixtures/ical/', import.meta.url);
 const FIXTURES = new URL('../../../fixtures/feeds/', import.meta.url);
 
-const shared = (name: string) => readFileSync(new URL(name, SHARED), 'utf8');
+const sample = (name: string) => readFileSync(new URL(name, ICAL), 'utf8');
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
 /** Parses and checks every entry against the domain schema, as the importer will. */
@@ -30,10 +30,10 @@ const occ = (entry: CatalogueEntryInput) => entry.occurrences ?? [];
 const iso = (d: Date) => d.toISOString();
 const local = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
 
-describe('parseIcal on the shared real-world files', () => {
+describe('parseIcal on real-world files', () => {
   it('icaljs_rdate_exdate: a DATE EXDATE removes the DATE-TIME instance, leaving exactly 3', () => {
     // The file has no SUMMARY (optional in RFC 5545): it is kept under a placeholder title.
-    const feed = parse(shared('icaljs_rdate_exdate.ics'), '2024-06-01T00:00:00Z');
+    const feed = parse(sample('icaljs_rdate_exdate.ics'), '2024-06-01T00:00:00Z');
     expect(feed.rejected).toEqual([]);
     expect(byId(feed, '123').title).toBe('Untitled event');
     expect(occ(byId(feed, '123')).map((o) => iso(o.start))).toEqual([
@@ -44,7 +44,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('icaljs_recur_instances: RDATEs, EXDATEs and two overrides (one keyed in UTC)', () => {
-    const feed = parse(shared('icaljs_recur_instances.ics'), '2012-10-01T00:00:00Z');
+    const feed = parse(sample('icaljs_recur_instances.ics'), '2012-10-01T00:00:00Z');
     expect(feed.vevents).toBe(3);
     expect(feed.rejected).toEqual([]);
     expect(feed.entries).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('icaljs_recur_instances: reaches the 2023 RDATEs (start of the PERIOD) when the window covers them', () => {
-    const feed = parse(shared('icaljs_recur_instances.ics'), '2023-11-01T00:00:00Z', { lookbackDays: 30, horizonDays: 60 });
+    const feed = parse(sample('icaljs_recur_instances.ics'), '2023-11-01T00:00:00Z', { lookbackDays: 30, horizonDays: 60 });
     const entry = occ(feed.entries[0]!);
     const period = entry.find((o) => o.key === '2023-11-25T09:00:00.000Z')!;
     expect(iso(period.end)).toBe('2023-11-25T12:30:00.000Z');
@@ -89,7 +89,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('icaljs_duration_instead_of_dtend: DURATION P1D ends at 2012-07-01 06:00 Los Angeles', () => {
-    const feed = parse(shared('icaljs_duration_instead_of_dtend.ics'), '2012-06-01T00:00:00Z');
+    const feed = parse(sample('icaljs_duration_instead_of_dtend.ics'), '2012-06-01T00:00:00Z');
     expect(feed.calendarName).toBe('calmozilla1@example.com');
     const [o] = occ(byId(feed, 'dn4vrfmfn5p05roahsopg57h48@example.com'));
     expect(local(o!.start, 'America/Los_Angeles')).toBe('2012-06-30T06:00');
@@ -98,7 +98,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('nodeical_daily-count-exdate-recurrence-id: LA without VTIMEZONE, 2 EXDATEs, an override ending before it starts', () => {
-    const feed = parse(shared('nodeical_daily-count-exdate-recurrence-id.ics'), '2015-07-01T00:00:00Z');
+    const feed = parse(sample('nodeical_daily-count-exdate-recurrence-id.ics'), '2015-07-01T00:00:00Z');
     expect(feed.rejected).toEqual([]);
     const list = occ(byId(feed, '0000001'));
     expect(list).toHaveLength(8);
@@ -114,7 +114,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('nodeical_biweekly-exdate-until: folded EXDATE lists, US/Central, floating and DATE EXDATEs on a UTC series', () => {
-    const feed = parse(shared('nodeical_biweekly-exdate-until.ics'), '2017-12-01T00:00:00Z');
+    const feed = parse(sample('nodeical_biweekly-exdate-until.ics'), '2017-12-01T00:00:00Z');
     expect(feed.rejected).toEqual([]);
     const first = occ(byId(feed, '98765432-ABCD-DCBB-999A-987765432123')).map((o) => local(o.start, 'America/Chicago'));
     for (const gone of ['2017-07-06', '2017-07-17', '2017-07-20', '2017-08-03']) {
@@ -133,7 +133,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('nodeical_whole_day_moved_over_dst_change_berlin: the moved all-day instance is on 30 October and lasts one day', () => {
-    const feed = parse(shared('nodeical_whole_day_moved_over_dst_change_berlin.ics'), '2024-10-20T00:00:00Z');
+    const feed = parse(sample('nodeical_whole_day_moved_over_dst_change_berlin.ics'), '2024-10-20T00:00:00Z');
     const list = occ(byId(feed, '14nv8jl8d6dvdbl477lod4fftf@google.com'));
     expect(list.map((o) => o.key).sort()).toEqual(['2024-10-27', '2024-10-28', '2024-10-29']);
     for (const o of list) {
@@ -151,7 +151,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('nodeical_test_date_duration: a bare DATE DTSTART with DURATION PT1W runs 15 to 22 February', () => {
-    const feed = parse(shared('nodeical_test_date_duration.ics'), '2024-02-01T00:00:00Z');
+    const feed = parse(sample('nodeical_test_date_duration.ics'), '2024-02-01T00:00:00Z');
     const [o] = occ(byId(feed, '20240215T101655-b6e4bbe9@192.168.178.100'));
     expect(o!.allDay).toBe(true);
     expect(o!.key).toBe('2024-02-15');
@@ -160,7 +160,7 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('nodeical_music-school-weekly-until: "(GMT +01:00)" and a floating UNTIL give weekly Tuesdays', () => {
-    const feed = parse(shared('nodeical_music-school-weekly-until.ics'), '2022-10-01T00:00:00Z');
+    const feed = parse(sample('nodeical_music-school-weekly-until.ics'), '2022-10-01T00:00:00Z');
     const entry = byId(feed, '0000021');
     expect(entry.title).toBe('Music School');
     const list = occ(entry);
@@ -175,15 +175,15 @@ describe('parseIcal on the shared real-world files', () => {
   });
 
   it('placecal_empty-outlook365-calendar and pyicalendar_bom_calendar: valid, zero entries, no error', () => {
-    const outlook = parse(shared('placecal_empty-outlook365-calendar.ics'), '2022-11-08T00:00:00Z');
+    const outlook = parse(sample('placecal_empty-outlook365-calendar.ics'), '2022-11-08T00:00:00Z');
     expect(outlook).toEqual({ calendarName: "Zion Centre What's on Guide", entries: [], rejected: [], vevents: 0 });
-    const bom = shared('pyicalendar_bom_calendar.ics');
+    const bom = sample('pyicalendar_bom_calendar.ics');
     expect(bom.charCodeAt(0)).toBe(0xfeff);
     expect(parse(bom, '2024-01-01T00:00:00Z')).toEqual({ entries: [], rejected: [], vevents: 0 });
   });
 
-  it('placecal_family-action-org-uk-bad_html-not-ics: an HTML sign-in page is refused', () => {
-    const e = refusal(() => parseIcal(shared('placecal_family-action-org-uk-bad_html-not-ics.ics'), { now: new Date() }));
+  it('html-sign-in-page-not-ics: an HTML sign-in page is refused', () => {
+    const e = refusal(() => parseIcal(sample('html-sign-in-page-not-ics.ics'), { now: new Date() }));
     expect(e.message).toMatch(/^This is not an iCalendar feed: it looks like an HTML page/);
   });
 });

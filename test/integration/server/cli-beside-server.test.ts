@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// A real server (`npm start`) holding an embedded folder, and real CLI processes pointed at the same folder.
+const ROOT = path.resolve('.');
+const CLI = path.resolve('src/cli/main.ts');
+const ICAL = path.resolve('test/fixtures/ical');
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin.end(options.input ?? '');
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function npmStart(dir: string): Promise<{ child: ChildProcess; exit: Promise<number | null> }> {
+  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/running on http:\/\/localhost:\d+/.test(output)) resolve({ child, exit });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exit.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+describe('the CLI beside a running server on an embedded folder', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-beside-'));
+  const dir = path.join(root, 'store');
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const env = { DATABASE_URL: `pglite:${dir}` };
+  const cli = (args: string[], cwd = ROOT, input?: string) => run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env, ...(input ? { input } : {}) });
+
+  it('runs every command in the server, on its catalogue, and on its own again once the server has gone', async () => {
+    const server = await npmStart(dir);
+
+    // A file named relative to the folder the CLI runs in, and one relative to another folder.
+    const first = await cli(['import', 'test/fixtures/ical/nodeical_music-school-weekly-until.ics', '--now', '2022-06-01T00:00:00Z', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ source: 'nodeical_music-school-weekly-until', created: 1, rejected: [] });
+    const second = await cli(['import', 'icaljs_rdate_exdate.ics', '--now', '2024-06-01T00:00:00Z', '--json'], ICAL);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ created: 1 });
+
+    const refused = await cli(['import', 'html-sign-in-page-not-ics.ics'], ICAL);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refused: This is not an iCalendar feed/)]);
+
+    const entries = await cli(['entries', '--json']);
+    expect(entries.code).toBe(0);
+    expect((JSON.parse(entries.stdout) as { title: string }[]).map((e) => e.title).sort()).toEqual(['Music School', 'Untitled event']);
+
+    // Standard input reaches the server for the chat.
+    const chat = await cli(['chat', '--now', '2022-06-01T00:00:00Z'], ROOT, 'music school\nquit\n');
+    expect(chat.code).toBe(0);
+    expect(chat.stdout).toContain('> music school');
+    expect(chat.stdout).toMatch(/1\. Music School/);
+
+    const bad = await cli(['occurrences', '--from', '2027-03-01']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--to/);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'signpost.cli.json'))).toBe(false);
+    const alone = await cli(['entries', '--json']);
+    expect(alone.code).toBe(0);
+    expect((JSON.parse(alone.stdout) as unknown[]).length).toBe(2);
+  });
+
+  it('after the server was killed, the CLI opens the folder itself', async () => {
+    const server = await npmStart(dir);
+    const holder = JSON.parse(fs.readFileSync(path.join(dir, 'signpost.lock'), 'utf8')) as { pid: number };
+    process.kill(holder.pid, 'SIGKILL');
+    await server.exit;
+    expect(fs.existsSync(path.join(dir, 'signpost.cli.json'))).toBe(true); // left behind, naming a process that is gone
+    const alone = await cli(['entries', '--json']);
+    expect(alone.code).toBe(0);
+    expect((JSON.parse(alone.stdout) as unknown[]).length).toBe(2);
+  });
+});
