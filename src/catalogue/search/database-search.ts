@@ -537,7 +537,8 @@ export function textGroups(u: Understood): { groups: string[]; literal: string[]
   const synonyms: string[] = [];
   const trigramTerms: string[] = [];
   for (const slot of slotsOf(u)) {
-    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map(tsWords)]);
+    // Other spellings of a compound are phrases: "pre-school" is indexed as its parts side by side.
+    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map((a) => tsWords(a)?.replace(/ & /g, ' <-> '))]);
     if (!lit) continue;
     // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
     const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;

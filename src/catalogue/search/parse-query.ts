@@ -469,6 +469,8 @@ function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
   return out;
 }
 
+const COMPOUND_HEADS: ReadonlySet<string> = new Set(['pre', 'day', 'non', 'mid', 'off', 'out']);
+
 /**
  * Compounds written apart or joined: "day centre" also finds "daycentre" and "lunchclub" also finds "lunch club",
  * when the other form is a known word or the two halves are.
@@ -492,19 +494,26 @@ function joinCompounds(slots: Slot[], u: Understood, options: ParseOptions): Slo
         continue;
       }
     }
-    if (!a.concept && !a.text.includes(' ') && a.text.length >= 7 && !isKnownWord(a.text, options)) {
+    if (!a.concept && !a.text.includes(' ') && a.text.length >= 7) {
+      // A compound written as one word ("preschool", "lunchclub"): the two words, the longer split first.
+      const known = isKnownWord(a.text, options);
+      let best: [string, string] | undefined;
       for (let k = 3; k <= a.text.length - 3; k++) {
         const left = a.text.slice(0, k);
         const right = a.text.slice(k);
-        if (englishWords().has(left) && englishWords().has(right) && left.length >= 3 && right.length >= 3) {
-          const split = `${left} ${right}`;
-          const concepts = phraseIndex.get(split);
-          let keep = false;
-          for (const c of concepts ?? []) keep = apply(c, u, split) || keep;
-          if (keep) out[i] = { text: split, concept: concepts![0]!.key, alternatives: [a.text] };
-          else (a.alternatives ??= []).push(split);
-          break;
-        }
+        if (FILLER.has(left) || FILLER.has(right) || !englishWords().has(left) || !englishWords().has(right)) continue;
+        // The word list has many three-letter oddities ("sta", "tion"): halves of four letters or more, or a prefix
+        // that compounds often take.
+        if (right.length < 4 || (left.length < 4 && !COMPOUND_HEADS.has(left))) continue;
+        if (!best || Math.min(left.length, right.length) > Math.min(best[0].length, best[1].length)) best = [left, right];
+      }
+      if (best) {
+        const split = best.join(' ');
+        const concepts = known ? undefined : phraseIndex.get(split);
+        let keep = false;
+        for (const c of concepts ?? []) keep = apply(c, u, split) || keep;
+        if (keep) out[i] = { text: split, concept: concepts![0]!.key, alternatives: [a.text] };
+        else (a.alternatives ??= []).push(split);
       }
     }
   }

@@ -72,14 +72,14 @@ describe.each(STORE_KINDS)('facets derived at import on %s', (kind) => {
     await cli(url, 'import', FEED, '--source', 'holborn-events', '--now', NOW, '--json');
     const tagged = fs
       .readFileSync(FEED, 'utf8')
-      .replace('SUMMARY:Over 60s Tea Dance\r\n', 'SUMMARY:Over 60s Tea Dance\r\nCATEGORIES:Dance\r\n');
+      .replace('SUMMARY:Over 60s Tea Dance\r\n', 'SUMMARY:Over 60s Tea Dance\r\nCATEGORIES:Ballroom\r\n');
     const file = path.join(dir, 'tagged.ics');
     fs.writeFileSync(file, tagged);
     const report = await cli(url, 'import', file, '--source', 'holborn-events', '--now', NOW, '--json');
     expect(report.json()).toMatchObject({ updated: 1, unchanged: 2 });
     const entries = (await cli(url, 'entries', '--json')).json() as Entry[];
     const teaDance = entries.find((e) => e.title === 'Over 60s Tea Dance')!;
-    expect(teaDance.categories).toEqual(['dance']);
+    expect(teaDance.categories).toEqual(['ballroom']);
     expect(teaDance.audiences).toEqual(['older_people']);
   });
 });

@@ -10,7 +10,7 @@ import { CatalogueEntryInputSchema, type LocationInput } from '../../../../src/c
 import type { Concept } from '../../../../src/catalogue/search/vocabulary.ts';
 
 // Titles (and one description) as published in real directories and calendars: the Folkestone & Hythe community
-// directory, Buckinghamshire's Outpost services and the PlaceCal feeds (see ../shared/data/real/SOURCES.md). They are
+// directory, Buckinghamshire's Outpost services and the PlaceCal feeds. They are
 // written here as test inputs; no file outside the repository is read.
 
 describe('deriveFacets: categories and audiences from titles', () => {
