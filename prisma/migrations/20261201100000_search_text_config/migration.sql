@@ -1,6 +1,7 @@
 -- Hand-written: one text-search configuration for listings and questions alike. `signpost` is English stemming with
 -- accents folded first (café = cafe, crème = creme), so whatever is done to a listing's text at index time is done
--- to the question at query time.
+-- to the question at query time. English, the language of nearly every listing, is not indexed as a word of its
+-- languages ("English conversation" should not find every listing held in English).
 CREATE EXTENSION IF NOT EXISTS unaccent;
 
 DO $$
@@ -18,7 +19,7 @@ ALTER TABLE "service" DROP COLUMN IF EXISTS "search_vector";
 ALTER TABLE "service" ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (
   setweight(to_tsvector('signpost'::regconfig, coalesce("name", '')), 'A') ||
   setweight(to_tsvector('signpost'::regconfig, signpost_join("categories")), 'B') ||
-  setweight(to_tsvector('simple'::regconfig, signpost_join("audiences") || ' ' || signpost_join("languages")), 'B') ||
+  setweight(to_tsvector('simple'::regconfig, signpost_join("audiences") || ' ' || signpost_join(array_remove("languages", 'english'))), 'B') ||
   setweight(to_tsvector('signpost'::regconfig, coalesce("provided_by", '')), 'C') ||
   setweight(to_tsvector('signpost'::regconfig, left(coalesce("description", ''), 20000)), 'D')
 ) STORED;

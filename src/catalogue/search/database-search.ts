@@ -847,6 +847,8 @@ function audiencesInTitle(name: string): { keys: string[]; audiences: string[] }
   return { keys: hits.map((h) => h.key), audiences: hits.flatMap((h) => (h.audience ? [h.audience] : [])) };
 }
 
+const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
+
 /**
  * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
  * language only named) counts less, so "singing for an older lady" is about singing first.
@@ -971,6 +973,8 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (u.free && row.is_free) score += 0.5;
     else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
+    // Calendar placeholders ("Empty slot (auto created)", "Private Event", unfilled "#_" templates) come last.
+    if (PLACEHOLDER_TITLE.test(row.name)) score -= 6;
     if (!f.kinds.length && !u.kinds.length) {
       if (row.kind === 'training') score -= 2;
       if (row.kind === 'resource') score -= 0.4;

@@ -108,7 +108,11 @@ const VOCABULARY_WORDS: ReadonlySet<string> = new Set(
 /** The words of a question that neither the English word list, the thesaurus nor place names know (at most 20). */
 export function unknownWords(text: string): string[] {
   const words = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)).split(' ');
-  return [...new Set(words.filter((w) => /^[a-z]+$/.test(w) && !STOP_WORDS.has(w) && !isKnownWord(w)))].slice(0, 20);
+  const content = (w: string | undefined): w is string => w !== undefined && /^[a-z]+$/.test(w) && !STOP_WORDS.has(w);
+  const unknown = words.filter((w) => content(w) && !isKnownWord(w));
+  // Two words the catalogue may hold as one ("park run" → "parkrun", "tea room" → "tearoom").
+  const joined = words.flatMap((w, i) => (content(w) && content(words[i + 1]) ? [w + words[i + 1]] : [])).filter((w) => !englishWords().has(w));
+  return [...new Set([...unknown, ...joined])].slice(0, 20);
 }
 
 /** A word the English word list, the thesaurus, Camden's place names or the catalogue knows. */
