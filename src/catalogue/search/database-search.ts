@@ -13,8 +13,8 @@ import { AUDIENCE_WORDS, conceptByKey, SOFT_AUDIENCES, STOP_WORDS, TOPICS } from
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
 /** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
-const POOL_ALL = 500;
-const POOL_ANY = 300;
+const POOL_ALL = 200;
+const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
@@ -110,17 +110,20 @@ type CandidateRow = {
 export function createDatabaseSearch(store: Store): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
-      const unknown = unknownWords(request.text);
-      const catalogueWords = unknown.length ? await wordsInCatalogue(store.sql, unknown) : undefined;
-      const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
-      const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
-      const offset = Math.max(0, request.offset ?? 0);
-      const { ranked, relaxed, unmet } = await findRanked(store.sql, understood, request.now);
-      if (unmet.length) understood.unmet = unmet;
-      relaxed.unshift(...inputNotes(request.text, understood));
-      const page = await withDetails(store.sql, ranked.slice(offset, offset + limit), request.now);
-      const results = await withUpcoming(store.sql, page, request.now, understood);
-      return { understood, relaxed, results, total: ranked.length };
+      {
+        const sql = store.sql;
+        const unknown = unknownWords(request.text);
+        const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
+        const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
+        const offset = Math.max(0, request.offset ?? 0);
+        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now);
+        if (unmet.length) understood.unmet = unmet;
+        relaxed.unshift(...inputNotes(request.text, understood));
+        const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
+        const results = await withUpcoming(sql, page, request.now, understood);
+        return { understood, relaxed, results, total: ranked.length };
+      }
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
       if (!isUuid(id)) return undefined;
