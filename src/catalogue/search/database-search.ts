@@ -152,13 +152,17 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;
 
-  // Words that match nothing anywhere go first: no filter can make them match. A concept nothing is listed for is
-  // offered through its broader concepts, and said so ("no zumba is listed; these are other dance fitness classes").
-  if (hasText) {
+  // Words that match nothing anywhere: no filter can make them match. A concept nothing is listed for is offered
+  // through its broader concepts, and said so ("no zumba is listed; these are other dance fitness classes"). Checked
+  // with one index probe per part, and only for the parts no candidate matched (or when nothing fits at all).
+  const notes: string[] = [];
+  const dropMissing = async (only?: ReadonlySet<number>): Promise<boolean> => {
+    if (!hasText || !filters.groups.length) return false;
     const slots = filters.slots;
-    const found = await slotsFound(sql, filters);
+    const found = await slotsFound(sql, filters, only);
     const keep: number[] = [];
     const missing: string[] = [];
+    let changed = false;
     for (let i = 0; i < filters.groups.length; i++) {
       if (found[i] !== false) {
         keep.push(i);
@@ -166,6 +170,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
       }
       const slot = slots[i];
       if (!slot) continue;
+      changed = true;
       if (slot.concept) add((view.unmet ??= []), slot.concept);
       const broader = slot.concept ? broaderOf(slot.concept) : [];
       const query = orOf(broader.map((k) => conceptQuery(k)));
@@ -174,7 +179,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
         filters.literal[i] = '';
         filters.synonyms[i] = query;
         filters.broadened[i] = broader[0]!;
-        relaxed.push(`no ${slot.text} is listed; these are other ${broaderLabel(broader)}`);
+        notes.push(`no ${slot.text} is listed; these are other ${broaderLabel(broader)}`);
         keep.push(i);
       } else {
         missing.push(slot.text);
@@ -189,13 +194,10 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
       filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
       const words = missing.map((w) => `"${w}"`).join(', ');
-      relaxed.push(
-        filters.groups.length
-          ? `nothing matches ${words}`
-          : `nothing matches ${words}; showing other things${suffix(view)}`,
-      );
+      notes.push(filters.groups.length ? `nothing matches ${words}` : `nothing matches ${words}; showing other things${suffix(view)}`);
     }
-  }
+    return changed;
+  };
 
   const prefer = filters.time;
   /**
@@ -206,12 +208,19 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
   const steps = relaxationSteps(u);
   // Without a place or a day, the full query itself says whether anything fits: one round trip when it does.
   let rows: CandidateRow[] | undefined;
-  let ok: boolean;
-  if (filters.wards?.length || filters.time) ok = await fits(filters);
-  else {
-    rows = await candidates(sql, filters, now, CANDIDATES, prefer);
-    ok = rows.length > 0;
-  }
+  let ok = false;
+  const firstTry = async () => {
+    if (filters.wards?.length || filters.time) {
+      rows = undefined;
+      ok = await fits(filters);
+    } else {
+      rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+      ok = rows.length > 0;
+    }
+  };
+  await firstTry();
+  // Nothing fits: first drop the words nothing contains, before any filter is relaxed for them.
+  if (!ok && (await dropMissing())) await firstTry();
   const relaxedBefore = relaxed.length;
   // First look for the single least important filter whose removal finds something; failing that, drop filters in
   // order of importance until something turns up.
@@ -245,6 +254,10 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     ok = await fits(filters);
   }
   if (!rows || relaxed.length > relaxedBefore) rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+  // Parts of the question no candidate matched: are they anywhere in the catalogue?
+  const uncovered = new Set(filters.slots.map((_, i) => i).filter((i) => !rows!.some((r) => slotHit(r, filters, i))));
+  if (uncovered.size && (await dropMissing(uncovered))) rows = await candidates(sql, filters, now, CANDIDATES, prefer);
+  relaxed.unshift(...notes);
   if (rows.length === 0) {
     // Last resort for a non-empty catalogue: what is on soonest near the place asked about.
     relaxed.push('nothing matched; showing what is coming up');
@@ -286,8 +299,13 @@ async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>>
  * Per slot: whether anything in the catalogue has its words or synonyms (or, for a word no concept knows, a title
  * close to it). One index probe each: a word nothing contains answers from the index, never a scan.
  */
-async function slotsFound(sql: Sql, f: Filters): Promise<boolean[]> {
+async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number>): Promise<boolean[]> {
   if (!f.groups.length) return [];
+  if (only) {
+    const indices = [...only].filter((i) => i < f.groups.length);
+    const sub = await slotsFound(sql, { ...f, groups: indices.map((i) => f.groups[i]!), literal: indices.map((i) => f.literal[i]!) });
+    return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
+  }
   const { rows } = await sql.query<{ n: number | string; found: boolean }>(
     `SELECT t.n, (
         EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
@@ -298,6 +316,12 @@ async function slotsFound(sql: Sql, f: Filters): Promise<boolean[]> {
     [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
   );
   return rows.map((r) => r.found);
+}
+
+/** Whether a candidate matched part `i` of the question, by its words or its synonyms, in any field. */
+function slotHit(r: CandidateRow, f: Filters, i: number): boolean {
+  return [r.lit_title, r.lit_category, r.lit_description, r.lit_organisation, r.syn_title, r.syn_category, r.syn_description].some((a) => Boolean(a?.[i])) ||
+    (trigramFor(f, i) !== null && Number(r.trigram) > 0);
 }
 
 /** The trigram word of slot `i`, when its literal is one word that no concept knows. */
