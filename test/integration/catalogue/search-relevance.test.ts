@@ -92,12 +92,13 @@ describe('search relevance over the demo catalogue and imports of sample data', 
  * fixtures or the titles drifted.
  */
 const FLOORS: Record<string, { count: number; top3: number; mrr: number }> = {
-  demo: { count: 99, top3: 0.95, mrr: 0.95 },
-  'real-bristol': { count: 9, top3: 0.95, mrr: 0.95 },
-  // The 18 questions over the committed Buckinghamshire page: two (a school-transfer service, a club for disabled
-  // teenagers) fell out of the top 3 when words began to count on their own; the whole Buckinghamshire set rose.
-  'real-bucks': { count: 18, top3: 0.86, mrr: 0.88 },
-  'real-placecal': { count: 62, top3: 0.95, mrr: 0.95 },
+  // Over dev and held-out questions together (held-out: written after the engine was tuned on the dev ones).
+  demo: { count: 173, top3: 0.91, mrr: 0.93 },
+  'real-bristol': { count: 14, top3: 0.95, mrr: 0.95 },
+  // The committed Buckinghamshire page: two dev questions (a school-transfer service, a club for disabled teenagers)
+  // fell out of the top 3 when words began to count on their own; the whole Buckinghamshire set rose.
+  'real-bucks': { count: 29, top3: 0.9, mrr: 0.9 },
+  'real-placecal': { count: 97, top3: 0.94, mrr: 0.91 },
 };
 const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
 
