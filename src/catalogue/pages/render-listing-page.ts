@@ -115,6 +115,17 @@ function confirmedText(lastConfirmed: string | null, now: Date): { text: string;
   return { text: `Last confirmed on ${then.setLocale('en-GB').toFormat('d LLLL yyyy')}.${stale ? ' That is over a year ago: check before you go.' : ''}`, stale };
 }
 
+/** The venue, address and postcode as lines, leaving out one already written in an earlier line (a postcode in the address). */
+function addressLines(parts: (string | null)[]): string[] {
+  const squash = (t: string) => t.toLowerCase().replace(/[\s,.]+/g, '');
+  const kept: string[] = [];
+  for (const part of parts) {
+    const text = part?.trim();
+    if (text && !kept.some((k) => squash(k).includes(squash(text)))) kept.push(text);
+  }
+  return kept;
+}
+
 /** The venue on OpenStreetMap: a plain link, so nothing is fetched until the reader follows it. */
 export function openStreetMapUrl(c: { latitude: number; longitude: number }): string {
   const lat = c.latitude.toFixed(5);
@@ -152,7 +163,7 @@ export function renderListingPage(
   {
     const online = result.attendingTypes.includes('online');
     const phone = result.attendingTypes.includes('phone');
-    const lines = [result.venue, result.address, result.postcode].filter((v): v is string => Boolean(v?.trim()));
+    const lines = addressLines([result.venue, result.address, result.postcode]);
     const parts: string[] = [];
     if (lines.length) parts.push(`<p>${lines.map(e).join('<br>')}</p>`);
     if (result.ward) parts.push(`<p>${e(result.ward)} ward</p>`);
@@ -219,7 +230,7 @@ export function renderListingPage(
 export function renderGonePage(state: Exclude<ListingState, { state: 'listed' }>, context: ListingPageContext): string {
   const what =
     state.state === 'closed'
-      ? `<p class="lede">This has closed. The organiser told us it no longer runs.</p>`
+      ? `<p class="lede">This has closed: it no longer runs.</p>`
       : `<p class="lede">This is no longer listed. It was taken off the directory on ${e(
           DateTime.fromJSDate(state.removedAt, { zone: ZONE }).setLocale('en-GB').toFormat('d LLLL yyyy'),
         )}, so it may have stopped or moved.</p>`;

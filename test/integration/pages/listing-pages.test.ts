@@ -118,7 +118,7 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
     const gone = await fetch(`${base}/l/${closed.id}`);
     expect(gone.status).toBe(410);
     expectPageHeaders(gone);
-    expect(await gone.text()).toContain('This has closed.');
+    expect(await gone.text()).toContain('This has closed: it no longer runs.');
 
     const taken = await fetch(`${base}/l/${removed.id}`);
     expect(taken.status).toBe(410);
@@ -202,6 +202,8 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
         expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('.skip-link')).display`)).toBe('none');
         const after = await page.evaluate<string>(`getComputedStyle(document.querySelector('a[href^="https://www.openstreetmap.org"]'), '::after').content`);
         expect(after).toContain('https://www.openstreetmap.org/?mlat=');
+        // A link that shows its own address is not written out twice.
+        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('a.url'), '::after').content`)).toBe('none');
         const pdf = await page.pdf({ format: 'A4' });
         expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
         await page.emulateMedia({ media: 'screen' });
