@@ -22,7 +22,6 @@ const HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'cross-origin-resource-policy': 'same-origin',
-  'permissions-policy': 'interest-cohort=(), browsing-topics=()',
 };
 
 /**
@@ -38,7 +37,7 @@ export function createListingRoutes(deps: ListingRoutesDeps): [string, RouteHand
       res.writeHead(status, { ...HEADERS, ...extra }).end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(405, renderNotFoundPage(), { allow: 'GET, HEAD', 'cache-control': 'no-store' });
+      return send(405, 'Listing pages can only be read (GET).', { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = path.startsWith(LISTING_PATH_PREFIX) ? path.slice(LISTING_PATH_PREFIX.length) : '';
