@@ -48,8 +48,8 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
     // Untrusted catalogue text, as a feed could deliver it.
     await store.sql.query(
       `UPDATE service SET name = '<script>alert(1)</script>', url = 'javascript:alert(1)',
-         description = 'Tea & <img src=x onerror=alert(2)> "cake"', contact_name = '<b>Sam</b>' WHERE id = $1`,
-      [hostile.id],
+         description = 'Tea & <img src=x onerror=alert(2)> "cake" ' || $2, contact_name = '<b>Sam</b>' WHERE id = $1`,
+      [hostile.id, 'Unbroken'.repeat(40)],
     );
     await store.sql.query(`UPDATE service SET status = 'closed' WHERE id = $1`, [closed.id]);
     await store.sql.query(`UPDATE service SET removed_at = $2 WHERE id = $1`, [removed.id, new Date('2026-11-03T09:00:00Z')]);
