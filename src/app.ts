@@ -7,6 +7,8 @@ import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
+import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
+import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -71,6 +73,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
   for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
+    routes.set(path, handler);
+  }
+
+  // Public listing pages for residents: /l/<id>, one listing as a plain page to read or print.
+  for (const [path, handler] of createListingRoutes({ store, search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
     routes.set(path, handler);
   }
 
