@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { ConversationContext, DigestHooks } from '../bots/core/conversation.ts';
 import type { Actor, InboundAction } from '../bots/core/inbound.ts';
-import { actions, context, heading, type Reply, text } from '../bots/core/reply.ts';
+import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import { buildDigestNotice, buildSubscribedReply } from '../bots/core/replies/digest.ts';
 import { parseQuery } from '../catalogue/search/parse-query.ts';
 import type { Clock } from '../clock.ts';
@@ -63,12 +63,12 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
     const lines = subs.length
       ? subs.map(
           (s) =>
-            `• ${describeSchedule(s)}: ${s.lastSentAt ? `last sent ${s.lastSentAt.toISOString().slice(0, 10)}` : 'not sent yet'}` +
-            (s.consecutiveFailures > 0 ? `, **${s.consecutiveFailures} failed attempts** (${s.lastError ?? 'unknown error'})` : ''),
+            `• ${literal(describeSchedule(s))}: ${s.lastSentAt ? `last sent ${s.lastSentAt.toISOString().slice(0, 10)}` : 'not sent yet'}` +
+            (s.consecutiveFailures > 0 ? `, **${s.consecutiveFailures} failed attempts** (${literal(s.lastError ?? 'unknown error')})` : ''),
         )
       : ['• This channel has no digest.'];
     const feedLine = failing.length
-      ? `Feeds failing: ${failing.map((f) => `${f.name} (${f.failures}×: ${f.lastError})`).join('; ')}`
+      ? `Feeds failing: ${literal(failing.map((f) => `${f.name} (${f.failures}×: ${f.lastError})`).join('; '))}`
       : `All ${feeds.length} sources are healthy.`;
     return {
       fallbackText: `Digests here: ${lines.join(' ')} ${feedLine}`,
@@ -183,7 +183,7 @@ export function createHomeDigests(subscriptions: SubscriptionRepository): (actor
       .slice(0, 20)
       .map(
         (s) =>
-          `• channel ${s.channelRef}: ${describeSchedule(s)}${s.consecutiveFailures > 0 ? ` — **failing** (${s.consecutiveFailures}×)` : ''}`,
+          `• channel ${literal(s.channelRef)}: ${literal(describeSchedule(s))}${s.consecutiveFailures > 0 ? ` — **failing** (${s.consecutiveFailures}×)` : ''}`,
       );
     return {
       fallbackText: `${subs.length} channel digests: ${lines.join(' ')}`,

@@ -6,6 +6,7 @@ import type { Conversation } from '../core/ports.ts';
 import type { Reply } from '../core/reply.ts';
 import { buildHelpReply } from '../core/replies/help.ts';
 import { type PressableButton, renderText } from './render-text.ts';
+import { terminalText } from './terminal-text.ts';
 
 export type TerminalChatOptions = {
   conversation: Conversation;
@@ -69,7 +70,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   let answered = 0;
   for await (const raw of rl) {
     const line = raw.trim();
-    if (!interactive && line) output.write(`\n> ${line}\n`);
+    if (!interactive && line) output.write(`\n> ${terminalText(line)}\n`);
     if (QUIT.has(line.toLowerCase())) break;
     if (line) {
       const pressed = pressable.find((p) => p.token === line.toLowerCase());
@@ -97,6 +98,6 @@ function saveAttachments(reply: Reply, dir: string | undefined, output: { write(
     const file = path.join(dir, path.basename(block.filename));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(file, block.content);
-    output.write(`Saved ${block.filename} to ${file}\n\n`);
+    output.write(terminalText(`Saved ${block.filename} to ${file}\n\n`));
   }
 }
