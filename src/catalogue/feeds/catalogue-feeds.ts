@@ -13,7 +13,7 @@ import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import { toLondonDate } from '../time.ts';
-import { renderIcal } from '../export/export-ical.ts';
+import { renderIcal, type SkippedEntry } from '../export/export-ical.ts';
 import { renderOruk } from '../export/export-oruk.ts';
 import { type ExportFilter, ExportFilterSchema, readCatalogue } from '../export/read-catalogue.ts';
 
@@ -93,7 +93,8 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
       const key = JSON.stringify([kind, query, stamp, toLondonDate(now)]);
       let rendered = cache.get(key);
       if (!rendered) {
-        const options = { now, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) };
+        const onSkip = (skipped: SkippedEntry) => log.warn('feed entry left out: it could not be written', { kind, ...skipped });
+        const options = { now, onSkip, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) };
         const body =
           kind === 'ical'
             ? renderIcal(entries, options)
