@@ -78,12 +78,14 @@ function loaderFor(origin: string): (ref: string) => Promise<string> {
       return fetched.text;
     }
     const file = path.resolve(path.dirname(origin), ref);
+    let bytes: Buffer;
     try {
-      return decodeText(await fs.readFile(file));
+      bytes = await fs.readFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new FeedRefusedError(code === 'ENOENT' ? `No such file: ${file}` : `Could not read ${file}: ${(error as Error).message}`);
     }
+    return decodeText(bytes);
   };
 }
 
@@ -106,14 +108,16 @@ export async function importSource(store: Store, request: ImportRequest, logger:
     text = fetched.text;
     fetchMeta = { etag: fetched.etag, lastModified: fetched.lastModified };
   } else {
+    let bytes: Buffer;
     try {
-      text = decodeText(await fs.readFile(origin));
+      bytes = await fs.readFile(origin);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new FeedRefusedError(
         code === 'ENOENT' ? `No such file: ${origin}` : `Could not read ${origin}: ${(error as Error).message}`,
       );
     }
+    text = decodeText(bytes);
   }
   const format = request.format ?? detectFormat(origin, text);
   if (!format) {
