@@ -12,6 +12,7 @@ import {
   SourceInputSchema,
 } from '../model.ts';
 import { contentHash, entryContentHash } from './content-hash.ts';
+import { keepWebUrls } from './keep-web-urls.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -55,6 +56,7 @@ export async function applyImport(
       rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
       return;
     }
+    keepWebUrls(parsed.data, ref, rejected);
     const data = { ...parsed.data, occurrences: firstPerKey(parsed.data.occurrences) };
     prepared.set(data.externalId, { data, hash: entryContentHash(data) });
   });
