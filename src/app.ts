@@ -173,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       notifiers,
       bookings,
       horizonDays: deps.config.importHorizonDays,
+      allowPrivateHosts: deps.config.feedAllowPrivateHosts,
       nightly: (now) => purgeInsights(store, now, retention),
     });
     conversationHooks.digests = createDigestHooks({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
+import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
 
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
 
@@ -75,6 +76,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Host names or CIDR ranges that partner feeds may be fetched from although private (an intranet feed). */
+  FEED_ALLOW_PRIVATE_HOSTS: z.string().optional(),
   /** Months of occurrences to expand ahead of now when importing recurring events. */
   IMPORT_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   /** Hours a freed training place is held for the next person on the waitlist. */
@@ -113,6 +116,8 @@ export type Config = Readonly<{
   port: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   importHorizonDays: number;
+  /** FEED_ALLOW_PRIVATE_HOSTS: private hosts and ranges feeds may still be fetched from. */
+  feedAllowPrivateHosts: FeedAllowList;
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
@@ -146,12 +151,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError((error as Error).message);
   }
   const teams = parseTeamsCredentials(e);
+  let feedAllowPrivateHosts: FeedAllowList;
+  try {
+    feedAllowPrivateHosts = parseFeedAllowList(e.FEED_ALLOW_PRIVATE_HOSTS);
+  } catch (error) {
+    throw new ConfigError(`Invalid settings: FEED_ALLOW_PRIVATE_HOSTS: ${(error as Error).message}`);
+  }
   return Object.freeze({
     store,
     isDefaultStore: !e.DATABASE_URL?.trim(),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     importHorizonDays: e.IMPORT_HORIZON_DAYS,
+    feedAllowPrivateHosts,
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,

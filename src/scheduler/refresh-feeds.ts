@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { fetchFeed } from '../catalogue/ingest/fetch-feed.ts';
 import { importSource } from '../catalogue/ingest/import-source.ts';
 import type { SourceFormat } from '../catalogue/model.ts';
+import type { FeedAllowList } from '../catalogue/ingest/feed-address-policy.ts';
 
 /** How often a feed with no setting of its own is fetched. */
 export const DEFAULT_REFRESH_MINUTES = 60;
@@ -20,7 +21,7 @@ export type RefreshOutcome = {
   nextFetchAt: Date;
 };
 
-export type RefreshOptions = { timeoutMs?: number; horizonDays?: number; onlySource?: string; force?: boolean };
+export type RefreshOptions = { timeoutMs?: number; horizonDays?: number; onlySource?: string; force?: boolean; allowPrivateHosts?: FeedAllowList };
 
 type SourceRow = {
   id: string;
@@ -71,7 +72,12 @@ export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, o
 
 async function refreshOne(store: Store, source: SourceRow, interval: number, now: Date, log: Logger, options: RefreshOptions): Promise<RefreshOutcome> {
   try {
-    const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.last_modified, timeoutMs: options.timeoutMs ?? 30_000 });
+    const fetched = await fetchFeed(source.url, {
+      etag: source.etag,
+      lastModified: source.last_modified,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      ...(options.allowPrivateHosts ? { allowPrivateHosts: options.allowPrivateHosts } : {}),
+    });
     const next = new Date(now.getTime() + interval * 60_000);
     if (fetched === 'not-modified') {
       await store.sql.query(
