@@ -110,7 +110,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
-  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
+  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays, token: deps.config.feedsToken })) {
     routes.set(path, handler);
   }
 

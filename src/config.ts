@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Host names or CIDR ranges that partner feeds may be fetched from although private (an intranet feed). */
   FEED_ALLOW_PRIVATE_HOSTS: z.string().optional(),
+  /** When set, /feeds/* need it (`?token=` or a Bearer header). */
+  FEEDS_TOKEN: z.string().trim().min(12, 'FEEDS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
   /** Months of occurrences to expand ahead of now when importing recurring events. */
   IMPORT_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   /** Hours a freed training place is held for the next person on the waitlist. */
@@ -118,6 +120,8 @@ export type Config = Readonly<{
   importHorizonDays: number;
   /** FEED_ALLOW_PRIVATE_HOSTS: private hosts and ranges feeds may still be fetched from. */
   feedAllowPrivateHosts: FeedAllowList;
+  /** FEEDS_TOKEN: null leaves the public feeds open. */
+  feedsToken: string | null;
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
@@ -164,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     importHorizonDays: e.IMPORT_HORIZON_DAYS,
     feedAllowPrivateHosts,
+    feedsToken: e.FEEDS_TOKEN ?? null,
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,

@@ -73,8 +73,8 @@ export type ExportEntry = {
 
 type Row = Record<string, unknown>;
 
-/** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
-export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
+/** The WHERE clause (over `service s`, `source src`, `location l`) and parameters for a filter. */
+function filterClause(filter: ExportFilter): { where: string[]; params: unknown[] } {
   const where: string[] = ['s.removed_at IS NULL'];
   const params: unknown[] = [];
   const add = (clause: (n: string) => string, value: unknown) => {
@@ -86,6 +86,34 @@ export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ e
   if (filter.category) add((p) => `${p} = ANY(s.categories)`, filter.category.toLowerCase());
   if (filter.kind) add((p) => `s.kind = ${p}`, filter.kind);
   if (filter.audience) add((p) => `${p} = ANY(s.audiences)`, filter.audience.toLowerCase().replace(/[\s-]+/g, '_'));
+  return { where, params };
+}
+
+/**
+ * What the exported entries' content depends on, in one aggregate query and without reading them: a digest of
+ * every matching entry's id and last change, and the newest change. Feeds answer repeat requests from it.
+ */
+export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ stamp: string; lastModified: Date | null }> {
+  const { where, params } = filterClause(filter);
+  const row = (
+    await sql.query<{ n: number; digest: string | null; updated: string | Date | null; imported: string | Date | null }>(
+      `SELECT count(*)::int AS n,
+         md5(string_agg(s.id::text || ':' || floor(extract(epoch FROM s.updated_at) * 1000)::bigint::text, ',' ORDER BY s.id)) AS digest,
+         max(s.updated_at) AS updated, max(src.last_imported_at) AS imported
+       FROM service s JOIN source src ON src.id = s.source_id
+       LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${where.join(' AND ')}`,
+      params,
+    )
+  ).rows[0];
+  const dates = [row?.updated, row?.imported].filter((d): d is string | Date => !!d).map((d) => new Date(d));
+  const lastModified = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
+  return { stamp: `${row?.n ?? 0}:${row?.digest ?? ''}`, lastModified };
+}
+
+/** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
+export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
+  const { where, params } = filterClause(filter);
   const rows = (
     await sql.query<Row>(
       `SELECT s.id, s.external_id, src.name AS source, src.format AS source_format, src.last_imported_at, s.kind, s.name,
