@@ -234,13 +234,21 @@ export type OrukPage = {
  */
 export function renderOruk(
   entries: readonly ExportEntry[],
-  options: { now: Date; horizonDays?: number; page?: number; perPage?: number; onSkip?: (skipped: SkippedEntry) => void },
+  options: {
+    now: Date;
+    horizonDays?: number;
+    page?: number;
+    perPage?: number;
+    onSkip?: (skipped: SkippedEntry) => void;
+    /** `entries` is already the requested page, out of this many. */
+    total?: number;
+  },
 ): OrukPage {
-  const total = entries.length;
+  const total = options.total ?? entries.length;
   const perPage = options.perPage ?? Math.max(total, 1);
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(Math.max(1, options.page ?? 1), Math.max(totalPages, 1));
-  const slice = entries.slice((page - 1) * perPage, page * perPage);
+  const slice = options.total !== undefined ? entries.slice(0, perPage) : entries.slice((page - 1) * perPage, page * perPage);
 
   const recurring = new Map<string, HsdsSchedule>();
   for (const e of slice) {

@@ -93,7 +93,7 @@ function filterClause(filter: ExportFilter): { where: string[]; params: unknown[
  * What the exported entries' content depends on, in one aggregate query and without reading them: a digest of
  * every matching entry's id and last change, and the newest change. Feeds answer repeat requests from it.
  */
-export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ stamp: string; lastModified: Date | null }> {
+export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ stamp: string; count: number; lastModified: Date | null }> {
   const { where, params } = filterClause(filter);
   const row = (
     await sql.query<{ n: number; digest: string | null; updated: string | Date | null; imported: string | Date | null }>(
@@ -108,12 +108,18 @@ export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ 
   ).rows[0];
   const dates = [row?.updated, row?.imported].filter((d): d is string | Date => !!d).map((d) => new Date(d));
   const lastModified = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
-  return { stamp: `${row?.n ?? 0}:${row?.digest ?? ''}`, lastModified };
+  return { stamp: `${row?.n ?? 0}:${row?.digest ?? ''}`, count: row?.n ?? 0, lastModified };
 }
 
 /** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
-export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
+export async function readCatalogue(
+  sql: Sql,
+  filter: ExportFilter,
+  /** One page only (same order): an ORUK page reads its own entries, not the whole catalogue. */
+  window?: { offset: number; limit: number },
+): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
   const { where, params } = filterClause(filter);
+  const paging = window ? ` LIMIT ${Math.max(0, Math.floor(window.limit))} OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
   const rows = (
     await sql.query<Row>(
       `SELECT s.id, s.external_id, src.name AS source, src.format AS source_format, src.last_imported_at, s.kind, s.name,
@@ -131,7 +137,7 @@ export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ e
        LEFT JOIN organization o ON o.id = s.organization_id
        LEFT JOIN location l ON l.id = s.location_id
        WHERE ${where.join(' AND ')}
-       ORDER BY src.name, s.name, s.external_id`,
+       ORDER BY src.name, s.name, s.external_id${paging}`,
       params,
     )
   ).rows;

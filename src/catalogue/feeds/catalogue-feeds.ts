@@ -136,20 +136,26 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
       }
       const now = deps.clock.now();
       // A repeat request costs one aggregate query: the feed is rendered again only when its entries changed.
-      const { stamp, lastModified } = await catalogueStamp(deps.store.sql, query.filter);
+      const { stamp, count, lastModified } = await catalogueStamp(deps.store.sql, query.filter);
       const key = JSON.stringify([kind, query, stamp, toLondonDate(now)]);
       let rendered = cache.get(key);
       if (!rendered) {
         let pending = rendering.get(key);
         if (!pending) {
           pending = (async () => {
-            const { entries } = await readCatalogue(deps.store.sql, query.filter);
+            // A page past the end shows the last one, as before.
+            const lastPage = Math.max(1, Math.ceil(count / query.perPage));
+            const page = Math.min(query.page, lastPage);
+            const { entries } =
+              kind === 'ical'
+                ? await readCatalogue(deps.store.sql, query.filter)
+                : await readCatalogue(deps.store.sql, query.filter, { offset: (page - 1) * query.perPage, limit: query.perPage });
             const onSkip = (skipped: SkippedEntry) => log.warn('feed entry left out: it could not be written', { kind, ...skipped });
             const options = { now, onSkip, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) };
             const body =
               kind === 'ical'
                 ? renderIcal(entries, options)
-                : JSON.stringify(renderOruk(entries, { ...options, page: query.page, perPage: query.perPage }));
+                : JSON.stringify(renderOruk(entries, { ...options, page, perPage: query.perPage, total: count }));
             const done = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`, lastModified: lastModified ?? new Date(0) };
             if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
             cache.set(key, done);
