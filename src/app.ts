@@ -133,6 +133,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     refs: createPrismaConversationRefs(store.prisma, clock),
     logger: deps.logger,
     coordinators: deps.config.teamsCoordinators,
+    emulator: deps.config.teamsEmulator,
+    serviceUrlHosts: deps.config.teamsServiceUrlHosts,
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;

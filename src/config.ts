@@ -93,6 +93,10 @@ const EnvSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   /** This server's public address (links in chat such as calendar invites); default http://localhost:PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Without MicrosoftAppId, serve the Bot Framework Emulator on this machine (`true`); otherwise Teams answers 401. */
+  TEAMS_EMULATOR: z.enum(['true', 'false', '']).optional(),
+  /** Teams service URL hosts allowed besides Bot Framework's own (comma-separated; `*.example.org` for a domain). */
+  TEAMS_SERVICE_URL_HOSTS: z.string().optional(),
   /** Teams coordinators: AAD object ids (or Teams user ids), comma-separated. */
   TEAMS_COORDINATOR_IDS: z.string().optional(),
   ...SlackEnvShape,
@@ -125,6 +129,9 @@ export type Config = Readonly<{
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
+  /** TEAMS_EMULATOR=true: the Bot Framework Emulator may use /api/messages without credentials, from this machine. */
+  teamsEmulator: boolean;
+  teamsServiceUrlHosts: readonly string[];
   /** The server's public base URL, without a trailing slash. */
   publicUrl: string;
   /** Who counts as a coordinator in Teams (AAD object ids or Teams user ids). */
@@ -172,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,
+    teamsEmulator: e.TEAMS_EMULATOR === 'true',
+    teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     teamsCoordinators: new Set((e.TEAMS_COORDINATOR_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     slack: slack.config,

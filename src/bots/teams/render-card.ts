@@ -19,7 +19,7 @@ export type CardAction = Record<string, unknown> & { type: 'Action.Submit' | 'Ac
 export type AdaptiveCard = {
   type: 'AdaptiveCard';
   $schema: string;
-  version: '1.4';
+  version: '1.5';
   fallbackText: string;
   body: CardElement[];
   msteams: { width: 'Full' };
@@ -28,7 +28,10 @@ export type AdaptiveCard = {
 /** What an Action.Submit carries back (validated on return by `CardSubmitSchema`). */
 export type SubmitData = { action: string; value: string };
 
-/** Reply → a Teams message: one Adaptive Card (schema 1.4) under the size limit, with the plain-text fallback. */
+/**
+ * Reply → a Teams message: one Adaptive Card under the size limit, with the plain-text fallback. Schema 1.5, which
+ * the features used need (`style: 'heading'` on TextBlocks, `style` on actions) and Teams supports.
+ */
 export function toTeamsMessage(reply: Reply): Partial<Activity> {
   const card = renderCard(reply);
   const attachment: Attachment = { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
@@ -122,7 +125,7 @@ function card(fallbackText: string, body: CardElement[]): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.4',
+    version: '1.5',
     fallbackText: truncate(toPlainText(fallbackText), 1000),
     body,
     msteams: { width: 'Full' },

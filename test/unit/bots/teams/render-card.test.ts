@@ -77,7 +77,7 @@ describe('renderBlock', () => {
 describe('renderCard', () => {
   it('is an Adaptive Card 1.4 with the fallback text, and a divider separates the next element', () => {
     const card = renderCard({ fallbackText: '**Two** results', blocks: [{ type: 'heading', text: 'A' }, { type: 'divider' }, { type: 'text', text: 'B' }] });
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', fallbackText: 'Two results', msteams: { width: 'Full' } });
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: 'Two results', msteams: { width: 'Full' } });
     expect(card.body[1]).toMatchObject({ text: 'B', separator: true });
     const message = toTeamsMessage({ fallbackText: 'Two results', blocks: [] });
     expect(message).toMatchObject({ type: 'message', summary: 'Two results', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] });
