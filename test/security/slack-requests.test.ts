@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { webApi } from '@slack/bolt';
+import { createCoordinatorCheck } from '../../src/bots/slack/coordinators.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/bots/slack/slack-app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { createHttpServer, listen } from '../../src/http-server.ts';
@@ -73,5 +75,35 @@ describe('attack: forged, replayed and malformed Slack requests', () => {
       const res = await postSlack(url, { body, contentType: 'application/x-www-form-urlencoded' });
       expect(res.status).toBe(400);
     }
+  });
+});
+
+describe('attack (or accident): a slow Slack API holds a form past its three-second ack', () => {
+  afterAll(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('the coordinator lookup answers from its cache, or gives up waiting, instead of blocking', async () => {
+    nock.disableNetConnect();
+    let t = Date.parse('2026-03-03T10:00:00Z');
+    const clock = { now: () => new Date(t) };
+    const client = new webApi.WebClient('xoxb-test', { retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
+    const check = createCoordinatorCheck({ userIds: ['UFIXED'], usergroup: 'S0COORD', client, clock, logger: silentLogger, firstWaitMs: 50 });
+    // First lookup, Slack never answering in time: only the configured ids count, and the answer comes at once.
+    nock('https://slack.com').post('/api/usergroups.users.list').delay(20_000).reply(200, { ok: true, users: ['UGROUP'] });
+    expect(await check('UGROUP')).toBe(false);
+    expect(await check('UFIXED')).toBe(true);
+    nock.abortPendingRequests();
+    nock.cleanAll();
+
+    // Once the list is known, a slow refresh never holds an answer up: the last list is used meanwhile.
+    const cached = createCoordinatorCheck({ userIds: [], usergroup: 'S0COORD', client, clock, logger: silentLogger, firstWaitMs: 5_000 });
+    nock('https://slack.com').post('/api/usergroups.users.list').reply(200, { ok: true, users: ['UGROUP'] });
+    expect(await cached('UGROUP')).toBe(true);
+    t += 10 * 60_000;
+    nock('https://slack.com').post('/api/usergroups.users.list').delay(20_000).reply(200, { ok: true, users: [] });
+    expect(await cached('UGROUP')).toBe(true);
+    nock.abortPendingRequests();
   });
 });
