@@ -183,6 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       subscriptions: createPrismaSubscriptionRepository(store),
       clock,
       logger: deps.logger.child('digests'),
+      notifiers,
     });
     starts.push(() => scheduler.start());
     stops.push(() => scheduler.stop());

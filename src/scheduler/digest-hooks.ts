@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { ConversationContext, DigestHooks } from '../bots/core/conversation.ts';
-import type { Actor, InboundAction } from '../bots/core/inbound.ts';
+import type { Actor, InboundAction, Platform } from '../bots/core/inbound.ts';
+import type { Notifier } from '../bots/core/ports.ts';
 import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import { buildDigestNotice, buildSubscribedReply } from '../bots/core/replies/digest.ts';
 import { parseQuery } from '../catalogue/search/parse-query.ts';
@@ -13,7 +14,14 @@ import { sourceHealth } from './refresh-feeds.ts';
 import type { DigestFilters, DigestMode } from './select-digest-items.ts';
 import { describeSchedule, resolveSchedule, SubscriptionInputError, type SubscriptionRepository } from './subscriptions.ts';
 
-export type DigestHooksDeps = { store: Store; subscriptions: SubscriptionRepository; clock: Clock; logger: Logger };
+export type DigestHooksDeps = {
+  store: Store;
+  subscriptions: SubscriptionRepository;
+  clock: Clock;
+  logger: Logger;
+  /** The platforms' notifiers, asked whether the bot can post in a channel being subscribed. */
+  notifiers?: Partial<Record<Platform, Notifier>>;
+};
 
 const DEFAULT_WHEN = 'weekly mon 09:00';
 const WHEN = /\b(daily|every day|weekdays|every weekday|weekly(?: on)?(?: [a-z]+)?|every week(?: on)?(?: [a-z]+)?|monthly(?: on)?(?: (?:the )?\d{1,2}(?:st|nd|rd|th)?)?|every (?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: at)?(?: \d{1,2}(?:[:.]\d{2})? ?(?:am|pm)?)?/i;
@@ -104,13 +112,18 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
           now,
         );
         logger.info('digest subscription created', { subscription: sub.id, platform: ctx.platform });
-        return buildSubscribedReply({
+        const reply = buildSubscribedReply({
           id: sub.id,
           scheduleText: schedule.description,
           filterText: parsed.filterText,
           mode: parsed.mode,
           next: nextRunAt(schedule.cron, now),
         });
+        const reachable = await deps.notifiers?.[ctx.platform]?.canPost?.(ctx.channelRef).catch(() => undefined);
+        if (reachable !== false) return reply;
+        logger.warn('digest subscribed in a channel the bot cannot post in', { subscription: sub.id, platform: ctx.platform });
+        const warning = 'I am not a member of this channel, so I cannot post the digest here yet: add me to the channel (for example /invite @Signpost), or the digest will fail.';
+        return { ...reply, fallbackText: `${warning} ${reply.fallbackText}`, blocks: [...reply.blocks.slice(0, 1), text(`**${literal(warning)}**`), ...reply.blocks.slice(1)] };
       } catch (error) {
         if (error instanceof SubscriptionInputError) return buildDigestNotice("Couldn't set up the digest", error.message);
         throw error;

@@ -27,6 +27,20 @@ export class SlackNotifier implements Notifier {
       });
   }
 
+  async canPost(channelRef: string): Promise<boolean | undefined> {
+    // Direct messages and the App Home need no membership.
+    if (/^[DU]/.test(channelRef)) return true;
+    try {
+      const info = await this.client.conversations.info({ channel: channelRef });
+      const channel = info.channel as { is_member?: boolean; is_archived?: boolean } | undefined;
+      if (channel?.is_archived) return false;
+      return typeof channel?.is_member === 'boolean' ? channel.is_member : undefined;
+    } catch (error) {
+      const reason = (error as { data?: { error?: string } }).data?.error;
+      return reason === 'channel_not_found' ? false : undefined;
+    }
+  }
+
   async post(target: DeliveryTarget, reply: Reply): Promise<void> {
     const message = renderBlocks(reply);
     try {
