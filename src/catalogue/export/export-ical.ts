@@ -102,22 +102,32 @@ export function renderIcal(
       );
     }
   };
-  let written = series;
-  if (series.length) {
+  // A series of plain dates (no RRULE) expands to its own dates: worked out here rather than parsed back, which is
+  // most of a large feed's cost. Anything the importer might read differently (all-day dates, times near a clock
+  // change, more dates than an importer keeps) is parsed back as before.
+  const windowEnd = options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000;
+  const toProbe: Series[] = [];
+  for (const s of series) {
+    const dates = s.hasRule ? undefined : plainDates(s, windowEnd);
+    if (dates) expanded.set(s.uid, dates);
+    else toProbe.push(s);
+  }
+  const failed = new Set<Series>();
+  if (toProbe.length) {
     try {
-      keep(probe(series));
+      keep(probe(toProbe));
     } catch {
-      written = [];
-      for (const s of series) {
+      for (const s of toProbe) {
         try {
           keep(probe([s]));
-          written.push(s);
         } catch (error) {
+          failed.add(s);
           skip(s.entry, error);
         }
       }
     }
   }
+  const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
 
   const out = [
     'BEGIN:VCALENDAR',
@@ -140,6 +150,45 @@ export function renderIcal(
   }
   out.push('END:VCALENDAR');
   return out.map(foldLine).join('\r\n') + '\r\n';
+}
+
+const HOUR_MS = 3_600_000;
+const clockChanges = new Map<number, number[]>();
+/** Whether [start, end], widened by three hours, holds a Europe/London clock change (last Sundays of March and October, 01:00 UTC). */
+function touchesClockChange(start: number, end: number): boolean {
+  for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year++) {
+    let changes = clockChanges.get(year);
+    if (!changes) {
+      const lastSunday = (month: number) => {
+        const last = new Date(Date.UTC(year, month + 1, 0));
+        return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+      };
+      changes = [lastSunday(2), lastSunday(9)];
+      clockChanges.set(year, changes);
+    }
+    if (changes.some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
+  }
+  return false;
+}
+
+/**
+ * The instances an importer reads from a series of plain dates: DTSTART and every RDATE, before the horizon, once
+ * each. Undefined when that is not certain, so the series is parsed back instead.
+ */
+function plainDates(s: Series, windowEnd: number): ExportOccurrence[] | undefined {
+  if (s.first.allDay) return undefined;
+  const sorted = [...s.entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const seen = new Set<number>();
+  const out: ExportOccurrence[] = [];
+  for (const o of [s.first, ...sorted.filter((o) => o !== s.first && !o.allDay)]) {
+    const start = o.start.getTime();
+    const end = o.end.getTime();
+    if (start % 1000 !== 0 || end % 1000 !== 0 || end < start || touchesClockChange(start, end)) return undefined;
+    if (start >= windowEnd || seen.has(start)) continue;
+    seen.add(start);
+    out.push({ key: o.start.toISOString(), start: o.start, end: o.end, allDay: false, status: 'scheduled', title: null, note: null, capacity: null });
+  }
+  return out.length > 2000 ? undefined : out;
 }
 
 /** One dated entry as a master VEVENT (RRULE or RDATEs); undefined for entries without dates. */
