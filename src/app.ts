@@ -62,17 +62,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The conversation core with every chat feature (bookings, digests, insights, the coordinators' entry form), built
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
-  const { conversation, bookings } = createChatConversation(deps);
-  const platformsOn: Platform[] = [];
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
+  const { conversation, bookings } = createChatConversation({ ...deps, notifiers });
+  const platformsOn: Platform[] = [];
 
   // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
-  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays })) {
+  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays, token: deps.config.feedsToken })) {
     routes.set(path, handler);
   }
 
@@ -97,6 +97,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     refs: createPrismaConversationRefs(store.prisma, clock),
     logger: deps.logger,
     coordinators: deps.config.teamsCoordinators,
+    emulator: deps.config.teamsEmulator,
+    serviceUrlHosts: deps.config.teamsServiceUrlHosts,
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
@@ -139,6 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       notifiers,
       bookings,
       horizonDays: deps.config.importHorizonDays,
+      allowPrivateHosts: deps.config.feedAllowPrivateHosts,
       nightly: (now) => purgeInsights(store, now, retention),
     });
     starts.push(() => scheduler.start());

@@ -1,3 +1,5 @@
+import type { Platform } from './bots/core/inbound.ts';
+import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
@@ -32,7 +34,14 @@ export type ChatConversation = {
  * report a problem) and the coordinators' entry form), built the same way for the server (`npm start`, which serves
  * Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer different commands.
  */
-export function createChatConversation(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): ChatConversation {
+export function createChatConversation(deps: {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** The platforms' notifiers (filled in as adapters start), asked whether the bot can post where a digest goes. */
+  notifiers?: Partial<Record<Platform, Notifier>>;
+}): ChatConversation {
   const { config, store, clock, logger } = deps;
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
@@ -65,7 +74,13 @@ export function createChatConversation(deps: { config: Config; store: Store; clo
     inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
   });
   hooks.insights = createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` });
-  hooks.digests = createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: logger.child('digests') });
+  hooks.digests = createDigestHooks({
+    store,
+    subscriptions: createPrismaSubscriptionRepository(store),
+    clock,
+    logger: logger.child('digests'),
+    ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
+  });
   hooks.entries = createEntryHooks({
     entries: {
       get: (externalId) => getManualEntry(store, externalId),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
+import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
 
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
 
@@ -122,6 +123,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Host names or CIDR ranges that partner feeds may be fetched from although private (an intranet feed). */
+  FEED_ALLOW_PRIVATE_HOSTS: z.string().optional(),
+  /** When set, /feeds/* need it (`?token=` or a Bearer header). */
+  FEEDS_TOKEN: z.string().trim().min(12, 'FEEDS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
   /** Months of occurrences to expand ahead of now when importing recurring events. */
   IMPORT_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   /** Hours a freed training place is held for the next person on the waitlist. */
@@ -135,6 +140,10 @@ const EnvSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   /** This server's public address (links in chat such as calendar invites); default http://localhost:PORT. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Without MicrosoftAppId, serve the Bot Framework Emulator on this machine (`true`); otherwise Teams answers 401. */
+  TEAMS_EMULATOR: z.enum(['true', 'false', '']).optional(),
+  /** Teams service URL hosts allowed besides Bot Framework's own (comma-separated; `*.example.org` for a domain). */
+  TEAMS_SERVICE_URL_HOSTS: z.string().optional(),
   /** Teams coordinators: AAD object ids (or Teams user ids), comma-separated. */
   TEAMS_COORDINATOR_IDS: z.string().optional(),
   ...SlackEnvShape,
@@ -160,9 +169,16 @@ export type Config = Readonly<{
   port: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   importHorizonDays: number;
+  /** FEED_ALLOW_PRIVATE_HOSTS: private hosts and ranges feeds may still be fetched from. */
+  feedAllowPrivateHosts: FeedAllowList;
+  /** FEEDS_TOKEN: null leaves the public feeds open. */
+  feedsToken: string | null;
   offerHours: number;
   trainingTargets: string | undefined;
   teams: TeamsCredentials | null;
+  /** TEAMS_EMULATOR=true: the Bot Framework Emulator may use /api/messages without credentials, from this machine. */
+  teamsEmulator: boolean;
+  teamsServiceUrlHosts: readonly string[];
   /** The server's public base URL, without a trailing slash. */
   publicUrl: string;
   /** Who counts as a coordinator in Teams (AAD object ids or Teams user ids). */
@@ -193,15 +209,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError((error as Error).message);
   }
   const teams = parseTeamsCredentials(e);
+  let feedAllowPrivateHosts: FeedAllowList;
+  try {
+    feedAllowPrivateHosts = parseFeedAllowList(e.FEED_ALLOW_PRIVATE_HOSTS);
+  } catch (error) {
+    throw new ConfigError(`Invalid settings: FEED_ALLOW_PRIVATE_HOSTS: ${(error as Error).message}`);
+  }
   return Object.freeze({
     store,
     isDefaultStore: !e.DATABASE_URL?.trim(),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     importHorizonDays: e.IMPORT_HORIZON_DAYS,
+    feedAllowPrivateHosts,
+    feedsToken: e.FEEDS_TOKEN ?? null,
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
     teams,
+    teamsEmulator: e.TEAMS_EMULATOR === 'true',
+    teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     teamsCoordinators: new Set((e.TEAMS_COORDINATOR_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
     slack: slack.config,

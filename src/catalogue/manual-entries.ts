@@ -11,6 +11,7 @@ import {
   EntryKindSchema,
   HowToJoinSchema,
 } from './model.ts';
+import { isWebUrl } from './web-url.ts';
 
 /** The source every coordinator-made entry belongs to; partner feeds never overwrite it. */
 export const COORDINATOR_SOURCE = 'coordinators';
@@ -48,7 +49,7 @@ export const ManualEntryInputSchema = z
     contactName: optional(200),
     contactPhone: optional(40).refine((p) => p === undefined || /^[+\d][\d ()-]{5,}$/.test(p), 'Enter a phone number, e.g. 020 7974 4444'),
     contactEmail: optional(320).refine((e) => e === undefined || z.email().safeParse(e).success, 'Enter an e-mail address'),
-    url: optional(2000).refine((u) => u === undefined || /^https?:\/\/\S+$/.test(u), 'Enter a web address starting with https://'),
+    url: optional(2000).refine((u) => u === undefined || isWebUrl(u), 'Enter a web address starting with https://'),
     /** When it runs, in words ("Tuesdays 12:00–14:00"). */
     scheduleText: optional(300),
     /** A one-off event's start and end. */

@@ -9,6 +9,7 @@ import { StoreError } from '../db/sql.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { type CliContext, type CliOutput, type Command, type ParsedArgs, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { terminalText } from '../bots/terminal/terminal-text.ts';
 
 export type CliIo = {
   stdout: CliOutput;
@@ -44,7 +45,13 @@ export function helpText(): string {
 }
 
 /** Runs one CLI invocation and returns its exit code: 0 ok, 1 error or bad usage, 2 input refused. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Everything a command prints (titles from feeds, error messages quoting input) is terminal-safe; JSON escapes its own.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: { write: (text: string) => rawIo.stdout.write(terminalText(text)) },
+    stderr: { write: (text: string) => rawIo.stderr.write(terminalText(text)) },
+  };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${helpText()}\n`);

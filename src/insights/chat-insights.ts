@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { InsightsHooks } from '../bots/core/conversation.ts';
 import type { InboundAction, InboundMessage } from '../bots/core/inbound.ts';
-import { actions, context, heading, type Reply, type ReplyBlock, type ReplyButton, text } from '../bots/core/reply.ts';
+import { actions, context, heading, literal, type Reply, type ReplyBlock, type ReplyButton, text } from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
@@ -53,7 +53,7 @@ export function createChatInsights(deps: {
       blocks.push(
         text(
           rows
-            .map((g, i) => `${i + 1}. **${describeGap(g)}**: ${g.noResults} found nothing, ${g.relaxed} needed wider filters (of ${g.searches} searches)`)
+            .map((g, i) => `${i + 1}. **${literal(describeGap(g))}**: ${g.noResults} found nothing, ${g.relaxed} needed wider filters (of ${g.searches} searches)`)
             .join('\n'),
         ),
       );
@@ -65,7 +65,7 @@ export function createChatInsights(deps: {
 
   async function flags(): Promise<Reply> {
     const open = await listFlags(store, { status: 'open' });
-    const lines = open.slice(0, 15).map((f) => `• **${f.title ?? 'A removed listing'}**: ${FLAG_LABELS[f.kind].toLowerCase()}${f.note ? ` (“${f.note}”)` : ''}, ${f.createdAt.slice(0, 10)}`);
+    const lines = open.slice(0, 15).map((f) => `• **${literal(f.title ?? 'A removed listing')}**: ${FLAG_LABELS[f.kind].toLowerCase()}${f.note ? ` (“${literal(f.note)}”)` : ''}, ${f.createdAt.slice(0, 10)}`);
     return {
       fallbackText: open.length ? `${open.length} open reports about listings.` : 'No open reports about listings.',
       blocks: [

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Platform } from '../bots/core/inbound.ts';
-import { actions, context, heading, type Reply, text } from '../bots/core/reply.ts';
+import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import { ACTION } from '../bots/core/action-ids.ts';
 import { sessionButton } from '../bots/core/bookings/booking-replies.ts';
 import type { BookingEvent, BookingService } from '../catalogue/booking/booking-service.ts';
@@ -18,7 +18,7 @@ function platformOf(value: string): Platform {
 }
 
 export function buildReminderReply(input: { title: string; start: Date; venue: string | null; sessionId: string }): Reply {
-  const body = `Reminder: you are booked on **${input.title}** tomorrow, ${when(input.start)}${input.venue ? `, at ${input.venue}` : ''}.`;
+  const body = `Reminder: you are booked on **${literal(input.title)}** tomorrow, ${when(input.start)}${input.venue ? `, at ${literal(input.venue)}` : ''}.`;
   return {
     fallbackText: `Reminder: ${input.title} tomorrow, ${when(input.start)}.`,
     blocks: [
@@ -74,7 +74,7 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
       fallbackText: `A place on ${title} is free for you until ${when(event.expiresAt)}.`,
       blocks: [
         heading('A place is free for you'),
-        text(`A place on **${title}** has come up. It is held for you until ${when(event.expiresAt)}.`),
+        text(`A place on **${literal(title)}** has come up. It is held for you until ${when(event.expiresAt)}.`),
         actions([
           sessionButton('Accept the place', ACTION.acceptOffer, event.sessionId, 'primary'),
           sessionButton('Decline', ACTION.cancelBooking, event.sessionId),
@@ -84,7 +84,7 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
   }
   return {
     fallbackText: `The place offered to you on ${title} has gone to the next person.`,
-    blocks: [heading('Offer lapsed'), text(`The place offered to you on **${title}** was not taken in time and has gone to the next person waiting.`)],
+    blocks: [heading('Offer lapsed'), text(`The place offered to you on **${literal(title)}** was not taken in time and has gone to the next person waiting.`)],
   };
 }
 

@@ -10,6 +10,7 @@ import { createDeliveryQueue } from './delivery-queue.ts';
 import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
 import { refreshDueFeeds } from './refresh-feeds.ts';
 import { runDueDigests } from './run-due-digests.ts';
+import type { FeedAllowList } from '../catalogue/ingest/feed-address-policy.ts';
 
 export type SchedulerDeps = {
   store: Store;
@@ -18,6 +19,8 @@ export type SchedulerDeps = {
   notifiers: Partial<Record<Platform, Notifier>>;
   bookings: BookingService;
   horizonDays?: number;
+  /** Private hosts and ranges partner feeds may be fetched from (FEED_ALLOW_PRIVATE_HOSTS). */
+  allowPrivateHosts?: FeedAllowList;
   /** Nightly housekeeping (e.g. deleting statistics and kept questions past their retention), at 03:15 London time. */
   nightly?: (now: Date) => Promise<unknown>;
 };
@@ -61,7 +64,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const outcomes = await queue.drain({ maxWaitMs: 50_000, signal });
     if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
   });
-  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, { signal, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) }));
+  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, {
+    signal,
+    ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}),
+    ...(deps.allowPrivateHosts ? { allowPrivateHosts: deps.allowPrivateHosts } : {}),
+  }));
   const bookings = guard('bookings', async () => {
     await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
     await queue.drain({ maxWaitMs: 50_000, signal });

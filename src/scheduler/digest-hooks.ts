@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { ConversationContext, DigestHooks } from '../bots/core/conversation.ts';
-import type { Actor, InboundAction } from '../bots/core/inbound.ts';
-import { actions, context, heading, type Reply, text } from '../bots/core/reply.ts';
+import type { Actor, InboundAction, Platform } from '../bots/core/inbound.ts';
+import type { Notifier } from '../bots/core/ports.ts';
+import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import { buildDigestNotice, buildSubscribedReply } from '../bots/core/replies/digest.ts';
 import { parseQuery } from '../catalogue/search/parse-query.ts';
 import type { Clock } from '../clock.ts';
@@ -13,7 +14,14 @@ import { sourceHealth } from './refresh-feeds.ts';
 import type { DigestFilters, DigestMode } from './select-digest-items.ts';
 import { describeSchedule, resolveSchedule, SubscriptionInputError, type SubscriptionRepository } from './subscriptions.ts';
 
-export type DigestHooksDeps = { store: Store; subscriptions: SubscriptionRepository; clock: Clock; logger: Logger };
+export type DigestHooksDeps = {
+  store: Store;
+  subscriptions: SubscriptionRepository;
+  clock: Clock;
+  logger: Logger;
+  /** The platforms' notifiers, asked whether the bot can post in a channel being subscribed. */
+  notifiers?: Partial<Record<Platform, Notifier>>;
+};
 
 const DEFAULT_WHEN = 'weekly mon 09:00';
 const WHEN = /\b(daily|every day|weekdays|every weekday|weekly(?: on)?(?: [a-z]+)?|every week(?: on)?(?: [a-z]+)?|monthly(?: on)?(?: (?:the )?\d{1,2}(?:st|nd|rd|th)?)?|every (?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: at)?(?: \d{1,2}(?:[:.]\d{2})? ?(?:am|pm)?)?/i;
@@ -63,12 +71,12 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
     const lines = subs.length
       ? subs.map(
           (s) =>
-            `• ${describeSchedule(s)}: ${s.lastSentAt ? `last sent ${s.lastSentAt.toISOString().slice(0, 10)}` : 'not sent yet'}` +
-            (s.consecutiveFailures > 0 ? `, **${s.consecutiveFailures} failed attempts** (${s.lastError ?? 'unknown error'})` : ''),
+            `• ${literal(describeSchedule(s))}: ${s.lastSentAt ? `last sent ${s.lastSentAt.toISOString().slice(0, 10)}` : 'not sent yet'}` +
+            (s.consecutiveFailures > 0 ? `, **${s.consecutiveFailures} failed attempts** (${literal(s.lastError ?? 'unknown error')})` : ''),
         )
       : ['• This channel has no digest.'];
     const feedLine = failing.length
-      ? `Feeds failing: ${failing.map((f) => `${f.name} (${f.failures}×: ${f.lastError})`).join('; ')}`
+      ? `Feeds failing: ${literal(failing.map((f) => `${f.name} (${f.failures}×: ${f.lastError})`).join('; '))}`
       : `All ${feeds.length} sources are healthy.`;
     return {
       fallbackText: `Digests here: ${lines.join(' ')} ${feedLine}`,
@@ -105,13 +113,18 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
           now,
         );
         logger.info('digest subscription created', { subscription: sub.id, platform: ctx.platform });
-        return buildSubscribedReply({
+        const reply = buildSubscribedReply({
           id: sub.id,
           scheduleText: schedule.description,
           filterText: parsed.filterText,
           mode: parsed.mode,
           next: nextRunAt(schedule.cron, now),
         });
+        const reachable = await deps.notifiers?.[ctx.platform]?.canPost?.(ctx.channelRef, ctx.workspace).catch(() => undefined);
+        if (reachable !== false) return reply;
+        logger.warn('digest subscribed in a channel the bot cannot post in', { subscription: sub.id, platform: ctx.platform });
+        const warning = 'I am not a member of this channel, so I cannot post the digest here yet: add me to the channel (for example /invite @Signpost), or the digest will fail.';
+        return { ...reply, fallbackText: `${warning} ${reply.fallbackText}`, blocks: [...reply.blocks.slice(0, 1), text(`**${literal(warning)}**`), ...reply.blocks.slice(1)] };
       } catch (error) {
         if (error instanceof SubscriptionInputError) return buildDigestNotice("Couldn't set up the digest", error.message);
         throw error;
@@ -184,7 +197,7 @@ export function createHomeDigests(subscriptions: SubscriptionRepository): (actor
       .slice(0, 20)
       .map(
         (s) =>
-          `• channel ${s.channelRef}: ${describeSchedule(s)}${s.consecutiveFailures > 0 ? ` — **failing** (${s.consecutiveFailures}×)` : ''}`,
+          `• channel ${literal(s.channelRef)}: ${literal(describeSchedule(s))}${s.consecutiveFailures > 0 ? ` — **failing** (${s.consecutiveFailures}×)` : ''}`,
       );
     return {
       fallbackText: `${subs.length} channel digests: ${lines.join(' ')}`,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { fetchFeed } from '../catalogue/ingest/fetch-feed.ts';
 import { importSource } from '../catalogue/ingest/import-source.ts';
 import type { SourceFormat } from '../catalogue/model.ts';
+import type { FeedAllowList } from '../catalogue/ingest/feed-address-policy.ts';
 
 /** How often a feed with no setting of its own is fetched. */
 export const DEFAULT_REFRESH_MINUTES = 60;
@@ -27,6 +28,7 @@ export type RefreshOptions = {
   force?: boolean;
   /** The server is stopping: no further feed is started, and a download under way is dropped (fetched again next time). */
   signal?: AbortSignal;
+  allowPrivateHosts?: FeedAllowList;
 };
 
 type SourceRow = {
@@ -85,6 +87,7 @@ async function refreshOne(store: Store, source: SourceRow, interval: number, now
       lastModified: source.last_modified,
       timeoutMs: options.timeoutMs ?? 30_000,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.allowPrivateHosts ? { allowPrivateHosts: options.allowPrivateHosts } : {}),
     });
     const next = new Date(now.getTime() + interval * 60_000);
     if (fetched === 'not-modified') {

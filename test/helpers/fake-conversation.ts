@@ -10,8 +10,8 @@ export function everyBlockReply(options: { attachment?: boolean } = {}): Reply {
     fallbackText: 'Lunch clubs in Kentish Town: 2 results',
     ephemeral: true,
     blocks: [
-      { type: 'heading', text: 'Lunch clubs in **Kentish Town**' },
-      { type: 'text', text: 'I looked for **lunch club** on Tuesday & nearby <wards>. See [Camden](https://camden.gov.uk).' },
+      { type: 'heading', text: 'Lunch clubs in Kentish Town' },
+      { type: 'text', text: 'I looked for **lunch club** on Tuesday & nearby <wards>.' },
       { type: 'fields', fields: [{ label: 'When', value: 'Tuesday 12:00' }, { label: 'Cost', value: 'Free' }] },
       {
         type: 'list',

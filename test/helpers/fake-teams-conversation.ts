@@ -40,7 +40,7 @@ function resultsReply(question: string): Reply {
         items: [
           {
             title: 'Lunch club at Kentish Town Community Centre',
-            lines: ['Tuesdays 12:00', '[Website](https://example.org/lunch)'],
+            lines: ['Tuesdays 12:00', 'Step-free'],
             buttons: [
               { label: 'Details', action: ACTION.details, value: 'entry-1' },
               { label: 'Share with resident', action: ACTION.share, value: 'entry-1' },

@@ -20,6 +20,11 @@ export type DeliveryTarget = {
 export type Notifier = {
   platform: Platform;
   post(target: DeliveryTarget, reply: Reply): Promise<void>;
+  /**
+   * Whether the bot can post in a channel (it is a member): false when the platform says no, undefined when it
+   * cannot tell. Lets a digest subscription warn at once instead of failing at its first delivery.
+   */
+  canPost?(channelRef: string, workspace?: string): Promise<boolean | undefined>;
 };
 
 /** A delivery the platform refused for now; `retryAfterMs` when it said how long to wait (HTTP 429 Retry-After). */

@@ -1,10 +1,15 @@
 import type { ActionId } from './action-ids.ts';
 
+export { isWebUrl } from '../../catalogue/web-url.ts';
+
 /**
  * The neutral reply every platform renders: Slack Block Kit, a Teams Adaptive Card or terminal text.
  *
- * Text uses one small markup that all three can show: `**bold**`, `_italic_` and `[label](https://…)` links.
- * Renderers translate it (Slack mrkdwn `*bold*` / `<url|label>`, Adaptive Card markdown, plain text).
+ * `text` and `context` blocks use one small markup that all three can show: `**bold**`, `_italic_` and `` `code` ``,
+ * with `\` escaping a markup character. Catalogue text (titles, descriptions, names from partners' feeds) enters
+ * markup only through `literal()`, so it is always shown as written. There is no link markup: links are built only
+ * from URL fields (`ReplyButton.url`). Headings, list titles and lines, fields and button labels are plain text.
+ * Each renderer escapes plain text for its platform (Slack mrkdwn, Adaptive Card markdown, the terminal).
  */
 export type Reply = {
   /** Plain text for notifications, screen readers and clients that show no cards. Always set. */
@@ -107,10 +112,96 @@ export function divider(): ReplyBlock {
   return { type: 'divider' };
 }
 
-/** Strips the markup to plain text (fallbacks, terminal, SMS). */
+/** Text shown exactly as written inside markup: its markup characters are escaped. */
+export function literal(plain: string): string {
+  return plain.replace(/[\\*_`]/g, '\\$&');
+}
+
+/** A run of markup text with one style; `text` is plain (escapes undone). */
+export type MarkupSpan = { text: string; bold?: boolean; italic?: boolean; code?: boolean };
+
+const ESCAPABLE = '\\*_`';
+const OPENS_ITALIC = /[\s(“‘"'\-–—]/;
+const CLOSES_ITALIC = /[\s.,;:!?)”’"'\-–—]/;
+
+/** Where `token` next occurs unescaped on the same line, from `from`; -1 if it does not. */
+function findOnLine(markup: string, token: string, from: number): number {
+  for (let i = from; i < markup.length; i++) {
+    const c = markup[i];
+    if (c === '\n') return -1;
+    if (c === '\\' && ESCAPABLE.includes(markup[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    if (markup.startsWith(token, i)) return i;
+  }
+  return -1;
+}
+
+/** The `_` that would close an italic run opened before `from`; -1 if none does. */
+function italicCloser(markup: string, from: number): number {
+  let j = findOnLine(markup, '_', from);
+  while (j >= 0 && j + 1 < markup.length && !CLOSES_ITALIC.test(markup[j + 1]!)) j = findOnLine(markup, '_', j + 1);
+  return j;
+}
+
+/** Reads the neutral markup into styled runs. Anything that is not a complete markup pair is text. */
+export function parseMarkup(markup: string): MarkupSpan[] {
+  const spans: MarkupSpan[] = [];
+  let buffer = '';
+  let bold = false;
+  let italic = false;
+  const flush = () => {
+    if (buffer) spans.push({ text: buffer, ...(bold ? { bold } : {}), ...(italic ? { italic } : {}) });
+    buffer = '';
+  };
+  for (let i = 0; i < markup.length; i++) {
+    const c = markup[i]!;
+    const next = markup[i + 1] ?? '';
+    if (c === '\\' && ESCAPABLE.includes(next)) {
+      buffer += next;
+      i++;
+      continue;
+    }
+    if (c === '`') {
+      const close = findOnLine(markup, '`', i + 1);
+      if (close > i + 1) {
+        flush();
+        spans.push({ text: markup.slice(i + 1, close).replace(/\\([\\*_`])/g, '$1'), code: true });
+        i = close;
+        continue;
+      }
+    }
+    if (c === '*' && next === '*') {
+      if (bold || findOnLine(markup, '**', i + 2) > i + 2) {
+        flush();
+        bold = !bold;
+        i++;
+        continue;
+      }
+    }
+    if (c === '_') {
+      const before = markup[i - 1];
+      if (italic && (next === '' || CLOSES_ITALIC.test(next))) {
+        flush();
+        italic = false;
+        continue;
+      }
+      if (!italic && (before === undefined || OPENS_ITALIC.test(before)) && next && !/\s/.test(next) && italicCloser(markup, i + 1) > i + 1) {
+        flush();
+        italic = true;
+        continue;
+      }
+    }
+    buffer += c;
+  }
+  flush();
+  return spans;
+}
+
+/** The markup as plain text (fallbacks, terminal, SMS). */
 export function toPlainText(markup: string): string {
-  return markup
-    .replace(/\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g, (_m, label: string, url: string) => (label === url ? url : `${label} (${url})`))
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:!?])/g, '$1$2');
+  return parseMarkup(markup)
+    .map((s) => s.text)
+    .join('');
 }

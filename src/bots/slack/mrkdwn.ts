@@ -1,31 +1,42 @@
+import { parseMarkup } from '../core/reply.ts';
+
 /**
- * The neutral reply markup (`**bold**`, `_italic_`, `[label](https://…)`) as Slack mrkdwn (`*bold*`, `_italic_`,
- * `<https://…|label>`). `&`, `<` and `>` are escaped everywhere else, so text from partner feeds can never become a
- * mention (`<!channel>`) or a link Slack did not get from us.
+ * The neutral reply markup (`**bold**`, `_italic_`, `` `code` ``) as Slack mrkdwn (`*bold*`, `_italic_`, `` `code` ``).
+ * Every run of text goes through `escapeMrkdwn`, so nothing from a partner's feed becomes formatting, a mention
+ * (`<!channel>`, `<@U…>`) or a link: Slack links are built only from URL fields (buttons).
  * See docs.slack.dev "Formatting text for app surfaces" (escaping).
  */
 export function toMrkdwn(markup: string): string {
-  const parts: string[] = [];
-  const link = /\[([^\]]+)\]\((https?:\/\/[^)\s]+)\)/g;
-  let last = 0;
-  for (const match of markup.matchAll(link)) {
-    parts.push(inline(markup.slice(last, match.index)));
-    const label = match[1] ?? '';
-    const url = match[2] ?? '';
-    // `|` and `>` would end the label or link early; Slack has no escape for them inside a link.
-    parts.push(`<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${inline(label).replace(/\|/g, '¦')}>`);
-    last = match.index + match[0].length;
-  }
-  parts.push(inline(markup.slice(last)));
-  return parts.join('');
+  return parseMarkup(markup)
+    .map((span) => {
+      if (span.code) return `\`${span.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'")}\``;
+      const text = escapeMrkdwn(span.text);
+      if (!text.trim()) return text;
+      let out = text;
+      if (span.italic) out = `_${out}_`;
+      if (span.bold) out = `*${out}*`;
+      return out;
+    })
+    .join('');
 }
 
+/** Slack's formatting characters and the look-alikes shown in their place when they could format text. */
+const LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+/**
+ * The one escaping function for Slack text (mrkdwn and the fallback `text`): `&`, `<` and `>` become entities, so
+ * `<!channel>`, `<@U…>` and `<url|label>` are shown as typed, and `*`, `_`, `~` and backticks that could start or
+ * end formatting are shown as look-alike characters (mrkdwn has no escape for them). One inside a word, as in
+ * `first_last@camden.gov.uk`, formats nothing in Slack and is kept, so addresses still work when copied.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function inline(text: string): string {
-  return escapeMrkdwn(text).replace(/\*\*([^*\n]+)\*\*/g, '*$1*');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (c, at: number, whole: string) =>
+      c !== '`' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '') ? c : (LOOKALIKE[c] ?? c),
+    );
 }
 
 /** Cuts text to `max` characters on a word boundary where one is near, marking the cut with an ellipsis. */

@@ -1,8 +1,8 @@
 import type { types as SlackTypes } from '@slack/bolt';
 import type { Reply, ReplyBlock, ReplyButton, ReplyListItem } from '../core/reply.ts';
 import { ACTION } from '../core/action-ids.ts';
-import { toPlainText } from '../core/reply.ts';
-import { splitMrkdwn, toMrkdwn, truncate } from './mrkdwn.ts';
+import { isWebUrl, toPlainText } from '../core/reply.ts';
+import { escapeMrkdwn, splitMrkdwn, toMrkdwn, truncate } from './mrkdwn.ts';
 import { SLACK_ACTION } from './slack-action-ids.ts';
 import { SLACK_LIMITS } from './slack-limits.ts';
 
@@ -109,7 +109,7 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
   }
 
   return {
-    text: truncate(toPlainText(reply.fallbackText) || 'Signpost', SLACK_LIMITS.messageText),
+    text: escapeMrkdwn(truncate(toPlainText(reply.fallbackText) || 'Signpost', SLACK_LIMITS.messageText)),
     blocks,
     files,
     droppedButtons: state.dropped,
@@ -119,7 +119,7 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
 function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>, state: { dropped: number }): SlackBlock[][] {
   switch (block.type) {
     case 'heading':
-      return [[{ type: 'header', text: { type: 'plain_text', text: truncate(toPlainText(block.text), SLACK_LIMITS.headerText) || ' ', emoji: true } }]];
+      return [[{ type: 'header', text: { type: 'plain_text', text: truncate(block.text, SLACK_LIMITS.headerText) || ' ', emoji: true } }]];
     case 'text':
       return splitMrkdwn(toMrkdwn(block.text), SLACK_LIMITS.sectionText)
         .filter((piece) => piece.trim())
@@ -129,7 +129,7 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
       for (let i = 0; i < block.fields.length; i += SLACK_LIMITS.sectionFields) {
         const fields = block.fields.slice(i, i + SLACK_LIMITS.sectionFields).map((f) => ({
           type: 'mrkdwn' as const,
-          text: truncate(`*${toMrkdwn(f.label)}*\n${toMrkdwn(f.value) || '–'}`, SLACK_LIMITS.fieldText),
+          text: truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value) || '–'}`, SLACK_LIMITS.fieldText),
         }));
         sections.push([{ type: 'section', fields }]);
       }
@@ -170,8 +170,8 @@ function urgentBlocks(block: Extract<ReplyBlock, { type: 'urgent' }>): SlackBloc
 }
 
 function renderItem(item: ReplyListItem, offerPost: boolean, state: { dropped: number }): SlackBlock[] {
-  const title = `*${toMrkdwn(item.title)}*`;
-  const body = [title, ...item.lines.map(toMrkdwn)].join('\n');
+  const title = `*${escapeMrkdwn(item.title)}*`;
+  const body = [title, ...item.lines.map(escapeMrkdwn)].join('\n');
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(body, SLACK_LIMITS.sectionText) } }];
   const buttons = [...item.buttons];
   const details = item.buttons.find((b) => b.action === ACTION.details);
@@ -193,15 +193,16 @@ function actionsBlocks(buttons: ReplyButton[], state: { dropped: number }): Slac
 }
 
 function actionIdFor(b: ReplyButton): string {
-  return b.url ? SLACK_ACTION.link : b.action;
+  return b.url !== undefined ? SLACK_ACTION.link : b.action;
 }
 
 function button(b: ReplyButton, actionId: string, index: number, state: { dropped: number }): Button | undefined {
   const value = b.value;
   const id = truncate(`${actionId}~${index}`, SLACK_LIMITS.id);
-  const text = { type: 'plain_text' as const, text: truncate(toPlainText(b.label), SLACK_LIMITS.buttonText) || '…', emoji: true };
-  if (b.url) {
-    if (b.url.length > SLACK_LIMITS.buttonUrl) {
+  const text = { type: 'plain_text' as const, text: truncate(b.label, SLACK_LIMITS.buttonText) || '…', emoji: true };
+  if (b.url !== undefined) {
+    // Only http(s): a `javascript:`, `data:` or `file:` link never reaches a button.
+    if (b.url.length > SLACK_LIMITS.buttonUrl || !isWebUrl(b.url)) {
       state.dropped++;
       return undefined;
     }

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
+import { createSlackRequestGuard } from './request-guard.ts';
 import type { Logger } from '../../logger.ts';
 import type { Actor } from '../core/inbound.ts';
 import type { Conversation } from '../core/ports.ts';
@@ -204,8 +205,26 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   });
 
+  const guard = createSlackRequestGuard({ signingSecret: config.signingSecret ?? '' });
   const route: RouteHandler | undefined = receiver
-    ? (req: http.IncomingMessage, res: http.ServerResponse) => {
+    ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (req.method !== 'POST') {
+          res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST Slack requests here' }));
+          return;
+        }
+        const outcome = await guard(req);
+        if (outcome.kind === 'refuse') {
+          logger.warn('slack request refused', { status: outcome.status, reason: outcome.error });
+          res.writeHead(outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: outcome.error }));
+          return;
+        }
+        if (outcome.kind === 'duplicate') {
+          logger.info('repeated slack request acknowledged, not run again');
+          res.writeHead(200).end();
+          return;
+        }
+        // Bolt reads the body it finds buffered here instead of the (already read) stream.
+        (req as http.IncomingMessage & { rawBody?: Buffer }).rawBody = outcome.rawBody;
         try {
           receiver.requestListener(req, res);
         } catch {

@@ -52,6 +52,22 @@ export class SlackNotifier implements Notifier {
     return client;
   }
 
+  async canPost(channelRef: string, workspace?: string): Promise<boolean | undefined> {
+    // Direct messages and the App Home need no membership.
+    if (/^[DU]/.test(channelRef)) return true;
+    const [token] = await this.tokens(workspace);
+    if (!token) return undefined;
+    try {
+      const info = await this.clientFor(token).conversations.info({ channel: channelRef });
+      const channel = info.channel as { is_member?: boolean; is_archived?: boolean } | undefined;
+      if (channel?.is_archived) return false;
+      return typeof channel?.is_member === 'boolean' ? channel.is_member : undefined;
+    } catch (error) {
+      const reason = (error as { data?: { error?: string } }).data?.error;
+      return reason === 'channel_not_found' ? false : undefined;
+    }
+  }
+
   async post(target: DeliveryTarget, reply: Reply): Promise<void> {
     const tokens = await this.tokens(target.workspace);
     if (tokens.length === 0) throw new DeliveryError(`Signpost is not installed in the Slack workspace ${target.workspace ?? '(none named)'}`, false);

@@ -5,14 +5,22 @@
  */
 export class WorkQueue {
   private running = 0;
-  private readonly waiting: (() => Promise<void>)[] = [];
+  private readonly waiting: { task: () => Promise<void>; tooLate?: () => Promise<void>; at: number }[] = [];
   private idle: (() => void)[] = [];
 
-  constructor(private readonly concurrency = 2) {}
+  /**
+   * @param maxWaitMs beyond capacity: a task that waited longer than this runs its `tooLate` instead (a short "busy,
+   *   try again in a minute"), so nobody gets an answer minutes late.
+   */
+  constructor(
+    private readonly concurrency = 2,
+    private readonly maxWaitMs = 8_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Queues a task and returns at once; it starts on a later turn of the event loop, after the ack is flushed. */
-  defer(task: () => Promise<void>): void {
-    this.waiting.push(task);
+  defer(task: () => Promise<void>, tooLate?: () => Promise<void>): void {
+    this.waiting.push({ task, ...(tooLate ? { tooLate } : {}), at: this.now() });
     setImmediate(() => this.pump());
   }
 
@@ -24,7 +32,9 @@ export class WorkQueue {
 
   private pump(): void {
     while (this.running < this.concurrency && this.waiting.length > 0) {
-      const task = this.waiting.shift()!;
+      const next = this.waiting.shift()!;
+      const late = next.tooLate && this.now() - next.at > this.maxWaitMs;
+      const task = late ? next.tooLate! : next.task;
       this.running++;
       void task()
         .catch(() => undefined)

@@ -14,6 +14,8 @@ export type TeamsBotDeps = {
   logger: Logger;
   /** Users (AAD object ids or Teams user ids) who may manage digests and see coordinator reports. */
   coordinators?: ReadonlySet<string>;
+  /** Service URLs a stored reference may point at; others never replace one. Default: any. */
+  serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
 };
 
 const ChannelDataSchema = z
@@ -41,6 +43,7 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
     // dropped after Teams refused a post.
     await this.remember(context.activity);
     const inbound = this.withRole(toInbound(context.activity));
+    if (inbound.kind === 'ignored' && inbound.reason === 'not-mentioned') return;
     if (inbound.kind === 'ignored') {
       const reply =
         inbound.reason === 'empty'
@@ -90,6 +93,10 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
   }
 
   private async remember(activity: Activity): Promise<void> {
+    if (this.deps.serviceUrlAllowed && !this.deps.serviceUrlAllowed(activity.serviceUrl)) {
+      this.log.warn('conversation reference not stored: its serviceUrl is not a Bot Framework one', { host: hostOf(activity.serviceUrl) });
+      return;
+    }
     const record = toConversationRecord(activity);
     await this.deps.refs.save(record);
     this.log.debug('conversation reference stored', { kind: record.kind, tenantId: record.tenantId });
@@ -100,6 +107,14 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
     let removed = await this.deps.refs.remove(record.conversationId);
     if (record.teamId) removed += await this.deps.refs.removeTeam(record.teamId);
     this.log.info('app removed from a conversation', { kind: record.kind, removed });
+  }
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').host;
+  } catch {
+    return 'not a URL';
   }
 }
 

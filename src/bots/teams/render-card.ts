@@ -1,6 +1,6 @@
 import type { Activity, Attachment } from 'botbuilder';
 import type { Reply, ReplyBlock, ReplyButton, ReplyForm, ReplyListItem } from '../core/reply.ts';
-import { toPlainText } from '../core/reply.ts';
+import { isWebUrl, parseMarkup, toPlainText } from '../core/reply.ts';
 
 /** Limits Teams puts on a bot message (Microsoft's Teams bot docs: messages and Adaptive Cards under about 28 KB). */
 export const TEAMS_LIMITS = {
@@ -19,7 +19,7 @@ export type CardAction = Record<string, unknown> & { type: 'Action.Submit' | 'Ac
 export type AdaptiveCard = {
   type: 'AdaptiveCard';
   $schema: string;
-  version: '1.4';
+  version: '1.5';
   fallbackText: string;
   body: CardElement[];
   msteams: { width: 'Full' };
@@ -28,7 +28,10 @@ export type AdaptiveCard = {
 /** What an Action.Submit carries back (validated on return by `CardSubmitSchema`). */
 export type SubmitData = { action: string; value: string };
 
-/** Reply → a Teams message: one Adaptive Card (schema 1.4) under the size limit, with the plain-text fallback. */
+/**
+ * Reply → a Teams message: one Adaptive Card under the size limit, with the plain-text fallback. Schema 1.5, which
+ * the features used need (`style: 'heading'` on TextBlocks, `style` on actions) and Teams supports.
+ */
 export function toTeamsMessage(reply: Reply): Partial<Activity> {
   const card = renderCard(reply);
   const attachment: Attachment = { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
@@ -58,7 +61,7 @@ export function renderCard(reply: Reply): AdaptiveCard {
   const heading = reply.blocks.find((b) => b.type === 'heading');
   return card(reply.fallbackText, [
     ...(heading && heading.type === 'heading' ? [headingBlock(heading.text)] : []),
-    textBlock(truncate(toPlainText(reply.fallbackText), TEAMS_LIMITS.cardBytes / 2)),
+    plainBlock(truncate(toPlainText(reply.fallbackText), TEAMS_LIMITS.cardBytes / 2)),
   ]);
 }
 
@@ -115,14 +118,14 @@ function build(reply: Reply, budget: Budget): AdaptiveCard {
 }
 
 function notShown(dropped: number): CardElement {
-  return { ...textBlock(`${dropped} more not shown here: ask a narrower question to see them.`), isSubtle: true, size: 'Small' };
+  return { ...plainBlock(`${dropped} more not shown here: ask a narrower question to see them.`), isSubtle: true, size: 'Small' };
 }
 
 function card(fallbackText: string, body: CardElement[]): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.4',
+    version: '1.5',
     fallbackText: truncate(toPlainText(fallbackText), 1000),
     body,
     msteams: { width: 'Full' },
@@ -145,7 +148,7 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
     case 'fields':
       return block.fields.length === 0
         ? []
-        : [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: truncate(toPlainText(f.label), 200), value: toMarkdown(f.value) })) }];
+        : [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: truncate(escapeCardText(f.label), 200), value: cardText(f.value) })) }];
     case 'actions':
       return block.buttons.length === 0 ? [] : [actionSet(block.buttons)];
     case 'more':
@@ -156,15 +159,15 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
       return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
     case 'attachment':
       // Bots cannot attach arbitrary files to Teams messages without a file-consent flow: link to it, or name it.
-      if (block.url) {
+      if (block.url && isWebUrl(block.url)) {
         return [
           {
             type: 'ActionSet',
-            actions: [{ type: 'Action.OpenUrl', title: block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${block.filename}`, url: block.url }],
+            actions: [{ type: 'Action.OpenUrl', title: block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${escapeCardText(block.filename)}`, url: block.url }],
           },
         ];
       }
-      return [{ ...textBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
+      return [{ ...plainBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
     case 'form':
       return formElements(block.form);
     case 'urgent':
@@ -228,17 +231,23 @@ function urgentContainer(block: Extract<ReplyBlock, { type: 'urgent' }>): CardEl
 }
 
 function headingBlock(text: string): CardElement {
-  return { type: 'TextBlock', text: toMarkdown(text), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' };
+  return { type: 'TextBlock', text: cardText(text), size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' };
 }
 
-function textBlock(text: string): CardElement {
-  return { type: 'TextBlock', text: toMarkdown(text), wrap: true };
+/** A TextBlock of neutral markup (`text` and `context` blocks). */
+function textBlock(markup: string): CardElement {
+  return { type: 'TextBlock', text: toMarkdown(markup), wrap: true };
+}
+
+/** A TextBlock of plain text. */
+function plainBlock(text: string): CardElement {
+  return { type: 'TextBlock', text: cardText(text), wrap: true };
 }
 
 function listItem(item: ReplyListItem, compact: boolean, separated: boolean): CardElement {
-  const items: CardElement[] = [{ type: 'TextBlock', text: toMarkdown(item.title), weight: 'Bolder', wrap: true }];
+  const items: CardElement[] = [{ type: 'TextBlock', text: cardText(item.title), weight: 'Bolder', wrap: true }];
   if (!compact && item.lines.length > 0) {
-    items.push({ type: 'TextBlock', text: item.lines.map(toMarkdown).join('\n\n'), wrap: true, spacing: 'Small' });
+    items.push({ type: 'TextBlock', text: truncate(item.lines.map(escapeCardText).join('\n\n'), TEAMS_LIMITS.textChars), wrap: true, spacing: 'Small' });
   }
   const buttons = compact ? item.buttons.slice(0, 1) : item.buttons;
   if (buttons.length > 0) items.push(actionSet(buttons));
@@ -250,28 +259,61 @@ function moreBlock(remaining: number, button: ReplyButton): CardElement {
 }
 
 function actionSet(buttons: ReplyButton[]): CardElement {
-  return { type: 'ActionSet', actions: buttons.slice(0, TEAMS_LIMITS.actionsPerSet).map(toAction) };
+  const actions = buttons.map(toAction).filter((a): a is CardAction => a !== undefined);
+  return { type: 'ActionSet', actions: actions.slice(0, TEAMS_LIMITS.actionsPerSet) };
 }
 
-export function toAction(button: ReplyButton): CardAction {
+export function toAction(button: ReplyButton): CardAction | undefined {
   const title = truncate(toPlainText(button.label), 80);
   const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
-  if (button.url && isHttpUrl(button.url)) return { type: 'Action.OpenUrl', title, url: button.url, ...style };
+  if (button.url !== undefined) {
+    // Only http(s) opens; any other link is left out rather than turned into a submit that does nothing.
+    return isWebUrl(button.url) ? { type: 'Action.OpenUrl', title, url: button.url, ...style } : undefined;
+  }
   const data: SubmitData = { action: button.action, value: button.value };
   return { type: 'Action.Submit', title, data, ...style };
 }
 
-/**
- * The neutral markup (`**bold**`, `_italic_`, `[label](url)`) is Adaptive Card markdown already; links other than
- * http(s) become their label, and over-long text is cut.
- */
+/** The neutral markup as Adaptive Card markdown: bold and italic kept, every run of text escaped. */
 export function toMarkdown(markup: string): string {
-  const safe = markup.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole, label: string, url: string) => (isHttpUrl(url) ? whole : label));
-  return truncate(safe, TEAMS_LIMITS.textChars);
+  const out = parseMarkup(markup)
+    .map((span) => {
+      const text = escapeCardText(span.text);
+      if (!text.trim()) return text;
+      if (span.bold && span.italic) return `***${text}***`;
+      if (span.bold) return `**${text}**`;
+      if (span.italic) return `_${text}_`;
+      return text;
+    })
+    .join('');
+  return truncate(out, TEAMS_LIMITS.textChars);
 }
 
-function isHttpUrl(url: string): boolean {
-  return /^https?:\/\/[^\s]+$/i.test(url);
+/** Plain text for a TextBlock, escaped and cut to the limit. */
+function cardText(text: string): string {
+  return truncate(escapeCardText(text), TEAMS_LIMITS.textChars);
+}
+
+/** Markdown's formatting characters and the look-alikes shown in their place. */
+const LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': '∼', '`': 'ˋ' };
+
+/**
+ * The one escaping function for Adaptive Card text. TextBlocks render a markdown subset (bold, italic, lists,
+ * `[label](url)` links) that hosts parse differently and without a reliable backslash escape, so text from data
+ * cannot be allowed to form any of it: `*`, `~` and backticks, and `_` except inside a word, become look-alike
+ * characters; `](` is split so no link can form (the address stays visible as text); a list or heading marker at
+ * the start of a line is kept from being read as one; `<` and `>` become look-alikes so no host reads HTML.
+ */
+export function escapeCardText(text: string): string {
+  return text
+    .replace(/[*_~`]/g, (c, at: number, whole: string) =>
+      c === '_' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '') ? c : (LOOKALIKE[c] ?? c),
+    )
+    .replace(/\]\(/g, '] (')
+    .replace(/\[([^\]\n]*)\]\s*\[/g, '[$1] [')
+    .replace(/</g, '‹')
+    .replace(/>/g, '›')
+    .replace(/^(\s*)([-+#]|\d+[.)]) /gm, '$1$2\u00a0');
 }
 
 function truncate(s: string, max: number): string {

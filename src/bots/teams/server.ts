@@ -9,6 +9,7 @@ import type { Conversation, Notifier } from '../core/ports.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
+import { createServiceUrlPolicy } from './service-urls.ts';
 import { createTeamsNotifier } from './teams-notifier.ts';
 
 export const TEAMS_PATH = '/api/messages';
@@ -21,6 +22,10 @@ export type TeamsEndpointDeps = {
   refs: ConversationRefs;
   logger: Logger;
   coordinators?: ReadonlySet<string>;
+  /** TEAMS_EMULATOR=true: without credentials, serve the Bot Framework Emulator on this machine. Else 401. */
+  emulator?: boolean;
+  /** TEAMS_SERVICE_URL_HOSTS: service URL hosts allowed besides Bot Framework's own. */
+  serviceUrlHosts?: readonly string[];
 };
 
 export type TeamsEndpoint = {
@@ -46,8 +51,9 @@ const ActivityEnvelopeSchema = z.object({ type: z.string().min(1), serviceUrl: z
 
 /**
  * `/api/messages` for Microsoft Teams on botbuilder's CloudAdapter. With credentials every request's Bot Framework
- * token is verified by botbuilder; without them only unauthenticated requests from this machine are served (the Bot
- * Framework Emulator), since the bot would otherwise post to any serviceUrl a stranger names.
+ * token is verified by botbuilder. Without them every request gets 401, unless TEAMS_EMULATOR=true: then only
+ * direct connections from this machine (no proxy headers) with a JSON body are served, for the Bot Framework
+ * Emulator, since the bot would otherwise post to any serviceUrl a stranger names.
  */
 export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
   const log = deps.logger.child('teams');
@@ -79,18 +85,29 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
       .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId.slice(0, 8)})`)
       .catch((sendError: unknown) => log.warn('could not send the apology', { correlationId, error: String(sendError) }));
   };
+  const emulator = !c && deps.emulator === true;
+  const serviceUrlAllowed = createServiceUrlPolicy({ emulator, ...(deps.serviceUrlHosts ? { extraHosts: deps.serviceUrlHosts } : {}) });
   const bot = new SignpostTeamsBot({
     conversation: deps.conversation,
     refs: deps.refs,
     logger: deps.logger,
+    serviceUrlAllowed,
     ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
   });
 
   const handler: RouteHandler = async (req, res) => {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-    if (!c && !isLoopback(req.socket.remoteAddress)) {
-      log.warn('refused an unauthenticated request from another machine; set MicrosoftAppId and MicrosoftAppPassword');
-      return send(res, 401, { error: 'unauthorized' });
+    if (!c) {
+      if (!emulator) {
+        log.warn('refused a request: Teams is not set up (set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true)');
+        return send(res, 401, { error: 'unauthorized' });
+      }
+      // Emulator mode: a browser page or a same-host proxy must not reach it, only the Emulator itself.
+      if (!isLoopback(req.socket.remoteAddress) || req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) {
+        log.warn('refused an unauthenticated request that is not a direct one from this machine');
+        return send(res, 401, { error: 'unauthorized' });
+      }
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'application/json only' });
     }
     const raw = await readBody(req);
     if (raw === null) return send(res, 413, { error: 'too large' });
@@ -117,12 +134,14 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
   };
   const appId = c?.appId ?? '';
   const banner = c
-    ? [`Teams: bot ${appId} on ${TEAMS_PATH} (Bot Framework tokens are verified).`]
-    : [
-        `Teams: MicrosoftAppId is not set, so ${TEAMS_PATH} serves only unauthenticated requests from this machine, for the`,
-        '  Bot Framework Emulator. Set MicrosoftAppId and MicrosoftAppPassword to connect to Microsoft Teams.',
-      ];
-  const notifier = createTeamsNotifier({ adapter, appId, refs: deps.refs, logger: deps.logger });
+    ? [`Teams: bot ${appId} on ${TEAMS_PATH} (Bot Framework tokens are verified; posts only to Bot Framework service URLs).`]
+    : emulator
+      ? [
+          `Teams: TEAMS_EMULATOR=true and no MicrosoftAppId: ${TEAMS_PATH} serves unauthenticated JSON requests made directly`,
+          '  from this machine (not through a proxy), for the Bot Framework Emulator only. Do not expose this port.',
+        ]
+      : [`Teams: off (${TEAMS_PATH} answers 401). Set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true for the Emulator.`];
+  const notifier = createTeamsNotifier({ adapter, appId, refs: deps.refs, logger: deps.logger, serviceUrlAllowed });
   return { handler, adapter, appId, authenticated: c !== null, notifier, banner };
 }
 

@@ -23,6 +23,8 @@ export type TeamsNotifierDeps = {
   refs: ConversationRefs;
   logger: Logger;
   retry?: RetryPolicy;
+  /** Service URLs posts may go to (Bot Framework's); a reference pointing elsewhere is never posted to. */
+  serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 };
@@ -43,6 +45,10 @@ export function createTeamsNotifier(deps: TeamsNotifierDeps): Notifier {
     async post(target: DeliveryTarget, reply: Reply) {
       const stored = await deps.refs.get(toChannelRef(target.channelRef));
       if (!stored) throw new DeliveryError('Signpost is not installed in that Teams conversation', false);
+      if (deps.serviceUrlAllowed && !deps.serviceUrlAllowed(stored.serviceUrl)) {
+        log.warn('teams delivery refused: the stored serviceUrl is not a Bot Framework one', { tenantId: stored.tenantId });
+        throw new DeliveryError('The stored Teams conversation points at a service URL that is not Bot Framework’s', false);
+      }
       const message = toTeamsMessage(reply);
       for (let attempt = 1; ; attempt += 1) {
         try {

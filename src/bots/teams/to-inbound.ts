@@ -7,7 +7,7 @@ import type { InboundAction, InboundMessage } from '../core/inbound.ts';
 export type TeamsInbound =
   | { kind: 'message'; message: InboundMessage }
   | { kind: 'action'; action: InboundAction }
-  | { kind: 'ignored'; reason: 'empty' | 'bad-submit' };
+  | { kind: 'ignored'; reason: 'empty' | 'bad-submit' | 'not-mentioned' };
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
@@ -101,6 +101,11 @@ export function toInbound(activity: Partial<Activity>): TeamsInbound {
     const m = MentionSchema.safeParse(e);
     return m.success ? [m.data] : [];
   });
+  // In a channel the bot answers only when @mentioned (Teams delivers such messages only with RSC permissions,
+  // and then delivers every message of the channel).
+  if (toConversationKind(a.conversation) === 'channel' && !mentions.some((m) => m.mentioned.id === a.recipient.id)) {
+    return { kind: 'ignored', reason: 'not-mentioned' };
+  }
   const text = stripBotMention(a.text ?? '', mentions, a.recipient);
   if (!text) return { kind: 'ignored', reason: 'empty' };
   return {

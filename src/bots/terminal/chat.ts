@@ -7,6 +7,7 @@ import type { Reply } from '../core/reply.ts';
 import { buildHelpReply } from '../core/replies/help.ts';
 import { GuidedForm } from './guided-form.ts';
 import { type PressableButton, renderText } from './render-text.ts';
+import { terminalText } from './terminal-text.ts';
 
 export type TerminalChatOptions = {
   conversation: Conversation;
@@ -90,7 +91,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   let answered = 0;
   for await (const raw of rl) {
     const line = raw.trim();
-    if (!interactive && (line || form)) output.write(`\n> ${line}\n`);
+    if (!interactive && (line || form)) output.write(`\n> ${terminalText(line)}\n`);
     if (form) {
       await answerForm(form, line);
       if (interactive) rl.prompt();
@@ -123,6 +124,6 @@ function saveAttachments(reply: Reply, dir: string | undefined, output: { write(
     const file = path.join(dir, path.basename(block.filename));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(file, block.content);
-    output.write(`Saved ${block.filename} to ${file}\n\n`);
+    output.write(terminalText(`Saved ${block.filename} to ${file}\n\n`));
   }
 }

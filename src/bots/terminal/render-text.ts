@@ -1,5 +1,6 @@
 import { ACTION } from '../core/action-ids.ts';
-import { type Reply, type ReplyBlock, type ReplyButton, toPlainText } from '../core/reply.ts';
+import { isWebUrl, type Reply, type ReplyBlock, type ReplyButton, toPlainText } from '../core/reply.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** A button the terminal user can press by typing its token (`b1`, `b2`…), for buttons with no typed command. */
 export type PressableButton = { token: string; button: ReplyButton };
@@ -32,7 +33,7 @@ const WIDTH = 100;
 export function renderText(reply: Reply): RenderedText {
   const pressable: PressableButton[] = [];
   const hint = (button: ReplyButton, itemNumber?: number): string => {
-    if (button.url) return `${button.label}: ${button.url}`;
+    if (button.url !== undefined) return isWebUrl(button.url) ? `${button.label}: ${button.url}` : `${button.label}: (not a web address)`;
     const typed = itemNumber !== undefined ? TYPED[button.action]?.(itemNumber) : undefined;
     const plain = TYPED_PLAIN[button.action];
     if (typed ?? plain) return `[${typed ?? plain}]`;
@@ -50,13 +51,13 @@ export function renderText(reply: Reply): RenderedText {
   for (const block of reply.blocks) out.push(...renderBlock(block, hints));
   while (out.length && out[out.length - 1] === '') out.pop();
   const text = out.length ? out.join('\n') : toPlainText(reply.fallbackText);
-  return { text, pressable };
+  return { text: terminalText(text), pressable };
 }
 
 function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumber?: number) => string[]): string[] {
   switch (block.type) {
     case 'heading': {
-      const line = toPlainText(block.text);
+      const line = block.text;
       return [line, '─'.repeat(Math.min(line.length, WIDTH)), ''];
     }
     case 'text':
@@ -65,7 +66,7 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       const width = Math.min(17, Math.max(...block.fields.map((f) => f.label.length)) + 1);
       const lines: string[] = [];
       for (const f of block.fields) {
-        const [first = '', ...rest] = toPlainText(f.value).split('\n');
+        const [first = '', ...rest] = f.value.split('\n');
         lines.push(`${`${f.label}:`.padEnd(width)} ${first}`);
         for (const more of rest) lines.push(`${' '.repeat(width + 1)}${more}`);
       }
@@ -74,10 +75,10 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
     case 'list': {
       const lines: string[] = [];
       for (const item of block.items) {
-        const title = toPlainText(item.title);
+        const title = item.title;
         const number = /^(\d+)\.\s/.exec(title)?.[1];
         lines.push(title);
-        for (const l of item.lines) lines.push(`   ${toPlainText(l)}`);
+        for (const l of item.lines) lines.push(`   ${l}`);
         for (const h of hints(item.buttons, number ? Number(number) : undefined)) lines.push(`   ${h}`);
         lines.push('');
       }

@@ -11,7 +11,8 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import { parseIcal } from '../ingest/parse-ical.ts';
-import { escapeText, foldLine, LONDON_VTIMEZONE } from '../ical/write-ical.ts';
+import { escapeText, foldLine, LONDON_VTIMEZONE, paramValue } from '../ical/write-ical.ts';
+import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
 const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -23,6 +24,12 @@ const dtProp = (name: string, d: Date, allDay: boolean): string =>
 export function uidOf(entry: ExportEntry): string {
   return entry.sourceFormat === 'ical' ? entry.externalId : `${entry.id}@signpost`;
 }
+
+/** An address that can follow `mailto:` as it is (no spaces, quotes or delimiters). */
+const EMAIL = /^[^\s@"<>\\,;:()[\]]+@[^\s@"<>\\,;:()[\]]+$/;
+
+/** An entry left out of the feed because it could not be written, and why. */
+export type SkippedEntry = { entryId: string; reason: string };
 
 type Series = { entry: ExportEntry; uid: string; master: string[]; first: ExportOccurrence; hasRule: boolean };
 
@@ -36,14 +43,14 @@ function ruleOf(entry: ExportEntry): string | undefined {
 }
 
 function baseProps(entry: ExportEntry, uid: string): string[] {
-  const lines = [`UID:${uid}`, `DTSTAMP:${utcStamp(entry.updatedAt)}`, `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`];
+  const lines = [`UID:${escapeText(uid)}`, `DTSTAMP:${utcStamp(entry.updatedAt)}`, `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`];
   lines.push(`SUMMARY:${escapeText(entry.title)}`);
   if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
-  if (entry.url) lines.push(`URL:${entry.url}`);
+  if (isWebUrl(entry.url)) lines.push(`URL:${entry.url}`);
   const loc = entry.location;
   if (loc) {
     const where =
-      loc.locationType === 'virtual' && loc.url
+      loc.locationType === 'virtual' && isWebUrl(loc.url)
         ? loc.url
         : [loc.name, loc.address1 && loc.address1 !== loc.name ? loc.address1 : null, loc.address2, loc.city, loc.postalCode && !loc.address1?.includes(loc.postalCode) ? loc.postalCode : null]
             .filter(Boolean)
@@ -52,8 +59,8 @@ function baseProps(entry: ExportEntry, uid: string): string[] {
     if (loc.latitude !== null && loc.longitude !== null) lines.push(`GEO:${loc.latitude};${loc.longitude}`);
   }
   if (entry.categories.length) lines.push(`CATEGORIES:${entry.categories.map(escapeText).join(',')}`);
-  if (entry.contactEmail) {
-    const cn = entry.contactName ? `;CN="${entry.contactName.replace(/"/g, "'")}"` : '';
+  if (entry.contactEmail && EMAIL.test(entry.contactEmail)) {
+    const cn = entry.contactName?.trim() ? `;CN=${paramValue(entry.contactName)}` : '';
     lines.push(`ORGANIZER${cn}:mailto:${entry.contactEmail}`);
   }
   lines.push('TRANSP:TRANSPARENT');
@@ -61,52 +68,66 @@ function baseProps(entry: ExportEntry, uid: string): string[] {
 }
 
 /** The iCalendar text for the entries (dated ones only), expanded against `now` for the EXDATE/override check. */
-export function renderIcal(entries: readonly ExportEntry[], options: { now: Date; horizonDays?: number; name?: string }): string {
+export function renderIcal(
+  entries: readonly ExportEntry[],
+  options: { now: Date; horizonDays?: number; name?: string; onSkip?: (skipped: SkippedEntry) => void },
+): string {
+  const skip = (entry: ExportEntry, error: unknown) =>
+    options.onSkip?.({ entryId: entry.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
   const series: Series[] = [];
   for (const entry of entries) {
-    const occurrences = [...entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
-    const first = occurrences.find((o) => o.status !== 'cancelled') ?? occurrences[0];
-    if (!first) continue;
-    const uid = uidOf(entry);
-    const rule = ruleOf(entry);
-    const schedule = entry.schedule ?? {};
-    const dtstart = rule && typeof schedule.dtstart === 'string' ? new Date(schedule.dtstart) : undefined;
-    const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
-    const allDay = first.allDay;
-    if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
-      const span = first.end.getTime() - first.start.getTime();
-      master.push(dtProp('DTSTART', dtstart, allDay));
-      if (allDay) master.push(dtProp('DTEND', DateTime.fromJSDate(dtstart, { zone: ZONE }).plus({ days: Math.max(1, Math.round(span / 86_400_000)) }).toJSDate(), true));
-      else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
-      master.push(`RRULE:${rule}`);
-      series.push({ entry, uid, master, first, hasRule: true });
-    } else {
-      master.push(dtProp('DTSTART', first.start, first.allDay), dtProp('DTEND', first.end, first.allDay));
-      const span = first.end.getTime() - first.start.getTime();
-      for (const o of occurrences) {
-        if (o === first) continue;
-        if (o.allDay !== first.allDay) continue; // becomes an override below
-        if (o.allDay || o.end.getTime() - o.start.getTime() === span) master.push(dtProp('RDATE', o.start, o.allDay));
-        else master.push(`RDATE;VALUE=PERIOD:${utcStamp(o.start)}/${utcStamp(o.end)}`);
-      }
-      series.push({ entry, uid, master, first, hasRule: false });
+    try {
+      const one = seriesOf(entry);
+      if (one) series.push(one);
+    } catch (error) {
+      skip(entry, error);
     }
   }
 
-  // Expand every master once, together, exactly as an importer of this feed will.
-  const probe = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
-  for (const s of series) probe.push(...s.master, 'END:VEVENT');
-  probe.push('END:VCALENDAR');
+  // Expand every master once, together, exactly as an importer of this feed will. Should the feed as a whole not
+  // read back, each series is tried on its own and the ones that do not are left out: never the whole feed.
+  const expandOptions = { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) };
+  const probe = (list: readonly Series[]) => {
+    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
+    for (const s of list) lines.push(...s.master, 'END:VEVENT');
+    lines.push('END:VCALENDAR');
+    return parseIcal(lines.join('\r\n'), expandOptions).entries;
+  };
   const expanded = new Map<string, ExportOccurrence[]>();
-  if (series.length) {
-    const parsed = parseIcal(probe.join('\r\n'), { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
-    for (const e of parsed.entries) {
+  const keep = (parsed: ReturnType<typeof probe>) => {
+    for (const e of parsed) {
       expanded.set(
         e.externalId,
         (e.occurrences ?? []).map((o) => ({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled', title: null, note: null, capacity: null })),
       );
     }
+  };
+  // A series of plain dates (no RRULE) expands to its own dates: worked out here rather than parsed back, which is
+  // most of a large feed's cost. Anything the importer might read differently (all-day dates, times near a clock
+  // change, more dates than an importer keeps) is parsed back as before.
+  const windowEnd = options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000;
+  const toProbe: Series[] = [];
+  for (const s of series) {
+    const dates = s.hasRule ? undefined : plainDates(s, windowEnd);
+    if (dates) expanded.set(s.uid, dates);
+    else toProbe.push(s);
   }
+  const failed = new Set<Series>();
+  if (toProbe.length) {
+    try {
+      keep(probe(toProbe));
+    } catch {
+      for (const s of toProbe) {
+        try {
+          keep(probe([s]));
+        } catch (error) {
+          failed.add(s);
+          skip(s.entry, error);
+        }
+      }
+    }
+  }
+  const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
 
   const out = [
     'BEGIN:VCALENDAR',
@@ -120,39 +141,118 @@ export function renderIcal(entries: readonly ExportEntry[], options: { now: Date
     'X-PUBLISHED-TTL:PT6H',
     ...LONDON_VTIMEZONE,
   ];
-  for (const s of series) {
-    const instances = expanded.get(s.uid) ?? [];
-    const byStart = new Map(instances.map((i) => [i.start.getTime(), i]));
-    const claimed = new Set<number>();
-    const overrides: string[][] = [];
-    for (const o of s.entry.occurrences) {
-      const keyInstant = Date.parse(o.key);
-      const original = (!Number.isNaN(keyInstant) && !o.allDay ? byStart.get(keyInstant) : undefined) ?? byStart.get(o.start.getTime());
-      const anchor = original && !claimed.has(original.start.getTime()) ? original : undefined;
-      if (anchor) claimed.add(anchor.start.getTime());
-      const same =
-        anchor &&
-        anchor.start.getTime() === o.start.getTime() &&
-        anchor.end.getTime() === o.end.getTime() &&
-        anchor.allDay === o.allDay &&
-        o.status !== 'cancelled' &&
-        !o.title;
-      if (same) continue;
-      const rid = anchor ?? o;
-      const lines = ['BEGIN:VEVENT', ...baseProps(s.entry, s.uid)];
-      if (o.title) lines[lines.findIndex((l) => l.startsWith('SUMMARY:'))] = `SUMMARY:${escapeText(o.title)}`;
-      lines.push(rid.allDay ? `RECURRENCE-ID;VALUE=DATE:${londonDate(rid.start)}` : `RECURRENCE-ID:${utcStamp(rid.start)}`);
-      lines.push(dtProp('DTSTART', o.start, o.allDay), dtProp('DTEND', o.end, o.allDay));
-      if (o.status === 'cancelled') lines.push('STATUS:CANCELLED');
-      lines.push('END:VEVENT');
-      overrides.push(lines);
+  for (const s of written) {
+    try {
+      out.push(...seriesLines(s, expanded.get(s.uid) ?? []));
+    } catch (error) {
+      skip(s.entry, error);
     }
-    const exdates = instances.filter((i) => !claimed.has(i.start.getTime()));
-    out.push(...s.master);
-    for (const x of exdates) out.push(x.allDay ? `EXDATE;VALUE=DATE:${londonDate(x.start)}` : `EXDATE:${utcStamp(x.start)}`);
-    out.push('END:VEVENT');
-    for (const o of overrides) out.push(...o);
   }
   out.push('END:VCALENDAR');
   return out.map(foldLine).join('\r\n') + '\r\n';
+}
+
+const HOUR_MS = 3_600_000;
+const clockChanges = new Map<number, number[]>();
+/** Whether [start, end], widened by three hours, holds a Europe/London clock change (last Sundays of March and October, 01:00 UTC). */
+function touchesClockChange(start: number, end: number): boolean {
+  for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year++) {
+    let changes = clockChanges.get(year);
+    if (!changes) {
+      const lastSunday = (month: number) => {
+        const last = new Date(Date.UTC(year, month + 1, 0));
+        return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+      };
+      changes = [lastSunday(2), lastSunday(9)];
+      clockChanges.set(year, changes);
+    }
+    if (changes.some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
+  }
+  return false;
+}
+
+/**
+ * The instances an importer reads from a series of plain dates: DTSTART and every RDATE, before the horizon, once
+ * each. Undefined when that is not certain, so the series is parsed back instead.
+ */
+function plainDates(s: Series, windowEnd: number): ExportOccurrence[] | undefined {
+  if (s.first.allDay) return undefined;
+  const sorted = [...s.entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const seen = new Set<number>();
+  const out: ExportOccurrence[] = [];
+  for (const o of [s.first, ...sorted.filter((o) => o !== s.first && !o.allDay)]) {
+    const start = o.start.getTime();
+    const end = o.end.getTime();
+    if (start % 1000 !== 0 || end % 1000 !== 0 || end < start || touchesClockChange(start, end)) return undefined;
+    if (start >= windowEnd || seen.has(start)) continue;
+    seen.add(start);
+    out.push({ key: o.start.toISOString(), start: o.start, end: o.end, allDay: false, status: 'scheduled', title: null, note: null, capacity: null });
+  }
+  return out.length > 2000 ? undefined : out;
+}
+
+/** One dated entry as a master VEVENT (RRULE or RDATEs); undefined for entries without dates. */
+function seriesOf(entry: ExportEntry): Series | undefined {
+  const occurrences = [...entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const first = occurrences.find((o) => o.status !== 'cancelled') ?? occurrences[0];
+  if (!first) return undefined;
+  const uid = uidOf(entry);
+  const rule = ruleOf(entry);
+  const schedule = entry.schedule ?? {};
+  const dtstart = rule && typeof schedule.dtstart === 'string' ? new Date(schedule.dtstart) : undefined;
+  const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
+  const allDay = first.allDay;
+  if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
+    const span = first.end.getTime() - first.start.getTime();
+    master.push(dtProp('DTSTART', dtstart, allDay));
+    if (allDay) master.push(dtProp('DTEND', DateTime.fromJSDate(dtstart, { zone: ZONE }).plus({ days: Math.max(1, Math.round(span / 86_400_000)) }).toJSDate(), true));
+    else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
+    master.push(`RRULE:${rule}`);
+    return { entry, uid, master, first, hasRule: true };
+  }
+  master.push(dtProp('DTSTART', first.start, first.allDay), dtProp('DTEND', first.end, first.allDay));
+  const span = first.end.getTime() - first.start.getTime();
+  for (const o of occurrences) {
+    if (o === first) continue;
+    if (o.allDay !== first.allDay) continue; // becomes an override below
+    if (o.allDay || o.end.getTime() - o.start.getTime() === span) master.push(dtProp('RDATE', o.start, o.allDay));
+    else master.push(`RDATE;VALUE=PERIOD:${utcStamp(o.start)}/${utcStamp(o.end)}`);
+  }
+  return { entry, uid, master, first, hasRule: false };
+}
+
+/** A series' master with its EXDATEs, then its RECURRENCE-ID overrides. */
+function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[] {
+  const out: string[] = [];
+  const byStart = new Map(instances.map((i) => [i.start.getTime(), i]));
+  const claimed = new Set<number>();
+  const overrides: string[][] = [];
+  for (const o of s.entry.occurrences) {
+    const keyInstant = Date.parse(o.key);
+    const original = (!Number.isNaN(keyInstant) && !o.allDay ? byStart.get(keyInstant) : undefined) ?? byStart.get(o.start.getTime());
+    const anchor = original && !claimed.has(original.start.getTime()) ? original : undefined;
+    if (anchor) claimed.add(anchor.start.getTime());
+    const same =
+      anchor &&
+      anchor.start.getTime() === o.start.getTime() &&
+      anchor.end.getTime() === o.end.getTime() &&
+      anchor.allDay === o.allDay &&
+      o.status !== 'cancelled' &&
+      !o.title;
+    if (same) continue;
+    const rid = anchor ?? o;
+    const lines = ['BEGIN:VEVENT', ...baseProps(s.entry, s.uid)];
+    if (o.title) lines[lines.findIndex((l) => l.startsWith('SUMMARY:'))] = `SUMMARY:${escapeText(o.title)}`;
+    lines.push(rid.allDay ? `RECURRENCE-ID;VALUE=DATE:${londonDate(rid.start)}` : `RECURRENCE-ID:${utcStamp(rid.start)}`);
+    lines.push(dtProp('DTSTART', o.start, o.allDay), dtProp('DTEND', o.end, o.allDay));
+    if (o.status === 'cancelled') lines.push('STATUS:CANCELLED');
+    lines.push('END:VEVENT');
+    overrides.push(lines);
+  }
+  const exdates = instances.filter((i) => !claimed.has(i.start.getTime()));
+  out.push(...s.master);
+  for (const x of exdates) out.push(x.allDay ? `EXDATE;VALUE=DATE:${londonDate(x.start)}` : `EXDATE:${utcStamp(x.start)}`);
+  out.push('END:VEVENT');
+  for (const o of overrides) out.push(...o);
+  return out;
 }

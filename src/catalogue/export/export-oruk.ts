@@ -16,6 +16,8 @@ import { findWard } from '../geography/camden.ts';
 import { expandSchedules, type HsdsSchedule } from '../ingest/parse-hsds-schedule.ts';
 import { SIGNPOST_TAXONOMY } from '../ingest/parse-hsds-service.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
+import type { SkippedEntry } from './export-ical.ts';
+import { isWebUrl } from '../web-url.ts';
 
 type Json = Record<string, unknown>;
 
@@ -145,7 +147,7 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
     id: entry.id,
     name: entry.title,
     description: entry.description,
-    ...(entry.url ? { url: entry.url } : {}),
+    ...(isWebUrl(entry.url) ? { url: entry.url } : {}),
     ...(entry.contactEmail ? { email: entry.contactEmail } : {}),
     status: STATUS[entry.status] ?? 'active',
     ...(entry.alert ? { alert: entry.alert } : {}),
@@ -163,7 +165,7 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
             name: entry.organisation.name,
             description: entry.organisation.description ?? entry.organisation.name,
             ...(entry.organisation.email ? { email: entry.organisation.email } : {}),
-            ...(entry.organisation.url ? { website: entry.organisation.url } : {}),
+            ...(isWebUrl(entry.organisation.url) ? { website: entry.organisation.url } : {}),
             ...(entry.organisation.phone ? { phones: [{ id: subId(entry.source, 'org-phone', entry.organisation.externalId), number: entry.organisation.phone }] } : {}),
           },
         }
@@ -176,7 +178,7 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
               id: subId(entry.source, 'location', loc.externalId),
               location_type: loc.locationType,
               ...(loc.name ? { name: loc.name } : {}),
-              ...(loc.url ? { url: loc.url } : {}),
+              ...(isWebUrl(loc.url) ? { url: loc.url } : {}),
               ...(loc.latitude !== null && loc.longitude !== null ? { latitude: loc.latitude, longitude: loc.longitude } : {}),
               addresses:
                 loc.address1 || loc.postalCode
@@ -232,28 +234,49 @@ export type OrukPage = {
  */
 export function renderOruk(
   entries: readonly ExportEntry[],
-  options: { now: Date; horizonDays?: number; page?: number; perPage?: number },
+  options: {
+    now: Date;
+    horizonDays?: number;
+    page?: number;
+    perPage?: number;
+    onSkip?: (skipped: SkippedEntry) => void;
+    /** `entries` is already the requested page, out of this many. */
+    total?: number;
+  },
 ): OrukPage {
-  const total = entries.length;
+  const total = options.total ?? entries.length;
   const perPage = options.perPage ?? Math.max(total, 1);
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(Math.max(1, options.page ?? 1), Math.max(totalPages, 1));
-  const slice = entries.slice((page - 1) * perPage, page * perPage);
+  const slice = options.total !== undefined ? entries.slice(0, perPage) : entries.slice((page - 1) * perPage, page * perPage);
 
   const recurring = new Map<string, HsdsSchedule>();
   for (const e of slice) {
     const r = recurringSchedule(e);
     if (r && e.occurrences.every((o) => o.status !== 'cancelled' && !o.title)) recurring.set(e.id, r);
   }
-  const expanded = expandSchedules(
-    [...recurring].map(([ref, s]) => ({ ref, schedules: [s] })),
-    { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) },
-  );
-  const contents = slice.map((e) => {
-    const r = recurring.get(e.id);
-    const fits = !!r && sameSet(e.occurrences, expanded.get(e.id)?.occurrences ?? []) && e.occurrences.length > 0;
-    return serviceJson(e, r, fits);
-  });
+  let expanded: ReturnType<typeof expandSchedules>;
+  try {
+    expanded = expandSchedules(
+      [...recurring].map(([ref, s]) => ({ ref, schedules: [s] })),
+      { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) },
+    );
+  } catch {
+    // Rules that do not read back are written as their dates instead.
+    expanded = new Map();
+    recurring.clear();
+  }
+  const contents: Json[] = [];
+  for (const e of slice) {
+    try {
+      const r = recurring.get(e.id);
+      const fits = !!r && sameSet(e.occurrences, expanded.get(e.id)?.occurrences ?? []) && e.occurrences.length > 0;
+      contents.push(serviceJson(e, r, fits));
+    } catch (error) {
+      // One entry that cannot be written never takes the page down.
+      options.onSkip?.({ entryId: e.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
+    }
+  }
   return {
     total_items: total,
     total_pages: totalPages,

@@ -73,8 +73,8 @@ export type ExportEntry = {
 
 type Row = Record<string, unknown>;
 
-/** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
-export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
+/** The WHERE clause (over `service s`, `source src`, `location l`) and parameters for a filter. */
+function filterClause(filter: ExportFilter): { where: string[]; params: unknown[] } {
   const where: string[] = ['s.removed_at IS NULL'];
   const params: unknown[] = [];
   const add = (clause: (n: string) => string, value: unknown) => {
@@ -86,6 +86,40 @@ export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ e
   if (filter.category) add((p) => `${p} = ANY(s.categories)`, filter.category.toLowerCase());
   if (filter.kind) add((p) => `s.kind = ${p}`, filter.kind);
   if (filter.audience) add((p) => `${p} = ANY(s.audiences)`, filter.audience.toLowerCase().replace(/[\s-]+/g, '_'));
+  return { where, params };
+}
+
+/**
+ * What the exported entries' content depends on, in one aggregate query and without reading them: a digest of
+ * every matching entry's id and last change, and the newest change. Feeds answer repeat requests from it.
+ */
+export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ stamp: string; count: number; lastModified: Date | null }> {
+  const { where, params } = filterClause(filter);
+  const row = (
+    await sql.query<{ n: number; digest: string | null; updated: string | Date | null; imported: string | Date | null }>(
+      `SELECT count(*)::int AS n,
+         md5(string_agg(s.id::text || ':' || floor(extract(epoch FROM s.updated_at) * 1000)::bigint::text, ',' ORDER BY s.id)) AS digest,
+         max(s.updated_at) AS updated, max(src.last_imported_at) AS imported
+       FROM service s JOIN source src ON src.id = s.source_id
+       LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${where.join(' AND ')}`,
+      params,
+    )
+  ).rows[0];
+  const dates = [row?.updated, row?.imported].filter((d): d is string | Date => !!d).map((d) => new Date(d));
+  const lastModified = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
+  return { stamp: `${row?.n ?? 0}:${row?.digest ?? ''}`, count: row?.n ?? 0, lastModified };
+}
+
+/** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
+export async function readCatalogue(
+  sql: Sql,
+  filter: ExportFilter,
+  /** One page only (same order): an ORUK page reads its own entries, not the whole catalogue. */
+  window?: { offset: number; limit: number },
+): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
+  const { where, params } = filterClause(filter);
+  const paging = window ? ` LIMIT ${Math.max(0, Math.floor(window.limit))} OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
   const rows = (
     await sql.query<Row>(
       `SELECT s.id, s.external_id, src.name AS source, src.format AS source_format, src.last_imported_at, s.kind, s.name,
@@ -103,31 +137,36 @@ export async function readCatalogue(sql: Sql, filter: ExportFilter): Promise<{ e
        LEFT JOIN organization o ON o.id = s.organization_id
        LEFT JOIN location l ON l.id = s.location_id
        WHERE ${where.join(' AND ')}
-       ORDER BY src.name, s.name, s.external_id`,
+       ORDER BY src.name, s.name, s.external_id${paging}`,
       params,
     )
   ).rows;
   const ids = rows.map((r) => String(r.id));
   const byService = new Map<string, ExportOccurrence[]>();
   if (ids.length) {
-    const occ = await sql.query<Row>(
-      `SELECT service_id, key, start, "end", all_day, status, title, note, capacity FROM occurrence
-       WHERE service_id = ANY($1::uuid[]) ORDER BY service_id, start, key`,
+    // One row per entry with its occurrences as a JSON array: far fewer rows to hand over than one per occurrence.
+    const occ = await sql.query<{ service_id: string; list: string }>(
+      `SELECT service_id, json_agg(json_build_array(key, floor(extract(epoch FROM start) * 1000)::bigint,
+           floor(extract(epoch FROM "end") * 1000)::bigint, all_day, status, title, note, capacity) ORDER BY start, key)::text AS list
+       FROM occurrence WHERE service_id = ANY($1::uuid[]) GROUP BY service_id`,
       [ids],
     );
+    type Packed = [string, number, number, boolean, string, string | null, string | null, number | null];
     for (const o of occ.rows) {
-      const list = byService.get(String(o.service_id)) ?? [];
-      byService.set(String(o.service_id), list);
-      list.push({
-        key: String(o.key),
-        start: new Date(o.start as string | Date),
-        end: new Date(o.end as string | Date),
-        allDay: o.all_day === true,
-        status: String(o.status),
-        title: (o.title as string | null) ?? null,
-        note: (o.note as string | null) ?? null,
-        capacity: o.capacity === null || o.capacity === undefined ? null : Number(o.capacity),
-      });
+      const packed = JSON.parse(o.list) as Packed[];
+      byService.set(
+        String(o.service_id),
+        packed.map(([key, start, end, allDay, status, title, note, capacity]) => ({
+          key,
+          start: new Date(start),
+          end: new Date(end),
+          allDay: allDay === true,
+          status,
+          title: title ?? null,
+          note: note ?? null,
+          capacity: capacity === null || capacity === undefined ? null : Number(capacity),
+        })),
+      );
     }
   }
   let lastModified: Date | null = null;

@@ -26,8 +26,30 @@ export const LONDON_VTIMEZONE = [
   'END:VTIMEZONE',
 ];
 
+/**
+ * A TEXT value (RFC 5545 3.3.11): backslash, `;` and `,` escaped, line breaks (CRLF, CR or LF) written as `\n`, and
+ * the other control characters, which TEXT may not hold, left out.
+ */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/([,;])/g, '\\$1');
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/([,;])/g, '\\$1');
+}
+
+/**
+ * A parameter value such as `CN` (RFC 5545 3.1), always quoted. A quoted value cannot hold `"` or control
+ * characters and has no escape for them, so line breaks and tabs become spaces and `"` becomes `'`.
+ */
+export function paramValue(value: string): string {
+  const clean = value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/"/g, "'")
+    .trim();
+  return `"${clean}"`;
 }
 
 /** Folds one content line at 75 octets without splitting a UTF-8 character. */

@@ -13,6 +13,7 @@ import {
 } from '../model.ts';
 import { contentHash, entryContentHash } from './content-hash.ts';
 import { withDerivedFacets } from './derive-facets.ts';
+import { keepWebUrls } from './keep-web-urls.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -56,6 +57,7 @@ export async function applyImport(
       rejected.push({ ref, reason: `duplicate id ${parsed.data.externalId}: the first record with it was kept` });
       return;
     }
+    keepWebUrls(parsed.data, ref, rejected);
     // Untagged entries get categories, audiences and a ward read from their own text (given ones are kept).
     const data = withDerivedFacets({ ...parsed.data, occurrences: firstPerKey(parsed.data.occurrences) });
     prepared.set(data.externalId, { data, hash: entryContentHash(data) });

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import type { ImportReport, SourceFormat } from '../model.ts';
 import { applyImport } from './apply-import.ts';
 import { contentHash } from './content-hash.ts';
+import type { FeedAllowList } from './feed-address-policy.ts';
 import { decodeText, fetchFeed } from './fetch-feed.ts';
 import { parseCoordinatorCsv } from './parse-coordinator-csv.ts';
 import { parseHsds } from './parse-hsds.ts';
@@ -17,6 +18,8 @@ export type ImportRequest = {
   format?: SourceFormat;
   now: Date;
   horizonDays?: number;
+  /** Private hosts and ranges that may be fetched from all the same (FEED_ALLOW_PRIVATE_HOSTS). */
+  allowPrivateHosts?: FeedAllowList;
 };
 
 export type ParsedInput = { entries: unknown[]; rejected: { ref: string; reason: string }[] };
@@ -69,21 +72,23 @@ export function detectFormat(input: string, text: string): SourceFormat | undefi
 }
 
 /** Reads a file or URL that an input names, relative to the input. */
-function loaderFor(origin: string): (ref: string) => Promise<string> {
+function loaderFor(origin: string, allowPrivateHosts: FeedAllowList | undefined): (ref: string) => Promise<string> {
   return async (ref) => {
     if (isUrl(ref) || isUrl(origin)) {
       const url = isUrl(ref) ? ref : new URL(ref, origin).toString();
-      const fetched = await fetchFeed(url);
+      const fetched = await fetchFeed(url, allowPrivateHosts ? { allowPrivateHosts } : {});
       if (fetched === 'not-modified') throw new FeedRefusedError(`${new URL(url).host} answered "not modified" to a fresh request.`);
       return fetched.text;
     }
     const file = path.resolve(path.dirname(origin), ref);
+    let bytes: Buffer;
     try {
-      return decodeText(await fs.readFile(file));
+      bytes = await fs.readFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new FeedRefusedError(code === 'ENOENT' ? `No such file: ${file}` : `Could not read ${file}: ${(error as Error).message}`);
     }
+    return decodeText(bytes);
   };
 }
 
@@ -101,19 +106,21 @@ export async function importSource(store: Store, request: ImportRequest, logger:
   let text: string;
   let fetchMeta: { etag: string | null; lastModified: string | null } | undefined;
   if (isUrl(origin)) {
-    const fetched = await fetchFeed(origin);
+    const fetched = await fetchFeed(origin, request.allowPrivateHosts ? { allowPrivateHosts: request.allowPrivateHosts } : {});
     if (fetched === 'not-modified') throw new FeedRefusedError('The feed answered "not modified" to a fresh request.');
     text = fetched.text;
     fetchMeta = { etag: fetched.etag, lastModified: fetched.lastModified };
   } else {
+    let bytes: Buffer;
     try {
-      text = decodeText(await fs.readFile(origin));
+      bytes = await fs.readFile(origin);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new FeedRefusedError(
         code === 'ENOENT' ? `No such file: ${origin}` : `Could not read ${origin}: ${(error as Error).message}`,
       );
     }
+    text = decodeText(bytes);
   }
   const format = request.format ?? detectFormat(origin, text);
   if (!format) {
@@ -126,7 +133,7 @@ export async function importSource(store: Store, request: ImportRequest, logger:
   const parsed = await parser(text, {
     now: request.now,
     origin,
-    load: loaderFor(origin),
+    load: loaderFor(origin, request.allowPrivateHosts),
     ...(request.horizonDays ? { horizonDays: request.horizonDays } : {}),
   });
   const sourceName = request.source ?? defaultSourceName(request.input.replace(/[\\/]datapackage\.json$/i, ''));

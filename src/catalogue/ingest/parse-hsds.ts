@@ -6,7 +6,7 @@
  */
 import type { CatalogueEntryInput, Rejection } from '../model.ts';
 import { FeedRefusedError } from './parse-ical.ts';
-import { asDescriptor, loadTables, servicesFromTables, tablesFromTabularJson } from './parse-hsds-datapackage.ts';
+import { asDescriptor, loadTables, servicesFromTables, tablesFromTabularJson, unlinkedRows } from './parse-hsds-datapackage.ts';
 import { expandSchedules } from './parse-hsds-schedule.ts';
 import { isRecord, type JsonRecord, RejectedRecord, records, schedulesOf, textOf, toEntry } from './parse-hsds-service.ts';
 
@@ -139,9 +139,12 @@ export async function parseHsds(text: string, context: HsdsContext): Promise<Par
   const tabular = isRecord(json) ? tablesFromTabularJson(json) : undefined;
   const envelope = asEnvelope(json);
   if (descriptor) {
-    services = servicesFromTables(await loadTables(descriptor, context.load));
+    const tables = await loadTables(descriptor, context.load);
+    services = servicesFromTables(tables);
+    rejected.push(...unlinkedRows(tables));
   } else if (tabular) {
     services = servicesFromTables(tabular);
+    rejected.push(...unlinkedRows(tabular));
   } else if (envelope) {
     services = await collectPages(envelope, context, rejected, what);
   } else if (Array.isArray(json)) {
@@ -193,9 +196,10 @@ async function collectPages(first: Envelope, context: HsdsContext, rejected: Rej
   const services: JsonRecord[] = [];
   let others = 0;
   for (const page of pages) {
-    const found = servicesIn(records(page.items));
+    const items = records(page.items);
+    const found = servicesIn(items);
     services.push(...found.services);
-    others += found.others;
+    others += found.others + (page.items.length - items.length);
     // A page may be shorter than `size` (the last one), never longer.
     if (page.size !== undefined && page.items.length > page.size) {
       rejected.push({
@@ -206,6 +210,9 @@ async function collectPages(first: Envelope, context: HsdsContext, rejected: Rej
   }
   if (services.length === 0 && others > 0) {
     throw new FeedRefusedError(`${what} is a list of organisations, locations or taxonomy terms, not services.`);
+  }
+  if (others > 0) {
+    rejected.push({ ref: 'envelope', reason: `${others} item${others === 1 ? ' is' : 's are'} not a service (an organisation, location, term or not a record) and ${others === 1 ? 'was' : 'were'} not imported` });
   }
   const read = pages.reduce((n, p) => n + p.items.length, 0);
   const readAll = pages.length === (totalPages ?? pages.length);

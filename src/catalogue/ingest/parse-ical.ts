@@ -247,12 +247,26 @@ class VTimezoneZone implements Zone {
     private readonly tz: IcalTimezone,
   ) {}
   toInstant(wall: number): number {
-    return wall - this.tz.utcOffset(icalTimeFromWall(wall, false, this.tz)) * 1000;
+    try {
+      return wall - this.tz.utcOffset(icalTimeFromWall(wall, false, this.tz)) * 1000;
+    } catch (e) {
+      throw brokenZone(this.id, e);
+    }
   }
   toWall(instant: number): number {
     const whole = Math.floor(instant / 1000) * 1000;
-    return wallOfIcalTime(ICAL.Time.fromJSDate(new Date(whole), true).convertToZone(this.tz)) + (instant - whole);
+    try {
+      return wallOfIcalTime(ICAL.Time.fromJSDate(new Date(whole), true).convertToZone(this.tz)) + (instant - whole);
+    } catch (e) {
+      throw brokenZone(this.id, e);
+    }
   }
+}
+
+/** An event in a zone whose VTIMEZONE cannot be used: that event is rejected, the rest of the feed is not. */
+function brokenZone(tzid: string, why: unknown): BadEvent {
+  const reason = (why instanceof Error ? why.message : String(why)).replace(/\s+/g, ' ').slice(0, 120);
+  return new BadEvent(`its time zone "${tzid.slice(0, 60)}" has a broken VTIMEZONE (${reason}), so its times cannot be known`);
 }
 
 const ianaZones = new Map<string, IanaZoneWrapper>();
@@ -274,6 +288,8 @@ class ZoneResolver {
     private readonly vtimezones: ReadonlyMap<string, IcalTimezone>,
     /** For floating times and TZIDs nobody knows: X-WR-TIMEZONE if valid, else Europe/London. */
     readonly floating: Zone,
+    /** TZIDs whose VTIMEZONE is unusable, with why: events in them are rejected rather than guessed. */
+    private readonly broken: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   resolve(tzid: string | undefined): Zone {
@@ -299,6 +315,8 @@ class ZoneResolver {
     if (fromSuffix) return fromSuffix;
     const vtz = this.vtimezones.get(raw) ?? this.vtimezones.get(name);
     if (vtz) return new VTimezoneZone(name.slice(0, 100), vtz);
+    const broken = this.broken.get(raw) ?? this.broken.get(name);
+    if (broken !== undefined) throw brokenZone(name, broken);
     const offset = OFFSET_NAME_RE.exec(name);
     if (offset) {
       if (!offset[1]) return UTC_ZONE;
@@ -336,18 +354,59 @@ function refuseIfNotICalendar(text: string): string {
   return body;
 }
 
-function parseJcal(body: string): JComp[] {
+const VTIMEZONE_BLOCK = /^BEGIN:VTIMEZONE[^\S\r\n]*\r?\n[\s\S]*?^END:VTIMEZONE[^\S\r\n]*(?:\r?\n|$)/gim;
+
+function parseJcal(body: string): { calendars: JComp[]; brokenZones: Map<string, string> } {
   // RRULE/EXRULE values are read as text so that a bad rule rejects its own event, not the whole feed.
   const prepared = body.replace(/^(RRULE|EXRULE)(?=[;:])/gim, '$1;VALUE=TEXT');
+  const brokenZones = new Map<string, string>();
+  const why = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 160);
   let parsed: unknown;
   try {
     parsed = ICAL.parse(prepared);
   } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 160);
-    throw new FeedRefusedError(`The iCalendar data is truncated or malformed: ${why}.`);
+    // A VTIMEZONE whose values do not parse rejects the events that use it, not the whole feed: cut it out and
+    // read the rest.
+    const cut = prepared.replace(VTIMEZONE_BLOCK, (block) => {
+      try {
+        ICAL.parse(`BEGIN:VCALENDAR\r\n${block.replace(/\r?\n?$/, '\r\n')}END:VCALENDAR`);
+        return block;
+      } catch (blockError) {
+        const tzid = /^TZID[^:\r\n]*:(.*)$/im.exec(block.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
+        if (tzid) brokenZones.set(tzid, why(blockError));
+        return '';
+      }
+    });
+    if (brokenZones.size === 0) throw new FeedRefusedError(`The iCalendar data is truncated or malformed: ${why(e)}.`);
+    try {
+      parsed = ICAL.parse(cut);
+    } catch (again) {
+      throw new FeedRefusedError(`The iCalendar data is truncated or malformed: ${why(again)}.`);
+    }
   }
   const roots = (Array.isArray(parsed) && typeof parsed[0] === 'string' ? [parsed] : parsed) as JComp[];
-  return roots.filter((c) => Array.isArray(c) && c[0] === 'vcalendar');
+  return { calendars: roots.filter((c) => Array.isArray(c) && c[0] === 'vcalendar'), brokenZones };
+}
+
+/** Why a VTIMEZONE cannot give offsets (a part without DTSTART, TZOFFSETFROM or TZOFFSETTO); undefined if it can. */
+function vtimezoneProblem(comp: JComp): string | undefined {
+  const parts = comp[2].filter((c) => c[0] === 'standard' || c[0] === 'daylight');
+  if (parts.length === 0) return 'it has no STANDARD or DAYLIGHT part';
+  for (const part of parts) {
+    for (const name of ['dtstart', 'tzoffsetfrom', 'tzoffsetto']) {
+      if (!firstProp(part, name)) return `its ${part[0].toUpperCase()} part has no ${name.toUpperCase()}`;
+    }
+    for (const p of allProps(part, 'rrule')) {
+      try {
+        const recur = ICAL.Recur.fromString(String(p[3]));
+        const months = (recur.parts as Record<string, unknown>).BYMONTH;
+        if (Array.isArray(months) && months.some((m) => !(Number(m) >= 1 && Number(m) <= 12))) return `its RRULE "${String(p[3]).slice(0, 60)}" names a month that does not exist`;
+      } catch (e) {
+        return `its RRULE "${String(p[3]).slice(0, 60)}" cannot be read (${e instanceof Error ? e.message : String(e)})`;
+      }
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -533,18 +592,46 @@ function expandRule(recur: IcalRecur, dtstartWall: number, series: Series, ctx: 
   const fast = fastExpand(recur, dtstartWall, until, wallZone, ctx, infinite);
   if (fast) return fast;
 
+  // RFC 5545 3.3.10: DTSTART is always the first instance and counts towards COUNT, even when it does not match the
+  // rule. ical.js does not count such a DTSTART (one instance too many), so COUNT is applied here instead.
+  const count = recur.count ?? undefined;
+  const rule = count === undefined ? recur : recur.clone();
+  if (count !== undefined) rule.count = null;
+  const monthDays = numbers(parts.BYMONTHDAY);
+  const months = numbers(parts.BYMONTH);
   const walls: number[] = [];
-  const iterator = recur.iterator(icalTimeFromWall(iterStart, series.allDay));
+  const iterator = rule.iterator(icalTimeFromWall(iterStart, series.allDay));
   let steps = 0;
+  let emitted = 1;
   for (let t = iterator.next(); t; t = iterator.next()) {
     if (++steps > MAX_ITERATION_STEPS) break;
     const wall = wallOfIcalTime(t);
     const start = wallZone.toInstant(wall);
     if (start >= ctx.windowEnd) break;
+    if (wall <= dtstartWall) continue;
+    // ical.js rolls a day the month does not have over into the next month (BYMONTHDAY=30 in February gives
+    // 2 March); RFC 5545 says such a day is skipped.
+    if (!fitsDay(wall, monthDays, months)) continue;
+    if (count !== undefined && ++emitted > count) break;
     if (infinite && start < ctx.windowStart) continue;
     walls.push(wall);
   }
   return walls;
+}
+
+function numbers(value: unknown): number[] {
+  return Array.isArray(value) ? value.map(Number).filter((n) => Number.isInteger(n) && n !== 0) : [];
+}
+
+/** Whether an instance's date is one its rule's BYMONTHDAY and BYMONTH allow. */
+function fitsDay(wall: number, monthDays: readonly number[], months: readonly number[]): boolean {
+  const d = new Date(wall);
+  const month = d.getUTCMonth() + 1;
+  if (months.length && !months.includes(month)) return false;
+  if (!monthDays.length) return true;
+  const day = d.getUTCDate();
+  const length = new Date(Date.UTC(d.getUTCFullYear(), month, 0)).getUTCDate();
+  return monthDays.some((n) => (n > 0 ? n === day : length + n + 1 === day));
 }
 
 const JS_WEEKDAYS: Readonly<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
@@ -835,6 +922,10 @@ function buildSeries(master: RawEvent, overrides: RawEvent[], ctx: Context): Cat
   );
   if (seriesStatus === 'cancelled') for (const o of occurrences) o.status = 'cancelled';
   if (occurrences.length > ctx.maxPerSeries) {
+    ctx.rejected.push({
+      ref: master.ref,
+      reason: `kept, but only the ${ctx.maxPerSeries.toLocaleString('en-GB')} sessions nearest today of its ${occurrences.length.toLocaleString('en-GB')} (the limit for one event)`,
+    });
     const firstUpcoming = occurrences.findIndex((i) => i.start.getTime() >= ctx.now);
     const from = firstUpcoming < 0 ? occurrences.length - ctx.maxPerSeries : Math.max(0, Math.min(firstUpcoming - Math.floor(ctx.maxPerSeries / 4), occurrences.length - ctx.maxPerSeries));
     occurrences = occurrences.slice(from, from + ctx.maxPerSeries);
@@ -959,11 +1050,17 @@ function toEntry(
   ];
   const kind: EntryKind = TRAINING_RE.test(title) || categories.some((c) => TRAINING_RE.test(c)) ? 'training' : 'activity';
 
+  const description = cleanText(propText(comp, 'description'));
+  for (const [field, value, max] of [['title', title, 500], ['description', description, 20_000]] as const) {
+    if (value.length > max) {
+      ctx.rejected.push({ ref: master.ref, reason: `kept, but its ${field} was cut to ${max.toLocaleString('en-GB')} characters (it had ${value.length.toLocaleString('en-GB')})` });
+    }
+  }
   const entry: CatalogueEntryInput = {
     externalId: master.uid,
     kind,
     title: clip(title, 500),
-    description: clip(cleanText(propText(comp, 'description')), 20_000),
+    description: clip(description, 20_000),
     status: 'active',
     categories,
     occurrences,
@@ -1026,7 +1123,7 @@ const syntheticUid = (comp: JComp): string => {
 
 export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
   const body = refuseIfNotICalendar(text);
-  const calendars = parseJcal(body);
+  const { calendars, brokenZones } = parseJcal(body);
 
   const now = options.now.getTime();
   const rejected: Rejection[] = [];
@@ -1044,10 +1141,15 @@ export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
       else if (sub[0] === 'vtimezone') {
         const tzid = propText(sub, 'tzid')?.trim();
         if (!tzid || vtimezones.has(tzid)) continue;
+        const problem = vtimezoneProblem(sub);
+        if (problem) {
+          brokenZones.set(tzid, problem);
+          continue;
+        }
         try {
           vtimezones.set(tzid, new ICAL.Timezone({ component: new ICAL.Component(restoreRecurValues(sub)), tzid }));
-        } catch {
-          // An unusable VTIMEZONE is ignored; its TZID then resolves like an unknown name.
+        } catch (e) {
+          brokenZones.set(tzid, e instanceof Error ? e.message : String(e));
         }
       }
     }
@@ -1055,7 +1157,7 @@ export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
   const defaultZone = (defaultZoneName && (ianaZone(defaultZoneName) ?? ianaZone(windowsZoneToIana(defaultZoneName) ?? ''))) || LONDON_ZONE;
 
   const ctx: Context = {
-    resolver: new ZoneResolver(vtimezones, defaultZone),
+    resolver: new ZoneResolver(vtimezones, defaultZone, brokenZones),
     now,
     windowStart: now - (options.lookbackDays ?? 31) * DAY_MS,
     windowEnd: now + (options.horizonDays ?? 365) * DAY_MS,

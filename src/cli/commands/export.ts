@@ -1,4 +1,4 @@
-import { renderIcal } from '../../catalogue/export/export-ical.ts';
+import { renderIcal, type SkippedEntry } from '../../catalogue/export/export-ical.ts';
 import { renderOruk } from '../../catalogue/export/export-oruk.ts';
 import { ExportFilterSchema, readCatalogue } from '../../catalogue/export/read-catalogue.ts';
 import { describeIssues } from '../../catalogue/ingest/apply-import.ts';
@@ -27,7 +27,11 @@ export const exportCommand: Command = {
     const filter = ExportFilterSchema.safeParse(raw);
     if (!filter.success) throw new UsageError(describeIssues(filter.error.issues));
     const { entries } = await readCatalogue((await ctx.store()).sql, filter.data);
-    const options = { now: ctx.now, horizonDays: ctx.config.importHorizonDays };
+    const onSkip = (skipped: SkippedEntry) => {
+      ctx.logger.warn('export entry left out: it could not be written', { format, ...skipped });
+      ctx.stderr.write(`Left out entry ${skipped.entryId}: it could not be written (${skipped.reason}).\n`);
+    };
+    const options = { now: ctx.now, horizonDays: ctx.config.importHorizonDays, onSkip };
     if (format === 'oruk') {
       const page = renderOruk(entries, options);
       return { json: page, text: JSON.stringify(page, null, 2) };

@@ -21,6 +21,7 @@ export const importCommand: Command = {
         input,
         now: ctx.now,
         horizonDays: ctx.config.importHorizonDays,
+        allowPrivateHosts: ctx.config.feedAllowPrivateHosts,
         ...(source ? { source } : {}),
         ...(format?.success ? { format: format.data } : {}),
       },

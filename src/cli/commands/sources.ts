@@ -22,7 +22,7 @@ export const sourcesCommand: Command = {
       notes.push(`${name} will be fetched every ${minutes} minutes.`);
     }
     if (args.values.refresh) {
-      const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, { force: args.values.force === true, ...(name ? { onlySource: name } : {}) });
+      const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, { force: args.values.force === true, allowPrivateHosts: ctx.config.feedAllowPrivateHosts, ...(name ? { onlySource: name } : {}) });
       notes.push(...outcomes.map((o) => `${o.source}: ${o.outcome.replace('_', ' ')}${o.error ? ` (${o.error})` : ''}`));
       if (outcomes.length === 0) notes.push('No feed was due.');
     }

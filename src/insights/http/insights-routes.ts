@@ -14,7 +14,18 @@ import { freshnessReport } from '../freshness-report.ts';
 import { gapsReport } from '../gaps-report.ts';
 import { insightsOverview, trainingReport, type OverviewSettings } from '../insights-overview.ts';
 import { searchesReport } from '../searches-report.ts';
-import { isSignedIn, signInCookie, signOutCookie, tokenMatches } from './insights-auth.ts';
+import {
+  CSRF_COOKIE_NAME,
+  cookies,
+  csrfMatches,
+  csrfToken,
+  formNonce,
+  newSession,
+  signedInSession,
+  signInCookie,
+  signOutCookie,
+  tokenMatches,
+} from './insights-auth.ts';
 
 const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 const CHART_JS = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
@@ -50,19 +61,19 @@ function page(title: string, body: string): string {
 <body>${body}</body></html>`;
 }
 
-function loginPage(message?: string): string {
+function loginPage(csrf: string, message?: string): string {
   return page(
     'Signpost insights: sign in',
     `<main class="login"><h1>Signpost insights</h1>
 <p>For coordinators. Enter the insights token your administrator gave you.</p>
 ${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
-<form method="post" action="/insights/login"><label for="token">Token</label>
+<form method="post" action="/insights/login"><input type="hidden" name="csrf" value="${escapeHtml(csrf)}"><label for="token">Token</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form></main>`,
   );
 }
 
-function dashboardPage(from: string, to: string): string {
+function dashboardPage(from: string, to: string, logoutCsrf: string | undefined): string {
   const q = `from=${encodeURIComponent(from)}&amp;to=${encodeURIComponent(to)}`;
   const csv = (name: string, label: string) => `<a class="csv" href="/insights/${name}.csv?${q}" download>${label} (CSV)</a>`;
   return page(
@@ -70,7 +81,7 @@ function dashboardPage(from: string, to: string): string {
     `<header><h1>Signpost insights</h1><p class="lede">Anonymous counts for the Health and Wellbeing Board: no questions, names or user ids are kept.</p>
 <form class="range" method="get" action="/insights"><label>From <input type="date" name="from" value="${escapeHtml(from)}"></label>
 <label>To <input type="date" name="to" value="${escapeHtml(to)}"></label><button type="submit">Show</button></form>
-<form method="post" action="/insights/logout" class="logout"><button type="submit">Sign out</button></form></header>
+${logoutCsrf ? `<form method="post" action="/insights/logout" class="logout"><input type="hidden" name="csrf" value="${escapeHtml(logoutCsrf)}"><button type="submit">Sign out</button></form>` : ''}</header>
 <main id="insights" data-from="${escapeHtml(from)}" data-to="${escapeHtml(to)}">
 <section id="totals" class="totals" aria-live="polite"><p>Loading…</p></section>
 <section><h2>Searches over time</h2><div class="chart"><canvas id="chart-days" aria-label="Searches per day, and how many found nothing"></canvas></div>${csv('searches-by-day', 'Searches by day')}</section>
@@ -83,11 +94,14 @@ function dashboardPage(from: string, to: string): string {
   );
 }
 
+class BodyTooLarge extends Error {}
+
 async function readBody(req: http.IncomingMessage, limit = 4096): Promise<string> {
+  if (Number(req.headers['content-length']) > limit) throw new BodyTooLarge();
   let body = '';
   for await (const chunk of req) {
     body += chunk.toString();
-    if (body.length > limit) throw new Error('body too large');
+    if (body.length > limit) throw new BodyTooLarge();
   }
   return body;
 }
@@ -99,6 +113,8 @@ async function readBody(req: http.IncomingMessage, limit = 4096): Promise<string
 export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHandler][] {
   const { store, clock, token, settings } = deps;
   const log = deps.logger.child('insights-http');
+  /** Sessions signed out before they lapsed, until they would have lapsed (this server's memory). */
+  const signedOut = new Map<string, number>();
 
   function range(url: URL): { from: Date; to: Date; fromText: string; toText: string } {
     const now = clock.now();
@@ -130,20 +146,47 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       return send(res, 503, 'text/html; charset=utf-8', page('Signpost insights', '<main class="login"><h1>Signpost insights</h1><p>The insights page is switched off. Set <code>INSIGHTS_TOKEN</code> (12 characters or more) and restart the server to turn it on.</p></main>'));
     }
     const secure = req.headers['x-forwarded-proto'] === 'https';
+    for (const [id, expiresAt] of signedOut) if (expiresAt * 1000 <= now.getTime()) signedOut.delete(id);
+    const login = (status: number, message?: string) => {
+      const { nonce, cookie } = formNonce(req);
+      return send(res, status, 'text/html; charset=utf-8', loginPage(csrfToken(token, 'login', nonce), message), cookie ? { 'set-cookie': cookie } : {});
+    };
+    const readForm = async (): Promise<URLSearchParams | undefined> => {
+      try {
+        return new URLSearchParams(await readBody(req));
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error;
+        send(res, 400, 'application/json', JSON.stringify({ error: 'request body too large' }));
+        return undefined;
+      }
+    };
+    const session = signedInSession(req, token, now, new Set(signedOut.keys()));
     if (sub === 'login' && req.method === 'POST') {
-      const form = new URLSearchParams(await readBody(req));
+      const form = await readForm();
+      if (!form) return;
+      if (!csrfMatches(token, 'login', cookies(req).get(CSRF_COOKIE_NAME), form.get('csrf'))) {
+        log.warn('insights sign-in refused: the form was not ours');
+        return login(400, 'The sign-in form had expired. Please try again.');
+      }
       if (tokenMatches(token, form.get('token') ?? '')) {
         log.info('coordinator signed in to insights');
-        return send(res, 303, 'text/plain', 'signed in', { location: '/insights', 'set-cookie': signInCookie(token, now, secure) });
+        return send(res, 303, 'text/plain', 'signed in', { location: '/insights', 'set-cookie': signInCookie(token, newSession(now), secure) });
       }
       log.warn('insights sign-in refused');
-      return send(res, 401, 'text/html; charset=utf-8', loginPage('That token is not right.'));
+      return login(401, 'That token is not right.');
     }
     if (sub === 'logout' && req.method === 'POST') {
+      const form = await readForm();
+      if (!form) return;
+      if (session && session !== 'bearer') {
+        if (!csrfMatches(token, 'logout', session.id, form.get('csrf'))) return send(res, 400, 'application/json', JSON.stringify({ error: 'the sign-out form was not ours' }));
+        signedOut.set(session.id, session.expiresAt);
+        log.info('coordinator signed out of insights');
+      }
       return send(res, 303, 'text/plain', 'signed out', { location: '/insights', 'set-cookie': signOutCookie() });
     }
-    if (!isSignedIn(req, token, now)) {
-      if (sub === '' || sub === 'login') return send(res, 401, 'text/html; charset=utf-8', loginPage());
+    if (!session) {
+      if (sub === '' || sub === 'login') return login(401);
       return send(res, 401, 'application/json', JSON.stringify({ error: 'sign in at /insights' }));
     }
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
@@ -154,7 +197,9 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
     } catch (error) {
       return send(res, 400, 'application/json', JSON.stringify({ error: (error as Error).message }));
     }
-    if (sub === '' || sub === 'login') return send(res, 200, 'text/html; charset=utf-8', dashboardPage(r.fromText, r.toText));
+    if (sub === '' || sub === 'login') {
+      return send(res, 200, 'text/html; charset=utf-8', dashboardPage(r.fromText, r.toText, session === 'bearer' ? undefined : csrfToken(token, 'logout', session.id)));
+    }
     if (sub === 'data.json') {
       const overview = await insightsOverview(store, r, now, settings);
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ from: r.fromText, to: r.toText, ...overview }));

@@ -53,7 +53,7 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     store = await openTestStore('pglite');
     conversation = createFakeTeamsConversation();
     const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
-    harness = await startEndpoint(createTeamsEndpoint({ credentials: null, conversation, refs, logger }));
+    harness = await startEndpoint(createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger }));
   });
   afterAll(async () => {
     harness.server.close();
@@ -85,7 +85,7 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     const [reply] = connector.messages();
     expect(reply?.path).toBe(`/v3/conversations/${encodeURIComponent(PERSONAL)}/activities/1763899303000`);
     const card = cardOf(reply!.activity);
-    expect(card.version).toBe('1.4');
+    expect(card.version).toBe('1.5');
     expect(JSON.stringify(card.body)).toContain('Results for lunch club near Kentish Town on Tuesday');
     expect(reply!.activity.summary).toBe('1 result for "lunch club near Kentish Town on Tuesday"');
 
@@ -179,7 +179,7 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
   it('rejects what is not a Bot Framework activity', async () => {
     expect((await fetch(harness.url)).status).toBe(405);
     expect((await post(harness.url, { hello: 'world' })).status).toBe(400);
-    expect((await fetch(harness.url, { method: 'POST', body: '{not json' })).status).toBe(400);
+    expect((await fetch(harness.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' })).status).toBe(400);
     expect(conversation.messages).toHaveLength(0);
   });
 
@@ -301,7 +301,7 @@ describe('Teams coordinators', () => {
     const conversation = createFakeTeamsConversation();
     const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
     const coordinators = new Set(['6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80']);
-    const harness = await startEndpoint(createTeamsEndpoint({ credentials: null, conversation, refs, logger: silentLogger, coordinators }));
+    const harness = await startEndpoint(createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger: silentLogger, coordinators }));
     try {
       await post(harness.url, teamsActivity('message-personal.json', connector.serviceUrl));
       expect(conversation.messages[0]).toMatchObject({ isCoordinator: true });

@@ -61,7 +61,8 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
       ['hsds-3.0_openreferral-spec/csv', 1, []],
       ['oruk-3.0_uk-profile/json/service_full.json', 1, []],
       ['oruk-3.0_uk-profile/csv/datapackage.json', 1, []], // the descriptor's tables only: no double count
-      ['oruk-3.0_validator-mocks/fail_service_full.json', 1, []], // no description, bad url/email: cleaned
+      // no description, bad url/email: cleaned, and the dropped url is noted under the service's id
+      ['oruk-3.0_validator-mocks/fail_service_full.json', 1, ['ac148810-d857-441c-9679-408f346de14b']],
       ['hsds-1.1_sample-datapackage', 13, []],
     ];
     for (const [input, created, refs] of cases) {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BookingView, SessionSummary } from '../../../catalogue/booking/booking-service.ts';
 import { ZONE } from '../../../clock.ts';
 import { ACTION } from '../action-ids.ts';
-import { actions, context, fields, heading, type Reply, type ReplyBlock, type ReplyButton, text } from '../reply.ts';
+import { actions, context, fields, heading, literal, type Reply, type ReplyBlock, type ReplyButton, text } from '../reply.ts';
 import { bookButton } from '../replies/action-values.ts';
 
 /** What a booking button carries: the session (occurrence) id. */
@@ -50,7 +50,7 @@ export function buildChooseSessionReply(title: string, entryId: string, sessions
 
 export function buildNoSessionsReply(title: string): Reply {
   const body = `There are no dates open for booking for ${title} right now. Ask the training team about the next one.`;
-  return { fallbackText: body, blocks: [heading('No dates open'), text(body)] };
+  return { fallbackText: body, blocks: [heading('No dates open'), text(literal(body))] };
 }
 
 export function buildConfirmedReply(session: SessionSummary, invite: string, now: Date, inviteUrl?: string): Reply {
@@ -59,7 +59,7 @@ export function buildConfirmedReply(session: SessionSummary, invite: string, now
     fallbackText: `${body} A calendar invite is attached.`,
     blocks: [
       heading('Booked ✓'),
-      text(`**${session.title}**`),
+      text(`**${literal(session.title)}**`),
       fields([
         { label: 'When', value: formatSession(session) },
         { label: 'Where', value: where(session) },
@@ -80,7 +80,7 @@ export function buildWaitlistedReply(session: SessionSummary, position: number, 
     fallbackText: body,
     blocks: [
       heading('On the waitlist'),
-      text(body),
+      text(literal(body)),
       context(`If a place frees up we'll message you, and hold it for you for ${offerHours} hours.`),
       actions([sessionButton('Leave the waitlist', ACTION.leaveWaitlist, session.id), myBookingsButton()]),
     ],
@@ -98,12 +98,12 @@ export function buildAlreadyBookedReply(session: SessionSummary, current: string
     current === 'offered'
       ? [sessionButton('Accept the place', ACTION.acceptOffer, session.id, 'primary'), sessionButton('Decline', ACTION.cancelBooking, session.id)]
       : [myBookingsButton()];
-  return { fallbackText: body, blocks: [text(body), actions(buttons)] };
+  return { fallbackText: body, blocks: [text(literal(body)), actions(buttons)] };
 }
 
 export function buildClosedReply(session: SessionSummary, reason: string, others: SessionSummary[]): Reply {
   const body = `Booking isn't possible for ${session.title} on ${formatSession(session)}: ${reason}.`;
-  const blocks: ReplyBlock[] = [heading("Can't book that date"), text(body)];
+  const blocks: ReplyBlock[] = [heading("Can't book that date"), text(literal(body))];
   if (others.length > 0) {
     blocks.push(text('Other dates:'));
     blocks.push(
@@ -120,11 +120,11 @@ export function buildCancelledReply(title: string, outcome: 'cancelled' | 'left_
       : outcome === 'declined'
         ? `You've turned down the place on ${title}; it goes to the next person waiting.`
         : `Your place on ${title} is cancelled${late ? ' (after the booking deadline, so please tell the trainer too)' : ''}. It goes to the next person waiting.`;
-  return { fallbackText: body, blocks: [text(body), actions([myBookingsButton()])] };
+  return { fallbackText: body, blocks: [text(literal(body)), actions([myBookingsButton()])] };
 }
 
 export function buildBookingMessageReply(body: string): Reply {
-  return { fallbackText: body, blocks: [text(body)] };
+  return { fallbackText: body, blocks: [text(literal(body))] };
 }
 
 export function buildMyBookingsReply(bookings: BookingView[]): Reply {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../../clock.ts';
 import { ACTION } from '../action-ids.ts';
-import { context, divider, heading, type Reply, type ReplyBlock, type ReplyListItem, text } from '../reply.ts';
+import { context, divider, heading, literal, type Reply, type ReplyBlock, type ReplyListItem, text } from '../reply.ts';
 import { detailsButton } from './action-values.ts';
 import { truncate } from './format.ts';
 
@@ -59,7 +59,7 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
   const date = when(input.at).toFormat('cccc d LLLL');
   const title = `Signpost digest: ${date}`;
   const blocks: ReplyBlock[] = [heading(title)];
-  const intro = [input.filterText ? `For ${input.filterText}.` : null, input.late ? '_Sent late: Signpost was not running at the scheduled time._' : null]
+  const intro = [input.filterText ? `For ${literal(input.filterText)}.` : null, input.late ? '_Sent late: Signpost was not running at the scheduled time._' : null]
     .filter(Boolean)
     .join(' ');
   if (intro) blocks.push(text(intro));
@@ -99,7 +99,7 @@ export function buildSubscribedReply(input: { id: string; scheduleText: string; 
     fallbackText: `Subscribed. ${body}`,
     blocks: [
       heading('Digest set up'),
-      text(body),
+      text(literal(body)),
       { type: 'actions', buttons: [{ label: 'Unsubscribe', action: ACTION.unsubscribe, value: JSON.stringify({ id: input.id }), style: 'danger' }] },
       context(`Subscription ${input.id.slice(0, 8)}. Say "unsubscribe" to stop, "digest status" for delivery and feed health.`),
     ],
@@ -108,5 +108,5 @@ export function buildSubscribedReply(input: { id: string; scheduleText: string; 
 
 /** A plain notice (unsubscribed, usage help, not allowed…). */
 export function buildDigestNotice(title: string, body: string): Reply {
-  return { fallbackText: `${title}. ${body}`, blocks: [heading(title), text(body)] };
+  return { fallbackText: `${title}. ${body}`, blocks: [heading(title), text(literal(body))] };
 }

@@ -1,5 +1,5 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
-import { actions, context, fields, heading, type Reply, type ReplyBlock, type ReplyButton, type ReplyField, text, toPlainText } from '../reply.ts';
+import { actions, context, fields, heading, isWebUrl, literal, type Reply, type ReplyBlock, type ReplyButton, type ReplyField, text } from '../reply.ts';
 import { bookButton, linkButton, shareButton } from './action-values.ts';
 import {
   AUDIENCE_WORDS,
@@ -48,23 +48,22 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
     result.status === 'closed' ? '⚠ This has closed.' : '',
     result.alert ? `⚠ ${result.alert}` : '',
   ].filter(Boolean);
-  if (warnings.length) blocks.push(text(`**${warnings.join(' ')}**`));
-  if (result.description) blocks.push(text(truncate(result.description, MAX_DESCRIPTION)));
+  if (warnings.length) blocks.push(text(`**${literal(warnings.join(' '))}**`));
+  if (result.description) blocks.push(text(literal(truncate(result.description, MAX_DESCRIPTION))));
   if (f.length) blocks.push(fields(f));
 
   const buttons: ReplyButton[] = [shareButton(result.id)];
   if (result.kind === 'training') buttons.push(bookButton(result.id, result.next?.start));
-  if (result.url) buttons.push(linkButton('Website', result.url));
+  if (isWebUrl(result.url)) buttons.push(linkButton('Website', result.url));
   blocks.push(actions(buttons));
 
   const small = [formatConfirmed(result.lastConfirmed, now), result.isDemo ? DEMO_NOTE : undefined].filter(Boolean).join(' · ');
   if (options.why) blocks.push(context(truncate(options.why, 300)));
   if (small) blocks.push(context(small));
 
-  const fallbackText = toPlainText(
-    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), result.url ?? '']
-      .filter(Boolean)
-      .join('\n'),
-  );
+  const fallbackText =
+    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '']
+    .filter(Boolean)
+    .join('\n');
   return { fallbackText, blocks, ...(options.ephemeral !== undefined ? { ephemeral: options.ephemeral } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
-import { context, heading, type Reply, text } from '../reply.ts';
+import { context, heading, isWebUrl, literal, type Reply, text } from '../reply.ts';
 import { ACCESS_WORDS, capitalise, formatSpan, truncate, withoutRepeats, words } from './format.ts';
 
 /** An SMS of up to four parts; the text is cut to fit. */
@@ -48,7 +48,7 @@ export function shareText(result: SearchResult, now: Date): string {
   if (result.howToJoin) lines.push(JOIN_FOR_RESIDENT[result.howToJoin] ?? capitalise(words(result.howToJoin)));
   if (result.contact.phone) lines.push(`Call: ${result.contact.phone}${result.contact.name ? ` (${result.contact.name})` : ''}`);
   else if (result.contact.email) lines.push(`Email: ${result.contact.email}`);
-  if (result.url && !result.contact.phone) lines.push(result.url);
+  if (isWebUrl(result.url) && !result.contact.phone) lines.push(result.url);
 
   return fit(lines, MAX_SHARE_LENGTH);
 }
@@ -75,7 +75,7 @@ export function buildShareReply(result: SearchResult, now: Date): Reply {
     blocks: [
       heading('Share with resident'),
       context('Copy the text below into a text message, e-mail or print-out. It holds no details about the resident.'),
-      text(body),
+      text(literal(body)),
       ...(result.isDemo ? [context('Demo data: this listing is invented; do not send it to anyone.')] : []),
     ],
   };

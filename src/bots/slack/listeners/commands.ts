@@ -17,6 +17,9 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  * (the question may describe a resident, and a public answer would show the command). `add` and `edit <title>` open
  * the coordinators' entry form; an empty command or `help` shows how to ask.
  */
+/** What a command gets when it waited too long for its turn (beyond capacity). */
+export const BUSY_TEXT = 'Signpost is busy right now. Please try again in a minute.';
+
 export function signpostCommand(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
   return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
@@ -66,7 +69,10 @@ export function signpostCommand(deps: ListenerDeps) {
       const message = toSlackMessage(deps, reply, { ephemeral: true });
       await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
       await uploadFiles(client, message, { user: cmd.user_id });
-    }, apologise));
+    }, apologise), async () => {
+      log.warn('command answered busy: it waited too long for its turn');
+      await apologise(BUSY_TEXT).catch(() => undefined);
+    });
   };
 }
 

@@ -25,6 +25,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'auth.test': null,
   'chat.postMessage': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'conversations.info': 'channels:read',
   'conversations.open': 'im:write',
   'files.uploadV2': 'files:write',
   'usergroups.users.list': 'usergroups:read',

@@ -10,9 +10,9 @@ import { everyBlockReply } from '../../../helpers/fake-conversation.ts';
 const one = (block: Reply['blocks'][number]) => renderBlocks({ fallbackText: 'f', blocks: [block] }).blocks;
 
 describe('mrkdwn', () => {
-  it('converts bold and links and escapes &, < and >', () => {
+  it('converts bold, escapes &, < and > and builds no link from text', () => {
     expect(toMrkdwn('**Free** lunch & chat <b> [Camden](https://camden.gov.uk/a?b=1&c=2)')).toBe(
-      '*Free* lunch &amp; chat &lt;b&gt; <https://camden.gov.uk/a?b=1&amp;c=2|Camden>',
+      '*Free* lunch &amp; chat &lt;b&gt; [Camden](https://camden.gov.uk/a?b=1&amp;c=2)',
     );
     expect(toMrkdwn('<!channel> hi')).toBe('&lt;!channel&gt; hi');
     expect(toMrkdwn('_italic_ stays')).toBe('_italic_ stays');
@@ -33,7 +33,7 @@ describe('mrkdwn', () => {
 
 describe('renderBlocks: each block type', () => {
   it('heading → header (plain text, at most 150 characters)', () => {
-    const [h] = one({ type: 'heading', text: `**Lunch** ${'x'.repeat(300)}` });
+    const [h] = one({ type: 'heading', text: `Lunch ${'x'.repeat(300)}` });
     expect(h).toMatchObject({ type: 'header', text: { type: 'plain_text' } });
     expect((h as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
     expect((h as { text: { text: string } }).text.text.startsWith('Lunch')).toBe(true);
@@ -90,7 +90,7 @@ describe('renderBlocks: each block type', () => {
   });
 
   it('always sets the fallback text', () => {
-    expect(renderBlocks({ fallbackText: '**Hi** [x](https://x.org)', blocks: [] }).text).toBe('Hi x (https://x.org)');
+    expect(renderBlocks({ fallbackText: '**Hi** there', blocks: [] }).text).toBe('Hi there');
   });
 });
 

@@ -12,14 +12,14 @@ describe('renderBlock', () => {
       { type: 'TextBlock', text: 'Lunch clubs', size: 'Large', weight: 'Bolder', wrap: true, style: 'heading' },
     ]);
   });
-  it('text keeps **bold** and [label](url) as card markdown', () => {
+  it('text keeps **bold** as card markdown and forms no link from text', () => {
     expect(renderBlock({ type: 'text', text: '**Free** — [book](https://example.org/b)' })).toEqual([
-      { type: 'TextBlock', text: '**Free** — [book](https://example.org/b)', wrap: true },
+      { type: 'TextBlock', text: '**Free** — [book] (https://example.org/b)', wrap: true },
     ]);
   });
-  it('fields → FactSet', () => {
-    expect(renderBlock({ type: 'fields', fields: [{ label: 'Cost', value: '**£2**' }] })).toEqual([
-      { type: 'FactSet', facts: [{ title: 'Cost', value: '**£2**' }] },
+  it('fields → FactSet of plain text', () => {
+    expect(renderBlock({ type: 'fields', fields: [{ label: 'Cost', value: '£2' }] })).toEqual([
+      { type: 'FactSet', facts: [{ title: 'Cost', value: '£2' }] },
     ]);
   });
   it('list → one Container per item with its buttons', () => {
@@ -69,15 +69,15 @@ describe('renderBlock', () => {
       { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Add to calendar', url: 'https://signpost.example.org/invites/x.ics' }] },
     ]);
   });
-  it('drops links that are not http(s)', () => {
-    expect(toMarkdown('[click](javascript:void0) and [site](https://ok.example)')).toBe('click and [site](https://ok.example)');
+  it('forms no link from text, whatever its scheme', () => {
+    expect(toMarkdown('[click](javascript:void0) and [site](https://ok.example)')).toBe('[click] (javascript:void0) and [site] (https://ok.example)');
   });
 });
 
 describe('renderCard', () => {
   it('is an Adaptive Card 1.4 with the fallback text, and a divider separates the next element', () => {
     const card = renderCard({ fallbackText: '**Two** results', blocks: [{ type: 'heading', text: 'A' }, { type: 'divider' }, { type: 'text', text: 'B' }] });
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4', fallbackText: 'Two results', msteams: { width: 'Full' } });
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: 'Two results', msteams: { width: 'Full' } });
     expect(card.body[1]).toMatchObject({ text: 'B', separator: true });
     const message = toTeamsMessage({ fallbackText: 'Two results', blocks: [] });
     expect(message).toMatchObject({ type: 'message', summary: 'Two results', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] });

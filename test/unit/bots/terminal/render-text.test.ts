@@ -54,7 +54,7 @@ describe('renderText', () => {
       fallbackText: 'x',
       blocks: [
         { type: 'heading', text: 'Your booking' },
-        { type: 'text', text: 'You are **booked** on _MECC_. See [the course page](https://example.org/mecc).' },
+        { type: 'text', text: 'You are **booked** on _MECC_. See the course page.' },
         { type: 'fields', fields: [{ label: 'When', value: 'Tue 1 Dec, 10:00–13:00\nTue 8 Dec, 10:00–13:00' }, { label: 'Where', value: 'Online' }] },
         { type: 'divider' },
         {
@@ -75,7 +75,7 @@ describe('renderText', () => {
         'Your booking',
         '────────────',
         '',
-        'You are booked on MECC. See the course page (https://example.org/mecc).',
+        'You are booked on MECC. See the course page.',
         '',
         'When:  Tue 1 Dec, 10:00–13:00',
         '       Tue 8 Dec, 10:00–13:00',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keepWebUrls } from '../../../../src/catalogue/ingest/keep-web-urls.ts';
 import { CatalogueEntryInputSchema, type CatalogueEntryInput } from '../../../../src/catalogue/model.ts';
 import {
   accessibilityFeatures,
@@ -369,7 +370,11 @@ describe('toEntry', () => {
   it('drops the bad url and e-mail of the ORUK validator "Fail" mock but keeps the service', () => {
     const entry = entryOf(sample('oruk-3.0_validator-mocks/fail_service_full.json'));
     expect(entry.title).toBe('Community Counselling');
+    // The parser passes the bad address on; the import drops it with a note in the report.
+    const notes: { ref: string; reason: string }[] = [];
+    keepWebUrls(entry, 'svc', notes);
     expect(entry.url).toBeUndefined();
+    expect(notes).toEqual([{ ref: 'svc', reason: expect.stringMatching(/web address "example\/counselling" was dropped/) }]);
     expect(entry.description).toBe('');
   });
 
