@@ -32,7 +32,7 @@ const INSTALL_LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_i
 const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
 
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
 
 export type SlackAppOptions = {
   config: SlackConfig;
@@ -234,8 +234,25 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         }
       }
     : undefined;
+  // The install pages are visited by a browser: GET, no Slack signature (Bolt checks the OAuth state instead).
+  const installRoute: RouteHandler | undefined = receiver
+    ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.writeHead(405, { allow: 'GET', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'GET only' }));
+          return;
+        }
+        try {
+          receiver.requestListener(req, res);
+        } catch {
+          res.writeHead(405, { allow: 'GET', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'GET only' }));
+        }
+      }
+    : undefined;
   const routes: [string, RouteHandler][] = route
-    ? [[SLACK_EVENTS_PATH, route], ...(oauth ? ([[SLACK_INSTALL_PATH, route], [SLACK_OAUTH_REDIRECT_PATH, route]] as [string, RouteHandler][]) : [])]
+    ? [
+        [SLACK_EVENTS_PATH, route],
+        ...(oauth && installRoute ? ([[SLACK_INSTALL_PATH, installRoute], [SLACK_OAUTH_REDIRECT_PATH, installRoute]] as [string, RouteHandler][]) : []),
+      ]
     : [];
 
   const installations = options.installations;

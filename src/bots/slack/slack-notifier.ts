@@ -58,7 +58,8 @@ export class SlackNotifier implements Notifier {
     const [token] = await this.tokens(workspace);
     if (!token) return undefined;
     try {
-      const info = await this.clientFor(token).conversations.info({ channel: channelRef });
+      const client = this.clientFor(token);
+      const info = await client.conversations.info({ channel: channelRef });
       const channel = info.channel as { is_member?: boolean; is_archived?: boolean } | undefined;
       if (channel?.is_archived) return false;
       return typeof channel?.is_member === 'boolean' ? channel.is_member : undefined;

@@ -51,6 +51,7 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
     const { conversation } = createChatConversation({ config, store, clock, logger: silentLogger });
     const endpoint = createTeamsEndpoint({
       credentials: null,
+      emulator: true,
       conversation,
       refs: createPrismaConversationRefs(store.prisma, clock),
       logger: silentLogger,

@@ -32,7 +32,7 @@ describe('urgent help through the server (Teams endpoint)', () => {
     connector = await startBotConnector();
     store = await openTestStore('pglite');
     await seedDemo(store, NOW);
-    const config = { ...loadConfig({ DATABASE_URL: 'pglite:memory' }), teams: null };
+    const config = { ...loadConfig({ DATABASE_URL: 'pglite:memory', TEAMS_EMULATOR: 'true' }), teams: null };
     const app = await createApp({ config, store, clock: fixedClock(NOW), logger: silentLogger });
     server = createHttpServer(app.routes, silentLogger);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/logger.ts';
 import { createDeliveryQueue, enqueueDelivery } from '../../../src/scheduler/delivery-queue.ts';
+import { parseFeedAllowList } from '../../../src/catalogue/ingest/feed-address-policy.ts';
 import { refreshDueFeeds } from '../../../src/scheduler/refresh-feeds.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 import { FakeClock, recordingNotifier } from './fake-time.ts';
@@ -69,7 +70,7 @@ describe.each(STORE_KINDS)('stopping the delivery queue on %s', (kind) => {
       );
       const now = new Date('2027-03-21T08:00:00Z');
       const stopping = new AbortController();
-      const refreshed = refreshDueFeeds(store, now, silentLogger, { signal: stopping.signal });
+      const refreshed = refreshDueFeeds(store, now, silentLogger, { signal: stopping.signal, allowPrivateHosts: parseFeedAllowList('127.0.0.1') });
       await asked;
       stopping.abort();
       expect(await refreshed).toEqual([]);

@@ -105,13 +105,21 @@ describe('starting and stopping npm start', () => {
     expect(lockOf(dir)).not.toBeNull();
 
     // A sign-in whose body is still on its way when the signal comes: the server has taken it (100 Continue).
-    const body = `token=${TOKEN}`;
+    const form = await fetch(`http://127.0.0.1:${server.port}/insights`);
+    const nonce = form.headers.getSetCookie().find((c) => c.startsWith('signpost_insights_form='))?.split(';')[0] ?? '';
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const body = new URLSearchParams({ token: TOKEN, csrf }).toString();
     const request = http.request({
       host: '127.0.0.1',
       port: server.port,
       method: 'POST',
       path: '/insights/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+        cookie: nonce,
+      },
     });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       request.once('response', (res) => {
