@@ -1,6 +1,7 @@
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
@@ -8,6 +9,7 @@ import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.t
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -29,7 +31,7 @@ export type ChatConversation = {
 
 /**
  * The conversation with every feature chat offers (training bookings, channel digests, insights (gaps, flags,
- * report a problem) and the coordinators' entry form), built the same way for the server (`npm start`, which serves
+ * report a problem), the coordinators' entry form and their verification queue), built the same way for the server (`npm start`, which serves
  * Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer different commands.
  */
 export function createChatConversation(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): ChatConversation {
@@ -74,6 +76,12 @@ export function createChatConversation(deps: { config: Config; store: Store; clo
     },
     clock,
     logger,
+  });
+  hooks.verify = createVerifyHooks({
+    queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
+    clock,
+    logger,
+    canEdit: true,
   });
   return { conversation, hooks, bookings, insightsRecorder };
 }
