@@ -60,7 +60,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // The conversation core with every chat feature (bookings, digests, insights, the coordinators' entry form), built
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
-  const { conversation, bookings } = createChatConversation(deps);
+  const { conversation, bookings, hooks } = createChatConversation(deps);
   const platformsOn: Platform[] = [];
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
@@ -105,6 +105,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       clock,
       logger: deps.logger,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
+      homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);

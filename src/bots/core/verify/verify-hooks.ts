@@ -4,7 +4,7 @@ import { roleOf, type VerifyQueue, type VerifyRow } from '../../../catalogue/ver
 import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import { ACTION } from '../action-ids.ts';
-import type { InboundAction, InboundMessage } from '../inbound.ts';
+import type { Actor, InboundAction, InboundMessage } from '../inbound.ts';
 import { parseActionValue } from '../replies/action-values.ts';
 import { context, heading, type Reply, type ReplyButton, text } from '../reply.ts';
 
@@ -14,6 +14,8 @@ export type VerifyHooks = {
   command(message: InboundMessage): Promise<Reply | undefined>;
   /** `verify.confirm` and `verify.close`, with their raw value. */
   handleAction(action: InboundAction): Promise<Reply>;
+  /** The same first page for a coordinator (the Slack App Home shows it); undefined for anyone else. */
+  queueFor(actor: Actor): Promise<Reply | undefined>;
 };
 
 /** How many listings one `verify` shows: checking them off takes them out, so the next `verify` shows the rest. */
@@ -99,6 +101,9 @@ export function createVerifyHooks(deps: {
           ? `Marked “${title}” as closed. It no longer shows in search, and stays closed if its source sends it again.`
           : `Thank you: “${title}” is confirmed as still running today.`,
       );
+    },
+    async queueFor(actor) {
+      return actor.isCoordinator ? page() : undefined;
     },
   };
 }
