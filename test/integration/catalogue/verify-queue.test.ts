@@ -231,6 +231,30 @@ describe.each(STORE_KINDS)('verification queue on %s', (kind) => {
     const forged = await conversation.handleAction({ ...press(closeBravo, true), value: '{"id":"not-a-listing"}' });
     expect(forged.fallbackText).toMatch(/button has expired/);
   });
+
+  it('works in the terminal chat: verify, press a listing’s Has closed, verify again', async () => {
+    // Nearly six months on: Echo (2026-12-15), Charlie (2027-05-01) and the feed's event (last refreshed 2027-06-01) are due.
+    const later = '2027-12-10T10:00:00Z';
+    expect((await list(later)).map((q) => q.title)).toEqual(['Echo Tea Dance', 'Charlie Community Choir', 'Golf Putting Social']);
+    const stdin = new PassThrough();
+    stdin.end('verify\nb2\nverify\n');
+    let stdout = '';
+    const code = await runCli(['chat', '--now', later], {
+      stdout: { write: (t) => void (stdout += t) },
+      stderr: { write: () => undefined },
+      stdin,
+      env: { DATABASE_URL: store.url },
+      logger: silentLogger,
+      store,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('Listings to check: 3 not confirmed since 2027-06-10');
+    expect(stdout).toMatch(/Echo Tea Dance\s+sheet · last confirmed 2026-12-15\s+\[b1: Still running\] \[b2: Has closed\]/);
+    expect(stdout).toContain('Marked “Echo Tea Dance” as closed.');
+    expect(stdout).toContain('Listings to check: 2 not confirmed since 2027-06-10');
+    const { rows } = await store.sql.query<{ status: string; closed_by_role: string }>(`SELECT status, closed_by_role FROM service WHERE external_id = 'echo'`);
+    expect(rows[0]).toEqual({ status: 'closed', closed_by_role: 'terminal coordinator' });
+  });
 });
 
 function listItems(reply: Reply): ReplyListItem[] {
