@@ -12,23 +12,24 @@ export type VerifyRow = {
 };
 
 /**
- * A listing's last-confirmed date, the latest of: the source's HSDS `assured_date`, a coordinator's confirmation,
- * and the last successful fetch of the feed that still lists it (a source with a URL; a listing gone from its feed is
- * marked removed, so one still here was in the feed's last good download).
+ * A listing's last-confirmed date (SQL, a `date`; `s` is the service and `src` its source), the latest of: the
+ * source's HSDS `assured_date`, a coordinator's confirmation, and the last successful fetch of the feed that still
+ * lists it (a source with a URL; a listing gone from its feed is marked removed, so one still here was in the feed's
+ * last good download).
  */
-const LAST_CONFIRMED = `GREATEST(
+export const LAST_CONFIRMED_SQL = `GREATEST(
     s.assured_date,
     (s.confirmed_at AT TIME ZONE 'Europe/London')::date,
     CASE WHEN src.url IS NOT NULL THEN (src.last_success_at AT TIME ZONE 'Europe/London')::date END
   )`;
 
 const SELECT = `SELECT s.id::text AS id, s.external_id, s.name, src.name AS source, src.format, s.status,
-    to_char(${LAST_CONFIRMED}, 'YYYY-MM-DD') AS last_confirmed
+    to_char(${LAST_CONFIRMED_SQL}, 'YYYY-MM-DD') AS last_confirmed
   FROM service s JOIN source src ON src.id = s.source_id`;
 
 /** Listings still shown to staff whose last confirmation is before `before` (YYYY-MM-DD) or never was. */
 const DUE = `s.removed_at IS NULL AND s.status <> 'closed'
-  AND (${LAST_CONFIRMED} IS NULL OR ${LAST_CONFIRMED} < $1::date)`;
+  AND (${LAST_CONFIRMED_SQL} IS NULL OR ${LAST_CONFIRMED_SQL} < $1::date)`;
 
 type Row = { id: string; external_id: string; name: string; source: string; format: string; status: string; last_confirmed: string | null };
 
@@ -46,7 +47,7 @@ const toRow = (r: Row): VerifyRow => ({
 export async function selectDueListings(sql: Sql, before: string, page: { limit?: number; offset?: number } = {}): Promise<VerifyRow[]> {
   const { rows } = await sql.query<Row>(
     `${SELECT} WHERE ${DUE}
-     ORDER BY ${LAST_CONFIRMED} ASC NULLS FIRST, s.name, s.id
+     ORDER BY ${LAST_CONFIRMED_SQL} ASC NULLS FIRST, s.name, s.id
      ${page.limit !== undefined ? 'LIMIT $2 OFFSET $3' : ''}`,
     page.limit !== undefined ? [before, page.limit, page.offset ?? 0] : [before],
   );

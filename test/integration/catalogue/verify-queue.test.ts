@@ -14,6 +14,7 @@ import { createChatConversation } from '../../../src/chat-conversation.ts';
 import { runCli } from '../../../src/cli/run-cli.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { freshnessReport } from '../../../src/insights/freshness-report.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { refreshDueFeeds } from '../../../src/scheduler/refresh-feeds.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
@@ -121,12 +122,16 @@ describe.each(STORE_KINDS)('verification queue on %s', (kind) => {
 
   it('confirm records a confirmation now and takes the listing out of the queue', async () => {
     const alpha = await idOf('alpha');
+    expect((await freshnessReport(store, new Date(NOW))).staleEntries.map((e) => e.title)).toContain('Alpha Lunch Club');
     const run = await cli(['verify', 'confirm', alpha, '--json', '--now', NOW]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.json()).toEqual({ id: alpha, title: 'Alpha Lunch Club', source: 'sheet', lastConfirmed: '2027-06-15', status: 'active' });
     expect((await list()).map((q) => q.title)).toEqual(['Bravo Knit & Natter', 'Delta Health Walk']);
     const { rows } = await store.sql.query<{ confirmed_by_role: string }>(`SELECT confirmed_by_role FROM service WHERE id = $1`, [alpha]);
     expect(rows[0]!.confirmed_by_role).toBe('command line');
+    // The listing's details and the insights page's stale listings read the same date.
+    expect((await createDatabaseSearch(store).getResult(alpha, new Date(NOW)))?.lastConfirmed).toBe('2027-06-15');
+    expect((await freshnessReport(store, new Date(NOW))).staleEntries.map((e) => e.title)).not.toContain('Alpha Lunch Club');
   });
 
   it('close hides the listing from search, and it stays closed through re-imports of its source', async () => {
