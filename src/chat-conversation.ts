@@ -31,8 +31,9 @@ export type ChatConversation = {
 
 /**
  * The conversation with every feature chat offers (training bookings, channel digests, insights (gaps, flags,
- * report a problem), the coordinators' entry form and their verification queue), built the same way for the server (`npm start`, which serves
- * Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer different commands.
+ * report a problem), the coordinators' entry form and their verification queue), built the same way for the server
+ * (`npm start`, which serves Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer
+ * different commands.
  */
 export function createChatConversation(deps: { config: Config; store: Store; clock: Clock; logger: Logger }): ChatConversation {
   const { config, store, clock, logger } = deps;

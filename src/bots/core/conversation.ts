@@ -163,7 +163,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply, event?: 'opened' | 'shared'): Promise<Reply> {
     const now = clock.now();
     const result = await search.getResult(id, now);
-    if (!result) return buildGoneReply();
+    if (!result) return (await hooks.verify?.closedNotice(id)) ?? buildGoneReply();
     if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
     const reply = render(result, now);
     return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;

@@ -95,3 +95,14 @@ export async function recordClosure(sql: Sql, id: string, at: Date, role: string
   );
   return rows.length > 0;
 }
+
+/** A listing a coordinator closed (still in its source): its title and the London date it was closed. */
+export async function selectClosure(sql: Sql, id: string): Promise<{ title: string; closedOn: string } | undefined> {
+  const { rows } = await sql.query<{ name: string; closed_on: string }>(
+    `SELECT s.name, to_char(s.closed_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS closed_on FROM service s
+     WHERE s.id = $1::uuid AND s.removed_at IS NULL AND s.status = 'closed' AND s.closed_at IS NOT NULL`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { title: row.name, closedOn: row.closed_on } : undefined;
+}

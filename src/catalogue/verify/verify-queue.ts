@@ -6,6 +6,7 @@ import {
   countDueListings,
   recordClosure,
   recordConfirmation,
+  selectClosure,
   selectDueListings,
   selectListing,
   type VerifyRow,
@@ -42,6 +43,8 @@ export type VerifyQueue = {
   confirm(id: string, now: Date, role: VerifyRole): Promise<VerifyOutcome>;
   /** *Has closed*: the listing leaves search and stays closed through later imports of its source. */
   close(id: string, now: Date, role: VerifyRole): Promise<VerifyOutcome>;
+  /** A listing a coordinator closed: its title and the date (YYYY-MM-DD, London); undefined for any other. */
+  closure(id: string): Promise<{ title: string; closedOn: string } | undefined>;
 };
 
 // Any 8-4-4-4-12 hex id: bulk imports write time-ordered ids, which strict UUID checks would refuse.
@@ -71,5 +74,8 @@ export function createVerifyQueue(store: Store, options: { afterMonths: number }
     },
     confirm: (id, now, role) => change(id, now, role, recordConfirmation),
     close: (id, now, role) => change(id, now, role, recordClosure),
+    async closure(id) {
+      return ListingIdSchema.safeParse(id).success ? selectClosure(store.sql, id) : undefined;
+    },
   };
 }

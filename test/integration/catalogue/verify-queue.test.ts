@@ -227,6 +227,11 @@ describe.each(STORE_KINDS)('verification queue on %s', (kind) => {
     expect(closed.fallbackText).toBe('Marked “Bravo Knit & Natter” as closed. It no longer shows in search, and stays closed if its source sends it again.');
     const { rows } = await store.sql.query<{ status: string; closed_by_role: string }>(`SELECT status, closed_by_role FROM service WHERE external_id = 'bravo'`);
     expect(rows[0]).toEqual({ status: 'closed', closed_by_role: 'teams coordinator' });
+    // Its details (from an older list's button) say it has closed.
+    const details = await conversation.handleAction({ ...press(closeBravo, false), action: ACTION.details, value: closeBravo.value });
+    expect(details.fallbackText).toBe(
+      '“Bravo Knit & Natter” has closed: a coordinator checked on 2027-06-15, so it no longer shows in search. Please search again for something similar.',
+    );
 
     const confirmed = await conversation.handleAction(press(items[1]!.buttons[0]!, true, 'terminal'));
     expect(confirmed.fallbackText).toBe('Thank you: “Zulu Men’s Shed” is confirmed as still running today.');

@@ -16,6 +16,8 @@ export type VerifyHooks = {
   handleAction(action: InboundAction): Promise<Reply>;
   /** The same first page for a coordinator (the Slack App Home shows it); undefined for anyone else. */
   queueFor(actor: Actor): Promise<Reply | undefined>;
+  /** What a closed listing's details say instead ("has closed"); undefined when a coordinator did not close it. */
+  closedNotice(entryId: string): Promise<Reply | undefined>;
 };
 
 /** How many listings one `verify` shows: checking them off takes them out, so the next `verify` shows the rest. */
@@ -104,6 +106,12 @@ export function createVerifyHooks(deps: {
     },
     async queueFor(actor) {
       return actor.isCoordinator ? page() : undefined;
+    },
+    async closedNotice(entryId) {
+      const closed = await deps.queue.closure(entryId);
+      if (!closed) return undefined;
+      const body = `“${closed.title}” has closed: a coordinator checked on ${closed.closedOn}, so it no longer shows in search. Please search again for something similar.`;
+      return { fallbackText: body, blocks: [heading('Has closed'), text(body)] };
     },
   };
 }
