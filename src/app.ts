@@ -64,7 +64,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
-  const { conversation, bookings } = createChatConversation({ ...deps, notifiers });
+  const { conversation, bookings, hooks } = createChatConversation({ ...deps, notifiers });
   const platformsOn: Platform[] = [];
 
   // Training bookings' calendar invites.
@@ -114,6 +114,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       clock,
       logger: deps.logger,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
+      homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);

@@ -3,6 +3,7 @@ import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
@@ -10,6 +11,7 @@ import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.t
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -31,8 +33,9 @@ export type ChatConversation = {
 
 /**
  * The conversation with every feature chat offers (training bookings, channel digests, insights (gaps, flags,
- * report a problem) and the coordinators' entry form), built the same way for the server (`npm start`, which serves
- * Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer different commands.
+ * report a problem), the coordinators' entry form and their verification queue), built the same way for the server
+ * (`npm start`, which serves Slack, Teams and its terminal chat) and for `signpost chat`, so the two cannot offer
+ * different commands.
  */
 export function createChatConversation(deps: {
   config: Config;
@@ -89,6 +92,12 @@ export function createChatConversation(deps: {
     },
     clock,
     logger,
+  });
+  hooks.verify = createVerifyHooks({
+    queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
+    clock,
+    logger,
+    canEdit: true,
   });
   return { conversation, hooks, bookings, insightsRecorder };
 }

@@ -152,6 +152,8 @@ const EnvSchema = z.object({
   INSIGHTS_KEEP_REDACTED_QUESTIONS_DAYS: z.coerce.number().int().min(0).max(90).default(0),
   INSIGHTS_KEEP_STATS_DAYS: z.coerce.number().int().min(0).default(1095),
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
+  /** Months after which a listing nobody has confirmed joins the coordinators' verification queue. */
+  VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
 });
 
 /** Bot Framework credentials; `null` when MicrosoftAppId is unset (local Emulator mode, no token checks). */
@@ -186,6 +188,8 @@ export type Config = Readonly<{
   /** Null when no Slack variable is set: Slack is off. */
   slack: SlackConfig | null;
   insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
+  /** Months without a confirmation before a listing is in the verification queue. */
+  verifyAfterMonths: number;
 }>;
 
 export class ConfigError extends Error {
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepStatsDays: e.INSIGHTS_KEEP_STATS_DAYS,
       staleMonths: e.INSIGHTS_STALE_MONTHS,
     }),
+    verifyAfterMonths: e.VERIFY_AFTER_MONTHS,
   });
 }
 

@@ -39,6 +39,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** An expected failure of a well-formed command (an unknown id): one line on stderr, exit code 1. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   if (Array.isArray(value)) return value.length ? String(value[value.length - 1]) : undefined;

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { openStore, type Store } from '../db/open-store.ts';
 import { StoreError } from '../db/sql.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import { type CliContext, type CliOutput, type Command, type ParsedArgs, UsageError } from './command.ts';
+import { type CliContext, type CliOutput, type Command, CommandError, type ParsedArgs, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { terminalText } from '../bots/terminal/terminal-text.ts';
 
@@ -129,6 +129,7 @@ function reportError(error: unknown, command: Command, json: boolean, io: CliIo,
     logger?.warn('input refused', { command: command.name, reason: error.message });
     return emit('IMPORT.REFUSED', `Refused: ${error.message} Nothing was imported.`, 2);
   }
+  if (error instanceof CommandError) return emit(error.code, error.message, 1);
   if (error instanceof StoreError) return emit(error.code, error.message, 1);
   if (error instanceof ConfigError) return emit('CONFIG.INVALID', error.message, 1);
   const correlationId = randomUUID().slice(0, 8);

@@ -1,6 +1,7 @@
 import type { Store } from '../db/open-store.ts';
 import { redactText } from '../privacy/redact.ts';
 import { toLondonIso } from '../catalogue/time.ts';
+import { LAST_CONFIRMED_SQL } from '../catalogue/verify/verify-queries.ts';
 
 export type StaleEntry = {
   id: string;
@@ -33,18 +34,19 @@ export function monthsBefore(now: Date, months: number): string {
 }
 
 /**
- * Listings nobody has confirmed for `staleMonths` (12 by default) or never confirmed, still shown to staff, and
+ * Listings nobody has confirmed for `staleMonths` (12 by default) or never confirmed (the verification queue's
+ * last-confirmed date), still shown to staff, and
  * feeds whose last refresh failed (their error, with any personal details removed).
  */
 export async function freshnessReport(store: Store, now: Date, options: { staleMonths?: number } = {}): Promise<FreshnessReport> {
   const staleBefore = monthsBefore(now, options.staleMonths ?? 12);
   const stale = await store.sql.query<Record<string, unknown>>(
-    `SELECT s.id, s.name, s.kind, o.name AS organisation, src.name AS source, l.ward, to_char(s.assured_date, 'YYYY-MM-DD') AS assured, src.is_demo
+    `SELECT s.id, s.name, s.kind, o.name AS organisation, src.name AS source, l.ward, to_char(${LAST_CONFIRMED_SQL}, 'YYYY-MM-DD') AS assured, src.is_demo
      FROM service s JOIN source src ON src.id = s.source_id
      LEFT JOIN organization o ON o.id = s.organization_id
      LEFT JOIN location l ON l.id = s.location_id
-     WHERE s.removed_at IS NULL AND s.status <> 'closed' AND (s.assured_date IS NULL OR s.assured_date < $1::date)
-     ORDER BY s.assured_date NULLS FIRST, s.name`,
+     WHERE s.removed_at IS NULL AND s.status <> 'closed' AND (${LAST_CONFIRMED_SQL} IS NULL OR ${LAST_CONFIRMED_SQL} < $1::date)
+     ORDER BY ${LAST_CONFIRMED_SQL} NULLS FIRST, s.name`,
     [staleBefore],
   );
   const feeds = await store.sql.query<Record<string, unknown>>(

@@ -18,6 +18,9 @@ export const ACTION = {
   addEntry: 'entry.add',
   editEntry: 'entry.edit',
   saveEntry: 'entry.save',
+  /** Coordinators' verification queue: *Still running* and *Has closed* (the value is the listing's id). */
+  verifyConfirm: 'verify.confirm',
+  verifyClose: 'verify.close',
 } as const;
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];

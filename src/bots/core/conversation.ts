@@ -28,6 +28,7 @@ import { PAGE_SIZE, buildSearchResultsReply } from './replies/search-results.ts'
 import { buildShareReply } from './replies/share-with-resident.ts';
 import { withUrgentHelpFirst } from './replies/urgent-help.ts';
 import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
+import type { VerifyHooks } from './verify/verify-hooks.ts';
 
 /** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
 export type ConversationContext = Actor & { channelRef: string; isDirect?: boolean };
@@ -65,7 +66,14 @@ export type InsightsHooks = {
   command?(message: InboundMessage): Promise<Reply | undefined>;
 };
 
-export type ConversationHooks = { bookings?: BookingHooks; digests?: DigestHooks; insights?: InsightsHooks; entries?: EntryHooks };
+export type ConversationHooks = {
+  bookings?: BookingHooks;
+  digests?: DigestHooks;
+  insights?: InsightsHooks;
+  entries?: EntryHooks;
+  /** The coordinators' verification queue (`verify`, *Still running*, *Has closed*). */
+  verify?: VerifyHooks;
+};
 
 export type ConversationDeps = {
   search: CatalogueSearch;
@@ -88,7 +96,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
   // Read at each turn: the composition root may register hooks after the conversation is built.
-  const help = () => buildHelpReply({ bookings: !!hooks.bookings, digests: !!hooks.digests, entries: !!hooks.entries });
+  const help = () => buildHelpReply({
+    bookings: !!hooks.bookings,
+    digests: !!hooks.digests,
+    entries: !!hooks.entries,
+    verify: !!hooks.verify,
+  });
 
   const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({
     platform: ctx.platform,
@@ -150,7 +163,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
   async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply, event?: 'opened' | 'shared'): Promise<Reply> {
     const now = clock.now();
     const result = await search.getResult(id, now);
-    if (!result) return buildGoneReply();
+    if (!result) return (await hooks.verify?.closedNotice(id)) ?? buildGoneReply();
     if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
     const reply = render(result, now);
     return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
@@ -236,6 +249,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.editEntry:
       case ACTION.saveEntry:
         return hooks.entries ? hooks.entries.handleAction(action) : buildNotAvailableReply('Adding entries');
+      case ACTION.verifyConfirm:
+      case ACTION.verifyClose:
+        return hooks.verify ? hooks.verify.handleAction(action) : buildNotAvailableReply('Checking listings');
     }
   }
 
@@ -262,7 +278,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const entryCommand = hooks.entries ? await hooks.entries.command(message) : undefined;
         if (entryCommand) return entryCommand;
         const command = hooks.insights?.command ? await hooks.insights.command(message) : undefined;
-        return command ?? onIntent(message, intent);
+        const verify = command ?? (hooks.verify ? await hooks.verify.command(message) : undefined);
+        return verify ?? onIntent(message, intent);
       });
     },
     handleAction(action: InboundAction) {

@@ -11,9 +11,14 @@ export type HomeContent = {
   digests?: Reply;
   /** Present for coordinators: their entries, most recent first. */
   coordinatorEntries?: ManualEntrySummary[];
+  /** Present for coordinators: the first listings of the verification queue. */
+  verify?: Reply;
 };
 
-/** The App Home tab: how to ask, the user's bookings, channel digests and, for coordinators, their entries. */
+/**
+ * The App Home tab: how to ask, the user's bookings, channel digests and, for coordinators, the listings to check
+ * and their entries.
+ */
 export function buildHomeView(content: HomeContent): SlackTypes.HomeView {
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Signpost: find help for a resident', emoji: true } },
@@ -39,6 +44,10 @@ export function buildHomeView(content: HomeContent): SlackTypes.HomeView {
   };
   section('Your bookings', content.bookings, 30);
   section('Channel digests', content.digests, 20);
+  if (content.verify) {
+    const title = content.verify.blocks.find((b) => b.type === 'heading');
+    section(title?.type === 'heading' ? title.text : 'Listings to check', content.verify, 20);
+  }
   if (content.coordinatorEntries) {
     blocks.push(
       { type: 'divider' },

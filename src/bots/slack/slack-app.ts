@@ -41,6 +41,8 @@ export type SlackAppOptions = {
   clock: Clock;
   logger: Logger;
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
+  /** Coordinators' verification queue on the App Home. */
+  homeVerify?: (actor: Actor) => Promise<Reply | undefined>;
   /** Where installations are kept; needed when `config.oauth` is set. */
   installations?: SlackInstallations;
   /** This server's public base URL (no trailing slash): the OAuth redirect URL is built from it. */
@@ -189,6 +191,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     queue,
     ...(options.installations ? { installations: options.installations } : {}),
     ...(options.homeDigests ? { homeDigests: options.homeDigests } : {}),
+    ...(options.homeVerify ? { homeVerify: options.homeVerify } : {}),
   });
 
   // Last line of defence (authorisation failures, a listener that threw past its own boundary).

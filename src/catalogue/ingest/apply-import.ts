@@ -238,7 +238,9 @@ async function writeServices(
      LEFT JOIN organization o ON o.source_id = $1 AND o.external_id = x.org
      LEFT JOIN location l ON l.source_id = $1 AND l.external_id = x.loc
      ON CONFLICT (source_id, external_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
-       description = EXCLUDED.description, url = EXCLUDED.url, status = EXCLUDED.status, alert = EXCLUDED.alert,
+       description = EXCLUDED.description, url = EXCLUDED.url,
+       -- A listing a coordinator closed stays closed when its source sends it again (only a confirmation reopens it).
+       status = CASE WHEN service.closed_at IS NOT NULL THEN 'closed' ELSE EXCLUDED.status END, alert = EXCLUDED.alert,
        organization_id = EXCLUDED.organization_id, location_id = EXCLUDED.location_id,
        categories = EXCLUDED.categories, audiences = EXCLUDED.audiences, languages = EXCLUDED.languages,
        is_free = EXCLUDED.is_free, cost_amount = EXCLUDED.cost_amount, fees_description = EXCLUDED.fees_description,

@@ -9,6 +9,7 @@ import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOf
 import { hardAudiences, hasSearchableText, isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
 import { AUDIENCE_WORDS, conceptByKey, SOFT_AUDIENCES, STOP_WORDS, TOPICS } from './vocabulary.ts';
+import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
@@ -622,7 +623,7 @@ function toFilters(u: Understood, now: Date): Filters {
 const selectDetails = (nowRef: string, rankSql: string) => `
   SELECT s.id, s.kind, s.name, s.description, s.url, s.status, s.alert, s.categories, s.audiences, s.languages,
     s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, s.fees_description, s.application_process,
-    s.contact_name, s.contact_email, s.contact_phone, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
+    s.contact_name, s.contact_email, s.contact_phone, to_char(${LAST_CONFIRMED_SQL}, 'YYYY-MM-DD') AS assured,
     s.schedule->>'description' AS schedule_text,
     o.name AS org_name, o.phone AS org_phone, o.email AS org_email,
     l.name AS venue, l.address_1, l.address_2, l.city, l.postal_code, l.ward, l.latitude, l.longitude, l.accessibility,
@@ -662,7 +663,7 @@ async function withDetails(sql: Sql, page: Ranked[], now: Date): Promise<Ranked[
 const JOINS = `
   LEFT JOIN LATERAL (SELECT * FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
   LEFT JOIN LATERAL (SELECT * FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
-  JOIN LATERAL (SELECT is_demo FROM source WHERE source.id = s.source_id OFFSET 0) src ON true`;
+  JOIN LATERAL (SELECT is_demo, url, last_success_at FROM source WHERE source.id = s.source_id OFFSET 0) src ON true`;
 
 /** The database query: indexes find the candidates, SQL filters them, and the best `limit` come back with details. */
 async function candidates(

@@ -21,6 +21,7 @@ import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
+import { verifyCommand } from './verify.ts';
 
 export const COMMANDS: Command[] = [
   importCommand,
@@ -38,6 +39,7 @@ export const COMMANDS: Command[] = [
   searchCommand,
   reportCommand,
   flagsCommand,
+  verifyCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,

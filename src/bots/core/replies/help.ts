@@ -14,6 +14,8 @@ export type HelpOptions = {
   /** Booking and digests are only offered when those features are on. */
   bookings?: boolean;
   digests?: boolean;
+  /** The coordinators' verification queue ("verify"). */
+  verify?: boolean;
   /** The coordinators' entry form ("add entry", "edit …"). */
   entries?: boolean;
 };
@@ -31,6 +33,7 @@ export function buildHelpReply(options: HelpOptions = {}): Reply {
     ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
     ...(options.digests ? ['**subscribe**: a regular digest of what is new here; **unsubscribe** to stop'] : []),
     ...(options.entries ? ['**add entry**, **edit** _part of a title_: coordinators add or correct a listing'] : []),
+    ...(options.verify ? ['**verify**: coordinators check the listings nobody has confirmed for a while'] : []),
   ];
   const body = [intro, '', '**Try asking:**', ...examples, '', '**Then:**', ...commands.map((c) => `• ${c}`)].join('\n');
   const buttons = options.bookings ? [{ label: 'My bookings', action: ACTION.myBookings, value: '{}' }] : [];

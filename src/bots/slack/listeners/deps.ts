@@ -25,6 +25,8 @@ export type ListenerDeps = {
   installations?: SlackInstallations;
   /** The App Home's "Channel digests" section, when digests are wired. */
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
+  /** The App Home's "Listings to check" section for coordinators, when the verification queue is wired. */
+  homeVerify?: (actor: Actor) => Promise<Reply | undefined>;
 };
 
 /** Names registered with Bolt, so a test can compare them with manifest.json. */

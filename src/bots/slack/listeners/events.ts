@@ -75,10 +75,11 @@ export function appHomeOpened(deps: ListenerDeps) {
     deps.queue.defer(() => withBoundary(log, 'app_home_opened', async () => {
       const isCoordinator = await deps.isCoordinator(userId, client);
       const actor = { platform: 'slack' as const, userId, isCoordinator };
-      const [bookings, digests, coordinatorEntries] = await Promise.all([
+      const [bookings, digests, coordinatorEntries, verify] = await Promise.all([
         deps.conversation.handleAction({ ...actor, channelRef: event.channel, action: ACTION.myBookings, value: '' }),
         deps.homeDigests ? deps.homeDigests(actor) : Promise.resolve(undefined),
         isCoordinator ? listManualEntries(deps.store, { limit: 15 }) : Promise.resolve(undefined),
+        isCoordinator && deps.homeVerify ? deps.homeVerify(actor) : Promise.resolve(undefined),
       ]);
       await client.views.publish({
         user_id: userId,
@@ -96,6 +97,7 @@ export function appHomeOpened(deps: ListenerDeps) {
             ],
           },
           ...(coordinatorEntries ? { coordinatorEntries } : {}),
+          ...(verify ? { verify } : {}),
         }),
       });
     }, async () => undefined));
