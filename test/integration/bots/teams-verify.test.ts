@@ -51,6 +51,7 @@ describe('the verification queue in Teams (real Bot Framework endpoint, real con
     const clock = fixedClock(NOW);
     const { conversation } = createChatConversation({ config, store, clock, logger: silentLogger });
     const endpoint = createTeamsEndpoint({
+      emulator: true,
       credentials: null,
       conversation,
       refs: createPrismaConversationRefs(store.prisma, clock),
