@@ -8,7 +8,7 @@ import { toLondonIso } from '../time.ts';
 import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
 import { hardAudiences, hasSearchableText, isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, parseQuery, unknownWords } from './parse-query.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot, Understood, Why } from './types.ts';
-import { AUDIENCE_WORDS, conceptByKey, SOFT_AUDIENCES, STOP_WORDS, TOPICS } from './vocabulary.ts';
+import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 
 /** How many candidates the database hands over for re-ranking. */
@@ -856,25 +856,6 @@ const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescrip
  */
 const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
 
-/**
- * The audience a title says a listing is for ("Deaf Social Club", "Parent and Baby Yoga", "Ladies' Knit and
- * Natter", "Training for Staff"), for listings whose source gave no audiences: by the thesaurus's audience phrases.
- */
-const AUDIENCE_IN_TITLE: { key: string; audience?: string; re: RegExp }[] = [
-  ...AUDIENCE_WORDS.filter((c) => c.audiences?.some((a) => SPECIFIC_AUDIENCES.includes(a))),
-  ...TOPICS.filter((c) => c.key === 'deaf'),
-].map((c) => ({
-  key: c.key,
-  ...(c.audiences?.[0] ? { audience: c.audiences[0] } : {}),
-  re: new RegExp(`\\b(?:${c.phrases.map((p) => normaliseQueryText(p)).filter((p) => p.length > 2 || p === 'ld').map((p) => p.replace(/[+]/g, '\\+')).join('|')})\\b`),
-}));
-
-function audiencesInTitle(name: string): { keys: string[]; audiences: string[] } {
-  const text = normaliseQueryText(name);
-  const hits = AUDIENCE_IN_TITLE.filter((a) => a.re.test(text));
-  return { keys: hits.map((h) => h.key), audiences: hits.flatMap((h) => (h.audience ? [h.audience] : [])) };
-}
-
 const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
 
 /**
@@ -970,10 +951,9 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
     for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
     // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
-    const inTitle = audiences.length ? { keys: [], audiences: [] } : audiencesInTitle(row.name);
-    const forAudiences = audiences.length ? audiences : inTitle.audiences;
-    if (!audiences.includes('everyone') && forAudiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
-    const deafGroup = cats.includes('deaf') || inTitle.keys.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
+    // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
+    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {

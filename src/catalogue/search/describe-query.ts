@@ -1,6 +1,6 @@
 import { ACCESS_SHORT, AUDIENCE_WORDS, FORMAT_WORDS } from '../labels.ts';
 import type { Understood } from './types.ts';
-import { CONCEPTS } from './vocabulary.ts';
+import { conceptByKey } from './vocabulary.ts';
 
 const DAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
 
@@ -31,12 +31,12 @@ export function describePlace(u: Pick<Understood, 'place'>): string {
   return u.place ? `in ${u.place.label}` : '';
 }
 
-const topicLabel = (key: string): string => CONCEPTS.find((c) => c.key === key)?.phrases[0] ?? key;
+const topicLabel = (key: string): string => conceptByKey(key)?.phrases[0] ?? key;
 
 /** What was understood, in plain words, e.g. "lunch club · older people · free · in Kentish Town · on Tuesdays". */
 export function describeUnderstood(u: Understood): string {
   const parts: string[] = [];
-  const topicKeys = (u.topics ?? []).filter((k) => CONCEPTS.find((c) => c.key === k)?.facet === 'topic');
+  const topicKeys = (u.topics ?? []).filter((k) => conceptByKey(k)?.facet === 'topic');
   const topics = topicKeys.length ? topicKeys.map(topicLabel) : u.topics?.length ? [] : u.categories;
   if (topics.length) parts.push(listWords(topics));
   // Words that name no concept are shown as typed (quoted), so a name is not mistaken for one we made up.
