@@ -1,83 +1,29 @@
-import type http from 'node:http';
-import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
-import { createPrismaConversationRefs } from '../../../src/bots/teams/prisma-conversation-refs.ts';
-import { createTeamsEndpoint, TEAMS_PATH } from '../../../src/bots/teams/server.ts';
 import { listManualEntries, getManualEntry } from '../../../src/catalogue/manual-entries.ts';
-import { createChatConversation } from '../../../src/chat-conversation.ts';
-import { fixedClock } from '../../../src/clock.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { type BotConnector, startBotConnector } from '../../helpers/bot-connector.ts';
-import { teamsActivity } from '../../helpers/teams-activities.ts';
+import { type CardElement, startTeamsChat, type TeamsChat } from '../../helpers/teams-chat.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const COORDINATOR = '6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80';
 const SOMEONE_ELSE = '00000000-0000-4000-8000-000000000099';
 
-type CardElement = Record<string, unknown> & { type: string };
-
-/** Every element of a card, containers and action sets opened up. */
-function elementsOf(activity: Record<string, unknown>): CardElement[] {
-  const attachments = activity.attachments as { content: { body: CardElement[] } }[];
-  const out: CardElement[] = [];
-  const walk = (els: CardElement[]) => {
-    for (const el of els) {
-      out.push(el);
-      if (Array.isArray(el.items)) walk(el.items as CardElement[]);
-      if (Array.isArray(el.actions)) walk(el.actions as CardElement[]);
-    }
-  };
-  walk(attachments[0]!.content.body);
-  return out;
-}
-
 describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) => {
-  let connector: BotConnector;
   let store: TestStore;
-  let server: http.Server;
-  let url: string;
+  let chat: TeamsChat;
 
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    connector = await startBotConnector();
     store = await openTestStore(kind);
-    const config = loadConfig({ TEAMS_COORDINATOR_IDS: COORDINATOR });
-    const clock = fixedClock(NOW);
-    const { conversation } = createChatConversation({ config, store, clock, logger: silentLogger });
-    const endpoint = createTeamsEndpoint({
-      credentials: null,
-      emulator: true,
-      conversation,
-      refs: createPrismaConversationRefs(store.prisma, clock),
-      logger: silentLogger,
-      coordinators: config.teamsCoordinators,
-    });
-    server = createHttpServer(new Map([[TEAMS_PATH, endpoint.handler]]), silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${TEAMS_PATH}`;
-  });
+    chat = await startTeamsChat(store, { coordinator: COORDINATOR, now: NOW });
+  }, 120_000);
   afterAll(async () => {
-    server.close();
-    await connector.close();
-    await store.close();
-    nock.enableNetConnect();
+    await chat?.close();
+    await store?.close();
   });
-  beforeEach(() => connector.reset());
+  beforeEach(() => chat.connector.reset());
 
-  /** Sends a message or a card submission from a user and returns the card elements of the bot's answer. */
-  const turn = async (what: { text: string } | { value: Record<string, unknown> }, user = COORDINATOR): Promise<CardElement[]> => {
-    const base = 'text' in what ? teamsActivity('message-personal.json', connector.serviceUrl) : teamsActivity('card-submit.json', connector.serviceUrl);
-    const activity = { ...base, ...('text' in what ? { text: what.text } : { value: what.value }), from: { ...(base.from as object), aadObjectId: user } };
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    expect(res.status).toBe(200);
-    const posted = connector.messages();
-    expect(posted.length).toBeGreaterThan(0);
-    return elementsOf(posted.at(-1)!.activity);
-  };
+  const turn: TeamsChat['turn'] = (what, user) => chat.turn(what, user);
   const textOf = (els: CardElement[]) => els.filter((e) => e.type === 'TextBlock').map((e) => String(e.text)).join('\n');
   const input = (els: CardElement[], name: string) => els.find((e) => e.id === `f.${name}`);
 
