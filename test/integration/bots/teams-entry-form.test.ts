@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
 import { listManualEntries, getManualEntry } from '../../../src/catalogue/manual-entries.ts';
-import { silentLogger } from '../../../src/logger.ts';
 import { type CardElement, startTeamsChat, type TeamsChat } from '../../helpers/teams-chat.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
