@@ -67,11 +67,46 @@ function baseProps(entry: ExportEntry, uid: string): string[] {
   return lines;
 }
 
+export type IcalOptions = { now: Date; horizonDays?: number; name?: string; onSkip?: (skipped: SkippedEntry) => void };
+
 /** The iCalendar text for the entries (dated ones only), expanded against `now` for the EXDATE/override check. */
-export function renderIcal(
-  entries: readonly ExportEntry[],
-  options: { now: Date; horizonDays?: number; name?: string; onSkip?: (skipped: SkippedEntry) => void },
-): string {
+export function renderIcal(entries: readonly ExportEntry[], options: IcalOptions): string {
+  return [icalHead(options), icalEvents(entries, options), ICAL_TAIL].join('');
+}
+
+/**
+ * The same text in pieces as the pages of entries arrive: the calendar's head, each page's events, its tail. A
+ * whole-catalogue feed is written to its subscriber as it is made, holding one page of entries at a time.
+ */
+export async function* streamIcal(pages: AsyncIterable<readonly ExportEntry[]>, options: IcalOptions): AsyncGenerator<string> {
+  yield icalHead(options);
+  for await (const page of pages) {
+    const events = icalEvents(page, options);
+    if (events) yield events;
+  }
+  yield ICAL_TAIL;
+}
+
+const ICAL_TAIL = 'END:VCALENDAR\r\n';
+
+function icalHead(options: IcalOptions): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Signpost//Camden community catalogue//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${escapeText(options.name ?? 'Signpost: Camden community activities')}`,
+    `X-WR-TIMEZONE:${ZONE}`,
+    'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
+    'X-PUBLISHED-TTL:PT6H',
+    ...LONDON_VTIMEZONE,
+  ];
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
+function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
   const skip = (entry: ExportEntry, error: unknown) =>
     options.onSkip?.({ entryId: entry.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
   const series: Series[] = [];
@@ -129,27 +164,15 @@ export function renderIcal(
   }
   const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
 
-  const out = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Signpost//Camden community catalogue//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${escapeText(options.name ?? 'Signpost: Camden community activities')}`,
-    `X-WR-TIMEZONE:${ZONE}`,
-    'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
-    'X-PUBLISHED-TTL:PT6H',
-    ...LONDON_VTIMEZONE,
-  ];
+  const out: string[] = [];
   for (const s of written) {
     try {
-      out.push(...seriesLines(s, expanded.get(s.uid) ?? []));
+      for (const line of seriesLines(s, expanded.get(s.uid) ?? [])) out.push(foldLine(line));
     } catch (error) {
       skip(s.entry, error);
     }
   }
-  out.push('END:VCALENDAR');
-  return out.map(foldLine).join('\r\n') + '\r\n';
+  return out.length ? out.join('\r\n') + '\r\n' : '';
 }
 
 const HOUR_MS = 3_600_000;
