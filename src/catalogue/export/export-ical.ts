@@ -16,8 +16,26 @@ import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
 const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const londonWall = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
-const londonDate = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
+/**
+ * Europe/London's offset at an instant. Since 1996 its summer time runs from the last Sunday of March to the last
+ * Sunday of October, 01:00 UTC both; worked out here because a large feed writes hundreds of thousands of local
+ * times. Other years are left to the time-zone database.
+ */
+function londonOffsetMs(ms: number): number | undefined {
+  const year = new Date(ms).getUTCFullYear();
+  if (year < 1996 || year > 2099) return undefined;
+  const [start, end] = clockChangesOf(year);
+  return ms >= start! && ms < end! ? 3_600_000 : 0;
+}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+function londonFields(d: Date): string | undefined {
+  const offset = londonOffsetMs(d.getTime());
+  if (offset === undefined) return undefined;
+  const t = new Date(d.getTime() + offset);
+  return `${t.getUTCFullYear()}${pad2(t.getUTCMonth() + 1)}${pad2(t.getUTCDate())}T${pad2(t.getUTCHours())}${pad2(t.getUTCMinutes())}${pad2(t.getUTCSeconds())}`;
+}
+const londonWall = (d: Date): string => londonFields(d) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
+const londonDate = (d: Date): string => londonFields(d)?.slice(0, 8) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
 const dtProp = (name: string, d: Date, allDay: boolean): string =>
   allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
 
@@ -178,18 +196,21 @@ function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): stri
 const HOUR_MS = 3_600_000;
 const clockChanges = new Map<number, number[]>();
 /** Whether [start, end], widened by three hours, holds a Europe/London clock change (last Sundays of March and October, 01:00 UTC). */
+function clockChangesOf(year: number): number[] {
+  let changes = clockChanges.get(year);
+  if (!changes) {
+    const lastSunday = (month: number) => {
+      const last = new Date(Date.UTC(year, month + 1, 0));
+      return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+    };
+    changes = [lastSunday(2), lastSunday(9)];
+    clockChanges.set(year, changes);
+  }
+  return changes;
+}
 function touchesClockChange(start: number, end: number): boolean {
   for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year++) {
-    let changes = clockChanges.get(year);
-    if (!changes) {
-      const lastSunday = (month: number) => {
-        const last = new Date(Date.UTC(year, month + 1, 0));
-        return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
-      };
-      changes = [lastSunday(2), lastSunday(9)];
-      clockChanges.set(year, changes);
-    }
-    if (changes.some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
+    if (clockChangesOf(year).some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
   }
   return false;
 }

@@ -211,36 +211,19 @@ function toEntry(r: JsonRow): ExportEntry {
   };
 }
 
-/** Where a page of entries ends: the next page starts after it. */
-type Cursor = [string, string, string, string];
-
-async function readRows(
-  sql: Sql,
-  filter: ExportFilter,
-  window: { after?: Cursor; offset?: number; limit?: number },
-): Promise<{ entries: ExportEntry[]; lastImported: Date | null; cursor: Cursor | undefined }> {
-  const { where, params } = filterClause(filter);
-  if (window.after) {
-    params.push(...window.after);
-    const n = params.length;
-    where.push(`(src.name, s.name, s.external_id, s.id) > ($${n - 3}, $${n - 2}, $${n - 1}, $${n}::uuid)`);
-  }
-  const limit = window.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(window.limit))}`;
-  const offset = window.offset ? ` OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
-  // The page's keys first (a sort over narrow rows), then the JSON for those entries only.
+/** The entries with these ids, in the order given. */
+async function readByIds(sql: Sql, ids: readonly string[]): Promise<{ entries: ExportEntry[]; lastImported: Date | null }> {
+  if (!ids.length) return { entries: [], lastImported: null };
   const rows = (
-    await sql.query<{ j: string; k_source: string; k_name: string; k_external: string; k_id: string; imported: string | Date | null }>(
-      `SELECT ${ENTRY_JSON} AS j, k.k_source, k.k_name, k.k_external, k.k_id::text AS k_id, src.last_imported_at AS imported
-       FROM (SELECT s.id AS k_id, src.name AS k_source, s.name AS k_name, s.external_id AS k_external
-             ${FROM}
-             WHERE ${where.join(' AND ')}
-             ORDER BY ${ORDER}${limit}${offset}) k
-       JOIN service s ON s.id = k.k_id
+    await sql.query<{ j: string; imported: string | Date | null }>(
+      `SELECT ${ENTRY_JSON} AS j, src.last_imported_at AS imported
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, n)
+       JOIN service s ON s.id = k.id
        JOIN source src ON src.id = s.source_id
        LEFT JOIN organization o ON o.id = s.organization_id
        LEFT JOIN location l ON l.id = s.location_id
-       ORDER BY k.k_source, k.k_name, k.k_external, k.k_id`,
-      params,
+       ORDER BY k.n`,
+      [ids],
     )
   ).rows;
   let lastImported: Date | null = null;
@@ -251,8 +234,19 @@ async function readRows(
     }
     return toEntry(JSON.parse(row.j) as JsonRow);
   });
-  const last = rows.at(-1);
-  return { entries, lastImported, cursor: last ? [last.k_source, last.k_name, last.k_external, last.k_id] : undefined };
+  return { entries, lastImported };
+}
+
+/** The ids of the matching entries in export order (a sort over narrow rows), or one window of them. */
+async function orderedIds(sql: Sql, filter: ExportFilter, window: { offset?: number; limit?: number } = {}): Promise<string[]> {
+  const { where, params } = filterClause(filter);
+  const limit = window.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(window.limit))}`;
+  const offset = window.offset ? ` OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
+  const { rows } = await sql.query<{ id: string }>(
+    `SELECT s.id::text AS id ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${ORDER}${limit}${offset}`,
+    params,
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
@@ -262,22 +256,26 @@ export async function readCatalogue(
   /** One page only (same order): an ORUK page reads its own entries, not the whole catalogue. */
   window?: { offset: number; limit: number },
 ): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
-  const { entries, lastImported } = await readRows(sql, filter, window ?? {});
+  const { entries, lastImported } = await readByIds(sql, await orderedIds(sql, filter, window ?? {}));
   let lastModified: Date | null = lastImported;
   for (const e of entries) if (!lastModified || e.updatedAt > lastModified) lastModified = e.updatedAt;
   return { entries, lastModified };
 }
 
 /**
- * The same entries in pages of `pageSize`, each read when the one before has been used (keyset paging on the export
- * order), so a whole-catalogue feed never holds more than one page of entries.
+ * The same entries in pages of `pageSize`, each read when the one before has been used, so a whole-catalogue feed
+ * never holds more than one page of entries (and the list of their ids). The next page is asked for while the
+ * current one is used: with a PostgreSQL server, reading and writing overlap.
  */
 export async function* readCataloguePages(sql: Sql, filter: ExportFilter, pageSize = 500): AsyncGenerator<ExportEntry[]> {
-  let after: Cursor | undefined;
-  for (;;) {
-    const page = await readRows(sql, filter, { ...(after ? { after } : {}), limit: pageSize });
+  const ids = await orderedIds(sql, filter);
+  const read = (from: number) => (from < ids.length ? readByIds(sql, ids.slice(from, from + pageSize)) : undefined);
+  let next = read(0);
+  for (let from = 0; next; from += pageSize) {
+    const page = await next;
+    next = read(from + pageSize);
+    // A read that fails while this page is used is reported when its turn comes, not as an unhandled rejection.
+    next?.catch(() => undefined);
     if (page.entries.length) yield page.entries;
-    if (page.entries.length < pageSize || !page.cursor) return;
-    after = page.cursor;
   }
 }

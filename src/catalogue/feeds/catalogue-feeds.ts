@@ -38,6 +38,8 @@ export type FeedDeps = {
   token?: string | null;
   /** Requests one client may make per minute (a burst of this many, refilled over the minute). Default 60. */
   perClientPerMinute?: number;
+  /** Entries read from the database at a time while a feed is made (default 1,000). */
+  pageSize?: number;
 };
 
 /** A feed made and gzipped once. */
@@ -56,7 +58,7 @@ const CACHE_LIMIT = 100;
 /** Gzipped bytes kept in all; the oldest feeds are forgotten beyond this. */
 const CACHE_BYTES = 64 * 1024 * 1024;
 /** Entries read from the database at a time while a feed is made. */
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1000;
 /** Changes whenever what a feed holds for the same entries changes, so old validators stop matching. */
 const RENDER_VERSION = 'feeds-2';
 
@@ -304,7 +306,7 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         rendering.get(key) ??
         startRender(key, kind, () =>
           kind === 'ical'
-            ? streamIcal(readCataloguePages(deps.store.sql, query.filter, PAGE_SIZE), options)
+            ? streamIcal(readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE), options)
             : (async function* () {
                 // One ORUK page is at most MAX_PER_PAGE entries: read and written as one piece.
                 const { entries } = await readCatalogue(deps.store.sql, query.filter, { offset: (page - 1) * query.perPage, limit: query.perPage });
