@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
-import { createSlackRequestGuard } from './request-guard.ts';
+import { createSeenRequests, createSlackRequestGuard } from './request-guard.ts';
 import type { Logger } from '../../logger.ts';
 import type { Actor } from '../core/inbound.ts';
 import type { Conversation } from '../core/ports.ts';
@@ -208,7 +208,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   });
 
-  const guard = createSlackRequestGuard({ signingSecret: config.signingSecret ?? '' });
+  const guard = createSlackRequestGuard({
+    signingSecret: config.signingSecret ?? '',
+    seen: createSeenRequests(options.store.sql),
+    onSeenError: (error) => logger.warn('could not check the database for a repeated slack request; this server remembers its own', { error: String(error) }),
+  });
   const route: RouteHandler | undefined = receiver
     ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (req.method !== 'POST') {
