@@ -8,6 +8,8 @@ import { createPrismaInstallationStore } from './bots/slack/prisma-installation-
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
+import { createLeafletRoute, LEAFLET_PATH_PREFIX } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
@@ -64,11 +66,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
-  const { conversation, bookings, hooks } = createChatConversation({ ...deps, notifiers });
+  const { conversation, bookings, hooks, leafletLinks } = createChatConversation({ ...deps, notifiers });
   const platformsOn: Platform[] = [];
 
   // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
+
+  // Leaflets for residents behind short-lived signed links (Teams takes links, not files): /leaflets/<id>.pdf.
+  routes.set(
+    LEAFLET_PATH_PREFIX,
+    createLeafletRoute({ links: leafletLinks, leaflets: createLeafletStore(store), search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl }),
+  );
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).

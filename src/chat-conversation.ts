@@ -3,6 +3,7 @@ import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { createShortlistHooks } from './bots/core/shortlist/shortlist-hooks.ts';
 import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
@@ -11,6 +12,8 @@ import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.t
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { createLeafletLinks, type LeafletLinks } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore, createShortlistStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -29,6 +32,8 @@ export type ChatConversation = {
   hooks: ConversationHooks;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
+  /** Signed leaflet links: the server's `/leaflets/` route checks them with the same key. */
+  leafletLinks: LeafletLinks;
 };
 
 /**
@@ -99,5 +104,23 @@ export function createChatConversation(deps: {
     logger,
     canEdit: true,
   });
-  return { conversation, hooks, bookings, insightsRecorder };
+  // The list for a resident. Every text message or leaflet sent goes through `onSend`, once per send.
+  const leafletLinks = createLeafletLinks(createLeafletStore(store), {
+    secret: config.leaflets.linkSecret,
+    days: config.leaflets.linkDays,
+    publicUrl: config.publicUrl,
+  });
+  hooks.shortlist = createShortlistHooks({
+    lists: createShortlistStore(store),
+    search,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    links: leafletLinks,
+    linkDays: config.leaflets.linkDays,
+    onSend: async (send) => {
+      for (const entryId of send.entryIds) await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+    },
+  });
+  return { conversation, hooks, bookings, insightsRecorder, leafletLinks };
 }
