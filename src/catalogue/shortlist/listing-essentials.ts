@@ -24,6 +24,8 @@ export type ListingEssentials = {
   pageUrl: string;
   /** Closed for now: say so before anyone travels. */
   paused: boolean;
+  /** An invented listing of the demo catalogue, never to be sent to anyone. */
+  isDemo?: boolean;
 };
 
 type Span = { start: string; end: string; allDay: boolean };
@@ -84,5 +86,6 @@ export function listingEssentials(result: SearchResult, publicUrl: string, now: 
     howToJoin: result.howToJoin ? (HOW_TO_JOIN_WORDS[result.howToJoin] ?? result.howToJoin.replace(/_/g, ' ')) : null,
     pageUrl: listingPageUrl(publicUrl, result.id),
     paused: result.status === 'temporarily_closed',
+    isDemo: result.isDemo,
   };
 }

@@ -94,6 +94,7 @@ describe('the list for a resident in the terminal chat', () => {
     expect(sms).toContain(first);
     expect(sms).toContain(secondTitle);
     expect(sms).toContain('http://localhost:3978/l/');
+    expect(sms).toContain('Demo data: these listings are invented; do not send them to anyone.');
 
     const saved = /Saved signpost-leaflet\.pdf to (.+)/.exec(leaflet!)?.[1]?.trim();
     expect(saved).toBe(path.join(dir, 'signpost-leaflet.pdf'));

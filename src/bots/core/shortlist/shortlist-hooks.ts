@@ -47,6 +47,9 @@ const say = (body: string, buttons: ReplyButton[] = []): Reply => ({
   ephemeral: true,
 });
 
+const DEMO = 'Demo data: these listings are invented; do not send them to anyone.';
+const demoNote = (l: ListingEssentials[]): ReplyBlock[] => (l.some((x) => x.isDemo) ? [context(DEMO)] : []);
+
 const quoted = (l: { title: string }[]) => l.map((x) => `“${x.title}”`).join(', ');
 
 export function createShortlistHooks(deps: {
@@ -120,6 +123,7 @@ export function createShortlistHooks(deps: {
           { label: 'Clear list', action: ACTION.shortlistClear, value: '{}', style: 'danger' },
         ]),
         context(PRIVACY),
+        ...demoNote(listings),
       ];
       return {
         fallbackText: `List for the resident: ${listings.map((l) => l.title).join('; ')}. Send it as a text message or a leaflet.`,
@@ -147,6 +151,7 @@ export function createShortlistHooks(deps: {
           ),
         );
       }
+      blocks.push(...demoNote(sms.included));
       return { fallbackText: sms.text, blocks, ephemeral: true };
     },
 
@@ -174,6 +179,7 @@ export function createShortlistHooks(deps: {
       if (leaflet.omitted.length) {
         blocks.push(context(`Only ${leaflet.included.length} of ${listings.length} listings fit on one page: it leaves out ${quoted(leaflet.omitted)}.`));
       }
+      blocks.push(...demoNote(leaflet.included));
       return { fallbackText: what, blocks, ephemeral: true };
     },
 
