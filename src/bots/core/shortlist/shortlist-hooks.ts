@@ -50,7 +50,8 @@ const say = (body: string, buttons: ReplyButton[] = []): Reply => ({
 const DEMO = 'Demo data: these listings are invented; do not send them to anyone.';
 const demoNote = (l: ListingEssentials[]): ReplyBlock[] => (l.some((x) => x.isDemo) ? [context(DEMO)] : []);
 
-const quoted = (l: { title: string }[]) => l.map((x) => `“${x.title}”`).join(', ');
+/** Titles come from partners' feeds: always literal inside markup. */
+const quoted = (l: { title: string }[]) => l.map((x) => `“${literal(x.title)}”`).join(', ');
 
 export function createShortlistHooks(deps: {
   lists: ShortlistStore;
@@ -146,7 +147,7 @@ export function createShortlistHooks(deps: {
       if (sms.omitted.length) {
         blocks.push(
           context(
-            `Too long for ${MAX_SMS_SEGMENTS} text messages: ${sms.included.length} of ${listings.length} listings fit, so it leaves out ${quoted(sms.omitted)}. ` +
+            `A text holds ${MAX_SMS_SEGMENTS} SMS segments at most: ${sms.included.length} of ${listings.length} listings fit, so it leaves out ${quoted(sms.omitted)}. ` +
               'Send those in another text, or print a leaflet.',
           ),
         );
