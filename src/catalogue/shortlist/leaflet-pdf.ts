@@ -135,8 +135,10 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
     const lines = detailLines(listing, options.print);
     doc.font('Helvetica-Bold').fontSize(style.title);
     const titleHeight = doc.heightOfString(title, { width: textWidth, lineGap: style.lineGap });
-    doc.font('Helvetica').fontSize(style.body);
-    const linesHeight = lines.reduce((h, line) => h + doc.heightOfString(line, body), 0);
+    const linesHeight = lines.reduce((h, line, i) => {
+      doc.font(listing.paused && i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(style.body);
+      return h + doc.heightOfString(line, body);
+    }, 0);
     const height = Math.max(titleHeight + 4 + linesHeight, style.qr);
     if (y + height > bottom) break;
 
@@ -144,9 +146,12 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
       doc.moveTo(MARGIN, y - style.gap / 2).lineTo(MARGIN + width, y - style.gap / 2).lineWidth(1).strokeColor('#000000').stroke();
     }
     doc.fillColor('#000000').font('Helvetica-Bold').fontSize(style.title).text(title, MARGIN, y, { width: textWidth, align: 'left', lineGap: style.lineGap });
-    doc.font('Helvetica').fontSize(style.body);
+    doc.fontSize(style.body);
     doc.y += 4;
-    for (const line of lines) doc.text(line, MARGIN, doc.y, body);
+    for (const line of lines) {
+      // The one warning a resident must not miss is in bold (clear print: bold, not capitals or italics).
+      doc.font(listing.paused && line === lines[0] ? 'Helvetica-Bold' : 'Helvetica').text(line, MARGIN, doc.y, body);
+    }
     drawQr(doc, listing.pageUrl, MARGIN + width - style.qr, y, style.qr);
     y += height + style.gap;
     included.push(listing);

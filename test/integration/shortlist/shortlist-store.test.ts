@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLeafletLinks } from '../../../src/catalogue/shortlist/leaflet-links.ts';
 import { createLeafletStore, createShortlistStore, MAX_SHORTLIST, SHORTLIST_TTL_MS } from '../../../src/catalogue/shortlist/shortlist-store.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
@@ -39,5 +40,25 @@ describe.each(STORE_KINDS)('lists for residents and leaflet records on %s', (kin
     await leaflets.create({ entryIds: ['c'], largePrint: false, now: later(120_000), expiresAt: later(180_000) });
     const { rows } = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM leaflet WHERE id = $1`, [made.id]);
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it('signs leaflet links for their id and expiry with the server’s key only', async () => {
+    const leaflets = createLeafletStore(store);
+    const settings = { days: 7, publicUrl: 'https://signpost.example.org/' };
+    const links = createLeafletLinks(leaflets, { ...settings, secret: 'one-long-random-secret-for-tests' });
+    const link = await links.create({ entryIds: ['a'], largePrint: false, now: NOW });
+    const url = new URL(link.url);
+    expect(url.origin + url.pathname).toBe(`https://signpost.example.org/leaflets/${link.id}.pdf`);
+    expect(link.expiresAt).toEqual(later(7 * 24 * 60 * 60 * 1000));
+    const [expires, signature] = [url.searchParams.get('expires'), url.searchParams.get('signature')];
+    expect(links.verify(link.id, expires, signature, later(1000))).toBe(true);
+    expect(links.verify(link.id, expires, signature, link.expiresAt)).toBe(false);
+    expect(links.verify(link.id, String(Number(expires) + 1), signature, NOW)).toBe(false);
+    expect(links.verify(link.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')), expires, signature, NOW)).toBe(false);
+    expect(links.verify(link.id, expires, null, NOW)).toBe(false);
+    const other = createLeafletLinks(leaflets, { ...settings, secret: 'another-long-random-secret-12345' });
+    expect(other.verify(link.id, expires, signature, NOW)).toBe(false);
+    const random = createLeafletLinks(leaflets, { ...settings, secret: null });
+    expect(random.verify(link.id, expires, signature, NOW)).toBe(false);
   });
 });
