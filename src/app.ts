@@ -9,6 +9,7 @@ import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/sl
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -99,6 +100,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
+    extension: { search: withUrgentHelp(createDatabaseSearch(store)), clock, logger: deps.logger, publicUrl: deps.config.publicUrl },
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
