@@ -12,6 +12,8 @@ export const SLACK_ACTION = {
   addEntry: 'slack.add-entry',
   /** Coordinators: open the edit modal for a coordinator entry; the value is its external id. */
   editEntry: 'slack.edit-entry',
+  /** `/signpost share`'s pick list: post this listing's card in the conversation; the value is `{"id"}`. */
+  sharePost: 'slack.share-post',
 } as const;
 
 export type SlackActionId = (typeof SLACK_ACTION)[keyof typeof SLACK_ACTION];

@@ -28,7 +28,9 @@ const PLACEHOLDER_DOMAIN = 'signpost.example.org';
  * previewed for PUBLIC_URL's host (`composeExtensions[].messageHandlers`, also a valid domain), and the version.
  */
 export function buildTeamsManifest(template: unknown, options: { botId: string; publicUrl: string; version?: string }): Record<string, unknown> {
-  const manifest = TemplateSchema.parse(structuredClone(template));
+  // Checked, then filled in on a copy of the template itself: zod's parsed copy would put the known keys first.
+  TemplateSchema.parse(template);
+  const manifest = structuredClone(template) as z.infer<typeof TemplateSchema>;
   const domain = listingDomain(options.publicUrl);
   for (const bot of manifest.bots) bot.botId = options.botId;
   for (const extension of manifest.composeExtensions ?? []) {

@@ -9,6 +9,7 @@ import { SLACK_ACTION } from '../slack-action-ids.ts';
 import { commandToInbound, fromSlackText, SlashCommandSchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, NOT_COORDINATOR, toSlackMessage, uploadFiles } from './deps.ts';
 import { openEntryModal } from './entry-modal-flow.ts';
+import { answerShareCommand } from './share.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -37,6 +38,11 @@ export function signpostCommand(deps: ListenerDeps) {
       const word = first.toLowerCase();
       const workspace = workspaceOf(context);
       const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false, ...(workspace ? { workspace } : {}) };
+
+      if (word === 'share' && deps.listings) {
+        await answerShareCommand(deps.listings, rest.join(' '), respond);
+        return;
+      }
 
       if (word === 'add' || word === 'edit') {
         if (!(await deps.isCoordinator(cmd.user_id, client))) {

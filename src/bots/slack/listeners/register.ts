@@ -5,6 +5,7 @@ import { signpostCommand } from './commands.ts';
 import type { ListenerDeps, Registered } from './deps.ts';
 import { entryModalSubmit } from './entry-modal-flow.ts';
 import { appHomeOpened, messageListeners, uninstallListeners } from './events.ts';
+import { linkShared } from './unfurl.ts';
 
 /** Registers every listener and returns what was registered (checked against manifest.json by a test). */
 export function registerListeners(app: App, deps: ListenerDeps): Registered {
@@ -21,6 +22,10 @@ export function registerListeners(app: App, deps: ListenerDeps): Registered {
   app.event('app_uninstalled', uninstall.appUninstalled);
   app.event('tokens_revoked', uninstall.tokensRevoked);
   registered.events.push('app_mention', 'message', 'app_home_opened', 'app_uninstalled', 'tokens_revoked');
+  if (deps.listings) {
+    app.event('link_shared', linkShared({ listings: deps.listings, logger: deps.logger, queue: deps.queue }));
+    registered.events.push('link_shared');
+  }
 
   // One dispatcher for every button: unknown ids are acknowledged and logged rather than left to time out.
   app.action({ type: 'block_actions' }, blockActions(deps));
