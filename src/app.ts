@@ -85,7 +85,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Insights: the read-only /insights page behind INSIGHTS_TOKEN (the chat's part is in the conversation above).
   {
     const insights = deps.config.insights;
-    const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
+    const settings = { trainingTargets: deps.config.trainingTargets, trainingValidity: deps.config.trainingValidity, staleMonths: insights.staleMonths };
     for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }

@@ -8,7 +8,7 @@ import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import { listingPageUrl } from './catalogue/pages/listing-url.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
+import { coursesFromSettings } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
@@ -66,7 +66,7 @@ export function createChatConversation(deps: {
   const queueBookingEvent = bookingEventsToQueue(store, clock);
   const bookings = new BookingService(store, {
     offerHours: config.offerHours,
-    courses: withTargets(parseTrainingTargets(config.trainingTargets)),
+    courses: coursesFromSettings(config),
     logger: logger.child('bookings'),
     onEvent: async (event) => {
       if (event.type === 'confirmed') {

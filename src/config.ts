@@ -1,3 +1,4 @@
+import { parseTrainingValidity } from './catalogue/booking/courses.ts';
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
 import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
@@ -133,6 +134,17 @@ const EnvSchema = z.object({
   BOOKING_OFFER_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
   /** Course targets, e.g. "MECC=200;Mental Health First Aid=60". */
   TRAINING_TARGETS: z.string().optional(),
+  /** How long each course stays in date, e.g. "Mental Health First Aid=3y;MECC=24m": refreshers are offered before. */
+  TRAINING_VALIDITY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrainingValidity(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   // Microsoft Teams (Bot Framework): unset means local, unauthenticated use with the Bot Framework Emulator.
   MicrosoftAppId: z.string().trim().optional(),
   MicrosoftAppPassword: z.string().optional(),
@@ -177,6 +189,7 @@ export type Config = Readonly<{
   feedsToken: string | null;
   offerHours: number;
   trainingTargets: string | undefined;
+  trainingValidity: string | undefined;
   teams: TeamsCredentials | null;
   /** TEAMS_EMULATOR=true: the Bot Framework Emulator may use /api/messages without credentials, from this machine. */
   teamsEmulator: boolean;
@@ -229,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedsToken: e.FEEDS_TOKEN ?? null,
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
+    trainingValidity: e.TRAINING_VALIDITY,
     teams,
     teamsEmulator: e.TEAMS_EMULATOR === 'true',
     teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
