@@ -202,6 +202,20 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     expect(clickAnswers.map((a) => a.text).sort()).toEqual(['That button is out of date. Please share again.', 'That listing is no longer listed, so it was not posted.']);
   });
 
+  it('/signpost share 2 is still the share-with-resident of the last answer, not a search for "2"', async () => {
+    slackApi();
+    const commandAnswers = responses('/commands/1234/5678');
+    await postSlack(url, slashCommand('lunch club'));
+    await waitFor(() => commandAnswers.length === 1, 'the answer');
+    await postSlack(url, slashCommand('share 2'));
+    await waitFor(() => commandAnswers.length === 2, 'the share text');
+    const shared = commandAnswers[1]!;
+    expect(shared.response_type).toBe('ephemeral');
+    expect(shared.blocks!.some((b) => b.accessory?.action_id === SLACK_ACTION.sharePost)).toBe(false);
+    const second = (await search().search({ text: 'lunch club', now: NOW, limit: 5 })).results[1]!;
+    expect(textOf(shared.blocks!)).toContain(second.title.slice(0, 20));
+  });
+
   it('refuses an unsigned link_shared event', async () => {
     const unfurls = slackApi();
     const post = eventCallback({ type: 'link_shared', channel: 'C1', user: 'U1', message_ts: '1.2', links: [{ domain: 'signpost.camden.test', url: `${PUBLIC_URL}/l/x` }] });

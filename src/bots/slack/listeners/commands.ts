@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
+import { parseIntent } from '../../core/intents.ts';
 import type { Reply } from '../../core/reply.ts';
 import { buildEntryModal } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
@@ -39,7 +40,8 @@ export function signpostCommand(deps: ListenerDeps) {
       const workspace = workspaceOf(context);
       const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false, ...(workspace ? { workspace } : {}) };
 
-      if (word === 'share' && deps.listings) {
+      // `/signpost share 2` (with the resident) stays the conversation's; `/signpost share <words>` posts a listing.
+      if (word === 'share' && deps.listings && parseIntent(text).kind !== 'share') {
         await answerShareCommand(deps.listings, rest.join(' '), respond);
         return;
       }
