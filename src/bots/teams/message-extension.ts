@@ -21,6 +21,8 @@ const MAX_RESULTS = 25;
 const MAX_QUERY_CHARS = 500;
 /** Teams pages by `skip`; past this nobody is still scrolling. */
 const MAX_SKIP = 500;
+/** Teams waits 5 s for an invoke's answer; this leaves time to send one. */
+const ANSWER_WITHIN_MS = 4000;
 
 export type MessageExtensionDeps = {
   /** The chat's own search (with urgent help first), so a compose box finds what a chat would. */
@@ -29,6 +31,8 @@ export type MessageExtensionDeps = {
   logger: Logger;
   /** PUBLIC_URL: cards link to the listing pages, and only links to them are previewed. */
   publicUrl: string;
+  /** Teams gives up after 5 s; a search still running after this says so instead. Default 4,000 ms. */
+  answerWithinMs?: number;
 };
 
 export type MessageExtension = {
@@ -74,7 +78,11 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
       const offset = Math.min(query.queryOptions?.skip ?? 0, MAX_SKIP);
       const now = deps.clock.now();
       const started = performance.now();
-      const response = await deps.search.search({ text: words, now, limit, offset });
+      const response = await withinTime(deps.search.search({ text: words, now, limit, offset }), deps.answerWithinMs ?? ANSWER_WITHIN_MS);
+      if (response === undefined) {
+        log.warn('message extension search too slow for Teams', { ms: Math.round(performance.now() - started) });
+        return messageResult('Signpost is taking too long to search just now. Please try again in a moment.');
+      }
       const attachments = response.results.slice(0, limit).map((r) => listingAttachment(r, now, deps.publicUrl));
       if (offset === 0 && response.urgent && response.urgent.lines.length > 0) attachments.unshift(urgentAttachment(response.urgent));
       // Question text is never logged (it may describe a resident).
@@ -128,6 +136,19 @@ function adaptive(card: ReturnType<typeof renderCard>, use: 'search' | 'link'): 
 /** The preview row: a thumbnail card of plain text, escaped as every card text is (Teams renders some markup in it). */
 function thumbnail(title: string, summary: string): Attachment {
   return CardFactory.thumbnailCard(cut(escapeCardText(title), 120), cut(escapeCardText(summary), 240));
+}
+
+/** The promise's value, or undefined once `ms` have passed (the work goes on, and its result is dropped). */
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function messageResult(message: string): MessagingExtensionResponse {
