@@ -11,7 +11,7 @@ import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { blockAction, eventCallback, postSlack, RESPONSE_URL_HOST, slashCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import { blockAction, eventCallback, interaction, postSlack, RESPONSE_URL_HOST, slashCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -214,6 +214,31 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     expect(shared.blocks!.some((b) => b.accessory?.action_id === SLACK_ACTION.sharePost)).toBe(false);
     const second = (await search().search({ text: 'lunch club', now: NOW, limit: 5 })).results[1]!;
     expect(textOf(shared.blocks!)).toContain(second.title.slice(0, 20));
+  });
+
+  it("the message shortcut offers the listings a colleague's message asks about, privately, for that conversation", async () => {
+    slackApi();
+    const text = 'Does anyone know a <https://example.org|dementia cafe> near <#C0123|kentish-town>?';
+    const expected = (await search().search({ text: 'Does anyone know a dementia cafe near #kentish-town?', now: NOW, limit: 5 })).results;
+    const answers = responses('/shortcuts/T0001/9/xyz');
+    const post = interaction({
+      type: 'message_action',
+      callback_id: 'signpost_share_listing',
+      trigger_id: '13345224609.738474920.8088930838d88f008e0',
+      response_url: `${RESPONSE_URL_HOST}/shortcuts/T0001/9/xyz`,
+      message_ts: '1700000200.000100',
+      message: { type: 'message', user: 'U0COLLEAGUE', ts: '1700000200.000100', text },
+      user: { id: 'U2147483697', name: 'sam', team_id: 'T0001' },
+      channel: { id: 'C2147483705', name: 'social-prescribing' },
+      team: { id: 'T0001', domain: 'camden' },
+      token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+      action_ts: '1700000201.000200',
+    });
+    expect((await postSlack(url, post)).status).toBe(200);
+    await waitFor(() => answers.length === 1, 'the pick list');
+    expect(answers[0]!.response_type).toBe('ephemeral');
+    const ids = answers[0]!.blocks!.filter((b) => b.accessory?.action_id === SLACK_ACTION.sharePost).map((b) => JSON.parse(b.accessory!.value).id);
+    expect(ids).toEqual(expected.map((r) => r.id));
   });
 
   it('refuses an unsigned link_shared event', async () => {

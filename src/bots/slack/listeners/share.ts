@@ -1,13 +1,18 @@
-import type { RespondFn } from '@slack/bolt';
+import type { AllMiddlewareArgs, MessageShortcut, RespondFn, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
 import { listingPageUrl } from '../../../catalogue/pages/listing-url.ts';
 import type { CatalogueSearch, SearchResult } from '../../../catalogue/search/types.ts';
 import type { Clock } from '../../../clock.ts';
 import { EntryValueSchema, parseActionValue } from '../../core/replies/action-values.ts';
 import { buildListingCard, listingCardFacts } from '../../core/replies/listing-card.ts';
+import type { Logger } from '../../../logger.ts';
+import { withBoundary } from '../error-boundary.ts';
 import { escapeMrkdwn, truncate } from '../mrkdwn.ts';
 import { renderBlocks, type SlackBlock } from '../render-blocks.ts';
 import { SLACK_ACTION } from '../slack-action-ids.ts';
 import { SLACK_LIMITS } from '../slack-limits.ts';
+import { fromSlackText } from '../to-inbound.ts';
+import type { WorkQueue } from '../work-queue.ts';
 
 /** A listing posted into a conversation (`/signpost share`): what a follow-up may ask about. Nothing about anyone. */
 export type ListingShared = { platform: 'slack'; entryId: string; at: Date; workspace?: string };
@@ -41,10 +46,10 @@ export function listingCardBlocks(result: SearchResult, now: Date, publicUrl: st
  * `/signpost share <words>`: a pick list only the asker sees, each listing with a *Post here* button; the words are
  * never posted. An empty `share` says how to use it.
  */
-export async function answerShareCommand(listings: ListingShareDeps, words: string, respond: RespondFn): Promise<void> {
+export async function answerShareCommand(listings: ListingShareDeps, words: string, respond: RespondFn, options: { fromMessage?: boolean } = {}): Promise<void> {
   const text = words.trim().slice(0, MAX_WORDS);
   if (!text) {
-    await respond({ response_type: 'ephemeral', text: SHARE_USAGE });
+    await respond({ response_type: 'ephemeral', text: options.fromMessage ? 'That message has no words to search for. Try `/signpost share <words>`.' : SHARE_USAGE });
     return;
   }
   const now = listings.clock.now();
@@ -94,4 +99,33 @@ export async function postSharedListing(listings: ListingShareDeps, value: strin
   await respond({ response_type: 'in_channel', replace_original: false, text: card.text, blocks: card.blocks });
   await listings.onShare?.({ platform: 'slack', entryId: result.id, at: now, ...(where.workspace ? { workspace: where.workspace } : {}) });
   await respond({ delete_original: true });
+}
+
+const MessageShortcutSchema = z.object({
+  type: z.literal('message_action'),
+  response_url: z.string().startsWith('https://'),
+  message: z.object({ text: z.string().max(40_000).optional() }).loose(),
+});
+
+type MessageShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
+
+/**
+ * The *Share a Signpost listing* message shortcut: the message's words are searched, and the same pick list as
+ * `/signpost share` is shown to the person who chose it, for the conversation the message is in.
+ */
+export function shareMessageShortcut(deps: { listings: ListingShareDeps; logger: Logger; queue: WorkQueue }) {
+  const log = deps.logger.child('slack');
+  return async ({ ack, shortcut, respond }: MessageShortcutArgs): Promise<void> => {
+    await ack();
+    const parsed = MessageShortcutSchema.safeParse(shortcut);
+    if (!parsed.success) {
+      log.warn('malformed message shortcut ignored', { issues: parsed.error.issues.length });
+      return;
+    }
+    const words = fromSlackText(parsed.data.message.text ?? '');
+    deps.queue.defer(
+      () => withBoundary(log, 'share shortcut', () => answerShareCommand(deps.listings, words, respond, { fromMessage: true }), (text) => respond({ response_type: 'ephemeral', text })),
+      async () => respond({ response_type: 'ephemeral', text: 'Signpost is busy right now. Please try again in a minute.' }).then(() => undefined),
+    );
+  };
 }
