@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Attachment, CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import { z } from 'zod';
 import { listingIdFromUrl } from '../../catalogue/pages/listing-link.ts';
@@ -59,8 +60,18 @@ const LinkQuerySchema = z.object({ url: z.string().max(2048) }).loose();
  */
 export function createMessageExtension(deps: MessageExtensionDeps): MessageExtension {
   const log = deps.logger.child('teams-extension');
+  /** A failure answers with a short apology and a reference that is also in the log, never the error itself. */
+  const guarded = (what: string, run: (raw: unknown) => Promise<MessagingExtensionResponse>) => async (raw: unknown) => {
+    try {
+      return await run(raw);
+    } catch (error) {
+      const correlationId = randomUUID().slice(0, 8);
+      log.error('message extension failed', { what, correlationId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+      return messageResult(`Sorry, something went wrong on our side. Please try again in a moment. (Reference ${correlationId})`);
+    }
+  };
   return {
-    async query(raw) {
+    query: guarded('query', async (raw) => {
       const parsed = QuerySchema.safeParse(raw ?? {});
       if (!parsed.success) {
         log.warn('message extension query refused', { issues: parsed.error.issues.length });
@@ -88,9 +99,9 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
       // Question text is never logged (it may describe a resident).
       log.debug('message extension answered', { results: attachments.length, total: response.total, offset, ms: Math.round(performance.now() - started) });
       return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments } };
-    },
+    }),
 
-    async queryLink(raw) {
+    queryLink: guarded('queryLink', async (raw) => {
       const parsed = LinkQuerySchema.safeParse(raw ?? {});
       const id = parsed.success ? listingIdFromUrl(deps.publicUrl, parsed.data.url) : undefined;
       if (!id) return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
@@ -98,7 +109,7 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
       const result = await deps.search.getResult(id, now);
       const attachment = result ? listingAttachment(result, now, deps.publicUrl, 'link') : goneAttachment(listingPageUrl(deps.publicUrl, id));
       return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [attachment] } };
-    },
+    }),
   };
 }
 

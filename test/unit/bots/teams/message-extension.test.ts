@@ -4,6 +4,7 @@ import type { CatalogueSearch } from '../../../../src/catalogue/search/types.ts'
 import { fixedClock } from '../../../../src/clock.ts';
 import { silentLogger } from '../../../../src/logger.ts';
 import { buildResult } from '../../../helpers/build-result.ts';
+import { createCaptureLogger } from '../../../helpers/capture-logger.ts';
 import { createFakeSearch } from '../../../helpers/fake-search.ts';
 
 const clock = fixedClock(new Date('2026-11-30T09:00:00Z'));
@@ -30,5 +31,18 @@ describe('the Teams message extension', () => {
     const extension = createMessageExtension({ search: stuck, clock, logger: silentLogger, publicUrl, answerWithinMs: 20 });
     const answer = await extension.query(query('lunch club'));
     expect(answer.composeExtension).toEqual({ type: 'message', text: 'Signpost is taking too long to search just now. Please try again in a moment.' });
+  });
+
+  it('answers a failed search with an apology whose reference is in the log', async () => {
+    const search = createFakeSearch([buildResult()]);
+    search.failWith = new Error('connection refused');
+    const logger = createCaptureLogger();
+    const extension = createMessageExtension({ search, clock, logger, publicUrl });
+    const answer = await extension.query(query('lunch club'));
+    expect(answer.composeExtension?.type).toBe('message');
+    const reference = /Reference ([0-9a-f]{8})/.exec(answer.composeExtension?.text ?? '')?.[1];
+    expect(reference).toBeDefined();
+    expect(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l).includes(reference!))).toBe(true);
+    expect(answer.composeExtension?.text).not.toContain('connection refused');
   });
 });
