@@ -11,6 +11,7 @@ import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
 import { createLeafletRoute, LEAFLET_PATH_PREFIX } from './catalogue/shortlist/leaflet-links.ts';
 import { createLeafletStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -97,6 +98,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }
 
+  // Listings shared into any conversation (Teams' message extension, Slack's unfurls and /signpost share): the chat's
+  // search, cards linking to the listing pages. A listing posted in Slack counts as shared in the anonymous statistics.
+  const shareSearch = withUrgentHelp(createDatabaseSearch(store));
+  const listings = {
+    search: shareSearch,
+    clock,
+    publicUrl: deps.config.publicUrl,
+    onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
+  };
+
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
   // unauthenticated requests (the Bot Framework Emulator) are served.
   const teams = createTeamsEndpoint({
@@ -107,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
+    extension: { search: shareSearch, clock, logger: deps.logger, publicUrl: deps.config.publicUrl },
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
@@ -123,6 +135,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger: deps.logger,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
+      listings,
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);

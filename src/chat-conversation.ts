@@ -7,6 +7,7 @@ import { createShortlistHooks } from './bots/core/shortlist/shortlist-hooks.ts';
 import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
+import { listingPageUrl } from './catalogue/pages/listing-url.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
 import { coursesFromSettings } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
@@ -54,7 +55,13 @@ export function createChatConversation(deps: {
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
   const search = withUrgentHelp(createDatabaseSearch(store));
-  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
+  const conversation = createConversation({
+    search,
+    clock,
+    logger: logger.child('conversation'),
+    hooks,
+    listingUrl: (id) => listingPageUrl(config.publicUrl, id),
+  });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
   const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });

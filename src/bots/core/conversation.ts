@@ -86,6 +86,8 @@ export type ConversationDeps = {
   hooks?: ConversationHooks;
   /** Defaults to an in-memory one with a one-hour time-to-live. */
   memory?: SessionMemory;
+  /** A listing's public page address (`PUBLIC_URL/l/<id>`): a result's details link to it. */
+  listingUrl?: (id: string) => string;
 };
 
 /**
@@ -150,9 +152,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
   }
 
   /** The "why it matched" line remembered from the list this entry was shown in. */
-  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string } {
+  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string; pageUrl?: string } {
     const line = memory.current(sessionOf(ctx))?.why.get(id);
-    return line ? { why: line } : {};
+    return { ...pageOf(id), ...(line ? { why: line } : {}) };
+  }
+
+  function pageOf(id: string): { pageUrl?: string } {
+    return deps.listingUrl ? { pageUrl: deps.listingUrl(id) } : {};
   }
 
   /** The entry a typed number stands for, or the reply explaining why there is none. */
@@ -233,7 +239,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (!value) return badValue(action);
         if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared');
         if (action.action === ACTION.postToChannel) {
-          return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false }));
+          return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false, ...pageOf(r.id) }));
         }
         return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, whyOf(action, r.id)), 'opened');
       }

@@ -10,6 +10,7 @@ import type { SlackInstallations } from '../prisma-installation-store.ts';
 import { renderBlocks, type RenderedMessage, slackUploadOf } from '../render-blocks.ts';
 import type { ReplyStash } from '../reply-stash.ts';
 import type { WorkQueue } from '../work-queue.ts';
+import type { ListingShareDeps } from './share.ts';
 
 /** What the listeners need; built once in slack-app.ts. */
 export type ListenerDeps = {
@@ -27,6 +28,8 @@ export type ListenerDeps = {
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
   /** The App Home's "Listings to check" section for coordinators, when the verification queue is wired. */
   homeVerify?: (actor: Actor) => Promise<Reply | undefined>;
+  /** Listings shared into any conversation: `/signpost share` and listing-page unfurls. */
+  listings?: ListingShareDeps;
 };
 
 /** Names registered with Bolt, so a test can compare them with manifest.json. */
