@@ -35,6 +35,14 @@ const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
 export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'links:read', 'links:write', 'usergroups:read'] as const;
 
+const RECEIVED_AT = Symbol('receivedAt');
+type ReceivedRequest = http.IncomingMessage & { [RECEIVED_AT]?: number };
+/**
+ * When our server received a request (performance.now()), handed to the listeners as `context.receivedAt`: a
+ * command's time budget counts from there, not from when its turn in the queue came.
+ */
+const receivedAtOf = (req: http.IncomingMessage): { receivedAt: number } => ({ receivedAt: (req as ReceivedRequest)[RECEIVED_AT] ?? performance.now() });
+
 export type SlackAppOptions = {
   config: SlackConfig;
   conversation: Conversation;
@@ -135,6 +143,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: false,
       logger: boltLogger,
+      customPropertiesExtractor: receivedAtOf,
       clientId: oauth.clientId,
       clientSecret: oauth.clientSecret,
       stateSecret: oauth.stateSecret,
@@ -171,6 +180,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // Ack before the work: ack() writes the HTTP response at once, and searching happens after it.
       processBeforeResponse: false,
       logger: boltLogger,
+      customPropertiesExtractor: receivedAtOf,
     });
     bolt = new App({ receiver, authorize, clientOptions, logger: boltLogger, convoStore: false, extendedErrorHandler: true });
   }
@@ -223,6 +233,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST Slack requests here' }));
           return;
         }
+        (req as ReceivedRequest)[RECEIVED_AT] = performance.now();
         const outcome = await guard(req);
         if (outcome.kind === 'refuse') {
           logger.warn('slack request refused', { status: outcome.status, reason: outcome.error });

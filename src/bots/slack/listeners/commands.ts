@@ -80,7 +80,7 @@ export function signpostCommand(deps: ListenerDeps) {
     }, apologise), async () => {
       log.warn('command answered busy: it waited too long for its turn');
       await apologise(BUSY_TEXT).catch(() => undefined);
-    });
+    }, typeof context.receivedAt === 'number' ? context.receivedAt : undefined);
   };
 }
 
