@@ -35,6 +35,11 @@ const ChannelDataSchema = z
  */
 export class SignpostTeamsBot extends TeamsActivityHandler {
   private readonly log: Logger;
+  /**
+   * Answers worked out two at a time, first come first served: the embedded store runs queries on this thread, so a
+   * burst of messages all searching at once would finish all of them late instead of most of them soon.
+   */
+  private readonly answers = new Limiter(2);
 
   constructor(private readonly deps: TeamsBotDeps) {
     super();
@@ -56,10 +61,9 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
-    const reply =
-      inbound.kind === 'message'
-        ? await this.deps.conversation.handleMessage(inbound.message)
-        : await this.deps.conversation.handleAction(inbound.action);
+    const reply = await this.answers.run(() =>
+      inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action),
+    );
     await context.sendActivity(toTeamsMessage(reply));
   }
 
@@ -169,4 +173,23 @@ export function toConversationRecord(activity: Activity): TeamsConversationRecor
       ...(activity.locale ? { locale: activity.locale } : {}),
     },
   };
+}
+
+/** Runs at most `size` tasks at once; the rest wait their turn in order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
 }
