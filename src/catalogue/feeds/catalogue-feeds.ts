@@ -40,6 +40,8 @@ export type FeedDeps = {
   perClientPerMinute?: number;
   /** Entries read from the database at a time while a feed is made (default 1,000). */
   pageSize?: number;
+  /** How long the aggregate query that says whether a feed changed is reused (default 2 s): a burst costs one. */
+  stampReuseMs?: number;
 };
 
 /** A feed made and gzipped once. */
@@ -146,6 +148,21 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
   const rendering = new Map<string, Render>();
   const maxAge = deps.maxAgeSeconds ?? 900;
   const limited = createRateLimit(deps.perClientPerMinute ?? 60, () => deps.clock.now().getTime());
+
+  /** The last stamp per filter, reused for a moment; requests arriving together share one query. */
+  const stamps = new Map<string, { at: number; value: ReturnType<typeof catalogueStamp> }>();
+  const stampReuseMs = deps.stampReuseMs ?? 2_000;
+  const stampOf = (filter: ExportFilter): ReturnType<typeof catalogueStamp> => {
+    const key = JSON.stringify(filter);
+    const t = performance.now();
+    const known = stamps.get(key);
+    if (known && t - known.at < stampReuseMs) return known.value;
+    const value = catalogueStamp(deps.store.sql, filter);
+    value.catch(() => stamps.delete(key));
+    if (stamps.size >= CACHE_LIMIT) stamps.delete(stamps.keys().next().value!);
+    stamps.set(key, { at: t, value });
+    return value;
+  };
 
   const remember = (key: string, done: Cached) => {
     while (cache.size && (cache.size >= CACHE_LIMIT || cachedBytes + done.gz.length > CACHE_BYTES)) {
@@ -268,8 +285,9 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         return;
       }
       const now = deps.clock.now();
-      // A repeat request costs one aggregate query: the feed is made again only when its entries changed.
-      const { stamp, count, lastModified: changed } = await catalogueStamp(deps.store.sql, query.filter);
+      // A repeat request costs one aggregate query (shared by a burst): the feed is made again only when its entries
+      // changed.
+      const { stamp, count, lastModified: changed } = await stampOf(query.filter);
       // A page past the end shows the last one, as before.
       const page = Math.min(query.page, Math.max(1, Math.ceil(count / query.perPage)));
       // The feed is also made again when the London day turns, so that is a change too.
