@@ -87,4 +87,25 @@ describe.each(STORE_KINDS)('attack: one signed Slack request replayed to two ser
     await settle();
     expect(conversation.messages.map((m) => m.text)).toEqual(['coffee morning', 'coffee morning']);
   });
+
+  it.runIf(kind === 'pglite')('an import holding the embedded database never holds up the ack', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    // Another piece of work has the embedded store to itself until released (as a long import does).
+    const busy = store.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      entered();
+      await held;
+    });
+    await inside;
+    // Answered while the database is still held: the release only comes after the ack.
+    const res = await postSlack(urls[0]!, slashCommand('knit and natter'));
+    expect(res.status).toBe(200);
+    release();
+    await busy;
+    await settle();
+    expect(conversation.messages.map((m) => m.text)).toEqual(['knit and natter']);
+  });
 });

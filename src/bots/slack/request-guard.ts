@@ -97,7 +97,14 @@ function shapeProblem(contentType: string, body: string): string | undefined {
  * are passed on, for Bolt to refuse. With `seen` (the database), a request or event another server has already taken
  * in is a duplicate too; should the database not answer, this server's own memory still catches its own repeats.
  */
-export function createSlackRequestGuard(options: { signingSecret: string; now?: () => number; seen?: SeenRequests; onSeenError?: (error: unknown) => void }) {
+export function createSlackRequestGuard(options: {
+  signingSecret: string;
+  now?: () => number;
+  seen?: SeenRequests;
+  /** How long the ack waits for the database's answer (default 500 ms). */
+  seenWaitMs?: number;
+  onSeenError?: (error: unknown) => void;
+}) {
   const now = options.now ?? Date.now;
   const seen = new Map<string, number>();
   let sweptAt = 0;
@@ -133,10 +140,22 @@ export function createSlackRequestGuard(options: { signingSecret: string; now?: 
     const expires = [Number(timestamp) * 1000 + MAX_SKEW_MS, ...(eventId ? [t + EVENT_KEPT_MS] : [])];
     keys.forEach((k, i) => seen.set(k, expires[i]!));
     if (options.seen) {
+      // The ack must not wait on a busy database (an import holding the embedded store): after a moment this
+      // server's own memory decides alone, and the record is still written when the database gets to it.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), options.seenWaitMs ?? 500);
+      });
+      const claim = options.seen.claim(keys, expires.map((ms) => new Date(ms)), new Date(t));
+      claim.catch(() => undefined);
       try {
-        if (!(await options.seen.claim(keys, expires.map((ms) => new Date(ms)), new Date(t)))) return { kind: 'duplicate' };
+        const fresh = await Promise.race([claim, gaveUp]);
+        if (fresh === 'late') options.onSeenError?.(new Error('the database did not answer in time'));
+        else if (!fresh) return { kind: 'duplicate' };
       } catch (error) {
         options.onSeenError?.(error);
+      } finally {
+        clearTimeout(timer);
       }
     }
     return { kind: 'pass', rawBody };
