@@ -324,7 +324,7 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         rendering.get(key) ??
         startRender(key, kind, () =>
           kind === 'ical'
-            ? streamIcal(readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE), options)
+            ? streamIcal(readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE, { icalOnly: true }), options)
             : (async function* () {
                 // One ORUK page is at most MAX_PER_PAGE entries: read and written as one piece.
                 const { entries } = await readCatalogue(deps.store.sql, query.filter, { offset: (page - 1) * query.perPage, limit: query.perPage });
