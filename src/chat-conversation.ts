@@ -11,12 +11,14 @@ import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.t
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { withTrust } from './catalogue/trust/with-trust.ts';
 import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
+import { createFollowUpHooks, createShareRecorder } from './insights/chat-follow-ups.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import { createChatInsights } from './insights/chat-insights.ts';
-import type { InsightsRecorder } from './insights/ports.ts';
+import type { InsightsRecorder, ShareRecorder } from './insights/ports.ts';
 import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 import type { Logger } from './logger.ts';
 import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
@@ -29,6 +31,8 @@ export type ChatConversation = {
   hooks: ConversationHooks;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
+  /** What every sharing feature (share button, SMS, leaflet) calls to count a share and schedule its follow-up. */
+  shares: ShareRecorder;
 };
 
 /**
@@ -48,7 +52,8 @@ export function createChatConversation(deps: {
   const { config, store, clock, logger } = deps;
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
-  const search = withUrgentHelp(createDatabaseSearch(store));
+  // Every result carries its trust line: where it comes from, when it was last confirmed, what staff reported.
+  const search = withUrgentHelp(withTrust(createDatabaseSearch(store), store));
   const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
@@ -99,5 +104,8 @@ export function createChatConversation(deps: {
     logger,
     canEdit: true,
   });
-  return { conversation, hooks, bookings, insightsRecorder };
+  // "Did it help?": shares are counted and followed up FOLLOW_UP_DAYS later (src/scheduler/follow-ups.ts sends them).
+  const shares = createShareRecorder({ store, clock, logger, followUpDays: config.followUpDays });
+  hooks.followUps = createFollowUpHooks({ store, clock, logger, shares });
+  return { conversation, hooks, bookings, insightsRecorder, shares };
 }

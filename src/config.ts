@@ -154,6 +154,8 @@ const EnvSchema = z.object({
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Months after which a listing nobody has confirmed joins the coordinators' verification queue. */
   VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  /** Days after a member of staff shares a listing before they are asked whether the resident went. */
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(29).default(14),
 });
 
 /** Bot Framework credentials; `null` when MicrosoftAppId is unset (local Emulator mode, no token checks). */
@@ -190,6 +192,7 @@ export type Config = Readonly<{
   insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
   /** Months without a confirmation before a listing is in the verification queue. */
   verifyAfterMonths: number;
+  followUpDays: number;
 }>;
 
 export class ConfigError extends Error {
@@ -242,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleMonths: e.INSIGHTS_STALE_MONTHS,
     }),
     verifyAfterMonths: e.VERIFY_AFTER_MONTHS,
+    followUpDays: e.FOLLOW_UP_DAYS,
   });
 }
 

@@ -21,6 +21,9 @@ export const ACTION = {
   /** Coordinators' verification queue: *Still running* and *Has closed* (the value is the listing's id). */
   verifyConfirm: 'verify.confirm',
   verifyClose: 'verify.close',
+  /** "Did the resident go?": *Went*, *Didn't go*, *Wasn't suitable*, then a reason (the value names the follow-up). */
+  followUpAnswer: 'followup.answer',
+  followUpReason: 'followup.reason',
 } as const;
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];
