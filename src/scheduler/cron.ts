@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { runBookingTick } from './booking-reminders.ts';
 import { queueDueFollowUps, tidyFollowUps } from './follow-ups.ts';
 import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
+import { queueRefresherReminders } from './training-refreshers.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
 import { refreshDueFeeds } from './refresh-feeds.ts';
@@ -78,6 +79,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const bookings = guard('bookings', async () => {
     await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
     await queueDueFollowUps(deps.store, deps.clock.now(), deps.logger);
+    await queueRefresherReminders(deps.store, deps.bookings, deps.clock.now(), deps.logger);
     await queue.drain({ maxWaitMs: 50_000, signal });
     await tidyFollowUps(deps.store, deps.clock.now());
   });

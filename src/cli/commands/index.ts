@@ -22,6 +22,7 @@ import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
+import { leafletCommand, smsCommand } from './shortlist.ts';
 import { verifyCommand } from './verify.ts';
 
 export const COMMANDS: Command[] = [
@@ -43,6 +44,8 @@ export const COMMANDS: Command[] = [
   verifyCommand,
   shareCommand,
   followUpsCommand,
+  smsCommand,
+  leafletCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,
