@@ -203,6 +203,15 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     expect(await answerFollowUp(store, { id: made!.followUpId!, outcome: 'went' }, new Date(NOW.getTime() + 30 * DAY))).toEqual({ ok: false, reason: 'NOT_FOUND' });
   });
 
+  it('a text message or leaflet from the list for a resident is followed up like a share', async () => {
+    clock.set(NOW);
+    for (const line of ['choir', 'add 1', 'send list', 'sms']) await chat.conversation.handleMessage(ask(line, 'staff-sms'));
+    const { rows } = await store.sql.query<{ via: string; entry: string }>(
+      `SELECT p.via, s.external_id AS entry FROM pending_follow_up p JOIN service s ON s.id = p.entry_id WHERE p.user_ref = 'staff-sms'`,
+    );
+    expect(rows).toEqual([{ via: 'sms', entry: 'charlie' }]);
+  });
+
   it('three “it had closed” answers raise a "has closed" report for coordinators', async () => {
     const delta = await idOf('delta');
     for (const [i, user] of ['a', 'b', 'c'].entries()) {
