@@ -47,7 +47,7 @@ export function createFollowUpHooks(deps: { store: Store; clock: Clock; logger: 
         platform: ctx.platform,
         userRef: ctx.userId,
         via: 'share',
-        // Slack: a user id opens a direct message. Teams: the conversation it was shared in (the bot's personal chat).
+        // Slack: a user id opens a direct message. Teams: the conversation it was shared in, if it is the personal chat.
         ...(ctx.platform === 'teams' ? { channelRef: ctx.channelRef } : {}),
         ...(ctx.workspace ? { workspace: ctx.workspace } : {}),
       });

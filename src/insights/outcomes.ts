@@ -37,6 +37,16 @@ const MONTH_SQL = (ref: string) => `date_trunc('month', (${ref}::timestamptz AT 
 export type ShareRecorded = { entryId: string; followUpId: string | null };
 
 /**
+ * Where the follow-up can be asked privately: Slack and the terminal reach the person by their id (a Slack user id
+ * opens a direct message); Teams only in the bot's personal chat with them (conversation ids `a:…`). A share made in
+ * a Teams channel is counted, but not followed up, rather than asked in front of the channel.
+ */
+function privateConversation(s: z.infer<typeof ShareInputSchema>): string | null {
+  if (s.platform !== 'teams') return s.userRef;
+  return s.channelRef?.startsWith('a:') ? s.channelRef : null;
+}
+
+/**
  * Records that a member of staff shared a listing with a resident (by the chat's share, an SMS or a leaflet): the
  * month's anonymous share count goes up, and unless they said `follow-ups off` a follow-up is kept to ask them,
  * `followUpDays` later, whether the resident went. One follow-up per person and listing is pending at a time.
@@ -53,7 +63,8 @@ export async function recordShare(store: Store, input: ShareInput, now: Date, op
       [s.entryId, now],
     );
     const off = await tx.query(`SELECT 1 FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [s.platform, s.userRef]);
-    if (off.rows.length > 0) return { entryId: s.entryId, followUpId: null };
+    const where = privateConversation(s);
+    if (off.rows.length > 0 || !where) return { entryId: s.entryId, followUpId: null };
     const open = await tx.query<{ id: string }>(
       `SELECT id FROM pending_follow_up WHERE entry_id = $1 AND platform = $2 AND user_ref = $3 AND sent_at IS NULL LIMIT 1`,
       [s.entryId, s.platform, s.userRef],
@@ -63,7 +74,7 @@ export async function recordShare(store: Store, input: ShareInput, now: Date, op
       `INSERT INTO pending_follow_up (entry_id, via, platform, user_ref, channel_ref, workspace, share_month, due_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, ${MONTH_SQL('$7')}, $7::timestamptz + make_interval(days => $8), $7::timestamptz + make_interval(days => $9))
        RETURNING id`,
-      [s.entryId, s.via, s.platform, s.userRef, s.channelRef ?? s.userRef, s.workspace ?? null, now, options.followUpDays, FOLLOW_UP_KEEP_DAYS],
+      [s.entryId, s.via, s.platform, s.userRef, where, s.workspace ?? null, now, options.followUpDays, FOLLOW_UP_KEEP_DAYS],
     );
     return { entryId: s.entryId, followUpId: rows[0]!.id };
   });

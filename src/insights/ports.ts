@@ -43,7 +43,7 @@ export type ShareInput = {
   platform: 'slack' | 'teams' | 'terminal';
   userRef: string;
   via: ShareVia;
-  /** Where to ask privately when it is not `userRef` itself (a Teams personal conversation id). */
+  /** Teams: the conversation it was shared in; only a personal chat with the bot (`a:…`) gets the follow-up. */
   channelRef?: string;
   /** Slack team id or Teams tenant id the share was made in (deliveries use its token). */
   workspace?: string;

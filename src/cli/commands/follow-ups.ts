@@ -36,7 +36,7 @@ export const shareCommand: Command = {
       json: made,
       text: made.followUpId
         ? `Share recorded; follow-up ${made.followUpId} is due in ${ctx.config.followUpDays} days.`
-        : 'Share recorded; no follow-up (follow-ups are off for this person).',
+        : 'Share recorded; no follow-up (follow-ups are off for this person, or a Teams share was not in a personal chat).',
     };
   },
 };

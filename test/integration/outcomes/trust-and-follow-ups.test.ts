@@ -215,11 +215,14 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
   it('three “it had closed” answers raise a "has closed" report for coordinators', async () => {
     const delta = await idOf('delta');
     for (const [i, user] of ['a', 'b', 'c'].entries()) {
-      const made = await recordShare(store, { entryId: delta, platform: 'teams', userRef: `staff-${user}`, via: 'share' }, NOW, { followUpDays: 14 });
+      const made = await recordShare(store, { entryId: delta, platform: 'teams', userRef: `staff-${user}`, channelRef: `a:personal-${user}`, via: 'share' }, NOW, { followUpDays: 14 });
       const answer = await answerFollowUp(store, { id: made!.followUpId!, outcome: 'unsuitable', reason: 'closed' }, NOW);
       expect(answer).toMatchObject({ ok: true, reported: i === 2 });
       expect((await listFlags(store)).filter((f) => f.entryId === delta)).toHaveLength(i === 2 ? 1 : 0);
     }
+    // Shared in a Teams channel: counted, but never asked in front of the channel.
+    const inChannel = await recordShare(store, { entryId: delta, platform: 'teams', userRef: 'staff-d', channelRef: '19:abc@thread.tacv2', via: 'share' }, NOW, { followUpDays: 14 });
+    expect(inChannel).toEqual({ entryId: delta, followUpId: null });
     const [flag] = (await listFlags(store)).filter((f) => f.entryId === delta);
     expect(flag).toMatchObject({ kind: 'closed', reporterPlatform: 'teams', note: 'several follow-up answers said it had closed' });
     expect((await store.sql.query<{ trust_mark: string }>(`SELECT trust_mark FROM service WHERE id = $1`, [delta])).rows[0]!.trust_mark).toBe('reported_closed');
