@@ -118,6 +118,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     entries: !!hooks.entries,
     verify: !!hooks.verify,
     shortlist: !!hooks.shortlist,
+    followUps: !!hooks.followUps,
   });
 
   const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({

@@ -188,6 +188,7 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
 
   it('“follow-ups off” stops them; unanswered ones are deleted after 30 days', async () => {
     clock.set(NOW);
+    expect(allText(await chat.conversation.handleMessage(ask('help', 'staff-3')))).toContain('**follow-ups off**');
     const off = await chat.conversation.handleMessage(ask('follow-ups off', 'staff-3'));
     expect(off.fallbackText).toContain('Follow-ups are off');
     const charlie = await idOf('charlie');
