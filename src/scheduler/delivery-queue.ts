@@ -46,7 +46,7 @@ export function notInChannelNotice(channelRef: string): Reply {
 export type Sleeper = (ms: number) => Promise<void>;
 export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice';
+export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice' | 'follow-up';
 
 export type NewDelivery = {
   dedupeKey: string;
