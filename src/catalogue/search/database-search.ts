@@ -856,6 +856,9 @@ const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescrip
  */
 const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
 
+/** What a listing for an audience not asked about loses: more than a title that has every word asked for gains. */
+const OTHER_AUDIENCE = 4;
+
 const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
 
 /**
@@ -903,6 +906,8 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
   const asked = new Set(u.audiences);
+  // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
+  if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
@@ -952,7 +957,10 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
     // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
     // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
-    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    // A group for people and their carers (a memory café) is for the person too: only carers-only groups count as
+    // specific.
+    const specific = audiences.filter((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1));
+    if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
     const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;

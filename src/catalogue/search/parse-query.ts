@@ -189,6 +189,14 @@ function takeAges(s: string, u: Understood): string {
     add(u.audiences, 'older_people');
     return cut(s, older.index, older[0].length);
   }
+  // "a 15 year old", "aged 9", "my 3yo": a child or young person; up to 4, a parent with a baby or toddler; "an 82
+  // year old", an older person.
+  const young = /\b(?:aged |age )?(\d{1,2}) ?(?:years? old|yrs? old|yo|year old)\b|\baged (\d{1,2})\b/.exec(s);
+  const age = young ? Number(young[1] ?? young[2]) : undefined;
+  if (young && age !== undefined && (age < 19 || age >= 50)) {
+    add(u.audiences, age >= 50 ? 'older_people' : age <= 4 ? 'parents_of_young_children' : 'young_people');
+    return cut(s, young.index, young[0].length);
+  }
   return s;
 }
 
@@ -446,6 +454,11 @@ function contentOf(phrase: string): string {
     .join(' ') || phrase;
 }
 
+/** "childrens" → "children", "young peoples" → "young people": the last word of a possessive plural, folded. */
+function possessive(phrase: string): string {
+  return phrase.replace(/(children|people|men|folk)s$/, '$1');
+}
+
 function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
   const out: (string | Slot)[] = [];
   for (let i = 0; i < tokens.length; ) {
@@ -453,7 +466,8 @@ function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
     for (let n = Math.min(MAX_PHRASE, tokens.length - i); n >= 1; n--) {
       const phrase = tokens.slice(i, i + n).join(' ');
       if (n === 1 && STOP_WORDS.has(phrase)) continue;
-      const concepts = phraseIndex.get(phrase);
+      // A possessive loses its apostrophe ("children's" → "childrens", "young people's"): read it as the word.
+      const concepts = phraseIndex.get(phrase) ?? phraseIndex.get(possessive(phrase));
       if (concepts) {
         let keep = false;
         // "Cantonese speaking", "speaks Somali": the cue may sit just outside the phrase.
