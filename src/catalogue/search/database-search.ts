@@ -115,10 +115,23 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
         const sql = store.sql;
         const unknown = unknownWords(request.text);
         const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
-        const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
+        const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
+        if (understood.venue && !venue.length) {
+          understood = parseQuery(request.text, request.now, { ...(catalogueWords ? { catalogueWords } : {}), venues: false });
+        } else if (understood.venue) {
+          const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
+          const centre = venue.find((v) => v.lat !== null && v.lon !== null);
+          understood.place = {
+            label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+            wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
+            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+          };
+        }
         const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
         const offset = Math.max(0, request.offset ?? 0);
-        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now);
+        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
         if (unmet.length) understood.unmet = unmet;
         relaxed.unshift(...inputNotes(request.text, understood));
         const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
@@ -147,7 +160,30 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 
 type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
-async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
+type VenuePoint = { ward: string | null; lat: number | null; lon: number | null };
+
+/**
+ * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
+ * apostrophes aside: at most 50, with their ward and point.
+ */
+async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+  const pattern = `%${venue.split(' ').join('%')}%`;
+  const { rows } = await sql.query<{ ward: string | null; latitude: number | null; longitude: number | null }>(
+    `SELECT ward, latitude, longitude FROM location
+      WHERE location_type = 'physical'
+        AND translate(concat_ws(' ', name, address_1, address_2, city), '''’', '') ILIKE $1
+      LIMIT 50`,
+    [pattern],
+  );
+  return rows.map((r) => ({ ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+}
+
+async function findRanked(
+  sql: Sql,
+  u: Understood,
+  now: Date,
+  venue: readonly VenuePoint[] = [],
+): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
@@ -264,7 +300,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+  return { ranked: rank(rows, u, filters, now, venue), relaxed, unmet: view.unmet ?? [] };
 }
 
 /**
@@ -897,7 +933,11 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
   return t.size === q.length ? 'exact' : 'all';
 }
 
-function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranked[] {
+/** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
+const AT_VENUE_KM = 0.05;
+
+function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
+  const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
     u.place?.latitude !== undefined && u.place.longitude !== undefined
@@ -967,6 +1007,11 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
       if (centre) km = distanceKm(centre, here);
+    }
+    // At the street or venue asked about: first among those that match the rest of the question.
+    if (venueAt.length && row.latitude !== null && row.longitude !== null) {
+      const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += 3;
     }
     if (centre) {
       if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);

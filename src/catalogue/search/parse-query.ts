@@ -26,6 +26,8 @@ export type ParseOptions = {
    * is never "corrected" into another word.
    */
   catalogueWords?: ReadonlySet<string>;
+  /** Read streets and venues named after a place word as `venue` (the default); false reads their words as words. */
+  venues?: boolean;
 };
 
 /**
@@ -46,6 +48,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
   s = takeTimes(s, u, now);
 
   let tokens = s.split(' ').filter(Boolean);
+  if (options.venues !== false) tokens = takeVenue(tokens, u);
   tokens = takePlaces(tokens, u, options);
   const pieces = takeConcepts(tokens, u);
   const slots: Slot[] = [];
@@ -316,6 +319,44 @@ const STREET_ADDRESS = new RegExp(String.raw`\b\d{1,4}[a-z]? (?:[a-z]+ ){1,3}?(?
 /** "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics. */
 function takeStreetAddresses(s: string): string {
   return s.replace(STREET_ADDRESS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Streets and venues
+
+/** Words that end the name of a building people meet in. */
+const VENUE_WORDS = new Set(['library', 'centre', 'center', 'hall', 'church', 'chapel', 'school', 'college', 'surgery', 'museum']);
+const STREET_WORD_SET = new Set(STREET_WORDS.split('|'));
+/** Words after which a street or venue name may follow. */
+const VENUE_CUES = new Set(['on', 'at', 'in', 'near', 'nr', 'by', 'off', 'opposite', 'outside']);
+
+/**
+ * "on Fortess Road", "at Holborn Library", "near Agar Grove": one to three name words and a street or building word
+ * after a place word. A Camden place ("in Camden Square") or a thesaurus phrase ("at a community centre", "on a
+ * health walk") is not one: places and topics are read as before.
+ */
+function takeVenue(tokens: string[], u: Understood): string[] {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (!VENUE_CUES.has(tokens[i]!)) continue;
+    for (let end = Math.min(tokens.length - 1, i + 4); end >= i + 2; end--) {
+      const last = tokens[end]!;
+      if (!STREET_WORD_SET.has(last) && !VENUE_WORDS.has(last)) continue;
+      const words = tokens.slice(i + 1, end + 1);
+      const names = words.slice(0, -1);
+      if (names.some((w) => STOP_WORDS.has(w) || /^\d/.test(w))) continue;
+      const phrase = words.join(' ');
+      // A place that is also a street ("Agar Grove") is both: the street where the catalogue has it, else the place.
+      if ((placeFor(phrase) && !STREET_WORD_SET.has(last)) || phraseIndex.has(phrase) || phraseIndex.has(names.join(' '))) continue;
+      u.venue = phrase;
+      // "Holborn Library", "Agar Grove": the place in its name, too, for when the catalogue lists no venue by it.
+      for (let n = words.length; n >= 1 && !u.place; n--) {
+        const place = placeFor(words.slice(0, n).join(' '));
+        if (place) u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
+      }
+      return [...tokens.slice(0, i), ...tokens.slice(end + 1)];
+    }
+  }
+  return tokens;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
