@@ -50,6 +50,7 @@ type Filters = {
 
 type CandidateRow = {
   id: string;
+  location_id?: string | null;
   kind: string;
   name: string;
   description: string;
@@ -160,7 +161,7 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 
 type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
-type VenuePoint = { ward: string | null; lat: number | null; lon: number | null };
+type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
 
 /**
  * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
@@ -168,14 +169,14 @@ type VenuePoint = { ward: string | null; lat: number | null; lon: number | null 
  */
 async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
   const pattern = `%${venue.split(' ').join('%')}%`;
-  const { rows } = await sql.query<{ ward: string | null; latitude: number | null; longitude: number | null }>(
-    `SELECT ward, latitude, longitude FROM location
+  const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+    `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
         AND translate(concat_ws(' ', name, address_1, address_2, city), '''’', '') ILIKE $1
       LIMIT 50`,
     [pattern],
   );
-  return rows.map((r) => ({ ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+  return rows.map((r) => ({ id: r.id, ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
 }
 
 async function findRanked(
@@ -671,7 +672,7 @@ const selectDetails = (nowRef: string, rankSql: string) => `
 
 /** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
 const selectRanking = (nowRef: string, rankSql: string) => `
-  SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+  SELECT s.id, s.location_id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
     s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
     l.ward, l.latitude, l.longitude, l.accessibility,
     ${rankSql},
@@ -935,9 +936,12 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
 
 /** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
 const AT_VENUE_KM = 0.05;
+/** What being at that street or venue adds: more than a listing for another audience loses. */
+const AT_VENUE = 5;
 
 function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
   const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
+  const venueIds = new Set(venue.map((v) => v.id));
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
     u.place?.latitude !== undefined && u.place.longitude !== undefined
@@ -1008,10 +1012,11 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue:
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
       if (centre) km = distanceKm(centre, here);
     }
-    // At the street or venue asked about: first among those that match the rest of the question.
-    if (venueAt.length && row.latitude !== null && row.longitude !== null) {
+    // At the street or venue asked about: first among those that match the rest of the question, whoever they are for.
+    if (row.location_id && venueIds.has(row.location_id)) score += AT_VENUE;
+    else if (venueAt.length && row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
-      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += 3;
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += AT_VENUE;
     }
     if (centre) {
       if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);

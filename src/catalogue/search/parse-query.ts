@@ -356,8 +356,24 @@ function takeVenue(tokens: string[], u: Understood): string[] {
       return [...tokens.slice(0, i), ...tokens.slice(end + 1)];
     }
   }
+  // "in Lyminge", "at Longwick": a name after a place word that no word list, thesaurus or Camden place knows is a
+  // town, village or venue elsewhere, looked up among the catalogue's venues like a street.
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (!TOWN_CUES.has(tokens[i]!)) continue;
+    for (const n of [2, 1]) {
+      const words = tokens.slice(i + 1, i + 1 + n);
+      if (words.length < n || words.some((w) => STOP_WORDS.has(w) || !/^[a-z]+$/.test(w) || phraseIndex.has(w))) continue;
+      // A misspelt Camden place ("near Hampstaed") is read as the place, below.
+      if (!words.some((w) => !isKnownWord(w)) || placeFor(words.join(' ')) || fuzzyPlace(words.join(' '))) continue;
+      if (n === 2 && isKnownWord(words[1]!) && !STREET_WORD_SET.has(words[1]!)) continue;
+      // Its name still counts as words: listings name the villages they serve in titles and descriptions.
+      u.venue = words.join(' ');
+      return tokens;
+    }
+  }
   return tokens;
 }
+const TOWN_CUES = new Set(['in', 'at', 'near', 'nr', 'around']);
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Places

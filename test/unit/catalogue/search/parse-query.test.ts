@@ -317,6 +317,23 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('someone to visit my mum at home', NOW).audiences).toEqual(['older_people']);
   });
 
+  it('reads a street or venue after a place word as where, never as a topic', () => {
+    expect(parseQuery('exercise class on Drury Lane', NOW)).toMatchObject({ venue: 'drury lane', topics: ['exercise'] });
+    expect(parseQuery('something on fortess road', NOW).slots).toEqual([]);
+    // "Holborn Library": the venue, and Holborn as the place for when no venue has that name; library is no topic.
+    const library = parseQuery("what's on at Holborn Library", NOW);
+    expect(library).toMatchObject({ venue: 'holborn library', place: { label: 'Holborn', wards: ['Holborn & Covent Garden'] } });
+    expect(library.topics).toBeUndefined();
+    // A village elsewhere is looked up as a venue and still counts as a word; Camden places and topics are as before.
+    expect(parseQuery('tea and a chat in Lyminge', NOW)).toMatchObject({ venue: 'lyminge', terms: expect.arrayContaining(['lyminge']) });
+    expect(parseQuery('lunch in Kilburn', NOW).venue).toBeUndefined();
+    expect(parseQuery('lunch at a community centre', NOW).venue).toBeUndefined();
+    expect(parseQuery('walk in the park', NOW).venue).toBeUndefined();
+    expect(parseQuery('classes in russian', NOW).venue).toBeUndefined();
+    // Without venues (nothing in the catalogue by that name), the words are words again.
+    expect(parseQuery('something on fortess road', NOW, { venues: false }).terms).toEqual(['fortess', 'road']);
+  });
+
   it('reads at most 500 characters of a pasted question', () => {
     const u = parseQuery(`yoga ${'and '.repeat(5000)}zumba`, NOW);
     expect(u.terms).toEqual(['yoga']);
