@@ -949,7 +949,7 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue:
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
-  const asked = new Set(u.audiences);
+  const asked = new Set([...u.audiences, ...hardAudiences(u)]);
   // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
   if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');

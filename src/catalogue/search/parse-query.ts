@@ -657,5 +657,8 @@ function unique<T>(list: readonly T[]): T[] {
 
 /** Audiences that filter (the rest only rank). */
 export function hardAudiences(u: Understood): string[] {
-  return u.audiences.filter((a) => !(SOFT_AUDIENCES as readonly string[]).includes(a));
+  const hard = u.audiences.filter((a) => !(SOFT_AUDIENCES as readonly string[]).includes(a));
+  // A baby's or toddler's parent is asking about children's activities and childcare too.
+  if (hard.includes('parents_of_young_children') && !hard.includes('young_people')) hard.push('young_people');
+  return hard;
 }
