@@ -165,18 +165,21 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 
 type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
+/** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
+const PLACE_TEXT_SQL = `translate(coalesce(name, '') || ' ' || coalesce(address_1, '') || ' ' || coalesce(address_2, '') || ' ' || coalesce(city, ''), '''’', '')`;
+
 type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
 
 /**
  * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
- * apostrophes aside: at most 50, with their ward and point.
+ * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text).
  */
 async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
   const pattern = `%${venue.split(' ').join('%')}%`;
   const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
     `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
-        AND translate(concat_ws(' ', name, address_1, address_2, city), '''’', '') ILIKE $1
+        AND ${PLACE_TEXT_SQL} ILIKE $1
       LIMIT 50`,
     [pattern],
   );
