@@ -53,6 +53,7 @@ type Filters = {
 
 type CandidateRow = {
   id: string;
+  location_id?: string | null;
   kind: string;
   name: string;
   description: string;
@@ -119,10 +120,23 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
         const sql = store.sql;
         const unknown = unknownWords(request.text);
         const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
-        const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
+        const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
+        if (understood.venue && !venue.length) {
+          understood = parseQuery(request.text, request.now, { ...(catalogueWords ? { catalogueWords } : {}), venues: false });
+        } else if (understood.venue) {
+          const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
+          const centre = venue.find((v) => v.lat !== null && v.lon !== null);
+          understood.place = {
+            label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+            wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
+            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+          };
+        }
         const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
         const offset = Math.max(0, request.offset ?? 0);
-        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now);
+        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
         if (unmet.length) understood.unmet = unmet;
         relaxed.unshift(...inputNotes(request.text, understood));
         const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
@@ -151,7 +165,33 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
 
 type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
-async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
+/** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
+const PLACE_TEXT_SQL = `translate(coalesce(name, '') || ' ' || coalesce(address_1, '') || ' ' || coalesce(address_2, '') || ' ' || coalesce(city, ''), '''’', '')`;
+
+type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
+
+/**
+ * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
+ * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text).
+ */
+async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+  const pattern = `%${venue.split(' ').join('%')}%`;
+  const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+    `SELECT id, ward, latitude, longitude FROM location
+      WHERE location_type = 'physical'
+        AND ${PLACE_TEXT_SQL} ILIKE $1
+      LIMIT 50`,
+    [pattern],
+  );
+  return rows.map((r) => ({ id: r.id, ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+}
+
+async function findRanked(
+  sql: Sql,
+  u: Understood,
+  now: Date,
+  venue: readonly VenuePoint[] = [],
+): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
@@ -268,7 +308,7 @@ async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked:
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+  return { ranked: rank(rows, u, filters, now, venue), relaxed, unmet: view.unmet ?? [] };
 }
 
 /**
@@ -639,7 +679,7 @@ const selectDetails = (nowRef: string, rankSql: string) => `
 
 /** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
 const selectRanking = (nowRef: string, rankSql: string) => `
-  SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+  SELECT s.id, s.location_id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
     s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
     s.trust_mark, l.ward, l.latitude, l.longitude, l.accessibility,
     ${rankSql},
@@ -860,6 +900,9 @@ const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescrip
  */
 const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
 
+/** What a listing for an audience not asked about loses: more than a title that has every word asked for gains. */
+const OTHER_AUDIENCE = 4;
+
 const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
 
 /**
@@ -898,7 +941,14 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
   return t.size === q.length ? 'exact' : 'all';
 }
 
-function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranked[] {
+/** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
+const AT_VENUE_KM = 0.05;
+/** What being at that street or venue adds: more than a listing for another audience loses. */
+const AT_VENUE = 5;
+
+function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
+  const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
+  const venueIds = new Set(venue.map((v) => v.id));
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
     u.place?.latitude !== undefined && u.place.longitude !== undefined
@@ -906,7 +956,9 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
-  const asked = new Set(u.audiences);
+  const asked = new Set([...u.audiences, ...hardAudiences(u)]);
+  // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
+  if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
@@ -956,13 +1008,22 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
     // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
     // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
-    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    // A group for people and their carers (a memory café) is for the person too: only carers-only groups count as
+    // specific.
+    const specific = audiences.filter((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1));
+    if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
     const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
       if (centre) km = distanceKm(centre, here);
+    }
+    // At the street or venue asked about: first among those that match the rest of the question, whoever they are for.
+    if (row.location_id && venueIds.has(row.location_id)) score += AT_VENUE;
+    else if (venueAt.length && row.latitude !== null && row.longitude !== null) {
+      const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += AT_VENUE;
     }
     if (centre) {
       if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);

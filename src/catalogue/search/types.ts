@@ -19,6 +19,11 @@ export type Understood = {
     latitude?: number;
     longitude?: number;
   };
+  /**
+   * A street or venue named after a place word ("on Fortess Road", "at Holborn Library"), normalised: listings at it
+   * rank first, then those near it. Its words are where, never what.
+   */
+  venue?: string;
   audiences: string[];
   categories: string[];
   free?: boolean;
