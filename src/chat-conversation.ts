@@ -25,8 +25,8 @@ import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscript
 
 export type ChatConversation = {
   conversation: Conversation;
-  /** Read at every turn: a caller may add to them. */
-  hooks: ConversationHooks;
+  /** The conversation's features, built before it and frozen. */
+  hooks: Readonly<ConversationHooks>;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
 };
@@ -46,10 +46,8 @@ export function createChatConversation(deps: {
   notifiers?: Partial<Record<Platform, Notifier>>;
 }): ChatConversation {
   const { config, store, clock, logger } = deps;
-  const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
   const search = withUrgentHelp(createDatabaseSearch(store));
-  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
   const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
@@ -69,35 +67,38 @@ export function createChatConversation(deps: {
       }
     },
   });
-  hooks.bookings = createBookingHooks({
-    bookings,
-    search,
-    clock,
-    offerHours: config.offerHours,
-    inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
+  const hooks: Readonly<ConversationHooks> = Object.freeze({
+    bookings: createBookingHooks({
+      bookings,
+      search,
+      clock,
+      offerHours: config.offerHours,
+      inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
+    }),
+    insights: createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` }),
+    digests: createDigestHooks({
+      store,
+      subscriptions: createPrismaSubscriptionRepository(store),
+      clock,
+      logger: logger.child('digests'),
+      ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
+    }),
+    entries: createEntryHooks({
+      entries: {
+        get: (externalId) => getManualEntry(store, externalId),
+        list: (options) => listManualEntries(store, options),
+        save: (input, now) => saveManualEntry(store, input, now),
+      },
+      clock,
+      logger,
+    }),
+    verify: createVerifyHooks({
+      queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
+      clock,
+      logger,
+      canEdit: true,
+    }),
   });
-  hooks.insights = createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` });
-  hooks.digests = createDigestHooks({
-    store,
-    subscriptions: createPrismaSubscriptionRepository(store),
-    clock,
-    logger: logger.child('digests'),
-    ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
-  });
-  hooks.entries = createEntryHooks({
-    entries: {
-      get: (externalId) => getManualEntry(store, externalId),
-      list: (options) => listManualEntries(store, options),
-      save: (input, now) => saveManualEntry(store, input, now),
-    },
-    clock,
-    logger,
-  });
-  hooks.verify = createVerifyHooks({
-    queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
-    clock,
-    logger,
-    canEdit: true,
-  });
+  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
   return { conversation, hooks, bookings, insightsRecorder };
 }

@@ -79,8 +79,8 @@ export type ConversationDeps = {
   search: CatalogueSearch;
   clock: Clock;
   logger: Logger;
-  /** Optional features; the object is read at every turn, so hooks may be added to it after creation. */
-  hooks?: ConversationHooks;
+  /** Optional features, built before the conversation; they are frozen here and never change after. */
+  hooks?: Readonly<ConversationHooks>;
   /** Defaults to an in-memory one with a one-hour time-to-live. */
   memory?: SessionMemory;
 };
@@ -92,10 +92,10 @@ export type ConversationDeps = {
  * never logged.
  */
 export function createConversation(deps: ConversationDeps): Conversation {
-  const { search, clock, hooks = {} } = deps;
+  const { search, clock } = deps;
+  const hooks: Readonly<ConversationHooks> = Object.freeze({ ...deps.hooks });
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
-  // Read at each turn: the composition root may register hooks after the conversation is built.
   const help = () => buildHelpReply({
     bookings: !!hooks.bookings,
     digests: !!hooks.digests,
