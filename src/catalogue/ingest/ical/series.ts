@@ -19,6 +19,7 @@ import { BadEvent, DAY_MS, type DateVal, hhmm, isoDate, parseDateValue, ymd } fr
 import { LONDON_ZONE, UTC_ZONE, type Zone, type ZoneResolver } from '../../recurrence/zones.ts';
 import { cleanText } from '../clean-text.ts';
 import { allProps, firstProp, type JComp, type JProp, paramText, propText, propValues } from './jcal.ts';
+import { truncate as clip } from '../../../truncate.ts';
 
 type IcalRecur = InstanceType<typeof ICAL.Recur>;
 
@@ -52,7 +53,6 @@ export function stampOf(comp: JComp): number {
 const TRAINING_RE = /\b(?:training|course|courses|mecc|mhfa)\b|mental health first aid/i;
 const POSTCODE_RE = /\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b/i;
 
-const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s);
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
 
 function parseSpan(value: unknown): Span | undefined {
