@@ -1,10 +1,11 @@
-import { type Activity, ActivityTypes, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type AppBasedLinkQuery, type MessagingExtensionQuery, type MessagingExtensionResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
 import type { Conversation } from '../core/ports.ts';
 import { text } from '../core/reply.ts';
 import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
+import type { MessageExtension } from './message-extension.ts';
 import { toTeamsMessage } from './render-card.ts';
 import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
 
@@ -16,6 +17,8 @@ export type TeamsBotDeps = {
   coordinators?: ReadonlySet<string>;
   /** Service URLs a stored reference may point at; others never replace one. Default: any. */
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
+  /** The message extension (search command and listing-page link previews); without it those invokes answer 501. */
+  extension?: MessageExtension;
 };
 
 const ChannelDataSchema = z
@@ -58,6 +61,14 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
         ? await this.deps.conversation.handleMessage(inbound.message)
         : await this.deps.conversation.handleAction(inbound.action);
     await context.sendActivity(toTeamsMessage(reply));
+  }
+
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.query(query) : super.handleTeamsMessagingExtensionQuery(context, query);
+  }
+
+  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.queryLink(query) : super.handleTeamsAppBasedLinkQuery(context, query);
   }
 
   /** Teams sends both conversationUpdate and installationUpdate on install; only the first one says hello. */
