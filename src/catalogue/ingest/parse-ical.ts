@@ -8,11 +8,10 @@
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
 import type { CatalogueEntryInput, Rejection } from '../model.ts';
-import { DAY_MS, type IcalTimezone } from '../recurrence/wall-time.ts';
+import { BadEvent, DAY_MS, type IcalTimezone } from '../recurrence/wall-time.ts';
 import { ianaZone, LONDON_ZONE, ZoneResolver } from '../recurrence/zones.ts';
 import { firstProp, type JComp, paramText, propText, propValues } from './ical/jcal.ts';
 import { FeedRefusedError, parseJcal, refuseIfNotICalendar, restoreRecurValues, vtimezoneProblem } from './ical/refusal.ts';
-import { BadEvent } from '../recurrence/wall-time.ts';
 import { beats, buildSeries, type Context, type RawEvent, stampOf } from './ical/series.ts';
 import { windowsZoneToIana } from './windows-zones.ts';
 
