@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CatalogueSearch, SearchResult } from '../../catalogue/search/types.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
@@ -30,6 +29,7 @@ import { withUrgentHelpFirst } from './replies/urgent-help.ts';
 import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
 import type { ShortlistHooks } from './shortlist/shortlist-hooks.ts';
 import type { VerifyHooks } from './verify/verify-hooks.ts';
+import { newCorrelationId } from '../../correlation-id.ts';
 
 /** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
 export type ConversationContext = Actor & { channelRef: string; isDirect?: boolean };
@@ -294,7 +294,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     try {
       return await run();
     } catch (error) {
-      const correlationId = randomUUID().slice(0, 8);
+      const correlationId = newCorrelationId();
       logger.error('conversation failed', { ...what, correlationId, error });
       return buildApologyReply(correlationId);
     }
