@@ -22,7 +22,7 @@ import { createInsightsRoutes } from './insights/http/insights-routes.ts';
 import { createScheduler } from './scheduler/cron.ts';
 import { createHomeDigests } from './scheduler/digest-hooks.ts';
 import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscription-repository.ts';
-import { createTerminalNotifier } from './scheduler/terminal-notifier.ts';
+import { createTerminalNotifier } from './bots/terminal/terminal-notifier.ts';
 import { purgeInsights } from './insights/sql-insights-recorder.ts';
 
 export type AppDeps = { config: Config; store: Store; clock: Clock; logger: Logger };

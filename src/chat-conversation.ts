@@ -31,8 +31,8 @@ import { createPrismaSubscriptionRepository } from './scheduler/prisma-subscript
 
 export type ChatConversation = {
   conversation: Conversation;
-  /** Read at every turn: a caller may add to them. */
-  hooks: ConversationHooks;
+  /** The conversation's features, built before it and frozen. */
+  hooks: Readonly<ConversationHooks>;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
   /** What every sharing feature (share button, SMS, leaflet) calls to count a share and schedule its follow-up. */
@@ -56,17 +56,9 @@ export function createChatConversation(deps: {
   notifiers?: Partial<Record<Platform, Notifier>>;
 }): ChatConversation {
   const { config, store, clock, logger } = deps;
-  const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
   // Every result carries its trust line: where it comes from, when it was last confirmed, what staff reported.
   const search = withUrgentHelp(withTrust(createDatabaseSearch(store), store));
-  const conversation = createConversation({
-    search,
-    clock,
-    logger: logger.child('conversation'),
-    hooks,
-    listingUrl: (id) => listingPageUrl(config.publicUrl, id),
-  });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
   const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
@@ -86,65 +78,74 @@ export function createChatConversation(deps: {
       }
     },
   });
-  hooks.bookings = createBookingHooks({
-    bookings,
-    search,
-    clock,
-    offerHours: config.offerHours,
-    inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
-  });
-  hooks.insights = createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` });
-  hooks.digests = createDigestHooks({
-    store,
-    subscriptions: createPrismaSubscriptionRepository(store),
-    clock,
-    logger: logger.child('digests'),
-    ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
-  });
-  hooks.entries = createEntryHooks({
-    entries: {
-      get: (externalId) => getManualEntry(store, externalId),
-      list: (options) => listManualEntries(store, options),
-      save: (input, now) => saveManualEntry(store, input, now),
-    },
-    clock,
-    logger,
-  });
-  hooks.verify = createVerifyHooks({
-    queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
-    clock,
-    logger,
-    canEdit: true,
-  });
   // "Did it help?": shares are counted and followed up FOLLOW_UP_DAYS later (src/scheduler/follow-ups.ts sends them).
   const shares = createShareRecorder({ store, clock, logger, followUpDays: config.followUpDays });
-  hooks.followUps = createFollowUpHooks({ store, clock, logger, shares });
   // The list for a resident. Every text message or leaflet sent goes through `onSend`, once per send.
   const leafletLinks = createLeafletLinks(createLeafletStore(store), {
     secret: config.leaflets.linkSecret,
     days: config.leaflets.linkDays,
     publicUrl: config.publicUrl,
   });
-  hooks.shortlist = createShortlistHooks({
-    lists: createShortlistStore(store),
+  const hooks: Readonly<ConversationHooks> = Object.freeze({
+    bookings: createBookingHooks({
+      bookings,
+      search,
+      clock,
+      offerHours: config.offerHours,
+      inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
+    }),
+    insights: createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` }),
+    digests: createDigestHooks({
+      store,
+      subscriptions: createPrismaSubscriptionRepository(store),
+      clock,
+      logger: logger.child('digests'),
+      ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
+    }),
+    entries: createEntryHooks({
+      entries: {
+        get: (externalId) => getManualEntry(store, externalId),
+        list: (options) => listManualEntries(store, options),
+        save: (input, now) => saveManualEntry(store, input, now),
+      },
+      clock,
+      logger,
+    }),
+    verify: createVerifyHooks({
+      queue: createVerifyQueue(store, { afterMonths: config.verifyAfterMonths }),
+      clock,
+      logger,
+      canEdit: true,
+    }),
+    shortlist: createShortlistHooks({
+      lists: createShortlistStore(store),
+      search,
+      clock,
+      logger,
+      publicUrl: config.publicUrl,
+      links: leafletLinks,
+      linkDays: config.leaflets.linkDays,
+      onSend: async (send) => {
+        for (const entryId of send.entryIds) {
+          await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+          await shares.recordShare({
+            entryId,
+            platform: send.platform,
+            userRef: send.userId,
+            via: send.kind,
+            ...(send.platform === 'teams' ? { channelRef: send.channelRef } : {}),
+          });
+        }
+      },
+    }),
+    followUps: createFollowUpHooks({ store, clock, logger, shares }),
+  });
+  const conversation = createConversation({
     search,
     clock,
-    logger,
-    publicUrl: config.publicUrl,
-    links: leafletLinks,
-    linkDays: config.leaflets.linkDays,
-    onSend: async (send) => {
-      for (const entryId of send.entryIds) {
-        await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
-        await shares.recordShare({
-          entryId,
-          platform: send.platform,
-          userRef: send.userId,
-          via: send.kind,
-          ...(send.platform === 'teams' ? { channelRef: send.channelRef } : {}),
-        });
-      }
-    },
+    logger: logger.child('conversation'),
+    hooks,
+    listingUrl: (id) => listingPageUrl(config.publicUrl, id),
   });
   return { conversation, hooks, bookings, insightsRecorder, shares, leafletLinks };
 }

@@ -55,6 +55,36 @@ describe('import boundaries', () => {
     expect(offenders.map((f) => f.file)).toEqual([]);
   });
 
+  /** Files under `from` that import anything under one of the `to` folders. */
+  const importing = (from: string, to: RegExp, except?: RegExp) =>
+    files
+      .filter((f) => f.file.startsWith(from) && !except?.test(f.file) && f.imports.some((s) => to.test(resolved(f.file, s))))
+      .map((f) => f.file);
+
+  it('src/catalogue never imports src/bots, src/scheduler or the composition root', () => {
+    expect(importing('src/catalogue/', /^src\/(bots|scheduler)\//)).toEqual([]);
+    expect(importing('src/catalogue/', /^src\/(app|main|chat-conversation)\.ts$/)).toEqual([]);
+  });
+
+  it('the Slack and Teams adapters never import each other, and neither imports the terminal chat', () => {
+    expect(importing('src/bots/slack/', /^src\/bots\/(teams|terminal)\//)).toEqual([]);
+    expect(importing('src/bots/teams/', /^src\/bots\/(slack|terminal)\//)).toEqual([]);
+    expect(importing('src/bots/terminal/', /^src\/bots\/(slack|teams)\//)).toEqual([]);
+  });
+
+  it('the scheduler never imports an adapter', () => {
+    expect(importing('src/scheduler/', /^src\/bots\/(slack|teams|terminal)\//)).toEqual([]);
+  });
+
+  it('src/bots/core never imports the scheduler', () => {
+    expect(importing('src/bots/core/', /^src\/scheduler\//)).toEqual([]);
+  });
+
+  it('the boundary checks see relative imports as the folders they reach', () => {
+    expect(resolved('src/scheduler/cron.ts', '../bots/core/ports.ts')).toBe('src/bots/core/ports.ts');
+    expect(importing('src/scheduler/', /^src\/bots\/core\//).length).toBeGreaterThan(0);
+  });
+
   it('only src/db and prisma-*.ts import the generated Prisma client or @prisma/client', () => {
     const offenders = files.filter(
       (f) =>

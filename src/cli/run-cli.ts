@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ensureDemoCatalogue } from '../catalogue/demo/seed-demo.ts';
 import { FeedRefusedError } from '../catalogue/ingest/parse-ical.ts';
@@ -10,6 +9,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { type CliContext, type CliOutput, type Command, CommandError, type ParsedArgs, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { terminalText } from '../bots/terminal/terminal-text.ts';
+import { newCorrelationId } from '../correlation-id.ts';
 
 export type CliIo = {
   stdout: CliOutput;
@@ -132,7 +132,7 @@ function reportError(error: unknown, command: Command, json: boolean, io: CliIo,
   if (error instanceof CommandError) return emit(error.code, error.message, 1);
   if (error instanceof StoreError) return emit(error.code, error.message, 1);
   if (error instanceof ConfigError) return emit('CONFIG.INVALID', error.message, 1);
-  const correlationId = randomUUID().slice(0, 8);
+  const correlationId = newCorrelationId();
   logger?.error('command failed', { command: command.name, correlationId, error });
   return emit('INTERNAL', `Something went wrong (reference ${correlationId}): ${(error as Error).message}`, 1);
 }

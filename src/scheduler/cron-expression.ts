@@ -1,88 +1,76 @@
 /**
  * Five-field cron expressions (minute hour day-of-month month day-of-week), read as wall-clock times in a named zone.
- * Same syntax as node-cron without the optional seconds field: `*`, lists, ranges, steps, names (`mon`, `jan`), and
- * both 0 and 7 for Sunday. As in Vixie cron, when both day fields are restricted a day matching either one counts.
+ * croner reads them: `*`, lists, ranges, steps, names (`mon`, `jan`), and both 0 and 7 for Sunday. As in Vixie
+ * cron, when both day fields are restricted a day matching either one counts. The zone arithmetic (clock changes)
+ * is digest-schedule.ts's: croner is asked only which wall-clock times of which days match.
  */
+import { Cron } from 'croner';
+
 export type CronExpression = {
   source: string;
+  /** The wall-clock times of a matching day are every pairing of these (a five-field expression's shape). */
   minutes: number[];
   hours: number[];
-  days: Set<number>;
-  months: Set<number>;
-  weekdays: Set<number>;
-  /** Both day fields restricted: a day matches when either does. */
-  dayOr: boolean;
-  daysRestricted: boolean;
-  weekdaysRestricted: boolean;
+  /** croner over wall-clock times written as UTC, so that no zone is involved. */
+  job: Cron;
+  /** Days already asked about (schedules are asked about the same few weeks again and again). */
+  days: Map<number, boolean>;
 };
 
 export class CronSyntaxError extends Error {
   override name = 'CronSyntaxError';
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-function parseField(field: string, min: number, max: number, names: string[] = [], nameBase = 0): number[] {
-  const value = (token: string): number => {
-    const lower = token.toLowerCase();
-    const named = names.findIndex((n) => lower.startsWith(n) && lower.length >= 3);
-    const n = named >= 0 ? named + nameBase : /^\d+$/.test(token) ? Number(token) : Number.NaN;
-    if (!Number.isInteger(n) || n < min || n > max) throw new CronSyntaxError(`"${token}" is out of range ${min}-${max}`);
-    return n;
-  };
-  const out = new Set<number>();
-  for (const part of field.split(',')) {
-    const [range, stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new CronSyntaxError(`bad step in "${part}"`);
-    let lo: number;
-    let hi: number;
-    if (range === '*' || range === undefined || range === '') {
-      lo = min;
-      hi = max;
-    } else if (range.includes('-')) {
-      const [a, b] = range.split('-');
-      lo = value(a ?? '');
-      hi = value(b ?? '');
-      if (hi < lo) throw new CronSyntaxError(`backwards range "${range}"`);
-    } else {
-      lo = value(range);
-      hi = stepText === undefined ? lo : max;
-    }
-    for (let v = lo; v <= hi; v += step) out.add(v);
-  }
-  return [...out].sort((a, b) => a - b);
+/** croner's reason, as a person reads it ("CronPattern: Invalid value for minute: 61" → `"61" is out of range…`). */
+function reasonOf(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern:\s*/, '');
+  const invalid = /^Invalid value for (\w+): (.+)$/.exec(message);
+  return invalid ? `"${invalid[2]}" is out of range for the ${invalid[1]} field` : message;
 }
 
 /** Parses a five-field expression; throws CronSyntaxError with a readable reason. */
 export function parseCron(source: string): CronExpression {
   const parts = source.trim().split(/\s+/);
   if (parts.length !== 5) throw new CronSyntaxError(`a cron expression has 5 fields (minute hour day month weekday), not ${parts.length}`);
-  const [m, h, dom, mon, dow] = parts as [string, string, string, string, string];
-  const weekdays = new Set(parseField(dow, 0, 7, WEEKDAYS).map((d) => (d === 7 ? 0 : d)));
-  const daysRestricted = dom !== '*' && dom !== '?';
-  const weekdaysRestricted = dow !== '*' && dow !== '?';
+  let job: Cron;
+  try {
+    job = new Cron(parts.join(' '), { timezone: 'Etc/UTC', mode: '5-part', paused: true, sloppyRanges: true });
+  } catch (error) {
+    throw new CronSyntaxError(reasonOf(error));
+  }
+  // Every matching day has the same times: read them off the first one.
+  const minutes = new Set<number>();
+  const hours = new Set<number>();
+  const first = job.nextRun(new Date(Date.UTC(2000, 0, 1) - 1000));
+  if (first) {
+    const dayEnd = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate() + 1);
+    for (let t: Date | null = first; t && t.getTime() < dayEnd; t = job.nextRun(t)) {
+      hours.add(t.getUTCHours());
+      minutes.add(t.getUTCMinutes());
+    }
+  }
   return {
     source: parts.join(' '),
-    minutes: parseField(m, 0, 59),
-    hours: parseField(h, 0, 23),
-    days: new Set(parseField(dom === '?' ? '*' : dom, 1, 31)),
-    months: new Set(parseField(mon, 1, 12, MONTHS, 1)),
-    weekdays,
-    dayOr: daysRestricted && weekdaysRestricted,
-    daysRestricted,
-    weekdaysRestricted,
+    minutes: [...minutes].sort((x, y) => x - y),
+    hours: [...hours].sort((x, y) => x - y),
+    job,
+    days: new Map(),
   };
 }
 
-/** Whether a calendar day (month 1-12, weekday 0 = Sunday) matches the day fields. */
-export function matchesDay(cron: CronExpression, month: number, day: number, weekday: number): boolean {
-  if (!cron.months.has(month)) return false;
-  const byDay = cron.days.has(day);
-  const byWeekday = cron.weekdays.has(weekday);
-  if (cron.dayOr) return byDay || byWeekday;
-  return (!cron.daysRestricted || byDay) && (!cron.weekdaysRestricted || byWeekday);
+/** Whether a calendar day (month 1-12) matches the expression's day fields. */
+export function matchesDay(cron: CronExpression, year: number, month: number, day: number): boolean {
+  const hour = cron.hours[0];
+  const minute = cron.minutes[0];
+  if (hour === undefined || minute === undefined) return false;
+  const key = Date.UTC(year, month - 1, day);
+  let matches = cron.days.get(key);
+  if (matches === undefined) {
+    matches = cron.job.match(new Date(key + (hour * 60 + minute) * 60_000));
+    if (cron.days.size >= 5_000) cron.days.clear();
+    cron.days.set(key, matches);
+  }
+  return matches;
 }
 
 const DAY_WORDS: Record<string, string> = {

@@ -48,7 +48,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The slots of one local calendar day, in order; `day` is any DateTime on that day in the zone. */
 function slotsOfDay(cron: CronExpression, day: DateTime, zone: string): Slot[] {
-  if (!matchesDay(cron, day.month, day.day, day.weekday % 7)) return [];
+  if (!matchesDay(cron, day.year, day.month, day.day)) return [];
   const out: Slot[] = [];
   const seen = new Set<number>();
   const wanted = new Set<string>();

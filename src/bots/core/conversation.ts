@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CatalogueSearch, SearchResult } from '../../catalogue/search/types.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
@@ -30,6 +29,7 @@ import { withUrgentHelpFirst } from './replies/urgent-help.ts';
 import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
 import type { ShortlistHooks } from './shortlist/shortlist-hooks.ts';
 import type { VerifyHooks } from './verify/verify-hooks.ts';
+import { newCorrelationId } from '../../correlation-id.ts';
 
 /** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
 export type ConversationContext = Actor & { channelRef: string; isDirect?: boolean };
@@ -93,8 +93,8 @@ export type ConversationDeps = {
   search: CatalogueSearch;
   clock: Clock;
   logger: Logger;
-  /** Optional features; the object is read at every turn, so hooks may be added to it after creation. */
-  hooks?: ConversationHooks;
+  /** Optional features, built before the conversation; they are frozen here and never change after. */
+  hooks?: Readonly<ConversationHooks>;
   /** Defaults to an in-memory one with a one-hour time-to-live. */
   memory?: SessionMemory;
   /** A listing's public page address (`PUBLIC_URL/l/<id>`): a result's details link to it. */
@@ -108,10 +108,10 @@ export type ConversationDeps = {
  * never logged.
  */
 export function createConversation(deps: ConversationDeps): Conversation {
-  const { search, clock, hooks = {} } = deps;
+  const { search, clock } = deps;
+  const hooks: Readonly<ConversationHooks> = Object.freeze({ ...deps.hooks });
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
-  // Read at each turn: the composition root may register hooks after the conversation is built.
   const help = () => buildHelpReply({
     bookings: !!hooks.bookings,
     digests: !!hooks.digests,
@@ -315,7 +315,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     try {
       return await run();
     } catch (error) {
-      const correlationId = randomUUID().slice(0, 8);
+      const correlationId = newCorrelationId();
       logger.error('conversation failed', { ...what, correlationId, error });
       return buildApologyReply(correlationId);
     }

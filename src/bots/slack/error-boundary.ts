@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { newCorrelationId as newReference } from '../../correlation-id.ts';
 import type { Logger } from '../../logger.ts';
 
-/** A short reference the user can quote and support can find in the logs. */
+/** The one correlation id, in capitals as Slack messages show it (and as it is logged from Slack). */
 export function newCorrelationId(): string {
-  return randomUUID().replaceAll('-', '').slice(0, 8).toUpperCase();
+  return newReference().toUpperCase();
 }
 
 export function apologyText(correlationId: string): string {

@@ -1,4 +1,5 @@
 import { parseMarkup } from '../core/reply.ts';
+import { truncate as truncateText } from '../../truncate.ts';
 
 /**
  * The neutral reply markup (`**bold**`, `_italic_`, `` `code` ``) as Slack mrkdwn (`*bold*`, `_italic_`, `` `code` ``).
@@ -41,10 +42,7 @@ export function escapeMrkdwn(text: string): string {
 
 /** Cuts text to `max` characters on a word boundary where one is near, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max * 0.8 ? cut.slice(0, space) : cut}…`;
+  return truncateText(text, max, { wordBoundaryAfter: 0.8, trailing: null });
 }
 
 /**

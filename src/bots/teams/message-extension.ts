@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Attachment, CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
 import { z } from 'zod';
 import { listingIdFromUrl } from '../../catalogue/pages/listing-link.ts';
@@ -11,6 +10,7 @@ import { linkButton } from '../core/replies/action-values.ts';
 import { buildListingCard, listingCardFacts } from '../core/replies/listing-card.ts';
 import { urgentBlock } from '../core/replies/urgent-help.ts';
 import { escapeCardText, renderCard } from './render-card.ts';
+import { newCorrelationId } from '../../correlation-id.ts';
 
 /** The search command's id and its one parameter, as declared in the app manifest's `composeExtensions`. */
 export const SEARCH_COMMAND_ID = 'searchListings';
@@ -65,7 +65,7 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
     try {
       return await run(raw);
     } catch (error) {
-      const correlationId = randomUUID().slice(0, 8);
+      const correlationId = newCorrelationId();
       log.error('message extension failed', { what, correlationId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
       return messageResult(`Sorry, something went wrong on our side. Please try again in a moment. (Reference ${correlationId})`);
     }

@@ -1,6 +1,7 @@
 import type { Activity, Attachment } from 'botbuilder';
 import type { Reply, ReplyBlock, ReplyButton, ReplyForm, ReplyListItem } from '../core/reply.ts';
 import { isWebUrl, parseMarkup, toPlainText } from '../core/reply.ts';
+import { truncate } from '../../truncate.ts';
 
 /** Limits Teams puts on a bot message (Microsoft's Teams bot docs: messages and Adaptive Cards under about 28 KB). */
 export const TEAMS_LIMITS = {
@@ -322,6 +323,3 @@ export function escapeCardText(text: string): string {
     .replace(/^(\s*)([-+#]|\d+[.)]) /gm, '$1$2\u00a0');
 }
 
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
-}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -12,6 +11,7 @@ import { createMessageExtension, type MessageExtensionDeps } from './message-ext
 import type { ConversationRefs } from './conversation-refs.ts';
 import { createServiceUrlPolicy } from './service-urls.ts';
 import { createTeamsNotifier } from './teams-notifier.ts';
+import { newCorrelationId } from '../../correlation-id.ts';
 
 export const TEAMS_PATH = '/api/messages';
 /** Bot Framework activities are small; anything far bigger is not one. */
@@ -77,7 +77,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
   );
   const adapter = new SignpostCloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
-    const correlationId = randomUUID();
+    const correlationId = newCorrelationId();
     log.error('teams turn failed', {
       correlationId,
       activityType: context.activity.type,
@@ -85,7 +85,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     });
     if (context.activity.type !== 'message') return;
     await context
-      .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId.slice(0, 8)})`)
+      .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId})`)
       .catch((sendError: unknown) => log.warn('could not send the apology', { correlationId, error: String(sendError) }));
   };
   const emulator = !c && deps.emulator === true;

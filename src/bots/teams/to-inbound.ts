@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { ACTION, type ActionId, isActionId } from '../core/action-ids.ts';
 import type { InboundAction, InboundMessage } from '../core/inbound.ts';
+import { decodeEntities } from '../../catalogue/ingest/clean-text.ts';
 
 /** What a Teams message turn means to the core. */
 export type TeamsInbound =
@@ -169,15 +170,8 @@ function matchesBotName(name: string, botNames: Set<string>): boolean {
 
 /** Teams may send text with a little HTML (`<p>`, `&nbsp;`); the core wants plain text. */
 function toPlain(text: string): string {
-  return text
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<\/?[a-z][^>]*>/gi, ' ')
-    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+  const withoutTags = text.replace(/<br\s*\/?>/gi, ' ').replace(/<\/?[a-z][^>]*>/gi, ' ');
+  return decodeEntities(withoutTags).replace(/\u00a0|\u202f/g, ' ');
 }
 
 function escapeRegExp(s: string): string {

@@ -12,6 +12,9 @@ import type {
   ScheduleInput,
 } from '../model.ts';
 import { findWard, wardForPoint } from '../geography/camden.ts';
+import { expandRecurrence } from '../recurrence/expand-recurrence.ts';
+import type { Recurrence, RecurrenceRule } from '../recurrence/recurrence-rule.ts';
+import { LONDON_ZONE, ZoneResolver } from '../recurrence/zones.ts';
 
 /**
  * A realistic, fictional catalogue of Camden activities, training and resources for demos and tests.
@@ -484,7 +487,7 @@ function virtualLocation(key: string, name: string): LocationInput {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Recurrence: a small rule language → RRULE text, schedule fields and concrete occurrences in Europe/London.
+// Recurrence: a small rule language → RRULE text, schedule fields, and the recurrence engine's structured series.
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 type DayCode = (typeof DAY_CODES)[number];
@@ -580,19 +583,39 @@ function scheduleFor(rule: Rule, opens: string, closes: string): ScheduleInput {
   };
 }
 
+/** The rule as the recurrence engine's structured series: from its first session on or after ANCHOR, in London. */
+function toRecurrence(rule: Rule, opens: string, closes: string): Recurrence {
+  const first = firstMatchOnOrAfter(rule, ANCHOR);
+  const wall = Date.UTC(first.year, first.month - 1, first.day, hm(opens).hour, hm(opens).minute);
+  const closesWall = Date.UTC(first.year, first.month - 1, first.day, hm(closes).hour, hm(closes).minute);
+  const recurrenceRule: RecurrenceRule =
+    rule.kind === 'monthly'
+      ? { freq: 'MONTHLY', interval: 1, byDay: [`${rule.nth}${rule.day}`] }
+      : { freq: 'WEEKLY', interval: rule.interval, byDay: [...rule.days] };
+  return {
+    dtstart: { wall, date: false, utc: false, tzid: ZONE },
+    zone: LONDON_ZONE,
+    dateZone: LONDON_ZONE,
+    allDay: false,
+    span: { days: 0, ms: closesWall - wall },
+    rules: [recurrenceRule],
+    rDates: [],
+    exDates: [],
+  };
+}
+
+/** Sessions after `now` and within the next OCCURRENCE_WEEKS weeks. */
 function occurrencesFor(rule: Rule, opens: string, closes: string, now: Date): OccurrenceInput[] {
   const start = DateTime.fromJSDate(now, { zone: ZONE });
   const until = start.plus({ weeks: OCCURRENCE_WEEKS });
-  const out: OccurrenceInput[] = [];
-  for (let day = start.startOf('day'); day < until; day = day.plus({ days: 1 })) {
-    if (!matches(rule, day)) continue;
-    const s = at(day, opens);
-    const e = at(day, closes);
-    if (s <= start || s >= until) continue;
-    const startDate = s.toJSDate();
-    out.push({ key: startDate.toISOString(), start: startDate, end: e.toJSDate(), allDay: false, status: 'scheduled' });
-  }
-  return out;
+  const { occurrences } = expandRecurrence(toRecurrence(rule, opens, closes), {
+    resolver: new ZoneResolver(new Map(), LONDON_ZONE),
+    now: now.getTime(),
+    windowStart: now.getTime(),
+    windowEnd: until.toMillis(),
+    maxPerSeries: Number.MAX_SAFE_INTEGER,
+  });
+  return occurrences.filter((o) => o.start.getTime() > now.getTime());
 }
 
 const londonDay = (d: Date) => DateTime.fromJSDate(d, { zone: ZONE }).toFormat('cccc d LLLL');

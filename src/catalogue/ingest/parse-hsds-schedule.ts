@@ -2,9 +2,9 @@
  * HSDS / ORUK schedules → dated occurrences in Europe/London.
  *
  * An HSDS schedule is an RFC 5545 recurrence spelt as fields (freq, interval, byday, bymonthday, dtstart, until,
- * count) plus opening times (opens_at, closes_at) and a validity window (valid_from, valid_to). Rather than keep a
- * second expander, every schedule of an import is written as one VEVENT of a single calendar and expanded by the
- * iCalendar importer (parseIcal) in one pass: same horizon, same DST handling, same limits.
+ * count) plus opening times (opens_at, closes_at) and a validity window (valid_from, valid_to). Each schedule becomes
+ * the recurrence engine's structured series (src/catalogue/recurrence/) and is expanded there, as iCalendar feeds
+ * are: same horizon, same DST handling, same limits.
  *
  * Quirks of real data handled here (see test/fixtures/hsds/SOURCES.md): a numeric `timezone` (a UTC offset; the
  * catalogue is London's, so times are read as London wall-clock times), COUNT and UNTIL both present (UNTIL wins),
@@ -14,7 +14,10 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import type { OccurrenceInput, ScheduleInput } from '../model.ts';
-import { parseIcal } from './parse-ical.ts';
+import { type ExpandContext, expandRecurrence } from '../recurrence/expand-recurrence.ts';
+import { type Frequency, type Recurrence, type RecurrenceRule, ZERO_SPAN } from '../recurrence/recurrence-rule.ts';
+import { BadEvent, DAY_MS } from '../recurrence/wall-time.ts';
+import { LONDON_ZONE, ZoneResolver } from '../recurrence/zones.ts';
 
 /** The schedule fields we read, already as text (JSON numbers and CSV cells alike). */
 export type HsdsSchedule = {
@@ -51,6 +54,9 @@ const DAY_NAMES: Readonly<Record<string, string>> = {
   monday: 'MO', mon: 'MO', tuesday: 'TU', tue: 'TU', tues: 'TU', wednesday: 'WE', wed: 'WE', thursday: 'TH', thu: 'TH',
   thur: 'TH', thurs: 'TH', friday: 'FR', fri: 'FR', saturday: 'SA', sat: 'SA', sunday: 'SU', sun: 'SU',
 };
+/** As for iCalendar feeds: open-ended schedules keep a month of past sessions, and at most 2,000 per schedule. */
+const LOOKBACK_DAYS = 31;
+const MAX_PER_SCHEDULE = 2000;
 /** Dates with no explicit start anchor open-ended rules here (a Monday long before any horizon). */
 const ANCHOR = '2000-01-03';
 
@@ -237,7 +243,23 @@ function matches(date: DateTime, rule: Rule): boolean {
 
 const compact = (date: string): string => date.replaceAll('-', '');
 
-function toVevent(uid: string, rule: Rule): string[] | undefined {
+/** The rule as RFC 5545 RRULE text, for the entry's schedule and for reasons a person reads. */
+function rruleText(rule: Rule): string {
+  const parts = [`FREQ=${rule.freq}`, ...(rule.interval > 1 ? [`INTERVAL=${rule.interval}`] : [])];
+  if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
+  if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
+  if (rule.until) parts.push(`UNTIL=${compact(rule.until)}`);
+  if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+  return parts.join(';');
+}
+
+/** The BYDAY tokens the recurrence engine takes (RFC 5545's grammar: "1MO", not "01MO"). */
+const BYDAY_TOKEN_RE = /^([+-])?(5[0-3]|[1-4][0-9]|[1-9])?(SU|MO|TU|WE|TH|FR|SA)$/;
+
+const wallOfDay = (day: string, time = '00:00:00'): number => Date.parse(`${day}T${time}Z`);
+
+/** The schedule as the recurrence engine's structured series, in London time; undefined when it has no dates. */
+function toRecurrence(rule: Rule): Recurrence | undefined {
   // Calendar-date arithmetic only, so UTC (no zone offsets to look up for every day stepped).
   let start = DateTime.fromISO(rule.start, { zone: 'utc' });
   if (rule.freq) {
@@ -250,9 +272,10 @@ function toVevent(uid: string, rule: Rule): string[] | undefined {
   const day = start.toISODate()!;
   // Nothing on or after the first matching day and before UNTIL / valid_to: no dates at all.
   if (rule.until && day > rule.until) return undefined;
-  const lines = ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20000101T000000Z'];
+  let recurrence: Recurrence;
   if (rule.opens) {
-    lines.push(`DTSTART;TZID=${ZONE}:${compact(day)}T${rule.opens.replaceAll(':', '')}`);
+    const dtstart = { wall: wallOfDay(day, rule.opens), date: false, utc: false, tzid: ZONE };
+    let span = ZERO_SPAN;
     if (rule.closes) {
       // A dated session may run over several days (a two-day course: valid_to is its last day).
       const endDay =
@@ -261,24 +284,28 @@ function toVevent(uid: string, rule: Rule): string[] | undefined {
           : rule.closes <= rule.opens
             ? start.plus({ days: 1 }).toISODate()!
             : day;
-      lines.push(`DTEND;TZID=${ZONE}:${compact(endDay)}T${rule.closes.replaceAll(':', '')}`);
+      const ms = LONDON_ZONE.toInstant(wallOfDay(endDay, rule.closes)) - LONDON_ZONE.toInstant(dtstart.wall);
+      span = { days: 0, ms: Math.max(0, ms) };
     }
+    recurrence = { dtstart, zone: LONDON_ZONE, dateZone: LONDON_ZONE, allDay: false, span, rules: [], rDates: [], exDates: [] };
   } else {
-    lines.push(`DTSTART;VALUE=DATE:${compact(day)}`);
+    const wall = wallOfDay(day);
     const lastDay = !rule.freq && rule.validTo && rule.validTo > day ? rule.validTo : day;
-    lines.push(`DTEND;VALUE=DATE:${compact(DateTime.fromISO(lastDay, { zone: 'utc' }).plus({ days: 1 }).toISODate()!)}`);
+    const endWall = wallOfDay(DateTime.fromISO(lastDay, { zone: 'utc' }).plus({ days: 1 }).toISODate()!);
+    const span = { days: Math.max(1, Math.round((endWall - wall) / DAY_MS)), ms: 0 };
+    recurrence = { dtstart: { wall, date: true, utc: false }, zone: LONDON_ZONE, dateZone: LONDON_ZONE, allDay: true, span, rules: [], rDates: [], exDates: [] };
   }
   if (rule.freq) {
-    const parts = [`FREQ=${rule.freq}`];
-    if (rule.interval > 1) parts.push(`INTERVAL=${rule.interval}`);
-    if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
-    if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
-    if (rule.until) parts.push(`UNTIL=${compact(rule.until)}`);
-    if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
-    lines.push(`RRULE:${parts.join(';')}`);
+    const bad = rule.byday.find((d) => !BYDAY_TOKEN_RE.test(d));
+    if (bad !== undefined) throw new BadEvent(`invalid RRULE "${rruleText(rule).slice(0, 80)}": invalid BYDAY value "${bad}"`);
+    const recurrenceRule: RecurrenceRule = { freq: rule.freq as Frequency, interval: rule.interval };
+    if (rule.count !== undefined) recurrenceRule.count = rule.count;
+    if (rule.until) recurrenceRule.until = { wall: wallOfDay(rule.until), date: true, utc: false };
+    if (rule.byday.length) recurrenceRule.byDay = [...new Set(rule.byday)];
+    if (rule.bymonthday.length) recurrenceRule.byMonthDay = [...new Set(rule.bymonthday)];
+    recurrence.rules.push(recurrenceRule);
   }
-  lines.push('END:VEVENT');
-  return lines;
+  return recurrence;
 }
 
 function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput {
@@ -290,12 +317,7 @@ function toScheduleInput(s: HsdsSchedule, rule: Rule | undefined): ScheduleInput
     if (rule.bymonthday.length) schedule.bymonthday = rule.bymonthday.join(',');
     if (rule.count !== undefined) schedule.count = rule.count;
     if (rule.until) schedule.until = new Date(londonMidnight(rule.until));
-    const parts = [`FREQ=${rule.freq}`, ...(rule.interval > 1 ? [`INTERVAL=${rule.interval}`] : [])];
-    if (rule.byday.length) parts.push(`BYDAY=${rule.byday.join(',')}`);
-    if (rule.bymonthday.length) parts.push(`BYMONTHDAY=${rule.bymonthday.join(',')}`);
-    if (rule.until) parts.push(`UNTIL=${compact(rule.until)}`);
-    if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
-    schedule.rrule = parts.join(';');
+    schedule.rrule = rruleText(rule);
   }
   if (rule && !rule.anchored) schedule.dtstart = new Date(londonMidnight(rule.start));
   if (rule?.opens) schedule.opensAt = rule.opens.slice(0, 5);
@@ -319,9 +341,7 @@ export function expandSchedules(
   options: { now: Date; horizonDays?: number },
 ): Map<string, ExpandedSchedules> {
   const out = new Map<string, ExpandedSchedules>();
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Signpost//HSDS schedules//EN'];
-  const pending = new Map<string, { ref: string; validFrom?: string }>();
-  let n = 0;
+  const pending: { ref: string; validFrom?: string; series: Recurrence | BadEvent }[] = [];
   for (const request of requests) {
     const result: ExpandedSchedules = { occurrences: [], problems: [] };
     out.set(request.ref, result);
@@ -338,35 +358,57 @@ export function expandSchedules(
       if (rule?.freq) result.schedule ??= input;
       else fallback ??= input;
       if (!rule) return;
-      const uid = `s${++n}`;
-      const vevent = toVevent(uid, rule);
-      if (!vevent) return;
-      pending.set(uid, { ref: request.ref, ...(rule.validFrom ? { validFrom: rule.validFrom } : {}) });
-      lines.push(...vevent);
+      let series: Recurrence | BadEvent | undefined;
+      try {
+        series = toRecurrence(rule);
+      } catch (error) {
+        if (!(error instanceof BadEvent)) throw error;
+        series = error;
+      }
+      if (!series) return;
+      pending.push({ ref: request.ref, ...(rule.validFrom ? { validFrom: rule.validFrom } : {}), series });
     });
     if (!result.schedule && fallback) result.schedule = fallback;
   }
-  if (pending.size === 0) return out;
-  lines.push('END:VCALENDAR');
-  const parsed = parseIcal(lines.join('\r\n'), { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) });
-  for (const r of parsed.rejected) {
-    const owner = pending.get(r.ref);
-    if (owner) out.get(owner.ref)!.problems.push(`a schedule was ignored: ${r.reason}`);
-  }
+  if (pending.length === 0) return out;
+  const now = options.now.getTime();
+  const ctx: ExpandContext = {
+    resolver: new ZoneResolver(new Map(), LONDON_ZONE),
+    now,
+    windowStart: now - LOOKBACK_DAYS * DAY_MS,
+    windowEnd: now + (options.horizonDays || 365) * DAY_MS,
+    maxPerSeries: MAX_PER_SCHEDULE,
+  };
+  const expanded = pending.map((p) => {
+    const result = out.get(p.ref)!;
+    if (p.series instanceof BadEvent) {
+      result.problems.push(`a schedule was ignored: ${p.series.message}`);
+      return undefined;
+    }
+    try {
+      const { occurrences, capped } = expandRecurrence(p.series, ctx);
+      if (capped) result.problems.push(`a schedule was ignored: ${capped}`);
+      return occurrences;
+    } catch (error) {
+      if (!(error instanceof BadEvent)) throw error;
+      result.problems.push(`a schedule was ignored: ${error.message}`);
+      return undefined;
+    }
+  });
   const seen = new Map<string, Set<string>>();
-  for (const entry of parsed.entries) {
-    const owner = pending.get(entry.externalId);
-    if (!owner) continue;
-    const result = out.get(owner.ref)!;
-    const keys = seen.get(owner.ref) ?? new Set<string>();
-    seen.set(owner.ref, keys);
-    const from = owner.validFrom ? londonMidnight(owner.validFrom) : -Infinity;
-    for (const o of entry.occurrences ?? []) {
+  pending.forEach((p, i) => {
+    const occurrences = expanded[i];
+    if (!occurrences) return;
+    const result = out.get(p.ref)!;
+    const keys = seen.get(p.ref) ?? new Set<string>();
+    seen.set(p.ref, keys);
+    const from = p.validFrom ? londonMidnight(p.validFrom) : -Infinity;
+    for (const o of occurrences) {
       if (o.start.getTime() < from || keys.has(o.key)) continue;
       keys.add(o.key);
       result.occurrences.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled' });
     }
-  }
+  });
   for (const result of out.values()) result.occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());
   return out;
 }

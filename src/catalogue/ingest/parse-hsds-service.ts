@@ -22,6 +22,7 @@ import {
 import { findPostcodeDistrict, findWard, normalisePostcode } from '../geography/camden.ts';
 import { cleanText } from './clean-text.ts';
 import { type HsdsSchedule, parseCalendarDate } from './parse-hsds-schedule.ts';
+import { truncate as clip } from '../../truncate.ts';
 
 export type JsonRecord = Record<string, unknown>;
 
@@ -48,7 +49,6 @@ export function textOf(v: unknown): string | undefined {
 }
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
-const clip = (s: string, max: number): string => (s.length > max ? s.slice(0, max - 1).trimEnd() + '…' : s);
 const clean = (v: unknown, max: number): string | undefined => {
   const t = textOf(v);
   if (!t) return undefined;

@@ -4,7 +4,7 @@ import { createDeliveryQueue } from '../../scheduler/delivery-queue.ts';
 import { describeSlot } from '../../scheduler/digest-schedule.ts';
 import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { previewDigest, runDueDigests } from '../../scheduler/run-due-digests.ts';
-import { createTerminalNotifier } from '../../scheduler/terminal-notifier.ts';
+import { createTerminalNotifier } from '../../bots/terminal/terminal-notifier.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
 /** `--now` fixes where the clock starts; waits (Retry-After, spacing) still move it on in real time. */

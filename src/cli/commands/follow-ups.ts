@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import { answerFollowUp, FOLLOW_UP_OUTCOMES, recordShare } from '../../insights/outcomes.ts';
 import { createDeliveryQueue } from '../../scheduler/delivery-queue.ts';
 import { queueDueFollowUps, tidyFollowUps } from '../../scheduler/follow-ups.ts';
-import { createTerminalNotifier } from '../../scheduler/terminal-notifier.ts';
+import { createTerminalNotifier } from '../../bots/terminal/terminal-notifier.ts';
 import { type Command, CommandError, stringOption, UsageError } from '../command.ts';
 
 const PLATFORMS = ['slack', 'teams', 'terminal'] as const;

@@ -20,7 +20,7 @@ import { createLogger } from '../../../src/logger.ts';
 import { createFollowUpHooks, createShareRecorder } from '../../../src/insights/chat-follow-ups.ts';
 import { createDeliveryQueue } from '../../../src/scheduler/delivery-queue.ts';
 import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-ups.ts';
-import { createTerminalNotifier } from '../../../src/scheduler/terminal-notifier.ts';
+import { createTerminalNotifier } from '../../../src/bots/terminal/terminal-notifier.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 type CorpusItem = { q: string; personal: string[] };

@@ -21,7 +21,7 @@ import { outcomesReport } from '../../../src/insights/outcomes-report.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { createDeliveryQueue } from '../../../src/scheduler/delivery-queue.ts';
 import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-ups.ts';
-import { createTerminalNotifier } from '../../../src/scheduler/terminal-notifier.ts';
+import { createTerminalNotifier } from '../../../src/bots/terminal/terminal-notifier.ts';
 import { cli } from '../../helpers/run-cli.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 

@@ -3,6 +3,7 @@ import { ZONE } from '../../../clock.ts';
 import { ACCESS_SHORT, ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS, KIND_WORDS } from '../../../catalogue/labels.ts';
 import type { SearchResult, Understood, Why } from '../../../catalogue/search/types.ts';
 import { conceptByKey } from '../../../catalogue/search/vocabulary.ts';
+import { truncate as truncateText } from '../../../truncate.ts';
 
 export { ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS } from '../../../catalogue/labels.ts';
 
@@ -24,10 +25,7 @@ export function capitalise(s: string): string {
 /** Cuts text to `max` characters at a word boundary, with an ellipsis. */
 export function truncate(s: string, max: number): string {
   const t = s.replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
+  return truncateText(t, max, { wordBoundaryAfter: 0.6, trailing: /[\s,.;:–-]+$/ });
 }
 
 /** Venue, address and postcode without saying anything twice (addresses often repeat the venue or postcode). */

@@ -1,6 +1,6 @@
-import type { DeliveryTarget, Notifier } from '../bots/core/ports.ts';
-import type { Reply } from '../bots/core/reply.ts';
-import { renderText } from '../bots/terminal/render-text.ts';
+import type { DeliveryTarget, Notifier } from '../core/ports.ts';
+import type { Reply } from '../core/reply.ts';
+import { renderText } from './render-text.ts';
 
 /** A Notifier for the `terminal` platform: prints each message, under a line naming its channel, to a stream. */
 export function createTerminalNotifier(out: { write(text: string): void }): Notifier {
