@@ -3,12 +3,15 @@ import { buildDigestReply, type DigestReplyItem } from '../bots/core/replies/dig
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
-import { loadDigestCandidates } from './digest-candidates.ts';
+import { insertDigestRun, loadDigestCandidates, recordSubscriptionRun } from './digest-queries.ts';
 import { type DigestWindow, digestWindow, isDue, type Slot } from './digest-schedule.ts';
 import { type DigestItem, type PreparedCatalogue, prepareCandidates, prepareFilters, selectFromPrepared } from './select-digest-items.ts';
 import { describeFilters, describeSchedule, type Subscription, type SubscriptionRepository } from './subscriptions.ts';
 
-export type DigestDeps = { store: Store; subscriptions: SubscriptionRepository; logger: Logger };
+/** What the digests use of the store: reads for candidates, and one transaction per queued digest. */
+export type DigestStore = Pick<Store, 'sql' | 'transaction'>;
+
+export type DigestDeps = { store: DigestStore; subscriptions: SubscriptionRepository; logger: Logger };
 
 export type QueuedDigest = { subscription: string; period: string; items: number; late: boolean; runId: string; deliveryId: string | null };
 
@@ -50,7 +53,7 @@ export function composeDigest(sub: Subscription, slot: Slot, late: boolean, wind
 }
 
 /** Caches candidate lists per window, so a thousand channels on the same schedule cost one query. */
-export function candidateLoader(store: Store): (w: DigestWindow) => Promise<PreparedCatalogue> {
+export function candidateLoader(store: Pick<Store, 'sql'>): (w: DigestWindow) => Promise<PreparedCatalogue> {
   const cache = new Map<string, Promise<PreparedCatalogue>>();
   return (w) => {
     const key = [w.newSince, w.newUntil, w.highlightsFrom, w.highlightsTo].map((d) => d.getTime()).join(':');

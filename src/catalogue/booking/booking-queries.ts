@@ -366,3 +366,31 @@ export async function selectInvite(sql: Sql, bookingId: string): Promise<InviteR
   );
   return rows[0];
 }
+
+/** A confirmed booking due its day-before reminder, as marking it reminded returns it. */
+export type ReminderRow = { id: string; platform: string; user_id: string; session_id: string; title: string; start: Date; venue: string | null };
+
+/**
+ * Marks reminded every confirmed, not yet reminded booking on a scheduled session starting in [from, to) and after
+ * `now`; returns them, so the caller queues each reminder in the same transaction.
+ */
+export async function markRemindersSent(tx: Sql, from: Date, to: Date, now: Date): Promise<ReminderRow[]> {
+  const { rows } = await tx.query<ReminderRow>(
+    `UPDATE booking b SET reminder_sent_at = $3
+     FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
+     WHERE o.id = b.occurrence_id AND b.status = 'confirmed' AND b.reminder_sent_at IS NULL
+       AND o.status = 'scheduled' AND o.start >= $1 AND o.start < $2 AND o.start > $3
+     RETURNING b.id, b.platform, b.user_id, o.id AS session_id, coalesce(o.title, s.name) AS title, o.start, l.name AS venue`,
+    [from, to, now],
+  );
+  return rows;
+}
+
+/** A session's title (its own, or its listing's). */
+export async function selectSessionTitle(sql: Sql, sessionId: string): Promise<string | undefined> {
+  const { rows } = await sql.query<{ title: string }>(
+    `SELECT coalesce(o.title, s.name) AS title FROM occurrence o JOIN service s ON s.id = o.service_id WHERE o.id = $1`,
+    [sessionId],
+  );
+  return rows[0]?.title;
+}
