@@ -110,18 +110,13 @@ export async function runDueDigests(
       const window = digestWindow(sub.schedule, due.slot, sub.lastRunAt, sub.timezone);
       const built = composeDigest(sub, due.slot, due.late, window, await load(window));
       const result = await deps.store.transaction(async (tx) => {
-        const run = await tx.query<{ id: string }>(
-          `INSERT INTO digest_run (subscription_id, period_key, scheduled_for, late, items, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, period_key) DO NOTHING RETURNING id`,
-          [sub.id, due.slot.key, due.slot.at, due.late, built.items, now],
+        const runId = await insertDigestRun(
+          tx,
+          { subscriptionId: sub.id, periodKey: due.slot.key, scheduledFor: due.slot.at, late: due.late, items: built.items },
+          now,
         );
-        const runId = run.rows[0]?.id;
         if (!runId) return undefined;
-        await tx.query(
-          `UPDATE digest_subscription SET last_run_at = $2, last_period = $3
-           WHERE id = $1 AND (last_run_at IS NULL OR last_run_at < $2)`,
-          [sub.id, due.slot.at, due.slot.key],
-        );
+        await recordSubscriptionRun(tx, sub.id, due.slot.at, due.slot.key);
         const deliveryId = await enqueueDelivery(
           tx,
           {
