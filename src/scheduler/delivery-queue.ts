@@ -180,7 +180,8 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         signal.removeEventListener('abort', onAbort);
       }
     };
-    let lane = await acquireLane(store.sql, key, owner, lease(clock.now()), clock.now());
+    const start = clock.now();
+    let lane = await acquireLane(store.sql, key, owner, lease(start), start);
     if (!lane) return outcomes;
     try {
       for (;;) {
