@@ -77,7 +77,6 @@ const SQL_STILL_TO_MOVE = [
   'src/catalogue/demo/seed-demo.ts',
   'src/catalogue/export/read-catalogue.ts',
   'src/catalogue/ingest/apply-import.ts',
-  'src/catalogue/manual-entries.ts',
   'src/catalogue/search/database-search.ts',
   'src/catalogue/shortlist/shortlist-store.ts',
 ];
