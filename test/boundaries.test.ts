@@ -78,7 +78,6 @@ const SQL_STILL_TO_MOVE = [
   'src/catalogue/export/read-catalogue.ts',
   'src/catalogue/ingest/apply-import.ts',
   'src/catalogue/search/database-search.ts',
-  'src/catalogue/shortlist/shortlist-store.ts',
 ];
 
 describe('SQL only in query modules', () => {
