@@ -11,6 +11,7 @@ import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
 import { createLeafletRoute, LEAFLET_PATH_PREFIX } from './catalogue/shortlist/leaflet-links.ts';
 import { createLeafletStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withTrust } from './catalogue/trust/with-trust.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
@@ -87,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
 
   // Public listing pages for residents: /l/<id>, one listing as a plain page to read or print.
-  for (const [path, handler] of createListingRoutes({ store, search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
+  for (const [path, handler] of createListingRoutes({ store, search: withTrust(createDatabaseSearch(store), store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
     routes.set(path, handler);
   }
 
@@ -154,7 +155,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
   }
 
-  // Scheduler: digests, feed refresh, booking reminders and waitlist offers, all sent through the queue above.
+  // Scheduler: digests, feed refresh, booking reminders, waitlist offers and follow-ups, all sent through the queue above.
   {
     const retention = { keepQuestionsDays: deps.config.insights.keepQuestionsDays, keepStatsDays: deps.config.insights.keepStatsDays };
     const scheduler = createScheduler({

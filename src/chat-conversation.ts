@@ -13,14 +13,16 @@ import { coursesFromSettings } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { withTrust } from './catalogue/trust/with-trust.ts';
 import { createLeafletLinks, type LeafletLinks } from './catalogue/shortlist/leaflet-links.ts';
 import { createLeafletStore, createShortlistStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
+import { createFollowUpHooks, createShareRecorder } from './insights/chat-follow-ups.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import { createChatInsights } from './insights/chat-insights.ts';
-import type { InsightsRecorder } from './insights/ports.ts';
+import type { InsightsRecorder, ShareRecorder } from './insights/ports.ts';
 import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 import type { Logger } from './logger.ts';
 import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
@@ -33,6 +35,8 @@ export type ChatConversation = {
   hooks: ConversationHooks;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
+  /** What every sharing feature (share button, SMS, leaflet) calls to count a share and schedule its follow-up. */
+  shares: ShareRecorder;
   /** Signed leaflet links: the server's `/leaflets/` route checks them with the same key. */
   leafletLinks: LeafletLinks;
 };
@@ -54,7 +58,8 @@ export function createChatConversation(deps: {
   const { config, store, clock, logger } = deps;
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
-  const search = withUrgentHelp(createDatabaseSearch(store));
+  // Every result carries its trust line: where it comes from, when it was last confirmed, what staff reported.
+  const search = withUrgentHelp(withTrust(createDatabaseSearch(store), store));
   const conversation = createConversation({
     search,
     clock,
@@ -111,6 +116,9 @@ export function createChatConversation(deps: {
     logger,
     canEdit: true,
   });
+  // "Did it help?": shares are counted and followed up FOLLOW_UP_DAYS later (src/scheduler/follow-ups.ts sends them).
+  const shares = createShareRecorder({ store, clock, logger, followUpDays: config.followUpDays });
+  hooks.followUps = createFollowUpHooks({ store, clock, logger, shares });
   // The list for a resident. Every text message or leaflet sent goes through `onSend`, once per send.
   const leafletLinks = createLeafletLinks(createLeafletStore(store), {
     secret: config.leaflets.linkSecret,
@@ -126,8 +134,17 @@ export function createChatConversation(deps: {
     links: leafletLinks,
     linkDays: config.leaflets.linkDays,
     onSend: async (send) => {
-      for (const entryId of send.entryIds) await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+      for (const entryId of send.entryIds) {
+        await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+        await shares.recordShare({
+          entryId,
+          platform: send.platform,
+          userRef: send.userId,
+          via: send.kind,
+          ...(send.platform === 'teams' ? { channelRef: send.channelRef } : {}),
+        });
+      }
     },
   });
-  return { conversation, hooks, bookings, insightsRecorder, leafletLinks };
+  return { conversation, hooks, bookings, insightsRecorder, shares, leafletLinks };
 }

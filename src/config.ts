@@ -166,6 +166,8 @@ const EnvSchema = z.object({
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Months after which a listing nobody has confirmed joins the coordinators' verification queue. */
   VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  /** Days after a member of staff shares a listing before they are asked whether the resident went. */
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(29).default(14),
   /** Signs leaflet links (`/leaflets/<id>.pdf`); unset: a random key per start, so links end with a restart. */
   LEAFLET_LINK_SECRET: z.string().trim().min(16, 'LEAFLET_LINK_SECRET must be at least 16 random characters').optional().or(z.literal('').transform(() => undefined)),
   /** Days a leaflet link works. */
@@ -207,6 +209,7 @@ export type Config = Readonly<{
   insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
   /** Months without a confirmation before a listing is in the verification queue. */
   verifyAfterMonths: number;
+  followUpDays: number;
   /** Leaflet links for Teams: LEAFLET_LINK_SECRET (null: random per start) and LEAFLET_LINK_DAYS. */
   leaflets: Readonly<{ linkSecret: string | null; linkDays: number }>;
 }>;
@@ -262,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleMonths: e.INSIGHTS_STALE_MONTHS,
     }),
     verifyAfterMonths: e.VERIFY_AFTER_MONTHS,
+    followUpDays: e.FOLLOW_UP_DAYS,
     leaflets: Object.freeze({ linkSecret: e.LEAFLET_LINK_SECRET ?? null, linkDays: e.LEAFLET_LINK_DAYS }),
   });
 }

@@ -65,10 +65,13 @@ export async function selectFlags(sql: Sql, status: 'open' | 'resolved' | 'all')
   return rows;
 }
 
-/** Resolves an open flag; false when there is no open flag with that id. */
-export async function markFlagResolved(sql: Sql, id: string, now: Date): Promise<boolean> {
-  const { rows } = await sql.query(`UPDATE entry_flag SET status = 'resolved', resolved_at = $2 WHERE id = $1 AND status = 'open' RETURNING id`, [id, now]);
-  return rows.length > 0;
+/** Resolves an open flag; returns its listing's id, or undefined when there is no open flag with that id. */
+export async function markFlagResolved(sql: Sql, id: string, now: Date): Promise<string | undefined> {
+  const { rows } = await sql.query<{ entry_id: string }>(
+    `UPDATE entry_flag SET status = 'resolved', resolved_at = $2 WHERE id = $1 AND status = 'open' RETURNING entry_id`,
+    [id, now],
+  );
+  return rows[0]?.entry_id;
 }
 
 /** Marks every open flag nobody was told about as told at `now`; returns their ids. */

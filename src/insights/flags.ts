@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../db/open-store.ts';
 import { toLondonIso } from '../catalogue/time.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
+import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
 import { appendFlagNote, entryExists, insertFlag, lockOpenFlag, markFlagResolved, markFlagsNotified, selectFlags } from './flag-queries.ts';
 import { FLAG_KINDS, type FlagKind } from './ports.ts';
 
@@ -38,7 +39,7 @@ export async function createFlag(store: Pick<Store, 'sql' | 'transaction'>, inpu
   const f = FlagInputSchema.parse(input);
   if (!(await entryExists(store.sql, f.entryId))) return undefined;
   const note = f.note?.trim() ? sanitiseQuestion(f.note) : null;
-  return store.transaction(async (tx) => {
+  const made = await store.transaction(async (tx) => {
     const open = await lockOpenFlag(tx, f.entryId, f.kind);
     if (open) {
       if (note) await appendFlagNote(tx, open, note);
@@ -47,6 +48,9 @@ export async function createFlag(store: Pick<Store, 'sql' | 'transaction'>, inpu
     const id = await insertFlag(tx, { entryId: f.entryId, kind: f.kind, note, platform: f.platform }, now);
     return { id, created: true };
   });
+  // An open "has closed" report marks the listing and ranks it lower (catalogue/trust).
+  await refreshTrustMarks(store.sql, now, [f.entryId]);
+  return made;
 }
 
 export async function listFlags(store: Pick<Store, 'sql'>, options: { status?: 'open' | 'resolved' | 'all' } = {}): Promise<FlagView[]> {
@@ -70,7 +74,9 @@ export async function listFlags(store: Pick<Store, 'sql'>, options: { status?: '
 
 export async function resolveFlag(store: Pick<Store, 'sql'>, id: string, now: Date): Promise<boolean> {
   if (!z.uuid().safeParse(id).success) return false;
-  return markFlagResolved(store.sql, id, now);
+  const entryId = await markFlagResolved(store.sql, id, now);
+  if (entryId) await refreshTrustMarks(store.sql, now, [entryId]);
+  return entryId !== undefined;
 }
 
 /** Open flags nobody has been told about yet, marked as told (for the scheduler's post to coordinators). */

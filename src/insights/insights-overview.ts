@@ -5,6 +5,7 @@ import { listFlags, type FlagView } from './flags.ts';
 import { freshnessReport, type FreshnessReport } from './freshness-report.ts';
 import { gapsReport, type GapRow } from './gaps-report.ts';
 import { searchesReport, type SearchesReport } from './searches-report.ts';
+import { outcomeFunnel, type OutcomeFunnel } from './outcomes-report.ts';
 
 export type InsightsOverview = {
   searches: SearchesReport;
@@ -12,6 +13,8 @@ export type InsightsOverview = {
   training: CourseReport[];
   freshness: FreshnessReport;
   flags: FlagView[];
+  /** Searched → shared → went, by category and ward, and the listings most often found unsuitable. */
+  outcomes: OutcomeFunnel;
 };
 
 export type OverviewSettings = { trainingTargets?: string | undefined; trainingValidity?: string | undefined; staleMonths?: number };
@@ -29,5 +32,6 @@ export async function insightsOverview(store: Store, range: { from: Date; to: Da
     training: await trainingReport(store, now, settings),
     freshness: await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {}),
     flags: await listFlags(store, { status: 'open' }),
+    outcomes: await outcomeFunnel(store, range),
   };
 }

@@ -48,7 +48,7 @@ export const PLATFORM_LIMITS: Record<Platform, LaneLimits> = {
 export type Sleeper = (ms: number) => Promise<void>;
 export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice';
+export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice' | 'follow-up';
 
 export type NewDelivery = {
   dedupeKey: string;

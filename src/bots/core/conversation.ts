@@ -67,6 +67,16 @@ export type InsightsHooks = {
   command?(message: InboundMessage): Promise<Reply | undefined>;
 };
 
+/** "Did it help?" (wired by the outcomes feature): shares, `follow-ups off|on` and the follow-up's answers. */
+export type FollowUpHooks = {
+  /** A listing was shared with a resident through the chat's *Share with resident*. */
+  shared(ctx: ConversationContext, entryId: string): Promise<void>;
+  /** `follow-ups off` / `follow-ups on`; undefined when the message is not one of them. */
+  command(message: InboundMessage): Promise<Reply | undefined>;
+  /** `followup.answer` and `followup.reason`, with their raw value. */
+  handleAction(action: InboundAction): Promise<Reply>;
+};
+
 export type ConversationHooks = {
   bookings?: BookingHooks;
   digests?: DigestHooks;
@@ -74,6 +84,7 @@ export type ConversationHooks = {
   entries?: EntryHooks;
   /** The coordinators' verification queue (`verify`, *Still running*, *Has closed*). */
   verify?: VerifyHooks;
+  followUps?: FollowUpHooks;
   /** The list for a resident (*Add to list*, *Send list*, a text message or a leaflet). */
   shortlist?: ShortlistHooks;
 };
@@ -107,6 +118,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
     entries: !!hooks.entries,
     verify: !!hooks.verify,
     shortlist: !!hooks.shortlist,
+    followUps: !!hooks.followUps,
   });
 
   const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({
@@ -170,11 +182,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return { id };
   }
 
-  async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply, event?: 'opened' | 'shared'): Promise<Reply> {
+  async function withResult(
+    id: string,
+    render: (result: SearchResult, now: Date) => Reply,
+    event?: 'opened' | 'shared',
+    ctx?: ConversationContext,
+  ): Promise<Reply> {
     const now = clock.now();
     const result = await search.getResult(id, now);
     if (!result) return (await hooks.verify?.closedNotice(id)) ?? buildGoneReply();
     if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
+    if (event === 'shared' && ctx) await hooks.followUps?.shared(ctx, result.id);
     const reply = render(result, now);
     return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
   }
@@ -203,7 +221,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         const picked = entryAt(ctx, intent.number);
         if ('reply' in picked) return picked.reply;
         if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now, whyOf(ctx, r.id)), 'opened');
-        if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared');
+        if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared', ctx);
         if (intent.kind === 'list-add') return hooks.shortlist ? hooks.shortlist.add(ctx, picked.id) : buildNotAvailableReply('The list for a resident');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
         return hooks.bookings.book(ctx, { entryId: picked.id });
@@ -237,7 +255,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.postToChannel: {
         const value = parseActionValue(EntryValueSchema, action.value);
         if (!value) return badValue(action);
-        if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared');
+        if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared', action);
         if (action.action === ACTION.postToChannel) {
           return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false, ...pageOf(r.id) }));
         }
@@ -275,6 +293,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.verifyConfirm:
       case ACTION.verifyClose:
         return hooks.verify ? hooks.verify.handleAction(action) : buildNotAvailableReply('Checking listings');
+      case ACTION.followUpAnswer:
+      case ACTION.followUpReason:
+        return hooks.followUps ? hooks.followUps.handleAction(action) : buildNotAvailableReply('Follow-ups');
       case ACTION.shortlistAdd:
       case ACTION.shortlistRemove:
       case ACTION.shortlistShow:
@@ -309,7 +330,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (entryCommand) return entryCommand;
         const command = hooks.insights?.command ? await hooks.insights.command(message) : undefined;
         const verify = command ?? (hooks.verify ? await hooks.verify.command(message) : undefined);
-        return verify ?? onIntent(message, intent);
+        const followUps = verify ?? (hooks.followUps ? await hooks.followUps.command(message) : undefined);
+        return followUps ?? onIntent(message, intent);
       });
     },
     handleAction(action: InboundAction) {

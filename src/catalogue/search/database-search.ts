@@ -11,6 +11,9 @@ import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult, Slot
 import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 
+/** What a listing marked by catalogue/trust (reported closed, feed failing) loses in ranking. */
+export const TRUST_MARK_PENALTY = 1.5;
+
 /** How many candidates the database hands over for re-ranking. */
 const CANDIDATES = 120;
 /** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
@@ -100,6 +103,7 @@ type CandidateRow = {
   has_occurrences: boolean;
   fits_time?: boolean | null;
   local?: boolean;
+  trust_mark?: string | null;
 };
 
 /**
@@ -637,7 +641,7 @@ const selectDetails = (nowRef: string, rankSql: string) => `
 const selectRanking = (nowRef: string, rankSql: string) => `
   SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
     s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
-    l.ward, l.latitude, l.longitude, l.accessibility,
+    s.trust_mark, l.ward, l.latitude, l.longitude, l.accessibility,
     ${rankSql},
     (SELECT min(oc.start) FROM occurrence oc
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;
@@ -981,6 +985,8 @@ function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranke
     if (u.free && row.is_free) score += 0.5;
     else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
+    // Reported closed, or its feed failing for over a week (catalogue/trust): shown marked, and a little lower.
+    if (row.trust_mark) score -= TRUST_MARK_PENALTY;
     // Calendar placeholders ("Empty slot (auto created)", "Private Event", unfilled "#_" templates) come last.
     if (PLACEHOLDER_TITLE.test(row.name)) score -= 6;
     if (!f.kinds.length && !u.kinds.length) {

@@ -1,4 +1,5 @@
 import type { EntryKind } from '../model.ts';
+import type { Trust } from '../trust/trust.ts';
 
 /** What the query parser understood from a staff question. Every field is optional; empty arrays mean "any". */
 export type Understood = {
@@ -111,6 +112,8 @@ export type SearchResult = {
   score: number;
   /** Why it matched (search results only; a result looked up by id has none). */
   why?: Why;
+  /** Where it comes from, when it was last confirmed and what staff reported (set by catalogue/trust's `withTrust`). */
+  trust?: Trust;
 };
 
 export type SearchResponse = {

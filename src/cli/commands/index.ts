@@ -15,6 +15,7 @@ import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
 import { flagsCommand } from './flags.ts';
+import { followUpsCommand, shareCommand } from './follow-ups.ts';
 import { reportCommand } from './report.ts';
 import { seedDemoCommand } from './seed-demo.ts';
 import { sourcesCommand } from './sources.ts';
@@ -41,6 +42,8 @@ export const COMMANDS: Command[] = [
   reportCommand,
   flagsCommand,
   verifyCommand,
+  shareCommand,
+  followUpsCommand,
   smsCommand,
   leafletCommand,
   subscribeCommand,

@@ -1,4 +1,5 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
+import { describeTrust } from '../../../catalogue/trust/describe-trust.ts';
 import { actions, context, fields, heading, isWebUrl, literal, type Reply, type ReplyBlock, type ReplyButton, type ReplyField, text } from '../reply.ts';
 import { bookButton, linkButton, shareButton } from './action-values.ts';
 import {
@@ -46,11 +47,13 @@ export function buildEntryDetailReply(
   add('Contact', formatContact(result));
   add('Run by', result.organisation);
 
+  const trust = result.trust ? describeTrust(result.trust, now) : undefined;
   const blocks: ReplyBlock[] = [heading(truncate(result.title, 150))];
   const warnings = [
     result.status === 'temporarily_closed' ? '⚠ Temporarily closed.' : '',
     result.status === 'closed' ? '⚠ This has closed.' : '',
     result.alert ? `⚠ ${result.alert}` : '',
+    ...(trust?.warnings ?? []),
   ].filter(Boolean);
   if (warnings.length) blocks.push(text(`**${literal(warnings.join(' '))}**`));
   if (result.description) blocks.push(text(literal(truncate(result.description, MAX_DESCRIPTION))));
@@ -62,7 +65,10 @@ export function buildEntryDetailReply(
   if (isWebUrl(options.pageUrl)) buttons.push(linkButton('Listing page', options.pageUrl));
   blocks.push(actions(buttons));
 
-  const small = [formatConfirmed(result.lastConfirmed, now), result.isDemo ? DEMO_NOTE : undefined].filter(Boolean).join(' · ');
+  const small = [
+    trust ? literal(trust.line) : formatConfirmed(result.lastConfirmed, now),
+    result.isDemo ? DEMO_NOTE : undefined,
+  ].filter(Boolean).join(' · ');
   if (options.why) blocks.push(context(truncate(options.why, 300)));
   if (small) blocks.push(context(small));
 

@@ -1,4 +1,5 @@
 import type { SearchResponse, SearchResult } from '../../../catalogue/search/types.ts';
+import { describeTrust } from '../../../catalogue/trust/describe-trust.ts';
 import { context, heading, type Reply, type ReplyBlock, type ReplyListItem, toPlainText } from '../reply.ts';
 import { addToListButton, bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
 import {
@@ -26,15 +27,18 @@ export function numberedTitle(number: number, title: string): string {
 
 /** The short lines that tell a signposter whether a result fits: when, where, cost, how to join, contact, freshness. */
 export function resultLines(result: SearchResult, now: Date): string[] {
+  const trust = result.trust ? describeTrust(result.trust, now) : undefined;
   const lines = [
     result.status === 'temporarily_closed' ? '⚠ Temporarily closed' : undefined,
+    // The most serious warning only: a list item stays short; the details show them all.
+    trust?.warnings[0],
     result.alert ? `⚠ ${result.alert}` : undefined,
     formatWhen(result, now),
     formatWhere(result),
     formatCostAndJoin(result),
     formatContact(result),
     result.organisation ? `Run by ${result.organisation}` : undefined,
-    formatConfirmed(result.lastConfirmed, now),
+    trust ? trust.line : formatConfirmed(result.lastConfirmed, now),
   ];
   return lines.filter((l): l is string => !!l).map((l) => truncate(l, MAX_LINE));
 }

@@ -17,8 +17,11 @@ import { actions, context, heading, literal, type Reply, type ReplyBlock, type R
 /** Whose list: a staff member in one conversation. */
 export type ShortlistOwner = { platform: Platform; userId: string; channelRef: string };
 
-/** One send of a list to a resident: which listings, how. Nothing about the resident. */
-export type ShortlistSend = { kind: 'sms' | 'leaflet'; platform: Platform; entryIds: string[]; at: Date };
+/**
+ * One send of a list to a resident: which listings, how, and the member of staff who sent it (for the "Did it
+ * help?" follow-up, which keeps their id only until it is asked). Nothing about the resident.
+ */
+export type ShortlistSend = { kind: 'sms' | 'leaflet'; platform: Platform; entryIds: string[]; at: Date; userId: string; channelRef: string };
 
 /**
  * The list for a resident, in every chat: *Add to list* on results, *Send list*, then a text message (GSM-7, at most
@@ -82,7 +85,7 @@ export function createShortlistHooks(deps: {
 
   async function sent(owner: ShortlistOwner, kind: ShortlistSend['kind'], included: ListingEssentials[], at: Date) {
     log.info('list sent', { platform: owner.platform, kind, listings: included.length });
-    await deps.onSend?.({ kind, platform: owner.platform, entryIds: included.map((l) => l.id), at });
+    await deps.onSend?.({ kind, platform: owner.platform, entryIds: included.map((l) => l.id), at, userId: owner.userId, channelRef: owner.channelRef });
   }
 
   const emptyReply = () =>
