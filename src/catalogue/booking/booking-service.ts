@@ -90,7 +90,8 @@ export type BookingServiceOptions = {
 /**
  * Training bookings. Every change runs in one transaction holding the session's row lock (`FOR UPDATE`), so any
  * number of people clicking "book" on the last places, on any number of server instances sharing one PostgreSQL
- * database, end with exactly `capacity` places taken and the rest waitlisted.
+ * database, end with exactly `capacity` places taken and the rest waitlisted. The statements are in
+ * booking-queries.ts; this class holds the commands (book, cancel, offers) and the rules between them.
  */
 export class BookingService {
   private readonly offerMs: number;
@@ -304,7 +305,6 @@ export class BookingService {
 function toBooker(r: BookerRow): Booker {
   return { platform: r.platform, userId: r.user_id, ...(r.display_name ? { displayName: r.display_name } : {}) };
 }
-
 
 function closedReason(session: SessionRow, now: Date): string | undefined {
   if (session.kind !== 'training' || session.capacity === null) return 'this is not a bookable session';
