@@ -16,6 +16,7 @@ import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
+import { pingDatabase } from './health-queries.ts';
 import type { HttpRoutes } from './http-server.ts';
 import type { Logger } from './logger.ts';
 import { createInsightsRoutes } from './insights/http/insights-routes.ts';
@@ -55,7 +56,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   routes.set('/healthz', async (_req, res) => {
     let database = 'ok';
     try {
-      await store.sql.query('SELECT 1');
+      await pingDatabase(store.sql);
     } catch {
       database = 'unavailable';
     }

@@ -11,10 +11,10 @@ import {
   EntryKindSchema,
   HowToJoinSchema,
 } from './model.ts';
+import { COORDINATOR_SOURCE, selectManualEntries, selectManualEntry, selectManualEntryId } from './manual-entry-queries.ts';
 import { isWebUrl } from './web-url.ts';
 
-/** The source every coordinator-made entry belongs to; partner feeds never overwrite it. */
-export const COORDINATOR_SOURCE = 'coordinators';
+export { COORDINATOR_SOURCE } from './manual-entry-queries.ts';
 
 const optional = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
@@ -89,11 +89,8 @@ export async function saveManualEntry(store: Store, input: unknown, now: Date): 
   );
   const rejected = report.rejected[0];
   if (rejected) return { ok: false, problems: [{ field: 'entry', message: rejected.reason }] };
-  const { rows } = await store.sql.query<{ id: string }>(
-    `SELECT s.id FROM service s JOIN source src ON src.id = s.source_id WHERE src.name = $1 AND s.external_id = $2`,
-    [COORDINATOR_SOURCE, externalId],
-  );
-  return { ok: true, externalId, id: rows[0]!.id, created: !entry.externalId };
+  const id = await selectManualEntryId(store.sql, externalId);
+  return { ok: true, externalId, id: id!, created: !entry.externalId };
 }
 
 function toEntryInput(e: ManualEntry & { externalId: string }, now: Date): CatalogueEntryInput {
@@ -131,51 +128,10 @@ function toEntryInput(e: ManualEntry & { externalId: string }, now: Date): Catal
   };
 }
 
-type ManualRow = {
-  external_id: string;
-  kind: string;
-  name: string;
-  description: string;
-  url: string | null;
-  categories: string[];
-  audiences: string[];
-  languages: string[];
-  is_free: boolean | null;
-  cost_amount: string | null;
-  fees_description: string | null;
-  application_process: string | null;
-  attending_types: string[];
-  contact_name: string | null;
-  contact_phone: string | null;
-  contact_email: string | null;
-  schedule: { description?: string } | null;
-  organisation: string | null;
-  venue: string | null;
-  address: string | null;
-  postcode: string | null;
-  ward: string | null;
-  accessibility: string[] | null;
-  start: Date | null;
-  end: Date | null;
-  updated_at: Date;
-};
-
-const SELECT_MANUAL = `
-  SELECT s.external_id, s.kind, s.name, s.description, s.url, s.categories, s.audiences, s.languages, s.is_free,
-    s.cost_amount::text AS cost_amount, s.fees_description, s.application_process, s.attending_types, s.contact_name,
-    s.contact_phone, s.contact_email, s.schedule, o.name AS organisation, l.name AS venue, l.address_1 AS address,
-    l.postal_code AS postcode, l.ward, l.accessibility, oc.start, oc."end", s.updated_at
-  FROM service s
-  JOIN source src ON src.id = s.source_id AND src.name = '${COORDINATOR_SOURCE}'
-  LEFT JOIN organization o ON o.id = s.organization_id
-  LEFT JOIN location l ON l.id = s.location_id
-  LEFT JOIN LATERAL (SELECT start, "end" FROM occurrence WHERE service_id = s.id ORDER BY start LIMIT 1) oc ON true
-  WHERE s.removed_at IS NULL`;
 
 /** A coordinator entry as its form shows it, for editing. */
 export async function getManualEntry(store: Store, externalId: string): Promise<ManualEntry | undefined> {
-  const { rows } = await store.sql.query<ManualRow>(`${SELECT_MANUAL} AND s.external_id = $1`, [externalId]);
-  const row = rows[0];
+  const row = await selectManualEntry(store.sql, externalId);
   if (!row) return undefined;
   const parsed = ManualEntryInputSchema.safeParse({
     externalId: row.external_id,
@@ -212,13 +168,7 @@ export type ManualEntrySummary = { externalId: string; title: string; kind: stri
 
 /** Coordinator entries, most recently changed first; `text` narrows by title. */
 export async function listManualEntries(store: Store, options: { text?: string; limit?: number } = {}): Promise<ManualEntrySummary[]> {
-  const params: unknown[] = [options.limit ?? 20];
-  let filter = '';
-  if (options.text?.trim()) {
-    params.push(`%${options.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    filter = ' AND s.name ILIKE $2';
-  }
-  const { rows } = await store.sql.query<ManualRow>(`${SELECT_MANUAL}${filter} ORDER BY s.updated_at DESC, s.name LIMIT $1`, params);
+  const rows = await selectManualEntries(store.sql, options);
   return rows.map((r) => ({ externalId: r.external_id, title: r.name, kind: r.kind, updatedAt: new Date(r.updated_at) }));
 }
 

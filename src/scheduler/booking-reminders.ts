@@ -3,6 +3,7 @@ import type { Platform } from '../bots/core/inbound.ts';
 import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import { ACTION } from '../bots/core/action-ids.ts';
 import { sessionButton } from '../bots/core/bookings/booking-replies.ts';
+import { markRemindersSent, selectSessionTitle } from '../catalogue/booking/booking-queries.ts';
 import type { BookingEvent, BookingService } from '../catalogue/booking/booking-service.ts';
 import { ZONE } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
@@ -37,19 +38,12 @@ export function buildReminderReply(input: { title: string; start: Date; venue: s
  * Queues the day-before reminder for every confirmed booking on a session that starts tomorrow (London dates). The
  * booking is marked reminded in the same transaction that queues the message, so each booker gets exactly one.
  */
-export async function queueBookingReminders(store: Store, now: Date, logger: Logger): Promise<number> {
+export async function queueBookingReminders(store: Pick<Store, 'transaction'>, now: Date, logger: Logger): Promise<number> {
   const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
   const from = today.plus({ days: 1 }).toJSDate();
   const to = today.plus({ days: 2 }).toJSDate();
   const queued = await store.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string; platform: string; user_id: string; session_id: string; title: string; start: Date; venue: string | null }>(
-      `UPDATE booking b SET reminder_sent_at = $3
-       FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
-       WHERE o.id = b.occurrence_id AND b.status = 'confirmed' AND b.reminder_sent_at IS NULL
-         AND o.status = 'scheduled' AND o.start >= $1 AND o.start < $2 AND o.start > $3
-       RETURNING b.id, b.platform, b.user_id, o.id AS session_id, coalesce(o.title, s.name) AS title, o.start, l.name AS venue`,
-      [from, to, now],
-    );
+    const rows = await markRemindersSent(tx, from, to, now);
     for (const r of rows) {
       await enqueueDelivery(
         tx,
@@ -92,14 +86,10 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
  * BookingService's `onEvent`: offers and lapsed offers go through the same queue (and the booker's platform notifier)
  * as digests and reminders. Keyed by booking and event, so a repeated event is one message.
  */
-export function bookingEventsToQueue(store: Store, clock: { now(): Date }): (event: BookingEvent) => Promise<void> {
+export function bookingEventsToQueue(store: Pick<Store, 'sql'>, clock: { now(): Date }): (event: BookingEvent) => Promise<void> {
   return async (event) => {
     if (event.type === 'confirmed') return; // the booker has their confirmation in the chat already
-    const { rows } = await store.sql.query<{ title: string }>(
-      `SELECT coalesce(o.title, s.name) AS title FROM occurrence o JOIN service s ON s.id = o.service_id WHERE o.id = $1`,
-      [event.sessionId],
-    );
-    const title = rows[0]?.title ?? 'a training session';
+    const title = (await selectSessionTitle(store.sql, event.sessionId)) ?? 'a training session';
     const key = event.type === 'offered' ? `offer:${event.bookingId}:${event.expiresAt.getTime()}` : `offer-lapsed:${event.bookingId}`;
     await enqueueDelivery(
       store.sql,
@@ -110,7 +100,7 @@ export function bookingEventsToQueue(store: Store, clock: { now(): Date }): (eve
 }
 
 /** The scheduler's booking tick: lapse offers past their time (the next person is offered the place), then reminders. */
-export async function runBookingTick(store: Store, bookings: BookingService, now: Date, logger: Logger): Promise<{ lapsed: number; reminders: number }> {
+export async function runBookingTick(store: Pick<Store, 'transaction'>, bookings: BookingService, now: Date, logger: Logger): Promise<{ lapsed: number; reminders: number }> {
   const lapsed = await bookings.expireDueOffers(now);
   const reminders = await queueBookingReminders(store, now, logger);
   return { lapsed, reminders };

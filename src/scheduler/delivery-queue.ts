@@ -7,6 +7,20 @@ import type { Clock } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
+import {
+  acquireLane,
+  claimItem,
+  countDeliveriesByStatus,
+  type DeliveryItemRow,
+  insertDelivery,
+  pauseLane,
+  recordFailure,
+  recordSent,
+  releaseLane,
+  selectDueItems,
+  selectNextAttemptAt,
+  selectWaitingLanes,
+} from './delivery-queries.ts';
 
 /**
  * The outgoing queue for proactive messages (digests, reminders, waitlist offers), kept in the database so nothing is
@@ -98,37 +112,24 @@ const ReplySchema = z.object({
   ephemeral: z.boolean().optional(),
 });
 
-type ItemRow = {
-  id: string;
-  dedupe_key: string;
-  kind: string;
-  platform: string;
-  channel_ref: string;
-  workspace: string;
-  reply: unknown;
-  attempts: number;
-  digest_run_id: string | null;
-};
+type ItemRow = DeliveryItemRow;
 
 /** Adds a delivery inside the caller's transaction; a second item with the same key is ignored. Returns its id, or null. */
 export async function enqueueDelivery(tx: Sql, item: NewDelivery, now: Date): Promise<string | null> {
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO delivery_item (dedupe_key, kind, platform, channel_ref, workspace, reply, next_attempt_at, created_at, digest_run_id)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
-     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [
-      item.dedupeKey,
-      item.kind,
-      item.target.platform,
-      item.target.channelRef,
-      item.target.workspace ?? '',
-      JSON.stringify(item.reply),
-      item.notBefore ?? now,
-      now,
-      item.digestRunId ?? null,
-    ],
+  return insertDelivery(
+    tx,
+    {
+      dedupeKey: item.dedupeKey,
+      kind: item.kind,
+      platform: item.target.platform,
+      channelRef: item.target.channelRef,
+      workspace: item.target.workspace ?? '',
+      reply: item.reply,
+      nextAttemptAt: item.notBefore ?? now,
+      digestRunId: item.digestRunId ?? null,
+    },
+    now,
   );
-  return rows[0]?.id ?? null;
 }
 
 const laneKey = (platform: string, workspace: string) => `${platform}:${workspace}`;
@@ -151,115 +152,32 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   const limitsOf = (platform: string): LaneLimits =>
     options.limits?.[platform as Platform] ?? PLATFORM_LIMITS[platform as Platform] ?? PLATFORM_LIMITS.terminal;
 
-  const due = (alias = '') => `((${alias}status = 'pending' AND ${alias}next_attempt_at <= $now) OR (${alias}status = 'sending' AND ${alias}lease_until < $now))`;
-
-  async function acquireLane(key: string, now: Date): Promise<{ pausedUntil: Date | null } | null> {
-    const { rows } = await store.sql.query<{ paused_until: Date | null }>(
-      `INSERT INTO delivery_lane (key, owner, lease_until, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at
-       WHERE delivery_lane.owner IS NULL OR delivery_lane.owner = EXCLUDED.owner OR delivery_lane.lease_until IS NULL
-          OR delivery_lane.lease_until < $4
-       RETURNING paused_until`,
-      [key, owner, new Date(now.getTime() + leaseMs), now],
-    );
-    return rows[0] ? { pausedUntil: rows[0].paused_until } : null;
-  }
-
-  async function releaseLane(key: string): Promise<void> {
-    await store.sql.query(`UPDATE delivery_lane SET owner = NULL, lease_until = NULL WHERE key = $1 AND owner = $2`, [key, owner]);
-  }
-
-  async function pauseLane(key: string, until: Date): Promise<void> {
-    await store.sql.query(
-      `UPDATE delivery_lane SET paused_until = GREATEST(coalesce(paused_until, $2), $2) WHERE key = $1`,
-      [key, until],
-    );
-  }
-
-  /** Up to 50 items of a lane due now, oldest first; the claim happens one by one. */
-  async function candidates(platform: string, workspace: string, now: Date, onlyIds?: string[]): Promise<ItemRow[]> {
-    const params: unknown[] = [platform, workspace, now];
-    let only = '';
-    if (onlyIds) {
-      params.push(onlyIds);
-      only = 'AND id = ANY($4::uuid[])';
-    }
-    const { rows } = await store.sql.query<ItemRow>(
-      `SELECT id, dedupe_key, kind, platform, channel_ref, workspace, reply, attempts, digest_run_id FROM delivery_item
-       WHERE platform = $1 AND workspace = $2 AND ${due().replaceAll('$now', '$3')} ${only}
-       ORDER BY next_attempt_at, created_at, id LIMIT 50`,
-      params,
-    );
-    return rows;
-  }
-
-  async function claim(id: string, now: Date): Promise<ItemRow | undefined> {
-    const { rows } = await store.sql.query<ItemRow>(
-      `UPDATE delivery_item SET status = 'sending', lease_until = $2, attempts = attempts + 1
-       WHERE id = $1 AND ${due().replaceAll('$now', '$3')}
-       RETURNING id, dedupe_key, kind, platform, channel_ref, workspace, reply, attempts, digest_run_id`,
-      [id, new Date(now.getTime() + leaseMs), now],
-    );
-    return rows[0];
-  }
+  const lease = (now: Date) => new Date(now.getTime() + leaseMs);
 
   async function markSent(item: ItemRow, now: Date): Promise<void> {
-    await store.transaction(async (tx) => {
-      await tx.query(`UPDATE delivery_item SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [item.id, now]);
-      if (item.digest_run_id) {
-        const run = await tx.query<{ subscription_id: string }>(
-          `UPDATE digest_run SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1 RETURNING subscription_id`,
-          [item.digest_run_id, now, item.attempts],
-        );
-        const sub = run.rows[0]?.subscription_id;
-        if (sub) {
-          await tx.query(
-            `UPDATE digest_subscription SET last_sent_at = $2, consecutive_failures = 0, last_error = NULL WHERE id = $1`,
-            [sub, now],
-          );
-        }
-      }
-    });
+    await store.transaction((tx) => recordSent(tx, item, now));
   }
 
   async function markFailure(item: ItemRow, now: Date, reason: string, final: boolean, retryAt: Date | null, countAttempt: boolean): Promise<void> {
     await store.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE delivery_item SET status = $2, next_attempt_at = coalesce($3, next_attempt_at), lease_until = NULL, last_error = $4,
-           attempts = attempts - $5 WHERE id = $1`,
-        [item.id, final ? 'failed' : 'pending', retryAt, reason, countAttempt ? 0 : 1],
+      // Not in the channel will not mend itself: the subscription is failing at once, and whoever set it up is told.
+      const notInChannel = NOT_IN_CHANNEL.test(reason);
+      const failed = await recordFailure(tx, item, now, { reason, final, retryAt, countAttempt, minFailures: notInChannel ? FAILING_AFTER : 0 });
+      if (!notInChannel || !failed) return;
+      // created_by is "<platform>:<user id>": the notice goes to that person directly, on the same platform.
+      const owner = /^([a-z]+):(.+)$/.exec(failed.subscriptionCreatedBy);
+      const ownerId = owner?.[1] === item.platform ? owner[2] : undefined;
+      if (!ownerId) return;
+      await enqueueDelivery(
+        tx,
+        {
+          dedupeKey: `not-in-channel:${item.digest_run_id}`,
+          kind: 'notice',
+          target: { platform: item.platform as Platform, channelRef: ownerId, ...(item.workspace ? { workspace: item.workspace } : {}) },
+          reply: notInChannelNotice(item.channel_ref),
+        },
+        now,
       );
-      if (item.digest_run_id) {
-        const run = await tx.query<{ subscription_id: string }>(
-          `UPDATE digest_run SET status = $2, attempts = $3, last_error = $4 WHERE id = $1 RETURNING subscription_id`,
-          [item.digest_run_id, final ? 'failed' : 'pending', item.attempts - (countAttempt ? 0 : 1), reason],
-        );
-        const sub = run.rows[0]?.subscription_id;
-        if (sub && countAttempt) {
-          // Not in the channel will not mend itself: the subscription is failing at once, and whoever set it up is told.
-          const notInChannel = NOT_IN_CHANNEL.test(reason);
-          const updated = await tx.query<{ created_by: string }>(
-            `UPDATE digest_subscription SET consecutive_failures = GREATEST(consecutive_failures + 1, $4), last_error = $2, last_error_at = $3
-             WHERE id = $1 RETURNING created_by`,
-            [sub, reason, now, notInChannel ? FAILING_AFTER : 0],
-          );
-          // created_by is "<platform>:<user id>": the notice goes to that person directly, on the same platform.
-          const owner = /^([a-z]+):(.+)$/.exec(updated.rows[0]?.created_by ?? '');
-          const ownerId = owner?.[1] === item.platform ? owner[2] : undefined;
-          if (notInChannel && ownerId) {
-            await enqueueDelivery(
-              tx,
-              {
-                dedupeKey: `not-in-channel:${item.digest_run_id}`,
-                kind: 'notice',
-                target: { platform: item.platform as Platform, channelRef: ownerId, ...(item.workspace ? { workspace: item.workspace } : {}) },
-                reply: notInChannelNotice(item.channel_ref),
-              },
-              now,
-            );
-          }
-        }
-      }
     });
   }
 
@@ -293,28 +211,24 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         signal.removeEventListener('abort', onAbort);
       }
     };
-    let lane = await acquireLane(key, clock.now());
+    const start = clock.now();
+    let lane = await acquireLane(store.sql, key, owner, lease(start), start);
     if (!lane) return outcomes;
     try {
       for (;;) {
         if (signal?.aborted) break;
         let now = clock.now();
-        lane = await acquireLane(key, now);
+        lane = await acquireLane(store.sql, key, owner, lease(now), now);
         if (!lane) break;
         if (lane.pausedUntil && lane.pausedUntil.getTime() > now.getTime()) {
           if (lane.pausedUntil.getTime() > deadline) break;
           await pause(lane.pausedUntil.getTime() - now.getTime());
           continue;
         }
-        const ready = await candidates(platform, workspace, now, drainOptions.onlyIds);
+        const ready = await selectDueItems(store.sql, platform, workspace, now, drainOptions.onlyIds);
         if (ready.length === 0) {
           // Nothing due now: wait for the earliest retry if it falls within the deadline.
-          const next = await store.sql.query<{ at: Date | null }>(
-            `SELECT min(next_attempt_at) AS at FROM delivery_item WHERE platform = $1 AND workspace = $2 AND status = 'pending'
-             ${drainOptions.onlyIds ? 'AND id = ANY($3::uuid[])' : ''}`,
-            drainOptions.onlyIds ? [platform, workspace, drainOptions.onlyIds] : [platform, workspace],
-          );
-          const at = next.rows[0]?.at?.getTime();
+          const at = (await selectNextAttemptAt(store.sql, platform, workspace, drainOptions.onlyIds))?.getTime();
           if (at === undefined || at > deadline) break;
           await pause(Math.max(1, at - now.getTime()));
           continue;
@@ -332,7 +246,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           await pause(wait);
           continue;
         }
-        const item = await claim(pick.id, now);
+        const item = await claimItem(store.sql, pick.id, lease(now), now);
         if (!item) continue;
         lastLanePost = t;
         lastPostAt.set(item.channel_ref, t);
@@ -348,7 +262,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
           if (error instanceof DeliveryError && error.retryAfterMs !== undefined) {
             // Rate limited: the platform's limit, not the channel's fault. The lane waits; the attempt is not counted.
             const until = new Date(now.getTime() + Math.max(error.retryAfterMs, 1));
-            await pauseLane(key, until);
+            await pauseLane(store.sql, key, until);
             await markFailure(item, now, reason, false, until, false);
             outcomes.push({ ...base, outcome: 'retry', attempts: item.attempts - 1, reason });
             log.warn('rate limited', { lane: key, retryAfterMs: error.retryAfterMs });
@@ -363,7 +277,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         }
       }
     } finally {
-      await releaseLane(key).catch(() => {});
+      await releaseLane(store.sql, key, owner).catch(() => {});
     }
     return outcomes;
   }
@@ -380,18 +294,9 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       const work = (async () => {
         const now = clock.now();
         const deadline = now.getTime() + (drainOptions.maxWaitMs ?? 0);
-        const params: unknown[] = [now];
-        const only = drainOptions.onlyIds ? 'AND id = ANY($2::uuid[])' : '';
-        if (drainOptions.onlyIds) params.push(drainOptions.onlyIds);
         // Only lanes this process can post to: the rest wait for an instance that has that platform configured.
-        params.push(Object.keys(options.notifiers));
-        const lanes = await store.sql.query<{ platform: string; workspace: string }>(
-          `SELECT DISTINCT platform, workspace FROM delivery_item
-           WHERE (status = 'pending' OR (status = 'sending' AND lease_until < $1)) ${only}
-             AND platform = ANY($${params.length}::text[])`,
-          params,
-        );
-        const results = await Promise.all(lanes.rows.map((l) => drainLane(l.platform, l.workspace, drainOptions, deadline)));
+        const lanes = await selectWaitingLanes(store.sql, now, Object.keys(options.notifiers), drainOptions.onlyIds);
+        const results = await Promise.all(lanes.map((l) => drainLane(l.platform, l.workspace, drainOptions, deadline)));
         return results.flat();
       })();
       running = work;
@@ -402,10 +307,7 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
       }
     },
     async stats() {
-      const { rows } = await store.sql.query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM delivery_item GROUP BY status`,
-      );
-      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      return countDeliveriesByStatus(store.sql);
     },
   };
 }

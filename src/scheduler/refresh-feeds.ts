@@ -7,6 +7,17 @@ import { fetchFeed } from '../catalogue/ingest/fetch-feed.ts';
 import { importSource } from '../catalogue/ingest/import-source.ts';
 import type { SourceFormat } from '../catalogue/model.ts';
 import type { FeedAllowList } from '../catalogue/ingest/feed-address-policy.ts';
+import {
+  claimSource,
+  countUpcomingOccurrences,
+  recordFetchFailure,
+  recordNotModified,
+  recordUpdated,
+  type RefreshSourceRow,
+  releaseSource,
+  selectDueSources,
+  selectSourceHealth,
+} from './feed-refresh-queries.ts';
 
 /** How often a feed with no setting of its own is fetched. */
 export const DEFAULT_REFRESH_MINUTES = 60;
@@ -31,16 +42,7 @@ export type RefreshOptions = {
   allowPrivateHosts?: FeedAllowList;
 };
 
-type SourceRow = {
-  id: string;
-  name: string;
-  format: string;
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  refresh_minutes: number | null;
-  consecutive_failures: number;
-};
+type SourceRow = RefreshSourceRow;
 
 /** Minutes until the next try after `failures` failures in a row: the interval doubled each time, capped at a day. */
 export function backoffMinutes(intervalMinutes: number, failures: number): number {
@@ -56,24 +58,14 @@ export function backoffMinutes(intervalMinutes: number, failures: number): numbe
  */
 export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, options: RefreshOptions = {}): Promise<RefreshOutcome[]> {
   const log = logger.child('refresh');
-  const { rows } = await store.sql.query<SourceRow>(
-    `SELECT id, name, format, url, etag, last_modified, refresh_minutes, consecutive_failures FROM source
-     WHERE url IS NOT NULL AND format IN ('ical', 'hsds') AND is_demo = false
-       AND ($2::boolean OR next_fetch_at IS NULL OR next_fetch_at <= $1) AND ($3::text IS NULL OR name = $3)
-     ORDER BY coalesce(next_fetch_at, created_at)`,
-    [now, options.force === true, options.onlySource ?? null],
-  );
+  const rows = await selectDueSources(store.sql, now, { force: options.force === true, onlySource: options.onlySource ?? null });
   const outcomes: RefreshOutcome[] = [];
   for (const source of rows) {
     if (options.signal?.aborted) break;
     const interval = source.refresh_minutes ?? DEFAULT_REFRESH_MINUTES;
     // Claim: whoever moves next_fetch_at on first fetches it (a lease of the timeout plus a margin).
     const lease = new Date(now.getTime() + (options.timeoutMs ?? 30_000) + 5 * 60_000);
-    const claimed = await store.sql.query(
-      `UPDATE source SET next_fetch_at = $3 WHERE id = $1 AND ($2::boolean OR next_fetch_at IS NULL OR next_fetch_at <= $4) RETURNING id`,
-      [source.id, options.force === true, lease, now],
-    );
-    if (claimed.rows.length === 0) continue;
+    if (!(await claimSource(store.sql, source.id, options.force === true, lease, now))) continue;
     const outcome = await refreshOne(store, source, interval, now, log, options);
     if (outcome) outcomes.push(outcome);
   }
@@ -91,11 +83,7 @@ async function refreshOne(store: Store, source: SourceRow, interval: number, now
     });
     const next = new Date(now.getTime() + interval * 60_000);
     if (fetched === 'not-modified') {
-      await store.sql.query(
-        `UPDATE source SET last_fetch_at = $2, last_fetch_outcome = 'not_modified', last_success_at = $2, consecutive_failures = 0,
-           next_fetch_at = $3 WHERE id = $1`,
-        [source.id, now, next],
-      );
+      await recordNotModified(store.sql, source.id, now, next);
       log.info('feed not modified', { source: source.name });
       return { source: source.name, outcome: 'not_modified', nextFetchAt: next };
     }
@@ -108,32 +96,19 @@ async function refreshOne(store: Store, source: SourceRow, interval: number, now
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
-    const count = await store.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM occurrence o JOIN service s ON s.id = o.service_id
-       WHERE s.source_id = $1 AND s.removed_at IS NULL AND o.status = 'scheduled' AND o.start >= $2`,
-      [source.id, now],
-    );
-    const events = count.rows[0]?.n ?? 0;
-    await store.sql.query(
-      `UPDATE source SET last_fetch_at = $2, last_fetch_outcome = 'updated', last_success_at = $2, consecutive_failures = 0,
-         last_error = NULL, next_fetch_at = $3, etag = $4, last_modified = $5, last_event_count = $6 WHERE id = $1`,
-      [source.id, now, next, fetched.etag, fetched.lastModified, events],
-    );
+    const events = await countUpcomingOccurrences(store.sql, source.id, now);
+    await recordUpdated(store.sql, source.id, now, { next, etag: fetched.etag, lastModified: fetched.lastModified, events });
     return { source: source.name, outcome: 'updated', events, nextFetchAt: next };
   } catch (error) {
     if (options.signal?.aborted) {
       // Not the feed's fault: due again at the next start, nothing recorded against it.
-      await store.sql.query(`UPDATE source SET next_fetch_at = $2 WHERE id = $1`, [source.id, now]);
+      await releaseSource(store.sql, source.id, now);
       return null;
     }
     const message = error instanceof Error ? error.message : String(error);
     const failures = source.consecutive_failures + 1;
     const next = new Date(now.getTime() + backoffMinutes(interval, failures) * 60_000);
-    await store.sql.query(
-      `UPDATE source SET last_fetch_at = $2, last_fetch_outcome = 'failed', last_error = $3, last_error_at = $2,
-         consecutive_failures = $4, next_fetch_at = $5 WHERE id = $1`,
-      [source.id, now, message.slice(0, 500), failures, next],
-    );
+    await recordFetchFailure(store.sql, source.id, now, { error: message.slice(0, 500), failures, next });
     log.warn('feed refresh failed; the last good data is kept', { source: source.name, failures, error: message });
     return { source: source.name, outcome: 'failed', error: message, nextFetchAt: next };
   }
@@ -153,26 +128,8 @@ export type SourceHealth = {
 };
 
 /** Every source with its health: what `sources` prints and coordinators see in chat. */
-export async function sourceHealth(store: Store, now: Date): Promise<SourceHealth[]> {
-  const { rows } = await store.sql.query<{
-    name: string;
-    format: string;
-    url: string | null;
-    last_success_at: Date | null;
-    last_error: string | null;
-    last_error_at: Date | null;
-    consecutive_failures: number;
-    events: number;
-    next_fetch_at: Date | null;
-    refresh_minutes: number | null;
-  }>(
-    `SELECT src.name, src.format, src.url, src.last_success_at, src.last_error, src.last_error_at, src.consecutive_failures,
-            src.next_fetch_at, src.refresh_minutes,
-            (SELECT count(*)::int FROM occurrence o JOIN service s ON s.id = o.service_id
-              WHERE s.source_id = src.id AND s.removed_at IS NULL AND o.status = 'scheduled' AND o.start >= $1) AS events
-     FROM source src ORDER BY src.name`,
-    [now],
-  );
+export async function sourceHealth(store: Pick<Store, 'sql'>, now: Date): Promise<SourceHealth[]> {
+  const rows = await selectSourceHealth(store.sql, now);
   return rows.map((r) => ({
     name: r.name,
     format: r.format,

@@ -3,12 +3,15 @@ import { buildDigestReply, type DigestReplyItem } from '../bots/core/replies/dig
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
-import { loadDigestCandidates } from './digest-candidates.ts';
+import { insertDigestRun, loadDigestCandidates, recordSubscriptionRun } from './digest-queries.ts';
 import { type DigestWindow, digestWindow, isDue, type Slot } from './digest-schedule.ts';
 import { type DigestItem, type PreparedCatalogue, prepareCandidates, prepareFilters, selectFromPrepared } from './select-digest-items.ts';
 import { describeFilters, describeSchedule, type Subscription, type SubscriptionRepository } from './subscriptions.ts';
 
-export type DigestDeps = { store: Store; subscriptions: SubscriptionRepository; logger: Logger };
+/** What the digests use of the store: reads for candidates, and one transaction per queued digest. */
+export type DigestStore = Pick<Store, 'sql' | 'transaction'>;
+
+export type DigestDeps = { store: DigestStore; subscriptions: SubscriptionRepository; logger: Logger };
 
 export type QueuedDigest = { subscription: string; period: string; items: number; late: boolean; runId: string; deliveryId: string | null };
 
@@ -50,7 +53,7 @@ export function composeDigest(sub: Subscription, slot: Slot, late: boolean, wind
 }
 
 /** Caches candidate lists per window, so a thousand channels on the same schedule cost one query. */
-export function candidateLoader(store: Store): (w: DigestWindow) => Promise<PreparedCatalogue> {
+export function candidateLoader(store: Pick<Store, 'sql'>): (w: DigestWindow) => Promise<PreparedCatalogue> {
   const cache = new Map<string, Promise<PreparedCatalogue>>();
   return (w) => {
     const key = [w.newSince, w.newUntil, w.highlightsFrom, w.highlightsTo].map((d) => d.getTime()).join(':');
@@ -107,18 +110,13 @@ export async function runDueDigests(
       const window = digestWindow(sub.schedule, due.slot, sub.lastRunAt, sub.timezone);
       const built = composeDigest(sub, due.slot, due.late, window, await load(window));
       const result = await deps.store.transaction(async (tx) => {
-        const run = await tx.query<{ id: string }>(
-          `INSERT INTO digest_run (subscription_id, period_key, scheduled_for, late, items, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, period_key) DO NOTHING RETURNING id`,
-          [sub.id, due.slot.key, due.slot.at, due.late, built.items, now],
+        const runId = await insertDigestRun(
+          tx,
+          { subscriptionId: sub.id, periodKey: due.slot.key, scheduledFor: due.slot.at, late: due.late, items: built.items },
+          now,
         );
-        const runId = run.rows[0]?.id;
         if (!runId) return undefined;
-        await tx.query(
-          `UPDATE digest_subscription SET last_run_at = $2, last_period = $3
-           WHERE id = $1 AND (last_run_at IS NULL OR last_run_at < $2)`,
-          [sub.id, due.slot.at, due.slot.key],
-        );
+        await recordSubscriptionRun(tx, sub.id, due.slot.at, due.slot.key);
         const deliveryId = await enqueueDelivery(
           tx,
           {

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import { isUuid } from '../../db/ids.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
+import { selectInvite } from './booking-queries.ts';
 import { escapeText, LONDON_VTIMEZONE, londonDateTime, toIcsText, utcStamp } from '../ical/write-ical.ts';
 
 export type InviteInput = {
@@ -61,27 +62,7 @@ export function buildBookingInvite(input: InviteInput): string {
 /** The invite for one live booking, rebuilt from the database (for the `/invites/<booking id>.ics` link). */
 export async function loadBookingInvite(store: Store, bookingId: string, now: Date): Promise<string | undefined> {
   if (!isUuid(bookingId)) return undefined;
-  const { rows } = await store.sql.query<{
-    status: string;
-    title: string;
-    start: Date;
-    end: Date;
-    description: string;
-    url: string | null;
-    venue: string | null;
-    address: string | null;
-    online: boolean;
-    organiser: string | null;
-  }>(
-    `SELECT b.status, coalesce(o.title, s.name) AS title, o.start, o."end", s.description, s.url, l.name AS venue,
-            nullif(concat_ws(', ', l.address_1, l.city, l.postal_code), '') AS address,
-            coalesce(l.location_type = 'virtual', false) AS online, org.name AS organiser
-     FROM booking b JOIN occurrence o ON o.id = b.occurrence_id JOIN service s ON s.id = o.service_id
-     LEFT JOIN location l ON l.id = s.location_id LEFT JOIN organization org ON org.id = s.organization_id
-     WHERE b.id = $1`,
-    [bookingId],
-  );
-  const row = rows[0];
+  const row = await selectInvite(store.sql, bookingId);
   if (!row || !['confirmed', 'cancelled'].includes(row.status)) return undefined;
   return buildBookingInvite({
     bookingId,

@@ -3,8 +3,33 @@ import type { Store } from '../../db/open-store.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { Logger } from '../../logger.ts';
 import { courseOf, type CourseDefinition, DEFAULT_COURSES, satisfies } from './courses.ts';
-import { type CourseReport, type DueRefresher, dueRefreshers, loadTrainingRows, summariseCourses } from './training-records.ts';
+import {
+  type BookerRow,
+  type BookingView,
+  cancelPlace,
+  cancelWaitlisted,
+  confirmOffer,
+  countPlaces,
+  declineOffer,
+  expireOffers,
+  insertBooking,
+  loadTrainingRows,
+  lockSession,
+  offerToWaitlist,
+  selectBookingsForSession,
+  selectBookingsForUser,
+  selectCompletedTitles,
+  selectLiveBooking,
+  selectOffer,
+  selectSessions,
+  selectSessionsWithLapsedOffers,
+  type SessionRow,
+  updateAttendance,
+  waitlistPosition,
+} from './booking-queries.ts';
+import { type CourseReport, type DueRefresher, dueRefreshers, summariseCourses } from './training-records.ts';
 
+export type { BookingView } from './booking-queries.ts';
 export type { CourseReport, DueRefresher } from './training-records.ts';
 
 /** A member of staff or a volunteer: never a resident. */
@@ -51,24 +76,6 @@ export type SessionSummary = {
   prerequisites: string[];
 };
 
-export type BookingView = {
-  id: string;
-  sessionId: string;
-  title: string;
-  start: Date;
-  end: Date;
-  status: string;
-  position?: number;
-  offerExpiresAt?: Date;
-  platform: string;
-  userId: string;
-  displayName: string | null;
-  email: string | null;
-  attended: boolean | null;
-  lateCancellation: boolean;
-  createdAt: Date;
-};
-
 export type AttendanceOutcome = { status: 'marked' } | { status: 'not_booked' } | { status: 'not_started'; start: Date };
 
 export type BookingServiceOptions = {
@@ -80,26 +87,11 @@ export type BookingServiceOptions = {
   logger?: Logger;
 };
 
-const LIVE = `('confirmed', 'waitlisted', 'offered')`;
-
-type SessionRow = {
-  id: string;
-  entry_id: string;
-  title: string;
-  kind: string;
-  start: Date;
-  end: Date;
-  capacity: number | null;
-  booking_deadline: Date | null;
-  status: string;
-  removed: boolean;
-  prerequisites: string[];
-};
-
 /**
  * Training bookings. Every change runs in one transaction holding the session's row lock (`FOR UPDATE`), so any
  * number of people clicking "book" on the last places, on any number of server instances sharing one PostgreSQL
- * database, end with exactly `capacity` places taken and the rest waitlisted.
+ * database, end with exactly `capacity` places taken and the rest waitlisted. The statements are in
+ * booking-queries.ts; this class holds the commands (book, cancel, offers) and the rules between them.
  */
 export class BookingService {
   private readonly offerMs: number;
@@ -119,13 +111,9 @@ export class BookingService {
     const outcome = await this.store.transaction(async (tx): Promise<BookOutcome> => {
       const session = await lockSession(tx, sessionId);
       if (!session) return { status: 'not_found' };
-      await this.expireOffers(tx, session, now, events);
+      await this.lapseOffers(tx, session, now, events);
 
-      const live = await tx.query<{ id: string; status: 'confirmed' | 'waitlisted' | 'offered' }>(
-        `SELECT id, status FROM booking WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status IN ${LIVE}`,
-        [sessionId, booker.platform, booker.userId],
-      );
-      const mine = live.rows[0];
+      const mine = await selectLiveBooking(tx, sessionId, booker);
       if (mine) {
         const position = mine.status === 'waitlisted' ? await waitlistPosition(tx, sessionId, mine.id) : undefined;
         return { status: 'already_booked', bookingId: mine.id, current: mine.status, ...(position ? { position } : {}) };
@@ -138,20 +126,12 @@ export class BookingService {
 
       const counts = await countPlaces(tx, sessionId);
       if (counts.taken < session.capacity! && counts.waitlisted === 0) {
-        const row = await tx.query<{ id: string }>(
-          `INSERT INTO booking (occurrence_id, platform, user_id, display_name, email, status, confirmed_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'confirmed', $6, $6, $6) RETURNING id`,
-          [sessionId, booker.platform, booker.userId, booker.displayName ?? null, booker.email ?? null, now],
-        );
-        events.push({ type: 'confirmed', bookingId: row.rows[0]!.id, booker, sessionId, entryId: session.entry_id });
-        return { status: 'confirmed', bookingId: row.rows[0]!.id };
+        const bookingId = await insertBooking(tx, sessionId, booker, 'confirmed', now);
+        events.push({ type: 'confirmed', bookingId, booker, sessionId, entryId: session.entry_id });
+        return { status: 'confirmed', bookingId };
       }
-      const row = await tx.query<{ id: string }>(
-        `INSERT INTO booking (occurrence_id, platform, user_id, display_name, email, status, waitlisted_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'waitlisted', $6, $6, $6) RETURNING id`,
-        [sessionId, booker.platform, booker.userId, booker.displayName ?? null, booker.email ?? null, now],
-      );
-      return { status: 'waitlisted', bookingId: row.rows[0]!.id, position: counts.waitlisted + 1 };
+      const bookingId = await insertBooking(tx, sessionId, booker, 'waitlisted', now);
+      return { status: 'waitlisted', bookingId, position: counts.waitlisted + 1 };
     });
     await this.emit(events);
     return outcome;
@@ -163,22 +143,15 @@ export class BookingService {
     const outcome = await this.store.transaction(async (tx): Promise<CancelOutcome> => {
       const session = await lockSession(tx, sessionId);
       if (!session) return { status: 'not_found' };
-      const live = await tx.query<{ id: string; status: string }>(
-        `SELECT id, status FROM booking WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status IN ${LIVE}`,
-        [sessionId, booker.platform, booker.userId],
-      );
-      const mine = live.rows[0];
+      const mine = await selectLiveBooking(tx, sessionId, booker);
       if (!mine) return { status: 'not_booked' };
       if (session.start.getTime() <= now.getTime()) return { status: 'closed', reason: 'the session has already started' };
       if (mine.status === 'waitlisted') {
-        await tx.query(`UPDATE booking SET status = 'cancelled', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [mine.id, now]);
+        await cancelWaitlisted(tx, mine.id, now);
         return { status: 'left_waitlist' };
       }
       const late = session.booking_deadline !== null && now.getTime() > session.booking_deadline.getTime();
-      await tx.query(
-        `UPDATE booking SET status = 'cancelled', cancelled_at = $2, updated_at = $2, late_cancellation = $3 WHERE id = $1`,
-        [mine.id, now, late],
-      );
+      await cancelPlace(tx, mine.id, now, late);
       await this.promote(tx, session, now, events);
       return { status: 'cancelled', late };
     });
@@ -193,23 +166,18 @@ export class BookingService {
     const outcome = await this.store.transaction(async (tx): Promise<OfferOutcome> => {
       const session = await lockSession(tx, sessionId);
       if (!session) return { status: 'no_offer' };
-      const offer = await tx.query<{ id: string; offer_expires_at: Date }>(
-        `SELECT id, offer_expires_at FROM booking
-         WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status = 'offered'`,
-        [sessionId, booker.platform, booker.userId],
-      );
-      const mine = offer.rows[0];
+      const mine = await selectOffer(tx, sessionId, booker);
       if (!mine) return { status: 'no_offer' };
       if (mine.offer_expires_at.getTime() <= now.getTime()) {
-        await this.expireOffers(tx, session, now, events);
+        await this.lapseOffers(tx, session, now, events);
         return { status: 'expired' };
       }
       if (accept) {
-        await tx.query(`UPDATE booking SET status = 'confirmed', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [mine.id, now]);
+        await confirmOffer(tx, mine.id, now);
         events.push({ type: 'confirmed', bookingId: mine.id, booker: { ...booker }, sessionId, entryId: session.entry_id });
         return { status: 'confirmed' };
       }
-      await tx.query(`UPDATE booking SET status = 'declined', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [mine.id, now]);
+      await declineOffer(tx, mine.id, now);
       await this.promote(tx, session, now, events);
       return { status: 'declined' };
     });
@@ -219,16 +187,12 @@ export class BookingService {
 
   /** Lapses every offer past its time and moves each place on; the scheduler calls this every few minutes. */
   async expireDueOffers(now: Date): Promise<number> {
-    const due = await this.store.sql.query<{ occurrence_id: string }>(
-      `SELECT DISTINCT occurrence_id FROM booking WHERE status = 'offered' AND offer_expires_at <= $1`,
-      [now],
-    );
     let lapsed = 0;
-    for (const { occurrence_id } of due.rows) {
+    for (const occurrence_id of await selectSessionsWithLapsedOffers(this.store.sql, now)) {
       const events: BookingEvent[] = [];
       await this.store.transaction(async (tx) => {
         const session = await lockSession(tx, occurrence_id);
-        if (session) await this.expireOffers(tx, session, now, events);
+        if (session) await this.lapseOffers(tx, session, now, events);
       });
       lapsed += events.filter((e) => e.type === 'offer_expired').length;
       await this.emit(events);
@@ -237,34 +201,10 @@ export class BookingService {
   }
 
   async listSessions(filter: { course?: string; from?: Date; entryId?: string } = {}): Promise<SessionSummary[]> {
-    const { rows } = await this.store.sql.query<{
-      id: string;
-      entry_id: string;
-      title: string;
-      start: Date;
-      end: Date;
-      capacity: number;
-      booking_deadline: Date | null;
-      status: string;
-      venue: string | null;
-      online: boolean;
-      prerequisites: string[];
-      confirmed: number;
-      offered: number;
-      waitlisted: number;
-    }>(
-      `SELECT o.id, s.id AS entry_id, coalesce(o.title, s.name) AS title, o.start, o."end", o.capacity, o.booking_deadline,
-              o.status, l.name AS venue, coalesce(l.location_type = 'virtual', false) AS online, s.prerequisites,
-              count(b.id) FILTER (WHERE b.status = 'confirmed')::int AS confirmed,
-              count(b.id) FILTER (WHERE b.status = 'offered')::int AS offered,
-              count(b.id) FILTER (WHERE b.status = 'waitlisted')::int AS waitlisted
-       FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
-       LEFT JOIN booking b ON b.occurrence_id = o.id
-       WHERE s.kind = 'training' AND s.removed_at IS NULL AND o.capacity IS NOT NULL
-         AND ($1::timestamptz IS NULL OR o.start >= $1) AND ($2::uuid IS NULL OR s.id = $2)
-       GROUP BY o.id, s.id, l.id ORDER BY o.start, title`,
-      [filter.from ?? null, filter.entryId && isUuid(filter.entryId) ? filter.entryId : null],
-    );
+    const rows = await selectSessions(this.store.sql, {
+      from: filter.from ?? null,
+      entryId: filter.entryId && isUuid(filter.entryId) ? filter.entryId : null,
+    });
     const needle = filter.course?.trim().toLowerCase();
     return rows
       .map((r) => ({
@@ -293,32 +233,19 @@ export class BookingService {
   }
 
   async bookingsForUser(booker: Pick<Booker, 'platform' | 'userId'>, opts: { includePast?: boolean; now?: Date } = {}): Promise<BookingView[]> {
-    return this.queryBookings(
-      `b.platform = $1 AND b.user_id = $2 AND b.status IN ${LIVE}${opts.includePast ? '' : ' AND o."end" >= $3'}`,
-      opts.includePast ? [booker.platform, booker.userId] : [booker.platform, booker.userId, opts.now ?? new Date()],
-    );
+    return selectBookingsForUser(this.store.sql, booker, opts);
   }
 
   /** The attendee list for coordinators: everyone with a live or past booking, waitlist in order. */
   async bookingsForSession(sessionId: string): Promise<BookingView[]> {
     if (!isUuid(sessionId)) return [];
-    return this.queryBookings(`b.occurrence_id = $1`, [sessionId]);
+    return selectBookingsForSession(this.store.sql, sessionId);
   }
 
   /** Attendance is marked once a session has started, for someone holding a confirmed place on it. */
   async markAttendance(sessionId: string, booker: Pick<Booker, 'platform' | 'userId'>, attended: boolean, now: Date): Promise<AttendanceOutcome> {
     if (!isUuid(sessionId)) return { status: 'not_booked' };
-    const result = await this.store.sql.query<{ id: string | null; start: Date }>(
-      `WITH session AS (SELECT id, start FROM occurrence WHERE id = $1),
-            marked AS (
-              UPDATE booking SET attended = $4, attendance_marked_at = $5, updated_at = $5
-              WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status = 'confirmed'
-                AND (SELECT start FROM session) <= $5
-              RETURNING id)
-       SELECT (SELECT id FROM marked LIMIT 1) AS id, start FROM session`,
-      [sessionId, booker.platform, booker.userId, attended, now],
-    );
-    const row = result.rows[0];
+    const row = await updateAttendance(this.store.sql, sessionId, booker, attended, now);
     if (!row) return { status: 'not_booked' };
     if (row.id) return { status: 'marked' };
     if (row.start.getTime() > now.getTime()) return { status: 'not_started', start: row.start };
@@ -335,78 +262,19 @@ export class BookingService {
     return dueRefreshers(await loadTrainingRows(this.store.sql), this.courses, now);
   }
 
-  private async queryBookings(where: string, params: unknown[]): Promise<BookingView[]> {
-    const { rows } = await this.store.sql.query<{
-      id: string;
-      session_id: string;
-      title: string;
-      start: Date;
-      end: Date;
-      status: string;
-      offer_expires_at: Date | null;
-      platform: string;
-      user_id: string;
-      display_name: string | null;
-      email: string | null;
-      attended: boolean | null;
-      late_cancellation: boolean;
-      created_at: Date;
-      position: number | null;
-    }>(
-      `SELECT b.id, o.id AS session_id, coalesce(o.title, s.name) AS title, o.start, o."end", b.status, b.offer_expires_at,
-              b.platform, b.user_id, b.display_name, b.email, b.attended, b.late_cancellation, b.created_at,
-              CASE WHEN b.status = 'waitlisted' THEN (
-                SELECT count(*)::int FROM booking w WHERE w.occurrence_id = b.occurrence_id AND w.status = 'waitlisted'
-                  AND w.seq <= b.seq) END AS position
-       FROM booking b JOIN occurrence o ON o.id = b.occurrence_id JOIN service s ON s.id = o.service_id
-       WHERE ${where}
-       ORDER BY o.start, CASE b.status WHEN 'confirmed' THEN 0 WHEN 'offered' THEN 1 WHEN 'waitlisted' THEN 2 ELSE 3 END,
-                b.seq`,
-      params,
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      sessionId: r.session_id,
-      title: r.title,
-      start: r.start,
-      end: r.end,
-      status: r.status,
-      ...(r.position ? { position: r.position } : {}),
-      ...(r.offer_expires_at ? { offerExpiresAt: r.offer_expires_at } : {}),
-      platform: r.platform,
-      userId: r.user_id,
-      displayName: r.display_name,
-      email: r.email,
-      attended: r.attended,
-      lateCancellation: r.late_cancellation,
-      createdAt: r.created_at,
-    }));
-  }
-
   private async missingPrerequisite(tx: Sql, session: SessionRow, booker: Booker, now: Date): Promise<string | undefined> {
     if (session.prerequisites.length === 0) return undefined;
-    const done = await tx.query<{ title: string }>(
-      `SELECT DISTINCT coalesce(o.title, s.name) AS title FROM booking b
-       JOIN occurrence o ON o.id = b.occurrence_id JOIN service s ON s.id = o.service_id
-       WHERE b.platform = $1 AND b.user_id = $2 AND b.status = 'confirmed'
-         AND (b.attended = true OR (b.attended IS NULL AND o."end" <= $3))`,
-      [booker.platform, booker.userId, now],
-    );
-    return session.prerequisites.find((p) => !done.rows.some((d) => satisfies(p, d.title, this.courses)));
+    const done = await selectCompletedTitles(tx, booker, now);
+    return session.prerequisites.find((p) => !done.some((title) => satisfies(p, title, this.courses)));
   }
 
   /** Lapse offers past their time on this (locked) session, then fill free places from the waitlist. */
-  private async expireOffers(tx: Sql, session: SessionRow, now: Date, events: BookingEvent[]): Promise<void> {
-    const lapsed = await tx.query<{ id: string; platform: string; user_id: string; display_name: string | null }>(
-      `UPDATE booking SET status = 'expired', updated_at = $2
-       WHERE occurrence_id = $1 AND status = 'offered' AND offer_expires_at <= $2
-       RETURNING id, platform, user_id, display_name`,
-      [session.id, now],
-    );
-    for (const r of lapsed.rows) {
+  private async lapseOffers(tx: Sql, session: SessionRow, now: Date, events: BookingEvent[]): Promise<void> {
+    const lapsed = await expireOffers(tx, session.id, now);
+    for (const r of lapsed) {
       events.push({ type: 'offer_expired', bookingId: r.id, sessionId: session.id, booker: toBooker(r) });
     }
-    if (lapsed.rows.length > 0) await this.promote(tx, session, now, events);
+    if (lapsed.length > 0) await this.promote(tx, session, now, events);
   }
 
   /** Offers free places to the front of the waitlist, each for `offerHours` (never past the session's start). */
@@ -416,14 +284,8 @@ export class BookingService {
     const free = session.capacity - taken;
     if (free <= 0) return;
     const expiresAt = new Date(Math.min(now.getTime() + this.offerMs, session.start.getTime()));
-    const offered = await tx.query<{ id: string; platform: string; user_id: string; display_name: string | null }>(
-      `UPDATE booking SET status = 'offered', offered_at = $3, offer_expires_at = $4, updated_at = $3
-       WHERE id IN (SELECT id FROM booking WHERE occurrence_id = $1 AND status = 'waitlisted'
-                    ORDER BY seq LIMIT $2)
-       RETURNING id, platform, user_id, display_name`,
-      [session.id, free, now, expiresAt],
-    );
-    for (const r of offered.rows) {
+    const offered = await offerToWaitlist(tx, session.id, free, now, expiresAt);
+    for (const r of offered) {
       events.push({ type: 'offered', bookingId: r.id, sessionId: session.id, booker: toBooker(r), expiresAt });
     }
   }
@@ -440,38 +302,8 @@ export class BookingService {
   }
 }
 
-function toBooker(r: { platform: string; user_id: string; display_name: string | null }): Booker {
+function toBooker(r: BookerRow): Booker {
   return { platform: r.platform, userId: r.user_id, ...(r.display_name ? { displayName: r.display_name } : {}) };
-}
-
-async function lockSession(tx: Sql, sessionId: string): Promise<SessionRow | undefined> {
-  const { rows } = await tx.query<SessionRow>(
-    `SELECT o.id, s.id AS entry_id, coalesce(o.title, s.name) AS title, s.kind, o.start, o."end", o.capacity,
-            o.booking_deadline, o.status, s.removed_at IS NOT NULL AS removed, s.prerequisites
-     FROM occurrence o JOIN service s ON s.id = o.service_id WHERE o.id = $1 FOR UPDATE OF o`,
-    [sessionId],
-  );
-  return rows[0];
-}
-
-async function countPlaces(tx: Sql, sessionId: string): Promise<{ taken: number; waitlisted: number }> {
-  const { rows } = await tx.query<{ taken: number; waitlisted: number }>(
-    `SELECT count(*) FILTER (WHERE status IN ('confirmed', 'offered'))::int AS taken,
-            count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted
-     FROM booking WHERE occurrence_id = $1`,
-    [sessionId],
-  );
-  return rows[0] ?? { taken: 0, waitlisted: 0 };
-}
-
-async function waitlistPosition(tx: Sql, sessionId: string, bookingId: string): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM booking w, booking me
-     WHERE me.id = $2 AND w.occurrence_id = $1 AND w.status = 'waitlisted'
-       AND w.seq <= me.seq`,
-    [sessionId, bookingId],
-  );
-  return rows[0]?.n ?? 1;
 }
 
 function closedReason(session: SessionRow, now: Date): string | undefined {

@@ -1,24 +1,9 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
-import type { Sql } from '../../db/sql.ts';
+import type { TrainingRow } from './booking-queries.ts';
 import { courseOf, type CourseDefinition, describeValidity } from './courses.ts';
 
-/**
- * Who is trained, and until when. A person completes a session when they attended it, or when their confirmed
- * session is over and nobody marked them absent. A course with a validity (`TRAINING_VALIDITY`) lapses that long
- * after the person's latest completion; a refresher's completion renews the course it refreshes.
- */
-export type TrainingRow = {
-  title: string;
-  venue: string | null;
-  session_id: string;
-  platform: string | null;
-  user_id: string | null;
-  status: string | null;
-  attended: boolean | null;
-  start: Date;
-  end: Date;
-};
+export type { TrainingRow } from './booking-queries.ts';
 
 export type CourseReport = {
   course: string;
@@ -47,18 +32,6 @@ export type DueRefresher = {
 };
 
 export const REFRESHER_STAGES = [6, 3] as const;
-
-/** Every booking (and every session without one) of bookable training, for the report and the refresher reminders. */
-export async function loadTrainingRows(sql: Sql): Promise<TrainingRow[]> {
-  const { rows } = await sql.query<TrainingRow>(
-    `SELECT coalesce(o.title, s.name) AS title, l.name AS venue, o.id AS session_id, b.platform, b.user_id, b.status,
-            b.attended, o.start, o."end"
-     FROM occurrence o JOIN service s ON s.id = o.service_id LEFT JOIN location l ON l.id = s.location_id
-     LEFT JOIN booking b ON b.occurrence_id = o.id
-     WHERE s.kind = 'training' AND o.capacity IS NOT NULL`,
-  );
-  return rows;
-}
 
 export function completed(row: TrainingRow, now: Date): boolean {
   if (!row.user_id || row.status !== 'confirmed') return false;

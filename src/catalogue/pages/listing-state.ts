@@ -1,5 +1,6 @@
 import { isUuid } from '../../db/ids.ts';
 import type { Store } from '../../db/open-store.ts';
+import { selectListingState } from './listing-queries.ts';
 
 /**
  * Whether an id was ever a listing here, and whether it is still listed, closed or removed from its source. Search
@@ -11,18 +12,10 @@ export type ListingState =
   | { state: 'closed'; title: string }
   | { state: 'removed'; title: string; removedAt: Date };
 
-type Row = { name: string; status: string; removed_at: Date | string | null; latitude: number | null; longitude: number | null };
-
 /** The state of one listing by id; undefined when the id is malformed or was never in the catalogue. */
-export async function findListingState(store: Store, id: string): Promise<ListingState | undefined> {
+export async function findListingState(store: Pick<Store, 'sql'>, id: string): Promise<ListingState | undefined> {
   if (!isUuid(id)) return undefined;
-  const { rows } = await store.sql.query<Row>(
-    `SELECT s.name, s.status, s.removed_at, l.latitude::float8 AS latitude, l.longitude::float8 AS longitude
-     FROM service s LEFT JOIN location l ON l.id = s.location_id
-     WHERE s.id = $1`,
-    [id],
-  );
-  const row = rows[0];
+  const row = await selectListingState(store.sql, id);
   if (!row) return undefined;
   if (row.removed_at !== null) return { state: 'removed', title: row.name, removedAt: new Date(row.removed_at) };
   if (row.status === 'closed') return { state: 'closed', title: row.name };

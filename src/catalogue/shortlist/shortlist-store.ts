@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../db/open-store.ts';
+import {
+  deleteExpiredLeaflets,
+  deleteExpiredShortlists,
+  deleteShortlist,
+  insertLeaflet,
+  selectLeaflet,
+  selectShortlist,
+  upsertShortlist,
+} from './shortlist-queries.ts';
 
 /** Whose list: one staff member in one conversation (Slack channel or DM, Teams conversation, the terminal). */
 export type ShortlistKey = { platform: string; channelRef: string; userId: string };
@@ -16,26 +25,18 @@ export type ShortlistStore = {
   set(key: ShortlistKey, entryIds: string[], now: Date): Promise<void>;
 };
 
-export function createShortlistStore(store: Store): ShortlistStore {
+export function createShortlistStore(store: Pick<Store, 'sql'>): ShortlistStore {
   return {
     async get(key, now) {
-      const { rows } = await store.sql.query<{ entry_ids: string[] }>(
-        `SELECT entry_ids FROM shortlist WHERE platform = $1 AND channel_ref = $2 AND user_id = $3 AND expires_at > $4`,
-        [key.platform, key.channelRef, key.userId, now],
-      );
-      return rows[0]?.entry_ids ?? [];
+      return (await selectShortlist(store.sql, key, now)) ?? [];
     },
     async set(key, entryIds, now) {
-      await store.sql.query(`DELETE FROM shortlist WHERE expires_at <= $1`, [now]);
+      await deleteExpiredShortlists(store.sql, now);
       if (entryIds.length === 0) {
-        await store.sql.query(`DELETE FROM shortlist WHERE platform = $1 AND channel_ref = $2 AND user_id = $3`, [key.platform, key.channelRef, key.userId]);
+        await deleteShortlist(store.sql, key);
         return;
       }
-      await store.sql.query(
-        `INSERT INTO shortlist (platform, channel_ref, user_id, entry_ids, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (platform, channel_ref, user_id) DO UPDATE SET entry_ids = EXCLUDED.entry_ids, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at`,
-        [key.platform, key.channelRef, key.userId, entryIds.slice(0, MAX_SHORTLIST), now, new Date(now.getTime() + SHORTLIST_TTL_MS)],
-      );
+      await upsertShortlist(store.sql, key, entryIds.slice(0, MAX_SHORTLIST), now, new Date(now.getTime() + SHORTLIST_TTL_MS));
     },
   };
 }
@@ -48,27 +49,17 @@ export type LeafletStore = {
   get(id: string, now: Date): Promise<LeafletRecord | undefined>;
 };
 
-export function createLeafletStore(store: Store): LeafletStore {
+export function createLeafletStore(store: Pick<Store, 'sql'>): LeafletStore {
   return {
     async create({ entryIds, largePrint, now, expiresAt }) {
-      await store.sql.query(`DELETE FROM leaflet WHERE expires_at <= $1`, [now]);
+      await deleteExpiredLeaflets(store.sql, now);
       const id = randomUUID();
-      await store.sql.query(`INSERT INTO leaflet (id, entry_ids, large_print, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-        id,
-        entryIds,
-        largePrint,
-        now,
-        expiresAt,
-      ]);
+      await insertLeaflet(store.sql, { id, entryIds, largePrint, createdAt: now, expiresAt });
       return { id, entryIds, largePrint, expiresAt };
     },
     async get(id, now) {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-      const { rows } = await store.sql.query<{ entry_ids: string[]; large_print: boolean; expires_at: Date }>(
-        `SELECT entry_ids, large_print, expires_at FROM leaflet WHERE id = $1 AND expires_at > $2`,
-        [id, now],
-      );
-      const row = rows[0];
+      const row = await selectLeaflet(store.sql, id, now);
       return row ? { id, entryIds: row.entry_ids, largePrint: row.large_print, expiresAt: new Date(row.expires_at) } : undefined;
     },
   };

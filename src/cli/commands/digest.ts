@@ -1,6 +1,7 @@
 import { renderText } from '../../bots/terminal/render-text.ts';
 import type { Clock } from '../../clock.ts';
 import { createDeliveryQueue } from '../../scheduler/delivery-queue.ts';
+import { selectDigestRuns } from '../../scheduler/digest-queries.ts';
 import { describeSlot } from '../../scheduler/digest-schedule.ts';
 import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { previewDigest, runDueDigests } from '../../scheduler/run-due-digests.ts';
@@ -50,14 +51,7 @@ export const digestCommand: Command = {
       });
       const outcomes = await queue.drain({ maxWaitMs: wait * 1000 });
       const runIds = [...new Set(outcomes.map((o) => o.digestRunId).concat(queued.map((q) => q.runId)).filter((id): id is string => !!id))];
-      const runs = new Map(
-        (
-          await store.sql.query<{ id: string; subscription_id: string; period_key: string; items: number; late: boolean; status: string; last_error: string | null }>(
-            `SELECT id, subscription_id, period_key, items, late, status, last_error FROM digest_run WHERE id = ANY($1::uuid[])`,
-            [runIds],
-          )
-        ).rows.map((r) => [r.id, r]),
-      );
+      const runs = new Map((await selectDigestRuns(store.sql, runIds)).map((r) => [r.id, r]));
       const sent = [];
       const failed: { subscription: string; reason: string }[] = errors.map((e) => ({ ...e }));
       const pending = [];

@@ -1,4 +1,5 @@
 import { toLondonIso } from '../../catalogue/time.ts';
+import { setRefreshMinutes } from '../../scheduler/feed-refresh-queries.ts';
 import { refreshDueFeeds, sourceHealth } from '../../scheduler/refresh-feeds.ts';
 import { refreshTrustMarks } from '../../catalogue/trust/trust.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
@@ -18,8 +19,7 @@ export const sourcesCommand: Command = {
     if (every !== undefined) {
       const minutes = Number(every);
       if (!name || !Number.isInteger(minutes) || minutes < 5) throw new UsageError('--every <minutes, at least 5> needs --source <name>');
-      const { rows } = await store.sql.query(`UPDATE source SET refresh_minutes = $2, next_fetch_at = NULL WHERE name = $1 RETURNING id`, [name, minutes]);
-      if (rows.length === 0) throw new UsageError(`No source named ${name}`);
+      if (!(await setRefreshMinutes(store.sql, name, minutes))) throw new UsageError(`No source named ${name}`);
       notes.push(`${name} will be fetched every ${minutes} minutes.`);
     }
     if (args.values.refresh) {

@@ -71,3 +71,48 @@ export async function loadDigestCandidates(
   }
   return out;
 }
+
+/**
+ * Records one (subscription, period) run under its unique key; returns its id, or undefined when that period was
+ * already recorded (by this or another instance).
+ */
+export async function insertDigestRun(
+  tx: Sql,
+  run: { subscriptionId: string; periodKey: string; scheduledFor: Date; late: boolean; items: number },
+  now: Date,
+): Promise<string | undefined> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO digest_run (subscription_id, period_key, scheduled_for, late, items, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription_id, period_key) DO NOTHING RETURNING id`,
+    [run.subscriptionId, run.periodKey, run.scheduledFor, run.late, run.items, now],
+  );
+  return rows[0]?.id;
+}
+
+/** Moves the subscription's last run on to this period (never back). */
+export async function recordSubscriptionRun(tx: Sql, subscriptionId: string, at: Date, periodKey: string): Promise<void> {
+  await tx.query(
+    `UPDATE digest_subscription SET last_run_at = $2, last_period = $3
+     WHERE id = $1 AND (last_run_at IS NULL OR last_run_at < $2)`,
+    [subscriptionId, at, periodKey],
+  );
+}
+
+export type DigestRunRow = {
+  id: string;
+  subscription_id: string;
+  period_key: string;
+  items: number;
+  late: boolean;
+  status: string;
+  last_error: string | null;
+};
+
+/** The digest runs with these ids. */
+export async function selectDigestRuns(sql: Sql, ids: string[]): Promise<DigestRunRow[]> {
+  const { rows } = await sql.query<DigestRunRow>(
+    `SELECT id, subscription_id, period_key, items, late, status, last_error FROM digest_run WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return rows;
+}

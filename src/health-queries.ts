@@ -1,0 +1,6 @@
+import type { Sql } from './db/sql.ts';
+
+/** The server's health check: one round trip to the database, which throws when it cannot be reached. */
+export async function pingDatabase(sql: Sql): Promise<void> {
+  await sql.query('SELECT 1');
+}
