@@ -34,7 +34,9 @@ export function buildHelpReply(options: HelpOptions = {}): Reply {
     '**share 2**: a short text to give the resident (SMS or print)',
     ...(options.shortlist ? ['**add 2**: put result 2 on a list for the resident; **send list**: send it as a text message or a printed leaflet'] : []),
     ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
-    ...(options.digests ? ['**subscribe**: a regular digest of what is new here; **unsubscribe** to stop'] : []),
+    ...(options.digests
+      ? ['**subscribe**: a regular digest of what is new here (add “with checks” for the listings to check each week); **unsubscribe** to stop']
+      : []),
     ...(options.entries ? ['**add entry**, **edit** _part of a title_: coordinators add or correct a listing'] : []),
     ...(options.verify ? ['**verify**: coordinators check the listings nobody has confirmed for a while'] : []),
   ];

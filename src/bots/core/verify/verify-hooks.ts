@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { COORDINATOR_SOURCE } from '../../../catalogue/manual-entries.ts';
-import { roleOf, type VerifyQueue, type VerifyRow } from '../../../catalogue/verify/verify-queue.ts';
+import { roleOf, type VerifyQueue } from '../../../catalogue/verify/verify-queue.ts';
 import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import { ACTION } from '../action-ids.ts';
 import type { Actor, InboundAction, InboundMessage } from '../inbound.ts';
 import { parseActionValue } from '../replies/action-values.ts';
-import { context, heading, type Reply, type ReplyButton, text } from '../reply.ts';
+import { context, heading, type Reply, text } from '../reply.ts';
+import { verifyListItem } from './verify-replies.ts';
 
 /** `verify` in chat and the queue's *Still running* / *Has closed* buttons (coordinators only). */
 export type VerifyHooks = {
@@ -40,15 +40,6 @@ export function createVerifyHooks(deps: {
 }): VerifyHooks {
   const log = deps.logger.child('verify');
 
-  const buttons = (r: VerifyRow): ReplyButton[] => {
-    const value = JSON.stringify({ id: r.id });
-    return [
-      { label: 'Still running', action: ACTION.verifyConfirm, value, style: 'primary' },
-      { label: 'Has closed', action: ACTION.verifyClose, value, style: 'danger' },
-      ...(deps.canEdit && r.source === COORDINATOR_SOURCE ? [{ label: 'Edit', action: ACTION.editEntry, value: r.externalId }] : []),
-    ];
-  };
-
   async function page(): Promise<Reply> {
     const now = deps.clock.now();
     const since = deps.queue.dueBefore(now);
@@ -60,14 +51,7 @@ export function createVerifyHooks(deps: {
       blocks: [
         heading(`Listings to check: ${total} not confirmed since ${since}`),
         text('Oldest first. Is each one still running?'),
-        {
-          type: 'list',
-          items: items.map((r) => ({
-            title: r.title,
-            lines: [`${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`],
-            buttons: buttons(r),
-          })),
-        },
+        { type: 'list', items: items.map((r) => verifyListItem(r, { canEdit: deps.canEdit })) },
         context(
           rest > 0
             ? `…and ${rest} more. Say “verify” again for the next ones; the whole list: \`signpost verify list\`.`
