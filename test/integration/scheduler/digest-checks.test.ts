@@ -197,7 +197,7 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
     expect(plain.json()).toMatchObject({ checks: false });
 
     const listed = await cli(['subscriptions', '--json', '--now', CREATED.toISOString()]);
-    expect((listed.json() as { channel: string; checks: boolean; checksWeek: string | null }[]).map((s) => [s.channel, s.checks, s.checksWeek])).toEqual([
+    expect((listed.json() as { channel: string; checks: boolean; checksWeek: string | null }[]).map((s) => [s.channel, s.checks, s.checksWeek]).sort()).toEqual([
       ['team-c', true, null],
       ['team-d', false, null],
     ]);
