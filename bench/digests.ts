@@ -56,6 +56,8 @@ function subscription(i: number): Subscription {
       kinds: i % 7 === 0 ? ['training'] : [],
     },
     mode: (['new', 'highlights', 'both'] as const)[i % 3]!,
+    checks: false,
+    checksWeek: null,
     createdBy: 'bench',
     active: true,
     createdAt: new Date('2027-01-01T00:00:00Z'),

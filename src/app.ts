@@ -165,6 +165,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       notifiers,
       bookings,
       horizonDays: deps.config.importHorizonDays,
+      verifyAfterMonths: deps.config.verifyAfterMonths,
       allowPrivateHosts: deps.config.feedAllowPrivateHosts,
       nightly: (now) => purgeInsights(store, now, retention),
     });

@@ -2,6 +2,7 @@ import { parseTrainingValidity } from './catalogue/booking/courses.ts';
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
 import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
+import { DEFAULT_VERIFY_AFTER_MONTHS } from './catalogue/verify/verify-queue.ts';
 
 const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
 
@@ -165,7 +166,7 @@ const EnvSchema = z.object({
   INSIGHTS_KEEP_STATS_DAYS: z.coerce.number().int().min(0).default(1095),
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Months after which a listing nobody has confirmed joins the coordinators' verification queue. */
-  VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(DEFAULT_VERIFY_AFTER_MONTHS),
   /** Days after a member of staff shares a listing before they are asked whether the resident went. */
   FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(29).default(14),
   /** Signs leaflet links (`/leaflets/<id>.pdf`); unset: a random key per start, so links end with a restart. */

@@ -22,6 +22,8 @@ export type SchedulerDeps = {
   notifiers: Partial<Record<Platform, Notifier>>;
   bookings: BookingService;
   horizonDays?: number;
+  /** VERIFY_AFTER_MONTHS, for the digests' listings to check. */
+  verifyAfterMonths?: number;
   /** Private hosts and ranges partner feeds may be fetched from (FEED_ALLOW_PRIVATE_HOSTS). */
   allowPrivateHosts?: FeedAllowList;
   /** Nightly housekeeping (e.g. deleting statistics and kept questions past their retention), at 03:15 London time. */
@@ -63,7 +65,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   };
 
   const digests = guard('digests', async () => {
-    const { queued } = await runDueDigests({ store: deps.store, subscriptions, logger: deps.logger }, deps.clock.now());
+    const { queued } = await runDueDigests(
+      { store: deps.store, subscriptions, logger: deps.logger, ...(deps.verifyAfterMonths ? { verifyAfterMonths: deps.verifyAfterMonths } : {}) },
+      deps.clock.now(),
+    );
     const outcomes = await queue.drain({ maxWaitMs: 50_000, signal });
     if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
   });

@@ -25,15 +25,22 @@ export type DigestHooksDeps = {
 
 const DEFAULT_WHEN = 'weekly mon 09:00';
 const WHEN = /\b(daily|every day|weekdays|every weekday|weekly(?: on)?(?: [a-z]+)?|every week(?: on)?(?: [a-z]+)?|monthly(?: on)?(?: (?:the )?\d{1,2}(?:st|nd|rd|th)?)?|every (?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: at)?(?: \d{1,2}(?:[:.]\d{2})? ?(?:am|pm)?)?/i;
+/** "with checks", "and listings to check": the coordinators' listings to check, in the first digest of each week. */
+const CHECKS = /\b(?:(?:with|and|plus) (?:the )?(?:listing )?checks|(?:(?:with|and|plus) )?(?:the )?listings to check)\b/i;
 const IdValueSchema = z.object({ id: z.string().uuid() });
 
 /**
  * "subscribe weekly mon 09:00 lunch clubs in Kentish Town for older people": the schedule is read by the scheduler's
  * own parser and the topic, place and audience by the search's query parser, so a digest understands what a search
- * would. Everything else about it is the scheduler's.
+ * would. "with checks" adds the listings to check. Everything else about it is the scheduler's.
  */
-export function parseSubscribeText(text: string, now: Date): { when: string; filters: DigestFilters; mode: DigestMode; filterText: string | null } {
-  let rest = ` ${text} `;
+export function parseSubscribeText(
+  text: string,
+  now: Date,
+): { when: string; filters: DigestFilters; mode: DigestMode; checks: boolean; filterText: string | null } {
+  let rest = ` ${text.replace(/\s+/g, ' ')} `;
+  const checksMatch = CHECKS.exec(rest);
+  if (checksMatch) rest = rest.replace(checksMatch[0], ' ');
   let mode: DigestMode = 'both';
   if (/\bhighlights?\b/i.test(rest) && !/\bnew\b/i.test(rest)) mode = 'highlights';
   else if (/\b(new|what's new|whats new)\b/i.test(rest) && !/\bhighlights?\b/i.test(rest)) mode = 'new';
@@ -54,7 +61,7 @@ export function parseSubscribeText(text: string, now: Date): { when: string; fil
     filters.audiences.length ? `for ${filters.audiences.map((a) => a.replace(/_/g, ' ')).join(', ')}` : '',
     understood.place ? `in ${understood.place.label}` : '',
   ].filter(Boolean);
-  return { when, filters, mode, filterText: parts.length ? parts.join(' ') : null };
+  return { when, filters, mode, checks: checksMatch !== null, filterText: parts.length ? parts.join(' ') : null };
 }
 
 /** Digests from chat: coordinators subscribe or unsubscribe the channel they are in, and check delivery and feeds. */
@@ -108,6 +115,7 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
             when: parsed.when,
             filters: parsed.filters,
             mode: parsed.mode,
+            checks: parsed.checks,
             createdBy: `${ctx.platform}:${ctx.userId}`,
           },
           now,
@@ -118,6 +126,7 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
           scheduleText: schedule.description,
           filterText: parsed.filterText,
           mode: parsed.mode,
+          checks: parsed.checks,
           next: nextRunAt(schedule.cron, now),
         });
         const reachable = await deps.notifiers?.[ctx.platform]?.canPost?.(ctx.channelRef, ctx.workspace).catch(() => undefined);

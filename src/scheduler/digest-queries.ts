@@ -98,6 +98,21 @@ export async function recordSubscriptionRun(tx: Sql, subscriptionId: string, at:
   );
 }
 
+/**
+ * Records that the subscription's digest for ISO week `week` ("2026-W49") carries the listings to check. False when a
+ * digest of that week (or a later one) already did, so the section is shown once a week whichever digest or instance
+ * gets there first.
+ */
+export async function claimChecksWeek(tx: Sql, subscriptionId: string, week: string): Promise<boolean> {
+  const { rows } = await tx.query<{ id: string }>(
+    `UPDATE digest_subscription SET checks_week = $2
+     WHERE id = $1 AND checks AND (checks_week IS NULL OR checks_week COLLATE "C" < $2 COLLATE "C")
+     RETURNING id`,
+    [subscriptionId, week],
+  );
+  return rows.length > 0;
+}
+
 export type DigestRunRow = {
   id: string;
   subscription_id: string;

@@ -43,6 +43,7 @@ export function createPrismaSubscriptionRepository(store: Store): SubscriptionRe
           timezone: ZONE,
           filters: data.filters,
           mode: data.mode,
+          checks: data.checks,
           createdBy: data.createdBy,
           createdAt: now,
           updatedAt: now,

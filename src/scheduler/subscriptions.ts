@@ -18,6 +18,10 @@ export type Subscription = {
   timezone: string;
   filters: DigestFilters;
   mode: DigestMode;
+  /** The coordinators' "Listings to check" section, in the first digest of each week. */
+  checks: boolean;
+  /** The ISO week (London, "2026-W49") whose digest last carried that section. */
+  checksWeek: string | null;
   createdBy: string;
   active: boolean;
   createdAt: Date;
@@ -37,6 +41,7 @@ export const NewSubscriptionSchema = z.object({
   when: z.string().trim().min(1).max(100),
   filters: DigestFiltersSchema.default({ wards: [], categories: [], audiences: [], kinds: [] }),
   mode: DigestModeSchema.default('both'),
+  checks: z.boolean().default(false),
   createdBy: z.string().trim().min(1).max(300),
 });
 export type NewSubscription = z.input<typeof NewSubscriptionSchema>;

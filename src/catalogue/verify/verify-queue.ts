@@ -55,8 +55,11 @@ export type VerifyQueue = {
 // Any 8-4-4-4-12 hex id: bulk imports write time-ordered ids, which strict UUID checks would refuse.
 const ListingIdSchema = z.guid();
 
+/** VERIFY_AFTER_MONTHS when unset. */
+export const DEFAULT_VERIFY_AFTER_MONTHS = 6;
+
 /** The coordinators' verification queue over the store: listings not confirmed for `afterMonths` months. */
-export function createVerifyQueue(store: Store, options: { afterMonths: number }): VerifyQueue {
+export function createVerifyQueue(store: Pick<Store, 'sql' | 'transaction'>, options: { afterMonths: number }): VerifyQueue {
   const dueBefore = (now: Date) =>
     DateTime.fromJSDate(now, { zone: ZONE }).startOf('day').minus({ months: options.afterMonths }).toISODate() ?? '';
 

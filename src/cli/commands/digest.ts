@@ -23,7 +23,7 @@ export const digestCommand: Command = {
     const action = args.positionals[0];
     const store = await ctx.store();
     const subscriptions = createPrismaSubscriptionRepository(store);
-    const deps = { store, subscriptions, logger: ctx.logger };
+    const deps = { store, subscriptions, logger: ctx.logger, verifyAfterMonths: ctx.config.verifyAfterMonths };
 
     if (action === 'preview') {
       const id = stringOption(args, 'subscription');

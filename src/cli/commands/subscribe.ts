@@ -10,7 +10,7 @@ export const subscribeCommand: Command = {
   summary: 'Subscribe a Slack or Teams channel (or the terminal) to a digest',
   usage:
     'subscribe --platform slack|teams|terminal --channel <id> --when <"daily 08:00" | "weekly mon 09:00" | cron> ' +
-    '[--ward <name>]… [--category <name>]… [--audience <name>]… [--kind activity|training|resource]… [--mode new|highlights|both] ' +
+    '[--ward <name>]… [--category <name>]… [--audience <name>]… [--kind activity|training|resource]… [--mode new|highlights|both] [--verify] ' +
     '[--workspace <Slack team / Teams tenant id>] [--by <who>]',
   options: {
     platform: { type: 'string' },
@@ -21,6 +21,7 @@ export const subscribeCommand: Command = {
     audience: { type: 'string', multiple: true },
     kind: { type: 'string', multiple: true },
     mode: { type: 'string' },
+    verify: { type: 'boolean' },
     workspace: { type: 'string' },
     by: { type: 'string' },
   },
@@ -51,6 +52,7 @@ export const subscribeCommand: Command = {
           when,
           filters: filters.data,
           mode: mode.data,
+          checks: args.values.verify === true,
           createdBy: stringOption(args, 'by') ?? 'cli',
         },
         ctx.now,
@@ -58,8 +60,8 @@ export const subscribeCommand: Command = {
       const next = nextRunAt(sub.schedule, ctx.now, sub.timezone);
       const what = describeFilters(sub.filters);
       return {
-        json: { id: sub.id },
-        text: `Subscribed ${sub.platform} ${sub.channelRef}: ${describeSchedule(sub)}${what ? `, for ${what}` : ''} (${sub.mode}).\n` +
+        json: { id: sub.id, checks: sub.checks },
+        text: `Subscribed ${sub.platform} ${sub.channelRef}: ${describeSchedule(sub)}${what ? `, for ${what}` : ''} (${sub.mode}${sub.checks ? ', with the listings to check' : ''}).\n` +
           `id ${sub.id}; next digest ${next ? toLondonIso(next) : 'never'}`,
       };
     } catch (error) {

@@ -27,6 +27,8 @@ export const subscriptionsCommand: Command = {
       timezone: s.timezone,
       filters: s.filters,
       mode: s.mode,
+      checks: s.checks,
+      checksWeek: s.checksWeek,
       active: s.active,
       createdBy: s.createdBy,
       lastPeriod: s.lastPeriod,
@@ -43,7 +45,7 @@ export const subscriptionsCommand: Command = {
             const sub = subs[i]!;
             const what = describeFilters(sub.filters);
             const warn = s.health !== 'ok' ? `\n    ⚠ ${s.failures} failed deliveries in a row: ${s.lastError ?? 'unknown error'}` : '';
-            return `${s.id}  ${s.platform} ${s.channel}  ${describeSchedule(sub)}  ${s.mode}${what ? `  [${what}]` : ''}${s.active ? '' : '  (unsubscribed)'}\n` +
+            return `${s.id}  ${s.platform} ${s.channel}  ${describeSchedule(sub)}  ${s.mode}${s.checks ? ' +checks' : ''}${what ? `  [${what}]` : ''}${s.active ? '' : '  (unsubscribed)'}\n` +
               `    last sent ${s.lastSent ?? 'never'}, next ${s.next ?? '—'}${warn}`;
           })
           .join('\n')

@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
+import type { VerifyRow } from '../../../catalogue/verify/verify-queue.ts';
 import { ZONE } from '../../../clock.ts';
 import { ACTION } from '../action-ids.ts';
 import { context, divider, heading, literal, type Reply, type ReplyBlock, type ReplyListItem, text } from '../reply.ts';
+import { verifyListItem } from '../verify/verify-replies.ts';
 import { detailsButton } from './action-values.ts';
 import { truncate } from './format.ts';
 
@@ -33,7 +35,23 @@ export type DigestReplyInput = {
   total: number;
   subscriptionId: string;
   demo: boolean;
+  /** The coordinators' listings to check (the first digest of the week of a subscription that asks for them). */
+  checks?: DigestChecks;
 };
+
+/** The listings not confirmed since `since` (YYYY-MM-DD): how many, and the oldest few. */
+export type DigestChecks = { total: number; since: string; oldest: VerifyRow[]; canEdit: boolean };
+
+/** "Listings to check": the count and the oldest, with the same buttons as the `verify` reply. */
+function checksBlocks(checks: DigestChecks): ReplyBlock[] {
+  if (checks.total === 0) return [text(`**Listings to check**: none. Every listing has been confirmed since ${checks.since}.`)];
+  const rest = checks.total - checks.oldest.length;
+  return [
+    text(`**Listings to check** (${checks.total} not confirmed since ${checks.since}). Oldest first: is each one still running?`),
+    { type: 'list', items: checks.oldest.map((r) => verifyListItem(r, { canEdit: checks.canEdit })) },
+    ...(rest > 0 ? [context(`…and ${rest} more. Say “verify” for the next ones, or \`signpost verify list\` for them all.`)] : []),
+  ];
+}
 
 const when = (d: Date) => DateTime.fromJSDate(d, { zone: ZONE });
 
@@ -77,24 +95,34 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
   }
   const shown = input.fresh.length + input.highlights.length;
   if (input.total > shown) blocks.push(text(`…and ${input.total - shown} more: ask me to search for them.`));
+  if (input.checks) blocks.push(divider(), ...checksBlocks(input.checks));
   blocks.push({
     type: 'actions',
     buttons: [{ label: 'Unsubscribe', action: ACTION.unsubscribe, value: JSON.stringify({ id: input.subscriptionId }), style: 'danger' }],
   });
   blocks.push(context([`${input.scheduleText}.`, input.demo ? 'Includes demo data.' : null].filter(Boolean).join(' ')));
   const names = [...input.fresh, ...input.highlights].slice(0, 5).map((i) => i.title);
+  const checksText = input.checks && input.checks.total > 0 ? ` ${input.checks.total} listings to check.` : '';
   const fallbackText =
-    shown === 0
+    (shown === 0
       ? `${title}: nothing new this time.`
-      : `${title}: ${input.fresh.length} new, ${input.highlights.length} highlights: ${names.join(', ')}${shown > names.length ? '…' : ''}`;
+      : `${title}: ${input.fresh.length} new, ${input.highlights.length} highlights: ${names.join(', ')}${shown > names.length ? '…' : ''}`) + checksText;
   return { fallbackText, blocks };
 }
 
 /** The reply a coordinator sees in chat after subscribing a channel. */
-export function buildSubscribedReply(input: { id: string; scheduleText: string; filterText: string | null; mode: string; next: Date | null }): Reply {
+export function buildSubscribedReply(input: {
+  id: string;
+  scheduleText: string;
+  filterText: string | null;
+  mode: string;
+  checks?: boolean;
+  next: Date | null;
+}): Reply {
   const next = input.next ? when(input.next).toFormat("cccc d LLLL 'at' HH:mm") : 'not scheduled';
   const what = input.mode === 'new' ? 'what is new' : input.mode === 'highlights' ? 'the week’s highlights' : 'what is new and the week’s highlights';
-  const body = `This channel will get ${what}${input.filterText ? ` for ${input.filterText}` : ''}, ${input.scheduleText}. First digest: ${next}.`;
+  const checks = input.checks ? ' The first digest of each week also has the listings to check (not confirmed for a while).' : '';
+  const body = `This channel will get ${what}${input.filterText ? ` for ${input.filterText}` : ''}, ${input.scheduleText}.${checks} First digest: ${next}.`;
   return {
     fallbackText: `Subscribed. ${body}`,
     blocks: [

@@ -37,7 +37,9 @@ export function buildHelpReply(options: HelpOptions = {}): Reply {
     ...(options.shortlist ? ['**add 2**: put result 2 on a list for the resident; **send list**: send it as a text message or a printed leaflet'] : []),
     ...(options.followUps ? ['**follow-ups off**: no “Did the resident go?” question after you share; **follow-ups on** to have them again'] : []),
     ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
-    ...(options.digests ? ['**subscribe**: a regular digest of what is new here; **unsubscribe** to stop'] : []),
+    ...(options.digests
+      ? ['**subscribe**: a regular digest of what is new here (add “with checks” for the listings to check each week); **unsubscribe** to stop']
+      : []),
     ...(options.entries ? ['**add entry**, **edit** _part of a title_: coordinators add or correct a listing'] : []),
     ...(options.verify ? ['**verify**: coordinators check the listings nobody has confirmed for a while'] : []),
   ];

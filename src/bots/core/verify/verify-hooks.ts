@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { COORDINATOR_SOURCE } from '../../../catalogue/manual-entries.ts';
 import { type ReportedRow, roleOf, type VerifyQueue, type VerifyRow } from '../../../catalogue/verify/verify-queue.ts';
 import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import { ACTION } from '../action-ids.ts';
 import type { Actor, InboundAction, InboundMessage } from '../inbound.ts';
 import { parseActionValue } from '../replies/action-values.ts';
-import { context, heading, type Reply, type ReplyBlock, type ReplyButton, text } from '../reply.ts';
+import { context, heading, type Reply, type ReplyBlock, text } from '../reply.ts';
+import { verifyButtons, verifyListItem } from './verify-replies.ts';
 
 /** `verify` in chat and the queue's *Still running* / *Has closed* buttons (coordinators only). */
 export type VerifyHooks = {
@@ -40,15 +40,6 @@ export function createVerifyHooks(deps: {
 }): VerifyHooks {
   const log = deps.logger.child('verify');
 
-  const buttons = (r: VerifyRow): ReplyButton[] => {
-    const value = JSON.stringify({ id: r.id });
-    return [
-      { label: 'Still running', action: ACTION.verifyConfirm, value, style: 'primary' },
-      { label: 'Has closed', action: ACTION.verifyClose, value, style: 'danger' },
-      ...(deps.canEdit && r.source === COORDINATOR_SOURCE ? [{ label: 'Edit', action: ACTION.editEntry, value: r.externalId }] : []),
-    ];
-  };
-
   const reportLine = (r: ReportedRow) =>
     `Staff reported: ${[r.closedReports ? `has closed (${r.closedReports})` : '', r.wrongReports ? `details wrong (${r.wrongReports})` : ''].filter(Boolean).join(', ')}`;
   const confirmedLine = (r: VerifyRow) => `${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`;
@@ -69,13 +60,13 @@ export function createVerifyHooks(deps: {
         text('“Still running” answers a “has closed” report; “Has closed” answers them all.'),
         {
           type: 'list',
-          items: reported.items.map((r) => ({ title: r.title, lines: [reportLine(r), confirmedLine(r)], buttons: buttons(r) })),
+          items: reported.items.map((r) => ({ title: r.title, lines: [reportLine(r), confirmedLine(r)], buttons: verifyButtons(r, deps) })),
         },
       );
     }
     if (total > 0) {
       blocks.push(heading(`Listings to check: ${total} not confirmed since ${since}`), text('Oldest first. Is each one still running?'));
-      if (due.length) blocks.push({ type: 'list', items: due.map((r) => ({ title: r.title, lines: [confirmedLine(r)], buttons: buttons(r) })) });
+      if (due.length) blocks.push({ type: 'list', items: due.map((r) => verifyListItem(r, deps)) });
     }
     blocks.push(
       context(
