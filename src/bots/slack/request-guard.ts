@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Sql } from '../../db/sql.ts';
+import { deleteExpiredRequests, insertSeenRequests } from './slack-request-queries.ts';
 
 /** Slack requests are small; anything far bigger is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,14 +40,9 @@ export function createSeenRequests(sql: Sql): SeenRequests {
     async claim(keys, expires, now) {
       if (now.getTime() - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = now.getTime();
-        await sql.query('DELETE FROM slack_request_seen WHERE expires_at < $1', [now]);
+        await deleteExpiredRequests(sql, now);
       }
-      const { rows } = await sql.query<{ key: string }>(
-        `INSERT INTO slack_request_seen (key, expires_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [keys, expires],
-      );
-      return rows.length === keys.length;
+      return (await insertSeenRequests(sql, keys, expires)) === keys.length;
     },
   };
 }
