@@ -2,6 +2,7 @@ import { createChatConversation } from './chat-conversation.ts';
 import { createInviteRoute, INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation, Notifier } from './bots/core/ports.ts';
+import { WorkQueue } from './bots/core/work-queue.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
@@ -89,6 +90,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }
 
+  // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a few at a time.
+  const searches = new WorkQueue(2);
+
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
   // unauthenticated requests (the Bot Framework Emulator) are served.
   const teams = createTeamsEndpoint({
@@ -99,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
+    queue: searches,
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
@@ -113,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       clock,
       logger: deps.logger,
+      queue: searches,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),

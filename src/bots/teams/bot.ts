@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
 import type { Conversation } from '../core/ports.ts';
 import { text } from '../core/reply.ts';
+import { BUSY_TEXT, type WorkQueue } from '../core/work-queue.ts';
 import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
 import { toTeamsMessage } from './render-card.ts';
 import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
@@ -16,6 +17,8 @@ export type TeamsBotDeps = {
   coordinators?: ReadonlySet<string>;
   /** Service URLs a stored reference may point at; others never replace one. Default: any. */
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
+  /** Where searches wait their turn (shared with Slack's). */
+  queue: WorkQueue;
 };
 
 const ChannelDataSchema = z
@@ -53,10 +56,14 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
-    const reply =
-      inbound.kind === 'message'
-        ? await this.deps.conversation.handleMessage(inbound.message)
-        : await this.deps.conversation.handleAction(inbound.action);
+    // The search waits its turn in the queue Slack's searches use, so a burst of turns cannot starve everyone else.
+    const reply = await this.deps.queue.run(
+      () => (inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action)),
+      async () => {
+        this.log.warn('turn answered busy: it waited too long for its turn');
+        return { fallbackText: BUSY_TEXT, blocks: [text(BUSY_TEXT)] };
+      },
+    );
     await context.sendActivity(toTeamsMessage(reply));
   }
 

@@ -6,6 +6,7 @@ import type { TeamsCredentials } from '../../config.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import type { Conversation, Notifier } from '../core/ports.ts';
+import { WorkQueue } from '../core/work-queue.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
@@ -26,6 +27,8 @@ export type TeamsEndpointDeps = {
   emulator?: boolean;
   /** TEAMS_SERVICE_URL_HOSTS: service URL hosts allowed besides Bot Framework's own. */
   serviceUrlHosts?: readonly string[];
+  /** The searches behind turns, a few at a time; shared with Slack's when the server runs both. */
+  queue?: WorkQueue;
 };
 
 export type TeamsEndpoint = {
@@ -92,6 +95,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     refs: deps.refs,
     logger: deps.logger,
     serviceUrlAllowed,
+    queue: deps.queue ?? new WorkQueue(2),
     ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
   });
 
