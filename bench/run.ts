@@ -4,10 +4,11 @@ import { benchIcalImport } from './ical-import.ts';
 import { benchOrukImport } from './oruk-import.ts';
 import { benchSearch } from './search.ts';
 import { benchSlackAck } from './slack-ack.ts';
+import { benchStaff } from './staff.ts';
 import { benchTeams } from './teams.ts';
 
 // `npm run bench [name…]`: every benchmark, or only those named.
-const suites: Record<string, () => Promise<void>> = { ical: benchIcalImport, oruk: benchOrukImport, slack: benchSlackAck, digests: benchDigests, search: benchSearch, feeds: benchFeeds, teams: benchTeams };
+const suites: Record<string, () => Promise<unknown>> = { ical: benchIcalImport, oruk: benchOrukImport, slack: benchSlackAck, digests: benchDigests, search: benchSearch, feeds: benchFeeds, teams: benchTeams, staff: benchStaff };
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 console.log(`# Signpost benchmarks (${new Date().toISOString()}, Node ${process.version})`);
 for (const [name, run] of Object.entries(suites)) {
