@@ -1,6 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import pg from 'pg';
 import { createApp } from '../src/app.ts';
 import { SLACK_EVENTS_PATH } from '../src/bots/slack/slack-app.ts';
 import { TEAMS_PATH } from '../src/bots/teams/server.ts';
@@ -10,6 +9,7 @@ import { openStore, type Store } from '../src/db/open-store.ts';
 import { createHttpServer, listen } from '../src/http-server.ts';
 import { silentLogger } from '../src/logger.ts';
 import { BENCH_QUERIES, generateCatalogue } from './search.ts';
+import { openThrowawayDatabase } from './server-db.ts';
 import { type Figure, fmt, percentile, table } from './stats.ts';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
@@ -237,25 +237,4 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
     await new Promise((r) => server.close(r));
     await new Promise((r) => standIn.close(r));
   }
-}
-
-/** A new database on the given server for one run, dropped afterwards. */
-async function openThrowawayDatabase(serverUrl: string): Promise<{ store: Store; drop(): Promise<void> }> {
-  const name = `signpost_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const store = await openStore({ kind: 'postgres', url: url.toString() });
-  return {
-    store,
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
