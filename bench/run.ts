@@ -8,6 +8,7 @@ import { benchSlackAck } from './slack-ack.ts';
 import { benchStaff } from './staff.ts';
 import { type Figure, fmt, table } from './stats.ts';
 import { benchTeams } from './teams.ts';
+import { benchTeamsExtension } from './teams-extension.ts';
 
 // `npm run bench [name…] [--save]`: every benchmark, or only those named. Beside each figure a suite returns, the
 // last committed figure from bench/last.json, so a slower change shows in its own note; `--save` records this run's.
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<Figure[] | void>> = {
   search: benchSearch,
   feeds: benchFeeds,
   teams: benchTeams,
+  'teams-extension': benchTeamsExtension,
   staff: benchStaff,
 };
 const LAST_FILE = new URL('./last.json', import.meta.url);

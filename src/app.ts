@@ -9,7 +9,10 @@ import { createPrismaInstallationStore } from './bots/slack/prisma-installation-
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
+import { createLeafletRoute, LEAFLET_PATH_PREFIX } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -65,11 +68,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
-  const { conversation, bookings, hooks } = createChatConversation({ ...deps, notifiers });
+  const { conversation, bookings, hooks, leafletLinks } = createChatConversation({ ...deps, notifiers });
   const platformsOn: Platform[] = [];
 
   // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
+
+  // Leaflets for residents behind short-lived signed links (Teams takes links, not files): /leaflets/<id>.pdf.
+  routes.set(
+    LEAFLET_PATH_PREFIX,
+    createLeafletRoute({ links: leafletLinks, leaflets: createLeafletStore(store), search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl }),
+  );
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
@@ -85,11 +94,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Insights: the read-only /insights page behind INSIGHTS_TOKEN (the chat's part is in the conversation above).
   {
     const insights = deps.config.insights;
-    const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
+    const settings = { trainingTargets: deps.config.trainingTargets, trainingValidity: deps.config.trainingValidity, staleMonths: insights.staleMonths };
     for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }
 
+  // Listings shared into any conversation (Teams' message extension, Slack's unfurls and /signpost share): the chat's
+  // search, cards linking to the listing pages. A listing posted in Slack counts as shared in the anonymous statistics.
+  const shareSearch = withUrgentHelp(createDatabaseSearch(store));
+  const listings = {
+    search: shareSearch,
+    clock,
+    publicUrl: deps.config.publicUrl,
+    onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
+  };
   // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a few at a time.
   const searches = new WorkQueue(2);
 
@@ -104,6 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
     queue: searches,
+    extension: { search: shareSearch, clock, logger: deps.logger, publicUrl: deps.config.publicUrl },
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
@@ -121,6 +140,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       queue: searches,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
+      listings,
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);

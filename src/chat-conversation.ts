@@ -3,14 +3,18 @@ import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { createShortlistHooks } from './bots/core/shortlist/shortlist-hooks.ts';
 import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
+import { listingPageUrl } from './catalogue/pages/listing-url.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
+import { coursesFromSettings } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { createLeafletLinks, type LeafletLinks } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore, createShortlistStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -29,6 +33,8 @@ export type ChatConversation = {
   hooks: ConversationHooks;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
+  /** Signed leaflet links: the server's `/leaflets/` route checks them with the same key. */
+  leafletLinks: LeafletLinks;
 };
 
 /**
@@ -49,7 +55,13 @@ export function createChatConversation(deps: {
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
   const search = withUrgentHelp(createDatabaseSearch(store));
-  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
+  const conversation = createConversation({
+    search,
+    clock,
+    logger: logger.child('conversation'),
+    hooks,
+    listingUrl: (id) => listingPageUrl(config.publicUrl, id),
+  });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
   const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
@@ -59,7 +71,7 @@ export function createChatConversation(deps: {
   const queueBookingEvent = bookingEventsToQueue(store, clock);
   const bookings = new BookingService(store, {
     offerHours: config.offerHours,
-    courses: withTargets(parseTrainingTargets(config.trainingTargets)),
+    courses: coursesFromSettings(config),
     logger: logger.child('bookings'),
     onEvent: async (event) => {
       if (event.type === 'confirmed') {
@@ -99,5 +111,23 @@ export function createChatConversation(deps: {
     logger,
     canEdit: true,
   });
-  return { conversation, hooks, bookings, insightsRecorder };
+  // The list for a resident. Every text message or leaflet sent goes through `onSend`, once per send.
+  const leafletLinks = createLeafletLinks(createLeafletStore(store), {
+    secret: config.leaflets.linkSecret,
+    days: config.leaflets.linkDays,
+    publicUrl: config.publicUrl,
+  });
+  hooks.shortlist = createShortlistHooks({
+    lists: createShortlistStore(store),
+    search,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    links: leafletLinks,
+    linkDays: config.leaflets.linkDays,
+    onSend: async (send) => {
+      for (const entryId of send.entryIds) await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+    },
+  });
+  return { conversation, hooks, bookings, insightsRecorder, leafletLinks };
 }

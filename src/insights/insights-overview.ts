@@ -1,5 +1,5 @@
 import { BookingService, type CourseReport } from '../catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from '../catalogue/booking/courses.ts';
+import { coursesFromSettings } from '../catalogue/booking/courses.ts';
 import type { Store } from '../db/open-store.ts';
 import { listFlags, type FlagView } from './flags.ts';
 import { freshnessReport, type FreshnessReport } from './freshness-report.ts';
@@ -14,11 +14,11 @@ export type InsightsOverview = {
   flags: FlagView[];
 };
 
-export type OverviewSettings = { trainingTargets?: string | undefined; staleMonths?: number };
+export type OverviewSettings = { trainingTargets?: string | undefined; trainingValidity?: string | undefined; staleMonths?: number };
 
 /** People trained per course against targets, with attendance rates (from the bookings). */
 export function trainingReport(store: Store, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
-  return new BookingService(store, { courses: withTargets(parseTrainingTargets(settings.trainingTargets)) }).trainingReport(now);
+  return new BookingService(store, { courses: coursesFromSettings(settings) }).trainingReport(now);
 }
 
 /** Everything the insights page shows, for one period. */

@@ -6,6 +6,7 @@ import { type Clock, ZONE } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { runBookingTick } from './booking-reminders.ts';
+import { queueRefresherReminders } from './training-refreshers.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
 import { refreshDueFeeds } from './refresh-feeds.ts';
@@ -71,6 +72,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   }));
   const bookings = guard('bookings', async () => {
     await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
+    await queueRefresherReminders(deps.store, deps.bookings, deps.clock.now(), deps.logger);
     await queue.drain({ maxWaitMs: 50_000, signal });
   });
 

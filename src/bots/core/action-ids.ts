@@ -21,6 +21,16 @@ export const ACTION = {
   /** Coordinators' verification queue: *Still running* and *Has closed* (the value is the listing's id). */
   verifyConfirm: 'verify.confirm',
   verifyClose: 'verify.close',
+  /**
+   * The list for a resident: *Add to list* and *Remove* (the value is the listing's id), *Send list*, and its three
+   * ways to send: a text message, a leaflet (the value says which print) and emptying it.
+   */
+  shortlistAdd: 'shortlist.add',
+  shortlistRemove: 'shortlist.remove',
+  shortlistShow: 'shortlist.show',
+  shortlistSms: 'shortlist.sms',
+  shortlistLeaflet: 'shortlist.leaflet',
+  shortlistClear: 'shortlist.clear',
 } as const;
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];

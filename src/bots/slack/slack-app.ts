@@ -15,6 +15,7 @@ import { apologyText, newCorrelationId } from './error-boundary.ts';
 import { installFailedPage, installedPage, installPage } from './install-pages.ts';
 import type { Registered } from './listeners/deps.ts';
 import { registerListeners } from './listeners/register.ts';
+import type { ListingShareDeps } from './listeners/share.ts';
 import type { SlackInstallations } from './prisma-installation-store.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
@@ -32,7 +33,7 @@ const INSTALL_LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_i
 const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
 
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'links:read', 'links:write', 'usergroups:read'] as const;
 
 export type SlackAppOptions = {
   config: SlackConfig;
@@ -47,6 +48,8 @@ export type SlackAppOptions = {
   installations?: SlackInstallations;
   /** This server's public base URL (no trailing slash): the OAuth redirect URL is built from it. */
   publicUrl?: string;
+  /** `/signpost share` and listing-page unfurls (`link_shared`); without it neither is offered. */
+  listings?: ListingShareDeps;
   /** Known bot ids skip the auth.test call (tests, or a deployment that sets them). */
   identity?: { botId: string; botUserId: string };
   /** Web API retries (tests shorten them). */
@@ -194,6 +197,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.installations ? { installations: options.installations } : {}),
     ...(options.homeDigests ? { homeDigests: options.homeDigests } : {}),
     ...(options.homeVerify ? { homeVerify: options.homeVerify } : {}),
+    ...(options.listings ? { listings: options.listings } : {}),
   });
 
   // Last line of defence (authorisation failures, a listener that threw past its own boundary).

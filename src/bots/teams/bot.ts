@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type AppBasedLinkQuery, type MessagingExtensionQuery, type MessagingExtensionResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
@@ -6,6 +6,7 @@ import type { Conversation } from '../core/ports.ts';
 import { text } from '../core/reply.ts';
 import { BUSY_TEXT, type WorkQueue } from '../core/work-queue.ts';
 import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
+import type { MessageExtension } from './message-extension.ts';
 import { toTeamsMessage } from './render-card.ts';
 import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
 
@@ -19,6 +20,8 @@ export type TeamsBotDeps = {
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
   /** Where searches wait their turn (shared with Slack's). */
   queue: WorkQueue;
+  /** The message extension (search command and listing-page link previews); without it those invokes answer 501. */
+  extension?: MessageExtension;
 };
 
 const ChannelDataSchema = z
@@ -65,6 +68,14 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       },
     );
     await context.sendActivity(toTeamsMessage(reply));
+  }
+
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.query(query) : super.handleTeamsMessagingExtensionQuery(context, query);
+  }
+
+  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.queryLink(query) : super.handleTeamsAppBasedLinkQuery(context, query);
   }
 
   /** Teams sends both conversationUpdate and installationUpdate on install; only the first one says hello. */

@@ -9,6 +9,7 @@ import type { Conversation, Notifier } from '../core/ports.ts';
 import { WorkQueue } from '../core/work-queue.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
+import { createMessageExtension, type MessageExtensionDeps } from './message-extension.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 import { createServiceUrlPolicy } from './service-urls.ts';
 import { createTeamsNotifier } from './teams-notifier.ts';
@@ -29,6 +30,8 @@ export type TeamsEndpointDeps = {
   serviceUrlHosts?: readonly string[];
   /** The searches behind turns, a few at a time; shared with Slack's when the server runs both. */
   queue?: WorkQueue;
+  /** The message extension's search and link previews (composeExtensions in the app manifest). */
+  extension?: MessageExtensionDeps;
 };
 
 export type TeamsEndpoint = {
@@ -97,6 +100,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     serviceUrlAllowed,
     queue: deps.queue ?? new WorkQueue(2),
     ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
+    ...(deps.extension ? { extension: createMessageExtension(deps.extension) } : {}),
   });
 
   const handler: RouteHandler = async (req, res) => {

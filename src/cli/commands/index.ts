@@ -21,6 +21,7 @@ import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
+import { leafletCommand, smsCommand } from './shortlist.ts';
 import { verifyCommand } from './verify.ts';
 
 export const COMMANDS: Command[] = [
@@ -40,6 +41,8 @@ export const COMMANDS: Command[] = [
   reportCommand,
   flagsCommand,
   verifyCommand,
+  smsCommand,
+  leafletCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,

@@ -28,7 +28,7 @@ export const reportCommand: Command = {
     const store = await ctx.store();
     const to = dateOption(stringOption(args, 'to'), 'to', ctx.now);
     const from = dateOption(stringOption(args, 'from'), 'from', new Date(to.getTime() - 90 * 86_400_000));
-    const settings = { trainingTargets: ctx.config.trainingTargets, staleMonths: ctx.config.insights.staleMonths };
+    const settings = { trainingTargets: ctx.config.trainingTargets, trainingValidity: ctx.config.trainingValidity, staleMonths: ctx.config.insights.staleMonths };
     const csv = args.values.csv === true;
     switch (which) {
       case 'gaps': {

@@ -82,8 +82,11 @@
       });
       fill('training', table([
         { label: 'Course', value: function (c) { return c.course; } },
-        { label: 'Trained', num: true, value: function (c) { return c.trained; } },
+        { label: 'Trained (in date)', num: true, value: function (c) { return c.trained; } },
         { label: 'Target', num: true, value: function (c) { return c.target === null ? '–' : c.target; } },
+        { label: 'Stays in date', value: function (c) { return c.validity || '–'; } },
+        { label: 'Lapsed', num: true, value: function (c) { return c.validity ? c.lapsed : '–'; } },
+        { label: 'Lapsing in 3 months', num: true, value: function (c) { return c.validity ? c.lapsingSoon : '–'; } },
         { label: 'Booked', num: true, value: function (c) { return c.booked; } },
         { label: 'Attendance', num: true, value: function (c) { return c.attendanceRate === null ? '–' : Math.round(c.attendanceRate * 100) + '%'; } },
         { label: 'Sessions', num: true, value: function (c) { return c.sessions; } },

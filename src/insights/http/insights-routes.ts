@@ -224,7 +224,7 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       case 'searches-by-day':
         return { rows: (await searchesReport(store, r.from, r.to)).byDay, columns: ['date', 'searches', 'noResults', 'relaxed'] };
       case 'training':
-        return { rows: await trainingReport(store, now, settings), columns: ['course', 'target', 'trained', 'booked', 'attendanceRate', 'sessions'] };
+        return { rows: await trainingReport(store, now, settings), columns: ['course', 'target', 'trained', 'booked', 'attendanceRate', 'sessions', 'validity', 'lapsed', 'lapsingSoon'] };
       case 'freshness':
         return { rows: (await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {})).staleEntries, columns: ['id', 'title', 'kind', 'organisation', 'source', 'ward', 'lastConfirmed', 'isDemo'] };
       case 'feeds':

@@ -21,7 +21,11 @@ export const MAX_DETAIL_FIELDS = 10;
 export const MAX_DESCRIPTION = 700;
 
 /** Everything about one entry: description, next three dates, where, access, who it is for, cost, contact, links. */
-export function buildEntryDetailReply(result: SearchResult, now: Date, options: { ephemeral?: boolean; why?: string } = {}): Reply {
+export function buildEntryDetailReply(
+  result: SearchResult,
+  now: Date,
+  options: { ephemeral?: boolean; why?: string; /** The listing's public page (`/l/<id>`), linked from the card. */ pageUrl?: string } = {},
+): Reply {
   const f: ReplyField[] = [];
   const add = (label: string, value: string | null | undefined, max = 300) => {
     if (value && f.length < MAX_DETAIL_FIELDS) f.push({ label, value: truncate(value, max) });
@@ -55,6 +59,7 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   const buttons: ReplyButton[] = [shareButton(result.id)];
   if (result.kind === 'training') buttons.push(bookButton(result.id, result.next?.start));
   if (isWebUrl(result.url)) buttons.push(linkButton('Website', result.url));
+  if (isWebUrl(options.pageUrl)) buttons.push(linkButton('Listing page', options.pageUrl));
   blocks.push(actions(buttons));
 
   const small = [formatConfirmed(result.lastConfirmed, now), result.isDemo ? DEMO_NOTE : undefined].filter(Boolean).join(' · ');
@@ -62,7 +67,7 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   if (small) blocks.push(context(small));
 
   const fallbackText =
-    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '']
+    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '', isWebUrl(options.pageUrl) ? `Listing page: ${options.pageUrl}` : '']
     .filter(Boolean)
     .join('\n');
   return { fallbackText, blocks, ...(options.ephemeral !== undefined ? { ephemeral: options.ephemeral } : {}) };

@@ -1,6 +1,6 @@
 import type { SearchResponse, SearchResult } from '../../../catalogue/search/types.ts';
 import { context, heading, type Reply, type ReplyBlock, type ReplyListItem, toPlainText } from '../reply.ts';
-import { bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
+import { addToListButton, bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
 import {
   capitalise,
   describeUnderstood,
@@ -46,10 +46,12 @@ export type SearchResultsInput = {
   offset: number;
   /** Session-memory key of the question, for the "more" button. */
   queryKey: string;
+  /** Offer *Add to list* (the list for a resident) on each result. */
+  shortlist?: boolean;
 };
 
 /** A page of search results: what was understood, up to five numbered results with buttons, "N more", small print. */
-export function buildSearchResultsReply({ response, now, offset, queryKey }: SearchResultsInput): Reply {
+export function buildSearchResultsReply({ response, now, offset, queryKey, shortlist }: SearchResultsInput): Reply {
   const results = response.results.slice(0, PAGE_SIZE);
   const understood = describeUnderstood(response.understood);
   const title = understood ?? 'Activities and services';
@@ -59,6 +61,7 @@ export function buildSearchResultsReply({ response, now, offset, queryKey }: Sea
     buttons: [
       detailsButton(r.id),
       shareButton(r.id),
+      ...(shortlist ? [addToListButton(r.id)] : []),
       ...(r.kind === 'training' ? [bookButton(r.id, r.next?.start)] : []),
     ],
   }));
