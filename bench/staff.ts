@@ -42,7 +42,9 @@ export async function benchStaff(): Promise<Figure[]> {
   const serverUrl = process.env.BENCH_DATABASE_URL;
   if (serverUrl) stores.push({ name: 'postgres', open: () => openThrowawayDatabase(serverUrl) });
   else console.log('(PostgreSQL skipped: set BENCH_DATABASE_URL to a server the bench may create a database on.)\n');
+  const only = process.env.BENCH_STAFF_STORES?.split(',');
   for (const { name, open } of stores) {
+    if (only && !only.includes(name)) continue;
     const { store, drop } = await open();
     try {
       await generateCatalogue(store, ENTRIES);

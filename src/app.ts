@@ -108,7 +108,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     publicUrl: deps.config.publicUrl,
     onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
   };
-  // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a few at a time.
+  // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a couple at a time (more
+  // at once measured slower on PostgreSQL too: the searches' own work on this thread then crowds out the acks).
   const searches = new WorkQueue(2);
 
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
