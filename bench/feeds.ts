@@ -8,7 +8,7 @@ import { openStore } from '../src/db/open-store.ts';
 import { createHttpServer, listen } from '../src/http-server.ts';
 import { type Logger, silentLogger } from '../src/logger.ts';
 import { generateIcal } from './generate-ical.ts';
-import { fmt, median, table } from './stats.ts';
+import { type Figure, fmt, median, percentile, table } from './stats.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
 
@@ -45,7 +45,7 @@ const cpuMs = () => {
  * CPU it took, so a busy machine can be told from a slow render), the extra memory at its peak, repeats (304 and a
  * 200 from the gzipped copy), ten at once on a cold cache, and one ORUK page.
  */
-export async function benchFeeds(): Promise<void> {
+export async function benchFeeds(): Promise<Figure[]> {
   const size = Number(process.env.BENCH_FEED_ENTRIES ?? 20_000);
   console.log(`\n## Public feeds (${fmt(size)} generated entries, embedded PGlite in memory, loopback)\n`);
   const store = await openStore({ kind: 'pglite', dir: null });
@@ -61,6 +61,7 @@ export async function benchFeeds(): Promise<void> {
   const server = createHttpServer(createFeedRoutes({ store, clock: fixedClock(NOW), logger, perClientPerMinute: 1_000_000 }), logger);
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   const gzip = { 'accept-encoding': 'gzip' };
+  const figures: Figure[] = [];
   try {
     const rows: (string | number)[][] = [];
     for (const [name, path] of [['iCalendar', FEED_PATHS.ical], ['ORUK page (50)', FEED_PATHS.oruk]] as const) {
@@ -99,6 +100,13 @@ export async function benchFeeds(): Promise<void> {
         fmt(median(cached), 1),
         fmt(median(plain), 1),
       ]);
+      const key = name.startsWith('iCalendar') ? 'ical' : 'oruk';
+      const repeats = [...cached, ...notModified];
+      figures.push(
+        { name: `feeds ${key} first ms`, value: first.done },
+        { name: `feeds ${key} repeat p99 ms`, value: percentile(repeats, 99) },
+        { name: `feeds ${key} repeat max ms`, value: Math.max(...repeats) },
+      );
     }
     console.log(
       table(['feed', 'first byte ms', 'first whole ms', 'its CPU ms', 'extra RSS MB (peak)', 'gzipped KB', '304 (query) p50 ms', '304 p50 ms', 'cached 200 p50 ms', 'unzipped 200 p50 ms'], rows),
@@ -120,4 +128,5 @@ export async function benchFeeds(): Promise<void> {
     await new Promise((resolve) => server.close(resolve));
     await store.close();
   }
+  return figures;
 }

@@ -23,3 +23,6 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
 }
+
+/** One named figure a suite reports (milliseconds unless its name says otherwise); lower is better unless `higherIsBetter`. */
+export type Figure = { name: string; value: number; higherIsBetter?: boolean };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: on embedded PGlite and on a throwaway PostgreSQL server that this script installs (Debian's
-# package, when missing) and starts on loopback. Ends with a plain "N passed, N failed" line.
+# package, when missing) and starts on a Unix socket. Ends with a plain "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +35,6 @@ if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null || ! co
 fi
 
 PGROOT=$(mktemp -d /tmp/signpost-pg.XXXXXX)
-PGPORT=${SIGNPOST_TEST_PG_PORT:-$(( 40000 + RANDOM % 20000 ))}
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 cleanup() {
   run_pg "'$PG_BIN/pg_ctl' -D '$PGROOT/data' -m immediate stop" >/dev/null 2>&1 || true
@@ -43,11 +42,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The server listens on a Unix socket in its own folder only (no TCP port, so nothing else on a busy machine can
+# hold it); a server that does not start is tried once more.
+start_pg() {
+  run_pg "'$PG_BIN/pg_ctl' -D '$PGROOT/data' -l '$PGROOT/server.log' -w -t 60 -o \"-c listen_addresses='' -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start" >/dev/null
+}
 if [ -n "$PG_BIN" ]; then
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGROOT"
   if run_pg "'$PG_BIN/initdb' -D '$PGROOT/data' -U postgres --auth=trust" >"$PGROOT-init.log" 2>&1 &&
-     run_pg "'$PG_BIN/pg_ctl' -D '$PGROOT/data' -l '$PGROOT/server.log' -w -o \"-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c max_connections=200\" start" >/dev/null; then
-    export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+     { start_pg || { sleep 1; start_pg; }; }; then
+    export TEST_POSTGRES_URL="postgresql://postgres@${PGROOT//\//%2F}/postgres"
   else
     echo "Could not start PostgreSQL for the tests:"; cat "$PGROOT-init.log" "$PGROOT/server.log" 2>/dev/null | tail -n 20
   fi

@@ -2,6 +2,7 @@ import { createChatConversation } from './chat-conversation.ts';
 import { createInviteRoute, INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import type { Platform } from './bots/core/inbound.ts';
 import type { Conversation, Notifier } from './bots/core/ports.ts';
+import { WorkQueue } from './bots/core/work-queue.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
@@ -109,6 +110,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     publicUrl: deps.config.publicUrl,
     onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
   };
+  // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a couple at a time (more
+  // at once measured slower on PostgreSQL too: the searches' own work on this thread then crowds out the acks).
+  const searches = new WorkQueue(2);
 
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
   // unauthenticated requests (the Bot Framework Emulator) are served.
@@ -120,6 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
+    queue: searches,
     extension: { search: shareSearch, clock, logger: deps.logger, publicUrl: deps.config.publicUrl },
   });
   routes.set(TEAMS_PATH, teams.handler);
@@ -135,6 +140,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       clock,
       logger: deps.logger,
+      queue: searches,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       listings,

@@ -12,8 +12,10 @@ export async function withIndexesRebuiltAfter<T>(
   table: string,
   newRows: number,
   insert: () => Promise<T>,
+  /** Below this many rows the bookkeeping is not worth it (GIN indexes, costly per row, pay off sooner). */
+  minRows = MIN_ROWS,
 ): Promise<T> {
-  if (!tx.exclusive || newRows < MIN_ROWS) return insert();
+  if (!tx.exclusive || newRows < minRows) return insert();
   const existing = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`)).rows[0]!.n;
   if (existing > newRows) return insert();
   const indexes = (

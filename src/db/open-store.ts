@@ -1,10 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import pg from 'pg';
 import { describeLocation, type StoreLocation } from './database-url.ts';
 import { runMigrations } from './migrate.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
+import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
 import { type Sql, StoreError, type StoreKind } from './sql.ts';
 
@@ -42,12 +40,11 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
 
 async function openPglite(dir: string | null, options: OpenStoreOptions): Promise<Store> {
   const release = dir ? acquireFolderLock(dir) : () => {};
-  let db: PGlite;
+  let db: PgliteProxy;
   try {
-    db = await PGlite.create({
-      ...(dir ? { dataDir: dir } : {}),
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-      extensions: { pg_trgm, unaccent },
+    db = await PgliteProxy.start({
+      dataDir: dir,
+      loadDataDir: options.loadDataDir ? await options.loadDataDir.arrayBuffer() : null,
     });
   } catch (error) {
     release();
@@ -55,7 +52,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       cause: error,
     });
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, exclusive = false): Sql => ({
+  const wrap = (q: PgliteQueryable, exclusive = false): Sql => ({
     exclusive,
     async query<Row>(text: string, params?: unknown[]) {
       const result = await q.query<Row>(text, params);
@@ -74,11 +71,14 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
     prisma,
     async close() {
       await prisma.$disconnect().catch(() => {});
-      await db.close();
-      release();
+      try {
+        await db.close();
+      } finally {
+        release();
+      }
     },
     async dump() {
-      return db.dumpDataDir('none');
+      return db.dumpDataDir();
     },
   };
 }

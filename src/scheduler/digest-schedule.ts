@@ -46,8 +46,31 @@ function cronOf(schedule: string | CronExpression): CronExpression {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * A day's slots depend only on the schedule, the zone and the date, and the runner asks for the same few days every
+ * minute: they are worked out once (zone arithmetic is the costly part) and kept.
+ */
+const daySlots = new WeakMap<CronExpression, Map<string, readonly Slot[]>>();
+
 /** The slots of one local calendar day, in order; `day` is any DateTime on that day in the zone. */
-function slotsOfDay(cron: CronExpression, day: DateTime, zone: string): Slot[] {
+function slotsOfDay(cron: CronExpression, day: DateTime, zone: string): readonly Slot[] {
+  let byDay = daySlots.get(cron);
+  if (!byDay) {
+    byDay = new Map();
+    daySlots.set(cron, byDay);
+  }
+  const key = `${zone}|${day.year}-${day.month}-${day.day}`;
+  let slots = byDay.get(key);
+  if (!slots) {
+    slots = computeSlotsOfDay(cron, day, zone);
+    if (byDay.size > 2_000) byDay.clear();
+    byDay.set(key, slots);
+  }
+  // Copies, so a caller changing a slot's date cannot change the kept ones.
+  return slots.map((s) => ({ key: s.key, at: new Date(s.at.getTime()) }));
+}
+
+function computeSlotsOfDay(cron: CronExpression, day: DateTime, zone: string): Slot[] {
   if (!matchesDay(cron, day.year, day.month, day.day)) return [];
   const out: Slot[] = [];
   const seen = new Set<number>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkQueue } from '../../src/bots/slack/work-queue.ts';
+import { WorkQueue } from '../../src/bots/core/work-queue.ts';
 
 describe('attack: a flood of Slack commands beyond capacity', () => {
   it('a command that waited past its budget gets the short busy reply instead of a late answer', async () => {
@@ -53,5 +53,23 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
     queue.defer(async () => void ran.push('fresh answered'), async () => void ran.push('fresh told busy'), t - 1_000);
     await queue.drained();
     expect(ran).toEqual(['stale told busy', 'late told busy', 'fresh answered']);
+  });
+
+  it('run() hands back the task\'s answer, or the busy answer past the budget, for callers that wait (Teams turns)', async () => {
+    let t = 0;
+    const queue = new WorkQueue(1, 8_000, () => t);
+    let release!: () => void;
+    const blocker = new Promise<void>((resolve) => (release = resolve));
+    const first = queue.run(async () => {
+      await blocker;
+      return 'first answer';
+    });
+    const second = queue.run(async () => 'second answer', async () => 'busy');
+    await new Promise((r) => setImmediate(r));
+    t += 9_000;
+    release();
+    expect(await first).toBe('first answer');
+    expect(await second).toBe('busy');
+    await expect(queue.run(async () => Promise.reject(new Error('search failed')))).rejects.toThrow('search failed');
   });
 });

@@ -19,7 +19,7 @@ import type { ListingShareDeps } from './listeners/share.ts';
 import type { SlackInstallations } from './prisma-installation-store.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
-import { WorkQueue } from './work-queue.ts';
+import { WorkQueue } from '../core/work-queue.ts';
 
 /** The path of Slack's Events API, slash commands and interactivity on our server (manifest.json has the same). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -62,6 +62,8 @@ export type SlackAppOptions = {
   identity?: { botId: string; botUserId: string };
   /** Web API retries (tests shorten them). */
   retryConfig?: webApi.RetryOptions;
+  /** The searches after acks; shared with Teams' turns when the server runs both. */
+  queue?: WorkQueue;
 };
 
 export type SlackApp = {
@@ -186,7 +188,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
 
   const stash = new ReplyStash(clock);
-  const queue = new WorkQueue(2);
+  const queue = options.queue ?? new WorkQueue(2);
   const isCoordinator = createCoordinatorCheck({
     userIds: config.coordinatorUserIds,
     usergroup: config.coordinatorUsergroup,

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
 import type { Conversation } from '../core/ports.ts';
 import { text } from '../core/reply.ts';
+import { BUSY_TEXT, type WorkQueue } from '../core/work-queue.ts';
 import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
 import type { MessageExtension } from './message-extension.ts';
 import { toTeamsMessage } from './render-card.ts';
@@ -17,6 +18,8 @@ export type TeamsBotDeps = {
   coordinators?: ReadonlySet<string>;
   /** Service URLs a stored reference may point at; others never replace one. Default: any. */
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
+  /** Where searches wait their turn (shared with Slack's). */
+  queue: WorkQueue;
   /** The message extension (search command and listing-page link previews); without it those invokes answer 501. */
   extension?: MessageExtension;
 };
@@ -35,12 +38,6 @@ const ChannelDataSchema = z
  */
 export class SignpostTeamsBot extends TeamsActivityHandler {
   private readonly log: Logger;
-  /**
-   * Answers worked out two at a time, first come first served: the embedded store runs queries on this thread, so a
-   * burst of messages all searching at once would finish all of them late instead of most of them soon.
-   */
-  private readonly answers = new Limiter(2);
-
   constructor(private readonly deps: TeamsBotDeps) {
     super();
     this.log = deps.logger.child('teams');
@@ -61,8 +58,13 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
-    const reply = await this.answers.run(() =>
-      inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action),
+    // The search waits its turn in the queue Slack's searches use, so a burst of turns cannot starve everyone else.
+    const reply = await this.deps.queue.run(
+      () => (inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action)),
+      async () => {
+        this.log.warn('turn answered busy: it waited too long for its turn');
+        return { fallbackText: BUSY_TEXT, blocks: [text(BUSY_TEXT)] };
+      },
     );
     await context.sendActivity(toTeamsMessage(reply));
   }
@@ -173,23 +175,4 @@ export function toConversationRecord(activity: Activity): TeamsConversationRecor
       ...(activity.locale ? { locale: activity.locale } : {}),
     },
   };
-}
-
-/** Runs at most `size` tasks at once; the rest wait their turn in order. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
 }

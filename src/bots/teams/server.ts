@@ -5,6 +5,7 @@ import type { TeamsCredentials } from '../../config.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import type { Conversation, Notifier } from '../core/ports.ts';
+import { WorkQueue } from '../core/work-queue.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
 import { createMessageExtension, type MessageExtensionDeps } from './message-extension.ts';
@@ -27,6 +28,8 @@ export type TeamsEndpointDeps = {
   emulator?: boolean;
   /** TEAMS_SERVICE_URL_HOSTS: service URL hosts allowed besides Bot Framework's own. */
   serviceUrlHosts?: readonly string[];
+  /** The searches behind turns, a few at a time; shared with Slack's when the server runs both. */
+  queue?: WorkQueue;
   /** The message extension's search and link previews (composeExtensions in the app manifest). */
   extension?: MessageExtensionDeps;
 };
@@ -95,6 +98,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     refs: deps.refs,
     logger: deps.logger,
     serviceUrlAllowed,
+    queue: deps.queue ?? new WorkQueue(2),
     ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
     ...(deps.extension ? { extension: createMessageExtension(deps.extension) } : {}),
   });

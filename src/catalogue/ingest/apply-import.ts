@@ -17,6 +17,8 @@ import { keepWebUrls } from './keep-web-urls.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
+/** New services from which rebuilding the service table's indexes beats updating them row by row. */
+const SERVICE_REBUILD_MIN_ROWS = 1000;
 
 export type ApplyImportOptions = {
   now: Date;
@@ -116,9 +118,18 @@ export async function applyImport(
   }
 
   const serviceIds = new Map<string, string>();
-  for (const chunk of chunks(toWrite, BATCH)) {
-    for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now)) serviceIds.set(externalId, id);
-  }
+  // A large first load builds the search indexes (full text, trigrams: costly per row) once, after the rows are in.
+  await withIndexesRebuiltAfter(
+    tx,
+    'service',
+    created,
+    async () => {
+      for (const chunk of chunks(toWrite, BATCH)) {
+        for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now)) serviceIds.set(externalId, id);
+      }
+    },
+    SERVICE_REBUILD_MIN_ROWS,
+  );
   if (toWrite.length > 0) await writeOccurrences(tx, toWrite, known, serviceIds);
 
   await tx.query(

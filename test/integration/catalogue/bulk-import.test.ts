@@ -27,7 +27,7 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
   const indexes = async () =>
     (
       await store.sql.query<{ indexname: string; indexdef: string }>(
-        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'occurrence' ORDER BY indexname`,
+        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('occurrence', 'service') ORDER BY indexname`,
       )
     ).rows;
 
@@ -64,6 +64,11 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
       `SELECT count(*)::int AS n FROM occurrence WHERE extract(isodow FROM (start AT TIME ZONE 'Europe/London')) = 2`,
     );
     expect(tuesdays.rows[0]!.n).toBeGreaterThan(0);
+    // The service table's search indexes, built after the load, find the new entries.
+    const found = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM service WHERE search_vector @@ plainto_tsquery('signpost', 'community group')`,
+    );
+    expect(found.rows[0]!.n).toBe(1_000);
 
     // Importing it again changes nothing and keeps every session's id.
     const ids = (await store.sql.query<{ id: string }>('SELECT id FROM occurrence ORDER BY id')).rows;

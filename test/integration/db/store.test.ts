@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,6 +86,97 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     expect(hits.rows.map((r) => r.name)).toEqual(['Kentish Town lunch club']);
     const fuzzy = await store.sql.query<{ name: string }>(`SELECT name FROM service WHERE name % 'chair excercise'`);
     expect(fuzzy.rows.map((r) => r.name)).toEqual(['Chair-based exercise']);
+  });
+});
+
+describe.each(STORE_KINDS)('values and errors on %s', (kind) => {
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('gives dates, bytes, JSON and arrays back as sent, and PostgreSQL errors with their code, raw and through Prisma', async () => {
+    store = await openTestStore(kind);
+    const at = new Date('2027-03-28T01:30:00.000Z');
+    const { rows } = await store.sql.query<{ at: Date; bytes: Uint8Array; doc: unknown; words: string[]; n: number }>(
+      'SELECT $1::timestamptz AS at, $2::bytea AS bytes, $3::jsonb AS doc, $4::text[] AS words, 2::int AS n',
+      [at, new Uint8Array([0, 1, 255]), JSON.stringify({ a: [1, 'é'] }), ['x', 'y']],
+    );
+    expect(rows[0]!.at).toBeInstanceOf(Date);
+    expect(rows[0]!.at.toISOString()).toBe(at.toISOString());
+    expect([...rows[0]!.bytes]).toEqual([0, 1, 255]);
+    expect(rows[0]!.doc).toEqual({ a: [1, 'é'] });
+    expect(rows[0]!.words).toEqual(['x', 'y']);
+    expect(rows[0]!.n).toBe(2);
+
+    await store.sql.query(`INSERT INTO source (name, format) VALUES ('dup', 'ical')`);
+    const raw = await store.sql.query(`INSERT INTO source (name, format) VALUES ('dup', 'ical')`).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(Error);
+    expect(raw).toMatchObject({ code: '23505', message: expect.stringContaining('source_name_key') });
+    const viaPrisma = await store.prisma.source.create({ data: { name: 'dup', format: 'ical' } }).catch((e: unknown) => e);
+    expect(String(viaPrisma)).toContain('source_name_key');
+    // Nothing was half written, and the store still answers.
+    expect((await store.prisma.source.count())).toBe(1);
+  });
+
+  it('commits Prisma transactions and rolls back the ones that throw', async () => {
+    store = await openTestStore(kind);
+    await store.prisma.$transaction(async (p) => {
+      await p.source.create({ data: { name: 'kept', format: 'ical' } });
+    });
+    await expect(
+      store.prisma.$transaction(async (p) => {
+        await p.source.create({ data: { name: 'dropped', format: 'ical' } });
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await store.prisma.source.findMany({ select: { name: true } })).map((r) => r.name)).toEqual(['kept']);
+  });
+});
+
+describe('embedded store on its own thread', () => {
+  it('keeps the event loop free while a long query runs: a loopback HTTP exchange finishes first', async () => {
+    const store = await openTestStore('pglite');
+    const server = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const order: string[] = [];
+      const slow = store.sql.query('SELECT pg_sleep(1.5)').then(() => order.push('query'));
+      const { port } = server.address() as { port: number };
+      const answer = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text());
+      order.push('http');
+      await slow;
+      expect(answer).toBe('ok');
+      expect(order).toEqual(['http', 'query']);
+      // A transaction has the database to itself: a query from outside waits until it ends.
+      const seen: string[] = [];
+      const tx = store.transaction(async (t) => {
+        await t.query(`INSERT INTO source (name, format) VALUES ('inside', 'ical')`);
+        await new Promise((r) => setTimeout(r, 50));
+        seen.push('transaction done');
+      });
+      const outside = store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM source').then((r) => seen.push(`outside saw ${r.rows[0]!.n}`));
+      await Promise.all([tx, outside]);
+      expect(seen).toEqual(['transaction done', 'outside saw 1']);
+    } finally {
+      await new Promise((r) => server.close(r));
+      await store.close();
+    }
+  });
+
+  it('snapshots and restores a store through the thread (tests clone stores this way)', async () => {
+    const store = await openTestStore('pglite');
+    await store.sql.query(`INSERT INTO source (name, format) VALUES ('in the snapshot', 'ical')`);
+    const snapshot = await store.dump!();
+    await store.close();
+    const copy = await openStore({ kind: 'pglite', dir: null }, { loadDataDir: snapshot, migrate: false });
+    try {
+      expect((await copy.sql.query<{ name: string }>('SELECT name FROM source')).rows).toEqual([{ name: 'in the snapshot' }]);
+    } finally {
+      await copy.close();
+    }
+    await expect(copy.sql.query('SELECT 1')).rejects.toMatchObject({ code: 'STORE.UNAVAILABLE' });
   });
 });
 

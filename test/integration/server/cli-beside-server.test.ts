@@ -44,7 +44,9 @@ function npmStart(dir: string): Promise<{ child: ChildProcess; exit: Promise<num
   });
 }
 
-describe('the CLI beside a running server on an embedded folder', () => {
+// Each test starts `npm start` (a new process that opens, and maybe seeds, a store) once or twice: on a busy machine
+// that alone can take most of the default minute.
+describe('the CLI beside a running server on an embedded folder', { timeout: 180_000 }, () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-beside-'));
   const dir = path.join(root, 'store');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -95,7 +95,9 @@ async function start(dir: string): Promise<Server> {
   return server;
 }
 
-describe('starting and stopping npm start', () => {
+// Each test starts `npm start` (a new process that opens, and maybe seeds, a store) once or twice: on a busy machine
+// that alone can take most of the default minute.
+describe('starting and stopping npm start', { timeout: 180_000 }, () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-lifecycle-'));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

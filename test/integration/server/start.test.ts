@@ -32,7 +32,9 @@ function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: Chil
   });
 }
 
-describe('npm start on a fresh checkout', () => {
+// Each test starts `npm start` (a new process that opens, and maybe seeds, a store) once or twice: on a busy machine
+// that alone can take most of the default minute.
+describe('npm start on a fresh checkout', { timeout: 180_000 }, () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-start-'));
   afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 

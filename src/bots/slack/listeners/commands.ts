@@ -3,6 +3,7 @@ import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
 import { parseIntent } from '../../core/intents.ts';
 import type { Reply } from '../../core/reply.ts';
+import { BUSY_TEXT } from '../../core/work-queue.ts';
 import { buildEntryModal } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
@@ -20,7 +21,6 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  * the coordinators' entry form; an empty command or `help` shows how to ask.
  */
 /** What a command gets when it waited too long for its turn (beyond capacity). */
-export const BUSY_TEXT = 'Signpost is busy right now. Please try again in a minute.';
 
 export function signpostCommand(deps: ListenerDeps) {
   const log = deps.logger.child('slack');

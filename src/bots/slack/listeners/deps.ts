@@ -9,7 +9,7 @@ import type { CoordinatorCheck } from '../coordinators.ts';
 import type { SlackInstallations } from '../prisma-installation-store.ts';
 import { renderBlocks, type RenderedMessage, slackUploadOf } from '../render-blocks.ts';
 import type { ReplyStash } from '../reply-stash.ts';
-import type { WorkQueue } from '../work-queue.ts';
+import type { WorkQueue } from '../../core/work-queue.ts';
 import type { ListingShareDeps } from './share.ts';
 
 /** What the listeners need; built once in slack-app.ts. */

@@ -12,7 +12,7 @@ import { renderBlocks, type SlackBlock } from '../render-blocks.ts';
 import { SLACK_ACTION } from '../slack-action-ids.ts';
 import { SLACK_LIMITS } from '../slack-limits.ts';
 import { fromSlackText } from '../to-inbound.ts';
-import type { WorkQueue } from '../work-queue.ts';
+import type { WorkQueue } from '../../core/work-queue.ts';
 
 /** A listing posted into a conversation (`/signpost share`): what a follow-up may ask about. Nothing about anyone. */
 export type ListingShared = { platform: 'slack'; entryId: string; at: Date; workspace?: string };

@@ -4,7 +4,7 @@ import { listingIdFromUrl } from '../../../catalogue/pages/listing-link.ts';
 import type { Logger } from '../../../logger.ts';
 import { withBoundary } from '../error-boundary.ts';
 import type { SlackBlock } from '../render-blocks.ts';
-import type { WorkQueue } from '../work-queue.ts';
+import type { WorkQueue } from '../../core/work-queue.ts';
 import { type ListingShareDeps, listingCardBlocks } from './share.ts';
 
 /** Slack sends a few links per event; more than this in one message are left as they are. */

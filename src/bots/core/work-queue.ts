@@ -1,7 +1,11 @@
+/** The reply to a question that waited past the queue's budget. */
+export const BUSY_TEXT = 'Signpost is busy right now. Please try again in a minute.';
+
 /**
- * The work that follows an ack (searching, replying), run a few at a time. Acks are written at once; the searches
- * then queue here instead of all starting together, so a burst of commands cannot hold back the acks of the next
- * ones (the embedded store runs queries on this thread). Failures are the tasks' own to handle (withBoundary).
+ * The work that follows an ack (searching, replying), run a few at a time for every platform together: Slack's
+ * commands and events and Teams' turns share one queue. Acks are written at once; the searches then queue here instead
+ * of all starting together, so a burst of questions cannot crowd out the next acks or starve the store. Failures are
+ * the tasks' own to handle (withBoundary).
  */
 export class WorkQueue {
   private running = 0;
@@ -29,6 +33,16 @@ export class WorkQueue {
     const now = this.now();
     this.waiting.push({ task, ...(tooLate ? { tooLate } : {}), at: since !== undefined && since < now ? since : now });
     setImmediate(() => this.pump());
+  }
+
+  /** Queues a task and resolves with its result (or `tooLate`'s, past the wait budget) once it has had its turn. */
+  run<T>(task: () => Promise<T>, tooLate?: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.defer(
+        () => task().then(resolve, reject),
+        tooLate ? () => tooLate().then(resolve, reject) : undefined,
+      );
+    });
   }
 
   /** Resolves when nothing is queued or running (graceful shutdown, tests). */

@@ -1,0 +1,159 @@
+// @ts-check
+// The embedded database runs here, on its own thread: a long query blocks this thread only, never the event loop that
+// answers Slack, Teams and HTTP. Plain JavaScript, because worker threads do not inherit the TypeScript loader the app
+// runs under (tsx, vitest); the messages are typed in pglite-protocol.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+
+/** @typedef {import('./pglite-protocol.ts').WorkerRequest} WorkerRequest */
+/** @typedef {import('./pglite-protocol.ts').WorkerInit} WorkerInit */
+/** @typedef {import('./pglite-protocol.ts').SerializedError} SerializedError */
+/** @typedef {import('@electric-sql/pglite').Transaction} Transaction */
+
+const port = parentPort;
+if (!port) throw new Error('pglite-worker.mjs runs as a worker thread');
+/** @type {WorkerInit} */
+const init = workerData;
+
+/** @type {Map<number, { tx: Transaction, finish(commit: boolean): void }>} */
+const transactions = new Map();
+/** @type {Map<number, { resolve(value: unknown): void, reject(error: unknown): void }>} */
+const ends = new Map();
+let nextTxId = 1;
+/** @param {string} value */
+const asText = (value) => value;
+
+/**
+ * Errors travel as their fields (structured clone drops their class): PostgreSQL's code, severity, detail…
+ * @param {unknown} error
+ * @returns {SerializedError}
+ */
+function serializeError(error) {
+  if (!(error instanceof Error)) return { message: String(error), name: 'Error', database: false, fields: {}, stack: undefined };
+  /** @type {Record<string, unknown>} */
+  const fields = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (value === undefined || typeof value === 'function' || (typeof value === 'object' && value !== null)) continue;
+    fields[key] = value;
+  }
+  const database = typeof fields.code === 'string' && typeof fields.severity === 'string';
+  return { message: error.message, name: error.name, database, fields, stack: error.stack };
+}
+
+/** @type {PGlite} */
+let db;
+try {
+  db = await PGlite.create({
+    ...(init.dataDir ? { dataDir: init.dataDir } : {}),
+    ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
+    extensions: { pg_trgm, unaccent },
+    pgliteWasmModule: init.pgliteWasmModule,
+    initdbWasmModule: init.initdbWasmModule,
+  });
+  port.postMessage({ id: 0, ready: true });
+} catch (error) {
+  port.postMessage({ id: 0, ready: false, error: serializeError(error) });
+  port.close();
+  throw error;
+}
+
+/** @param {number} txId */
+function transactionFor(txId) {
+  const open = transactions.get(txId);
+  if (!open) throw new Error(`No open transaction ${txId}`);
+  return open.tx;
+}
+
+/**
+ * Opens a PGlite transaction and keeps it open until the caller sends `end`: it holds the database meanwhile, and
+ * other queries wait for it as they would in the same thread.
+ * @returns {Promise<number>}
+ */
+function begin() {
+  const txId = nextTxId++;
+  return new Promise((resolveBegin, rejectBegin) => {
+    let begun = false;
+    db.transaction(
+      (tx) =>
+        new Promise((resolve) => {
+          begun = true;
+          transactions.set(txId, {
+            tx,
+            finish(commit) {
+              if (commit) resolve(undefined);
+              else tx.rollback().then(resolve, resolve);
+            },
+          });
+          resolveBegin(txId);
+        }),
+    ).then(
+      () => {
+        transactions.delete(txId);
+        ends.get(txId)?.resolve(null);
+        ends.delete(txId);
+      },
+      (error) => {
+        transactions.delete(txId);
+        if (!begun) rejectBegin(error);
+        ends.get(txId)?.reject(error);
+        ends.delete(txId);
+      },
+    );
+  });
+}
+
+/**
+ * @param {WorkerRequest} request
+ * @returns {Promise<unknown>}
+ */
+async function handle(request) {
+  switch (request.op) {
+    case 'query': {
+      const target = request.txId === null ? db : transactionFor(request.txId);
+      const result = await target.query(request.text, request.params, {
+        ...(request.rowMode ? { rowMode: request.rowMode } : {}),
+        ...(request.rawTypes ? { parsers: Object.fromEntries(request.rawTypes.map((t) => [t, asText])) } : {}),
+        ...(request.blob ? { blob: new Blob([request.blob]) } : {}),
+      });
+      return {
+        rows: result.rows,
+        fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+        ...(result.affectedRows !== undefined ? { affectedRows: result.affectedRows } : {}),
+      };
+    }
+    case 'exec': {
+      const target = request.txId === null ? db : transactionFor(request.txId);
+      await target.exec(request.text);
+      return null;
+    }
+    case 'begin':
+      return begin();
+    case 'end': {
+      const open = transactions.get(request.txId);
+      if (!open) throw new Error(`No open transaction ${request.txId}`);
+      const txId = request.txId;
+      return new Promise((resolve, reject) => {
+        ends.set(txId, { resolve, reject });
+        open.finish(request.commit);
+      });
+    }
+    case 'dump':
+      return await (await db.dumpDataDir('none')).arrayBuffer();
+    case 'close':
+      await db.close();
+      return null;
+  }
+}
+
+port.on('message', (/** @type {WorkerRequest} */ request) => {
+  handle(request).then(
+    (value) => {
+      if (value instanceof ArrayBuffer) port.postMessage({ id: request.id, ok: true, value }, [value]);
+      else port.postMessage({ id: request.id, ok: true, value });
+      if (request.op === 'close') port.close();
+    },
+    (error) => port.postMessage({ id: request.id, ok: false, error: serializeError(error) }),
+  );
+});
