@@ -15,8 +15,8 @@ import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult } fro
 export function createDatabaseSearch(store: Store): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
-      {
-        const sql = store.sql;
+      // One transaction, so that its existence probes can be planned from indexes only (search-queries.ts).
+      return store.transaction(async (sql) => {
         const unknown = unknownWords(request.text);
         const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
         const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
@@ -28,7 +28,7 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
         const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
         const results = await withUpcoming(sql, page, request.now, understood);
         return { understood, relaxed, results, total: ranked.length };
-      }
+      });
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
       if (!isUuid(id)) return undefined;

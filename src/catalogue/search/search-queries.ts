@@ -12,6 +12,20 @@ const POOL_ALL = 200;
 const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
 
+/**
+ * Runs an existence probe planned from indexes only (inside the search's transaction). Left to itself the planner
+ * reads the table in order when it expects a word to be common and the first match to come early, which costs the
+ * whole catalogue when the word is rare, misspelt or matches nothing.
+ */
+export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> {
+  await sql.exec('SET LOCAL enable_seqscan = off');
+  try {
+    return await run();
+  } finally {
+    await sql.exec('SET LOCAL enable_seqscan = on');
+  }
+}
+
 export type CandidateRow = {
   id: string;
   kind: string;
@@ -66,14 +80,13 @@ export type CandidateRow = {
   local?: boolean;
 };
 
-
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
-  const { rows } = await sql.query<{ w: string }>(
+  const { rows } = await indexOnly(sql, () => sql.query<{ w: string }>(
     `SELECT t.w FROM unnest($1::text[]) AS t(w)
      WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
     [words],
-  );
+  ));
   return new Set(rows.map((r) => r.w));
 }
 
@@ -88,7 +101,7 @@ export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number
     const sub = await slotsFound(sql, { ...f, groups: indices.map((i) => f.groups[i]!), literal: indices.map((i) => f.literal[i]!) });
     return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
   }
-  const { rows } = await sql.query<{ n: number | string; found: boolean }>(
+  const { rows } = await indexOnly(sql, () => sql.query<{ n: number | string; found: boolean }>(
     `SELECT t.n, (
         EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
                   AND s.removed_at IS NULL AND s.status <> 'closed')
@@ -96,7 +109,7 @@ export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number
       ) AS found
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(g, w, n) ORDER BY t.n`,
     [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
-  );
+  ));
   return rows.map((r) => r.found);
 }
 
@@ -230,6 +243,7 @@ export async function candidates(
     }
     return cond.join(' AND ');
   };
+  let timeSplit: { dated: string; standing: string } | undefined;
   if (f.time) {
     const cond = timeCondition(f.time);
     const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
@@ -241,7 +255,10 @@ export async function candidates(
     const inWindow = strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet;
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
-    where.push(strict ? inWindow : `(${noSessions} OR ${inWindow})`);
+    // A search (not a probe) takes entries with a session then and standing services through separate branches, so
+    // that standing ones, which pass any day, never fill the pool before the entries that are on that day.
+    if (strict) where.push(inWindow);
+    else timeSplit = { dated: `s.has_sessions AND ${inWindow}`, standing: noSessions };
     local.push(probe);
   } else {
     where.push(live);
@@ -251,7 +268,7 @@ export async function candidates(
     const probe = (text: string | undefined) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
     const parts = textFts || textTrigram ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe) : [probe(undefined)];
-    const { rows } = await sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params);
+    const { rows } = await indexOnly(sql, () => sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params));
     return rows;
   }
   const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
@@ -278,10 +295,12 @@ export async function candidates(
     : 'NULL::boolean';
   // Each branch stops after POOL matching rows, so a broad word ("social") costs the same in a catalogue of 5k or
   // 200k; entries matching every part of the question come first through their own branch.
-  const branch = (text: string | undefined, pool: number) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
+  const one = (text: string | undefined, pool: number, extra?: string) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
        FROM service s LEFT JOIN location l ON l.id = s.location_id
-       WHERE ${[...where, ...(text ? [text] : [])].join('\n AND ')}
-       LIMIT ${pool})`;
+       WHERE ${[...where, ...(extra ? [extra] : []), ...(text ? [text] : [])].join('\n AND ')}
+       LIMIT ${Math.floor(pool)})`;
+  const branch = (text: string | undefined, pool: number) =>
+    timeSplit ? `${one(text, pool / 2, timeSplit.dated)} UNION ALL ${one(text, pool / 4, timeSplit.standing)}` : one(text, pool);
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
