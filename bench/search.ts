@@ -189,13 +189,13 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
      CROSS JOIN locs CROSS JOIN orgs`,
     [sourceId, size, JSON.stringify(TOPICS), TOPICS.length, AREAS.map((a) => a.name), FILLER],
   );
-  // Four weekly sessions for seven in ten activities and training courses, at varied days and times.
+  // Four weekly sessions for seven in ten activities and training courses, at varied days and times (09:00–19:00).
   await sql.query(
     `INSERT INTO occurrence (service_id, key, start, "end", status)
      SELECT s.id, k::text, start, start + interval '2 hours', CASE WHEN (s.rn + k) % 17 = 0 THEN 'cancelled' ELSE 'scheduled' END
      FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM service WHERE source_id = $1 AND kind <> 'resource') s
      CROSS JOIN generate_series(0, 3) k
-     CROSS JOIN LATERAL (SELECT $2::timestamptz + make_interval(days => (s.rn % 7)::int + k * 7, hours => 1 + (s.rn % 10)::int) AS start) x
+     CROSS JOIN LATERAL (SELECT $2::timestamptz + make_interval(days => (s.rn % 7)::int + k * 7, hours => 1 + ((s.rn / 10) % 11)::int) AS start) x
      WHERE s.rn % 10 < 7`,
     [sourceId, new Date('2026-11-23T08:00:00Z')],
   );
@@ -381,6 +381,7 @@ export async function benchSearch(): Promise<void> {
       `${fmt(fuseFigures.p95 / db.p95, 1)}x`,
       `${qualityCell(fuseQuality).split(' / ')[0]}`,
     ]);
+    console.log(`  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${four(fuseFigures)}`);
     const shapes = [...new Set(BENCH_QUESTIONS.map((x) => x.shape))];
     for (const shape of shapes) {
       const f = figuresOf(allTimes(now!.times, shape));
