@@ -26,6 +26,14 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
 fi
 export CHROMIUM_PATH
 
+# Leaflets are read back as a person would: their text (pdftotext, pdftohtml from poppler-utils) and their QR codes
+# (zbarimg from zbar-tools, on pages rendered by pdftoppm). Debian's packages, installed the same way when missing.
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v zbarimg >/dev/null; then
+  echo "Installing poppler-utils and zbar-tools for the leaflet tests (Debian packages)…"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils zbar-tools >/dev/null
+fi
+
 PGROOT=$(mktemp -d /tmp/signpost-pg.XXXXXX)
 PGPORT=${SIGNPOST_TEST_PG_PORT:-$(( 40000 + RANDOM % 20000 ))}
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }

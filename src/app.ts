@@ -8,7 +8,11 @@ import { createPrismaInstallationStore } from './bots/slack/prisma-installation-
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
+import { createLeafletRoute, LEAFLET_PATH_PREFIX } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
+import { withTrust } from './catalogue/trust/with-trust.ts';
+import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import type { Clock } from './clock.ts';
 import { type Config, SLACK_ENV_NAMES } from './config.ts';
 import type { Store } from './db/open-store.ts';
@@ -64,11 +68,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
-  const { conversation, bookings, hooks } = createChatConversation({ ...deps, notifiers });
+  const { conversation, bookings, hooks, leafletLinks } = createChatConversation({ ...deps, notifiers });
   const platformsOn: Platform[] = [];
 
   // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
+
+  // Leaflets for residents behind short-lived signed links (Teams takes links, not files): /leaflets/<id>.pdf.
+  routes.set(
+    LEAFLET_PATH_PREFIX,
+    createLeafletRoute({ links: leafletLinks, leaflets: createLeafletStore(store), search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl }),
+  );
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
@@ -77,17 +87,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
 
   // Public listing pages for residents: /l/<id>, one listing as a plain page to read or print.
-  for (const [path, handler] of createListingRoutes({ store, search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
+  for (const [path, handler] of createListingRoutes({ store, search: withTrust(createDatabaseSearch(store), store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
     routes.set(path, handler);
   }
 
   // Insights: the read-only /insights page behind INSIGHTS_TOKEN (the chat's part is in the conversation above).
   {
     const insights = deps.config.insights;
-    const settings = { trainingTargets: deps.config.trainingTargets, staleMonths: insights.staleMonths };
+    const settings = { trainingTargets: deps.config.trainingTargets, trainingValidity: deps.config.trainingValidity, staleMonths: insights.staleMonths };
     for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
     banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
   }
+
+  // Listings shared into any conversation (Teams' message extension, Slack's unfurls and /signpost share): the chat's
+  // search, cards linking to the listing pages. A listing posted in Slack counts as shared in the anonymous statistics.
+  const shareSearch = withUrgentHelp(createDatabaseSearch(store));
+  const listings = {
+    search: shareSearch,
+    clock,
+    publicUrl: deps.config.publicUrl,
+    onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
+  };
 
   // Microsoft Teams on /api/messages, always mounted: with MicrosoftAppId tokens are verified, without it only local
   // unauthenticated requests (the Bot Framework Emulator) are served.
@@ -99,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,
     serviceUrlHosts: deps.config.teamsServiceUrlHosts,
+    extension: { search: shareSearch, clock, logger: deps.logger, publicUrl: deps.config.publicUrl },
   });
   routes.set(TEAMS_PATH, teams.handler);
   notifiers.teams = teams.notifier;
@@ -115,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger: deps.logger,
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
+      listings,
       ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);
@@ -132,7 +154,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
   }
 
-  // Scheduler: digests, feed refresh, booking reminders and waitlist offers, all sent through the queue above.
+  // Scheduler: digests, feed refresh, booking reminders, waitlist offers and follow-ups, all sent through the queue above.
   {
     const retention = { keepQuestionsDays: deps.config.insights.keepQuestionsDays, keepStatsDays: deps.config.insights.keepStatsDays };
     const scheduler = createScheduler({

@@ -3,20 +3,26 @@ import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
 import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { createShortlistHooks } from './bots/core/shortlist/shortlist-hooks.ts';
 import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
 import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
+import { listingPageUrl } from './catalogue/pages/listing-url.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from './catalogue/booking/courses.ts';
+import { coursesFromSettings } from './catalogue/booking/courses.ts';
 import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
+import { withTrust } from './catalogue/trust/with-trust.ts';
+import { createLeafletLinks, type LeafletLinks } from './catalogue/shortlist/leaflet-links.ts';
+import { createLeafletStore, createShortlistStore } from './catalogue/shortlist/shortlist-store.ts';
 import { createVerifyQueue } from './catalogue/verify/verify-queue.ts';
+import { createFollowUpHooks, createShareRecorder } from './insights/chat-follow-ups.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Store } from './db/open-store.ts';
 import { createChatInsights } from './insights/chat-insights.ts';
-import type { InsightsRecorder } from './insights/ports.ts';
+import type { InsightsRecorder, ShareRecorder } from './insights/ports.ts';
 import { createSqlInsightsRecorder } from './insights/sql-insights-recorder.ts';
 import type { Logger } from './logger.ts';
 import { bookingEventsToQueue } from './scheduler/booking-reminders.ts';
@@ -29,6 +35,10 @@ export type ChatConversation = {
   hooks: ConversationHooks;
   bookings: BookingService;
   insightsRecorder: InsightsRecorder;
+  /** What every sharing feature (share button, SMS, leaflet) calls to count a share and schedule its follow-up. */
+  shares: ShareRecorder;
+  /** Signed leaflet links: the server's `/leaflets/` route checks them with the same key. */
+  leafletLinks: LeafletLinks;
 };
 
 /**
@@ -48,8 +58,15 @@ export function createChatConversation(deps: {
   const { config, store, clock, logger } = deps;
   const hooks: ConversationHooks = {};
   // Safety first: questions that show a risk of harm get the numbers to call before any listings.
-  const search = withUrgentHelp(createDatabaseSearch(store));
-  const conversation = createConversation({ search, clock, logger: logger.child('conversation'), hooks });
+  // Every result carries its trust line: where it comes from, when it was last confirmed, what staff reported.
+  const search = withUrgentHelp(withTrust(createDatabaseSearch(store), store));
+  const conversation = createConversation({
+    search,
+    clock,
+    logger: logger.child('conversation'),
+    hooks,
+    listingUrl: (id) => listingPageUrl(config.publicUrl, id),
+  });
 
   // Anonymous statistics: searches, and results opened, shared and booked.
   const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
@@ -59,7 +76,7 @@ export function createChatConversation(deps: {
   const queueBookingEvent = bookingEventsToQueue(store, clock);
   const bookings = new BookingService(store, {
     offerHours: config.offerHours,
-    courses: withTargets(parseTrainingTargets(config.trainingTargets)),
+    courses: coursesFromSettings(config),
     logger: logger.child('bookings'),
     onEvent: async (event) => {
       if (event.type === 'confirmed') {
@@ -99,5 +116,35 @@ export function createChatConversation(deps: {
     logger,
     canEdit: true,
   });
-  return { conversation, hooks, bookings, insightsRecorder };
+  // "Did it help?": shares are counted and followed up FOLLOW_UP_DAYS later (src/scheduler/follow-ups.ts sends them).
+  const shares = createShareRecorder({ store, clock, logger, followUpDays: config.followUpDays });
+  hooks.followUps = createFollowUpHooks({ store, clock, logger, shares });
+  // The list for a resident. Every text message or leaflet sent goes through `onSend`, once per send.
+  const leafletLinks = createLeafletLinks(createLeafletStore(store), {
+    secret: config.leaflets.linkSecret,
+    days: config.leaflets.linkDays,
+    publicUrl: config.publicUrl,
+  });
+  hooks.shortlist = createShortlistHooks({
+    lists: createShortlistStore(store),
+    search,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    links: leafletLinks,
+    linkDays: config.leaflets.linkDays,
+    onSend: async (send) => {
+      for (const entryId of send.entryIds) {
+        await insightsRecorder.recordResultEvent({ at: send.at, entryId, kind: 'shared' });
+        await shares.recordShare({
+          entryId,
+          platform: send.platform,
+          userRef: send.userId,
+          via: send.kind,
+          ...(send.platform === 'teams' ? { channelRef: send.channelRef } : {}),
+        });
+      }
+    },
+  });
+  return { conversation, hooks, bookings, insightsRecorder, shares, leafletLinks };
 }

@@ -1,3 +1,4 @@
+import { parseTrainingValidity } from './catalogue/booking/courses.ts';
 import { z } from 'zod';
 import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
 import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
@@ -133,6 +134,17 @@ const EnvSchema = z.object({
   BOOKING_OFFER_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
   /** Course targets, e.g. "MECC=200;Mental Health First Aid=60". */
   TRAINING_TARGETS: z.string().optional(),
+  /** How long each course stays in date, e.g. "Mental Health First Aid=3y;MECC=24m": refreshers are offered before. */
+  TRAINING_VALIDITY: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrainingValidity(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   // Microsoft Teams (Bot Framework): unset means local, unauthenticated use with the Bot Framework Emulator.
   MicrosoftAppId: z.string().trim().optional(),
   MicrosoftAppPassword: z.string().optional(),
@@ -154,6 +166,12 @@ const EnvSchema = z.object({
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
   /** Months after which a listing nobody has confirmed joins the coordinators' verification queue. */
   VERIFY_AFTER_MONTHS: z.coerce.number().int().min(1).max(60).default(6),
+  /** Days after a member of staff shares a listing before they are asked whether the resident went. */
+  FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(29).default(14),
+  /** Signs leaflet links (`/leaflets/<id>.pdf`); unset: a random key per start, so links end with a restart. */
+  LEAFLET_LINK_SECRET: z.string().trim().min(16, 'LEAFLET_LINK_SECRET must be at least 16 random characters').optional().or(z.literal('').transform(() => undefined)),
+  /** Days a leaflet link works. */
+  LEAFLET_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
 });
 
 /** Bot Framework credentials; `null` when MicrosoftAppId is unset (local Emulator mode, no token checks). */
@@ -177,6 +195,7 @@ export type Config = Readonly<{
   feedsToken: string | null;
   offerHours: number;
   trainingTargets: string | undefined;
+  trainingValidity: string | undefined;
   teams: TeamsCredentials | null;
   /** TEAMS_EMULATOR=true: the Bot Framework Emulator may use /api/messages without credentials, from this machine. */
   teamsEmulator: boolean;
@@ -190,6 +209,9 @@ export type Config = Readonly<{
   insights: Readonly<{ token: string | null; keepQuestionsDays: number; keepStatsDays: number; staleMonths: number }>;
   /** Months without a confirmation before a listing is in the verification queue. */
   verifyAfterMonths: number;
+  followUpDays: number;
+  /** Leaflet links for Teams: LEAFLET_LINK_SECRET (null: random per start) and LEAFLET_LINK_DAYS. */
+  leaflets: Readonly<{ linkSecret: string | null; linkDays: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -229,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     feedsToken: e.FEEDS_TOKEN ?? null,
     offerHours: e.BOOKING_OFFER_HOURS,
     trainingTargets: e.TRAINING_TARGETS,
+    trainingValidity: e.TRAINING_VALIDITY,
     teams,
     teamsEmulator: e.TEAMS_EMULATOR === 'true',
     teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
@@ -242,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       staleMonths: e.INSIGHTS_STALE_MONTHS,
     }),
     verifyAfterMonths: e.VERIFY_AFTER_MONTHS,
+    followUpDays: e.FOLLOW_UP_DAYS,
+    leaflets: Object.freeze({ linkSecret: e.LEAFLET_LINK_SECRET ?? null, linkDays: e.LEAFLET_LINK_DAYS }),
   });
 }
 

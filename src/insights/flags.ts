@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../db/open-store.ts';
 import { toLondonIso } from '../catalogue/time.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
+import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
 import { FLAG_KINDS, type FlagKind } from './ports.ts';
 
 export const FlagInputSchema = z.object({
@@ -38,7 +39,7 @@ export async function createFlag(store: Store, input: FlagInput, now: Date): Pro
   const entry = await store.sql.query(`SELECT 1 FROM service WHERE id = $1`, [f.entryId]);
   if (entry.rows.length === 0) return undefined;
   const note = f.note?.trim() ? sanitiseQuestion(f.note) : null;
-  return store.transaction(async (tx) => {
+  const made = await store.transaction(async (tx) => {
     const open = await tx.query<{ id: string }>(
       `SELECT id FROM entry_flag WHERE entry_id = $1 AND kind = $2 AND status = 'open' ORDER BY created_at LIMIT 1 FOR UPDATE`,
       [f.entryId, f.kind],
@@ -53,6 +54,9 @@ export async function createFlag(store: Store, input: FlagInput, now: Date): Pro
     );
     return { id: rows[0]!.id, created: true };
   });
+  // An open "has closed" report marks the listing and ranks it lower (catalogue/trust).
+  await refreshTrustMarks(store.sql, now, [f.entryId]);
+  return made;
 }
 
 export async function listFlags(store: Store, options: { status?: 'open' | 'resolved' | 'all' } = {}): Promise<FlagView[]> {
@@ -87,7 +91,11 @@ export async function listFlags(store: Store, options: { status?: 'open' | 'reso
 
 export async function resolveFlag(store: Store, id: string, now: Date): Promise<boolean> {
   if (!z.uuid().safeParse(id).success) return false;
-  const { rows } = await store.sql.query(`UPDATE entry_flag SET status = 'resolved', resolved_at = $2 WHERE id = $1 AND status = 'open' RETURNING id`, [id, now]);
+  const { rows } = await store.sql.query<{ entry_id: string }>(
+    `UPDATE entry_flag SET status = 'resolved', resolved_at = $2 WHERE id = $1 AND status = 'open' RETURNING entry_id`,
+    [id, now],
+  );
+  if (rows[0]) await refreshTrustMarks(store.sql, now, [rows[0].entry_id]);
   return rows.length > 0;
 }
 

@@ -1,10 +1,11 @@
 import { BookingService, type CourseReport } from '../catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from '../catalogue/booking/courses.ts';
+import { coursesFromSettings } from '../catalogue/booking/courses.ts';
 import type { Store } from '../db/open-store.ts';
 import { listFlags, type FlagView } from './flags.ts';
 import { freshnessReport, type FreshnessReport } from './freshness-report.ts';
 import { gapsReport, type GapRow } from './gaps-report.ts';
 import { searchesReport, type SearchesReport } from './searches-report.ts';
+import { outcomeFunnel, type OutcomeFunnel } from './outcomes-report.ts';
 
 export type InsightsOverview = {
   searches: SearchesReport;
@@ -12,13 +13,15 @@ export type InsightsOverview = {
   training: CourseReport[];
   freshness: FreshnessReport;
   flags: FlagView[];
+  /** Searched → shared → went, by category and ward, and the listings most often found unsuitable. */
+  outcomes: OutcomeFunnel;
 };
 
-export type OverviewSettings = { trainingTargets?: string | undefined; staleMonths?: number };
+export type OverviewSettings = { trainingTargets?: string | undefined; trainingValidity?: string | undefined; staleMonths?: number };
 
 /** People trained per course against targets, with attendance rates (from the bookings). */
 export function trainingReport(store: Store, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
-  return new BookingService(store, { courses: withTargets(parseTrainingTargets(settings.trainingTargets)) }).trainingReport(now);
+  return new BookingService(store, { courses: coursesFromSettings(settings) }).trainingReport(now);
 }
 
 /** Everything the insights page shows, for one period. */
@@ -29,5 +32,6 @@ export async function insightsOverview(store: Store, range: { from: Date; to: Da
     training: await trainingReport(store, now, settings),
     freshness: await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {}),
     flags: await listFlags(store, { status: 'open' }),
+    outcomes: await outcomeFunnel(store, range),
   };
 }

@@ -6,6 +6,9 @@ import { type Clock, ZONE } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { runBookingTick } from './booking-reminders.ts';
+import { queueDueFollowUps, tidyFollowUps } from './follow-ups.ts';
+import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
+import { queueRefresherReminders } from './training-refreshers.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
 import { refreshDueFeeds } from './refresh-feeds.ts';
@@ -64,14 +67,21 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const outcomes = await queue.drain({ maxWaitMs: 50_000, signal });
     if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
   });
-  const feeds = guard('feeds', () => refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, {
-    signal,
-    ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}),
-    ...(deps.allowPrivateHosts ? { allowPrivateHosts: deps.allowPrivateHosts } : {}),
-  }));
+  const feeds = guard('feeds', async () => {
+    await refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, {
+      signal,
+      ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}),
+      ...(deps.allowPrivateHosts ? { allowPrivateHosts: deps.allowPrivateHosts } : {}),
+    });
+    // A feed failing for over a week marks its listings (and ranks them lower) until it loads again.
+    await refreshTrustMarks(deps.store.sql, deps.clock.now());
+  });
   const bookings = guard('bookings', async () => {
     await runBookingTick(deps.store, deps.bookings, deps.clock.now(), deps.logger);
+    await queueDueFollowUps(deps.store, deps.clock.now(), deps.logger);
+    await queueRefresherReminders(deps.store, deps.bookings, deps.clock.now(), deps.logger);
     await queue.drain({ maxWaitMs: 50_000, signal });
+    await tidyFollowUps(deps.store, deps.clock.now());
   });
 
   return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Platform } from '../bots/core/inbound.ts';
 import { DeliveryError, type DeliveryTarget, type Notifier } from '../bots/core/ports.ts';
-import type { Reply, ReplyBlock } from '../bots/core/reply.ts';
+import { heading, literal, type Reply, type ReplyBlock, text } from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Sql } from '../db/sql.ts';
@@ -31,10 +31,22 @@ export const PLATFORM_LIMITS: Record<Platform, LaneLimits> = {
   terminal: { laneIntervalMs: 0, channelIntervalMs: 0 },
 };
 
+/** A subscription whose digests failed this many times in a row is shown as failing. */
+export const FAILING_AFTER = 2;
+
+/** Slack's answer when the bot is not a member of the channel it posts to. */
+const NOT_IN_CHANNEL = /\bnot_in_channel\b/;
+
+/** What the coordinator who set up a digest is told when it could not be posted because the bot is not in the channel. */
+export function notInChannelNotice(channelRef: string): Reply {
+  const body = `I could not post the digest in channel ${channelRef}: I am not a member of it. Add me to the channel (for example /invite @Signpost) and the next one will go out; until then the digest is marked failing.`;
+  return { fallbackText: body, blocks: [heading('Digest not delivered'), text(literal(body))] };
+}
+
 export type Sleeper = (ms: number) => Promise<void>;
 export const realSleep: Sleeper = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice';
+export type DeliveryKind = 'digest' | 'reminder' | 'offer' | 'notice' | 'follow-up';
 
 export type NewDelivery = {
   dedupeKey: string;
@@ -224,10 +236,28 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         );
         const sub = run.rows[0]?.subscription_id;
         if (sub && countAttempt) {
-          await tx.query(
-            `UPDATE digest_subscription SET consecutive_failures = consecutive_failures + 1, last_error = $2, last_error_at = $3 WHERE id = $1`,
-            [sub, reason, now],
+          // Not in the channel will not mend itself: the subscription is failing at once, and whoever set it up is told.
+          const notInChannel = NOT_IN_CHANNEL.test(reason);
+          const updated = await tx.query<{ created_by: string }>(
+            `UPDATE digest_subscription SET consecutive_failures = GREATEST(consecutive_failures + 1, $4), last_error = $2, last_error_at = $3
+             WHERE id = $1 RETURNING created_by`,
+            [sub, reason, now, notInChannel ? FAILING_AFTER : 0],
           );
+          // created_by is "<platform>:<user id>": the notice goes to that person directly, on the same platform.
+          const owner = /^([a-z]+):(.+)$/.exec(updated.rows[0]?.created_by ?? '');
+          const ownerId = owner?.[1] === item.platform ? owner[2] : undefined;
+          if (notInChannel && ownerId) {
+            await enqueueDelivery(
+              tx,
+              {
+                dedupeKey: `not-in-channel:${item.digest_run_id}`,
+                kind: 'notice',
+                target: { platform: item.platform as Platform, channelRef: ownerId, ...(item.workspace ? { workspace: item.workspace } : {}) },
+                reply: notInChannelNotice(item.channel_ref),
+              },
+              now,
+            );
+          }
         }
       }
     });

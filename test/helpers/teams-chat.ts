@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import nock from 'nock';
 import { expect } from 'vitest';
+import type { Notifier } from '../../src/bots/core/ports.ts';
 import { createPrismaConversationRefs } from '../../src/bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from '../../src/bots/teams/server.ts';
 import { createChatConversation } from '../../src/chat-conversation.ts';
@@ -34,6 +35,8 @@ export type TeamsChat = {
   connector: BotConnector;
   /** Sends a message or a card submission from a user and returns the card elements of the bot's answer. */
   turn(what: { text: string } | { value: Record<string, unknown> }, user?: string): Promise<CardElement[]>;
+  /** The endpoint's proactive sender (digests, reminders, follow-ups), posting to the connector stand-in. */
+  notifier: Notifier;
   close(): Promise<void>;
 };
 
@@ -60,6 +63,7 @@ export async function startTeamsChat(store: Store, options: { coordinator: strin
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${TEAMS_PATH}`;
   return {
     connector,
+    notifier: endpoint.notifier,
     async turn(what, user = options.coordinator) {
       const base = 'text' in what ? teamsActivity('message-personal.json', connector.serviceUrl) : teamsActivity('card-submit.json', connector.serviceUrl);
       const activity = { ...base, ...('text' in what ? { text: what.text } : { value: what.value }), from: { ...(base.from as object), aadObjectId: user } };

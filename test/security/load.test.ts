@@ -34,4 +34,24 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
     await queue.drained();
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+
+  it("a command's budget counts from its request's arrival, and a task expected to end past it is told busy", async () => {
+    let t = 10_000;
+    const queue = new WorkQueue(1, 8_000, () => t);
+    const ran: string[] = [];
+    // Arrived 8.5 s ago (its ack and a long wait before it reached the queue): busy, though it waits no more here.
+    queue.defer(async () => void ran.push('stale answered'), async () => void ran.push('stale told busy'), t - 8_500);
+    await queue.drained();
+    // Tasks lately take 3 s each; one that has already waited 6 s would end at 9 s, past its 8 s: busy.
+    for (let i = 0; i < 5; i++) {
+      queue.defer(async () => {
+        t += 3_000;
+      });
+      await queue.drained();
+    }
+    queue.defer(async () => void ran.push('late answered'), async () => void ran.push('late told busy'), t - 6_000);
+    queue.defer(async () => void ran.push('fresh answered'), async () => void ran.push('fresh told busy'), t - 1_000);
+    await queue.drained();
+    expect(ran).toEqual(['stale told busy', 'late told busy', 'fresh answered']);
+  });
 });

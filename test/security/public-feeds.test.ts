@@ -1,6 +1,10 @@
 import type http from 'node:http';
+import { get as httpGet } from 'node:http';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
+import { renderIcal } from '../../src/catalogue/export/export-ical.ts';
+import { readCatalogue } from '../../src/catalogue/export/read-catalogue.ts';
 import { createFeedRoutes, FEED_PATHS } from '../../src/catalogue/feeds/catalogue-feeds.ts';
 import { importSource } from '../../src/catalogue/ingest/import-source.ts';
 import { createHttpServer, listen } from '../../src/http-server.ts';
@@ -22,7 +26,7 @@ describe('public feeds under load and without their token', () => {
     for (const s of servers) await new Promise((resolve) => s.close(resolve));
     await store.close();
   });
-  async function start(options: { token?: string; perClientPerMinute?: number } = {}) {
+  async function start(options: { token?: string; perClientPerMinute?: number; pageSize?: number } = {}) {
     const logger = createCaptureLogger();
     const server = createHttpServer(createFeedRoutes({ store, clock: fixedClock(NOW), logger, ...options }), silentLogger);
     servers.push(server);
@@ -61,4 +65,43 @@ describe('public feeds under load and without their token', () => {
     expect((await fetch(`${base}${FEED_PATHS.ical}`)).status).toBe(200);
     expect(renders()).toBe(1);
   });
+
+  it('a whole-catalogue feed is made a page at a time, gzipped once, and reads the same as the whole export', async () => {
+    const { base, renders } = await start({ perClientPerMinute: 100, pageSize: 1 });
+    const { entries } = await readCatalogue(store.sql, {});
+    expect(entries.length).toBeGreaterThan(1);
+    const whole = renderIcal(entries, { now: NOW });
+    const zipped = await getRaw(`${base}${FEED_PATHS.ical}`, { 'accept-encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(zipped.body).toString('utf8')).toBe(whole);
+    const plain = await getRaw(`${base}${FEED_PATHS.ical}`, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString('utf8')).toBe(whole);
+    expect(renders()).toBe(1);
+  });
+
+  it('a HEAD or a conditional repeat never makes the feed', async () => {
+    const { base, renders } = await start({ perClientPerMinute: 100 });
+    const head = await fetch(`${base}${FEED_PATHS.ical}?kind=activity`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    const etag = head.headers.get('etag')!;
+    expect((await fetch(`${base}${FEED_PATHS.ical}?kind=activity`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(renders()).toBe(0);
+    const full = await fetch(`${base}${FEED_PATHS.ical}?kind=activity`);
+    expect(full.headers.get('etag')).toBe(etag);
+    await full.text();
+    expect(renders()).toBe(1);
+  });
 });
+
+/** A GET that leaves the body as sent (fetch would unzip it). */
+function getRaw(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}

@@ -21,6 +21,19 @@ export const ACTION = {
   /** Coordinators' verification queue: *Still running* and *Has closed* (the value is the listing's id). */
   verifyConfirm: 'verify.confirm',
   verifyClose: 'verify.close',
+  /** "Did the resident go?": *Went*, *Didn't go*, *Wasn't suitable*, then a reason (the value names the follow-up). */
+  followUpAnswer: 'followup.answer',
+  followUpReason: 'followup.reason',
+  /**
+   * The list for a resident: *Add to list* and *Remove* (the value is the listing's id), *Send list*, and its three
+   * ways to send: a text message, a leaflet (the value says which print) and emptying it.
+   */
+  shortlistAdd: 'shortlist.add',
+  shortlistRemove: 'shortlist.remove',
+  shortlistShow: 'shortlist.show',
+  shortlistSms: 'shortlist.sms',
+  shortlistLeaflet: 'shortlist.leaflet',
+  shortlistClear: 'shortlist.clear',
 } as const;
 
 export type ActionId = (typeof ACTION)[keyof typeof ACTION];

@@ -28,6 +28,7 @@ import { PAGE_SIZE, buildSearchResultsReply } from './replies/search-results.ts'
 import { buildShareReply } from './replies/share-with-resident.ts';
 import { withUrgentHelpFirst } from './replies/urgent-help.ts';
 import { createSessionMemory, type SessionMemory, type SessionRef } from './session-memory.ts';
+import type { ShortlistHooks } from './shortlist/shortlist-hooks.ts';
 import type { VerifyHooks } from './verify/verify-hooks.ts';
 
 /** Who is talking and where: the actor plus the conversation (channel, DM or terminal). */
@@ -66,6 +67,16 @@ export type InsightsHooks = {
   command?(message: InboundMessage): Promise<Reply | undefined>;
 };
 
+/** "Did it help?" (wired by the outcomes feature): shares, `follow-ups off|on` and the follow-up's answers. */
+export type FollowUpHooks = {
+  /** A listing was shared with a resident through the chat's *Share with resident*. */
+  shared(ctx: ConversationContext, entryId: string): Promise<void>;
+  /** `follow-ups off` / `follow-ups on`; undefined when the message is not one of them. */
+  command(message: InboundMessage): Promise<Reply | undefined>;
+  /** `followup.answer` and `followup.reason`, with their raw value. */
+  handleAction(action: InboundAction): Promise<Reply>;
+};
+
 export type ConversationHooks = {
   bookings?: BookingHooks;
   digests?: DigestHooks;
@@ -73,6 +84,9 @@ export type ConversationHooks = {
   entries?: EntryHooks;
   /** The coordinators' verification queue (`verify`, *Still running*, *Has closed*). */
   verify?: VerifyHooks;
+  followUps?: FollowUpHooks;
+  /** The list for a resident (*Add to list*, *Send list*, a text message or a leaflet). */
+  shortlist?: ShortlistHooks;
 };
 
 export type ConversationDeps = {
@@ -83,6 +97,8 @@ export type ConversationDeps = {
   hooks?: ConversationHooks;
   /** Defaults to an in-memory one with a one-hour time-to-live. */
   memory?: SessionMemory;
+  /** A listing's public page address (`PUBLIC_URL/l/<id>`): a result's details link to it. */
+  listingUrl?: (id: string) => string;
 };
 
 /**
@@ -101,6 +117,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
     digests: !!hooks.digests,
     entries: !!hooks.entries,
     verify: !!hooks.verify,
+    shortlist: !!hooks.shortlist,
+    followUps: !!hooks.followUps,
   });
 
   const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({
@@ -142,13 +160,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return line ? [[r.id, line] as const] : [];
     }));
     memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id), why });
-    return first(buildSearchResultsReply({ response, now, offset, queryKey }));
+    return first(buildSearchResultsReply({ response, now, offset, queryKey, shortlist: !!hooks.shortlist }));
   }
 
   /** The "why it matched" line remembered from the list this entry was shown in. */
-  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string } {
+  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string; pageUrl?: string } {
     const line = memory.current(sessionOf(ctx))?.why.get(id);
-    return line ? { why: line } : {};
+    return { ...pageOf(id), ...(line ? { why: line } : {}) };
+  }
+
+  function pageOf(id: string): { pageUrl?: string } {
+    return deps.listingUrl ? { pageUrl: deps.listingUrl(id) } : {};
   }
 
   /** The entry a typed number stands for, or the reply explaining why there is none. */
@@ -160,11 +182,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
     return { id };
   }
 
-  async function withResult(id: string, render: (result: SearchResult, now: Date) => Reply, event?: 'opened' | 'shared'): Promise<Reply> {
+  async function withResult(
+    id: string,
+    render: (result: SearchResult, now: Date) => Reply,
+    event?: 'opened' | 'shared',
+    ctx?: ConversationContext,
+  ): Promise<Reply> {
     const now = clock.now();
     const result = await search.getResult(id, now);
     if (!result) return (await hooks.verify?.closedNotice(id)) ?? buildGoneReply();
     if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
+    if (event === 'shared' && ctx) await hooks.followUps?.shared(ctx, result.id);
     const reply = render(result, now);
     return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
   }
@@ -188,11 +216,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
       }
       case 'details':
       case 'share':
-      case 'book': {
+      case 'book':
+      case 'list-add': {
         const picked = entryAt(ctx, intent.number);
         if ('reply' in picked) return picked.reply;
         if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now, whyOf(ctx, r.id)), 'opened');
-        if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared');
+        if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared', ctx);
+        if (intent.kind === 'list-add') return hooks.shortlist ? hooks.shortlist.add(ctx, picked.id) : buildNotAvailableReply('The list for a resident');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
         return hooks.bookings.book(ctx, { entryId: picked.id });
       }
@@ -202,6 +232,17 @@ export function createConversation(deps: ConversationDeps): Conversation {
         return hooks.digests ? hooks.digests.subscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
       case 'unsubscribe':
         return hooks.digests ? hooks.digests.unsubscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
+      case 'list-show':
+      case 'list-sms':
+      case 'list-leaflet':
+      case 'list-clear': {
+        const list = hooks.shortlist;
+        if (!list) return buildNotAvailableReply('The list for a resident');
+        if (intent.kind === 'list-show') return list.show(ctx);
+        if (intent.kind === 'list-sms') return list.sms(ctx);
+        if (intent.kind === 'list-leaflet') return list.leaflet(ctx, intent.large ? 'large' : 'normal');
+        return list.clear(ctx);
+      }
     }
   }
 
@@ -214,9 +255,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.postToChannel: {
         const value = parseActionValue(EntryValueSchema, action.value);
         if (!value) return badValue(action);
-        if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared');
+        if (action.action === ACTION.share) return withResult(value.id, buildShareReply, 'shared', action);
         if (action.action === ACTION.postToChannel) {
-          return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false }));
+          return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, { ephemeral: false, ...pageOf(r.id) }));
         }
         return withResult(value.id, (r, now) => buildEntryDetailReply(r, now, whyOf(action, r.id)), 'opened');
       }
@@ -252,6 +293,16 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.verifyConfirm:
       case ACTION.verifyClose:
         return hooks.verify ? hooks.verify.handleAction(action) : buildNotAvailableReply('Checking listings');
+      case ACTION.followUpAnswer:
+      case ACTION.followUpReason:
+        return hooks.followUps ? hooks.followUps.handleAction(action) : buildNotAvailableReply('Follow-ups');
+      case ACTION.shortlistAdd:
+      case ACTION.shortlistRemove:
+      case ACTION.shortlistShow:
+      case ACTION.shortlistSms:
+      case ACTION.shortlistLeaflet:
+      case ACTION.shortlistClear:
+        return hooks.shortlist ? hooks.shortlist.handleAction(action) : buildNotAvailableReply('The list for a resident');
     }
   }
 
@@ -279,7 +330,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (entryCommand) return entryCommand;
         const command = hooks.insights?.command ? await hooks.insights.command(message) : undefined;
         const verify = command ?? (hooks.verify ? await hooks.verify.command(message) : undefined);
-        return verify ?? onIntent(message, intent);
+        const followUps = verify ?? (hooks.followUps ? await hooks.followUps.command(message) : undefined);
+        return followUps ?? onIntent(message, intent);
       });
     },
     handleAction(action: InboundAction) {

@@ -12,7 +12,13 @@ export type Intent =
   | { kind: 'my-bookings' }
   /** `text` is what follows the word ("weekly", "lunch clubs in NW5"); the digests hook decides what it means. */
   | { kind: 'subscribe'; text: string }
-  | { kind: 'unsubscribe'; text: string };
+  | { kind: 'unsubscribe'; text: string }
+  /** The list for a resident: add result N, show it (to send), send it as a text message or a leaflet, empty it. */
+  | { kind: 'list-add'; number: number }
+  | { kind: 'list-show' }
+  | { kind: 'list-sms' }
+  | { kind: 'list-leaflet'; large: boolean }
+  | { kind: 'list-clear' };
 
 export type IntentKind = Intent['kind'];
 
@@ -48,6 +54,11 @@ const DETAILS = [
 ];
 const SHARE = new RegExp(`^(?:share|send|copy|text)\\s+${NUMBER}(?:\\s+(?:with|to|for)\\s+(?:the\\s+)?(?:resident|client|patient|them))?$`);
 const BOOK = new RegExp(`^book\\s+(?:me\\s+)?(?:(?:a\\s+)?(?:place|space|seat)\\s+)?(?:on|onto|in|into|for)?\\s*${NUMBER}$`);
+const LIST_ADD = new RegExp(`^(?:add|save|keep)\\s+${NUMBER}(?:\\s+to\\s+(?:the\\s+|my\\s+)?(?:list|shortlist))?$`);
+const LIST_SHOW = new Set(['list', 'my list', 'the list', 'shortlist', 'my shortlist', 'show list', 'show my list', 'send list', 'send my list', 'send the list']);
+const LIST_SMS = new Set(['sms', 'sms list', 'text list', 'text the list', 'send list by sms', 'send list by text', 'list as sms', 'list as text']);
+const LIST_LEAFLET = /^(?:(large[- ]print)\s+)?(?:leaflet|print list|print the list|list as (?:a\s+)?leaflet)(?:\s+(?:in\s+)?(large[- ]print))?$/;
+const LIST_CLEAR = new Set(['clear list', 'clear my list', 'clear the list', 'empty list', 'empty my list', 'empty the list']);
 const SUBSCRIBE = /^(?:subscribe|sign up for (?:the )?digest|digest)(?:\s+(?:to\s+)?(.*))?$/;
 const UNSUBSCRIBE = /^(?:unsubscribe|stop (?:the )?digest|cancel (?:the )?digest)(?:\s+(?:from\s+)?(.*))?$/;
 
@@ -69,6 +80,13 @@ export function parseIntent(text: string): Intent {
   }
   const share = SHARE.exec(t);
   if (share?.[1]) return { kind: 'share', number: Number(share[1]) };
+  const add = LIST_ADD.exec(t);
+  if (add?.[1]) return { kind: 'list-add', number: Number(add[1]) };
+  if (LIST_SHOW.has(t)) return { kind: 'list-show' };
+  if (LIST_SMS.has(t)) return { kind: 'list-sms' };
+  if (LIST_CLEAR.has(t)) return { kind: 'list-clear' };
+  const leaflet = LIST_LEAFLET.exec(t);
+  if (leaflet) return { kind: 'list-leaflet', large: !!(leaflet[1] ?? leaflet[2]) };
   const book = BOOK.exec(t);
   if (book?.[1]) return { kind: 'book', number: Number(book[1]) };
   const unsubscribe = UNSUBSCRIBE.exec(t);

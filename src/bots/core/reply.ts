@@ -86,10 +86,11 @@ export type ReplyBlock =
    */
   | { type: 'urgent'; title: string; lines: UrgentLine[]; note: string }
   /**
-   * A file to offer (e.g. a calendar invite): Slack uploads it, the terminal writes it out, and Teams (which cannot
-   * take a file from a bot without a consent step) links to `url` when there is one.
+   * A file to offer (a calendar invite, a leaflet): Slack uploads it, the terminal writes it out, and Teams (which
+   * cannot take a file from a bot without a consent step) links to `url` when there is one, under `label`.
+   * `content` is text (an invite) or bytes (a PDF).
    */
-  | { type: 'attachment'; filename: string; mimeType: string; content: string; url?: string }
+  | { type: 'attachment'; filename: string; mimeType: string; content: string | Uint8Array; url?: string; label?: string }
   /** A form: Teams shows its inputs in the card, the terminal asks field by field, Slack opens it in a modal. */
   | { type: 'form'; form: ReplyForm };
 

@@ -9,8 +9,14 @@ import { SLACK_LIMITS } from './slack-limits.ts';
 export type SlackBlock = SlackTypes.KnownBlock;
 type Button = SlackTypes.Button;
 
-/** A file the reply offers (calendar invite); listeners upload it with files.uploadV2. */
-export type SlackFile = { filename: string; mimeType: string; content: string };
+/** A file the reply offers (calendar invite, leaflet); listeners upload it with files.uploadV2. */
+export type SlackFile = { filename: string; mimeType: string; content: string | Uint8Array };
+
+/** files.uploadV2's arguments for a file: text as `content`, bytes (a PDF) as `file`. */
+export function slackUploadOf(file: SlackFile): { filename: string; title: string } & ({ content: string } | { file: Buffer }) {
+  const named = { filename: file.filename, title: file.filename };
+  return typeof file.content === 'string' ? { ...named, content: file.content } : { ...named, file: Buffer.from(file.content) };
+}
 
 export type RenderOptions = {
   /** 50 for messages (default), 100 for the App Home tab and modals. */

@@ -1,10 +1,15 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
+import type { Sql } from '../../db/sql.ts';
 
 /** Slack requests are small; anything far bigger is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** How far a request's timestamp may be from now, either way (Slack's own rule is five minutes). */
 const MAX_SKEW_MS = 5 * 60_000;
+/** Slack retries an event it got no answer to for about five minutes, each time newly signed: its id is kept longer. */
+const EVENT_KEPT_MS = 60 * 60_000;
+/** How often the database's record of requests seen is pruned. */
+const PRUNE_EVERY_MS = 60_000;
 
 export type GuardOutcome =
   | { kind: 'pass'; rawBody: Buffer }
@@ -20,6 +25,42 @@ function validSignature(secret: string, timestamp: string, body: Buffer, signatu
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Requests already taken in, shared by every server on the database: `claim` records the keys and says whether all of
+ * them are new (one INSERT … ON CONFLICT DO NOTHING, so two servers receiving the same request at once cannot both
+ * win).
+ */
+export type SeenRequests = { claim(keys: string[], expires: Date[], now: Date): Promise<boolean> };
+
+export function createSeenRequests(sql: Sql): SeenRequests {
+  let prunedAt = 0;
+  return {
+    async claim(keys, expires, now) {
+      if (now.getTime() - prunedAt > PRUNE_EVERY_MS) {
+        prunedAt = now.getTime();
+        await sql.query('DELETE FROM slack_request_seen WHERE expires_at < $1', [now]);
+      }
+      const { rows } = await sql.query<{ key: string }>(
+        `INSERT INTO slack_request_seen (key, expires_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [keys, expires],
+      );
+      return rows.length === keys.length;
+    },
+  };
+}
+
+/** An event's id (Events API envelopes), kept so Slack's retries of it run once. */
+function eventIdOf(contentType: string, body: string): string | undefined {
+  if (!/application\/json/i.test(contentType)) return undefined;
+  try {
+    const json = JSON.parse(body) as { event_id?: unknown };
+    return typeof json.event_id === 'string' && json.event_id.length <= 100 ? json.event_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Why a signed body is not a Slack request we can run (undefined when it is one). */
 function shapeProblem(contentType: string, body: string): string | undefined {
@@ -53,16 +94,25 @@ function shapeProblem(contentType: string, body: string): string | undefined {
  * Checks what Bolt's receiver does not, before it sees the request: a signature's timestamp too far in the future
  * (Bolt only refuses old ones), the same signed request arriving twice (a replay: acknowledged, run once), and a
  * correctly signed body of the wrong shape (400 instead of a server error). Requests whose signature does not verify
- * are passed on, for Bolt to refuse.
+ * are passed on, for Bolt to refuse. With `seen` (the database), a request or event another server has already taken
+ * in is a duplicate too; should the database not answer, this server's own memory still catches its own repeats.
  */
-export function createSlackRequestGuard(options: { signingSecret: string; now?: () => number }) {
+export function createSlackRequestGuard(options: {
+  signingSecret: string;
+  now?: () => number;
+  seen?: SeenRequests;
+  /** How long the ack waits for the database's answer (default 500 ms). */
+  seenWaitMs?: number;
+  onSeenError?: (error: unknown) => void;
+}) {
   const now = options.now ?? Date.now;
   const seen = new Map<string, number>();
+  let sweptAt = 0;
   return async (req: http.IncomingMessage): Promise<GuardOutcome> => {
     const t = now();
-    for (const [signature, until] of seen) {
-      if (until > t) break;
-      seen.delete(signature);
+    if (t - sweptAt > 10_000) {
+      sweptAt = t;
+      for (const [key, until] of seen) if (until <= t) seen.delete(key);
     }
     const timestamp = req.headers['x-slack-request-timestamp'];
     const signature = req.headers['x-slack-signature'];
@@ -83,9 +133,31 @@ export function createSlackRequestGuard(options: { signingSecret: string; now?: 
     if (Number(timestamp) * 1000 < t - MAX_SKEW_MS) return { kind: 'pass', rawBody };
     const problem = shapeProblem(String(req.headers['content-type'] ?? ''), rawBody.toString('utf8'));
     if (problem) return { kind: 'refuse', status: 400, error: problem };
-    if (seen.has(signature)) return { kind: 'duplicate' };
-    // Kept for as long as the timestamp could still pass, then forgotten.
-    seen.set(signature, Number(timestamp) * 1000 + MAX_SKEW_MS);
+    const eventId = eventIdOf(String(req.headers['content-type'] ?? ''), rawBody.toString('utf8'));
+    const keys = [`sig:${createHash('sha256').update(signature).digest('base64url')}`, ...(eventId ? [`event:${eventId}`] : [])];
+    if (keys.some((k) => seen.has(k))) return { kind: 'duplicate' };
+    // Kept for as long as the timestamp could still pass (an event id, for as long as Slack retries), then forgotten.
+    const expires = [Number(timestamp) * 1000 + MAX_SKEW_MS, ...(eventId ? [t + EVENT_KEPT_MS] : [])];
+    keys.forEach((k, i) => seen.set(k, expires[i]!));
+    if (options.seen) {
+      // The ack must not wait on a busy database (an import holding the embedded store): after a moment this
+      // server's own memory decides alone, and the record is still written when the database gets to it.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), options.seenWaitMs ?? 500);
+      });
+      const claim = options.seen.claim(keys, expires.map((ms) => new Date(ms)), new Date(t));
+      claim.catch(() => undefined);
+      try {
+        const fresh = await Promise.race([claim, gaveUp]);
+        if (fresh === 'late') options.onSeenError?.(new Error('the database did not answer in time'));
+        else if (!fresh) return { kind: 'duplicate' };
+      } catch (error) {
+        options.onSeenError?.(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     return { kind: 'pass', rawBody };
   };
 }

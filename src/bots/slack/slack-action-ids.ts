@@ -12,6 +12,8 @@ export const SLACK_ACTION = {
   addEntry: 'slack.add-entry',
   /** Coordinators: open the edit modal for a coordinator entry; the value is its external id. */
   editEntry: 'slack.edit-entry',
+  /** `/signpost share`'s pick list: post this listing's card in the conversation; the value is `{"id"}`. */
+  sharePost: 'slack.share-post',
 } as const;
 
 export type SlackActionId = (typeof SLACK_ACTION)[keyof typeof SLACK_ACTION];
@@ -20,6 +22,8 @@ export type SlackActionId = (typeof SLACK_ACTION)[keyof typeof SLACK_ACTION];
 export const ENTRY_MODAL_CALLBACK = 'slack.entry-modal';
 /** The global shortcut that opens the entry modal (listed in manifest.json). */
 export const ADD_ENTRY_SHORTCUT = 'signpost_add_entry';
+/** The message shortcut that offers listings to post, found by the message's words (listed in manifest.json). */
+export const SHARE_LISTING_SHORTCUT = 'signpost_share_listing';
 /** The slash command (listed in manifest.json). */
 export const SLASH_COMMAND = '/signpost';
 

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.ts';
 import type { SlackConfig } from '../../config.ts';
 import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
-import { createSlackRequestGuard } from './request-guard.ts';
+import { createSeenRequests, createSlackRequestGuard } from './request-guard.ts';
 import type { Logger } from '../../logger.ts';
 import type { Actor } from '../core/inbound.ts';
 import type { Conversation } from '../core/ports.ts';
@@ -15,6 +15,7 @@ import { apologyText, newCorrelationId } from './error-boundary.ts';
 import { installFailedPage, installedPage, installPage } from './install-pages.ts';
 import type { Registered } from './listeners/deps.ts';
 import { registerListeners } from './listeners/register.ts';
+import type { ListingShareDeps } from './listeners/share.ts';
 import type { SlackInstallations } from './prisma-installation-store.ts';
 import { ReplyStash } from './reply-stash.ts';
 import { SlackNotifier } from './slack-notifier.ts';
@@ -32,7 +33,15 @@ const INSTALL_LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_i
 const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
 
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'usergroups:read'] as const;
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'links:read', 'links:write', 'usergroups:read'] as const;
+
+const RECEIVED_AT = Symbol('receivedAt');
+type ReceivedRequest = http.IncomingMessage & { [RECEIVED_AT]?: number };
+/**
+ * When our server received a request (performance.now()), handed to the listeners as `context.receivedAt`: a
+ * command's time budget counts from there, not from when its turn in the queue came.
+ */
+const receivedAtOf = (req: http.IncomingMessage): { receivedAt: number } => ({ receivedAt: (req as ReceivedRequest)[RECEIVED_AT] ?? performance.now() });
 
 export type SlackAppOptions = {
   config: SlackConfig;
@@ -47,6 +56,8 @@ export type SlackAppOptions = {
   installations?: SlackInstallations;
   /** This server's public base URL (no trailing slash): the OAuth redirect URL is built from it. */
   publicUrl?: string;
+  /** `/signpost share` and listing-page unfurls (`link_shared`); without it neither is offered. */
+  listings?: ListingShareDeps;
   /** Known bot ids skip the auth.test call (tests, or a deployment that sets them). */
   identity?: { botId: string; botUserId: string };
   /** Web API retries (tests shorten them). */
@@ -132,6 +143,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: false,
       logger: boltLogger,
+      customPropertiesExtractor: receivedAtOf,
       clientId: oauth.clientId,
       clientSecret: oauth.clientSecret,
       stateSecret: oauth.stateSecret,
@@ -168,6 +180,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // Ack before the work: ack() writes the HTTP response at once, and searching happens after it.
       processBeforeResponse: false,
       logger: boltLogger,
+      customPropertiesExtractor: receivedAtOf,
     });
     bolt = new App({ receiver, authorize, clientOptions, logger: boltLogger, convoStore: false, extendedErrorHandler: true });
   }
@@ -192,6 +205,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.installations ? { installations: options.installations } : {}),
     ...(options.homeDigests ? { homeDigests: options.homeDigests } : {}),
     ...(options.homeVerify ? { homeVerify: options.homeVerify } : {}),
+    ...(options.listings ? { listings: options.listings } : {}),
   });
 
   // Last line of defence (authorisation failures, a listener that threw past its own boundary).
@@ -208,13 +222,18 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     }
   });
 
-  const guard = createSlackRequestGuard({ signingSecret: config.signingSecret ?? '' });
+  const guard = createSlackRequestGuard({
+    signingSecret: config.signingSecret ?? '',
+    seen: createSeenRequests(options.store.sql),
+    onSeenError: (error) => logger.warn('could not check the database for a repeated slack request; this server remembers its own', { error: String(error) }),
+  });
   const route: RouteHandler | undefined = receiver
     ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (req.method !== 'POST') {
           res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST Slack requests here' }));
           return;
         }
+        (req as ReceivedRequest)[RECEIVED_AT] = performance.now();
         const outcome = await guard(req);
         if (outcome.kind === 'refuse') {
           logger.warn('slack request refused', { status: outcome.status, reason: outcome.error });

@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.ts';
 import { DeliveryError, type DeliveryTarget, type Notifier } from '../core/ports.ts';
 import type { Reply } from '../core/reply.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { renderBlocks } from './render-blocks.ts';
+import { renderBlocks, slackUploadOf } from './render-blocks.ts';
 
 /**
  * Proactive messages (digests, reminders, waitlist offers) through chat.postMessage. Rate limits are the caller's to
@@ -90,7 +90,7 @@ export class SlackNotifier implements Notifier {
     const message = renderBlocks(reply);
     await client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
     for (const file of message.files) {
-      await client.files.uploadV2({ channel_id: target.channelRef, filename: file.filename, title: file.filename, content: file.content });
+      await client.files.uploadV2({ channel_id: target.channelRef, ...slackUploadOf(file) });
     }
   }
 }

@@ -7,10 +7,13 @@ export class WorkQueue {
   private running = 0;
   private readonly waiting: { task: () => Promise<void>; tooLate?: () => Promise<void>; at: number }[] = [];
   private idle: (() => void)[] = [];
+  /** How long tasks have been taking lately (a moving average), to tell whether one starting now would be late. */
+  private averageRunMs = 0;
 
   /**
-   * @param maxWaitMs beyond capacity: a task that waited longer than this runs its `tooLate` instead (a short "busy,
-   *   try again in a minute"), so nobody gets an answer minutes late.
+   * @param maxWaitMs beyond capacity: a task that waited longer than this, or that would finish later than this after
+   *   its request arrived judging by how long tasks take lately, runs its `tooLate` instead (a short "busy, try again
+   *   in a minute"), so nobody gets an answer minutes late.
    */
   constructor(
     private readonly concurrency = 2,
@@ -18,9 +21,13 @@ export class WorkQueue {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Queues a task and returns at once; it starts on a later turn of the event loop, after the ack is flushed. */
-  defer(task: () => Promise<void>, tooLate?: () => Promise<void>): void {
-    this.waiting.push({ task, ...(tooLate ? { tooLate } : {}), at: this.now() });
+  /**
+   * Queues a task and returns at once; it starts on a later turn of the event loop, after the ack is flushed.
+   * `since`: when its request arrived (same clock as `now`), when earlier than now.
+   */
+  defer(task: () => Promise<void>, tooLate?: () => Promise<void>, since?: number): void {
+    const now = this.now();
+    this.waiting.push({ task, ...(tooLate ? { tooLate } : {}), at: since !== undefined && since < now ? since : now });
     setImmediate(() => this.pump());
   }
 
@@ -33,12 +40,15 @@ export class WorkQueue {
   private pump(): void {
     while (this.running < this.concurrency && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
-      const late = next.tooLate && this.now() - next.at > this.maxWaitMs;
+      const started = this.now();
+      const waited = started - next.at;
+      const late = next.tooLate && (waited > this.maxWaitMs || waited + this.averageRunMs > this.maxWaitMs);
       const task = late ? next.tooLate! : next.task;
       this.running++;
       void task()
         .catch(() => undefined)
         .finally(() => {
+          if (!late) this.averageRunMs = 0.8 * this.averageRunMs + 0.2 * (this.now() - started);
           this.running--;
           if (this.running === 0 && this.waiting.length === 0) {
             const waiters = this.idle;

@@ -1,10 +1,11 @@
-import { type Activity, ActivityTypes, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type AppBasedLinkQuery, type MessagingExtensionQuery, type MessagingExtensionResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
 import type { Conversation } from '../core/ports.ts';
 import { text } from '../core/reply.ts';
 import type { ConversationRefs, TeamsConversationRecord } from './conversation-refs.ts';
+import type { MessageExtension } from './message-extension.ts';
 import { toTeamsMessage } from './render-card.ts';
 import { toChannelRef, toConversationKind, toInbound } from './to-inbound.ts';
 
@@ -16,6 +17,8 @@ export type TeamsBotDeps = {
   coordinators?: ReadonlySet<string>;
   /** Service URLs a stored reference may point at; others never replace one. Default: any. */
   serviceUrlAllowed?: (serviceUrl: string | undefined) => boolean;
+  /** The message extension (search command and listing-page link previews); without it those invokes answer 501. */
+  extension?: MessageExtension;
 };
 
 const ChannelDataSchema = z
@@ -32,6 +35,11 @@ const ChannelDataSchema = z
  */
 export class SignpostTeamsBot extends TeamsActivityHandler {
   private readonly log: Logger;
+  /**
+   * Answers worked out two at a time, first come first served: the embedded store runs queries on this thread, so a
+   * burst of messages all searching at once would finish all of them late instead of most of them soon.
+   */
+  private readonly answers = new Limiter(2);
 
   constructor(private readonly deps: TeamsBotDeps) {
     super();
@@ -53,11 +61,18 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
-    const reply =
-      inbound.kind === 'message'
-        ? await this.deps.conversation.handleMessage(inbound.message)
-        : await this.deps.conversation.handleAction(inbound.action);
+    const reply = await this.answers.run(() =>
+      inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action),
+    );
     await context.sendActivity(toTeamsMessage(reply));
+  }
+
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.query(query) : super.handleTeamsMessagingExtensionQuery(context, query);
+  }
+
+  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
+    return this.deps.extension ? this.deps.extension.queryLink(query) : super.handleTeamsAppBasedLinkQuery(context, query);
   }
 
   /** Teams sends both conversationUpdate and installationUpdate on install; only the first one says hello. */
@@ -158,4 +173,23 @@ export function toConversationRecord(activity: Activity): TeamsConversationRecor
       ...(activity.locale ? { locale: activity.locale } : {}),
     },
   };
+}
+
+/** Runs at most `size` tasks at once; the rest wait their turn in order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
 }

@@ -163,7 +163,13 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
         return [
           {
             type: 'ActionSet',
-            actions: [{ type: 'Action.OpenUrl', title: block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${escapeCardText(block.filename)}`, url: block.url }],
+            actions: [
+              {
+                type: 'Action.OpenUrl',
+                title: block.label ? escapeCardText(block.label) : block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${escapeCardText(block.filename)}`,
+                url: block.url,
+              },
+            ],
           },
         ];
       }

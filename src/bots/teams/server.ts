@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.ts';
 import type { Conversation, Notifier } from '../core/ports.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
+import { createMessageExtension, type MessageExtensionDeps } from './message-extension.ts';
 import type { ConversationRefs } from './conversation-refs.ts';
 import { createServiceUrlPolicy } from './service-urls.ts';
 import { createTeamsNotifier } from './teams-notifier.ts';
@@ -26,6 +27,8 @@ export type TeamsEndpointDeps = {
   emulator?: boolean;
   /** TEAMS_SERVICE_URL_HOSTS: service URL hosts allowed besides Bot Framework's own. */
   serviceUrlHosts?: readonly string[];
+  /** The message extension's search and link previews (composeExtensions in the app manifest). */
+  extension?: MessageExtensionDeps;
 };
 
 export type TeamsEndpoint = {
@@ -93,6 +96,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     logger: deps.logger,
     serviceUrlAllowed,
     ...(deps.coordinators ? { coordinators: deps.coordinators } : {}),
+    ...(deps.extension ? { extension: createMessageExtension(deps.extension) } : {}),
   });
 
   const handler: RouteHandler = async (req, res) => {

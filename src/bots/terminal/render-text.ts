@@ -16,11 +16,15 @@ const TYPED: Partial<Record<string, (n: number) => string>> = {
   [ACTION.details]: (n) => `details ${n}`,
   [ACTION.share]: (n) => `share ${n}`,
   [ACTION.book]: (n) => `book ${n}`,
+  [ACTION.shortlistAdd]: (n) => `add ${n}`,
 };
 const TYPED_PLAIN: Partial<Record<string, string>> = {
   [ACTION.more]: 'more',
   [ACTION.help]: 'help',
   [ACTION.myBookings]: 'my bookings',
+  [ACTION.shortlistShow]: 'send list',
+  [ACTION.shortlistSms]: 'sms',
+  [ACTION.shortlistClear]: 'clear list',
 };
 
 const WIDTH = 100;

@@ -3,6 +3,9 @@ import type { Store } from '../../db/open-store.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { Logger } from '../../logger.ts';
 import { courseOf, type CourseDefinition, DEFAULT_COURSES, satisfies } from './courses.ts';
+import { type CourseReport, type DueRefresher, dueRefreshers, loadTrainingRows, summariseCourses } from './training-records.ts';
+
+export type { CourseReport, DueRefresher } from './training-records.ts';
 
 /** A member of staff or a volunteer: never a resident. */
 export type Booker = { platform: string; userId: string; displayName?: string; email?: string };
@@ -66,14 +69,7 @@ export type BookingView = {
   createdAt: Date;
 };
 
-export type CourseReport = {
-  course: string;
-  target: number | null;
-  trained: number;
-  booked: number;
-  attendanceRate: number | null;
-  sessions: number;
-};
+export type AttendanceOutcome = { status: 'marked' } | { status: 'not_booked' } | { status: 'not_started'; start: Date };
 
 export type BookingServiceOptions = {
   /** How long a freed place is held for the next person on the waitlist. */
@@ -275,7 +271,7 @@ export class BookingService {
         id: r.id,
         entryId: r.entry_id,
         title: r.title,
-        course: courseOf(r.title, this.courses),
+        course: courseOf(r.title, this.courses, r.venue),
         start: r.start,
         end: r.end,
         capacity: r.capacity,
@@ -309,62 +305,34 @@ export class BookingService {
     return this.queryBookings(`b.occurrence_id = $1`, [sessionId]);
   }
 
-  async markAttendance(sessionId: string, booker: Pick<Booker, 'platform' | 'userId'>, attended: boolean, now: Date): Promise<boolean> {
-    if (!isUuid(sessionId)) return false;
-    const result = await this.store.sql.query(
-      `UPDATE booking SET attended = $4, attendance_marked_at = $5, updated_at = $5
-       WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status = 'confirmed' RETURNING id`,
+  /** Attendance is marked once a session has started, for someone holding a confirmed place on it. */
+  async markAttendance(sessionId: string, booker: Pick<Booker, 'platform' | 'userId'>, attended: boolean, now: Date): Promise<AttendanceOutcome> {
+    if (!isUuid(sessionId)) return { status: 'not_booked' };
+    const result = await this.store.sql.query<{ id: string | null; start: Date }>(
+      `WITH session AS (SELECT id, start FROM occurrence WHERE id = $1),
+            marked AS (
+              UPDATE booking SET attended = $4, attendance_marked_at = $5, updated_at = $5
+              WHERE occurrence_id = $1 AND platform = $2 AND user_id = $3 AND status = 'confirmed'
+                AND (SELECT start FROM session) <= $5
+              RETURNING id)
+       SELECT (SELECT id FROM marked LIMIT 1) AS id, start FROM session`,
       [sessionId, booker.platform, booker.userId, attended, now],
     );
-    return result.rows.length > 0;
+    const row = result.rows[0];
+    if (!row) return { status: 'not_booked' };
+    if (row.id) return { status: 'marked' };
+    if (row.start.getTime() > now.getTime()) return { status: 'not_started', start: row.start };
+    return { status: 'not_booked' };
   }
 
-  /** People trained per course (distinct bookers who attended, or whose confirmed session is over and not marked absent). */
+  /** People trained per course: in date now (see training-records.ts), booked, attendance, sessions. */
   async trainingReport(now: Date): Promise<CourseReport[]> {
-    const { rows } = await this.store.sql.query<{
-      title: string;
-      session_id: string;
-      platform: string | null;
-      user_id: string | null;
-      status: string | null;
-      attended: boolean | null;
-      ended: boolean;
-    }>(
-      `SELECT coalesce(o.title, s.name) AS title, o.id AS session_id, b.platform, b.user_id, b.status, b.attended,
-              o."end" <= $1 AS ended
-       FROM occurrence o JOIN service s ON s.id = o.service_id
-       LEFT JOIN booking b ON b.occurrence_id = o.id
-       WHERE s.kind = 'training' AND o.capacity IS NOT NULL`,
-      [now],
-    );
-    const byCourse = new Map<string, { trained: Set<string>; booked: Set<string>; sessions: Set<string>; marked: number; present: number }>();
-    for (const c of this.courses) {
-      if (c.target !== null) byCourse.set(c.name, { trained: new Set(), booked: new Set(), sessions: new Set(), marked: 0, present: 0 });
-    }
-    for (const r of rows) {
-      const course = courseOf(r.title, this.courses);
-      const agg = byCourse.get(course) ?? { trained: new Set(), booked: new Set(), sessions: new Set(), marked: 0, present: 0 };
-      byCourse.set(course, agg);
-      agg.sessions.add(r.session_id);
-      if (!r.user_id || r.status !== 'confirmed') continue;
-      const who = `${r.platform}:${r.user_id}`;
-      agg.booked.add(who);
-      if (r.attended !== null) {
-        agg.marked++;
-        if (r.attended) agg.present++;
-      }
-      if (r.attended === true || (r.attended === null && r.ended)) agg.trained.add(who);
-    }
-    return [...byCourse.entries()]
-      .map(([course, a]) => ({
-        course,
-        target: this.courses.find((c) => c.name === course)?.target ?? null,
-        trained: a.trained.size,
-        booked: a.booked.size,
-        attendanceRate: a.marked ? Math.round((a.present / a.marked) * 1000) / 1000 : null,
-        sessions: a.sessions.size,
-      }))
-      .sort((x, y) => Number(y.target !== null) - Number(x.target !== null) || x.course.localeCompare(y.course));
+    return summariseCourses(await loadTrainingRows(this.store.sql), this.courses, now);
+  }
+
+  /** Refresher reminders due now (6 and 3 months before each person's training lapses). */
+  async dueRefreshers(now: Date): Promise<DueRefresher[]> {
+    return dueRefreshers(await loadTrainingRows(this.store.sql), this.courses, now);
   }
 
   private async queryBookings(where: string, params: unknown[]): Promise<BookingView[]> {

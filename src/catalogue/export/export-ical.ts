@@ -16,8 +16,26 @@ import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
 const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const londonWall = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
-const londonDate = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
+/**
+ * Europe/London's offset at an instant. Since 1996 its summer time runs from the last Sunday of March to the last
+ * Sunday of October, 01:00 UTC both; worked out here because a large feed writes hundreds of thousands of local
+ * times. Other years are left to the time-zone database.
+ */
+function londonOffsetMs(ms: number): number | undefined {
+  const year = new Date(ms).getUTCFullYear();
+  if (year < 1996 || year > 2099) return undefined;
+  const [start, end] = clockChangesOf(year);
+  return ms >= start! && ms < end! ? 3_600_000 : 0;
+}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+function londonFields(d: Date): string | undefined {
+  const offset = londonOffsetMs(d.getTime());
+  if (offset === undefined) return undefined;
+  const t = new Date(d.getTime() + offset);
+  return `${t.getUTCFullYear()}${pad2(t.getUTCMonth() + 1)}${pad2(t.getUTCDate())}T${pad2(t.getUTCHours())}${pad2(t.getUTCMinutes())}${pad2(t.getUTCSeconds())}`;
+}
+const londonWall = (d: Date): string => londonFields(d) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
+const londonDate = (d: Date): string => londonFields(d)?.slice(0, 8) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
 const dtProp = (name: string, d: Date, allDay: boolean): string =>
   allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
 
@@ -67,11 +85,46 @@ function baseProps(entry: ExportEntry, uid: string): string[] {
   return lines;
 }
 
+export type IcalOptions = { now: Date; horizonDays?: number; name?: string; onSkip?: (skipped: SkippedEntry) => void };
+
 /** The iCalendar text for the entries (dated ones only), expanded against `now` for the EXDATE/override check. */
-export function renderIcal(
-  entries: readonly ExportEntry[],
-  options: { now: Date; horizonDays?: number; name?: string; onSkip?: (skipped: SkippedEntry) => void },
-): string {
+export function renderIcal(entries: readonly ExportEntry[], options: IcalOptions): string {
+  return [icalHead(options), icalEvents(entries, options), ICAL_TAIL].join('');
+}
+
+/**
+ * The same text in pieces as the pages of entries arrive: the calendar's head, each page's events, its tail. A
+ * whole-catalogue feed is written to its subscriber as it is made, holding one page of entries at a time.
+ */
+export async function* streamIcal(pages: AsyncIterable<readonly ExportEntry[]>, options: IcalOptions): AsyncGenerator<string> {
+  yield icalHead(options);
+  for await (const page of pages) {
+    const events = icalEvents(page, options);
+    if (events) yield events;
+  }
+  yield ICAL_TAIL;
+}
+
+const ICAL_TAIL = 'END:VCALENDAR\r\n';
+
+function icalHead(options: IcalOptions): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Signpost//Camden community catalogue//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${escapeText(options.name ?? 'Signpost: Camden community activities')}`,
+    `X-WR-TIMEZONE:${ZONE}`,
+    'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
+    'X-PUBLISHED-TTL:PT6H',
+    ...LONDON_VTIMEZONE,
+  ];
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
+function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
   const skip = (entry: ExportEntry, error: unknown) =>
     options.onSkip?.({ entryId: entry.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
   const series: Series[] = [];
@@ -129,44 +182,35 @@ export function renderIcal(
   }
   const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
 
-  const out = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Signpost//Camden community catalogue//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    `X-WR-CALNAME:${escapeText(options.name ?? 'Signpost: Camden community activities')}`,
-    `X-WR-TIMEZONE:${ZONE}`,
-    'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
-    'X-PUBLISHED-TTL:PT6H',
-    ...LONDON_VTIMEZONE,
-  ];
+  const out: string[] = [];
   for (const s of written) {
     try {
-      out.push(...seriesLines(s, expanded.get(s.uid) ?? []));
+      for (const line of seriesLines(s, expanded.get(s.uid) ?? [])) out.push(foldLine(line));
     } catch (error) {
       skip(s.entry, error);
     }
   }
-  out.push('END:VCALENDAR');
-  return out.map(foldLine).join('\r\n') + '\r\n';
+  return out.length ? out.join('\r\n') + '\r\n' : '';
 }
 
 const HOUR_MS = 3_600_000;
 const clockChanges = new Map<number, number[]>();
 /** Whether [start, end], widened by three hours, holds a Europe/London clock change (last Sundays of March and October, 01:00 UTC). */
+function clockChangesOf(year: number): number[] {
+  let changes = clockChanges.get(year);
+  if (!changes) {
+    const lastSunday = (month: number) => {
+      const last = new Date(Date.UTC(year, month + 1, 0));
+      return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
+    };
+    changes = [lastSunday(2), lastSunday(9)];
+    clockChanges.set(year, changes);
+  }
+  return changes;
+}
 function touchesClockChange(start: number, end: number): boolean {
   for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year++) {
-    let changes = clockChanges.get(year);
-    if (!changes) {
-      const lastSunday = (month: number) => {
-        const last = new Date(Date.UTC(year, month + 1, 0));
-        return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1);
-      };
-      changes = [lastSunday(2), lastSunday(9)];
-      clockChanges.set(year, changes);
-    }
-    if (changes.some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
+    if (clockChangesOf(year).some((c) => c > start - 3 * HOUR_MS && c < end + 3 * HOUR_MS)) return true;
   }
   return false;
 }

@@ -443,11 +443,16 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     entry.eligibility = clip(eligibilityParts.join('; '), 2000);
     if (audiences.size === 0 && !explicit) for (const a of audiencesIn(entry.eligibility)) if (a !== 'everyone') audiences.add(a);
   }
-  const min = numberOf(service.minimum_age);
-  const max = numberOf(service.maximum_age);
+  // HSDS names them minimum_age and maximum_age; Outpost (Buckinghamshire's ORUK v1 API) min_age and max_age.
+  const min = numberOf(service.minimum_age ?? service.min_age);
+  const max = numberOf(service.maximum_age ?? service.max_age);
   if (min !== undefined && Number.isInteger(min) && min >= 0 && min < 130) entry.minimumAge = min;
   if (max !== undefined && Number.isInteger(max) && max >= 0 && max < 130) entry.maximumAge = max;
   if (entry.minimumAge !== undefined && entry.minimumAge >= 50 && audiences.size === 0 && !explicit) audiences.add('older_people');
+  // An age range that ends in childhood or youth is for young people (or, up to 4, for parents and their babies).
+  if (entry.maximumAge !== undefined && entry.maximumAge <= 25 && audiences.size === 0 && !explicit) {
+    audiences.add(entry.maximumAge <= 4 ? 'parents_of_young_children' : 'young_people');
+  }
 
   const languages = new Set<string>();
   for (const l of [...records(service.languages), ...records(service.language)]) {

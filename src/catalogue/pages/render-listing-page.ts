@@ -1,3 +1,4 @@
+import { describeTrust } from '../trust/describe-trust.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { DateTime } from 'luxon';
@@ -203,10 +204,13 @@ export function renderListingPage(
   }
 
   const confirmed = confirmedText(result.lastConfirmed, context.now);
-  add('confirmed', 'Last confirmed', `<p>${e(confirmed.text)}</p>`);
+  const trust = result.trust ? describeTrust(result.trust, context.now) : undefined;
+  add('confirmed', 'Last confirmed', `<p>${e(confirmed.text)}</p>${trust ? `<p class="trust">${e(`${trust.line}.`)}</p>` : ''}`);
 
   const notices = [
     result.isDemo ? 'This is a demonstration listing, not a real service.' : '',
+    result.trust?.openReports.closed ? 'We have been told this may have closed. Please call before you go.' : '',
+    result.trust?.feedFailing || result.trust?.openReports.wrongDetails ? 'Some of these details may be out of date. Please call before you go.' : '',
     result.status === 'temporarily_closed' ? 'This is closed for now.' : '',
     result.alert ?? '',
   ].filter(Boolean);

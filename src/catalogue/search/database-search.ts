@@ -3,8 +3,10 @@ import { isUuid } from '../../db/ids.ts';
 import { parseQuery, unknownWords } from './parse-query.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
-import { resultRow, withDetails, wordsInCatalogue } from './search-queries.ts';
+import { resultRow, venuePoints, withDetails, wordsInCatalogue } from './search-queries.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult } from './types.ts';
+
+export { TRUST_MARK_PENALTY } from './ranking.ts';
 
 /**
  * Search over the catalogue database: the full-text (`search_vector`, GIN) and trigram (`pg_trgm` on names) indexes
@@ -19,10 +21,23 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
       return store.transaction(async (sql) => {
         const unknown = unknownWords(request.text);
         const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
-        const understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+        // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
+        const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
+        if (understood.venue && !venue.length) {
+          understood = parseQuery(request.text, request.now, { ...(catalogueWords ? { catalogueWords } : {}), venues: false });
+        } else if (understood.venue) {
+          const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
+          const centre = venue.find((v) => v.lat !== null && v.lon !== null);
+          understood.place = {
+            label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+            wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
+            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+          };
+        }
         const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
         const offset = Math.max(0, request.offset ?? 0);
-        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now);
+        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
         if (unmet.length) understood.unmet = unmet;
         relaxed.unshift(...inputNotes(request.text, understood));
         const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);

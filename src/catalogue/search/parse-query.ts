@@ -26,6 +26,8 @@ export type ParseOptions = {
    * is never "corrected" into another word.
    */
   catalogueWords?: ReadonlySet<string>;
+  /** Read streets and venues named after a place word as `venue` (the default); false reads their words as words. */
+  venues?: boolean;
 };
 
 /**
@@ -46,6 +48,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
   s = takeTimes(s, u, now);
 
   let tokens = s.split(' ').filter(Boolean);
+  if (options.venues !== false) tokens = takeVenue(tokens, u);
   tokens = takePlaces(tokens, u, options);
   const pieces = takeConcepts(tokens, u);
   const slots: Slot[] = [];
@@ -189,6 +192,14 @@ function takeAges(s: string, u: Understood): string {
     add(u.audiences, 'older_people');
     return cut(s, older.index, older[0].length);
   }
+  // "a 15 year old", "aged 9", "my 3yo": a child or young person; up to 4, a parent with a baby or toddler; "an 82
+  // year old", an older person.
+  const young = /\b(?:aged |age )?(\d{1,2}) ?(?:years? old|yrs? old|yo|year old)\b|\baged (\d{1,2})\b/.exec(s);
+  const age = young ? Number(young[1] ?? young[2]) : undefined;
+  if (young && age !== undefined && (age < 19 || age >= 50)) {
+    add(u.audiences, age >= 50 ? 'older_people' : age <= 4 ? 'parents_of_young_children' : 'young_people');
+    return cut(s, young.index, young[0].length);
+  }
   return s;
 }
 
@@ -309,6 +320,60 @@ const STREET_ADDRESS = new RegExp(String.raw`\b\d{1,4}[a-z]? (?:[a-z]+ ){1,3}?(?
 function takeStreetAddresses(s: string): string {
   return s.replace(STREET_ADDRESS, ' ').replace(/\s+/g, ' ').trim();
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Streets and venues
+
+/** Words that end the name of a building people meet in. */
+const VENUE_WORDS = new Set(['library', 'centre', 'center', 'hall', 'church', 'chapel', 'school', 'college', 'surgery', 'museum']);
+const STREET_WORD_SET = new Set(STREET_WORDS.split('|'));
+/** Words after which a street or venue name may follow. */
+const VENUE_CUES = new Set(['on', 'at', 'in', 'near', 'nr', 'by', 'off', 'opposite', 'outside']);
+
+/**
+ * "on Fortess Road", "at Holborn Library", "near Agar Grove": one to three name words and a street or building word
+ * after a place word. A Camden place ("in Camden Square") or a thesaurus phrase ("at a community centre", "on a
+ * health walk") is not one: places and topics are read as before.
+ */
+function takeVenue(tokens: string[], u: Understood): string[] {
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (!VENUE_CUES.has(tokens[i]!)) continue;
+    for (let end = Math.min(tokens.length - 1, i + 4); end >= i + 2; end--) {
+      const last = tokens[end]!;
+      if (!STREET_WORD_SET.has(last) && !VENUE_WORDS.has(last)) continue;
+      const words = tokens.slice(i + 1, end + 1);
+      const names = words.slice(0, -1);
+      if (names.some((w) => STOP_WORDS.has(w) || /^\d/.test(w))) continue;
+      const phrase = words.join(' ');
+      // A place that is also a street ("Agar Grove") is both: the street where the catalogue has it, else the place.
+      if ((placeFor(phrase) && !STREET_WORD_SET.has(last)) || phraseIndex.has(phrase) || phraseIndex.has(names.join(' '))) continue;
+      u.venue = phrase;
+      // "Holborn Library", "Agar Grove": the place in its name, too, for when the catalogue lists no venue by it.
+      for (let n = words.length; n >= 1 && !u.place; n--) {
+        const place = placeFor(words.slice(0, n).join(' '));
+        if (place) u.place = { label: place.label, wards: place.wards, latitude: place.lat, longitude: place.lon };
+      }
+      return [...tokens.slice(0, i), ...tokens.slice(end + 1)];
+    }
+  }
+  // "in Lyminge", "at Longwick": a name after a place word that no word list, thesaurus or Camden place knows is a
+  // town, village or venue elsewhere, looked up among the catalogue's venues like a street.
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (!TOWN_CUES.has(tokens[i]!)) continue;
+    for (const n of [2, 1]) {
+      const words = tokens.slice(i + 1, i + 1 + n);
+      if (words.length < n || words.some((w) => STOP_WORDS.has(w) || !/^[a-z]+$/.test(w) || phraseIndex.has(w))) continue;
+      // A misspelt Camden place ("near Hampstaed") is read as the place, below.
+      if (!words.some((w) => !isKnownWord(w)) || placeFor(words.join(' ')) || fuzzyPlace(words.join(' '))) continue;
+      if (n === 2 && isKnownWord(words[1]!) && !STREET_WORD_SET.has(words[1]!)) continue;
+      // Its name still counts as words: listings name the villages they serve in titles and descriptions.
+      u.venue = words.join(' ');
+      return tokens;
+    }
+  }
+  return tokens;
+}
+const TOWN_CUES = new Set(['in', 'at', 'near', 'nr', 'around']);
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Places
@@ -446,6 +511,11 @@ function contentOf(phrase: string): string {
     .join(' ') || phrase;
 }
 
+/** "childrens" → "children", "young peoples" → "young people": the last word of a possessive plural, folded. */
+function possessive(phrase: string): string {
+  return phrase.replace(/(children|people|men|folk)s$/, '$1');
+}
+
 function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
   const out: (string | Slot)[] = [];
   for (let i = 0; i < tokens.length; ) {
@@ -453,7 +523,8 @@ function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
     for (let n = Math.min(MAX_PHRASE, tokens.length - i); n >= 1; n--) {
       const phrase = tokens.slice(i, i + n).join(' ');
       if (n === 1 && STOP_WORDS.has(phrase)) continue;
-      const concepts = phraseIndex.get(phrase);
+      // A possessive loses its apostrophe ("children's" → "childrens", "young people's"): read it as the word.
+      const concepts = phraseIndex.get(phrase) ?? phraseIndex.get(possessive(phrase));
       if (concepts) {
         let keep = false;
         // "Cantonese speaking", "speaks Somali": the cue may sit just outside the phrase.
@@ -586,5 +657,8 @@ function unique<T>(list: readonly T[]): T[] {
 
 /** Audiences that filter (the rest only rank). */
 export function hardAudiences(u: Understood): string[] {
-  return u.audiences.filter((a) => !(SOFT_AUDIENCES as readonly string[]).includes(a));
+  const hard = u.audiences.filter((a) => !(SOFT_AUDIENCES as readonly string[]).includes(a));
+  // A baby's or toddler's parent is asking about children's activities and childcare too.
+  if (hard.includes('parents_of_young_children') && !hard.includes('young_people')) hard.push('young_people');
+  return hard;
 }

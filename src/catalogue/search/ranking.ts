@@ -1,10 +1,13 @@
 /** Ranking of candidates: pure arithmetic over what the candidate query returned and what was understood. */
 import { distanceKm } from '../geography/camden.ts';
 import type { Filters } from './filters.ts';
-import { normaliseQueryText } from './parse-query.ts';
-import type { CandidateRow } from './search-queries.ts';
+import { hardAudiences, normaliseQueryText } from './parse-query.ts';
+import type { CandidateRow, VenuePoint } from './search-queries.ts';
 import type { Slot, Understood, Why } from './types.ts';
 import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+
+/** What a listing marked by catalogue/trust (reported closed, feed failing) loses in ranking. */
+export const TRUST_MARK_PENALTY = 1.5;
 
 export type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
@@ -16,6 +19,9 @@ const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescrip
  * with learning disabilities, parents and babies, young people, one gender, carers, LGBTQ+ people, one community.
  */
 const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
+
+/** What a listing for an audience not asked about loses: more than a title that has every word asked for gains. */
+const OTHER_AUDIENCE = 4;
 
 const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
 
@@ -55,7 +61,14 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
   return t.size === q.length ? 'exact' : 'all';
 }
 
-export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date): Ranked[] {
+/** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
+const AT_VENUE_KM = 0.05;
+/** What being at that street or venue adds: more than a listing for another audience loses. */
+const AT_VENUE = 5;
+
+export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
+  const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
+  const venueIds = new Set(venue.map((v) => v.id));
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
   const centre =
     u.place?.latitude !== undefined && u.place.longitude !== undefined
@@ -63,7 +76,9 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date)
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
-  const asked = new Set(u.audiences);
+  const asked = new Set([...u.audiences, ...hardAudiences(u)]);
+  // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
+  if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
@@ -113,13 +128,22 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date)
     for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
     // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
     // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
-    if (!audiences.includes('everyone') && audiences.some((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a))) score -= 2;
+    // A group for people and their carers (a memory café) is for the person too: only carers-only groups count as
+    // specific.
+    const specific = audiences.filter((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1));
+    if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
     const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
       if (centre) km = distanceKm(centre, here);
+    }
+    // At the street or venue asked about: first among those that match the rest of the question, whoever they are for.
+    if (row.location_id && venueIds.has(row.location_id)) score += AT_VENUE;
+    else if (venueAt.length && row.latitude !== null && row.longitude !== null) {
+      const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += AT_VENUE;
     }
     if (centre) {
       if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);
@@ -142,6 +166,8 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date)
     if (u.free && row.is_free) score += 0.5;
     else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
+    // Reported closed, or its feed failing for over a week (catalogue/trust): shown marked, and a little lower.
+    if (row.trust_mark) score -= TRUST_MARK_PENALTY;
     // Calendar placeholders ("Empty slot (auto created)", "Private Event", unfilled "#_" templates) come last.
     if (PLACEHOLDER_TITLE.test(row.name)) score -= 6;
     if (!f.kinds.length && !u.kinds.length) {

@@ -8,13 +8,18 @@ import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOf
 import { broaderLabel, broaderOf, conceptQuery, emptyFilters, type Filters, orOf, slotsOf, textGroups, toFilters, trigramFor } from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
 import { rank, type Ranked } from './ranking.ts';
-import { CANDIDATES, type CandidateRow, candidates, slotsFound } from './search-queries.ts';
+import { CANDIDATES, type CandidateRow, candidates, slotsFound, type VenuePoint } from './search-queries.ts';
 import type { Understood } from './types.ts';
 
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
 const NEARBY_KM = 2.5;
 
-export async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
+export async function findRanked(
+  sql: Sql,
+  u: Understood,
+  now: Date,
+  venue: readonly VenuePoint[] = [],
+): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
@@ -131,7 +136,7 @@ export async function findRanked(sql: Sql, u: Understood, now: Date): Promise<{ 
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now), relaxed, unmet: view.unmet ?? [] };
+  return { ranked: rank(rows, u, filters, now, venue), relaxed, unmet: view.unmet ?? [] };
 }
 
 /**

@@ -28,6 +28,7 @@ export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> 
 
 export type CandidateRow = {
   id: string;
+  location_id?: string | null;
   kind: string;
   name: string;
   description: string;
@@ -78,7 +79,29 @@ export type CandidateRow = {
   has_occurrences: boolean;
   fits_time?: boolean | null;
   local?: boolean;
+  trust_mark?: string | null;
 };
+
+/** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
+const PLACE_TEXT_SQL = `translate(coalesce(name, '') || ' ' || coalesce(address_1, '') || ' ' || coalesce(address_2, '') || ' ' || coalesce(city, ''), '''’', '')`;
+
+export type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
+
+/**
+ * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
+ * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text).
+ */
+export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+  const pattern = `%${venue.split(' ').join('%')}%`;
+  const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+    `SELECT id, ward, latitude, longitude FROM location
+      WHERE location_type = 'physical'
+        AND ${PLACE_TEXT_SQL} ILIKE $1
+      LIMIT 50`,
+    [pattern],
+  );
+  return rows.map((r) => ({ id: r.id, ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+}
 
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
@@ -128,9 +151,9 @@ const selectDetails = (nowRef: string, rankSql: string) => `
 
 /** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
 const selectRanking = (nowRef: string, rankSql: string) => `
-  SELECT s.id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+  SELECT s.id, s.location_id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
     s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
-    l.ward, l.latitude, l.longitude, l.accessibility,
+    s.trust_mark, l.ward, l.latitude, l.longitude, l.accessibility,
     ${rankSql},
     (SELECT min(oc.start) FROM occurrence oc
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;

@@ -1,4 +1,5 @@
 import type { EntryKind } from '../model.ts';
+import type { Trust } from '../trust/trust.ts';
 
 /** What the query parser understood from a staff question. Every field is optional; empty arrays mean "any". */
 export type Understood = {
@@ -18,6 +19,11 @@ export type Understood = {
     latitude?: number;
     longitude?: number;
   };
+  /**
+   * A street or venue named after a place word ("on Fortess Road", "at Holborn Library"), normalised: listings at it
+   * rank first, then those near it. Its words are where, never what.
+   */
+  venue?: string;
   audiences: string[];
   categories: string[];
   free?: boolean;
@@ -111,6 +117,8 @@ export type SearchResult = {
   score: number;
   /** Why it matched (search results only; a result looked up by id has none). */
   why?: Why;
+  /** Where it comes from, when it was last confirmed and what staff reported (set by catalogue/trust's `withTrust`). */
+  trust?: Trust;
 };
 
 export type SearchResponse = {

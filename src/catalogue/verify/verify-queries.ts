@@ -82,7 +82,16 @@ export async function recordConfirmation(sql: Sql, id: string, at: Date, role: s
      RETURNING s.id`,
     [id, at, role],
   );
+  // A coordinator's "still running" answers staff's "has closed" reports about it.
+  if (rows.length > 0) await resolveReports(sql, id, at, ['closed']);
   return rows.length > 0;
+}
+
+async function resolveReports(sql: Sql, id: string, at: Date, kinds: string[]): Promise<void> {
+  await sql.query(
+    `UPDATE entry_flag SET status = 'resolved', resolved_at = $2 WHERE entry_id = $1::uuid AND status = 'open' AND kind = ANY($3::text[])`,
+    [id, at, kinds],
+  );
 }
 
 /** Closes a listing for search (status 'closed') and records when and by which role; imports keep it closed. */
@@ -93,7 +102,33 @@ export async function recordClosure(sql: Sql, id: string, at: Date, role: string
      RETURNING s.id`,
     [id, at, role],
   );
+  if (rows.length > 0) await resolveReports(sql, id, at, ['closed', 'wrong_details']);
   return rows.length > 0;
+}
+
+/** A listing with open staff reports ("has closed", "details wrong"), for the top of the queue. */
+export type ReportedRow = VerifyRow & { closedReports: number; wrongReports: number };
+
+/** Listings still shown with open staff reports: "has closed" ones first, then the oldest report first. */
+export async function selectReportedListings(sql: Sql, limit: number): Promise<{ items: ReportedRow[]; total: number }> {
+  const { rows } = await sql.query<Row & { closed_reports: number; wrong_reports: number; total: number }>(
+    `SELECT * FROM (
+       ${SELECT.replace('FROM service s', `, (SELECT count(*)::int FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open' AND f.kind = 'closed') AS closed_reports,
+         (SELECT count(*)::int FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open' AND f.kind = 'wrong_details') AS wrong_reports,
+         (SELECT min(f.created_at) FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open') AS first_report,
+         count(*) OVER ()::int AS total
+       FROM service s`)}
+       WHERE s.removed_at IS NULL AND s.status <> 'closed'
+         AND EXISTS (SELECT 1 FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open')
+     ) x
+     ORDER BY (x.closed_reports > 0) DESC, x.first_report, x.name, x.id
+     LIMIT $1`,
+    [limit],
+  );
+  return {
+    items: rows.map((r) => ({ ...toRow(r), closedReports: r.closed_reports, wrongReports: r.wrong_reports })),
+    total: rows[0]?.total ?? 0,
+  };
 }
 
 /** A listing a coordinator closed (still in its source): its title and the London date it was closed. */

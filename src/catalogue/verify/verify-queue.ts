@@ -2,8 +2,11 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ZONE } from '../../clock.ts';
 import type { Store } from '../../db/open-store.ts';
+import { refreshTrustMarks } from '../trust/trust.ts';
 import {
   countDueListings,
+  type ReportedRow,
+  selectReportedListings,
   recordClosure,
   recordConfirmation,
   selectClosure,
@@ -12,7 +15,7 @@ import {
   type VerifyRow,
 } from './verify-queries.ts';
 
-export type { VerifyRow } from './verify-queries.ts';
+export type { ReportedRow, VerifyRow } from './verify-queries.ts';
 
 /**
  * Who checked a listing, as a platform role only (never a person's id): a coordinator in Slack, Teams or the terminal
@@ -43,6 +46,8 @@ export type VerifyQueue = {
   confirm(id: string, now: Date, role: VerifyRole): Promise<VerifyOutcome>;
   /** *Has closed*: the listing leaves search and stays closed through later imports of its source. */
   close(id: string, now: Date, role: VerifyRole): Promise<VerifyOutcome>;
+  /** Listings with open staff reports ("has closed" first): coordinators see them before the rest of the queue. */
+  reported(limit: number): Promise<{ items: ReportedRow[]; total: number }>;
   /** A listing a coordinator closed: its title and the date (YYYY-MM-DD, London); undefined for any other. */
   closure(id: string): Promise<{ title: string; closedOn: string } | undefined>;
 };
@@ -59,6 +64,7 @@ export function createVerifyQueue(store: Store, options: { afterMonths: number }
     if (!ListingIdSchema.safeParse(id).success) return { ok: false, reason: 'NOT_FOUND' };
     return store.transaction(async (tx) => {
       if (!(await write(tx, id, now, role))) return { ok: false, reason: 'NOT_FOUND' } as const;
+      await refreshTrustMarks(tx, now, [id]);
       const listing = await selectListing(tx, id);
       return listing ? { ok: true, listing } : ({ ok: false, reason: 'NOT_FOUND' } as const);
     });
@@ -73,6 +79,7 @@ export function createVerifyQueue(store: Store, options: { afterMonths: number }
       return { items, total };
     },
     confirm: (id, now, role) => change(id, now, role, recordConfirmation),
+    reported: (limit) => selectReportedListings(store.sql, limit),
     close: (id, now, role) => change(id, now, role, recordClosure),
     async closure(id) {
       return ListingIdSchema.safeParse(id).success ? selectClosure(store.sql, id) : undefined;

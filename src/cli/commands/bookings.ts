@@ -1,5 +1,5 @@
 import { BookingService, type Booker } from '../../catalogue/booking/booking-service.ts';
-import { parseTrainingTargets, withTargets } from '../../catalogue/booking/courses.ts';
+import { coursesFromSettings } from '../../catalogue/booking/courses.ts';
 import { toLondonIso } from '../../catalogue/time.ts';
 import { toCsv } from '../../insights/csv.ts';
 import { type CliContext, type Command, type ParsedArgs, stringOption, UsageError } from '../command.ts';
@@ -8,7 +8,7 @@ import { type CliContext, type Command, type ParsedArgs, stringOption, UsageErro
 async function service(ctx: CliContext): Promise<BookingService> {
   return new BookingService(await ctx.store(), {
     offerHours: ctx.config.offerHours,
-    courses: withTargets(parseTrainingTargets(ctx.config.trainingTargets)),
+    courses: coursesFromSettings(ctx.config),
     logger: ctx.logger,
   });
 }
@@ -171,8 +171,11 @@ export const attendanceCommand: Command = {
   async run(ctx, args) {
     const value = stringOption(args, 'attended');
     if (value !== 'yes' && value !== 'no') throw new UsageError('--attended is yes or no');
-    const ok = await (await service(ctx)).markAttendance(sessionId(args), booker(args)!, value === 'yes', ctx.now);
-    if (!ok) throw new UsageError('No confirmed booking for that person on that session');
+    const outcome = await (await service(ctx)).markAttendance(sessionId(args), booker(args)!, value === 'yes', ctx.now);
+    if (outcome.status === 'not_started') {
+      throw new UsageError(`Attendance can be marked once the session has started (it starts ${when(outcome.start)})`);
+    }
+    if (outcome.status !== 'marked') throw new UsageError('No confirmed booking for that person on that session');
     return { json: { updated: true }, text: 'Attendance recorded.' };
   },
 };
@@ -187,7 +190,8 @@ export const trainingReportCommand: Command = {
     const text = report
       .map((r) =>
         `${r.course}: ${r.trained} trained${r.target !== null ? ` of ${r.target} (${Math.round((r.trained / r.target) * 100)}%)` : ''}` +
-        `, ${r.booked} booked, ${r.sessions} sessions${r.attendanceRate !== null ? `, attendance ${Math.round(r.attendanceRate * 100)}%` : ''}`,
+        `, ${r.booked} booked, ${r.sessions} sessions${r.attendanceRate !== null ? `, attendance ${Math.round(r.attendanceRate * 100)}%` : ''}` +
+        (r.validity ? `; in date for ${r.validity}: ${r.lapsed} lapsed, ${r.lapsingSoon} lapsing within 3 months` : ''),
       )
       .join('\n');
     return { json: report, text };

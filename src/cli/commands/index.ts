@@ -15,12 +15,14 @@ import { importCommand } from './import.ts';
 import { occurrencesCommand } from './occurrences.ts';
 import { searchCommand } from './search.ts';
 import { flagsCommand } from './flags.ts';
+import { followUpsCommand, shareCommand } from './follow-ups.ts';
 import { reportCommand } from './report.ts';
 import { seedDemoCommand } from './seed-demo.ts';
 import { sourcesCommand } from './sources.ts';
 import { subscribeCommand } from './subscribe.ts';
 import { subscriptionsCommand } from './subscriptions.ts';
 import { unsubscribeCommand } from './unsubscribe.ts';
+import { leafletCommand, smsCommand } from './shortlist.ts';
 import { verifyCommand } from './verify.ts';
 
 export const COMMANDS: Command[] = [
@@ -40,6 +42,10 @@ export const COMMANDS: Command[] = [
   reportCommand,
   flagsCommand,
   verifyCommand,
+  shareCommand,
+  followUpsCommand,
+  smsCommand,
+  leafletCommand,
   subscribeCommand,
   subscriptionsCommand,
   unsubscribeCommand,

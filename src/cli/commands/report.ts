@@ -4,11 +4,12 @@ import { freshnessReport } from '../../insights/freshness-report.ts';
 import { gapsReport } from '../../insights/gaps-report.ts';
 import { trainingReport } from '../../insights/insights-overview.ts';
 import { searchesReport } from '../../insights/searches-report.ts';
+import { outcomeCsvRows, outcomesReport } from '../../insights/outcomes-report.ts';
 import { purgeInsights } from '../../insights/sql-insights-recorder.ts';
 import { describeGap } from '../../insights/chat-insights.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
-const REPORTS = ['gaps', 'searches', 'training', 'freshness', 'purge'] as const;
+const REPORTS = ['gaps', 'searches', 'training', 'freshness', 'outcomes', 'purge'] as const;
 
 function dateOption(value: string | undefined, name: string, fallback: Date): Date {
   if (!value) return fallback;
@@ -19,8 +20,8 @@ function dateOption(value: string | undefined, name: string, fallback: Date): Da
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'Anonymous insights: unmet needs (gaps), searches, training against targets, freshness; purge old data',
-  usage: 'report gaps|searches|training|freshness|purge [--from <date>] [--to <date>] [--csv] [--all]',
+  summary: 'Anonymous insights: unmet needs (gaps), searches, training against targets, freshness, outcomes; purge old data',
+  usage: 'report gaps|searches|training|freshness|outcomes|purge [--from <date>] [--to <date>] [--csv] [--all]',
   options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' }, all: { type: 'boolean' } },
   async run(ctx, args) {
     const which = args.positionals[0] as (typeof REPORTS)[number] | undefined;
@@ -28,7 +29,7 @@ export const reportCommand: Command = {
     const store = await ctx.store();
     const to = dateOption(stringOption(args, 'to'), 'to', ctx.now);
     const from = dateOption(stringOption(args, 'from'), 'from', new Date(to.getTime() - 90 * 86_400_000));
-    const settings = { trainingTargets: ctx.config.trainingTargets, staleMonths: ctx.config.insights.staleMonths };
+    const settings = { trainingTargets: ctx.config.trainingTargets, trainingValidity: ctx.config.trainingValidity, staleMonths: ctx.config.insights.staleMonths };
     const csv = args.values.csv === true;
     switch (which) {
       case 'gaps': {
@@ -56,6 +57,17 @@ export const reportCommand: Command = {
             ? toCsv(report.staleEntries).trimEnd()
             : [`${report.staleEntries.length} listings not confirmed since ${report.staleBefore}; ${report.failingFeeds.length} failing feeds.`, ...report.failingFeeds.map((f) => `  feed ${f.name}: ${f.lastError}`)].join('\n'),
         };
+      }
+      case 'outcomes': {
+        const rows = await outcomesReport(store, { from, to });
+        if (csv) {
+          const flat = outcomeCsvRows(rows);
+          return { json: rows, text: toCsv(flat.rows, flat.columns).trimEnd() };
+        }
+        const text = rows.length
+          ? rows.map((r) => `${String(r.shared).padStart(4)} shared  ${String(r.went).padStart(4)} went  ${String(r.didntGo).padStart(4)} didn't go  ${String(r.unsuitable).padStart(4)} unsuitable  ${r.title}`).join('\n')
+          : `No shares recorded between ${toLondonDate(from)} and ${toLondonDate(to)}.`;
+        return { json: rows, text };
       }
       case 'purge': {
         const purged = await purgeInsights(store, ctx.now, { keepQuestionsDays: ctx.config.insights.keepQuestionsDays, keepStatsDays: ctx.config.insights.keepStatsDays });

@@ -1,5 +1,6 @@
 import { toLondonIso } from '../../catalogue/time.ts';
 import { refreshDueFeeds, sourceHealth } from '../../scheduler/refresh-feeds.ts';
+import { refreshTrustMarks } from '../../catalogue/trust/trust.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
 const iso = (d: Date | null) => (d ? toLondonIso(d) : null);
@@ -23,6 +24,7 @@ export const sourcesCommand: Command = {
     }
     if (args.values.refresh) {
       const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, { force: args.values.force === true, allowPrivateHosts: ctx.config.feedAllowPrivateHosts, ...(name ? { onlySource: name } : {}) });
+      await refreshTrustMarks(store.sql, ctx.now);
       notes.push(...outcomes.map((o) => `${o.source}: ${o.outcome.replace('_', ' ')}${o.error ? ` (${o.error})` : ''}`));
       if (outcomes.length === 0) notes.push('No feed was due.');
     }

@@ -1,4 +1,5 @@
 import { toLondonIso } from '../../catalogue/time.ts';
+import { FAILING_AFTER } from '../../scheduler/delivery-queue.ts';
 import { nextRunAt } from '../../scheduler/digest-schedule.ts';
 import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { describeFilters, describeSchedule } from '../../scheduler/subscriptions.ts';
@@ -7,7 +8,7 @@ import type { Command } from '../command.ts';
 const iso = (d: Date | null) => (d ? toLondonIso(d) : null);
 
 /** Repeated delivery failures are flagged so coordinators see a channel that stopped receiving its digest. */
-export const FAILING_AFTER = 2;
+export { FAILING_AFTER };
 
 export const subscriptionsCommand: Command = {
   name: 'subscriptions',

@@ -82,8 +82,11 @@
       });
       fill('training', table([
         { label: 'Course', value: function (c) { return c.course; } },
-        { label: 'Trained', num: true, value: function (c) { return c.trained; } },
+        { label: 'Trained (in date)', num: true, value: function (c) { return c.trained; } },
         { label: 'Target', num: true, value: function (c) { return c.target === null ? '–' : c.target; } },
+        { label: 'Stays in date', value: function (c) { return c.validity || '–'; } },
+        { label: 'Lapsed', num: true, value: function (c) { return c.validity ? c.lapsed : '–'; } },
+        { label: 'Lapsing in 3 months', num: true, value: function (c) { return c.validity ? c.lapsingSoon : '–'; } },
         { label: 'Booked', num: true, value: function (c) { return c.booked; } },
         { label: 'Attendance', num: true, value: function (c) { return c.attendanceRate === null ? '–' : Math.round(c.attendanceRate * 100) + '%'; } },
         { label: 'Sessions', num: true, value: function (c) { return c.sessions; } },
@@ -106,6 +109,36 @@
         ], f.staleEntries.slice(0, 25), 'Every listing was confirmed in the last year.'),
       ]);
       fill('freshness', freshness);
+
+      var o = data.outcomes;
+      chart('chart-outcomes', {
+        type: 'bar',
+        data: { labels: ['Searched', 'Shared', 'Went'], datasets: [
+          { label: 'Count', data: [o.totals.searched, o.totals.shared, o.totals.went], backgroundColor: [colours.searches, colours.relaxed, colours.trained] },
+        ] },
+        options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      });
+      var funnel = function (label) {
+        return [
+          { label: label, value: function (g) { return humanise(g.group); } },
+          { label: 'Searched', num: true, value: function (g) { return g.searched; } },
+          { label: 'Shared', num: true, value: function (g) { return g.shared; } },
+          { label: 'Went', num: true, value: function (g) { return g.went; } },
+        ];
+      };
+      fill('outcomes-category', table(funnel('Category'), o.byCategory.slice(0, 25), 'Nothing searched or shared in this period.'));
+      fill('outcomes-ward', table(funnel('Ward'), o.byWard.slice(0, 25), 'Nothing searched or shared in this period.'));
+      var reasonWords = { cost: 'cost', getting_there: 'getting there', access: 'access', timing: 'timing', language: 'language', not_welcome: 'didn’t feel welcome', closed: 'it had closed' };
+      fill('outcomes-unsuitable', table([
+        { label: 'Listing', value: function (x) { return x.title; } },
+        { label: 'Not suitable', num: true, value: function (x) { return x.unsuitable; } },
+        { label: 'Shared', num: true, value: function (x) { return x.shared; } },
+        { label: 'Reasons', value: function (x) {
+          return Object.keys(x.reasons).filter(function (k) { return x.reasons[k] > 0; })
+            .sort(function (a, b) { return x.reasons[b] - x.reasons[a]; })
+            .map(function (k) { return (reasonWords[k] || k) + ' (' + x.reasons[k] + ')'; }).join(', ');
+        } },
+      ], o.unsuitable, 'No listing was found unsuitable in this period.'));
 
       fill('flags', table([
         { label: 'Listing', value: function (x) { return x.title || 'removed listing'; } },

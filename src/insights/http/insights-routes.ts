@@ -14,6 +14,7 @@ import { freshnessReport } from '../freshness-report.ts';
 import { gapsReport } from '../gaps-report.ts';
 import { insightsOverview, trainingReport, type OverviewSettings } from '../insights-overview.ts';
 import { searchesReport } from '../searches-report.ts';
+import { outcomeCsvRows, outcomeFunnel, outcomesReport } from '../outcomes-report.ts';
 import {
   CSRF_COOKIE_NAME,
   cookies,
@@ -89,6 +90,10 @@ ${logoutCsrf ? `<form method="post" action="/insights/logout" class="logout"><in
 <section><h2>Unmet needs</h2><p>What was asked for and not found, ranked: nothing found first, then searches that needed wider filters.</p><div id="gaps"></div>${csv('gaps', 'Unmet needs')}</section>
 <section><h2>Training</h2><div class="chart"><canvas id="chart-training" aria-label="People trained per course against targets"></canvas></div><div id="training"></div>${csv('training', 'Training')}</section>
 <section><h2>Freshness</h2><div id="freshness"></div>${csv('freshness', 'Listings not confirmed')} ${csv('feeds', 'Failing feeds')}</section>
+<section id="outcomes-section"><h2>Did it help?</h2><p>From searched to shared with a resident to “went”, as staff answered a follow-up (counted anonymously).</p><div class="chart"><canvas id="chart-outcomes" aria-label="Searches, listings shared and residents who went"></canvas></div>
+<h3>By category</h3><div id="outcomes-category"></div>${csv('outcomes-by-category', 'By category')}
+<h3>By ward</h3><div id="outcomes-ward"></div>${csv('outcomes-by-ward', 'By ward')}
+<h3>Most often not suitable</h3><div id="outcomes-unsuitable"></div>${csv('unsuitable', 'Not suitable, with reasons')} ${csv('outcomes', 'Outcomes per listing')}</section>
 <section><h2>Problems reported by staff</h2><div id="flags"></div>${csv('flags', 'Reported problems')}</section>
 </main><script src="/insights/assets/chart.umd.min.js"></script><script src="/insights/assets/insights.js"></script>`,
   );
@@ -224,13 +229,21 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       case 'searches-by-day':
         return { rows: (await searchesReport(store, r.from, r.to)).byDay, columns: ['date', 'searches', 'noResults', 'relaxed'] };
       case 'training':
-        return { rows: await trainingReport(store, now, settings), columns: ['course', 'target', 'trained', 'booked', 'attendanceRate', 'sessions'] };
+        return { rows: await trainingReport(store, now, settings), columns: ['course', 'target', 'trained', 'booked', 'attendanceRate', 'sessions', 'validity', 'lapsed', 'lapsingSoon'] };
       case 'freshness':
         return { rows: (await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {})).staleEntries, columns: ['id', 'title', 'kind', 'organisation', 'source', 'ward', 'lastConfirmed', 'isDemo'] };
       case 'feeds':
         return { rows: (await freshnessReport(store, now)).failingFeeds, columns: ['name', 'format', 'url', 'lastError', 'lastErrorAt', 'lastSuccessAt'] };
       case 'flags':
         return { rows: await listFlags(store, { status: 'all' }), columns: ['id', 'entryId', 'title', 'organisation', 'contact', 'kind', 'note', 'reporterPlatform', 'status', 'createdAt', 'resolvedAt'] };
+      case 'outcomes-by-category':
+        return { rows: (await outcomeFunnel(store, r)).byCategory.map((g) => ({ category: g.group, searched: g.searched, shared: g.shared, went: g.went })), columns: ['category', 'searched', 'shared', 'went'] };
+      case 'outcomes-by-ward':
+        return { rows: (await outcomeFunnel(store, r)).byWard.map((g) => ({ ward: g.group, searched: g.searched, shared: g.shared, went: g.went })), columns: ['ward', 'searched', 'shared', 'went'] };
+      case 'outcomes':
+        return outcomeCsvRows(await outcomesReport(store, r));
+      case 'unsuitable':
+        return outcomeCsvRows((await outcomeFunnel(store, r)).unsuitable);
       default:
         return undefined;
     }

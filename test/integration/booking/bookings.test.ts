@@ -114,7 +114,7 @@ describe.each(STORE_KINDS)('training bookings on %s', (kind) => {
     expect(await service.book(mhfaId!, ana, new Date('2027-03-01T09:00:00Z'))).toMatchObject({ status: 'confirmed' });
     // Booked but the course has not happened yet: still not eligible.
     expect(await service.book(refresherId!, ana, new Date('2027-03-02T09:00:00Z'))).toMatchObject({ status: 'closed' });
-    expect(await service.markAttendance(mhfaId!, ana, true, new Date('2027-03-04T18:00:00Z'))).toBe(true);
+    expect(await service.markAttendance(mhfaId!, ana, true, new Date('2027-03-04T18:00:00Z'))).toEqual({ status: 'marked' });
     expect(await service.book(refresherId!, ana, new Date('2027-03-05T09:00:00Z'))).toMatchObject({ status: 'confirmed' });
   });
 

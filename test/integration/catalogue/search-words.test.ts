@@ -51,6 +51,17 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     expect(exercise[0]).toBe('Keep Fit Class');
   });
 
+  it('ranks listings at a street or venue named first, and reads its words as words when no venue has that name', async () => {
+    const library = await search.search({ text: 'something at oakley gardens library', now: NOW });
+    expect(library.understood.venue).toBe('oakley gardens library');
+    expect(library.understood.topics ?? []).not.toContain('gardening');
+    expect(library.results[0]!.title).toBe("Ladies' Knit and Natter");
+    expect((await top('walking group on station road'))[0]).toBe('Station Road Walking Group');
+    const nowhere = await search.search({ text: 'yoga on nowhere lane', now: NOW });
+    expect(nowhere.understood.venue).toBeUndefined();
+    expect(nowhere.results[0]!.title).toBe('Yoga');
+  });
+
   it('never turns a known word into another, nor a street address into a topic', async () => {
     const station = await search.search({ text: 'station', now: NOW });
     expect(station.results[0]!.title).toBe('Station Road Walking Group');

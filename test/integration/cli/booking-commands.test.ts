@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../helpers/run-cli.ts';
+import { cli, cliWithEnv } from '../../helpers/run-cli.ts';
 
 const NOW = '2026-11-23T09:00:00Z';
 
@@ -52,5 +52,28 @@ describe('booking commands', () => {
     const report = (await cli(url, 'training-report', '--json', '--now', NOW)).json() as Record<string, unknown>[];
     expect(report[0]).toMatchObject({ course: 'MECC (Making Every Contact Count)', target: 200, trained: 0 });
     expect((await cli(url, 'book', '--session', '00000000-0000-4000-8000-000000000000', '--user', 'x')).code).toBe(1);
+  });
+
+  it('refuses to mark attendance before the session starts, and reports training in date when courses lapse', async () => {
+    const sessions = (await cli(url, 'sessions', '--course', 'MECC', '--json', '--now', NOW)).json() as { id: string; start: string }[];
+    const { id, start } = sessions[1]!;
+    await cli(url, 'book', '--session', id, '--user', 'EARLY', '--now', NOW);
+    const early = await cli(url, 'attendance', '--session', id, '--user', 'EARLY', '--attended', 'yes', '--now', NOW);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(`Attendance can be marked once the session has started (it starts ${start})`);
+    const after = new Date(new Date(start).getTime() + 3_600_000).toISOString();
+    expect((await cli(url, 'attendance', '--session', id, '--user', 'EARLY', '--attended', 'yes', '--json', '--now', after)).json()).toEqual({
+      updated: true,
+    });
+    const env = { TRAINING_VALIDITY: 'MECC=2y' };
+    const report = (await cliWithEnv(url, env, 'training-report', '--json', '--now', after)).json() as Record<string, unknown>[];
+    // Everyone from the first session (now over) and the person marked present.
+    const trained = Number(report[0]!.trained);
+    expect(trained).toBeGreaterThanOrEqual(2);
+    expect(report[0]).toMatchObject({ course: 'MECC (Making Every Contact Count)', validity: '2 years', lapsed: 0 });
+    const years = new Date(new Date(start).getTime() + 3 * 365 * 86_400_000).toISOString();
+    expect((await cliWithEnv(url, env, 'training-report', '--json', '--now', years)).json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ course: 'MECC (Making Every Contact Count)', trained: 0, lapsed: trained })]),
+    );
   });
 });

@@ -17,6 +17,10 @@ import { gapsReport } from '../../../src/insights/gaps-report.ts';
 import { createInsightsRoutes } from '../../../src/insights/http/insights-routes.ts';
 import { createSqlInsightsRecorder, purgeInsights } from '../../../src/insights/sql-insights-recorder.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { createFollowUpHooks, createShareRecorder } from '../../../src/insights/chat-follow-ups.ts';
+import { createDeliveryQueue } from '../../../src/scheduler/delivery-queue.ts';
+import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-ups.ts';
+import { createTerminalNotifier } from '../../../src/scheduler/terminal-notifier.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 type CorpusItem = { q: string; personal: string[] };
@@ -47,21 +51,23 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
   let logOutput = '';
   let conversation: ReturnType<typeof createConversation>;
   let before = '';
+  let logger: ReturnType<typeof createLogger>;
 
   beforeAll(async () => {
     store = await openTestStore(kind);
     await seedDemo(store, NOW);
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => (logOutput += chunk.toString()));
-    const logger = createLogger({ level: 'debug', destination: sink });
+    logger = createLogger({ level: 'debug', destination: sink });
     const clock = fixedClock(NOW);
+    const shares = createShareRecorder({ store, clock, logger, followUpDays: 14 });
     // Opted in to keeping sanitised questions, so the test also proves the sanitiser on the way into the database.
     const recorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: 7 });
     conversation = createConversation({
       search: createDatabaseSearch(store),
       clock,
       logger,
-      hooks: { insights: createChatInsights({ store, clock, logger, recorder }) },
+      hooks: { insights: createChatInsights({ store, clock, logger, recorder }), followUps: createFollowUpHooks({ store, clock, logger, shares }) },
     });
     before = await everyText(store);
   }, 120_000);
@@ -80,6 +86,25 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
       await conversation.handleMessage(ask('share 1'));
       logOutput += '';
     }
+    // Through the follow-ups too: each share is asked about 14 days later, and answered.
+    const later = new Date(NOW.getTime() + 15 * 86_400_000);
+    let printed = '';
+    const queued = await queueDueFollowUps(store, later, logger);
+    expect(queued.length).toBeGreaterThan(0);
+    // The corpus is asked as a Slack user: a printing notifier stands in for Slack's API (what would be posted).
+    const printing = createTerminalNotifier({ write: (t) => void (printed += t) });
+    await createDeliveryQueue({ store, clock: fixedClock(later), logger, notifiers: { slack: { ...printing, platform: 'slack' } } }).drain();
+    await tidyFollowUps(store, later);
+    expect(printed).toContain('Did the resident go to');
+    for (const [i, f] of queued.entries()) {
+      const o = (['went', 'didnt_go', 'unsuitable'] as const)[i % 3]!;
+      await conversation.handleAction({ ...ask(''), action: ACTION.followUpAnswer, value: JSON.stringify({ id: f.id, o }) });
+      if (o === 'unsuitable') await conversation.handleAction({ ...ask(''), action: ACTION.followUpReason, value: JSON.stringify({ id: f.id, r: 'timing' }) });
+    }
+    const outcomes = await store.sql.query<{ shared: number; answered: number }>(`SELECT sum(shared)::int AS shared, sum(went + didnt_go + unsuitable)::int AS answered FROM outcome_count`);
+    expect(outcomes.rows[0]).toEqual({ shared: corpus.length, answered: queued.length });
+    expect((await store.sql.query(`SELECT 1 FROM pending_follow_up`)).rows).toEqual([]);
+
     const stats = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM search_stat`);
     expect(stats.rows[0]?.n).toBe(corpus.length);
     const events = await store.sql.query<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM result_event GROUP BY kind ORDER BY kind`);
@@ -140,6 +165,13 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
       const csv = await fetch(`${base}/insights/gaps.csv?from=2026-11-01&to=2026-11-30`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(csv.status).toBe(200);
       expect((await csv.text()).split('\r\n')[0]).toBe('ward,audience,category,day,timeOfDay,searches,noResults,relaxed');
+      const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+      const range = 'from=2026-11-01&to=2026-12-31';
+      expect((await (await fetch(`${base}/insights/outcomes-by-category.csv?${range}`, auth)).text()).split('\r\n')[0]).toBe('category,searched,shared,went');
+      expect((await (await fetch(`${base}/insights/outcomes-by-ward.csv?${range}`, auth)).text()).split('\r\n')[0]).toBe('ward,searched,shared,went');
+      const unsuitableCsv = (await (await fetch(`${base}/insights/unsuitable.csv?${range}`, auth)).text()).split('\r\n');
+      expect(unsuitableCsv[0]).toBe('entryId,title,shared,went,didntGo,unsuitable,reason_cost,reason_getting_there,reason_access,reason_timing,reason_language,reason_not_welcome,reason_closed');
+      expect(unsuitableCsv.length).toBeGreaterThan(2);
 
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -161,7 +193,7 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
         const cookies = await page.context().cookies();
         expect(cookies.find((c) => c.name === 'signpost_insights')?.httpOnly).toBe(true);
         // Counts the painted pixels of each chart's canvas (a string, so this file needs no DOM types).
-        const painted = await page.evaluate<number[]>(`['chart-days', 'chart-wards', 'chart-training'].map((id) => {
+        const painted = await page.evaluate<number[]>(`['chart-days', 'chart-wards', 'chart-training', 'chart-outcomes'].map((id) => {
           const canvas = document.getElementById(id);
           const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
           let inked = 0;
@@ -173,6 +205,23 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
         fs.writeFileSync(path.join(os.tmpdir(), 'signpost-insights-page.png'), png);
         expect(png.length).toBeGreaterThan(20_000);
         expect(await page.locator('#gaps table tbody tr').count()).toBeGreaterThan(0);
+        expect(await page.locator('#outcomes-category table tbody tr').count()).toBeGreaterThan(0);
+        expect(await page.locator('#outcomes-ward table tbody tr').count()).toBeGreaterThan(0);
+        const unsuitable = await page.locator('#outcomes-unsuitable table tbody tr').allTextContents();
+        expect(unsuitable.length).toBeGreaterThan(0);
+        expect(unsuitable.join(' ')).toContain('timing');
+
+        // The outcomes section passes axe-core (injected as a script, so this context bypasses the page's CSP).
+        const audited = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
+        const auditPage = await audited.newPage();
+        await auditPage.goto(`${base}/insights`);
+        await auditPage.waitForSelector('#insights[data-ready="true"]', { timeout: 30_000 });
+        await auditPage.addScriptTag({ content: fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
+        const violations = await auditPage.evaluate<{ id: string; nodes: unknown[] }[]>(
+          `axe.run({ include: [['#outcomes-section']] }, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) })))`,
+        );
+        expect(violations).toEqual([]);
+        await audited.close();
         expect(outside).toEqual([]);
       } finally {
         await browser.close();

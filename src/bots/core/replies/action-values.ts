@@ -38,6 +38,11 @@ export function shareButton(id: string): ReplyButton {
   return { label: 'Share with resident', action: ACTION.share, value: JSON.stringify({ id } satisfies EntryValue) };
 }
 
+/** *Add to list*: puts the entry on the list for a resident (see shortlist-hooks.ts). */
+export function addToListButton(id: string): ReplyButton {
+  return { label: 'Add to list', action: ACTION.shortlistAdd, value: JSON.stringify({ id } satisfies EntryValue) };
+}
+
 export function bookButton(id: string, start?: string): ReplyButton {
   const value: BookValue = start ? { id, s: start } : { id };
   return { label: 'Book', action: ACTION.book, value: JSON.stringify(value), style: 'primary' };

@@ -1,4 +1,5 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
+import { describeTrust } from '../../../catalogue/trust/describe-trust.ts';
 import { actions, context, fields, heading, isWebUrl, literal, type Reply, type ReplyBlock, type ReplyButton, type ReplyField, text } from '../reply.ts';
 import { bookButton, linkButton, shareButton } from './action-values.ts';
 import {
@@ -21,7 +22,11 @@ export const MAX_DETAIL_FIELDS = 10;
 export const MAX_DESCRIPTION = 700;
 
 /** Everything about one entry: description, next three dates, where, access, who it is for, cost, contact, links. */
-export function buildEntryDetailReply(result: SearchResult, now: Date, options: { ephemeral?: boolean; why?: string } = {}): Reply {
+export function buildEntryDetailReply(
+  result: SearchResult,
+  now: Date,
+  options: { ephemeral?: boolean; why?: string; /** The listing's public page (`/l/<id>`), linked from the card. */ pageUrl?: string } = {},
+): Reply {
   const f: ReplyField[] = [];
   const add = (label: string, value: string | null | undefined, max = 300) => {
     if (value && f.length < MAX_DETAIL_FIELDS) f.push({ label, value: truncate(value, max) });
@@ -42,11 +47,13 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   add('Contact', formatContact(result));
   add('Run by', result.organisation);
 
+  const trust = result.trust ? describeTrust(result.trust, now) : undefined;
   const blocks: ReplyBlock[] = [heading(truncate(result.title, 150))];
   const warnings = [
     result.status === 'temporarily_closed' ? '⚠ Temporarily closed.' : '',
     result.status === 'closed' ? '⚠ This has closed.' : '',
     result.alert ? `⚠ ${result.alert}` : '',
+    ...(trust?.warnings ?? []),
   ].filter(Boolean);
   if (warnings.length) blocks.push(text(`**${literal(warnings.join(' '))}**`));
   if (result.description) blocks.push(text(literal(truncate(result.description, MAX_DESCRIPTION))));
@@ -55,14 +62,18 @@ export function buildEntryDetailReply(result: SearchResult, now: Date, options: 
   const buttons: ReplyButton[] = [shareButton(result.id)];
   if (result.kind === 'training') buttons.push(bookButton(result.id, result.next?.start));
   if (isWebUrl(result.url)) buttons.push(linkButton('Website', result.url));
+  if (isWebUrl(options.pageUrl)) buttons.push(linkButton('Listing page', options.pageUrl));
   blocks.push(actions(buttons));
 
-  const small = [formatConfirmed(result.lastConfirmed, now), result.isDemo ? DEMO_NOTE : undefined].filter(Boolean).join(' · ');
+  const small = [
+    trust ? literal(trust.line) : formatConfirmed(result.lastConfirmed, now),
+    result.isDemo ? DEMO_NOTE : undefined,
+  ].filter(Boolean).join(' · ');
   if (options.why) blocks.push(context(truncate(options.why, 300)));
   if (small) blocks.push(context(small));
 
   const fallbackText =
-    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '']
+    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '', isWebUrl(options.pageUrl) ? `Listing page: ${options.pageUrl}` : '']
     .filter(Boolean)
     .join('\n');
   return { fallbackText, blocks, ...(options.ephemeral !== undefined ? { ephemeral: options.ephemeral } : {}) };

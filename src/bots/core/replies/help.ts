@@ -18,6 +18,10 @@ export type HelpOptions = {
   verify?: boolean;
   /** The coordinators' entry form ("add entry", "edit …"). */
   entries?: boolean;
+  /** The list for a resident ("add 2", "send list"). */
+  shortlist?: boolean;
+  /** "Did the resident go?" follow-ups after a share ("follow-ups off"). */
+  followUps?: boolean;
 };
 
 /** What Signpost does and how to ask, with examples. */
@@ -30,6 +34,8 @@ export function buildHelpReply(options: HelpOptions = {}): Reply {
     '**more**: the next results',
     '**details 2**: everything about result 2',
     '**share 2**: a short text to give the resident (SMS or print)',
+    ...(options.shortlist ? ['**add 2**: put result 2 on a list for the resident; **send list**: send it as a text message or a printed leaflet'] : []),
+    ...(options.followUps ? ['**follow-ups off**: no “Did the resident go?” question after you share; **follow-ups on** to have them again'] : []),
     ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
     ...(options.digests ? ['**subscribe**: a regular digest of what is new here; **unsubscribe** to stop'] : []),
     ...(options.entries ? ['**add entry**, **edit** _part of a title_: coordinators add or correct a listing'] : []),

@@ -1,6 +1,7 @@
 import type { SearchResponse, SearchResult } from '../../../catalogue/search/types.ts';
+import { describeTrust } from '../../../catalogue/trust/describe-trust.ts';
 import { context, heading, type Reply, type ReplyBlock, type ReplyListItem, toPlainText } from '../reply.ts';
-import { bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
+import { addToListButton, bookButton, detailsButton, moreButton, shareButton } from './action-values.ts';
 import {
   capitalise,
   describeUnderstood,
@@ -26,15 +27,18 @@ export function numberedTitle(number: number, title: string): string {
 
 /** The short lines that tell a signposter whether a result fits: when, where, cost, how to join, contact, freshness. */
 export function resultLines(result: SearchResult, now: Date): string[] {
+  const trust = result.trust ? describeTrust(result.trust, now) : undefined;
   const lines = [
     result.status === 'temporarily_closed' ? '⚠ Temporarily closed' : undefined,
+    // The most serious warning only: a list item stays short; the details show them all.
+    trust?.warnings[0],
     result.alert ? `⚠ ${result.alert}` : undefined,
     formatWhen(result, now),
     formatWhere(result),
     formatCostAndJoin(result),
     formatContact(result),
     result.organisation ? `Run by ${result.organisation}` : undefined,
-    formatConfirmed(result.lastConfirmed, now),
+    trust ? trust.line : formatConfirmed(result.lastConfirmed, now),
   ];
   return lines.filter((l): l is string => !!l).map((l) => truncate(l, MAX_LINE));
 }
@@ -46,10 +50,12 @@ export type SearchResultsInput = {
   offset: number;
   /** Session-memory key of the question, for the "more" button. */
   queryKey: string;
+  /** Offer *Add to list* (the list for a resident) on each result. */
+  shortlist?: boolean;
 };
 
 /** A page of search results: what was understood, up to five numbered results with buttons, "N more", small print. */
-export function buildSearchResultsReply({ response, now, offset, queryKey }: SearchResultsInput): Reply {
+export function buildSearchResultsReply({ response, now, offset, queryKey, shortlist }: SearchResultsInput): Reply {
   const results = response.results.slice(0, PAGE_SIZE);
   const understood = describeUnderstood(response.understood);
   const title = understood ?? 'Activities and services';
@@ -59,6 +65,7 @@ export function buildSearchResultsReply({ response, now, offset, queryKey }: Sea
     buttons: [
       detailsButton(r.id),
       shareButton(r.id),
+      ...(shortlist ? [addToListButton(r.id)] : []),
       ...(r.kind === 'training' ? [bookButton(r.id, r.next?.start)] : []),
     ],
   }));

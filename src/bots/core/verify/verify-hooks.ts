@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { COORDINATOR_SOURCE } from '../../../catalogue/manual-entries.ts';
-import { roleOf, type VerifyQueue, type VerifyRow } from '../../../catalogue/verify/verify-queue.ts';
+import { type ReportedRow, roleOf, type VerifyQueue, type VerifyRow } from '../../../catalogue/verify/verify-queue.ts';
 import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
 import { ACTION } from '../action-ids.ts';
 import type { Actor, InboundAction, InboundMessage } from '../inbound.ts';
 import { parseActionValue } from '../replies/action-values.ts';
-import { context, heading, type Reply, type ReplyButton, text } from '../reply.ts';
+import { context, heading, type Reply, type ReplyBlock, type ReplyButton, text } from '../reply.ts';
 
 /** `verify` in chat and the queue's *Still running* / *Has closed* buttons (coordinators only). */
 export type VerifyHooks = {
@@ -49,33 +49,46 @@ export function createVerifyHooks(deps: {
     ];
   };
 
+  const reportLine = (r: ReportedRow) =>
+    `Staff reported: ${[r.closedReports ? `has closed (${r.closedReports})` : '', r.wrongReports ? `details wrong (${r.wrongReports})` : ''].filter(Boolean).join(', ')}`;
+  const confirmedLine = (r: VerifyRow) => `${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`;
+
   async function page(): Promise<Reply> {
     const now = deps.clock.now();
     const since = deps.queue.dueBefore(now);
+    const reported = await deps.queue.reported(VERIFY_PAGE_SIZE);
     const { items, total } = await deps.queue.list(now, { limit: VERIFY_PAGE_SIZE });
-    if (total === 0) return say(`Every listing has been confirmed since ${since}. Nothing to check.`);
+    if (total === 0 && reported.total === 0) return say(`Every listing has been confirmed since ${since}. Nothing to check.`);
+    const shown = new Set(reported.items.map((r) => r.id));
+    const due = items.filter((r) => !shown.has(r.id));
     const rest = total - items.length;
-    return {
-      fallbackText: `${total} listings to check, not confirmed since ${since}.`,
-      blocks: [
-        heading(`Listings to check: ${total} not confirmed since ${since}`),
-        text('Oldest first. Is each one still running?'),
+    const blocks: ReplyBlock[] = [];
+    if (reported.total > 0) {
+      blocks.push(
+        heading(`Reported by staff: ${reported.total} listing${reported.total === 1 ? '' : 's'}`),
+        text('“Still running” answers a “has closed” report; “Has closed” answers them all.'),
         {
           type: 'list',
-          items: items.map((r) => ({
-            title: r.title,
-            lines: [`${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`],
-            buttons: buttons(r),
-          })),
+          items: reported.items.map((r) => ({ title: r.title, lines: [reportLine(r), confirmedLine(r)], buttons: buttons(r) })),
         },
-        context(
-          rest > 0
-            ? `…and ${rest} more. Say “verify” again for the next ones; the whole list: \`signpost verify list\`.`
-            : 'Partner feeds’ listings change at their source; closing one here keeps it closed when the feed sends it again.',
-        ),
-      ],
-      ephemeral: true,
-    };
+      );
+    }
+    if (total > 0) {
+      blocks.push(heading(`Listings to check: ${total} not confirmed since ${since}`), text('Oldest first. Is each one still running?'));
+      if (due.length) blocks.push({ type: 'list', items: due.map((r) => ({ title: r.title, lines: [confirmedLine(r)], buttons: buttons(r) })) });
+    }
+    blocks.push(
+      context(
+        rest > 0
+          ? `…and ${rest} more. Say “verify” again for the next ones; the whole list: \`signpost verify list\`.`
+          : 'Partner feeds’ listings change at their source; closing one here keeps it closed when the feed sends it again.',
+      ),
+    );
+    const fallback = [
+      reported.total > 0 ? `${reported.total} listings reported by staff.` : '',
+      total > 0 ? `${total} listings to check, not confirmed since ${since}.` : '',
+    ].filter(Boolean).join(' ');
+    return { fallbackText: fallback, blocks, ephemeral: true };
   }
 
   return {

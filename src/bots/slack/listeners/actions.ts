@@ -6,6 +6,7 @@ import { baseActionId, SLACK_ACTION } from '../slack-action-ids.ts';
 import { actionToInbound, BlockActionBodySchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, NOT_COORDINATOR, toSlackMessage, uploadFiles } from './deps.ts';
 import { openEntryModal, openRefusal } from './entry-modal-flow.ts';
+import { postSharedListing } from './share.ts';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -52,6 +53,11 @@ export function blockActions(deps: ListenerDeps) {
 
     deps.queue.defer(() => withBoundary(log, `action ${id}`, async () => {
       if (id === SLACK_ACTION.link) return;
+      if (id === SLACK_ACTION.sharePost && deps.listings && b.response_url) {
+        const workspace = workspaceOf(context);
+        await postSharedListing(deps.listings, value, respond, workspace ? { workspace } : {});
+        return;
+      }
       const isCoordinator = await deps.isCoordinator(userId, client);
       if (COORDINATOR_ACTIONS.has(id) && !isCoordinator) {
         if (OPENS_FORM.has(id) && b.trigger_id) await openRefusal(client, b.trigger_id);

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
+import { parseIntent } from '../../core/intents.ts';
 import type { Reply } from '../../core/reply.ts';
 import { buildEntryModal } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
@@ -9,6 +10,7 @@ import { SLACK_ACTION } from '../slack-action-ids.ts';
 import { commandToInbound, fromSlackText, SlashCommandSchema, workspaceOf } from '../to-inbound.ts';
 import { type ListenerDeps, NOT_COORDINATOR, toSlackMessage, uploadFiles } from './deps.ts';
 import { openEntryModal } from './entry-modal-flow.ts';
+import { answerShareCommand } from './share.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -37,6 +39,12 @@ export function signpostCommand(deps: ListenerDeps) {
       const word = first.toLowerCase();
       const workspace = workspaceOf(context);
       const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false, ...(workspace ? { workspace } : {}) };
+
+      // `/signpost share 2` (with the resident) stays the conversation's; `/signpost share <words>` posts a listing.
+      if (word === 'share' && deps.listings && parseIntent(text).kind !== 'share') {
+        await answerShareCommand(deps.listings, rest.join(' '), respond);
+        return;
+      }
 
       if (word === 'add' || word === 'edit') {
         if (!(await deps.isCoordinator(cmd.user_id, client))) {
@@ -72,7 +80,7 @@ export function signpostCommand(deps: ListenerDeps) {
     }, apologise), async () => {
       log.warn('command answered busy: it waited too long for its turn');
       await apologise(BUSY_TEXT).catch(() => undefined);
-    });
+    }, typeof context.receivedAt === 'number' ? context.receivedAt : undefined);
   };
 }
 

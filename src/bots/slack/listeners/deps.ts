@@ -7,9 +7,10 @@ import type { Conversation } from '../../core/ports.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { CoordinatorCheck } from '../coordinators.ts';
 import type { SlackInstallations } from '../prisma-installation-store.ts';
-import { renderBlocks, type RenderedMessage } from '../render-blocks.ts';
+import { renderBlocks, type RenderedMessage, slackUploadOf } from '../render-blocks.ts';
 import type { ReplyStash } from '../reply-stash.ts';
 import type { WorkQueue } from '../work-queue.ts';
+import type { ListingShareDeps } from './share.ts';
 
 /** What the listeners need; built once in slack-app.ts. */
 export type ListenerDeps = {
@@ -27,6 +28,8 @@ export type ListenerDeps = {
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
   /** The App Home's "Listings to check" section for coordinators, when the verification queue is wired. */
   homeVerify?: (actor: Actor) => Promise<Reply | undefined>;
+  /** Listings shared into any conversation: `/signpost share` and listing-page unfurls. */
+  listings?: ListingShareDeps;
 };
 
 /** Names registered with Bolt, so a test can compare them with manifest.json. */
@@ -42,7 +45,7 @@ export function toSlackMessage(deps: ListenerDeps, reply: Reply, options: { ephe
   return renderBlocks(reply, { stashOverflow: (rest) => deps.stash.put(rest), offerPostToChannel: options.ephemeral });
 }
 
-/** Uploads a reply's files (calendar invites): into the thread or channel, or the user's DM for private answers. */
+/** Uploads a reply's files (calendar invites, leaflets): into the thread or channel, or the user's DM for private answers. */
 export async function uploadFiles(
   client: webApi.WebClient,
   message: RenderedMessage,
@@ -59,7 +62,7 @@ export async function uploadFiles(
     threadTs = where.threadTs;
   }
   for (const file of message.files) {
-    const upload = { channel_id: channel, filename: file.filename, title: file.filename, content: file.content };
+    const upload = { channel_id: channel, ...slackUploadOf(file) };
     await client.files.uploadV2(threadTs ? { ...upload, thread_ts: threadTs } : upload);
   }
 }

@@ -5,13 +5,16 @@ import { createSlackApp, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_OAUTH_REDIRE
 import { fixedClock } from '../../../../src/clock.ts';
 import type { Store } from '../../../../src/db/open-store.ts';
 import { silentLogger } from '../../../../src/logger.ts';
+import { buildSlackManifest } from '../../../../src/bots/slack/app-manifest.ts';
 import { FakeConversation } from '../../../helpers/fake-conversation.ts';
+import { createFakeSearch } from '../../../helpers/fake-search.ts';
 
 type Manifest = {
   features: {
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
     slash_commands: { command: string; url: string }[];
     shortcuts: { callback_id: string; type: string }[];
+    unfurl_domains: string[];
   };
   oauth_config: { redirect_urls: string[]; scopes: { bot: string[] } };
   settings: {
@@ -25,6 +28,7 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'auth.test': null,
   'chat.postMessage': 'chat:write',
   'chat.postEphemeral': 'chat:write',
+  'chat.unfurl': 'links:write',
   'conversations.info': 'channels:read',
   'conversations.open': 'im:write',
   'files.uploadV2': 'files:write',
@@ -36,6 +40,7 @@ const EVENT_SCOPES: Record<string, string | null> = {
   app_mention: 'app_mentions:read',
   'message.im': 'im:history',
   app_home_opened: null,
+  link_shared: 'links:read',
   app_uninstalled: null,
   tokens_revoked: null,
 };
@@ -58,6 +63,7 @@ describe('manifest.json matches the code', () => {
     clock: fixedClock(new Date('2026-01-01T00:00:00Z')),
     logger: silentLogger,
     identity: { botId: 'B1', botUserId: 'U1' },
+    listings: { search: createFakeSearch([]), clock: fixedClock(new Date('2026-01-01T00:00:00Z')), publicUrl: 'https://signpost.example.org' },
   });
 
   it('lists exactly the slash commands, events and shortcuts the app registers', () => {
@@ -89,5 +95,16 @@ describe('manifest.json matches the code', () => {
   it('names the OAuth redirect URL the install uses, and allows org-wide Enterprise Grid installs', () => {
     expect(manifest.oauth_config.redirect_urls.map((u) => new URL(u).pathname)).toEqual([SLACK_OAUTH_REDIRECT_PATH]);
     expect(manifest.settings.org_deploy_enabled).toBe(true);
+  });
+
+  it('unfurls links to the listing pages, on the domain of PUBLIC_URL in a deployment\'s manifest', () => {
+    const requestHost = new URL(manifest.settings.event_subscriptions.request_url).hostname;
+    expect(manifest.features.unfurl_domains).toEqual([requestHost]);
+    const built = buildSlackManifest(manifest, 'https://Signpost.Camden.gov.uk/') as unknown as Manifest;
+    expect(built.features.unfurl_domains).toEqual(['signpost.camden.gov.uk']);
+    const urls = [built.settings.interactivity.request_url, built.settings.event_subscriptions.request_url, ...built.features.slash_commands.map((c) => c.url), ...built.oauth_config.redirect_urls];
+    for (const url of urls) expect(new URL(url).origin).toBe('https://signpost.camden.gov.uk');
+    expect(Object.keys(built)).toEqual(Object.keys(manifest));
+    expect(built.oauth_config.scopes.bot).toEqual(manifest.oauth_config.scopes.bot);
   });
 });

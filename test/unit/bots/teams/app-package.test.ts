@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { buildTeamsManifest } from '../../../../src/bots/teams/app-manifest.ts';
+import { SEARCH_COMMAND_ID, SEARCH_PARAMETER } from '../../../../src/bots/teams/message-extension.ts';
 
 const DIR = 'src/bots/teams/appPackage';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,6 +40,31 @@ const ManifestSchema = z.object({
       }),
     )
     .length(1),
+  composeExtensions: z
+    .array(
+      z.object({
+        botId: z.string().regex(GUID),
+        commands: z
+          .array(
+            z.object({
+              id: z.string().min(1).max(64),
+              type: z.enum(['query', 'action']),
+              title: z.string().min(1).max(32),
+              description: z.string().max(128),
+              initialRun: z.boolean().optional(),
+              context: z.array(z.enum(['compose', 'commandBox', 'message'])).optional(),
+              parameters: z
+                .array(z.object({ name: z.string().min(1).max(64), title: z.string().min(1).max(32), description: z.string().max(128), inputType: z.literal('text') }))
+                .min(1)
+                .max(5),
+            }),
+          )
+          .min(1)
+          .max(10),
+        messageHandlers: z.array(z.object({ type: z.literal('link'), value: z.object({ domains: z.array(z.string().regex(/^[^/:\s]+$/)).min(1).max(10) }) })).max(5),
+      }),
+    )
+    .length(1),
   validDomains: z.array(z.string().regex(/^[^/:\s]+$/)).max(16),
 });
 
@@ -64,6 +91,26 @@ describe('Teams app package', () => {
   it('has a manifest with the fields and limits of the Teams schema', () => {
     const parsed = ManifestSchema.parse(manifest);
     expect(parsed.bots[0]!.scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
+  });
+
+  it('declares the search command the bot answers, with link previews for the listing pages', () => {
+    const parsed = ManifestSchema.parse(manifest);
+    const [extension] = parsed.composeExtensions;
+    expect(extension!.commands.map((c) => [c.id, c.type, c.parameters.map((p) => p.name)])).toEqual([[SEARCH_COMMAND_ID, 'query', [SEARCH_PARAMETER]]]);
+    expect(extension!.commands[0]!.context).toEqual(['compose', 'commandBox']);
+    expect(extension!.messageHandlers).toHaveLength(1);
+  });
+
+  it('fills in the bot id, and PUBLIC_URL\'s host for link previews, when the package is built', () => {
+    const botId = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+    const built = ManifestSchema.parse(buildTeamsManifest(manifest, { botId, publicUrl: 'https://Signpost.Camden.gov.uk/', version: '1.2.3' }));
+    expect(built.version).toBe('1.2.3');
+    expect(built.bots[0]!.botId).toBe(botId);
+    expect(built.composeExtensions[0]!.botId).toBe(botId);
+    expect(built.composeExtensions[0]!.messageHandlers[0]!.value.domains).toEqual(['signpost.camden.gov.uk']);
+    expect(built.validDomains).toEqual(['token.botframework.com', 'signpost.camden.gov.uk']);
+    // The template itself is left as it was.
+    expect(ManifestSchema.parse(manifest).composeExtensions[0]!.botId).toBe('00000000-0000-0000-0000-000000000000');
   });
 
   it('has a 192x192 colour icon and a 32x32 outline icon that is white on transparent', () => {

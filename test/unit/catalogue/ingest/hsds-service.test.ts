@@ -462,6 +462,11 @@ describe('toEntry', () => {
     const entry = entryOf({ id: 's1', name: 'Chair yoga', eligibility_description: 'Carers and over 55s', minimum_age: 50 });
     expect(entry.audiences).toEqual(['older_people', 'carers']);
     expect(entryOf({ id: 's2', name: 'Walking group', minimum_age: 65 }).audiences).toEqual(['older_people']);
+    // Outpost's min_age and max_age; a range that ends in youth is for young people, up to 4 for parents and babies.
+    const youth = entryOf({ id: 's3', name: 'Uptown Coffee Bar - Drop In', min_age: 13, max_age: 25 });
+    expect(youth).toMatchObject({ minimumAge: 13, maximumAge: 25, audiences: ['young_people'] });
+    expect(entryOf({ id: 's4', name: 'Bounce and Rhyme', max_age: 4 }).audiences).toEqual(['parents_of_young_children']);
+    expect(entryOf({ id: 's5', name: 'Lunch club', min_age: 18 }).audiences).toEqual([]);
     expect(entryOf({ id: 's3', name: 'Drop-in', eligibility_description: 'Everyone' }).audiences).toEqual([]);
   });
 

@@ -283,6 +283,57 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
   });
 
+  it('reads a possessive plural as the word: children\'s, young people\'s', () => {
+    expect(parseQuery("children's choir", NOW).audiences).toEqual(['young_people']);
+    expect(parseQuery("young people's mental health", NOW).topics).toEqual(['young', 'mental-health']);
+  });
+
+  it('reads a child\'s age as who the resident is', () => {
+    const teen = parseQuery('somewhere safe for a 15 year old after school', NOW);
+    expect(teen.audiences).toEqual(['young_people']);
+    expect(teen.terms).not.toContain('15');
+    expect(parseQuery('theatre show for a 4 year old', NOW).audiences).toEqual(['parents_of_young_children']);
+    expect(parseQuery('lunch club for a 75 year old', NOW).audiences).toEqual(['older_people']);
+  });
+
+  it('knows everyday service words from the thesaurus, keeping the words themselves', () => {
+    const cases: [string, string][] = [
+      ['help him feel steadier on his feet', 'falls'],
+      ['someone to visit her at home', 'befriending'],
+      ['supervised contact', 'contact-centre'],
+      ['social supermarket', 'food'],
+      ['will writing', 'wills'],
+      ['mammogram', 'breast-screening'],
+      ['NA meetings', 'narcotics-anonymous'],
+      ['postnatal depression', 'perinatal-mental-health'],
+      ['university of the third age', 'u3a'],
+    ];
+    for (const [q, key] of cases) {
+      const u = parseQuery(q, NOW);
+      expect(u.topics, q).toContain(key);
+      expect(u.slots?.find((x) => x.concept === key)?.text, q).toBeTruthy();
+    }
+    // "my mum" is an older parent, not a parent of a baby.
+    expect(parseQuery('someone to visit my mum at home', NOW).audiences).toEqual(['older_people']);
+  });
+
+  it('reads a street or venue after a place word as where, never as a topic', () => {
+    expect(parseQuery('exercise class on Drury Lane', NOW)).toMatchObject({ venue: 'drury lane', topics: ['exercise'] });
+    expect(parseQuery('something on fortess road', NOW).slots).toEqual([]);
+    // "Holborn Library": the venue, and Holborn as the place for when no venue has that name; library is no topic.
+    const library = parseQuery("what's on at Holborn Library", NOW);
+    expect(library).toMatchObject({ venue: 'holborn library', place: { label: 'Holborn', wards: ['Holborn & Covent Garden'] } });
+    expect(library.topics).toBeUndefined();
+    // A village elsewhere is looked up as a venue and still counts as a word; Camden places and topics are as before.
+    expect(parseQuery('tea and a chat in Lyminge', NOW)).toMatchObject({ venue: 'lyminge', terms: expect.arrayContaining(['lyminge']) });
+    expect(parseQuery('lunch in Kilburn', NOW).venue).toBeUndefined();
+    expect(parseQuery('lunch at a community centre', NOW).venue).toBeUndefined();
+    expect(parseQuery('walk in the park', NOW).venue).toBeUndefined();
+    expect(parseQuery('classes in russian', NOW).venue).toBeUndefined();
+    // Without venues (nothing in the catalogue by that name), the words are words again.
+    expect(parseQuery('something on fortess road', NOW, { venues: false }).terms).toEqual(['fortess', 'road']);
+  });
+
   it('reads at most 500 characters of a pasted question', () => {
     const u = parseQuery(`yoga ${'and '.repeat(5000)}zumba`, NOW);
     expect(u.terms).toEqual(['yoga']);
