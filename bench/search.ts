@@ -1,56 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Fuse from 'fuse.js';
+import { DateTime } from 'luxon';
 import { AREAS } from '../src/catalogue/geography/camden.ts';
 import { createDatabaseSearch } from '../src/catalogue/search/database-search.ts';
+import type { CatalogueSearch, SearchResponse, Understood } from '../src/catalogue/search/types.ts';
 import { openStore, type Store } from '../src/db/open-store.ts';
 import { fmt, median, percentile, table, timeIt } from './stats.ts';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 
-/** Fixed staff questions: places, days, typos, synonyms, postcodes, training, resources and a word nothing has. */
-export const BENCH_QUERIES = [
-  'lunch club in Kilburn on Tuesdays',
-  'free lunch club near Kentish Town on Tuesdays, step-free',
-  'dementa cafe this week',
-  'memory cafe',
-  'befreinding by phone',
-  'telephone befriending for an older man',
-  'seated excercise for over 60s',
-  'chair exercise in Camden Town',
-  'tai chi saturday morning',
-  'health walk in Hampstead',
-  'digital skills help with the NHS app',
-  'carers coffee morning',
-  'dementia carers support group in the evening',
-  'mens shed woodwork',
-  'knit and natter',
-  'free gardening group',
-  'bereavment group for a widow',
-  "something for a Bengali-speaking man who's lonely",
-  'somali women group',
-  'irish pensioners in kilburn',
-  'caribbean luncheon club',
-  'cantonese speaking elders',
-  'deaf social club BSL',
-  'LGBTQ over 50s',
-  'LD social club friday evening',
-  'parent and baby group',
-  'youth club in Gospel Oak',
-  'english conversation esol',
-  'singing for wellbeing',
-  'art for anxiety',
-  'benefits advice pension credit',
-  'MH peer support in NW5',
-  'games afternoon with bingo',
-  'film club afternoon',
-  'reading group',
-  'cook and eat together',
-  'MHFA course next week',
-  'MECC training online',
-  'loneliness toolkit',
-  'zumba in Kilburn',
-  'something in NW6 2JH on Friday morning',
-  'quiet bereavement support',
+/** What a question tests: its shape decides which query shapes of the search it exercises. */
+export type Shape = 'words' | 'synonym' | 'typo' | 'place' | 'day' | 'unmatched' | 'training';
+
+/**
+ * Fixed staff questions, each with its shape and, where one kind of listing answers it, the titles that do ("the
+ * right kind"). A question that asks for a day or a time is also checked for the right day: each answer must have a
+ * session then.
+ */
+export const BENCH_QUESTIONS: { q: string; shape: Shape; want?: RegExp }[] = [
+  { q: 'lunch club in Kilburn on Tuesdays', shape: 'day', want: /Lunch|Luncheon/ },
+  { q: 'free lunch club near Kentish Town on Tuesdays, step-free', shape: 'day', want: /Lunch|Luncheon/ },
+  { q: 'dementa cafe this week', shape: 'typo', want: /Memory Café|Dementia/ },
+  { q: 'memory cafe', shape: 'words', want: /Memory Café/ },
+  { q: 'befreinding by phone', shape: 'typo', want: /Befriending|Home Visiting/ },
+  { q: 'telephone befriending for an older man', shape: 'synonym', want: /Befriending/ },
+  { q: 'seated excercise for over 60s', shape: 'typo', want: /Seated Exercise|Chair Yoga|Tai Chi/ },
+  { q: 'chair exercise in Camden Town', shape: 'place', want: /Seated Exercise|Chair Yoga/ },
+  { q: 'tai chi saturday morning', shape: 'day', want: /Tai Chi|Chinese Elders/ },
+  { q: 'health walk in Hampstead', shape: 'place', want: /Health Walk/ },
+  { q: 'digital skills help with the NHS app', shape: 'words', want: /Digital Skills/ },
+  { q: 'carers coffee morning', shape: 'words', want: /Carers' Coffee Morning/ },
+  { q: 'dementia carers support group in the evening', shape: 'day', want: /Dementia Carers/ },
+  { q: 'mens shed woodwork', shape: 'words', want: /Men's Shed/ },
+  { q: 'knit and natter', shape: 'words', want: /Knit and Natter/ },
+  { q: 'free gardening group', shape: 'words', want: /Gardening/ },
+  { q: 'bereavment group for a widow', shape: 'typo', want: /Bereavement/ },
+  { q: "something for a Bengali-speaking man who's lonely", shape: 'synonym', want: /Bengali/ },
+  { q: 'somali women group', shape: 'synonym', want: /Somali/ },
+  { q: 'irish pensioners in kilburn', shape: 'place', want: /Irish Pensioners/ },
+  { q: 'caribbean luncheon club', shape: 'synonym', want: /Caribbean/ },
+  { q: 'cantonese speaking elders', shape: 'synonym', want: /Chinese Elders/ },
+  { q: 'deaf social club BSL', shape: 'synonym', want: /Deaf Social/ },
+  { q: 'LGBTQ over 50s', shape: 'synonym', want: /LGBTQ/ },
+  { q: 'LD social club friday evening', shape: 'day', want: /Friday Friends/ },
+  { q: 'parent and baby group', shape: 'words', want: /Parent and Baby/ },
+  { q: 'youth club in Gospel Oak', shape: 'place', want: /Youth Club/ },
+  { q: 'english conversation esol', shape: 'synonym', want: /English Conversation/ },
+  { q: 'singing for wellbeing', shape: 'words', want: /Singing/ },
+  { q: 'art for anxiety', shape: 'synonym', want: /Art for Wellbeing|Mental Health/ },
+  { q: 'benefits advice pension credit', shape: 'words', want: /Benefits/ },
+  { q: 'MH peer support in NW5', shape: 'place', want: /Mental Health Peer Support/ },
+  { q: 'games afternoon with bingo', shape: 'words', want: /Games Afternoon/ },
+  { q: 'film club afternoon', shape: 'day', want: /Film Club/ },
+  { q: 'reading group', shape: 'words', want: /Reading Group/ },
+  { q: 'cook and eat together', shape: 'words', want: /Cook and Eat/ },
+  { q: 'MHFA course next week', shape: 'training', want: /Mental Health First Aid/ },
+  { q: 'MECC training online', shape: 'training', want: /MECC/ },
+  { q: 'loneliness toolkit', shape: 'training', want: /Loneliness/ },
+  { q: 'zumba in Kilburn', shape: 'unmatched' },
+  { q: 'something in NW6 2JH on Friday morning', shape: 'day' },
+  { q: 'quiet bereavement support', shape: 'words', want: /Bereavement/ },
+  { q: 'knitting grup', shape: 'typo', want: /Knit/ },
+  { q: 'lunch clubb in kilburn', shape: 'typo', want: /Lunch|Luncheon/ },
+  { q: 'zumbba on friday evening', shape: 'typo' },
+  { q: 'xylophone repair', shape: 'unmatched' },
+  { q: 'qwzzkx', shape: 'unmatched' },
+  { q: 'aquarobics in Kilburn on Tuesday', shape: 'unmatched' },
+  { q: 'flibbertigibbet club near Gospel Oak', shape: 'unmatched' },
+  { q: 'origami for beginners on Wednesday afternoon', shape: 'unmatched' },
 ];
+export const BENCH_QUERIES = BENCH_QUESTIONS.map((x) => x.q);
 
 type Topic = { title: string; categories: string[]; audiences: string[]; kind: string; description: string };
 
@@ -168,13 +189,13 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
      CROSS JOIN locs CROSS JOIN orgs`,
     [sourceId, size, JSON.stringify(TOPICS), TOPICS.length, AREAS.map((a) => a.name), FILLER],
   );
-  // Four weekly sessions for seven in ten activities and training courses, at varied days and times.
+  // Four weekly sessions for seven in ten activities and training courses, at varied days and times (09:00–19:00).
   await sql.query(
     `INSERT INTO occurrence (service_id, key, start, "end", status)
      SELECT s.id, k::text, start, start + interval '2 hours', CASE WHEN (s.rn + k) % 17 = 0 THEN 'cancelled' ELSE 'scheduled' END
      FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM service WHERE source_id = $1 AND kind <> 'resource') s
      CROSS JOIN generate_series(0, 3) k
-     CROSS JOIN LATERAL (SELECT $2::timestamptz + make_interval(days => (s.rn % 7)::int + k * 7, hours => 1 + (s.rn % 10)::int) AS start) x
+     CROSS JOIN LATERAL (SELECT $2::timestamptz + make_interval(days => (s.rn % 7)::int + k * 7, hours => 1 + ((s.rn / 10) % 11)::int) AS start) x
      WHERE s.rn % 10 < 7`,
     [sourceId, new Date('2026-11-23T08:00:00Z')],
   );
@@ -189,87 +210,220 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
     ANALYZE;`);
 }
 
-type Figures = { p50: number; p95: number; max: number; n: number };
+type Figures = { p50: number; p95: number; p99: number; max: number; n: number };
 
-async function measure(fn: (q: string) => Promise<unknown> | unknown, queries: string[], rounds: number): Promise<Figures> {
-  for (const q of queries) await fn(q); // warm-up
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) for (const q of queries) times.push((await timeIt(() => fn(q))).ms);
-  return { p50: median(times), p95: percentile(times, 95), max: Math.max(...times), n: times.length };
+const figuresOf = (times: number[]): Figures => ({
+  p50: median(times),
+  p95: percentile(times, 95),
+  p99: percentile(times, 99),
+  max: Math.max(...times),
+  n: times.length,
+});
+
+/** Answer quality over the top 5 of every question: the right kind of listing, and a session on the day asked. */
+type Quality = { kindOk: number; kindChecked: number; dayOk: number; dayChecked: number };
+
+const noQuality = (): Quality => ({ kindOk: 0, kindChecked: 0, dayOk: 0, dayChecked: 0 });
+
+/** Whether a session (ISO 8601 with the London offset) falls on the day and at the time the question asked. */
+function fitsAsked(u: Understood, slot: { start: string; allDay: boolean }): boolean {
+  const start = DateTime.fromISO(slot.start, { zone: 'Europe/London' });
+  if (u.when && (start.toMillis() < Date.parse(u.when.from) || start.toMillis() >= Date.parse(u.when.to))) return false;
+  if (u.weekdays?.length && !u.weekdays.includes(start.weekday)) return false;
+  if (u.timeOfDay && !slot.allDay) {
+    const [h0, h1] = { morning: [0, 12], afternoon: [12, 17], evening: [17, 24] }[u.timeOfDay];
+    if (start.hour < h0! || start.hour >= h1!) return false;
+  }
+  return true;
+}
+
+function judge(question: (typeof BENCH_QUESTIONS)[number], response: SearchResponse, into: Quality): void {
+  const u = response.understood;
+  const dayAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
+  for (const r of response.results.slice(0, 5)) {
+    if (question.want) {
+      into.kindChecked++;
+      if (question.want.test(r.title)) into.kindOk++;
+    }
+    if (dayAsked) {
+      into.dayChecked++;
+      if (r.upcoming.some((o) => fitsAsked(u, o))) into.dayOk++;
+    }
+  }
+}
+
+const qualityCell = (q: Quality) =>
+  `${q.kindChecked ? pct(q.kindOk / q.kindChecked) : '–'} / ${q.dayChecked ? pct(q.dayOk / q.dayChecked) : '–'}`;
+const pct = (x: number) => `${fmt(100 * x, 0)}%`;
+const four = (f: Figures | undefined) => (f ? `${fmt(f.p50, 1)} / ${fmt(f.p95, 1)} / ${fmt(f.p99, 1)} / ${fmt(f.max, 0)}` : '–');
+
+type Impl = { name: string; search: CatalogueSearch };
+type Measured = { times: Map<string, number[]>; quality: Quality };
+
+/**
+ * Every question through every implementation, alternating which goes first, after a warm-up round; the answers of
+ * the last round are judged.
+ */
+async function measureAll(impls: Impl[], rounds: number): Promise<Measured[]> {
+  const out = impls.map(() => ({ times: new Map<string, number[]>(), quality: noQuality() }));
+  for (const impl of impls) for (const { q } of BENCH_QUESTIONS) await impl.search.search({ text: q, now: NOW, limit: 5 });
+  for (let r = 0; r < rounds; r++) {
+    for (const question of BENCH_QUESTIONS) {
+      const order = impls.map((_, i) => i);
+      if (r % 2) order.reverse();
+      for (const i of order) {
+        const { ms, value } = await timeIt(() => impls[i]!.search.search({ text: question.q, now: NOW, limit: 5 }));
+        const list = out[i]!.times.get(question.q) ?? [];
+        list.push(ms);
+        out[i]!.times.set(question.q, list);
+        if (r === rounds - 1) judge(question, value, out[i]!.quality);
+      }
+    }
+  }
+  return out;
+}
+
+const allTimes = (m: Map<string, number[]>, shape?: Shape) =>
+  BENCH_QUESTIONS.filter((x) => !shape || x.shape === shape).flatMap((x) => m.get(x.q) ?? []);
+
+/** The figures committed with the code (`SEARCH_BENCH_SAVE=1` rewrites them): what "last committed" shows. */
+const FIGURES_FILE = new URL('./search-figures.json', import.meta.url);
+type Saved = Record<string, { p50: number; p95: number; p99: number; max: number; quality: string }>;
+
+function readSaved(): Saved {
+  try {
+    return JSON.parse(fs.readFileSync(FIGURES_FILE, 'utf8')) as Saved;
+  } catch {
+    return {};
+  }
 }
 
 /**
- * The same figures measured before words began to count on their own (thesaurus, one text configuration, field
- * matches): the README's table of November 2026, on this machine, for the side-by-side column.
- */
-const BEFORE_P95: Record<number, number> = { 5_000: 20, 50_000: 32, 200_000: 64 };
-
-/**
  * Search latency on the embedded store at 5k, 50k and 200k entries (and on a PostgreSQL server at 50k when
- * BENCH_DATABASE_URL names one), beside fuse.js over the whole catalogue and the figures from before.
+ * BENCH_DATABASE_URL names one), per question shape, with the quality of the answers, beside fuse.js over the whole
+ * catalogue (every question at every size) and the last committed figures. SEARCH_BENCH_BASELINE=<checkout> also runs
+ * another checkout's search on the same catalogue and questions, interleaved, for a side-by-side in one run.
  */
 export async function benchSearch(): Promise<void> {
   console.log('\n## Search (generated catalogues, top 5, end to end: parse + SQL + re-rank)\n');
   const sizes = (process.env.SEARCH_BENCH_SIZES ?? '5000,50000,200000').split(',').map(Number);
+  const rounds = Number(process.env.SEARCH_BENCH_ROUNDS ?? 3);
   const server = process.env.BENCH_DATABASE_URL;
-  const fuseQueries: Record<number, number> = { 5_000: BENCH_QUERIES.length, 50_000: 10, 200_000: 4 };
+  const baselineDir = process.env.SEARCH_BENCH_BASELINE;
+  const baseline = baselineDir
+    ? ((await import(pathToFileURL(path.resolve(baselineDir, 'src/catalogue/search/database-search.ts')).href)) as {
+        createDatabaseSearch: (store: Store) => CatalogueSearch;
+      })
+    : undefined;
   const targets: Record<string, number> = { 'pglite 5000': 20, 'pglite 50000': 30, 'pglite 200000': 60, 'postgres 50000': 15 };
   const runs: { kind: 'pglite' | 'postgres'; size: number }[] = [
     ...sizes.map((size) => ({ kind: 'pglite' as const, size })),
     ...(server && sizes.includes(50_000) ? [{ kind: 'postgres' as const, size: 50_000 }] : []),
   ];
+  const saved = readSaved();
+  const toSave: Saved = { ...saved };
   const rows: (string | number)[][] = [];
+  const shapeRows: (string | number)[][] = [];
   for (const { kind, size } of runs) {
     const store = kind === 'pglite' ? await openStore({ kind: 'pglite', dir: null }) : await openStore({ kind: 'postgres', url: server! });
     if (kind === 'postgres') await store.sql.exec('TRUNCATE source CASCADE');
     const load = await timeIt(() => generateCatalogue(store, size));
-    const search = createDatabaseSearch(store);
-    const db = await measure((q) => search.search({ text: q, now: NOW, limit: 5 }), BENCH_QUERIES, 2);
+    const impls: Impl[] = [{ name: 'now', search: createDatabaseSearch(store) }];
+    if (baseline) impls.push({ name: 'before', search: baseline.createDatabaseSearch(store) });
+    const [now, before] = await measureAll(impls, rounds);
+    const db = figuresOf(allTimes(now!.times));
+    const was = before ? figuresOf(allTimes(before.times)) : undefined;
 
-    let fuseCell = '–';
-    let ratioCell = '–';
-    if (kind === 'pglite') {
-      const { rows: records } = await store.sql.query<{ title: string; categories: string; description: string }>(
-        `SELECT name AS title, array_to_string(categories, ' ') AS categories, description FROM service
-         WHERE removed_at IS NULL AND status <> 'closed'`,
-      );
-      const fuse = new Fuse(records, {
-        keys: [
-          { name: 'title', weight: 3 },
-          { name: 'categories', weight: 2 },
-          { name: 'description', weight: 1 },
-        ],
-        threshold: 0.3,
-      });
-      const fq = BENCH_QUERIES.slice(0, fuseQueries[size] ?? 4);
-      const baseline = await measure((q) => fuse.search(q, { limit: 5 }), fq, 1);
-      fuseCell = `${fmt(baseline.p50, 0)} / ${fmt(baseline.p95, 0)} (${baseline.n})`;
-      ratioCell = `${fmt(baseline.p50 / db.p50, 1)}x / ${fmt(baseline.p95 / db.p95, 1)}x`;
+    // fuse.js over every entry, every question, one round after a warm-up question.
+    const { rows: records } = await store.sql.query<{ title: string; categories: string; description: string }>(
+      `SELECT name AS title, array_to_string(categories, ' ') AS categories, description FROM service
+       WHERE removed_at IS NULL AND status <> 'closed'`,
+    );
+    const fuse = new Fuse(records, {
+      keys: [
+        { name: 'title', weight: 3 },
+        { name: 'categories', weight: 2 },
+        { name: 'description', weight: 1 },
+      ],
+      threshold: 0.3,
+    });
+    fuse.search(BENCH_QUESTIONS[0]!.q, { limit: 5 });
+    const fuseTimes: number[] = [];
+    const fuseQuality = noQuality();
+    for (const question of BENCH_QUESTIONS) {
+      const { ms, value } = await timeIt(() => fuse.search(question.q, { limit: 5 }));
+      fuseTimes.push(ms);
+      if (question.want) {
+        for (const hit of value) {
+          fuseQuality.kindChecked++;
+          if (question.want.test(hit.item.title)) fuseQuality.kindOk++;
+        }
+      }
     }
+    const fuseFigures = figuresOf(fuseTimes);
     if (kind === 'postgres') await store.sql.exec('TRUNCATE source CASCADE');
     await store.close();
-    const before = kind === 'pglite' ? BEFORE_P95[size] : undefined;
+
+    const key = `${kind} ${size}`;
+    const last = saved[key];
+    toSave[key] = { p50: round1(db.p50), p95: round1(db.p95), p99: round1(db.p99), max: round1(db.max), quality: qualityCell(now!.quality) };
     rows.push([
       kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
       fmt(size),
       fmt(load.ms / 1000, 1),
-      fmt(db.p50, 1),
-      fmt(db.p95, 1),
-      fmt(db.max, 1),
-      `≤ ${targets[`${kind} ${size}`] ?? '–'}`,
-      before === undefined ? '–' : `${before} (×${fmt(db.p95 / before, 2)})`,
-      fuseCell,
-      ratioCell,
+      four(db),
+      `≤ ${targets[key] ?? '–'}`,
+      qualityCell(now!.quality),
+      was ? `${four(was)} (×${fmt(db.p95 / was.p95, 2)})` : '–',
+      before ? qualityCell(before.quality) : '–',
+      last ? `${fmt(last.p50, 1)} / ${fmt(last.p95, 1)} / ${fmt(last.p99, 1)} / ${fmt(last.max, 0)}` : '–',
+      `${four(fuseFigures)} (${fuseFigures.n})`,
+      `${fmt(fuseFigures.p95 / db.p95, 1)}x`,
+      `${qualityCell(fuseQuality).split(' / ')[0]}`,
     ]);
+    console.log(`  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${four(fuseFigures)}`);
+    const shapes = [...new Set(BENCH_QUESTIONS.map((x) => x.shape))];
+    for (const shape of shapes) {
+      const f = figuresOf(allTimes(now!.times, shape));
+      const b = before ? figuresOf(allTimes(before.times, shape)) : undefined;
+      shapeRows.push([
+        kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
+        fmt(size),
+        shape,
+        BENCH_QUESTIONS.filter((x) => x.shape === shape).length,
+        four(f),
+        b ? four(b) : '–',
+      ]);
+    }
   }
   console.log(
     table(
-      ['store', 'entries', 'load s', 'p50 ms', 'p95 ms', 'max ms', 'target p95', 'p95 before (now ÷ before)', 'fuse.js p50 / p95 ms (queries)', 'fuse ÷ search'],
+      [
+        'store',
+        'entries',
+        'load s',
+        'p50 / p95 / p99 / max ms',
+        'target p95',
+        'right kind / day',
+        'before, same run (now ÷ before p95)',
+        'before: kind / day',
+        'last committed',
+        'fuse.js p50 / p95 / p99 / max ms (queries)',
+        'fuse ÷ search p95',
+        'fuse: kind',
+      ],
       rows,
     ),
   );
-  console.log(`\n${BENCH_QUERIES.length} queries (typos, synonyms, places, postcodes, days) × 2 rounds after a warm-up round.`);
-  console.log('fuse.js baseline: keys title/categories/description (weights 3/2/1), threshold 0.3, over every entry;');
-  console.log('it runs a subset of the queries at 50k and 200k (it scans the whole catalogue per query).');
+  console.log('\nPer question shape (p50 / p95 / p99 / max ms):\n');
+  console.log(table(['store', 'entries', 'shape', 'questions', 'now', 'before, same run'], shapeRows));
+  console.log(`\n${BENCH_QUESTIONS.length} questions × ${rounds} rounds after a warm-up round, top 5 judged in the last round.`);
+  console.log('"right kind": answers whose title is a kind that answers the question; "day": answers to a question that');
+  console.log('asks for a day or a time with a session then. fuse.js: keys title/categories/description (weights 3/2/1),');
+  console.log('threshold 0.3, over every entry, every question once after a warm-up (it cannot read days).');
+  if (!baseline) console.log('(Set SEARCH_BENCH_BASELINE=<another checkout> to run its search side by side on the same catalogues.)');
   if (!server) console.log('(Set BENCH_DATABASE_URL=postgresql://… to measure a PostgreSQL server at 50k too.)');
+  if (process.env.SEARCH_BENCH_SAVE === '1') fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(toSave, null, 2)}\n`);
 }
+
+const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -1,0 +1,170 @@
+/** The filters a question becomes, and the full-text query text of its words, synonyms and wider concepts. */
+import { hardAudiences, isKnownWord } from './parse-query.ts';
+import type { Slot, Understood } from './types.ts';
+import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+
+/** A day of the week without a date looks this far ahead (covers monthly groups). */
+const WEEKDAY_HORIZON_DAYS = 35;
+
+/** Audiences that say who the resident is rather than what the group is for ("man", "lady"). */
+const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+
+export const TIME_OF_DAY_HOURS = { morning: [0, 12], afternoon: [12, 17], evening: [17, 24] } as const;
+
+/** The filters one database query applies; relaxing the search removes them one at a time. */
+export type Filters = {
+  /** One tsquery per slot of the question: its words or its synonyms (what finds candidates). */
+  groups: string[];
+  /** Per slot: its own words (full weight) and its synonyms (lower weight), for ranking. */
+  literal: string[];
+  synonyms: string[];
+  /** The slots the per-slot lists above stand for, in the same order. */
+  slots: Slot[];
+  /** Per slot: the wider concept searched instead, when nothing is listed for the one asked. */
+  broadened: (string | undefined)[];
+  trigramTerms: string[];
+  wards?: string[];
+  kinds: string[];
+  audiences: string[];
+  excludeOnlyFor?: string;
+  free?: boolean;
+  maxCost?: number;
+  access: string[];
+  languages: string[];
+  formats: string[];
+  time?: { from: Date; to: Date; weekdays?: number[]; hours?: readonly [number, number] };
+};
+
+
+export function emptyFilters(): Filters {
+  return { groups: [], literal: [], synonyms: [], slots: [], broadened: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
+}
+
+/** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
+export function tsWords(words: string): string | undefined {
+  const parts = words
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !STOP_WORDS.has(w));
+  if (parts.length === 0) {
+    const all = words.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    if (all.length === 0) return undefined;
+    return all.length === 1 ? all[0] : `(${all.join(' & ')})`;
+  }
+  return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
+}
+
+export const orOf = (parts: readonly (string | undefined)[]): string => [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
+
+/** The synonyms of a concept as tsquery text: its phrases, search words and categories, without `exclude`. */
+export function conceptQuery(key: string, exclude?: string): string {
+  const concept = conceptByKey(key);
+  if (!concept) return '';
+  // The curated search words and categories (phrases are for reading questions; many are inflections of these).
+  // A concept without search words (OpenActive's) is searched by its labels.
+  const words = concept.search?.length && !concept.key.startsWith('oa:')
+    ? [...concept.search, ...(concept.categories ?? []), ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6)]
+    : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
+  const own = exclude ? tsWords(exclude) : undefined;
+  return orOf(words.map(tsWords).filter((w) => w !== own));
+}
+
+/**
+ * "dance fitness and exercise classes": the nearest wider activity and the first of our own concepts above it, so
+ * the alternatives are named the way staff would name them.
+ */
+export function broaderLabel(broader: readonly string[]): string {
+  const first = conceptByKey(broader[0]!)!;
+  const own = broader.map((k) => conceptByKey(k)!).find((c) => !c.key.startsWith('oa:'));
+  const nearest = first.key.startsWith('oa:') ? first.label.toLowerCase() : first.label;
+  if (!own || own === first) return nearest;
+  const noun = own.label.split(' ').pop()!;
+  // "dance fitness" + "exercise classes" → "dance fitness and exercise classes"
+  return `${nearest} and ${own.label}`.replace(new RegExp(`^(.*) ${noun} and (.*) ${noun}$`), `$1 and $2 ${noun}`);
+}
+
+/** Wider concepts, two levels up, for "no zumba is listed; these are other dance fitness classes". */
+export function broaderOf(key: string): string[] {
+  const out: string[] = [];
+  let level = [...(conceptByKey(key)?.broader ?? [])];
+  // Up the hierarchy to the first of our own concepts (OpenActive's top activities sit under exercise).
+  for (let depth = 0; depth < 4 && level.length; depth++) {
+    for (const k of level) if (k !== key && conceptByKey(k) && !out.includes(k)) out.push(k);
+    if (level.some((k) => !k.startsWith('oa:'))) break;
+    level = level.flatMap((k) => conceptByKey(k)?.broader ?? []);
+  }
+  return out;
+}
+
+/**
+ * One tsquery per slot of the question (its own words, or its concept's synonyms), and the two halves apart for
+ * ranking: a listing with the words themselves ranks above one with only a synonym.
+ */
+export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; slots: Slot[]; trigramTerms: string[] } {
+  const groups: string[] = [];
+  const slots: Slot[] = [];
+  const literal: string[] = [];
+  const synonyms: string[] = [];
+  const trigramTerms: string[] = [];
+  for (const slot of slotsOf(u)) {
+    // Other spellings of a compound are phrases: "pre-school" is indexed as its parts side by side.
+    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map((a) => tsWords(a)?.replace(/ & /g, ' <-> '))]);
+    if (!lit) continue;
+    // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
+    const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;
+    const syn = slot.concept && !soft ? conceptQuery(slot.concept, slot.text) : '';
+    slots.push(slot);
+    literal.push(lit);
+    synonyms.push(syn || lit);
+    groups.push(syn ? `${lit} | ${syn}` : lit);
+    // Titles close to a word, for typos in names: only for a word that is not itself a known word ("station" is
+    // never "Session").
+    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4 && !isKnownWord(slot.text)) trigramTerms.push(slot.text);
+  }
+  return { groups, literal, synonyms, slots, trigramTerms };
+}
+
+/** The question's slots (an older parse without them: its leftover words, one slot each). */
+export function slotsOf(u: Understood): Slot[] {
+  return u.slots ?? u.terms.map((text) => ({ text }));
+}
+
+export function toFilters(u: Understood, now: Date): Filters {
+  const { groups, literal, synonyms, slots, trigramTerms } = textGroups(u);
+  const f: Filters = {
+    groups,
+    literal,
+    synonyms,
+    slots,
+    broadened: [],
+    trigramTerms,
+    kinds: [...u.kinds],
+    audiences: hardAudiences(u),
+    access: [...u.access],
+    languages: [...u.languages],
+    formats: [...u.formats],
+  };
+  if (u.audiences.includes('men') && !u.audiences.includes('women')) f.excludeOnlyFor = 'women';
+  if (u.audiences.includes('women') && !u.audiences.includes('men')) f.excludeOnlyFor = 'men';
+  if (u.free) f.free = true;
+  if (u.maxCost !== undefined) f.maxCost = u.maxCost;
+  if (u.place) f.wards = [...u.place.wards];
+  if (u.when || u.weekdays?.length || u.timeOfDay) {
+    const from = u.when ? new Date(u.when.from) : now;
+    const to = u.when ? new Date(u.when.to) : new Date(now.getTime() + WEEKDAY_HORIZON_DAYS * 86_400_000);
+    f.time = {
+      from: from < now ? now : from,
+      to,
+      ...(u.weekdays?.length ? { weekdays: u.weekdays } : {}),
+      ...(u.timeOfDay ? { hours: TIME_OF_DAY_HOURS[u.timeOfDay] } : {}),
+    };
+  }
+  return f;
+}
+
+/** The trigram word of slot `i`, when its literal is one word that no concept knows. */
+export function trigramFor(f: Filters, i: number): string | null {
+  const lit = f.literal[i];
+  return lit && f.trigramTerms.includes(lit) ? lit : null;
+}
+

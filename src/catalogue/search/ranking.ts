@@ -1,0 +1,184 @@
+/** Ranking of candidates: pure arithmetic over what the candidate query returned and what was understood. */
+import { distanceKm } from '../geography/camden.ts';
+import type { Filters } from './filters.ts';
+import { hardAudiences, normaliseQueryText } from './parse-query.ts';
+import type { CandidateRow, VenuePoint } from './search-queries.ts';
+import type { Slot, Understood, Why } from './types.ts';
+import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+
+/** What a listing marked by catalogue/trust (reported closed, feed failing) loses in ranking. */
+export const TRUST_MARK_PENALTY = 1.5;
+
+export type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
+
+/** How much one slot's match counts, by field: its own words, then its synonyms. */
+const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescription: 1, synTitle: 1.8, synCategory: 1.2, synDescription: 0.6 };
+
+/**
+ * Audiences a listing can be for that a general question about a resident should not get first: groups for people
+ * with learning disabilities, parents and babies, young people, one gender, carers, LGBTQ+ people, one community.
+ */
+const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
+
+/** What a listing for an audience not asked about loses: more than a title that has every word asked for gains. */
+const OTHER_AUDIENCE = 4;
+
+const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
+
+/**
+ * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
+ * language only named) counts less, so "singing for an older lady" is about singing first.
+ */
+function slotWeight(slot: Slot | undefined): number {
+  const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
+  if (!concept) return 1;
+  if (concept.facet === 'audience') return concept.audiences?.some((a) => SOFT.has(a)) ? 0.25 : 0.4;
+  if (concept.facet === 'language') return 0.6;
+  return 1;
+}
+const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+
+/** Title words for comparing with the question: normalised, stop words out, plurals folded. */
+function titleWords(text: string): string[] {
+  return normaliseQueryText(text)
+    .split(' ')
+    .filter((w) => w && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
+    .map(foldPlural);
+}
+
+function foldPlural(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** exact: the title is the question's words; all: every word of the question is in the title. */
+function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | undefined {
+  const q = [...new Set(slots.flatMap((x) => titleWords(x.text)))];
+  if (!q.length) return undefined;
+  const t = new Set(titleWords(name));
+  if (!q.every((w) => t.has(w))) return undefined;
+  return t.size === q.length ? 'exact' : 'all';
+}
+
+/** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
+const AT_VENUE_KM = 0.05;
+/** What being at that street or venue adds: more than a listing for another audience loses. */
+const AT_VENUE = 5;
+
+export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
+  const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
+  const venueIds = new Set(venue.map((v) => v.id));
+  const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
+  const centre =
+    u.place?.latitude !== undefined && u.place.longitude !== undefined
+      ? { lat: u.place.latitude, lon: u.place.longitude }
+      : undefined;
+  const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
+  const slots = f.literal.length;
+  const asked = new Set([...u.audiences, ...hardAudiences(u)]);
+  // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
+  if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
+  const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
+  const ranked = rows.map((row) => {
+    let score = 0;
+    const why: Why = { words: [], concepts: [], wider: [], title: null, corrected: [], distanceKm: null };
+    if (slots) {
+      let sum = 0;
+      let hit = 0;
+      let total = 0;
+      const asSlots = f.slots;
+      for (let i = 0; i < slots; i++) {
+        const weight = slotWeight(asSlots[i]);
+        total += weight;
+        const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
+        const slot = asSlots[i];
+        const field = at(row.lit_title) ? 'title' : at(row.lit_category) ? 'category' : at(row.lit_organisation) ? 'organisation' : at(row.lit_description) ? 'description' : undefined;
+        if (slot && field && f.literal[i]) why.words.push({ text: slot.text, field });
+        else if (slot?.concept && (at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) {
+          const wider = f.broadened[i];
+          if (wider) why.wider.push(wider);
+          else why.concepts.push(slot.concept);
+        }
+        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) why.corrected.push({ typed: slot.corrected, read: slot.text });
+        const best = Math.max(
+          at(row.lit_title) ? WEIGHT.litTitle : 0,
+          at(row.lit_category) ? WEIGHT.litCategory : 0,
+          at(row.lit_organisation) ? WEIGHT.litOrganisation : 0,
+          at(row.lit_description) ? WEIGHT.litDescription : 0,
+          at(row.syn_title) ? WEIGHT.synTitle : 0,
+          at(row.syn_category) ? WEIGHT.synCategory : 0,
+          at(row.syn_description) ? WEIGHT.synDescription : 0,
+        );
+        sum += weight * best;
+        if (best > 0) hit += weight;
+      }
+      score += (2 * sum) / total + (3 * hit) / total + 0.5 * (row.text_rank / maxRank);
+      const title = titleMatch(row.name, f.slots);
+      why.title = title ?? null;
+      if (title === 'exact') score += 5;
+      else if (title === 'all') score += 2 + 2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
+    }
+    score += Number(row.trigram) || 0;
+    const cats = row.categories ?? [];
+    score += 0.3 * u.categories.filter((c) => cats.includes(c)).length;
+    const audiences = row.audiences ?? [];
+    for (const a of u.audiences) if (audiences.includes(a)) score += 0.8;
+    for (const l of u.languages) if ((row.languages ?? []).includes(l)) score += 0.3;
+    for (const l of u.preferLanguages ?? []) if ((row.languages ?? []).includes(l)) score += 0.8;
+    // Audience fit: a listing for a specific audience ranks below general ones unless the question asks for it.
+    // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
+    // A group for people and their carers (a memory café) is for the person too: only carers-only groups count as
+    // specific.
+    const specific = audiences.filter((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1));
+    if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
+    const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
+    if (!askedDeaf && deafGroup) score -= 2;
+    let km: number | null = null;
+    if (row.latitude !== null && row.longitude !== null) {
+      const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
+      if (centre) km = distanceKm(centre, here);
+    }
+    // At the street or venue asked about: first among those that match the rest of the question, whoever they are for.
+    if (row.location_id && venueIds.has(row.location_id)) score += AT_VENUE;
+    else if (venueAt.length && row.latitude !== null && row.longitude !== null) {
+      const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += AT_VENUE;
+    }
+    if (centre) {
+      if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);
+      else score += 0.4;
+      if (u.place && row.ward && u.place.wards.includes(row.ward)) score += 0.3;
+    }
+    if (row.next_start) {
+      const days = (new Date(row.next_start).getTime() - now.getTime()) / 86_400_000;
+      score += 0.5 * Math.max(0, 1 - days / 28);
+    } else if (timeAsked) {
+      score -= 0.7;
+    }
+    if (row.assured) {
+      const age = (now.getTime() - Date.parse(row.assured)) / 86_400_000;
+      score += age <= 365 ? 0.3 : 0;
+    }
+    // What was asked for but relaxed away still counts when an entry happens to fit it.
+    if (row.fits_time === true) score += 1;
+    if (u.access.length && u.access.every((a) => (row.accessibility ?? []).includes(a))) score += 0.5;
+    if (u.free && row.is_free) score += 0.5;
+    else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
+    if (row.status === 'temporarily_closed') score -= 2.5;
+    // Reported closed, or its feed failing for over a week (catalogue/trust): shown marked, and a little lower.
+    if (row.trust_mark) score -= TRUST_MARK_PENALTY;
+    // Calendar placeholders ("Empty slot (auto created)", "Private Event", unfilled "#_" templates) come last.
+    if (PLACEHOLDER_TITLE.test(row.name)) score -= 6;
+    if (!f.kinds.length && !u.kinds.length) {
+      if (row.kind === 'training') score -= 2;
+      if (row.kind === 'resource') score -= 0.4;
+    }
+    if (u.formats.length && (row.attending_types ?? []).some((t) => u.formats.includes(t))) score += 0.3;
+    const distance = km === null ? null : Math.round(km * 100) / 100;
+    why.distanceKm = distance;
+    return { row, score: Math.round(score * 1000) / 1000, distanceKm: distance, why };
+  });
+  ranked.sort((a, b) => b.score - a.score || a.row.name.localeCompare(b.row.name) || a.row.id.localeCompare(b.row.id));
+  return ranked;
+}

@@ -1,0 +1,414 @@
+/** Every SQL statement search runs: candidates, probes, the details and sessions of the page shown. */
+import type { Sql } from '../../db/sql.ts';
+import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
+import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
+import type { Ranked } from './ranking.ts';
+import type { Understood } from './types.ts';
+
+/** How many candidates the database hands over for re-ranking. */
+export const CANDIDATES = 120;
+/** How many matching rows each branch of the candidate query looks at before ranking them: all parts, any part. */
+const POOL_ALL = 200;
+const POOL_ANY = 150;
+const POOL_TRIGRAM = 100;
+
+/**
+ * Runs an existence probe planned from indexes only (inside the search's transaction). Left to itself the planner
+ * reads the table in order when it expects a word to be common and the first match to come early, which costs the
+ * whole catalogue when the word is rare, misspelt or matches nothing.
+ */
+export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> {
+  await sql.exec('SET LOCAL enable_seqscan = off');
+  try {
+    return await run();
+  } finally {
+    await sql.exec('SET LOCAL enable_seqscan = on');
+  }
+}
+
+export type CandidateRow = {
+  id: string;
+  location_id?: string | null;
+  kind: string;
+  name: string;
+  description: string;
+  url: string | null;
+  status: string;
+  alert: string | null;
+  categories: string[] | null;
+  audiences: string[] | null;
+  languages: string[] | null;
+  attending_types: string[] | null;
+  is_free: boolean | null;
+  cost_amount: number | null;
+  fees_description: string | null;
+  application_process: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  assured: string | null;
+  schedule_text: string | null;
+  org_name: string | null;
+  org_phone: string | null;
+  org_email: string | null;
+  venue: string | null;
+  address_1: string | null;
+  address_2: string | null;
+  city: string | null;
+  postal_code: string | null;
+  ward: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  accessibility: string[] | null;
+  accessibility_note: string | null;
+  location_url: string | null;
+  is_demo: boolean;
+  text_rank: number;
+  trigram: number;
+  group_hits: boolean[] | null;
+  title_hits: boolean[] | null;
+  category_hits?: boolean[] | null;
+  lit_title?: boolean[] | null;
+  lit_category?: boolean[] | null;
+  lit_description?: boolean[] | null;
+  lit_organisation?: boolean[] | null;
+  syn_title?: boolean[] | null;
+  syn_category?: boolean[] | null;
+  syn_description?: boolean[] | null;
+  next_start: Date | string | null;
+  has_occurrences: boolean;
+  fits_time?: boolean | null;
+  local?: boolean;
+  trust_mark?: string | null;
+};
+
+/** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
+const PLACE_TEXT_SQL = `translate(coalesce(name, '') || ' ' || coalesce(address_1, '') || ' ' || coalesce(address_2, '') || ' ' || coalesce(city, ''), '''’', '')`;
+
+export type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
+
+/**
+ * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
+ * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text).
+ */
+export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+  const pattern = `%${venue.split(' ').join('%')}%`;
+  const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+    `SELECT id, ward, latitude, longitude FROM location
+      WHERE location_type = 'physical'
+        AND ${PLACE_TEXT_SQL} ILIKE $1
+      LIMIT 50`,
+    [pattern],
+  );
+  return rows.map((r) => ({ id: r.id, ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+}
+
+/** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
+export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
+  const { rows } = await indexOnly(sql, () => sql.query<{ w: string }>(
+    `SELECT t.w FROM unnest($1::text[]) AS t(w)
+     WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
+    [words],
+  ));
+  return new Set(rows.map((r) => r.w));
+}
+
+/**
+ * Per slot: whether anything in the catalogue has its words or synonyms (or, for a word no concept knows, a title
+ * close to it). One index probe each: a word nothing contains answers from the index, never a scan.
+ */
+export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number>): Promise<boolean[]> {
+  if (!f.groups.length) return [];
+  if (only) {
+    const indices = [...only].filter((i) => i < f.groups.length);
+    const sub = await slotsFound(sql, { ...f, groups: indices.map((i) => f.groups[i]!), literal: indices.map((i) => f.literal[i]!) });
+    return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
+  }
+  const { rows } = await indexOnly(sql, () => sql.query<{ n: number | string; found: boolean }>(
+    `SELECT t.n, (
+        EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
+                  AND s.removed_at IS NULL AND s.status <> 'closed')
+        OR (t.w IS NOT NULL AND EXISTS (SELECT 1 FROM service s WHERE t.w <% s.name AND s.removed_at IS NULL AND s.status <> 'closed'))
+      ) AS found
+     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(g, w, n) ORDER BY t.n`,
+    [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
+  ));
+  return rows.map((r) => r.found);
+}
+
+const selectDetails = (nowRef: string, rankSql: string) => `
+  SELECT s.id, s.kind, s.name, s.description, s.url, s.status, s.alert, s.categories, s.audiences, s.languages,
+    s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, s.fees_description, s.application_process,
+    s.contact_name, s.contact_email, s.contact_phone, to_char(${LAST_CONFIRMED_SQL}, 'YYYY-MM-DD') AS assured,
+    s.schedule->>'description' AS schedule_text,
+    o.name AS org_name, o.phone AS org_phone, o.email AS org_email,
+    l.name AS venue, l.address_1, l.address_2, l.city, l.postal_code, l.ward, l.latitude, l.longitude, l.accessibility,
+    l.accessibility_note, l.url AS location_url, src.is_demo,
+    ${rankSql},
+    (SELECT min(oc.start) FROM occurrence oc
+      WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start,
+    (SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id LIMIT 1) IS NOT NULL AS has_occurrences`;
+
+/** What ranking needs of a candidate; the rest of the details are read for the page shown only. */
+const selectRanking = (nowRef: string, rankSql: string) => `
+  SELECT s.id, s.location_id, s.kind, s.name, ''::text AS description, s.status, s.categories, s.audiences, s.languages,
+    s.attending_types, s.is_free, s.cost_amount::float8 AS cost_amount, to_char(s.assured_date, 'YYYY-MM-DD') AS assured,
+    s.trust_mark, l.ward, l.latitude, l.longitude, l.accessibility,
+    ${rankSql},
+    (SELECT min(oc.start) FROM occurrence oc
+      WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;
+
+/** The full details of the ranked rows on the page shown, merged into them. */
+export async function withDetails(sql: Sql, page: Ranked[], now: Date): Promise<Ranked[]> {
+  if (page.length === 0) return page;
+  const { rows } = await sql.query<CandidateRow>(
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+     FROM service s ${JOINS}
+     WHERE s.id = ANY($1::uuid[])`,
+    [page.map((r) => r.row.id), now],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return page.map((r) => {
+    const full = byId.get(r.row.id);
+    return full ? { ...r, row: { ...full, text_rank: r.row.text_rank, trigram: r.row.trigram } } : r;
+  });
+}
+
+// LATERAL lookups by primary key (OFFSET 0 keeps the planner from turning them back into hash joins over whole
+// tables): a few hundred index probes whatever the size of the catalogue.
+const JOINS = `
+  LEFT JOIN LATERAL (SELECT * FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
+  LEFT JOIN LATERAL (SELECT * FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
+  JOIN LATERAL (SELECT is_demo, url, last_success_at FROM source WHERE source.id = s.source_id OFFSET 0) src ON true`;
+
+/** The database query: indexes find the candidates, SQL filters them, and the best `limit` come back with details. */
+export async function candidates(
+  sql: Sql,
+  f: Filters,
+  now: Date,
+  limit: number,
+  prefer?: Filters['time'],
+  strict = false,
+): Promise<CandidateRow[]> {
+  const params: unknown[] = [];
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const nowRef = p(now);
+  const where: string[] = ['s.removed_at IS NULL', "s.status <> 'closed'"];
+  const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
+  const tsRef = tsquery ? p(tsquery) : undefined;
+  let trigramExpr = '0::float8';
+  // The words find candidates through two indexes, each in its own branch so that each can use its index (an OR of
+  // the two would make the planner scan the table): full text, and trigrams on titles for unknown words.
+  let textFts: string | undefined;
+  let textTrigram: string | undefined;
+  let allQuery: string | undefined;
+  if (tsRef || f.trigramTerms.length) {
+    if (tsRef) textFts = `s.search_vector @@ to_tsquery('signpost', ${tsRef})`;
+    const near: string[] = [];
+    const sims: string[] = [];
+    for (const term of f.trigramTerms) {
+      const ref = p(term);
+      near.push(`${ref} <% s.name`);
+      sims.push(`word_similarity(${ref}, s.name)`);
+    }
+    if (near.length) textTrigram = `(${near.join(' OR ')})`;
+    if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
+    if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
+  }
+  const textAny = textFts || textTrigram ? [textFts, textTrigram].filter(Boolean).join(' OR ') : undefined;
+  // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
+  // (and the `local` column) ask for a venue that fits.
+  const inPerson = `'in_person' = ANY(s.attending_types)`;
+  const local: string[] = [];
+  // Venue conditions are written as a (hashed) lookup on the service row, so they are checked before the costlier
+  // session probes below rather than after the location join.
+  if (f.wards?.length) {
+    const wardsRef = p(f.wards);
+    local.push(`l.ward = ANY(${wardsRef}::text[])`);
+    const cond = `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
+    // An entry whose ward is unknown is never hidden by a place: it ranks after those known to be near.
+    const unknown = `(s.location_id IS NULL OR s.location_id IN (SELECT id FROM location WHERE ward IS NULL))`;
+    where.push(strict ? cond : `(${cond} OR NOT ${inPerson} OR ${unknown})`);
+  }
+  if (f.access.length) {
+    where.push(`(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`);
+  }
+  if (f.kinds.length) where.push(`s.kind = ANY(${p(f.kinds)}::text[])`);
+  if (f.audiences.length) {
+    where.push(
+      `(s.audiences && ${p(f.audiences)}::text[] OR 'everyone' = ANY(s.audiences) OR cardinality(s.audiences) = 0)`,
+    );
+  }
+  if (f.excludeOnlyFor) {
+    const other = p(f.excludeOnlyFor);
+    where.push(`NOT (${other} = ANY(s.audiences) AND cardinality(s.audiences) <= 2 AND NOT 'everyone' = ANY(s.audiences) AND
+      NOT (CASE WHEN ${other} = 'women' THEN 'men' ELSE 'women' END) = ANY(s.audiences))`);
+  }
+  if (f.free) where.push('s.is_free = true');
+  else if (f.maxCost !== undefined) where.push(`(s.is_free = true OR s.cost_amount <= ${p(f.maxCost)})`);
+  if (f.languages.length) where.push(`s.languages && ${p(f.languages)}::text[]`);
+  if (f.formats.length) where.push(`s.attending_types && ${p(f.formats)}::text[]`);
+  // Entries whose dated sessions are all over are finished; standing services without sessions stay. The importer
+  // keeps `has_sessions` and `sessions_until` (the end of the last session still on), so this needs no probe.
+  const noSessions = `NOT s.has_sessions`;
+  const live = `(${noSessions} OR s.sessions_until > ${nowRef})`;
+  const hasText = Boolean(tsRef || f.trigramTerms.length);
+  const timeCondition = (t: NonNullable<Filters['time']>) => {
+    const cond = [`oc.status <> 'cancelled'`, `oc.start >= ${p(t.from)}`, `oc.start < ${p(t.to)}`];
+    const local = `(oc.start AT TIME ZONE 'Europe/London')`;
+    if (t.weekdays?.length) cond.push(`extract(isodow FROM ${local}) = ANY(${p(t.weekdays)}::numeric[])`);
+    if (t.hours) {
+      cond.push(`extract(hour FROM ${local}) >= ${p(t.hours[0])}`);
+      cond.push(`extract(hour FROM ${local}) < ${p(t.hours[1])}`);
+    }
+    return cond.join(' AND ');
+  };
+  let timeSplit: { dated: string; standing: string } | undefined;
+  if (f.time) {
+    const cond = timeCondition(f.time);
+    const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
+    // With words or a place to match, those bound the candidates and each probes its own sessions (the branch stops
+    // after its pool is full); with only a time, the sessions in the window bound them.
+    // A strict existence probe asks the indexed local hour and weekday of sessions first: when nothing fits it
+    // answers from a few index pages instead of probing every matching entry.
+    const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
+    const inWindow = strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet;
+    // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
+    // sessions in the window count as having found something on the day asked for.
+    // A search (not a probe) takes entries with a session then and standing services through separate branches, so
+    // that standing ones, which pass any day, never fill the pool before the entries that are on that day.
+    if (strict) where.push(inWindow);
+    else timeSplit = { dated: `s.has_sessions AND ${inWindow}`, standing: noSessions };
+    local.push(probe);
+  } else {
+    where.push(live);
+  }
+  if (strict && limit === 1) {
+    // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
+    const probe = (text: string | undefined) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
+    const parts = textFts || textTrigram ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe) : [probe(undefined)];
+    const { rows } = await indexOnly(sql, () => sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params));
+    return rows;
+  }
+  const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
+  const rankExpr = tsRef
+    ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
+      (literalQuery ? ` + (s.search_vector @@ to_tsquery('signpost', ${p(literalQuery)}))::int` : '')
+    : '0::float8';
+  const textAll = allQuery ? `s.search_vector @@ to_tsquery('signpost', ${p(allQuery)})` : undefined;
+  // Per slot and field, as weight-restricted queries ("lunch:A" matches titles only): no per-row vector copies.
+  const weighted = (list: string[], w: string) => list.map((g) => g.replace(/[a-z0-9]+/g, (word) => `${word}:${w}`));
+  const queryArrays = {
+    la: weighted(f.literal, 'A'),
+    lb: weighted(f.literal, 'B'),
+    lcd: weighted(f.literal, 'CD'),
+    sa: weighted(f.synonyms, 'A'),
+    sb: weighted(f.synonyms, 'B'),
+    scd: weighted(f.synonyms, 'CD'),
+    l: f.literal,
+  };
+  const arrayRefs = Object.fromEntries(Object.entries(queryArrays).map(([k, v]) => [k, p(v)]));
+  // After relaxing the day or time, entries that still fit what was asked rank first.
+  const fitsTime = prefer
+    ? `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${timeCondition(prefer)} LIMIT 1) IS NOT NULL`
+    : 'NULL::boolean';
+  // Each branch stops after POOL matching rows, so a broad word ("social") costs the same in a catalogue of 5k or
+  // 200k; entries matching every part of the question come first through their own branch.
+  const one = (text: string | undefined, pool: number, extra?: string) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
+       FROM service s LEFT JOIN location l ON l.id = s.location_id
+       WHERE ${[...where, ...(extra ? [extra] : []), ...(text ? [text] : [])].join('\n AND ')}
+       LIMIT ${Math.floor(pool)})`;
+  const branch = (text: string | undefined, pool: number) =>
+    timeSplit ? `${one(text, pool / 2, timeSplit.dated)} UNION ALL ${one(text, pool / 4, timeSplit.standing)}` : one(text, pool);
+  const branches: string[] = [];
+  if (textAll) branches.push(branch(textAll, POOL_ALL));
+  if (textFts) branches.push(branch(textFts, POOL_ANY));
+  if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
+  if (branches.length === 0) branches.push(branch(undefined, limit));
+  const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
+  const { rows } = await sql.query<CandidateRow>(
+    `WITH q AS MATERIALIZED (
+       SELECT ${Object.entries(arrayRefs)
+         .map(([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${ref}::text[]) WITH ORDINALITY AS t(g, n)) AS ${k}`)
+         .join(',\n')}
+     ),
+     m AS (${branches.join(' UNION ALL ')}),
+     c AS (
+       SELECT m.id, max(m.text_rank) AS text_rank, max(m.trigram) AS trigram FROM m GROUP BY m.id
+       ORDER BY ${order}
+       LIMIT ${Math.floor(limit)}
+     )
+     ${selectRanking(
+       nowRef,
+       `c.text_rank, c.trigram,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.la) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.lcd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_description,
+        ARRAY(SELECT tv.org @@ x FROM unnest(q.l) WITH ORDINALITY AS t(x, n) ORDER BY n) AS lit_organisation,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sa) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_title,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.sb) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_category,
+        ARRAY(SELECT s.search_vector @@ x FROM unnest(q.scd) WITH ORDINALITY AS t(x, n) ORDER BY n) AS syn_description,
+        ${fitsTime} AS fits_time,
+        ${local.length ? `coalesce(${local.join(' AND ')}, false)` : 'true'} AS local`,
+     )}
+     FROM c JOIN LATERAL (SELECT * FROM service WHERE service.id = c.id OFFSET 0) s ON true
+     LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
+     LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
+     CROSS JOIN q
+     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
+    params,
+  );
+  return rows;
+}
+
+export type OccurrenceRow = { service_id: string; start: Date | string; end: Date | string; all_day: boolean; fits: boolean };
+
+/** Up to three sessions still to come per listing, those that fit the day and time asked for first. */
+export async function upcomingSessions(sql: Sql, ids: string[], now: Date, u: Understood | undefined): Promise<OccurrenceRow[]> {
+  const params: unknown[] = [ids, now];
+  let fits = 'true';
+  if (u && (u.when || u.weekdays?.length || u.timeOfDay)) {
+    const local = `(o.start AT TIME ZONE 'Europe/London')`;
+    const cond: string[] = [];
+    if (u.when) {
+      params.push(new Date(u.when.from), new Date(u.when.to));
+      cond.push(`o.start >= $${params.length - 1} AND o.start < $${params.length}`);
+    }
+    if (u.weekdays?.length) {
+      params.push(u.weekdays);
+      cond.push(`extract(isodow FROM ${local}) = ANY($${params.length}::numeric[])`);
+    }
+    if (u.timeOfDay) {
+      const [h0, h1] = TIME_OF_DAY_HOURS[u.timeOfDay];
+      cond.push(`extract(hour FROM ${local}) >= ${h0} AND extract(hour FROM ${local}) < ${h1}`);
+    }
+    fits = cond.join(' AND ');
+  }
+  const { rows } = await sql.query<OccurrenceRow>(
+    `SELECT service_id, start, "end", all_day, fits FROM (
+       SELECT o.service_id, o.start, o."end", o.all_day, (${fits}) AS fits,
+         row_number() OVER (PARTITION BY o.service_id ORDER BY (${fits}) DESC, o.start) AS n
+       FROM occurrence o
+       WHERE o.service_id = ANY($1::uuid[]) AND o.status <> 'cancelled' AND o."end" > $2
+     ) x WHERE n <= 3 ORDER BY service_id, fits DESC, start`,
+    params,
+  );
+  return rows;
+}
+
+/** One listing's full details by id (a closed or removed one is not found). */
+export async function resultRow(sql: Sql, id: string, now: Date): Promise<CandidateRow | undefined> {
+  const { rows } = await sql.query<CandidateRow>(
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+     FROM service s ${JOINS}
+     WHERE s.id = $1 AND s.removed_at IS NULL AND s.status <> 'closed'`,
+    [id, now],
+  );
+  return rows[0];
+}
+
