@@ -107,7 +107,6 @@ const SQL_STILL_TO_MOVE = [
   'src/catalogue/demo/seed-demo.ts',
   'src/catalogue/export/read-catalogue.ts',
   'src/catalogue/ingest/apply-import.ts',
-  'src/catalogue/search/database-search.ts',
   'src/catalogue/trust/trust.ts',
   'src/insights/outcomes-report.ts',
   'src/insights/outcomes.ts',
