@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: on embedded PGlite and on a throwaway PostgreSQL server that this script installs (Debian's
+# Runs lint, the type check and every test: on embedded PGlite and on a throwaway PostgreSQL server that this script installs (Debian's
 # package, when missing) and starts on a Unix socket. Ends with a plain "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# The whole run (no test files named) starts with Biome's lint rules and the type check; either failing fails it.
+if [ "$#" -eq 0 ]; then
+  if ! npm run -s lint || ! npm run -s typecheck; then
+    echo "0 passed, 1 failed (lint or the type check failed: see above)"
+    exit 1
+  fi
+fi
 
 find_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
