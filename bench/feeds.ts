@@ -27,7 +27,13 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Fetched
           bytes += chunk.length;
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, firstByte: Number.isNaN(firstByte) ? performance.now() - start : firstByte, done: performance.now() - start, bytes, etag: String(res.headers.etag ?? '') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            firstByte: Number.isNaN(firstByte) ? performance.now() - start : firstByte,
+            done: performance.now() - start,
+            bytes,
+            etag: String(res.headers.etag ?? ''),
+          }),
         );
         res.on('error', reject);
       })
@@ -50,7 +56,9 @@ export async function benchFeeds(): Promise<Figure[]> {
   console.log(`\n## Public feeds (${fmt(size)} generated entries, embedded PGlite in memory, loopback)\n`);
   const store = await openStore({ kind: 'pglite', dir: null });
   const parsed = parseIcal(generateIcal(size, NOW), { now: NOW });
-  await store.transaction((tx) => applyImport(tx, { name: 'bench', format: 'ical' }, parsed.entries, parsed.rejected, { now: NOW }));
+  await store.transaction((tx) =>
+    applyImport(tx, { name: 'bench', format: 'ical' }, parsed.entries, parsed.rejected, { now: NOW }),
+  );
   // Renders are counted from the routes' own log line.
   let renders = 0;
   const logger: Logger = {
@@ -58,13 +66,19 @@ export async function benchFeeds(): Promise<Figure[]> {
     debug: (msg) => void (msg === 'feed rendered' && renders++),
     child: () => logger,
   };
-  const server = createHttpServer(createFeedRoutes({ store, clock: fixedClock(NOW), logger, perClientPerMinute: 1_000_000 }), logger);
+  const server = createHttpServer(
+    createFeedRoutes({ store, clock: fixedClock(NOW), logger, perClientPerMinute: 1_000_000 }),
+    logger,
+  );
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   const gzip = { 'accept-encoding': 'gzip' };
   const figures: Figure[] = [];
   try {
     const rows: (string | number)[][] = [];
-    for (const [name, path] of [['iCalendar', FEED_PATHS.ical], ['ORUK page (50)', FEED_PATHS.oruk]] as const) {
+    for (const [name, path] of [
+      ['iCalendar', FEED_PATHS.ical],
+      ['ORUK page (50)', FEED_PATHS.oruk],
+    ] as const) {
       global.gc?.();
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
@@ -109,21 +123,41 @@ export async function benchFeeds(): Promise<Figure[]> {
       );
     }
     console.log(
-      table(['feed', 'first byte ms', 'first whole ms', 'its CPU ms', 'extra RSS MB (peak)', 'gzipped KB', '304 (query) p50 ms', '304 p50 ms', 'cached 200 p50 ms', 'unzipped 200 p50 ms'], rows),
+      table(
+        [
+          'feed',
+          'first byte ms',
+          'first whole ms',
+          'its CPU ms',
+          'extra RSS MB (peak)',
+          'gzipped KB',
+          '304 (query) p50 ms',
+          '304 p50 ms',
+          'cached 200 p50 ms',
+          'unzipped 200 p50 ms',
+        ],
+        rows,
+      ),
     );
 
     // Ten at once on a cold cache (a filter not asked for yet): they share one render.
     const before = renders;
     const start = performance.now();
-    const ten = await Promise.all(Array.from({ length: 10 }, (_, i) => get(`${base}${FEED_PATHS.ical}?kind=activity`, i % 2 ? gzip : {})));
+    const ten = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => get(`${base}${FEED_PATHS.ical}?kind=activity`, i % 2 ? gzip : {})),
+    );
     const all = performance.now() - start;
     const statuses = new Set(ten.map((r) => r.status));
     console.log(
       `\nTen concurrent first requests (half without gzip): ${fmt(all)} ms for all ten, slowest first byte ${fmt(Math.max(...ten.map((r) => r.firstByte)))} ms, ` +
         `${renders - before} render(s), statuses ${[...statuses].join(', ')}.`,
     );
-    console.log('Targets: first ≤ 2,000 ms with ≤ 150 MB extra; a repeat (304 or cached 200) ≤ 50 ms; ten at once share one render.');
-    console.log(`Machine load while measuring: ${fmt(os.loadavg()[0] ?? 0, 1)} (1-minute average) on ${os.cpus().length} cores.`);
+    console.log(
+      'Targets: first ≤ 2,000 ms with ≤ 150 MB extra; a repeat (304 or cached 200) ≤ 50 ms; ten at once share one render.',
+    );
+    console.log(
+      `Machine load while measuring: ${fmt(os.loadavg()[0] ?? 0, 1)} (1-minute average) on ${os.cpus().length} cores.`,
+    );
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await store.close();

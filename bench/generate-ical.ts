@@ -10,8 +10,20 @@ export function generateIcal(count: number, now: Date, seed = 42): string {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
     return state / 2_147_483_648;
   };
-  const words = ['Lunch club', 'Chair exercise', 'Walking group', 'Carers café', 'Digital drop-in', 'Knit and natter',
-    'Dementia café', 'Coffee morning', 'Tai chi', 'Singing for wellbeing', 'Men’s shed', 'Art club'];
+  const words = [
+    'Lunch club',
+    'Chair exercise',
+    'Walking group',
+    'Carers café',
+    'Digital drop-in',
+    'Knit and natter',
+    'Dementia café',
+    'Coffee morning',
+    'Tai chi',
+    'Singing for wellbeing',
+    'Men’s shed',
+    'Art club',
+  ];
   const places = ['Kentish Town', 'Kilburn', 'Somers Town', 'Gospel Oak', 'Belsize Park', 'Holborn', 'Highgate'];
   const pad = (n: number) => String(n).padStart(2, '0');
   const local = (d: Date) =>
@@ -39,12 +51,16 @@ export function generateIcal(count: number, now: Date, seed = 42): string {
         // Open-ended series; half of them began up to three years ago, and some skip a week.
         if (i % 2 === 0) {
           const began = new Date(start.getTime() - Math.floor(rand() * 156) * 7 * 86_400_000);
-          lines.splice(lines.length - 4, 2, `DTSTART;TZID=Europe/London:${local(began)}`, `DTEND;TZID=Europe/London:${local(new Date(began.getTime() + 90 * 60_000))}`);
+          lines.splice(
+            lines.length - 4,
+            2,
+            `DTSTART;TZID=Europe/London:${local(began)}`,
+            `DTEND;TZID=Europe/London:${local(new Date(began.getTime() + 90 * 60_000))}`,
+          );
         }
         lines.push('RRULE:FREQ=WEEKLY');
         if (i % 4 === 0) lines.push(`EXDATE;TZID=Europe/London:${local(new Date(start.getTime() + 14 * 86_400_000))}`);
-      }
-      else if (kind === 1) lines.push('RRULE:FREQ=WEEKLY;COUNT=12');
+      } else if (kind === 1) lines.push('RRULE:FREQ=WEEKLY;COUNT=12');
       else lines.push(`RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=${local(new Date(start.getTime() + 182 * 86_400_000))}Z`);
     }
     lines.push('END:VEVENT');
@@ -63,12 +79,24 @@ export function generateIcal(count: number, now: Date, seed = 42): string {
     }
   }
   lines.push(
-    'BEGIN:VTIMEZONE', 'TZID:Europe/London',
-    'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0000', 'TZOFFSETTO:+0100', 'TZNAME:BST', 'DTSTART:19700329T010000',
-    'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT',
-    'BEGIN:STANDARD', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0000', 'TZNAME:GMT', 'DTSTART:19701025T020000',
-    'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD',
-    'END:VTIMEZONE', 'END:VCALENDAR',
+    'BEGIN:VTIMEZONE',
+    'TZID:Europe/London',
+    'BEGIN:DAYLIGHT',
+    'TZOFFSETFROM:+0000',
+    'TZOFFSETTO:+0100',
+    'TZNAME:BST',
+    'DTSTART:19700329T010000',
+    'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+    'END:DAYLIGHT',
+    'BEGIN:STANDARD',
+    'TZOFFSETFROM:+0100',
+    'TZOFFSETTO:+0000',
+    'TZNAME:GMT',
+    'DTSTART:19701025T020000',
+    'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+    'END:STANDARD',
+    'END:VTIMEZONE',
+    'END:VCALENDAR',
   );
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -17,7 +17,10 @@ export async function benchIcalImport(): Promise<Figure[]> {
   const runs: Record<number, number> = { 1_000: 5, 10_000: 3, 50_000: 2 };
   const server = process.env.BENCH_DATABASE_URL;
   const stores: { name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
-    { name: 'pglite', open: async () => ({ store: await openStore({ kind: 'pglite', dir: null }), drop: async () => {} }) },
+    {
+      name: 'pglite',
+      open: async () => ({ store: await openStore({ kind: 'pglite', dir: null }), drop: async () => {} }),
+    },
     ...(server ? [{ name: 'postgres', open: () => openThrowawayDatabase(server) }] : []),
   ];
   const rows: (string | number)[][] = [];
@@ -41,7 +44,9 @@ export async function benchIcalImport(): Promise<Figure[]> {
         try {
           const total = await timeIt(async () => {
             const p = parseIcal(text, { now: NOW });
-            return store.transaction((tx) => applyImport(tx, { name: 'bench', format: 'ical' }, p.entries, p.rejected, { now: NOW }));
+            return store.transaction((tx) =>
+              applyImport(tx, { name: 'bench', format: 'ical' }, p.entries, p.rejected, { now: NOW }),
+            );
           });
           importTimes.push(total.ms);
         } finally {
@@ -51,12 +56,29 @@ export async function benchIcalImport(): Promise<Figure[]> {
       }
       const ms = median(importTimes);
       totalMs[`${target.name}:${size}`] = ms;
-      rows.push([target.name, fmt(size), fmt(occurrences), fmt(parseMs[size]!), fmt((size / parseMs[size]!) * 1000), fmt(ms), fmt((size / ms) * 1000)]);
-      if (size >= 10_000) figures.push({ name: `ical ${target.name} ${size / 1000}k VEVENTs/s`, value: (size / ms) * 1000, higherIsBetter: true });
+      rows.push([
+        target.name,
+        fmt(size),
+        fmt(occurrences),
+        fmt(parseMs[size]!),
+        fmt((size / parseMs[size]!) * 1000),
+        fmt(ms),
+        fmt((size / ms) * 1000),
+      ]);
+      if (size >= 10_000)
+        figures.push({
+          name: `ical ${target.name} ${size / 1000}k VEVENTs/s`,
+          value: (size / ms) * 1000,
+          higherIsBetter: true,
+        });
     }
   }
-  console.log(table(['store', 'VEVENTs', 'occurrences', 'parse ms', 'parse VEVENTs/s', 'import ms', 'import VEVENTs/s'], rows));
-  console.log(`\n10k→50k time ratio (target ≤ 5.5; 5x the events): parse+expand ${fmt(parseMs[50_000]! / parseMs[10_000]!, 2)}`);
+  console.log(
+    table(['store', 'VEVENTs', 'occurrences', 'parse ms', 'parse VEVENTs/s', 'import ms', 'import VEVENTs/s'], rows),
+  );
+  console.log(
+    `\n10k→50k time ratio (target ≤ 5.5; 5x the events): parse+expand ${fmt(parseMs[50_000]! / parseMs[10_000]!, 2)}`,
+  );
   for (const target of stores) {
     const ratio = totalMs[`${target.name}:50000`]! / totalMs[`${target.name}:10000`]!;
     console.log(`  end-to-end import on ${target.name}: ${fmt(ratio, 2)}`);

@@ -28,7 +28,15 @@ export function generateOruk(size: number): string {
             id: `loc-${i % 900}`,
             location_type: 'physical',
             name: `Hall ${i % 900}`,
-            addresses: [{ address_1: `${i % 900} High Street`, city: 'London', postal_code: 'NW5 2SP', country: 'GB', address_type: 'physical' }],
+            addresses: [
+              {
+                address_1: `${i % 900} High Street`,
+                city: 'London',
+                postal_code: 'NW5 2SP',
+                country: 'GB',
+                address_type: 'physical',
+              },
+            ],
             accessibility: [{ description: 'Step-free access and a hearing loop' }],
           },
         },
@@ -44,7 +52,16 @@ export function generateOruk(size: number): string {
       contacts: [{ name: 'Reception', email: `staff${i}@partner.example` }],
     };
   });
-  return JSON.stringify({ total_items: size, total_pages: 1, page_number: 1, size, first_page: true, last_page: true, empty: false, contents });
+  return JSON.stringify({
+    total_items: size,
+    total_pages: 1,
+    page_number: 1,
+    size,
+    first_page: true,
+    last_page: true,
+    empty: false,
+    contents,
+  });
 }
 
 /**
@@ -53,11 +70,14 @@ export function generateOruk(size: number): string {
  * and into a fresh PostgreSQL database too when `BENCH_DATABASE_URL` names a server.
  */
 export async function benchOrukImport(): Promise<Figure[]> {
-  console.log('\n## ORUK 3.0 import (generated directory: 40% weekly, 15% monthly, 45% standing; 12-month horizon), command start-up included\n');
+  console.log(
+    '\n## ORUK 3.0 import (generated directory: 40% weekly, 15% monthly, 45% standing; 12-month horizon), command start-up included\n',
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-bench-oruk-'));
   const server = process.env.BENCH_DATABASE_URL;
   type Target = { url: string; count(): Promise<number>; done(): Promise<void> };
-  const countIn = async (store: Store) => (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n;
+  const countIn = async (store: Store) =>
+    (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n;
   const targets: { name: string; open: () => Promise<Target> }[] = [
     {
       name: 'embedded PGlite, folder (default)',
@@ -115,8 +135,20 @@ export async function benchOrukImport(): Promise<Figure[]> {
           }
         }
         const ms = median(times);
-        rows.push([target.name, fmt(size), fmt(occurrences), fmt(ms), fmt(Math.max(...times)), fmt((size / ms) * 1000), size === 10_000 ? (ms <= 5_000 ? 'yes' : 'NO') : '']);
-        if (size === 10_000) figures.push({ name: `oruk ${target.name.startsWith('embedded') ? 'pglite' : 'postgres'} 10k services ms`, value: ms });
+        rows.push([
+          target.name,
+          fmt(size),
+          fmt(occurrences),
+          fmt(ms),
+          fmt(Math.max(...times)),
+          fmt((size / ms) * 1000),
+          size === 10_000 ? (ms <= 5_000 ? 'yes' : 'NO') : '',
+        ]);
+        if (size === 10_000)
+          figures.push({
+            name: `oruk ${target.name.startsWith('embedded') ? 'pglite' : 'postgres'} 10k services ms`,
+            value: ms,
+          });
       }
     }
   } finally {
@@ -131,10 +163,27 @@ export async function benchOrukImport(): Promise<Figure[]> {
 async function runImportCommand(databaseUrl: string, file: string): Promise<number> {
   const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
   const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'import', file, '--format', 'hsds', '--source', 'bench', '--now', NOW.toISOString(), '--json'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      cli,
+      'import',
+      file,
+      '--format',
+      'hsds',
+      '--source',
+      'bench',
+      '--now',
+      NOW.toISOString(),
+      '--json',
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stdout.resume();
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -48,7 +48,10 @@ for (const [name, run] of Object.entries(suites)) {
 if (args.includes('--save')) {
   const figures = { ...last.figures };
   for (const f of measured) figures[f.name] = Math.round(f.value * 10) / 10;
-  fs.writeFileSync(LAST_FILE, `${JSON.stringify({ recorded: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`);
+  fs.writeFileSync(
+    LAST_FILE,
+    `${JSON.stringify({ recorded: new Date().toISOString(), node: process.version, figures }, null, 2)}\n`,
+  );
   console.log(`\nRecorded ${measured.length} figures in bench/last.json.`);
 }
 
@@ -59,7 +62,12 @@ function compare(figures: Figure[]): string {
     if (before === undefined || before === 0) return [f.name, fmt(f.value, 1), '–', ''];
     const change = (f.value - before) / before;
     const worse = f.higherIsBetter ? change < -0.2 : change > 0.2;
-    return [f.name, fmt(f.value, 1), fmt(before, 1), `${change >= 0 ? '+' : ''}${fmt(change * 100)}%${worse ? '  SLOWER' : ''}`];
+    return [
+      f.name,
+      fmt(f.value, 1),
+      fmt(before, 1),
+      `${change >= 0 ? '+' : ''}${fmt(change * 100)}%${worse ? '  SLOWER' : ''}`,
+    ];
   });
   return table(['figure', 'now', 'last recorded', 'change'], rows);
 }

@@ -75,7 +75,13 @@ export const BENCH_QUERIES = BENCH_QUESTIONS.map((x) => x.q);
 
 type Topic = { title: string; categories: string[]; audiences: string[]; kind: string; description: string };
 
-const T = (title: string, categories: string[], audiences: string[], description: string, kind = 'activity'): Topic => ({
+const T = (
+  title: string,
+  categories: string[],
+  audiences: string[],
+  description: string,
+  kind = 'activity',
+): Topic => ({
   title,
   categories,
   audiences,
@@ -84,46 +90,185 @@ const T = (title: string, categories: string[], audiences: string[], description
 });
 
 const TOPICS: Topic[] = [
-  T('Lunch Club', ['lunch club', 'social', 'food'], ['older_people'], 'A friendly two-course hot lunch with tea, a chat and bingo.'),
-  T('Community Lunch', ['lunch club', 'food'], ['everyone'], 'Home-cooked community lunch prepared by local volunteers.'),
-  T('Telephone Befriending', ['befriending', 'social'], ['older_people'], 'A trained volunteer rings once a week for a chat.'),
-  T('Home Visiting', ['befriending'], ['older_people'], 'A local volunteer visits at home each week for tea and a chat.'),
+  T(
+    'Lunch Club',
+    ['lunch club', 'social', 'food'],
+    ['older_people'],
+    'A friendly two-course hot lunch with tea, a chat and bingo.',
+  ),
+  T(
+    'Community Lunch',
+    ['lunch club', 'food'],
+    ['everyone'],
+    'Home-cooked community lunch prepared by local volunteers.',
+  ),
+  T(
+    'Telephone Befriending',
+    ['befriending', 'social'],
+    ['older_people'],
+    'A trained volunteer rings once a week for a chat.',
+  ),
+  T(
+    'Home Visiting',
+    ['befriending'],
+    ['older_people'],
+    'A local volunteer visits at home each week for tea and a chat.',
+  ),
   T('Health Walk', ['walking', 'exercise'], ['everyone'], 'A gentle, led walk of about an hour at an easy pace.'),
-  T('Seated Exercise', ['exercise', 'falls prevention'], ['older_people'], 'Chair-based exercise to music for strength and balance.'),
-  T('Tai Chi for Beginners', ['exercise', 'tai chi'], ['everyone'], 'Slow, flowing tai chi movements to improve balance.'),
+  T(
+    'Seated Exercise',
+    ['exercise', 'falls prevention'],
+    ['older_people'],
+    'Chair-based exercise to music for strength and balance.',
+  ),
+  T(
+    'Tai Chi for Beginners',
+    ['exercise', 'tai chi'],
+    ['everyone'],
+    'Slow, flowing tai chi movements to improve balance.',
+  ),
   T('Chair Yoga', ['exercise', 'yoga', 'mental health'], ['everyone'], 'Gentle seated yoga, breathing and relaxation.'),
-  T('Digital Skills Drop-in', ['digital skills'], ['everyone'], 'Help with phones, tablets, video calls and the NHS App.'),
+  T(
+    'Digital Skills Drop-in',
+    ['digital skills'],
+    ['everyone'],
+    'Help with phones, tablets, video calls and the NHS App.',
+  ),
   T("Carers' Coffee Morning", ['carers', 'social'], ['carers'], 'Time out for unpaid carers with coffee and advice.'),
-  T("Dementia Carers' Support Group", ['carers', 'dementia'], ['carers'], 'Peer support for people caring for someone with dementia.'),
-  T('Memory Café', ['dementia', 'social'], ['older_people', 'carers'], 'A relaxed café for people living with dementia and carers.'),
+  T(
+    "Dementia Carers' Support Group",
+    ['carers', 'dementia'],
+    ['carers'],
+    'Peer support for people caring for someone with dementia.',
+  ),
+  T(
+    'Memory Café',
+    ['dementia', 'social'],
+    ['older_people', 'carers'],
+    'A relaxed café for people living with dementia and carers.',
+  ),
   T("Men's Shed", ['social', 'crafts', 'men'], ['men'], 'Woodwork, bike repair and chat, shoulder to shoulder.'),
   T('Knit and Natter', ['crafts', 'social'], ['everyone'], 'Bring your knitting or learn from scratch; tea provided.'),
-  T('Community Gardening Group', ['gardening', 'outdoors'], ['everyone'], 'Grow vegetables and flowers together in raised beds.'),
-  T('Coffee Morning', ['social', 'warm space'], ['everyone'], 'A warm space for a hot drink and a chat with neighbours.'),
-  T('Bereavement Support Group', ['bereavement', 'mental health'], ['everyone'], 'A small group for adults who have lost someone close.'),
-  T("Bengali Elders' Lunch", ['lunch club', 'culturally specific'], ['older_people', 'ethnic_minorities'], 'Lunch and conversation in Bengali and Sylheti.'),
-  T('Somali Community Wellbeing Group', ['social', 'advice'], ['ethnic_minorities'], 'Tea and practical help in Somali.'),
-  T("Irish Pensioners' Social", ['social', 'music'], ['older_people'], 'Tea, music and a sing-song for Irish pensioners.'),
-  T("Caribbean Elders' Luncheon Club", ['lunch club', 'social'], ['older_people', 'ethnic_minorities'], 'Caribbean food and dominoes.'),
-  T("Chinese Elders' Social", ['social', 'exercise'], ['older_people', 'ethnic_minorities'], 'Tai chi and mahjong, in Cantonese.'),
+  T(
+    'Community Gardening Group',
+    ['gardening', 'outdoors'],
+    ['everyone'],
+    'Grow vegetables and flowers together in raised beds.',
+  ),
+  T(
+    'Coffee Morning',
+    ['social', 'warm space'],
+    ['everyone'],
+    'A warm space for a hot drink and a chat with neighbours.',
+  ),
+  T(
+    'Bereavement Support Group',
+    ['bereavement', 'mental health'],
+    ['everyone'],
+    'A small group for adults who have lost someone close.',
+  ),
+  T(
+    "Bengali Elders' Lunch",
+    ['lunch club', 'culturally specific'],
+    ['older_people', 'ethnic_minorities'],
+    'Lunch and conversation in Bengali and Sylheti.',
+  ),
+  T(
+    'Somali Community Wellbeing Group',
+    ['social', 'advice'],
+    ['ethnic_minorities'],
+    'Tea and practical help in Somali.',
+  ),
+  T(
+    "Irish Pensioners' Social",
+    ['social', 'music'],
+    ['older_people'],
+    'Tea, music and a sing-song for Irish pensioners.',
+  ),
+  T(
+    "Caribbean Elders' Luncheon Club",
+    ['lunch club', 'social'],
+    ['older_people', 'ethnic_minorities'],
+    'Caribbean food and dominoes.',
+  ),
+  T(
+    "Chinese Elders' Social",
+    ['social', 'exercise'],
+    ['older_people', 'ethnic_minorities'],
+    'Tai chi and mahjong, in Cantonese.',
+  ),
   T('Deaf Social Club', ['social', 'deaf'], ['everyone'], 'A social evening run in British Sign Language.'),
-  T('LGBTQ+ Over-50s Social', ['social', 'lgbtq+'], ['lgbtq', 'older_people'], 'A friendly social group for LGBTQ+ people over 50.'),
-  T('Friday Friends Social Club', ['social', 'learning disabilities'], ['learning_disabilities'], 'Music, games and friends for adults with learning disabilities.'),
-  T('Parent and Baby Group', ['parents', 'children'], ['parents_of_young_children'], 'Songs and play for parents of babies.'),
+  T(
+    'LGBTQ+ Over-50s Social',
+    ['social', 'lgbtq+'],
+    ['lgbtq', 'older_people'],
+    'A friendly social group for LGBTQ+ people over 50.',
+  ),
+  T(
+    'Friday Friends Social Club',
+    ['social', 'learning disabilities'],
+    ['learning_disabilities'],
+    'Music, games and friends for adults with learning disabilities.',
+  ),
+  T(
+    'Parent and Baby Group',
+    ['parents', 'children'],
+    ['parents_of_young_children'],
+    'Songs and play for parents of babies.',
+  ),
   T('Youth Club', ['youth', 'sport'], ['young_people'], 'Open-access youth club with sport and music.'),
   T('English Conversation Club', ['esol', 'language'], ['everyone'], 'Practise spoken English with volunteers.'),
   T('Singing for Wellbeing', ['music', 'mental health'], ['everyone'], 'A no-audition community choir.'),
   T('Art for Wellbeing', ['arts', 'mental health'], ['everyone'], 'Relaxed drawing and painting sessions.'),
-  T('Benefits and Money Advice', ['advice', 'cost of living'], ['everyone'], 'Help with Pension Credit, bills and forms.'),
-  T('Mental Health Peer Support Group', ['mental health', 'peer support'], ['everyone'], 'Peer-led support for anxiety and depression.'),
+  T(
+    'Benefits and Money Advice',
+    ['advice', 'cost of living'],
+    ['everyone'],
+    'Help with Pension Credit, bills and forms.',
+  ),
+  T(
+    'Mental Health Peer Support Group',
+    ['mental health', 'peer support'],
+    ['everyone'],
+    'Peer-led support for anxiety and depression.',
+  ),
   T('Games Afternoon', ['social', 'games'], ['everyone'], 'Board games, dominoes and bingo.'),
   T('Afternoon Film Club', ['social', 'film'], ['older_people'], 'Films with subtitles and tea.'),
   T('Reading Group', ['social', 'reading'], ['everyone'], 'One book a month; large print available.'),
-  T('Cook and Eat Together', ['food', 'cooking'], ['older_people', 'men'], 'Learn simple, cheap meals and eat together.'),
-  T('Mental Health First Aid', ['training', 'mental health'], ['everyone'], 'Accredited two-day course for staff.', 'training'),
-  T('Making Every Contact Count (MECC)', ['training', 'mecc'], ['everyone'], 'Brief conversations about health.', 'training'),
-  T('Tackling Loneliness toolkit', ['loneliness', 'toolkit'], ['everyone'], 'Conversation prompts and a loneliness check.', 'resource'),
-  T('Suicide Prevention Awareness', ['training', 'suicide prevention'], ['everyone'], 'Asking directly and safely.', 'training'),
+  T(
+    'Cook and Eat Together',
+    ['food', 'cooking'],
+    ['older_people', 'men'],
+    'Learn simple, cheap meals and eat together.',
+  ),
+  T(
+    'Mental Health First Aid',
+    ['training', 'mental health'],
+    ['everyone'],
+    'Accredited two-day course for staff.',
+    'training',
+  ),
+  T(
+    'Making Every Contact Count (MECC)',
+    ['training', 'mecc'],
+    ['everyone'],
+    'Brief conversations about health.',
+    'training',
+  ),
+  T(
+    'Tackling Loneliness toolkit',
+    ['loneliness', 'toolkit'],
+    ['everyone'],
+    'Conversation prompts and a loneliness check.',
+    'resource',
+  ),
+  T(
+    'Suicide Prevention Awareness',
+    ['training', 'suicide prevention'],
+    ['everyone'],
+    'Asking directly and safely.',
+    'training',
+  ),
 ];
 
 const FILLER = (
@@ -139,7 +284,9 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
   const sql = store.sql;
   await sql.exec(`DROP INDEX IF EXISTS service_search_vector_idx; DROP INDEX IF EXISTS service_name_trgm_idx;
     SELECT setseed(0.42);`);
-  const source = await sql.query<{ id: string }>(`INSERT INTO source (name, format) VALUES ('bench', 'manual') RETURNING id`);
+  const source = await sql.query<{ id: string }>(
+    `INSERT INTO source (name, format) VALUES ('bench', 'manual') RETURNING id`,
+  );
   const sourceId = source.rows[0]!.id;
   const places = AREAS.map((a) => ({ name: a.name, ward: a.wards[0], lat: a.centroid.lat, lon: a.centroid.lon }));
   const locations = Math.max(200, Math.floor(size / 10));
@@ -255,7 +402,8 @@ function judge(question: (typeof BENCH_QUESTIONS)[number], response: SearchRespo
 const qualityCell = (q: Quality) =>
   `${q.kindChecked ? pct(q.kindOk / q.kindChecked) : '–'} / ${q.dayChecked ? pct(q.dayOk / q.dayChecked) : '–'}`;
 const pct = (x: number) => `${fmt(100 * x, 0)}%`;
-const four = (f: Figures | undefined) => (f ? `${fmt(f.p50, 1)} / ${fmt(f.p95, 1)} / ${fmt(f.p99, 1)} / ${fmt(f.max, 0)}` : '–');
+const four = (f: Figures | undefined) =>
+  f ? `${fmt(f.p50, 1)} / ${fmt(f.p95, 1)} / ${fmt(f.p99, 1)} / ${fmt(f.max, 0)}` : '–';
 
 type Impl = { name: string; search: CatalogueSearch };
 type Measured = { times: Map<string, number[]>; quality: Quality };
@@ -266,7 +414,8 @@ type Measured = { times: Map<string, number[]>; quality: Quality };
  */
 async function measureAll(impls: Impl[], rounds: number): Promise<Measured[]> {
   const out = impls.map(() => ({ times: new Map<string, number[]>(), quality: noQuality() }));
-  for (const impl of impls) for (const { q } of BENCH_QUESTIONS) await impl.search.search({ text: q, now: NOW, limit: 5 });
+  for (const impl of impls)
+    for (const { q } of BENCH_QUESTIONS) await impl.search.search({ text: q, now: NOW, limit: 5 });
   for (let r = 0; r < rounds; r++) {
     for (const question of BENCH_QUESTIONS) {
       const order = impls.map((_, i) => i);
@@ -315,7 +464,12 @@ export async function benchSearch(): Promise<void> {
         createDatabaseSearch: (store: Store) => CatalogueSearch;
       })
     : undefined;
-  const targets: Record<string, number> = { 'pglite 5000': 20, 'pglite 50000': 30, 'pglite 200000': 60, 'postgres 50000': 15 };
+  const targets: Record<string, number> = {
+    'pglite 5000': 20,
+    'pglite 50000': 30,
+    'pglite 200000': 60,
+    'postgres 50000': 15,
+  };
   const runs: { kind: 'pglite' | 'postgres'; size: number }[] = [
     ...sizes.map((size) => ({ kind: 'pglite' as const, size })),
     ...(server && sizes.includes(50_000) ? [{ kind: 'postgres' as const, size: 50_000 }] : []),
@@ -325,7 +479,10 @@ export async function benchSearch(): Promise<void> {
   const rows: (string | number)[][] = [];
   const shapeRows: (string | number)[][] = [];
   for (const { kind, size } of runs) {
-    const store = kind === 'pglite' ? await openStore({ kind: 'pglite', dir: null }) : await openStore({ kind: 'postgres', url: server! });
+    const store =
+      kind === 'pglite'
+        ? await openStore({ kind: 'pglite', dir: null })
+        : await openStore({ kind: 'postgres', url: server! });
     if (kind === 'postgres') await store.sql.exec('TRUNCATE source CASCADE');
     const load = await timeIt(() => generateCatalogue(store, size));
     const impls: Impl[] = [{ name: 'now', search: createDatabaseSearch(store) }];
@@ -366,7 +523,13 @@ export async function benchSearch(): Promise<void> {
 
     const key = `${kind} ${size}`;
     const last = saved[key];
-    toSave[key] = { p50: round1(db.p50), p95: round1(db.p95), p99: round1(db.p99), max: round1(db.max), quality: qualityCell(now!.quality) };
+    toSave[key] = {
+      p50: round1(db.p50),
+      p95: round1(db.p95),
+      p99: round1(db.p99),
+      max: round1(db.max),
+      quality: qualityCell(now!.quality),
+    };
     rows.push([
       kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
       fmt(size),
@@ -381,7 +544,9 @@ export async function benchSearch(): Promise<void> {
       `${fmt(fuseFigures.p95 / db.p95, 1)}x`,
       `${qualityCell(fuseQuality).split(' / ')[0]}`,
     ]);
-    console.log(`  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${four(fuseFigures)}`);
+    console.log(
+      `  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${four(fuseFigures)}`,
+    );
     const shapes = [...new Set(BENCH_QUESTIONS.map((x) => x.shape))];
     for (const shape of shapes) {
       const f = figuresOf(allTimes(now!.times, shape));
@@ -417,11 +582,20 @@ export async function benchSearch(): Promise<void> {
   );
   console.log('\nPer question shape (p50 / p95 / p99 / max ms):\n');
   console.log(table(['store', 'entries', 'shape', 'questions', 'now', 'before, same run'], shapeRows));
-  console.log(`\n${BENCH_QUESTIONS.length} questions × ${rounds} rounds after a warm-up round, top 5 judged in the last round.`);
-  console.log('"right kind": answers whose title is a kind that answers the question; "day": answers to a question that');
-  console.log('asks for a day or a time with a session then. fuse.js: keys title/categories/description (weights 3/2/1),');
+  console.log(
+    `\n${BENCH_QUESTIONS.length} questions × ${rounds} rounds after a warm-up round, top 5 judged in the last round.`,
+  );
+  console.log(
+    '"right kind": answers whose title is a kind that answers the question; "day": answers to a question that',
+  );
+  console.log(
+    'asks for a day or a time with a session then. fuse.js: keys title/categories/description (weights 3/2/1),',
+  );
   console.log('threshold 0.3, over every entry, every question once after a warm-up (it cannot read days).');
-  if (!baseline) console.log('(Set SEARCH_BENCH_BASELINE=<another checkout> to run its search side by side on the same catalogues.)');
+  if (!baseline)
+    console.log(
+      '(Set SEARCH_BENCH_BASELINE=<another checkout> to run its search side by side on the same catalogues.)',
+    );
   if (!server) console.log('(Set BENCH_DATABASE_URL=postgresql://… to measure a PostgreSQL server at 50k too.)');
   if (process.env.SEARCH_BENCH_SAVE === '1') fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(toSave, null, 2)}\n`);
 }

@@ -3,7 +3,9 @@ import pg from 'pg';
 import { openStore, type Store } from '../src/db/open-store.ts';
 
 /** A new, migrated database on the PostgreSQL server at `serverUrl` (BENCH_DATABASE_URL) for one run, dropped afterwards. */
-export async function openThrowawayDatabase(serverUrl: string): Promise<{ store: Store; url: string; drop(): Promise<void> }> {
+export async function openThrowawayDatabase(
+  serverUrl: string,
+): Promise<{ store: Store; url: string; drop(): Promise<void> }> {
   const name = `signpost_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

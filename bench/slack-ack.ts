@@ -45,9 +45,20 @@ export async function benchSlackAck(): Promise<Figure[]> {
     });
   });
   const standInPort = await listen(standIn, 0, '127.0.0.1');
-  const conversation = createConversation({ search: createDatabaseSearch(store), clock: systemClock, logger: silentLogger });
+  const conversation = createConversation({
+    search: createDatabaseSearch(store),
+    clock: systemClock,
+    logger: silentLogger,
+  });
   const slack = createSlackApp({
-    config: { botToken: 'xoxb-bench', signingSecret: SECRET, appToken: null, apiUrl: `http://127.0.0.1:${standInPort}/api/`, coordinatorUserIds: [], coordinatorUsergroup: null },
+    config: {
+      botToken: 'xoxb-bench',
+      signingSecret: SECRET,
+      appToken: null,
+      apiUrl: `http://127.0.0.1:${standInPort}/api/`,
+      coordinatorUserIds: [],
+      coordinatorUsergroup: null,
+    },
     conversation,
     store,
     clock: systemClock,
@@ -73,7 +84,11 @@ export async function benchSlackAck(): Promise<Figure[]> {
     const start = performance.now();
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
       body,
     });
     await res.text();
@@ -101,7 +116,17 @@ export async function benchSlackAck(): Promise<Figure[]> {
   }
   console.log(
     table(
-      ['requests', 'ack p50 ms', 'ack p99 ms', 'ack max', 'reply p50 ms', 'reply p95 ms', 'reply p99 ms', 'reply max', 'target'],
+      [
+        'requests',
+        'ack p50 ms',
+        'ack p99 ms',
+        'ack max',
+        'reply p50 ms',
+        'reply p95 ms',
+        'reply p99 ms',
+        'reply max',
+        'target',
+      ],
       [
         [
           acks.length,

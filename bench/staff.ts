@@ -37,7 +37,10 @@ export async function benchStaff(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const rows: (string | number)[][] = [];
   const stores: { name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
-    { name: 'pglite', open: async () => ({ store: await openStore({ kind: 'pglite', dir: null }), drop: async () => {} }) },
+    {
+      name: 'pglite',
+      open: async () => ({ store: await openStore({ kind: 'pglite', dir: null }), drop: async () => {} }),
+    },
   ];
   const serverUrl = process.env.BENCH_DATABASE_URL;
   if (serverUrl) stores.push({ name: 'postgres', open: () => openThrowawayDatabase(serverUrl) });
@@ -86,7 +89,21 @@ export async function benchStaff(): Promise<Figure[]> {
   }
   console.log(
     table(
-      ['store', 'questions', 'answers/s', 'Slack ack p99 ms', 'ack max', '/healthz p99', 'Slack reply p95', 'Teams reply p95', 'reply p95', 'p99', 'max', 'unanswered/busy', 'target (ms)'],
+      [
+        'store',
+        'questions',
+        'answers/s',
+        'Slack ack p99 ms',
+        'ack max',
+        '/healthz p99',
+        'Slack reply p95',
+        'Teams reply p95',
+        'reply p95',
+        'p99',
+        'max',
+        'unanswered/busy',
+        'target (ms)',
+      ],
       rows,
     ),
   );
@@ -136,10 +153,14 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
 
   const post = (path: string, headers: Record<string, string>, body: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request(`${base}${path}`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        `${base}${path}`,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -170,7 +191,11 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
     const start = performance.now();
     const status = await post(
       SLACK_EVENTS_PATH,
-      { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature },
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': signature,
+      },
       body,
     );
     const ack = performance.now() - start;
@@ -189,7 +214,11 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
       text: BENCH_QUERIES[(staff * 7 + n) % BENCH_QUERIES.length],
       channelId: 'msteams',
       serviceUrl: `${standInUrl}/`,
-      from: { id: `29:user-${staff}`, name: 'Staff', aadObjectId: `00000000-0000-0000-0000-${String(staff).padStart(12, '0')}` },
+      from: {
+        id: `29:user-${staff}`,
+        name: 'Staff',
+        aadObjectId: `00000000-0000-0000-0000-${String(staff).padStart(12, '0')}`,
+      },
       conversation: { conversationType: 'personal', tenantId: 't1', id: `a:staff-${staff}` },
       recipient: { id: '28:bot', name: 'Signpost' },
       channelData: { tenant: { id: 't1' } },
@@ -211,7 +240,9 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
   const monitor = (async () => {
     while (running) {
       const start = performance.now();
-      await new Promise<void>((resolve) => http.get(`${base}/healthz`, { agent }, (res) => res.resume().on('end', resolve)));
+      await new Promise<void>((resolve) =>
+        http.get(`${base}/healthz`, { agent }, (res) => res.resume().on('end', resolve)),
+      );
       health.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 100));
     }

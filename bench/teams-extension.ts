@@ -28,12 +28,19 @@ function typed(question: string): string[] {
  */
 export async function benchTeamsExtension(): Promise<void> {
   const size = Number(process.env.BENCH_EXTENSION_ENTRIES ?? 50_000);
-  console.log(`\n## Teams message extension (${fmt(size)} generated entries, embedded store, Emulator mode on loopback)\n`);
+  console.log(
+    `\n## Teams message extension (${fmt(size)} generated entries, embedded store, Emulator mode on loopback)\n`,
+  );
   const store = await openStore({ kind: 'pglite', dir: null });
   await generateCatalogue(store, size);
   const clock = fixedClock(NOW);
   const search = withUrgentHelp(createDatabaseSearch(store));
-  const refs: ConversationRefs = { save: async () => {}, get: async () => null, remove: async () => 0, removeTeam: async () => 0 };
+  const refs: ConversationRefs = {
+    save: async () => {},
+    get: async () => null,
+    remove: async () => 0,
+    removeTeam: async () => 0,
+  };
   const endpoint = createTeamsEndpoint({
     credentials: null,
     emulator: true,
@@ -60,7 +67,11 @@ export async function benchTeamsExtension(): Promise<void> {
       value,
     };
     const { ms, value: ok } = await timeIt(async () => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       const body = (await res.json()) as { composeExtension?: { attachments?: unknown[] } };
       cards += body.composeExtension?.attachments?.length ?? 0;
       return res.status === 200 && (body.composeExtension?.attachments?.length ?? 0) > 0;
@@ -68,7 +79,11 @@ export async function benchTeamsExtension(): Promise<void> {
     return { ms, ok };
   };
   const query = (text: string) =>
-    invoke('composeExtension/query', { commandId: SEARCH_COMMAND_ID, parameters: [{ name: SEARCH_PARAMETER, value: text }], queryOptions: { skip: 0, count: 25 } });
+    invoke('composeExtension/query', {
+      commandId: SEARCH_COMMAND_ID,
+      parameters: [{ name: SEARCH_PARAMETER, value: text }],
+      queryOptions: { skip: 0, count: 25 },
+    });
 
   try {
     const texts = BENCH_QUERIES.flatMap(typed);
@@ -79,13 +94,24 @@ export async function benchTeamsExtension(): Promise<void> {
     const eight: { ms: number; ok: boolean }[] = [];
     for (let i = 0; i < texts.length; i += 8) eight.push(...(await Promise.all(texts.slice(i, i + 8).map(query))));
     const queryCards = cards;
-    const { rows } = await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE status = 'active' AND removed_at IS NULL ORDER BY id LIMIT 100`);
+    const { rows } = await store.sql.query<{ id: string }>(
+      `SELECT id::text AS id FROM service WHERE status = 'active' AND removed_at IS NULL ORDER BY id LIMIT 100`,
+    );
     const links: { ms: number; ok: boolean }[] = [];
-    for (const r of rows) links.push(await invoke('composeExtension/queryLink', { url: listingPageUrl(PUBLIC_URL, r.id) }));
+    for (const r of rows)
+      links.push(await invoke('composeExtension/queryLink', { url: listingPageUrl(PUBLIC_URL, r.id) }));
 
     const row = (label: string, runs: { ms: number; ok: boolean }[]) => {
       const ms = runs.map((r) => r.ms);
-      return [label, runs.length, runs.filter((r) => !r.ok).length, fmt(percentile(ms, 50)), fmt(percentile(ms, 95)), fmt(Math.max(...ms)), '≤ 1,000 (Teams gives up at 5,000)'];
+      return [
+        label,
+        runs.length,
+        runs.filter((r) => !r.ok).length,
+        fmt(percentile(ms, 50)),
+        fmt(percentile(ms, 95)),
+        fmt(Math.max(...ms)),
+        '≤ 1,000 (Teams gives up at 5,000)',
+      ];
     };
     console.log(
       table(
@@ -93,8 +119,12 @@ export async function benchTeamsExtension(): Promise<void> {
         [row('query, one at a time', one), row('query, eight at once', eight), row('queryLink (link preview)', links)],
       ),
     );
-    console.log(`\n${texts.length} typed queries (the first two words, then the whole of ${BENCH_QUERIES.length} staff questions), up to 25 cards`);
-    console.log(`each (${fmt(queryCards / (one.length + eight.length), 1)} on average); an answer without a card counts as an error.`);
+    console.log(
+      `\n${texts.length} typed queries (the first two words, then the whole of ${BENCH_QUERIES.length} staff questions), up to 25 cards`,
+    );
+    console.log(
+      `each (${fmt(queryCards / (one.length + eight.length), 1)} on average); an answer without a card counts as an error.`,
+    );
   } finally {
     await new Promise((r) => server.close(r));
     await store.close();

@@ -10,7 +10,13 @@ import { createHttpServer, listen } from '../src/http-server.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type Figure, fmt, percentile, table } from './stats.ts';
 
-const QUESTIONS = ['lunch club near Kentish Town on Tuesdays', 'befriending for a lonely older man', 'chair exercise NW5', 'dementia cafe this week', 'MECC training'];
+const QUESTIONS = [
+  'lunch club near Kentish Town on Tuesdays',
+  'befriending for a lonely older man',
+  'chair exercise NW5',
+  'dementia cafe this week',
+  'MECC training',
+];
 
 /**
  * Teams under load: 200 concurrent personal messages through the real CloudAdapter (Emulator mode, loopback only)
@@ -38,7 +44,11 @@ export async function benchTeams(): Promise<Figure[]> {
     remove: async () => 0,
     removeTeam: async () => 0,
   };
-  const conversation = createConversation({ search: createDatabaseSearch(store), clock: systemClock, logger: silentLogger });
+  const conversation = createConversation({
+    search: createDatabaseSearch(store),
+    clock: systemClock,
+    logger: silentLogger,
+  });
   const endpoint = createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger: silentLogger });
   const server = createHttpServer(new Map([[TEAMS_PATH, endpoint.handler]]), silentLogger);
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${TEAMS_PATH}`;
@@ -51,14 +61,22 @@ export async function benchTeams(): Promise<Figure[]> {
       text: QUESTIONS[i % QUESTIONS.length],
       channelId: 'msteams',
       serviceUrl,
-      from: { id: `29:user-${i}`, name: 'Bench', aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}` },
+      from: {
+        id: `29:user-${i}`,
+        name: 'Bench',
+        aadObjectId: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+      },
       conversation: { conversationType: 'personal', tenantId: 't1', id: `a:bench-${i}` },
       recipient: { id: '28:bot', name: 'Signpost' },
       channelData: { tenant: { id: 't1' } },
       locale: 'en-GB',
     };
     const start = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     await res.text();
     const until = Date.now() + 60_000;
     while (!replies.has(id) && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
@@ -72,7 +90,17 @@ export async function benchTeams(): Promise<Figure[]> {
     console.log(
       table(
         ['messages', 'errors', 'reply p50 ms', 'reply p95 ms', 'reply p99 ms', 'reply max', 'target'],
-        [[count, errors, fmt(percentile(times, 50)), fmt(percentile(times, 95)), fmt(percentile(times, 99)), fmt(Math.max(...times)), 'no errors, p99 ≤ 5,000 ms']],
+        [
+          [
+            count,
+            errors,
+            fmt(percentile(times, 50)),
+            fmt(percentile(times, 95)),
+            fmt(percentile(times, 99)),
+            fmt(Math.max(...times)),
+            'no errors, p99 ≤ 5,000 ms',
+          ],
+        ],
       ),
     );
     return [

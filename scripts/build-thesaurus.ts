@@ -40,6 +40,9 @@ const out = {
   license: 'CC-BY-4.0',
   concepts,
 };
-const target = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/catalogue/search/thesaurus/openactive.json');
+const target = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../src/catalogue/search/thesaurus/openactive.json',
+);
 fs.writeFileSync(target, `${JSON.stringify(out, null, 0).replace(/\},\{/g, '},\n{')}\n`);
 console.log(`${concepts.length} concepts written to ${path.relative(process.cwd(), target)}`);

@@ -8,9 +8,11 @@ import { loadConfig } from '../src/config.ts';
 // on PUBLIC_URL (or --public-url <https://…>) and its host as the domain whose listing-page links unfurl.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--public-url');
-const publicUrl = i >= 0 ? process.argv[i + 1] ?? '' : loadConfig().publicUrl;
+const publicUrl = i >= 0 ? (process.argv[i + 1] ?? '') : loadConfig().publicUrl;
 if (!/^https:\/\/[^/]+/.test(publicUrl)) {
-  process.stderr.write(`Slack needs the server's public https address: set PUBLIC_URL or pass --public-url (now "${publicUrl}").\n`);
+  process.stderr.write(
+    `Slack needs the server's public https address: set PUBLIC_URL or pass --public-url (now "${publicUrl}").\n`,
+  );
   process.exit(1);
 }
 const template = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8')) as unknown;

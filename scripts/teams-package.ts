@@ -22,12 +22,14 @@ function flag(name: string): string | undefined {
 const config = loadConfig();
 const botId = flag('bot-id') ?? config.teams?.appId;
 if (!botId || !GUID.test(botId)) {
-  process.stderr.write('Give the bot\'s Microsoft app id: set MicrosoftAppId or pass --bot-id <guid>.\n');
+  process.stderr.write("Give the bot's Microsoft app id: set MicrosoftAppId or pass --bot-id <guid>.\n");
   process.exit(1);
 }
 const publicUrl = flag('public-url') ?? config.publicUrl;
 if (!/^https:\/\//.test(publicUrl)) {
-  process.stderr.write(`Link previews need the server's public https address: set PUBLIC_URL or pass --public-url (now ${publicUrl}).\n`);
+  process.stderr.write(
+    `Link previews need the server's public https address: set PUBLIC_URL or pass --public-url (now ${publicUrl}).\n`,
+  );
 }
 const version = flag('version');
 const manifest = buildTeamsManifest(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')), {

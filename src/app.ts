@@ -79,26 +79,60 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Leaflets for residents behind short-lived signed links (Teams takes links, not files): /leaflets/<id>.pdf.
   routes.set(
     LEAFLET_PATH_PREFIX,
-    createLeafletRoute({ links: leafletLinks, leaflets: createLeafletStore(store), search: createDatabaseSearch(store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl }),
+    createLeafletRoute({
+      links: leafletLinks,
+      leaflets: createLeafletStore(store),
+      search: createDatabaseSearch(store),
+      clock,
+      logger: deps.logger,
+      publicUrl: deps.config.publicUrl,
+    }),
   );
 
   // Platform adapters and feeds register here (each in its own block).
   // Subscribable catalogue feeds: /feeds/catalogue.ics (iCalendar) and /feeds/oruk/services (Open Referral UK).
-  for (const [path, handler] of createFeedRoutes({ store, clock, logger: deps.logger, horizonDays: deps.config.importHorizonDays, token: deps.config.feedsToken })) {
+  for (const [path, handler] of createFeedRoutes({
+    store,
+    clock,
+    logger: deps.logger,
+    horizonDays: deps.config.importHorizonDays,
+    token: deps.config.feedsToken,
+  })) {
     routes.set(path, handler);
   }
 
   // Public listing pages for residents: /l/<id>, one listing as a plain page to read or print.
-  for (const [path, handler] of createListingRoutes({ store, search: withTrust(createDatabaseSearch(store), store), clock, logger: deps.logger, publicUrl: deps.config.publicUrl })) {
+  for (const [path, handler] of createListingRoutes({
+    store,
+    search: withTrust(createDatabaseSearch(store), store),
+    clock,
+    logger: deps.logger,
+    publicUrl: deps.config.publicUrl,
+  })) {
     routes.set(path, handler);
   }
 
   // Insights: the read-only /insights page behind INSIGHTS_TOKEN (the chat's part is in the conversation above).
   {
     const insights = deps.config.insights;
-    const settings = { trainingTargets: deps.config.trainingTargets, trainingValidity: deps.config.trainingValidity, staleMonths: insights.staleMonths };
-    for (const [path, handler] of createInsightsRoutes({ store, clock, logger: deps.logger, token: insights.token, settings })) routes.set(path, handler);
-    banner.push(insights.token ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).' : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.');
+    const settings = {
+      trainingTargets: deps.config.trainingTargets,
+      trainingValidity: deps.config.trainingValidity,
+      staleMonths: insights.staleMonths,
+    };
+    for (const [path, handler] of createInsightsRoutes({
+      store,
+      clock,
+      logger: deps.logger,
+      token: insights.token,
+      settings,
+    }))
+      routes.set(path, handler);
+    banner.push(
+      insights.token
+        ? 'Insights for coordinators: /insights (sign in with INSIGHTS_TOKEN).'
+        : 'Insights page is off: set INSIGHTS_TOKEN to turn on /insights.',
+    );
   }
 
   // Listings shared into any conversation (Teams' message extension, Slack's unfurls and /signpost share): the chat's
@@ -108,7 +142,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     search: shareSearch,
     clock,
     publicUrl: deps.config.publicUrl,
-    onShare: async (share: { entryId: string; at: Date }) => hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
+    onShare: async (share: { entryId: string; at: Date }) =>
+      hooks.insights?.recorder.recordResultEvent({ at: share.at, entryId: share.entryId, kind: 'shared' }),
   };
   // One queue for the searches behind Slack's acks and Teams' turns: the store serves them a couple at a time (more
   // at once measured slower on PostgreSQL too: the searches' own work on this thread then crowds out the acks).
@@ -144,7 +179,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       listings,
-      ...(deps.config.slack.oauth ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl } : {}),
+      ...(deps.config.slack.oauth
+        ? { installations: createPrismaInstallationStore(store.prisma, clock), publicUrl: deps.config.publicUrl }
+        : {}),
     });
     for (const [path, handler] of slack.routes) routes.set(path, handler);
     notifiers.slack = slack.notifier;
@@ -156,14 +193,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
         ? 'Slack is on (Socket Mode): /signpost, mentions, direct messages and the App Home.'
         : `Slack is on: point the app's request URLs (manifest.json) at https://<this server>${SLACK_EVENTS_PATH}.`,
     );
-    if (deps.config.slack.oauth) banner.push(`Workspaces install Signpost from ${deps.config.publicUrl}${SLACK_INSTALL_PATH} ("Add to Slack").`);
+    if (deps.config.slack.oauth)
+      banner.push(`Workspaces install Signpost from ${deps.config.publicUrl}${SLACK_INSTALL_PATH} ("Add to Slack").`);
   } else {
     banner.push(`Slack is off: set ${SLACK_ENV_NAMES.join(', ')} (see README, "Slack") to turn it on.`);
   }
 
   // Scheduler: digests, feed refresh, booking reminders, waitlist offers and follow-ups, all sent through the queue above.
   {
-    const retention = { keepQuestionsDays: deps.config.insights.keepQuestionsDays, keepStatsDays: deps.config.insights.keepStatsDays };
+    const retention = {
+      keepQuestionsDays: deps.config.insights.keepQuestionsDays,
+      keepStatsDays: deps.config.insights.keepStatsDays,
+    };
     const scheduler = createScheduler({
       store,
       clock,

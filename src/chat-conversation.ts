@@ -61,7 +61,10 @@ export function createChatConversation(deps: {
   const search = withUrgentHelp(withTrust(createDatabaseSearch(store), store));
 
   // Anonymous statistics: searches, and results opened, shared and booked.
-  const insightsRecorder = createSqlInsightsRecorder(store, { logger, keepQuestionsDays: config.insights.keepQuestionsDays });
+  const insightsRecorder = createSqlInsightsRecorder(store, {
+    logger,
+    keepQuestionsDays: config.insights.keepQuestionsDays,
+  });
 
   // Training bookings: one service (its row locks keep sessions from overbooking across instances). Offers go out
   // through the delivery queue; confirmed places are counted as "booked" results.
@@ -94,7 +97,13 @@ export function createChatConversation(deps: {
       offerHours: config.offerHours,
       inviteUrl: (id) => `${config.publicUrl}${INVITE_PATH_PREFIX}${id}.ics`,
     }),
-    insights: createChatInsights({ store, clock, logger, recorder: insightsRecorder, pageUrl: `http://localhost:${config.port}/insights` }),
+    insights: createChatInsights({
+      store,
+      clock,
+      logger,
+      recorder: insightsRecorder,
+      pageUrl: `http://localhost:${config.port}/insights`,
+    }),
     digests: createDigestHooks({
       store,
       subscriptions: createPrismaSubscriptionRepository(store),

@@ -4,7 +4,10 @@ import { parseDatabaseUrl, type StoreLocation } from './db/database-url.ts';
 import { type FeedAllowList, parseFeedAllowList } from './catalogue/ingest/feed-address-policy.ts';
 import { DEFAULT_VERIFY_AFTER_MONTHS } from './catalogue/verify/verify-queue.ts';
 
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().trim().optional(),
+);
 
 /** Slack settings; any of the first three turns Slack on, and then the rest are checked together. */
 const SlackEnvShape = {
@@ -38,22 +41,60 @@ export type SlackConfig = Readonly<{
 }>;
 
 /** Names of the variables that turn Slack on, for the start-up banner. */
-export const SLACK_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_CLIENT_ID'] as const;
+export const SLACK_ENV_NAMES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'SLACK_CLIENT_ID',
+] as const;
 
 const SlackSettingsSchema = z
   .object({
-    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-').optional(),
-    SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, 'SLACK_CLIENT_ID must be the Client ID from the app\'s Basic Information page (digits.digits)').optional(),
-    SLACK_CLIENT_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'SLACK_CLIENT_SECRET must be the hex Client Secret from the app\'s Basic Information page').optional(),
-    SLACK_STATE_SECRET: z.string().min(16, 'SLACK_STATE_SECRET must be at least 16 random characters (it signs the install link\'s state)').optional(),
-    SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'SLACK_SIGNING_SECRET must be the hex Signing Secret from the app\'s Basic Information page').optional(),
-    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)').optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-')
+      .optional(),
+    SLACK_CLIENT_ID: z
+      .string()
+      .regex(
+        /^\d+\.\d+$/,
+        "SLACK_CLIENT_ID must be the Client ID from the app's Basic Information page (digits.digits)",
+      )
+      .optional(),
+    SLACK_CLIENT_SECRET: z
+      .string()
+      .regex(
+        /^[0-9a-f]{16,}$/i,
+        "SLACK_CLIENT_SECRET must be the hex Client Secret from the app's Basic Information page",
+      )
+      .optional(),
+    SLACK_STATE_SECRET: z
+      .string()
+      .min(16, "SLACK_STATE_SECRET must be at least 16 random characters (it signs the install link's state)")
+      .optional(),
+    SLACK_SIGNING_SECRET: z
+      .string()
+      .regex(
+        /^[0-9a-f]{16,}$/i,
+        "SLACK_SIGNING_SECRET must be the hex Signing Secret from the app's Basic Information page",
+      )
+      .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Socket Mode)')
+      .optional(),
     SLACK_API_URL: z.url({ error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/' }).optional(),
     SLACK_COORDINATOR_USER_IDS: z
       .string()
-      .regex(/^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/, 'SLACK_COORDINATOR_USER_IDS must be Slack user ids (U…) separated by commas')
+      .regex(
+        /^[UW][A-Z0-9]+(\s*,\s*[UW][A-Z0-9]+)*$/,
+        'SLACK_COORDINATOR_USER_IDS must be Slack user ids (U…) separated by commas',
+      )
       .optional(),
-    SLACK_COORDINATOR_USERGROUP: z.string().regex(/^S[A-Z0-9]+$/, 'SLACK_COORDINATOR_USERGROUP must be a user group id (S…)').optional(),
+    SLACK_COORDINATOR_USERGROUP: z
+      .string()
+      .regex(/^S[A-Z0-9]+$/, 'SLACK_COORDINATOR_USERGROUP must be a user group id (S…)')
+      .optional(),
   })
   .superRefine((e, ctx) => {
     const oauth = e.SLACK_CLIENT_ID || e.SLACK_CLIENT_SECRET || e.SLACK_STATE_SECRET;
@@ -65,7 +106,7 @@ const SlackSettingsSchema = z
             path: [name],
             message:
               name === 'SLACK_STATE_SECRET'
-                ? 'SLACK_STATE_SECRET is missing: set it to a long random string (it signs the install link\'s state)'
+                ? "SLACK_STATE_SECRET is missing: set it to a long random string (it signs the install link's state)"
                 : `${name} is missing: copy it from the app's Basic Information page (App Credentials)`,
           });
         }
@@ -74,18 +115,24 @@ const SlackSettingsSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['SLACK_BOT_TOKEN'],
-          message: 'Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (installs through /slack/install), not both',
+          message:
+            'Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (installs through /slack/install), not both',
         });
       }
       if (e.SLACK_APP_TOKEN) {
-        ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'The Slack install (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_APP_TOKEN'],
+          message:
+            'The Slack install (SLACK_CLIENT_ID) needs HTTP mode: unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET',
+        });
       }
     } else if (!e.SLACK_BOT_TOKEN) {
       ctx.addIssue({
         code: 'custom',
         path: ['SLACK_BOT_TOKEN'],
         message:
-          'SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app\'s OAuth & Permissions page ' +
+          "SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page " +
           '(or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to install through /slack/install)',
       });
     }
@@ -94,12 +141,15 @@ const SlackSettingsSchema = z
         code: 'custom',
         path: ['SLACK_SIGNING_SECRET'],
         message:
-          'SLACK_SIGNING_SECRET is missing: copy the Signing Secret from the app\'s Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)',
+          "SLACK_SIGNING_SECRET is missing: copy the Signing Secret from the app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)",
       });
     }
   });
 
-function toSlackConfig(e: { [K in keyof typeof SlackEnvShape]?: string | undefined }): { config: SlackConfig | null; problems: string[] } {
+function toSlackConfig(e: { [K in keyof typeof SlackEnvShape]?: string | undefined }): {
+  config: SlackConfig | null;
+  problems: string[];
+} {
   if (!SLACK_ENV_NAMES.some((name) => e[name])) return { config: null, problems: [] };
   const parsed = SlackSettingsSchema.safeParse(e);
   if (!parsed.success) return { config: null, problems: parsed.error.issues.map((i) => i.message) };
@@ -110,7 +160,11 @@ function toSlackConfig(e: { [K in keyof typeof SlackEnvShape]?: string | undefin
       botToken: s.SLACK_BOT_TOKEN ?? null,
       oauth:
         s.SLACK_CLIENT_ID && s.SLACK_CLIENT_SECRET && s.SLACK_STATE_SECRET
-          ? Object.freeze({ clientId: s.SLACK_CLIENT_ID, clientSecret: s.SLACK_CLIENT_SECRET, stateSecret: s.SLACK_STATE_SECRET })
+          ? Object.freeze({
+              clientId: s.SLACK_CLIENT_ID,
+              clientSecret: s.SLACK_CLIENT_SECRET,
+              stateSecret: s.SLACK_STATE_SECRET,
+            })
           : null,
       signingSecret: s.SLACK_SIGNING_SECRET ?? null,
       appToken: s.SLACK_APP_TOKEN ?? null,
@@ -128,11 +182,20 @@ const EnvSchema = z.object({
   /** Host names or CIDR ranges that partner feeds may be fetched from although private (an intranet feed). */
   FEED_ALLOW_PRIVATE_HOSTS: z.string().optional(),
   /** When set, /feeds/* need it (`?token=` or a Bearer header). */
-  FEEDS_TOKEN: z.string().trim().min(12, 'FEEDS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  FEEDS_TOKEN: z
+    .string()
+    .trim()
+    .min(12, 'FEEDS_TOKEN must be at least 12 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Months of occurrences to expand ahead of now when importing recurring events. */
   IMPORT_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
   /** Hours a freed training place is held for the next person on the waitlist. */
-  BOOKING_OFFER_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
+  BOOKING_OFFER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 14)
+    .default(24),
   /** Course targets, e.g. "MECC=200;Mental Health First Aid=60". */
   TRAINING_TARGETS: z.string().optional(),
   /** How long each course stays in date, e.g. "Mental Health First Aid=3y;MECC=24m": refreshers are offered before. */
@@ -161,7 +224,12 @@ const EnvSchema = z.object({
   TEAMS_COORDINATOR_IDS: z.string().optional(),
   ...SlackEnvShape,
   // Insights for coordinators: the /insights page's sign-in token and how long anything is kept.
-  INSIGHTS_TOKEN: z.string().trim().min(12, 'INSIGHTS_TOKEN must be at least 12 characters').optional().or(z.literal('').transform(() => undefined)),
+  INSIGHTS_TOKEN: z
+    .string()
+    .trim()
+    .min(12, 'INSIGHTS_TOKEN must be at least 12 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   INSIGHTS_KEEP_REDACTED_QUESTIONS_DAYS: z.coerce.number().int().min(0).max(90).default(0),
   INSIGHTS_KEEP_STATS_DAYS: z.coerce.number().int().min(0).default(1095),
   INSIGHTS_STALE_MONTHS: z.coerce.number().int().min(1).max(60).default(12),
@@ -170,7 +238,12 @@ const EnvSchema = z.object({
   /** Days after a member of staff shares a listing before they are asked whether the resident went. */
   FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(29).default(14),
   /** Signs leaflet links (`/leaflets/<id>.pdf`); unset: a random key per start, so links end with a restart. */
-  LEAFLET_LINK_SECRET: z.string().trim().min(16, 'LEAFLET_LINK_SECRET must be at least 16 random characters').optional().or(z.literal('').transform(() => undefined)),
+  LEAFLET_LINK_SECRET: z
+    .string()
+    .trim()
+    .min(16, 'LEAFLET_LINK_SECRET must be at least 16 random characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Days a leaflet link works. */
   LEAFLET_LINK_DAYS: z.coerce.number().int().min(1).max(30).default(7),
 });
@@ -255,9 +328,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trainingValidity: e.TRAINING_VALIDITY,
     teams,
     teamsEmulator: e.TEAMS_EMULATOR === 'true',
-    teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    teamsServiceUrlHosts: (e.TEAMS_SERVICE_URL_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    teamsCoordinators: new Set((e.TEAMS_COORDINATOR_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean)),
+    teamsCoordinators: new Set(
+      (e.TEAMS_COORDINATOR_IDS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
     slack: slack.config,
     insights: Object.freeze({
       token: e.INSIGHTS_TOKEN ?? null,
@@ -273,7 +354,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function parseTeamsCredentials(e: z.infer<typeof EnvSchema>): TeamsCredentials | null {
   if (!e.MicrosoftAppId) {
-    if (e.MicrosoftAppPassword) throw new ConfigError('Invalid settings: MicrosoftAppPassword is set but MicrosoftAppId is not');
+    if (e.MicrosoftAppPassword)
+      throw new ConfigError('Invalid settings: MicrosoftAppPassword is set but MicrosoftAppId is not');
     return null;
   }
   const appType = e.MicrosoftAppType ?? 'MultiTenant';

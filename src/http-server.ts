@@ -18,7 +18,8 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger): http.Serve
     res.once('close', () => responses.delete(res));
     if (closing.has(server)) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handler = routes.get(path) ?? [...routes].find(([prefix]) => prefix.endsWith('/') && path.startsWith(prefix))?.[1];
+    const handler =
+      routes.get(path) ?? [...routes].find(([prefix]) => prefix.endsWith('/') && path.startsWith(prefix))?.[1];
     if (!handler) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;

@@ -23,12 +23,10 @@ export function createLogger(options: { level?: string; destination?: { write(li
 }
 
 function wrap(p: pino.Logger): Logger {
-  const at =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (msg: string, fields?: Record<string, unknown>) => {
-      if (fields) p[level](redactValue(fields) as object, redactText(msg));
-      else p[level](redactText(msg));
-    };
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    if (fields) p[level](redactValue(fields) as object, redactText(msg));
+    else p[level](redactText(msg));
+  };
   return {
     debug: at('debug'),
     info: at('info'),

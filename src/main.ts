@@ -35,11 +35,15 @@ try {
   const port = await listen(server, config.port);
   await app.start();
   // The embedded folder is this process's: the CLI sends its commands here (a loopback port named in the folder).
-  const cliEndpoint = config.store.kind === 'pglite' && config.store.dir ? await openCliEndpoint({ store, dir: config.store.dir, logger }) : null;
+  const cliEndpoint =
+    config.store.kind === 'pglite' && config.store.dir
+      ? await openCliEndpoint({ store, dir: config.store.dir, logger })
+      : null;
   logger.info('Signpost is listening', { port });
   // The terminal chat takes over the terminal: log lines go to a file in the store's folder, or only warnings stay.
   const chatHere = app.offerTerminalChat && process.stdin.isTTY === true;
-  const logFile = chatHere && config.store.kind === 'pglite' && config.store.dir ? path.join(config.store.dir, 'signpost.log') : null;
+  const logFile =
+    chatHere && config.store.kind === 'pglite' && config.store.dir ? path.join(config.store.dir, 'signpost.log') : null;
   process.stderr.write(
     [
       '',

@@ -21,7 +21,8 @@ function importsOf(file: string): string[] {
 }
 
 const files = sourceFiles('src').map((f) => ({ file: f.split(path.sep).join('/'), imports: importsOf(f) }));
-const resolved = (file: string, spec: string) => (spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)) : spec);
+const resolved = (file: string, spec: string) =>
+  spec.startsWith('.') ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)) : spec;
 
 describe('import boundaries', () => {
   it('finds the source files', () => {
@@ -30,12 +31,16 @@ describe('import boundaries', () => {
   });
 
   it('only src/bots/teams imports botbuilder', () => {
-    const offenders = files.filter((f) => !f.file.startsWith('src/bots/teams/') && f.imports.some((s) => /^botbuilder|^botframework-/.test(s)));
+    const offenders = files.filter(
+      (f) => !f.file.startsWith('src/bots/teams/') && f.imports.some((s) => /^botbuilder|^botframework-/.test(s)),
+    );
     expect(offenders.map((f) => f.file)).toEqual([]);
   });
 
   it('only src/bots/slack imports @slack/*', () => {
-    const offenders = files.filter((f) => !f.file.startsWith('src/bots/slack/') && f.imports.some((s) => s.startsWith('@slack/')));
+    const offenders = files.filter(
+      (f) => !f.file.startsWith('src/bots/slack/') && f.imports.some((s) => s.startsWith('@slack/')),
+    );
     expect(offenders.map((f) => f.file)).toEqual([]);
   });
 
@@ -58,7 +63,9 @@ describe('import boundaries', () => {
   /** Files under `from` that import anything under one of the `to` folders. */
   const importing = (from: string, to: RegExp, except?: RegExp) =>
     files
-      .filter((f) => f.file.startsWith(from) && !except?.test(f.file) && f.imports.some((s) => to.test(resolved(f.file, s))))
+      .filter(
+        (f) => f.file.startsWith(from) && !except?.test(f.file) && f.imports.some((s) => to.test(resolved(f.file, s))),
+      )
       .map((f) => f.file);
 
   it('src/catalogue never imports src/bots, src/scheduler or the composition root', () => {
@@ -98,7 +105,8 @@ describe('import boundaries', () => {
 
 // SQL text lives only in data-access modules (`*-queries.ts`, one per area) and in src/db; every other file calls
 // their named functions. A statement is a string literal that begins with one.
-const SQL_STATEMENT = /(['"`])\s*(?:SELECT\s|INSERT\s+INTO\s|UPDATE\s+\w+(?:\s+\w+)?\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()/;
+const SQL_STATEMENT =
+  /(['"`])\s*(?:SELECT\s|INSERT\s+INTO\s|UPDATE\s+\w+(?:\s+\w+)?\s+SET\s|DELETE\s+FROM\s|WITH\s+\w+\s+AS\s*\()/;
 const holdsSql = (file: string) => SQL_STATEMENT.test(fs.readFileSync(file, 'utf8'));
 const SQL_HOMES = (file: string) => file.startsWith('src/db/') || file.endsWith('-queries.ts');
 
@@ -123,7 +131,9 @@ describe('SQL only in query modules', () => {
   });
 
   it('no file outside *-queries.ts and src/db holds SQL, but those still to move', () => {
-    const offenders = files.filter((f) => !SQL_HOMES(f.file) && !SQL_STILL_TO_MOVE.includes(f.file) && holdsSql(f.file));
+    const offenders = files.filter(
+      (f) => !SQL_HOMES(f.file) && !SQL_STILL_TO_MOVE.includes(f.file) && holdsSql(f.file),
+    );
     expect(offenders.map((f) => f.file)).toEqual([]);
   });
 
@@ -152,13 +162,17 @@ const escapes = (target: string) => {
   return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
 };
 // A relative path given to these is read from the working directory (the repository root for npm scripts and vitest).
-const FROM_CWD = /(?:\bpath\.resolve\s*\(\s*|\b(?:path\.)?(?:resolve|join)\s*\(\s*process\.cwd\(\)\s*,\s*|\b(?:readFileSync|readdirSync|existsSync|statSync|createReadStream|readFile|readdir|stat|open|cp|cpSync|copyFileSync)\s*\(\s*)$/;
+const FROM_CWD =
+  /(?:\bpath\.resolve\s*\(\s*|\b(?:path\.)?(?:resolve|join)\s*\(\s*process\.cwd\(\)\s*,\s*|\b(?:readFileSync|readdirSync|existsSync|statSync|createReadStream|readFile|readdir|stat|open|cp|cpSync|copyFileSync)\s*\(\s*)$/;
 
 /**
  * The read-only material kept beside the repository, named by any number of "../" steps. The folder's name is
  * spelled in two parts so that this file does not name it itself.
  */
-const SIBLING_FOLDER = new RegExp(String.raw`(?:^|[^\w./-])((?:\.\.\/)+${'sha' + 'red'}(?:\/[^\s'"\u0060)\],]*)?)`, 'g');
+const SIBLING_FOLDER = new RegExp(
+  String.raw`(?:^|[^\w./-])((?:\.\.\/)+${'sha' + 'red'}(?:\/[^\s'"\u0060)\],]*)?)`,
+  'g',
+);
 
 /** Paths in `text` (the file `file`, relative to the repository root) that point outside the repository. */
 function outsideReferences(file: string, text: string): string[] {
@@ -184,22 +198,37 @@ describe('the repository is self-contained', () => {
     // Written with {up} for "../" and {abs} for a folder of this machine, so that this file refers to nothing outside.
     const abs = ['', 'work', ''].join('/');
     const check = (file: string, text: string) =>
-      outsideReferences(file, text.replaceAll('{up}', '../').replaceAll('{abs}', abs)).map((r) => r.replaceAll('../', '{up}').replaceAll(abs, '{abs}'));
-    expect(check('test/unit/a/b.test.ts', "const HSDS = path.resolve('{up}shared/data/hsds');")).toEqual(['{up}shared/data/hsds']);
-    expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}{up}{up}elsewhere/x.ics', import.meta.url)")).toEqual(['{up}{up}{up}{up}elsewhere/x.ics']);
+      outsideReferences(file, text.replaceAll('{up}', '../').replaceAll('{abs}', abs)).map((r) =>
+        r.replaceAll('../', '{up}').replaceAll(abs, '{abs}'),
+      );
+    expect(check('test/unit/a/b.test.ts', "const HSDS = path.resolve('{up}shared/data/hsds');")).toEqual([
+      '{up}shared/data/hsds',
+    ]);
+    expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}{up}{up}elsewhere/x.ics', import.meta.url)")).toEqual([
+      '{up}{up}{up}{up}elsewhere/x.ics',
+    ]);
     expect(check('test/unit/a/b.test.ts', "readFileSync('{up}x.csv')")).toEqual(['{up}x.csv']);
     expect(check('src/a.ts', '// see {up}shared/research/notes.md')).toEqual(['{up}shared/research/notes.md']);
-    expect(check('test/fixtures/x.json', '{"file": "{abs}shared/data/ical/a.ics"}')).toEqual(['{abs}shared/data/ical/a.ics']);
+    expect(check('test/fixtures/x.json', '{"file": "{abs}shared/data/ical/a.ics"}')).toEqual([
+      '{abs}shared/data/ical/a.ics',
+    ]);
     expect(check('scripts/x.sh', 'cp "{up}data/a" .')).toEqual(['{up}data/a']);
     expect(check('test/unit/a/b.test.ts', "import { x } from '{up}{up}{up}src/x.ts';")).toEqual([]);
-    expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}fixtures/ical/', import.meta.url); path.resolve('test/fixtures/hsds')")).toEqual([]);
+    expect(
+      check(
+        'test/unit/a/b.test.ts',
+        "new URL('{up}{up}fixtures/ical/', import.meta.url); path.resolve('test/fixtures/hsds')",
+      ),
+    ).toEqual([]);
     expect(check('src/a.ts', "fetch('https://example.org{abs}shared/'); const name = '{up}cancel.ics';")).toEqual([]);
   });
 
   it(`no file in ${SCANNED.join(', ')} refers to a path outside the repository`, () => {
     const files = SCANNED.flatMap((dir) => textFiles(dir));
     expect(files.length).toBeGreaterThan(100);
-    const offenders = files.flatMap((file) => outsideReferences(file, fs.readFileSync(file, 'utf8')).map((ref) => `${file}: ${ref}`));
+    const offenders = files.flatMap((file) =>
+      outsideReferences(file, fs.readFileSync(file, 'utf8')).map((ref) => `${file}: ${ref}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

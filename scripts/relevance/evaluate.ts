@@ -64,11 +64,15 @@ export const DEFAULT_FIXTURES = new URL('../../test/fixtures/relevance/', import
 export function loadDatasets(folder: string | URL = DEFAULT_FIXTURES): Dataset[] {
   const dir = folder instanceof URL ? fileURLToPath(folder) : folder;
   const out: Dataset[] = [];
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
     if (!json || typeof json !== 'object' || !('dataset' in json)) continue;
     const parsed = DatasetSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     out.push(parsed.data);
   }
   return out;
@@ -117,7 +121,12 @@ export async function loadDataset(store: Store, dataset: Dataset, dataFolder: st
   }
 }
 
-async function loadInto(store: Store, dataset: Dataset, dataFolder: string | undefined, scratch: () => string): Promise<LoadReport> {
+async function loadInto(
+  store: Store,
+  dataset: Dataset,
+  dataFolder: string | undefined,
+  scratch: () => string,
+): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], missing: [], created: 0 };
   const now = new Date(dataset.now);
   if (dataset.demo) {
@@ -140,7 +149,11 @@ async function loadInto(store: Store, dataset: Dataset, dataFolder: string | und
     if (item.format === 'folkestone') {
       const sheet = path.join(scratch(), `${path.basename(file)}.csv`);
       fs.writeFileSync(sheet, folkestoneToCoordinatorCsv(file));
-      imported = await importSource(store, { input: sheet, source: item.path, format: 'csv', now: at, ...horizon }, silentLogger);
+      imported = await importSource(
+        store,
+        { input: sheet, source: item.path, format: 'csv', now: at, ...horizon },
+        silentLogger,
+      );
     } else {
       const input = item.format === 'hsds' || !item.format ? repairedDataPackageIfAny(file, scratch) : file;
       imported = await importSource(
@@ -247,7 +260,10 @@ export async function evaluateDataset(
       (r) => byId.get(r.id) ?? { id: r.id, externalId: '', title: r.title, categories: [] as string[] },
     );
     const index = ranked.findIndex(acceptable);
-    const forbidden = ranked.slice(0, 3).filter(isForbidden).map((l) => l.title);
+    const forbidden = ranked
+      .slice(0, 3)
+      .filter(isForbidden)
+      .map((l) => l.title);
     const rank = index >= 0 ? index + 1 : null;
     questions.push({
       q: question.q,

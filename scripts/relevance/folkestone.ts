@@ -15,7 +15,13 @@ type Row = z.infer<typeof Row>;
 
 function readCsv(file: string): Row[] {
   const text = fs.readFileSync(file, 'utf8');
-  const rows: unknown = parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  const rows: unknown = parse(text, {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  });
   return z.array(Row).parse(rows);
 }
 
@@ -43,7 +49,17 @@ const DAYS: [RegExp, string][] = [
   [/\bsun(day)?s?\b/i, 'Sunday'],
 ];
 const WEEK = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const ORDINALS: Record<string, string> = { '1st': 'first', '2nd': 'second', '3rd': 'third', '4th': 'fourth', first: 'first', second: 'second', third: 'third', fourth: 'fourth', last: 'last' };
+const ORDINALS: Record<string, string> = {
+  '1st': 'first',
+  '2nd': 'second',
+  '3rd': 'third',
+  '4th': 'fourth',
+  first: 'first',
+  second: 'second',
+  third: 'third',
+  fourth: 'fourth',
+  last: 'last',
+};
 
 function to24h(h: string, m: string | undefined, ampm: string): string {
   let hour = Number(h) % 12;
@@ -56,8 +72,14 @@ function to24h(h: string, m: string | undefined, ampm: string): string {
  * Fri") as coordinator columns; anything less regular ("Every other Friday evening", "Annual (July)") is kept only
  * as words in the description.
  */
-export function scheduleColumns(notes: string): { days?: string; start_time?: string; end_time?: string; frequency?: string } {
-  if (!notes || /every other|fortnight|annual|quarterly|\(.*-.*\)|term time|seasonal|summer|coming soon/i.test(notes)) return {};
+export function scheduleColumns(notes: string): {
+  days?: string;
+  start_time?: string;
+  end_time?: string;
+  frequency?: string;
+} {
+  if (!notes || /every other|fortnight|annual|quarterly|\(.*-.*\)|term time|seasonal|summer|coming soon/i.test(notes))
+    return {};
   let days: string[];
   const range = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*-\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*/i.exec(notes);
   if (range) {
@@ -67,7 +89,9 @@ export function scheduleColumns(notes: string): { days?: string; start_time?: st
   } else if (/every day/i.test(notes)) days = [...WEEK];
   else days = DAYS.filter(([re]) => re.test(notes)).map(([, d]) => d);
   if (!days.length) return {};
-  const ordinals = [...notes.matchAll(/\b(1st|2nd|3rd|4th|first|second|third|fourth|last)\b/gi)].map((m) => ORDINALS[m[1]!.toLowerCase()]);
+  const ordinals = [...notes.matchAll(/\b(1st|2nd|3rd|4th|first|second|third|fourth|last)\b/gi)].map(
+    (m) => ORDINALS[m[1]!.toLowerCase()],
+  );
   // "2nd and 4th Tuesdays" is two monthly patterns: one coordinator row cannot say it, so keep only the words.
   if (ordinals.length > 1) return {};
   const times = [...notes.matchAll(/\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b/gi)].map((m) => to24h(m[1]!, m[2], m[3]!));
@@ -80,8 +104,27 @@ export function scheduleColumns(notes: string): { days?: string; start_time?: st
 }
 
 const COLUMNS = [
-  'id', 'title', 'kind', 'description', 'organisation', 'venue', 'address', 'postcode', 'latitude', 'longitude', 'online',
-  'days', 'start_time', 'end_time', 'frequency', 'cost', 'how_to_join', 'audiences', 'categories', 'eligibility', 'url',
+  'id',
+  'title',
+  'kind',
+  'description',
+  'organisation',
+  'venue',
+  'address',
+  'postcode',
+  'latitude',
+  'longitude',
+  'online',
+  'days',
+  'start_time',
+  'end_time',
+  'frequency',
+  'cost',
+  'how_to_join',
+  'audiences',
+  'categories',
+  'eligibility',
+  'url',
 ] as const;
 
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
@@ -124,9 +167,14 @@ export function folkestoneToCoordinatorCsv(folder: string): string {
       s['Children/Parents Only'] === 'TRUE' ? 'children and parents' : '',
       s['Members Only'] === 'TRUE' ? 'members' : '',
     ].filter(Boolean);
-    const age = [s['Min Age'] ? `from age ${s['Min Age']}` : '', s['Max Age'] ? `up to age ${s['Max Age']}` : ''].filter(Boolean);
+    const age = [
+      s['Min Age'] ? `from age ${s['Min Age']}` : '',
+      s['Max Age'] ? `up to age ${s['Max Age']}` : '',
+    ].filter(Boolean);
     const town = place?.Town ?? '';
-    const address = [place?.Address ?? '', town && !(place?.Address ?? '').includes(town) ? town : ''].filter(Boolean).join(', ');
+    const address = [place?.Address ?? '', town && !(place?.Address ?? '').includes(town) ? town : '']
+      .filter(Boolean)
+      .join(', ');
     const lat = place?.lat ?? '';
     const lon = place?.lon ?? '';
     const row: Record<(typeof COLUMNS)[number], string> = {

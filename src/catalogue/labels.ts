@@ -49,7 +49,11 @@ export const AUDIENCE_WORDS: Record<string, string> = {
 
 export const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', online: 'online', phone: 'by phone' };
 
-export const KIND_WORDS: Record<string, string> = { activity: 'activities', training: 'training', resource: 'resources' };
+export const KIND_WORDS: Record<string, string> = {
+  activity: 'activities',
+  training: 'training',
+  resource: 'resources',
+};
 
 /** "older people" → "Older people". */
 export function sentenceCase(s: string): string {

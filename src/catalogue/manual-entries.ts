@@ -11,13 +11,21 @@ import {
   EntryKindSchema,
   HowToJoinSchema,
 } from './model.ts';
-import { COORDINATOR_SOURCE, selectManualEntries, selectManualEntry, selectManualEntryId } from './manual-entry-queries.ts';
+import {
+  COORDINATOR_SOURCE,
+  selectManualEntries,
+  selectManualEntry,
+  selectManualEntryId,
+} from './manual-entry-queries.ts';
 import { isWebUrl } from './web-url.ts';
 
 export { COORDINATOR_SOURCE } from './manual-entry-queries.ts';
 
 const optional = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
 
 const WARD_NAMES = WARDS.map((w) => w.name) as [string, ...string[]];
 
@@ -28,27 +36,47 @@ const WARD_NAMES = WARDS.map((w) => w.name) as [string, ...string[]];
 export const ManualEntryInputSchema = z
   .object({
     /** Absent for a new entry; `coord-…` to edit one. */
-    externalId: z.string().regex(/^coord-[a-z0-9-]{4,80}$/, 'not a coordinator entry id').optional(),
+    externalId: z
+      .string()
+      .regex(/^coord-[a-z0-9-]{4,80}$/, 'not a coordinator entry id')
+      .optional(),
     kind: EntryKindSchema,
-    title: z.string().trim().min(3, 'Give the entry a title (at least 3 characters)').max(200, 'Keep the title under 200 characters'),
+    title: z
+      .string()
+      .trim()
+      .min(3, 'Give the entry a title (at least 3 characters)')
+      .max(200, 'Keep the title under 200 characters'),
     description: z.string().trim().max(3000, 'Keep the description under 3,000 characters').default(''),
     organisation: optional(200),
     venue: optional(200),
     address: optional(300),
-    postcode: optional(10).refine((p) => p === undefined || normalisePostcode(p) !== undefined, 'Enter a full UK postcode, e.g. NW5 2AB'),
+    postcode: optional(10).refine(
+      (p) => p === undefined || normalisePostcode(p) !== undefined,
+      'Enter a full UK postcode, e.g. NW5 2AB',
+    ),
     ward: z.enum(WARD_NAMES, { error: 'Choose one of Camden’s 20 wards' }).optional(),
     categories: z.array(z.string().trim().min(1).max(60)).max(10, 'At most 10 categories').default([]),
     audiences: z.array(AudienceSchema).default([]),
     languages: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(10).default([]),
     free: z.boolean().default(false),
-    costAmount: z.number({ error: 'Enter the cost in pounds, e.g. 3.50' }).nonnegative('The cost cannot be negative').max(10_000).optional(),
+    costAmount: z
+      .number({ error: 'Enter the cost in pounds, e.g. 3.50' })
+      .nonnegative('The cost cannot be negative')
+      .max(10_000)
+      .optional(),
     costDescription: optional(300),
     howToJoin: HowToJoinSchema.optional(),
     attendingTypes: z.array(AttendingTypeSchema).default(['in_person']),
     accessibility: z.array(AccessibilityFeatureSchema).default([]),
     contactName: optional(200),
-    contactPhone: optional(40).refine((p) => p === undefined || /^[+\d][\d ()-]{5,}$/.test(p), 'Enter a phone number, e.g. 020 7974 4444'),
-    contactEmail: optional(320).refine((e) => e === undefined || z.email().safeParse(e).success, 'Enter an e-mail address'),
+    contactPhone: optional(40).refine(
+      (p) => p === undefined || /^[+\d][\d ()-]{5,}$/.test(p),
+      'Enter a phone number, e.g. 020 7974 4444',
+    ),
+    contactEmail: optional(320).refine(
+      (e) => e === undefined || z.email().safeParse(e).success,
+      'Enter an e-mail address',
+    ),
     url: optional(2000).refine((u) => u === undefined || isWebUrl(u), 'Enter a web address starting with https://'),
     /** When it runs, in words ("Tuesdays 12:00–14:00"). */
     scheduleText: optional(300),
@@ -76,7 +104,13 @@ export type SaveResult =
 export async function saveManualEntry(store: Store, input: unknown, now: Date): Promise<SaveResult> {
   const parsed = ManualEntryInputSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.') || 'entry', message: i.message })) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({
+        field: i.path.map(String).join('.') || 'entry',
+        message: i.message,
+      })),
+    };
   }
   const entry = parsed.data;
   if (entry.externalId && !(await getManualEntry(store, entry.externalId))) {
@@ -128,7 +162,6 @@ function toEntryInput(e: ManualEntry & { externalId: string }, now: Date): Catal
   };
 }
 
-
 /** A coordinator entry as its form shows it, for editing. */
 export async function getManualEntry(store: Store, externalId: string): Promise<ManualEntry | undefined> {
   const row = await selectManualEntry(store.sql, externalId);
@@ -160,23 +193,36 @@ export async function getManualEntry(store: Store, externalId: string): Promise<
     start: row.start ? new Date(row.start) : undefined,
     end: row.end ? new Date(row.end) : undefined,
   });
-  if (!parsed.success) throw new Error(`stored coordinator entry ${externalId} no longer validates: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new Error(
+      `stored coordinator entry ${externalId} no longer validates: ${describeIssues(parsed.error.issues)}`,
+    );
   return parsed.data;
 }
 
 export type ManualEntrySummary = { externalId: string; title: string; kind: string; updatedAt: Date };
 
 /** Coordinator entries, most recently changed first; `text` narrows by title. */
-export async function listManualEntries(store: Store, options: { text?: string; limit?: number } = {}): Promise<ManualEntrySummary[]> {
+export async function listManualEntries(
+  store: Store,
+  options: { text?: string; limit?: number } = {},
+): Promise<ManualEntrySummary[]> {
   const rows = await selectManualEntries(store.sql, options);
-  return rows.map((r) => ({ externalId: r.external_id, title: r.name, kind: r.kind, updatedAt: new Date(r.updated_at) }));
+  return rows.map((r) => ({
+    externalId: r.external_id,
+    title: r.name,
+    kind: r.kind,
+    updatedAt: new Date(r.updated_at),
+  }));
 }
 
 function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 80) || 'organisation';
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80) || 'organisation'
+  );
 }

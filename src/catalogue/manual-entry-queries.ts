@@ -61,13 +61,19 @@ export async function selectManualEntry(sql: Sql, externalId: string): Promise<M
 }
 
 /** Coordinator entries, most recently changed first, at most `limit` (20); `text` narrows by title. */
-export async function selectManualEntries(sql: Sql, options: { text?: string; limit?: number } = {}): Promise<ManualRow[]> {
+export async function selectManualEntries(
+  sql: Sql,
+  options: { text?: string; limit?: number } = {},
+): Promise<ManualRow[]> {
   const params: unknown[] = [options.limit ?? 20];
   let filter = '';
   if (options.text?.trim()) {
     params.push(`%${options.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     filter = ' AND s.name ILIKE $2';
   }
-  const { rows } = await sql.query<ManualRow>(`${SELECT_MANUAL}${filter} ORDER BY s.updated_at DESC, s.name LIMIT $1`, params);
+  const { rows } = await sql.query<ManualRow>(
+    `${SELECT_MANUAL}${filter} ORDER BY s.updated_at DESC, s.name LIMIT $1`,
+    params,
+  );
   return rows;
 }

@@ -66,7 +66,12 @@ export function toEntryView(row: ServiceRow): EntryView {
     status: row.status as EntryStatus,
     alert: row.alert,
     organisation: row.organization
-      ? { name: row.organization.name, url: row.organization.url, email: row.organization.email, phone: row.organization.phone }
+      ? {
+          name: row.organization.name,
+          url: row.organization.url,
+          email: row.organization.email,
+          phone: row.organization.phone,
+        }
       : null,
     venue: loc
       ? {

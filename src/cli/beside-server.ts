@@ -16,9 +16,17 @@ import { runCli } from './run-cli.ts';
  */
 export const CLI_ENDPOINT_FILE = 'signpost.cli.json';
 
-const EndpointSchema = z.object({ pid: z.number().int().positive(), port: z.number().int().min(1).max(65535), key: z.string().regex(/^[0-9a-f]{64}$/) });
+const EndpointSchema = z.object({
+  pid: z.number().int().positive(),
+  port: z.number().int().min(1).max(65535),
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+});
 const RequestSchema = z.object({ args: z.array(z.string()).max(200), cwd: z.string().min(1).max(4096) });
-const FrameSchema = z.union([z.object({ out: z.string() }), z.object({ err: z.string() }), z.object({ code: z.number().int() })]);
+const FrameSchema = z.union([
+  z.object({ out: z.string() }),
+  z.object({ err: z.string() }),
+  z.object({ code: z.number().int() }),
+]);
 
 /** Commands that read standard input: only they get it forwarded. */
 const READS_STDIN = new Set(['chat']);
@@ -128,7 +136,11 @@ export async function forwardToServer(dir: string, argv: string[], io: ForwardIo
     return null;
   }
   // Files named on the command line are read by the server: give it their full paths.
-  const args = argv.map((a) => (!a.startsWith('-') && !/^[a-z][a-z0-9+.-]*:/i.test(a) && fs.existsSync(path.resolve(io.cwd, a)) ? path.resolve(io.cwd, a) : a));
+  const args = argv.map((a) =>
+    !a.startsWith('-') && !/^[a-z][a-z0-9+.-]*:/i.test(a) && fs.existsSync(path.resolve(io.cwd, a))
+      ? path.resolve(io.cwd, a)
+      : a,
+  );
   return new Promise((resolve, reject) => {
     const request = http.request({
       host: '127.0.0.1',
@@ -137,7 +149,9 @@ export async function forwardToServer(dir: string, argv: string[], io: ForwardIo
       path: '/cli',
       headers: { authorization: `Bearer ${endpoint.key}`, 'content-type': 'application/x-ndjson' },
     });
-    request.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve(null) : reject(error)));
+    request.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNREFUSED' ? resolve(null) : reject(error),
+    );
     request.once('response', (res) => {
       if (res.statusCode !== 200) {
         res.resume();

@@ -22,7 +22,10 @@ export type CliContext = {
 
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
-export type ParsedArgs = { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+export type ParsedArgs = {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+};
 
 /** One CLI command: its flags (beyond the global --now/--json) and what it does. */
 export type Command = {

@@ -13,12 +13,15 @@ try {
 // While a server holds the embedded folder, the command runs in that server, against the same catalogue.
 let code: number | null = null;
 if (location?.kind === 'pglite' && location.dir && argv[0] && !['help', '--help', '-h'].includes(argv[0])) {
-  code = await forwardToServer(location.dir, argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() }).catch(
-    (error: Error) => {
-      process.stderr.write(`Could not run the command in the server that holds ${location.dir}: ${error.message}\n`);
-      return 1;
-    },
-  );
+  code = await forwardToServer(location.dir, argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    cwd: process.cwd(),
+  }).catch((error: Error) => {
+    process.stderr.write(`Could not run the command in the server that holds ${location.dir}: ${error.message}\n`);
+    return 1;
+  });
   if (code !== null) process.stdin.destroy();
 }
 process.exitCode =

@@ -65,7 +65,12 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
 
   let args: ParsedArgs;
   try {
-    args = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    args = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     io.stderr.write(`${(error as Error).message}\nUsage: signpost ${command.usage}\n`);
     return 1;

@@ -36,7 +36,8 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
 
 /** A description safe to print: no password. */
 export function describeLocation(location: StoreLocation): string {
-  if (location.kind === 'pglite') return location.dir ? `embedded PGlite at ${location.dir}` : 'embedded PGlite in memory';
+  if (location.kind === 'pglite')
+    return location.dir ? `embedded PGlite at ${location.dir}` : 'embedded PGlite in memory';
   const url = new URL(location.url);
   return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
 }

@@ -30,14 +30,14 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * server offline through its driver adapter).
  */
 export async function runMigrations(store: Store, migrations = readMigrations()): Promise<string[]> {
-  await store.sql.exec(`CREATE TABLE IF NOT EXISTS "_signpost_migrations" (
-    name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`).catch(
-    async (error: unknown) => {
+  await store.sql
+    .exec(`CREATE TABLE IF NOT EXISTS "_signpost_migrations" (
+    name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+    .catch(async (error: unknown) => {
       // Two servers creating the table at once: one wins, the other sees a duplicate; both can go on.
       const exists = await store.sql.query(`SELECT to_regclass('_signpost_migrations') AS t`);
       if (!exists.rows[0]?.t) throw error;
-    },
-  );
+    });
   const applied: string[] = [];
   for (const migration of migrations) {
     const done = await store.transaction(async (tx) => {

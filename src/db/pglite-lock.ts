@@ -16,7 +16,10 @@ const readText = (file: string): string | undefined => {
 };
 const bootId = () => readText('/proc/sys/kernel/random/boot_id');
 /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot (after the command name). */
-const startTime = (pid: number) => readText(`/proc/${pid}/stat`)?.replace(/^.*\)\s*/s, '').split(/\s+/)[19];
+const startTime = (pid: number) =>
+  readText(`/proc/${pid}/stat`)
+    ?.replace(/^.*\)\s*/s, '')
+    .split(/\s+/)[19];
 
 /** Whether the recorded holder is still running: a dead process, or another one now carrying its id, holds nothing. */
 function holderAlive(holder: Holder): boolean {
@@ -79,7 +82,10 @@ export function acquireFolderLock(dir: string): () => void {
       }
       // An unreadable lock file is another process writing it right now, or one killed while writing it long ago.
       if (!holder && Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5_000) {
-        throw new StoreError('STORE.IN_USE', `The embedded database at ${dir} is being opened by another Signpost process.`);
+        throw new StoreError(
+          'STORE.IN_USE',
+          `The embedded database at ${dir} is being opened by another Signpost process.`,
+        );
       }
       fs.rmSync(file, { force: true });
     }

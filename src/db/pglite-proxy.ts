@@ -88,7 +88,9 @@ export class PgliteProxy implements PgliteQueryable {
   }
 
   #fail(error: Error) {
-    this.#failure = new StoreError('STORE.UNAVAILABLE', `The embedded database stopped: ${error.message}`, { cause: error });
+    this.#failure = new StoreError('STORE.UNAVAILABLE', `The embedded database stopped: ${error.message}`, {
+      cause: error,
+    });
     for (const pending of this.#pending.values()) pending.reject(this.#failure);
     this.#pending.clear();
   }
@@ -188,7 +190,9 @@ function compiledWasm() {
   wasm ??= (async () => {
     const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     const [pgliteWasmModule, initdbWasmModule] = await Promise.all(
-      ['pglite.wasm', 'initdb.wasm'].map(async (name) => wasmApi.compile(await fs.promises.readFile(path.join(dist, name)))),
+      ['pglite.wasm', 'initdb.wasm'].map(async (name) =>
+        wasmApi.compile(await fs.promises.readFile(path.join(dist, name))),
+      ),
     );
     return { pgliteWasmModule: pgliteWasmModule!, initdbWasmModule: initdbWasmModule! };
   })();

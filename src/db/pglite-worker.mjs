@@ -31,7 +31,8 @@ const asText = (value) => value;
  * @returns {SerializedError}
  */
 function serializeError(error) {
-  if (!(error instanceof Error)) return { message: String(error), name: 'Error', database: false, fields: {}, stack: undefined };
+  if (!(error instanceof Error))
+    return { message: String(error), name: 'Error', database: false, fields: {}, stack: undefined };
   /** @type {Record<string, unknown>} */
   const fields = {};
   for (const [key, value] of Object.entries(error)) {

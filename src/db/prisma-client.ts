@@ -9,7 +9,9 @@ export type { PrismaClient };
 export function createPglitePrismaClient(db: PgliteProxy): PrismaClient {
   // pglite-prisma-adapter 0.6 pins an older copy of Prisma's adapter types; the interface it implements is the same.
   // It calls PGlite's query (with rowMode and parsers), exec and transaction, which the worker's proxy provides.
-  const adapter = new PrismaPGlite(db as unknown as ConstructorParameters<typeof PrismaPGlite>[0]) as unknown as PrismaPg;
+  const adapter = new PrismaPGlite(
+    db as unknown as ConstructorParameters<typeof PrismaPGlite>[0],
+  ) as unknown as PrismaPg;
   return new PrismaClient({ adapter });
 }
 

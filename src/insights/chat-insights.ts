@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { InsightsHooks } from '../bots/core/conversation.ts';
 import type { InboundAction, InboundMessage } from '../bots/core/inbound.ts';
-import { actions, context, heading, literal, type Reply, type ReplyBlock, type ReplyButton, text } from '../bots/core/reply.ts';
+import {
+  actions,
+  context,
+  heading,
+  literal,
+  type Reply,
+  type ReplyBlock,
+  type ReplyButton,
+  text,
+} from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
@@ -13,10 +22,15 @@ import { FLAG_KINDS, type InsightsRecorder } from './ports.ts';
 export const FlagValueSchema = z.object({ id: z.string().min(1).max(200), k: z.enum(FLAG_KINDS) });
 
 export function flagButtons(entryId: string): ReplyButton[] {
-  return FLAG_KINDS.map((k) => ({ label: FLAG_LABELS[k], action: ACTION.flag, value: JSON.stringify({ id: entryId, k }) }));
+  return FLAG_KINDS.map((k) => ({
+    label: FLAG_LABELS[k],
+    action: ACTION.flag,
+    value: JSON.stringify({ id: entryId, k }),
+  }));
 }
 
-const GAPS = /^\/?(?:gaps|unmet needs?|report gaps|show gaps|insights)(?:\s+(?:last\s+|for\s+)?(\d{1,3})\s*days?)?[.!?]?$/i;
+const GAPS =
+  /^\/?(?:gaps|unmet needs?|report gaps|show gaps|insights)(?:\s+(?:last\s+|for\s+)?(\d{1,3})\s*days?)?[.!?]?$/i;
 const FLAGS = /^\/?(?:flags|open flags|reported problems|show flags)[.!?]?$/i;
 
 export function describeGap(g: GapRow): string {
@@ -40,7 +54,9 @@ export function createChatInsights(deps: {
 }): InsightsHooks {
   const { store, clock } = deps;
   const log = deps.logger.child('insights');
-  const more = deps.pageUrl ? `Charts and CSV downloads: ${deps.pageUrl}` : 'Charts and CSV downloads: /insights on the bot’s server.';
+  const more = deps.pageUrl
+    ? `Charts and CSV downloads: ${deps.pageUrl}`
+    : 'Charts and CSV downloads: /insights on the bot’s server.';
 
   async function gaps(days: number): Promise<Reply> {
     const now = clock.now();
@@ -53,19 +69,29 @@ export function createChatInsights(deps: {
       blocks.push(
         text(
           rows
-            .map((g, i) => `${i + 1}. **${literal(describeGap(g))}**: ${g.noResults} found nothing, ${g.relaxed} needed wider filters (of ${g.searches} searches)`)
+            .map(
+              (g, i) =>
+                `${i + 1}. **${literal(describeGap(g))}**: ${g.noResults} found nothing, ${g.relaxed} needed wider filters (of ${g.searches} searches)`,
+            )
             .join('\n'),
         ),
       );
     }
     blocks.push(context(`Anonymous counts: no questions or names are kept. ${more}`));
-    const fallbackText = rows.length ? rows.map((g, i) => `${i + 1}. ${describeGap(g)}: ${g.noResults} found nothing`).join('\n') : 'No unmet needs recorded.';
+    const fallbackText = rows.length
+      ? rows.map((g, i) => `${i + 1}. ${describeGap(g)}: ${g.noResults} found nothing`).join('\n')
+      : 'No unmet needs recorded.';
     return { fallbackText, blocks, ephemeral: true };
   }
 
   async function flags(): Promise<Reply> {
     const open = await listFlags(store, { status: 'open' });
-    const lines = open.slice(0, 15).map((f) => `• **${literal(f.title ?? 'A removed listing')}**: ${FLAG_LABELS[f.kind].toLowerCase()}${f.note ? ` (“${literal(f.note)}”)` : ''}, ${f.createdAt.slice(0, 10)}`);
+    const lines = open
+      .slice(0, 15)
+      .map(
+        (f) =>
+          `• **${literal(f.title ?? 'A removed listing')}**: ${FLAG_LABELS[f.kind].toLowerCase()}${f.note ? ` (“${literal(f.note)}”)` : ''}, ${f.createdAt.slice(0, 10)}`,
+      );
     return {
       fallbackText: open.length ? `${open.length} open reports about listings.` : 'No open reports about listings.',
       blocks: [
@@ -83,7 +109,12 @@ export function createChatInsights(deps: {
       const buttons = actions(flagButtons(entryId));
       const at = reply.blocks.findIndex((b) => b.type === 'context');
       const blocks = [...reply.blocks];
-      blocks.splice(at === -1 ? blocks.length : at, 0, context('Something wrong with this listing? Tell the coordinators:'), buttons);
+      blocks.splice(
+        at === -1 ? blocks.length : at,
+        0,
+        context('Something wrong with this listing? Tell the coordinators:'),
+        buttons,
+      );
       return { ...reply, blocks };
     },
     async flag(action: InboundAction) {
@@ -92,11 +123,23 @@ export function createChatInsights(deps: {
         value = FlagValueSchema.parse(JSON.parse(action.value));
       } catch {
         log.warn('flag value refused', { platform: action.platform, length: action.value.length });
-        return { fallbackText: 'That button has expired. Open the listing again to report it.', blocks: [text('That button has expired. Open the listing again to report it.')], ephemeral: true };
+        return {
+          fallbackText: 'That button has expired. Open the listing again to report it.',
+          blocks: [text('That button has expired. Open the listing again to report it.')],
+          ephemeral: true,
+        };
       }
-      const made = await createFlag(store, { entryId: value.id, kind: value.k, platform: action.platform }, clock.now()).catch(() => undefined);
+      const made = await createFlag(
+        store,
+        { entryId: value.id, kind: value.k, platform: action.platform },
+        clock.now(),
+      ).catch(() => undefined);
       if (!made) {
-        return { fallbackText: 'That listing is no longer in the catalogue.', blocks: [text('That listing is no longer in the catalogue.')], ephemeral: true };
+        return {
+          fallbackText: 'That listing is no longer in the catalogue.',
+          blocks: [text('That listing is no longer in the catalogue.')],
+          ephemeral: true,
+        };
       }
       log.info('listing flagged', { kind: value.k, created: made.created });
       const thanks = `Thank you. Coordinators will check it (“${FLAG_LABELS[value.k].toLowerCase()}”)${made.created ? '' : '; someone had already reported this, so it has been moved up'}.`;
@@ -108,7 +151,8 @@ export function createChatInsights(deps: {
       const f = FLAGS.test(t);
       if (!g && !f) return undefined;
       if (!message.isCoordinator) {
-        const sorry = 'Insights are for coordinators. Ask a coordinator, or search as usual (for example “lunch club in Kilburn”).';
+        const sorry =
+          'Insights are for coordinators. Ask a coordinator, or search as usual (for example “lunch club in Kilburn”).';
         return { fallbackText: sorry, blocks: [text(sorry)], ephemeral: true };
       }
       if (f) return flags();

@@ -3,7 +3,15 @@ import type { Store } from '../db/open-store.ts';
 import { toLondonIso } from '../catalogue/time.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
 import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
-import { appendFlagNote, entryExists, insertFlag, lockOpenFlag, markFlagResolved, markFlagsNotified, selectFlags } from './flag-queries.ts';
+import {
+  appendFlagNote,
+  entryExists,
+  insertFlag,
+  lockOpenFlag,
+  markFlagResolved,
+  markFlagsNotified,
+  selectFlags,
+} from './flag-queries.ts';
 import { FLAG_KINDS, type FlagKind } from './ports.ts';
 
 export const FlagInputSchema = z.object({
@@ -35,7 +43,11 @@ export const FLAG_LABELS: Record<FlagKind, string> = { closed: 'This has closed'
  * Records a member of staff's report about a listing. The reporter is not kept (only the platform), and the note
  * is sanitised like a question. Reporting the same open problem again adds nothing: it returns the open flag.
  */
-export async function createFlag(store: Pick<Store, 'sql' | 'transaction'>, input: FlagInput, now: Date): Promise<{ id: string; created: boolean } | undefined> {
+export async function createFlag(
+  store: Pick<Store, 'sql' | 'transaction'>,
+  input: FlagInput,
+  now: Date,
+): Promise<{ id: string; created: boolean } | undefined> {
   const f = FlagInputSchema.parse(input);
   if (!(await entryExists(store.sql, f.entryId))) return undefined;
   const note = f.note?.trim() ? sanitiseQuestion(f.note) : null;
@@ -53,7 +65,10 @@ export async function createFlag(store: Pick<Store, 'sql' | 'transaction'>, inpu
   return made;
 }
 
-export async function listFlags(store: Pick<Store, 'sql'>, options: { status?: 'open' | 'resolved' | 'all' } = {}): Promise<FlagView[]> {
+export async function listFlags(
+  store: Pick<Store, 'sql'>,
+  options: { status?: 'open' | 'resolved' | 'all' } = {},
+): Promise<FlagView[]> {
   const status = options.status ?? 'open';
   const rows = await selectFlags(store.sql, status);
   return rows.map((r) => ({

@@ -38,7 +38,11 @@ export function monthsBefore(now: Date, months: number): string {
  * last-confirmed date), still shown to staff, and
  * feeds whose last refresh failed (their error, with any personal details removed).
  */
-export async function freshnessReport(store: Pick<Store, 'sql'>, now: Date, options: { staleMonths?: number } = {}): Promise<FreshnessReport> {
+export async function freshnessReport(
+  store: Pick<Store, 'sql'>,
+  now: Date,
+  options: { staleMonths?: number } = {},
+): Promise<FreshnessReport> {
   const staleBefore = monthsBefore(now, options.staleMonths ?? 12);
   const stale = await selectStaleEntries(store.sql, staleBefore);
   const feeds = await selectFailingFeeds(store.sql);

@@ -17,7 +17,11 @@ export type InsightsOverview = {
   outcomes: OutcomeFunnel;
 };
 
-export type OverviewSettings = { trainingTargets?: string | undefined; trainingValidity?: string | undefined; staleMonths?: number };
+export type OverviewSettings = {
+  trainingTargets?: string | undefined;
+  trainingValidity?: string | undefined;
+  staleMonths?: number;
+};
 
 /** People trained per course against targets, with attendance rates (from the bookings). */
 export function trainingReport(store: Store, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
@@ -25,7 +29,12 @@ export function trainingReport(store: Store, now: Date, settings: OverviewSettin
 }
 
 /** Everything the insights page shows, for one period. */
-export async function insightsOverview(store: Store, range: { from: Date; to: Date }, now: Date, settings: OverviewSettings): Promise<InsightsOverview> {
+export async function insightsOverview(
+  store: Store,
+  range: { from: Date; to: Date },
+  now: Date,
+  settings: OverviewSettings,
+): Promise<InsightsOverview> {
   return {
     searches: await searchesReport(store, range.from, range.to),
     gaps: await gapsReport(store, { ...range, limit: 50 }),

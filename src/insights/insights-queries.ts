@@ -11,7 +11,20 @@ export async function insertSearchStat(sql: Sql, s: SearchStat): Promise<void> {
   await sql.query(
     `INSERT INTO search_stat (hour, wards, categories, audiences, access, languages, days, time_of_day, result_count, relaxed, no_results, platform)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [s.hour, s.wards, s.categories, s.audiences, s.access, s.languages, s.days, s.timeOfDay, s.resultCount, s.relaxed, s.noResults, s.platform],
+    [
+      s.hour,
+      s.wards,
+      s.categories,
+      s.audiences,
+      s.access,
+      s.languages,
+      s.days,
+      s.timeOfDay,
+      s.resultCount,
+      s.relaxed,
+      s.noResults,
+      s.platform,
+    ],
   );
 }
 
@@ -19,13 +32,10 @@ export async function insertRedactedQuestion(
   sql: Sql,
   q: { hour: Date; text: string; noResults: boolean; relaxed: boolean; expiresAt: Date },
 ): Promise<void> {
-  await sql.query(`INSERT INTO redacted_question (hour, text, no_results, relaxed, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    q.hour,
-    q.text,
-    q.noResults,
-    q.relaxed,
-    q.expiresAt,
-  ]);
+  await sql.query(
+    `INSERT INTO redacted_question (hour, text, no_results, relaxed, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+    [q.hour, q.text, q.noResults, q.relaxed, q.expiresAt],
+  );
 }
 
 export async function insertResultEvent(sql: Sql, entryId: string, kind: string, hour: Date): Promise<void> {
@@ -64,7 +74,11 @@ export async function selectSearchTotals(sql: Sql, from: Date, to: Date): Promis
 }
 
 /** Result events in `[from, to)` counted by kind. */
-export async function selectResultEventCounts(sql: Sql, from: Date, to: Date): Promise<{ kind: string; count: Count }[]> {
+export async function selectResultEventCounts(
+  sql: Sql,
+  from: Date,
+  to: Date,
+): Promise<{ kind: string; count: Count }[]> {
   const { rows } = await sql.query<{ kind: string; count: Count }>(
     `SELECT kind, count(*) AS count FROM result_event WHERE hour >= $1 AND hour < $2 GROUP BY kind`,
     [from, to],
@@ -73,7 +87,11 @@ export async function selectResultEventCounts(sql: Sql, from: Date, to: Date): P
 }
 
 /** Searches by ward asked for (null: none named), most first. */
-export async function selectSearchesByWard(sql: Sql, from: Date, to: Date): Promise<(SearchCountsRow & { ward: string | null })[]> {
+export async function selectSearchesByWard(
+  sql: Sql,
+  from: Date,
+  to: Date,
+): Promise<(SearchCountsRow & { ward: string | null })[]> {
   const { rows } = await sql.query<SearchCountsRow & { ward: string | null }>(
     `SELECT w.ward, count(*) AS searches, count(*) FILTER (WHERE s.no_results) AS no_results, count(*) FILTER (WHERE s.relaxed) AS relaxed
      FROM search_stat s
@@ -86,7 +104,11 @@ export async function selectSearchesByWard(sql: Sql, from: Date, to: Date): Prom
 }
 
 /** Searches by London date. */
-export async function selectSearchesByDay(sql: Sql, from: Date, to: Date): Promise<(SearchCountsRow & { date: string })[]> {
+export async function selectSearchesByDay(
+  sql: Sql,
+  from: Date,
+  to: Date,
+): Promise<(SearchCountsRow & { date: string })[]> {
   const { rows } = await sql.query<SearchCountsRow & { date: string }>(
     `SELECT to_char(hour AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS date, count(*) AS searches,
             count(*) FILTER (WHERE no_results) AS no_results, count(*) FILTER (WHERE relaxed) AS relaxed
@@ -146,7 +168,10 @@ const orAny = (column: string, type: 'text' | 'int') =>
   `CASE WHEN coalesce(cardinality(${column}), 0) = 0 THEN ARRAY[NULL]::${type}[] ELSE ${column} END`;
 
 /** Searches in `[from, to)` by ward, audience, category, day and time of day asked for, unmet demand first. */
-export async function selectGaps(sql: Sql, options: { from: Date; to: Date; includeMet?: boolean; limit?: number }): Promise<GapQueryRow[]> {
+export async function selectGaps(
+  sql: Sql,
+  options: { from: Date; to: Date; includeMet?: boolean; limit?: number },
+): Promise<GapQueryRow[]> {
   const { rows } = await sql.query<GapQueryRow>(
     `SELECT w.ward, a.audience, c.category, d.day, s.time_of_day,
             count(*) AS searches,

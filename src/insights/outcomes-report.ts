@@ -32,7 +32,15 @@ function reasonsOf(json: unknown): Record<UnsuitableReason, number> {
  * most shared first. Months are the shares' months, so a share and its answer count in the same one.
  */
 export async function outcomesReport(store: Store, range: { from: Date; to: Date }): Promise<OutcomeRow[]> {
-  const { rows } = await store.sql.query<{ entry_id: string; title: string | null; shared: number; went: number; didnt_go: number; unsuitable: number; reasons: unknown[] | null }>(
+  const { rows } = await store.sql.query<{
+    entry_id: string;
+    title: string | null;
+    shared: number;
+    went: number;
+    didnt_go: number;
+    unsuitable: number;
+    reasons: unknown[] | null;
+  }>(
     `SELECT c.entry_id::text AS entry_id, s.name AS title,
        sum(c.shared)::int AS shared, sum(c.went)::int AS went, sum(c.didnt_go)::int AS didnt_go, sum(c.unsuitable)::int AS unsuitable,
        array_agg(c.reasons) AS reasons
@@ -48,17 +56,38 @@ export async function outcomesReport(store: Store, range: { from: Date; to: Date
       const m = reasonsOf(month);
       for (const k of UNSUITABLE_REASONS) reasons[k] += m[k];
     }
-    return { entryId: r.entry_id, title: r.title ?? 'A removed listing', shared: r.shared, went: r.went, didntGo: r.didnt_go, unsuitable: r.unsuitable, reasons };
+    return {
+      entryId: r.entry_id,
+      title: r.title ?? 'A removed listing',
+      shared: r.shared,
+      went: r.went,
+      didntGo: r.didnt_go,
+      unsuitable: r.unsuitable,
+      reasons,
+    };
   });
 }
 
 /** The rows flattened for a CSV file: one column per reason. */
 export function outcomeCsvRows(rows: OutcomeRow[]): { rows: Record<string, unknown>[]; columns: string[] } {
-  const columns = ['entryId', 'title', 'shared', 'went', 'didntGo', 'unsuitable', ...UNSUITABLE_REASONS.map((r) => `reason_${r}`)];
+  const columns = [
+    'entryId',
+    'title',
+    'shared',
+    'went',
+    'didntGo',
+    'unsuitable',
+    ...UNSUITABLE_REASONS.map((r) => `reason_${r}`),
+  ];
   return {
     columns,
     rows: rows.map((r) => ({
-      entryId: r.entryId, title: r.title, shared: r.shared, went: r.went, didntGo: r.didntGo, unsuitable: r.unsuitable,
+      entryId: r.entryId,
+      title: r.title,
+      shared: r.shared,
+      went: r.went,
+      didntGo: r.didntGo,
+      unsuitable: r.unsuitable,
       ...Object.fromEntries(UNSUITABLE_REASONS.map((k) => [`reason_${k}`, r.reasons[k]])),
     })),
   };
@@ -78,7 +107,10 @@ export type OutcomeFunnel = {
  * an area counts in each), shares and "went" answers by the listing's categories and ward.
  */
 export async function outcomeFunnel(store: Store, range: { from: Date; to: Date }): Promise<OutcomeFunnel> {
-  const searched = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM search_stat WHERE hour >= $1 AND hour < $2`, [range.from, range.to]);
+  const searched = await store.sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM search_stat WHERE hour >= $1 AND hour < $2`,
+    [range.from, range.to],
+  );
   const outcomes = `SELECT c.entry_id, sum(c.shared)::int AS shared, sum(c.went)::int AS went FROM outcome_count c
      WHERE c.month >= ${MONTH_OF('$1')} AND c.month <= ${MONTH_OF('$2')} GROUP BY c.entry_id`;
   const totals = await store.sql.query<{ shared: number; went: number }>(
@@ -111,11 +143,16 @@ export async function outcomeFunnel(store: Store, range: { from: Date; to: Date 
     .sort((a, b) => b.unsuitable - a.unsuitable || b.shared - a.shared || a.title.localeCompare(b.title))
     .slice(0, 20)
     .map((r) => {
-      const top = UNSUITABLE_REASONS.filter((k) => r.reasons[k] > 0).sort((a, b) => r.reasons[b] - r.reasons[a])[0] ?? null;
+      const top =
+        UNSUITABLE_REASONS.filter((k) => r.reasons[k] > 0).sort((a, b) => r.reasons[b] - r.reasons[a])[0] ?? null;
       return { ...r, topReason: top };
     });
   return {
-    totals: { searched: searched.rows[0]?.n ?? 0, shared: totals.rows[0]?.shared ?? 0, went: totals.rows[0]?.went ?? 0 },
+    totals: {
+      searched: searched.rows[0]?.n ?? 0,
+      shared: totals.rows[0]?.shared ?? 0,
+      went: totals.rows[0]?.went ?? 0,
+    },
     byCategory,
     byWard,
     unsuitable,

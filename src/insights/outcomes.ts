@@ -52,7 +52,12 @@ function privateConversation(s: z.infer<typeof ShareInputSchema>): string | null
  * `followUpDays` later, whether the resident went. One follow-up per person and listing is pending at a time.
  * Undefined when the listing is not in the catalogue.
  */
-export async function recordShare(store: Store, input: ShareInput, now: Date, options: { followUpDays: number }): Promise<ShareRecorded | undefined> {
+export async function recordShare(
+  store: Store,
+  input: ShareInput,
+  now: Date,
+  options: { followUpDays: number },
+): Promise<ShareRecorded | undefined> {
   const s = ShareInputSchema.parse(input);
   return store.transaction(async (tx) => {
     const entry = await tx.query(`SELECT 1 FROM service WHERE id = $1::uuid`, [s.entryId]);
@@ -62,7 +67,10 @@ export async function recordShare(store: Store, input: ShareInput, now: Date, op
        ON CONFLICT (entry_id, month) DO UPDATE SET shared = outcome_count.shared + 1`,
       [s.entryId, now],
     );
-    const off = await tx.query(`SELECT 1 FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [s.platform, s.userRef]);
+    const off = await tx.query(`SELECT 1 FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [
+      s.platform,
+      s.userRef,
+    ]);
     const where = privateConversation(s);
     if (off.rows.length > 0 || !where) return { entryId: s.entryId, followUpId: null };
     const open = await tx.query<{ id: string }>(
@@ -74,7 +82,17 @@ export async function recordShare(store: Store, input: ShareInput, now: Date, op
       `INSERT INTO pending_follow_up (entry_id, via, platform, user_ref, channel_ref, workspace, share_month, due_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, ${MONTH_SQL('$7')}, $7::timestamptz + make_interval(days => $8), $7::timestamptz + make_interval(days => $9))
        RETURNING id`,
-      [s.entryId, s.via, s.platform, s.userRef, where, s.workspace ?? null, now, options.followUpDays, FOLLOW_UP_KEEP_DAYS],
+      [
+        s.entryId,
+        s.via,
+        s.platform,
+        s.userRef,
+        where,
+        s.workspace ?? null,
+        now,
+        options.followUpDays,
+        FOLLOW_UP_KEEP_DAYS,
+      ],
     );
     return { entryId: s.entryId, followUpId: rows[0]!.id };
   });
@@ -94,14 +112,30 @@ export async function turnFollowUpsOn(sql: Sql, platform: string, userRef: strin
   await sql.query(`DELETE FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [platform, userRef]);
 }
 
-export type DueFollowUp = { id: string; entryId: string; title: string; platform: string; channelRef: string; workspace: string | null; sharedOn: Date };
+export type DueFollowUp = {
+  id: string;
+  entryId: string;
+  title: string;
+  platform: string;
+  channelRef: string;
+  workspace: string | null;
+  sharedOn: Date;
+};
 
 /**
  * Takes the follow-ups due at `now` (inside the caller's transaction): each is returned once, with where to send it,
  * and its platform ids are cleared at once, so the row keeps only the listing, the month and that it was sent.
  */
 export async function takeDueFollowUps(tx: Sql, now: Date): Promise<DueFollowUp[]> {
-  const { rows } = await tx.query<{ id: string; entry_id: string; title: string | null; platform: string; channel_ref: string; workspace: string | null; shared_at: Date }>(
+  const { rows } = await tx.query<{
+    id: string;
+    entry_id: string;
+    title: string | null;
+    platform: string;
+    channel_ref: string;
+    workspace: string | null;
+    shared_at: Date;
+  }>(
     `WITH due AS (
        SELECT p.id, p.channel_ref, p.workspace, p.due_at FROM pending_follow_up p
        WHERE p.sent_at IS NULL AND p.due_at <= $1 AND p.expires_at > $1 AND p.channel_ref IS NOT NULL
@@ -129,7 +163,10 @@ export async function takeDueFollowUps(tx: Sql, now: Date): Promise<DueFollowUp[
 
 /** Deletes follow-ups past their 30 days (sent or not), and sent follow-up messages' delivery records. */
 export async function purgeFollowUps(sql: Sql, now: Date): Promise<number> {
-  const { rows } = await sql.query<{ id: string }>(`DELETE FROM pending_follow_up WHERE expires_at <= $1 RETURNING id`, [now]);
+  const { rows } = await sql.query<{ id: string }>(
+    `DELETE FROM pending_follow_up WHERE expires_at <= $1 RETURNING id`,
+    [now],
+  );
   await sql.query(
     `DELETE FROM delivery_item WHERE kind = 'follow-up' AND (status IN ('sent', 'failed') OR created_at <= $1::timestamptz - make_interval(days => $2))`,
     [now, FOLLOW_UP_KEEP_DAYS],
@@ -138,7 +175,15 @@ export async function purgeFollowUps(sql: Sql, now: Date): Promise<number> {
 }
 
 export type AnswerResult =
-  | { ok: true; entryId: string; title: string; outcome: FollowUpOutcome; reason: UnsuitableReason | null; needsReason: boolean; reported: boolean }
+  | {
+      ok: true;
+      entryId: string;
+      title: string;
+      outcome: FollowUpOutcome;
+      reason: UnsuitableReason | null;
+      needsReason: boolean;
+      reported: boolean;
+    }
   | { ok: false; reason: 'NOT_FOUND' | 'ALREADY_ANSWERED' };
 
 /**
@@ -153,7 +198,13 @@ export async function answerFollowUp(
 ): Promise<AnswerResult> {
   if (!isUuid(input.id)) return { ok: false, reason: 'NOT_FOUND' };
   const result = await store.transaction(async (tx): Promise<AnswerResult & { platform?: string }> => {
-    const { rows } = await tx.query<{ entry_id: string; share_month: string; outcome: string | null; platform: string; title: string | null }>(
+    const { rows } = await tx.query<{
+      entry_id: string;
+      share_month: string;
+      outcome: string | null;
+      platform: string;
+      title: string | null;
+    }>(
       `SELECT p.entry_id, to_char(p.share_month, 'YYYY-MM-DD') AS share_month, p.outcome, p.platform,
          (SELECT name FROM service WHERE service.id = p.entry_id) AS title
        FROM pending_follow_up p WHERE p.id = $1 AND p.expires_at > $2 FOR UPDATE`,
@@ -169,17 +220,23 @@ export async function answerFollowUp(
     const reason = outcome === 'unsuitable' ? (input.reason ?? null) : null;
     const column = { went: 'went', didnt_go: 'didnt_go', unsuitable: 'unsuitable' }[outcome];
     const counts = row.outcome ? '' : `${column} = outcome_count.${column} + 1`;
-    const reasons = reason ? `reasons = jsonb_set(outcome_count.reasons, ARRAY[$3::text], to_jsonb(coalesce((outcome_count.reasons->>$3)::int, 0) + 1))` : '';
+    const reasons = reason
+      ? `reasons = jsonb_set(outcome_count.reasons, ARRAY[$3::text], to_jsonb(coalesce((outcome_count.reasons->>$3)::int, 0) + 1))`
+      : '';
     const sets = [counts, reasons].filter(Boolean).join(', ');
     await tx.query(
       `INSERT INTO outcome_count (entry_id, month) VALUES ($1, $2::date) ON CONFLICT (entry_id, month) DO NOTHING`,
       [row.entry_id, row.share_month],
     );
     if (sets) {
-      await tx.query(`UPDATE outcome_count SET ${sets} WHERE entry_id = $1 AND month = $2::date`, reason ? [row.entry_id, row.share_month, reason] : [row.entry_id, row.share_month]);
+      await tx.query(
+        `UPDATE outcome_count SET ${sets} WHERE entry_id = $1 AND month = $2::date`,
+        reason ? [row.entry_id, row.share_month, reason] : [row.entry_id, row.share_month],
+      );
     }
     const needsReason = outcome === 'unsuitable' && !reason;
-    if (needsReason) await tx.query(`UPDATE pending_follow_up SET outcome = 'unsuitable', user_ref = NULL WHERE id = $1`, [input.id]);
+    if (needsReason)
+      await tx.query(`UPDATE pending_follow_up SET outcome = 'unsuitable', user_ref = NULL WHERE id = $1`, [input.id]);
     else await tx.query(`DELETE FROM pending_follow_up WHERE id = $1`, [input.id]);
     let reported = false;
     if (reason === 'closed') {

@@ -19,12 +19,14 @@ export type SqlInsightsRecorderOptions = {
   keepQuestionsDays?: number;
 };
 
-
 /**
  * Records anonymous search statistics and result events in the store. Failures are logged and swallowed: insights
  * must never cost a member of staff their answer.
  */
-export function createSqlInsightsRecorder(store: Pick<Store, 'sql'>, options: SqlInsightsRecorderOptions): InsightsRecorder {
+export function createSqlInsightsRecorder(
+  store: Pick<Store, 'sql'>,
+  options: SqlInsightsRecorderOptions,
+): InsightsRecorder {
   const log = options.logger.child('insights');
   const keepDays = options.keepQuestionsDays ?? 0;
 
@@ -92,4 +94,3 @@ export const noInsights: InsightsRecorder = {
   async recordSearch() {},
   async recordResultEvent() {},
 };
-

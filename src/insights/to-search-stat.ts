@@ -44,10 +44,13 @@ export function askedDays(u: Pick<Understood, 'weekdays' | 'when'>): number[] {
   if (!u.when) return [];
   const from = new Date(u.when.from);
   const to = new Date(u.when.to);
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to.getTime() - from.getTime() > 3 * 86_400_000) return [];
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to.getTime() - from.getTime() > 3 * 86_400_000)
+    return [];
   const days = new Set<number>();
   for (let t = from.getTime(); t < to.getTime(); t += 3_600_000) {
-    const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short' }).format(new Date(t));
+    const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short' }).format(
+      new Date(t),
+    );
     days.add(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(weekday) + 1);
   }
   return uniqueSorted([...days].filter((d) => d >= 1));
@@ -68,7 +71,8 @@ export function askedNeeds(u: Pick<Understood, 'topics' | 'categories' | 'unmet'
 }
 
 /** Relaxations that gave up on what was asked for, not only on when or where. */
-const GAVE_UP = /^(nothing matches|no .+ is listed|nothing matched)|showing the closest other things|showing results without the words/;
+const GAVE_UP =
+  /^(nothing matches|no .+ is listed|nothing matched)|showing the closest other things|showing results without the words/;
 
 /**
  * Turns what the conversation saw into an anonymous statistic. Only controlled values survive: official ward names,

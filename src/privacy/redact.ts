@@ -55,8 +55,28 @@ const NAME_CUE = new RegExp(
   'giu',
 );
 const RELATIONS = [
-  'client', 'patient', 'resident', 'service user', 'tenant', 'neighbour', 'lady', 'gentleman', 'gent', 'mum', 'mother', 'dad',
-  'father', 'son', 'daughter', 'wife', 'husband', 'partner', 'carer', 'friend', 'brother', 'sister',
+  'client',
+  'patient',
+  'resident',
+  'service user',
+  'tenant',
+  'neighbour',
+  'lady',
+  'gentleman',
+  'gent',
+  'mum',
+  'mother',
+  'dad',
+  'father',
+  'son',
+  'daughter',
+  'wife',
+  'husband',
+  'partner',
+  'carer',
+  'friend',
+  'brother',
+  'sister',
 ];
 const cap = (w: string) => `[${w[0]!.toUpperCase()}${w[0]}]${w.slice(1)}`;
 /** A relation followed by a capitalised word ("my client Dorothy", "resident Maureen O'Leary", "carer is Priya"). */
@@ -64,7 +84,23 @@ const RELATION_CUE = new RegExp(
   String.raw`\b((?:(?:${['my', 'our', 'a', 'the', 'his', 'her', 'their'].map(cap).join('|')})\s+)?(?:${RELATIONS.map(cap).join('|')})(?:\s+is)?)\s+(\p{Lu}[\p{L}'’-]*)(?:\s+(\p{Lu}[\p{L}'’-]*))?(?:\s+(\p{Lu}[\p{L}'’-]*))?`,
   'gu',
 );
-const TITLE_WORDS = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'sir', 'dame', 'mister', 'madam', 'auntie', 'aunty', 'uncle', 'nan', 'nanny'];
+const TITLE_WORDS = [
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'sir',
+  'dame',
+  'mister',
+  'madam',
+  'auntie',
+  'aunty',
+  'uncle',
+  'nan',
+  'nanny',
+];
 const TITLE = new RegExp(
   String.raw`\b(?:${TITLE_WORDS.map((t) => `[${t[0]!.toUpperCase()}${t[0]}]${t.slice(1)}|${t.toUpperCase()}`).join('|')})\b\.?\s+(?:(?:and|&)\s+(?:${TITLE_WORDS.map((t) => `[${t[0]!.toUpperCase()}${t[0]}]${t.slice(1)}`).join('|')})\.?\s+)?(\p{Lu}[\p{L}'’-]*)(?:\s+(\p{Lu}[\p{L}'’-]*))?`,
   'gu',
@@ -113,7 +149,10 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = typeof v === 'string' && WITHHELD_KEYS.has(k.toLowerCase()) ? `[withheld: ${v.length} characters]` : redactValue(v, depth + 1);
+    out[k] =
+      typeof v === 'string' && WITHHELD_KEYS.has(k.toLowerCase())
+        ? `[withheld: ${v.length} characters]`
+        : redactValue(v, depth + 1);
   }
   return out;
 }

@@ -18,7 +18,12 @@ function platformOf(value: string): Platform {
   return parsed.success ? parsed.data : 'terminal';
 }
 
-export function buildReminderReply(input: { title: string; start: Date; venue: string | null; sessionId: string }): Reply {
+export function buildReminderReply(input: {
+  title: string;
+  start: Date;
+  venue: string | null;
+  sessionId: string;
+}): Reply {
   const body = `Reminder: you are booked on **${literal(input.title)}** tomorrow, ${when(input.start)}${input.venue ? `, at ${literal(input.venue)}` : ''}.`;
   return {
     fallbackText: `Reminder: ${input.title} tomorrow, ${when(input.start)}.`,
@@ -38,7 +43,11 @@ export function buildReminderReply(input: { title: string; start: Date; venue: s
  * Queues the day-before reminder for every confirmed booking on a session that starts tomorrow (London dates). The
  * booking is marked reminded in the same transaction that queues the message, so each booker gets exactly one.
  */
-export async function queueBookingReminders(store: Pick<Store, 'transaction'>, now: Date, logger: Logger): Promise<number> {
+export async function queueBookingReminders(
+  store: Pick<Store, 'transaction'>,
+  now: Date,
+  logger: Logger,
+): Promise<number> {
   const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
   const from = today.plus({ days: 1 }).toJSDate();
   const to = today.plus({ days: 2 }).toJSDate();
@@ -78,7 +87,12 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
   }
   return {
     fallbackText: `The place offered to you on ${title} has gone to the next person.`,
-    blocks: [heading('Offer lapsed'), text(`The place offered to you on **${literal(title)}** was not taken in time and has gone to the next person waiting.`)],
+    blocks: [
+      heading('Offer lapsed'),
+      text(
+        `The place offered to you on **${literal(title)}** was not taken in time and has gone to the next person waiting.`,
+      ),
+    ],
   };
 }
 
@@ -86,21 +100,37 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
  * BookingService's `onEvent`: offers and lapsed offers go through the same queue (and the booker's platform notifier)
  * as digests and reminders. Keyed by booking and event, so a repeated event is one message.
  */
-export function bookingEventsToQueue(store: Pick<Store, 'sql'>, clock: { now(): Date }): (event: BookingEvent) => Promise<void> {
+export function bookingEventsToQueue(
+  store: Pick<Store, 'sql'>,
+  clock: { now(): Date },
+): (event: BookingEvent) => Promise<void> {
   return async (event) => {
     if (event.type === 'confirmed') return; // the booker has their confirmation in the chat already
     const title = (await selectSessionTitle(store.sql, event.sessionId)) ?? 'a training session';
-    const key = event.type === 'offered' ? `offer:${event.bookingId}:${event.expiresAt.getTime()}` : `offer-lapsed:${event.bookingId}`;
+    const key =
+      event.type === 'offered'
+        ? `offer:${event.bookingId}:${event.expiresAt.getTime()}`
+        : `offer-lapsed:${event.bookingId}`;
     await enqueueDelivery(
       store.sql,
-      { dedupeKey: key, kind: 'offer', target: { platform: platformOf(event.booker.platform), channelRef: event.booker.userId }, reply: buildOfferReply(event, title) },
+      {
+        dedupeKey: key,
+        kind: 'offer',
+        target: { platform: platformOf(event.booker.platform), channelRef: event.booker.userId },
+        reply: buildOfferReply(event, title),
+      },
       clock.now(),
     );
   };
 }
 
 /** The scheduler's booking tick: lapse offers past their time (the next person is offered the place), then reminders. */
-export async function runBookingTick(store: Pick<Store, 'transaction'>, bookings: BookingService, now: Date, logger: Logger): Promise<{ lapsed: number; reminders: number }> {
+export async function runBookingTick(
+  store: Pick<Store, 'transaction'>,
+  bookings: BookingService,
+  now: Date,
+  logger: Logger,
+): Promise<{ lapsed: number; reminders: number }> {
   const lapsed = await bookings.expireDueOffers(now);
   const reminders = await queueBookingReminders(store, now, logger);
   return { lapsed, reminders };

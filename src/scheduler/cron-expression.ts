@@ -31,7 +31,8 @@ function reasonOf(error: unknown): string {
 /** Parses a five-field expression; throws CronSyntaxError with a readable reason. */
 export function parseCron(source: string): CronExpression {
   const parts = source.trim().split(/\s+/);
-  if (parts.length !== 5) throw new CronSyntaxError(`a cron expression has 5 fields (minute hour day month weekday), not ${parts.length}`);
+  if (parts.length !== 5)
+    throw new CronSyntaxError(`a cron expression has 5 fields (minute hour day month weekday), not ${parts.length}`);
   let job: Cron;
   try {
     job = new Cron(parts.join(' '), { timezone: 'Etc/UTC', mode: '5-part', paused: true, sloppyRanges: true });
@@ -74,8 +75,23 @@ export function matchesDay(cron: CronExpression, year: number, month: number, da
 }
 
 const DAY_WORDS: Record<string, string> = {
-  mon: '1', monday: '1', tue: '2', tues: '2', tuesday: '2', wed: '3', wednesday: '3', thu: '4', thur: '4', thurs: '4',
-  thursday: '4', fri: '5', friday: '5', sat: '6', saturday: '6', sun: '0', sunday: '0',
+  mon: '1',
+  monday: '1',
+  tue: '2',
+  tues: '2',
+  tuesday: '2',
+  wed: '3',
+  wednesday: '3',
+  thu: '4',
+  thur: '4',
+  thurs: '4',
+  thursday: '4',
+  fri: '5',
+  friday: '5',
+  sat: '6',
+  saturday: '6',
+  sun: '0',
+  sunday: '0',
 };
 
 /**
@@ -110,7 +126,11 @@ export function scheduleFromText(text: string): { cron: string; description: str
     const { h, m } = hm();
     return { cron: `${m} ${h} ${day} * *`, description: `on day ${day} of each month at ${pad(h)}:${pad(m)}` };
   }
-  const weekly = /^(?:weekly|every week)(?: on)? ?([a-z]+)?/.exec(t) ?? /^(?:every )?(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b/.exec(t);
+  const weekly =
+    /^(?:weekly|every week)(?: on)? ?([a-z]+)?/.exec(t) ??
+    /^(?:every )?(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b/.exec(
+      t,
+    );
   if (weekly) {
     const dayWord = weekly[1] && DAY_WORDS[weekly[1]] !== undefined ? weekly[1] : 'mon';
     const dow = DAY_WORDS[dayWord] ?? '1';

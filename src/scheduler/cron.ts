@@ -43,7 +43,12 @@ export type Scheduler = {
  */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
   const log = deps.logger.child('scheduler');
-  const queue = createDeliveryQueue({ store: deps.store, clock: deps.clock, logger: deps.logger, notifiers: deps.notifiers });
+  const queue = createDeliveryQueue({
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    notifiers: deps.notifiers,
+  });
   const subscriptions = createPrismaSubscriptionRepository(deps.store);
   const tasks: { stop(): void | Promise<void> }[] = [];
   const stopping = new AbortController();
@@ -66,11 +71,20 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   const digests = guard('digests', async () => {
     const { queued } = await runDueDigests(
-      { store: deps.store, subscriptions, logger: deps.logger, ...(deps.verifyAfterMonths ? { verifyAfterMonths: deps.verifyAfterMonths } : {}) },
+      {
+        store: deps.store,
+        subscriptions,
+        logger: deps.logger,
+        ...(deps.verifyAfterMonths ? { verifyAfterMonths: deps.verifyAfterMonths } : {}),
+      },
       deps.clock.now(),
     );
     const outcomes = await queue.drain({ maxWaitMs: 50_000, signal });
-    if (queued.length || outcomes.length) log.info('digest tick', { queued: queued.length, delivered: outcomes.filter((o) => o.outcome === 'sent').length });
+    if (queued.length || outcomes.length)
+      log.info('digest tick', {
+        queued: queued.length,
+        delivered: outcomes.filter((o) => o.outcome === 'sent').length,
+      });
   });
   const feeds = guard('feeds', async () => {
     await refreshDueFeeds(deps.store, deps.clock.now(), deps.logger, {
@@ -96,7 +110,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       tasks.push(cron.schedule('*/5 * * * *', feeds, { ...options, name: 'feed-refresh' }));
       tasks.push(cron.schedule('*/5 * * * *', bookings, { ...options, name: 'bookings' }));
       const nightly = deps.nightly;
-      if (nightly) tasks.push(cron.schedule('15 3 * * *', guard('nightly', () => nightly(deps.clock.now())), { ...options, name: 'nightly' }));
+      if (nightly)
+        tasks.push(
+          cron.schedule(
+            '15 3 * * *',
+            guard('nightly', () => nightly(deps.clock.now())),
+            { ...options, name: 'nightly' },
+          ),
+        );
       // Resume whatever a previous run left unsent, without waiting for the first tick.
       void digests();
       log.info('scheduler started', { platforms: Object.keys(deps.notifiers) });

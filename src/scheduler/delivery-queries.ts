@@ -29,7 +29,8 @@ export type NewDeliveryRow = {
 const ITEM_COLUMNS = 'id, dedupe_key, kind, platform, channel_ref, workspace, reply, attempts, digest_run_id';
 
 /** An item is due when pending and its time has come, or when its claim's lease ran out (`$now` is replaced). */
-const due = (now: string) => `((status = 'pending' AND next_attempt_at <= ${now}) OR (status = 'sending' AND lease_until < ${now}))`;
+const due = (now: string) =>
+  `((status = 'pending' AND next_attempt_at <= ${now}) OR (status = 'sending' AND lease_until < ${now}))`;
 
 /** Adds a delivery; a second item with the same key is ignored. Returns its id, or null. */
 export async function insertDelivery(tx: Sql, item: NewDeliveryRow, now: Date): Promise<string | null> {
@@ -37,13 +38,29 @@ export async function insertDelivery(tx: Sql, item: NewDeliveryRow, now: Date): 
     `INSERT INTO delivery_item (dedupe_key, kind, platform, channel_ref, workspace, reply, next_attempt_at, created_at, digest_run_id)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)
      ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [item.dedupeKey, item.kind, item.platform, item.channelRef, item.workspace, JSON.stringify(item.reply), item.nextAttemptAt, now, item.digestRunId],
+    [
+      item.dedupeKey,
+      item.kind,
+      item.platform,
+      item.channelRef,
+      item.workspace,
+      JSON.stringify(item.reply),
+      item.nextAttemptAt,
+      now,
+      item.digestRunId,
+    ],
   );
   return rows[0]?.id ?? null;
 }
 
 /** Takes or renews the lane's lease for `owner` unless another owner holds it; null when it does. */
-export async function acquireLane(sql: Sql, key: string, owner: string, leaseUntil: Date, now: Date): Promise<{ pausedUntil: Date | null } | null> {
+export async function acquireLane(
+  sql: Sql,
+  key: string,
+  owner: string,
+  leaseUntil: Date,
+  now: Date,
+): Promise<{ pausedUntil: Date | null } | null> {
   const { rows } = await sql.query<{ paused_until: Date | null }>(
     `INSERT INTO delivery_lane (key, owner, lease_until, updated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at
@@ -56,16 +73,28 @@ export async function acquireLane(sql: Sql, key: string, owner: string, leaseUnt
 }
 
 export async function releaseLane(sql: Sql, key: string, owner: string): Promise<void> {
-  await sql.query(`UPDATE delivery_lane SET owner = NULL, lease_until = NULL WHERE key = $1 AND owner = $2`, [key, owner]);
+  await sql.query(`UPDATE delivery_lane SET owner = NULL, lease_until = NULL WHERE key = $1 AND owner = $2`, [
+    key,
+    owner,
+  ]);
 }
 
 /** Pauses the lane until `until` (a later pause already stored stays). */
 export async function pauseLane(sql: Sql, key: string, until: Date): Promise<void> {
-  await sql.query(`UPDATE delivery_lane SET paused_until = GREATEST(coalesce(paused_until, $2), $2) WHERE key = $1`, [key, until]);
+  await sql.query(`UPDATE delivery_lane SET paused_until = GREATEST(coalesce(paused_until, $2), $2) WHERE key = $1`, [
+    key,
+    until,
+  ]);
 }
 
 /** Up to 50 items of a lane due now, oldest first (only `onlyIds` when given). */
-export async function selectDueItems(sql: Sql, platform: string, workspace: string, now: Date, onlyIds?: string[]): Promise<DeliveryItemRow[]> {
+export async function selectDueItems(
+  sql: Sql,
+  platform: string,
+  workspace: string,
+  now: Date,
+  onlyIds?: string[],
+): Promise<DeliveryItemRow[]> {
   const params: unknown[] = [platform, workspace, now];
   let only = '';
   if (onlyIds) {
@@ -82,7 +111,12 @@ export async function selectDueItems(sql: Sql, platform: string, workspace: stri
 }
 
 /** Claims one item if it is still due (a conditional UPDATE, so no two drains send it); counts the attempt. */
-export async function claimItem(sql: Sql, id: string, leaseUntil: Date, now: Date): Promise<DeliveryItemRow | undefined> {
+export async function claimItem(
+  sql: Sql,
+  id: string,
+  leaseUntil: Date,
+  now: Date,
+): Promise<DeliveryItemRow | undefined> {
   const { rows } = await sql.query<DeliveryItemRow>(
     `UPDATE delivery_item SET status = 'sending', lease_until = $2, attempts = attempts + 1
      WHERE id = $1 AND ${due('$3')}
@@ -94,7 +128,10 @@ export async function claimItem(sql: Sql, id: string, leaseUntil: Date, now: Dat
 
 /** Records an item sent and, for a digest, its run and subscription as sent (inside the caller's transaction). */
 export async function recordSent(tx: Sql, item: DeliveryItemRow, now: Date): Promise<void> {
-  await tx.query(`UPDATE delivery_item SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`, [item.id, now]);
+  await tx.query(
+    `UPDATE delivery_item SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1`,
+    [item.id, now],
+  );
   if (!item.digest_run_id) return;
   const run = await tx.query<{ subscription_id: string }>(
     `UPDATE digest_run SET status = 'sent', sent_at = $2, attempts = $3, last_error = NULL WHERE id = $1 RETURNING subscription_id`,
@@ -102,7 +139,10 @@ export async function recordSent(tx: Sql, item: DeliveryItemRow, now: Date): Pro
   );
   const sub = run.rows[0]?.subscription_id;
   if (sub) {
-    await tx.query(`UPDATE digest_subscription SET last_sent_at = $2, consecutive_failures = 0, last_error = NULL WHERE id = $1`, [sub, now]);
+    await tx.query(
+      `UPDATE digest_subscription SET last_sent_at = $2, consecutive_failures = 0, last_error = NULL WHERE id = $1`,
+      [sub, now],
+    );
   }
 }
 
@@ -140,7 +180,12 @@ export async function recordFailure(
 }
 
 /** When the lane's next pending item falls due (only `onlyIds` when given), or undefined. */
-export async function selectNextAttemptAt(sql: Sql, platform: string, workspace: string, onlyIds?: string[]): Promise<Date | undefined> {
+export async function selectNextAttemptAt(
+  sql: Sql,
+  platform: string,
+  workspace: string,
+  onlyIds?: string[],
+): Promise<Date | undefined> {
   const { rows } = await sql.query<{ at: Date | null }>(
     `SELECT min(next_attempt_at) AS at FROM delivery_item WHERE platform = $1 AND workspace = $2 AND status = 'pending'
      ${onlyIds ? 'AND id = ANY($3::uuid[])' : ''}`,
@@ -171,6 +216,8 @@ export async function selectWaitingLanes(
 
 /** How many items are in each status. */
 export async function countDeliveriesByStatus(sql: Sql): Promise<Record<string, number>> {
-  const { rows } = await sql.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM delivery_item GROUP BY status`);
+  const { rows } = await sql.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM delivery_item GROUP BY status`,
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

@@ -158,11 +158,24 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     await store.transaction((tx) => recordSent(tx, item, now));
   }
 
-  async function markFailure(item: ItemRow, now: Date, reason: string, final: boolean, retryAt: Date | null, countAttempt: boolean): Promise<void> {
+  async function markFailure(
+    item: ItemRow,
+    now: Date,
+    reason: string,
+    final: boolean,
+    retryAt: Date | null,
+    countAttempt: boolean,
+  ): Promise<void> {
     await store.transaction(async (tx) => {
       // Not in the channel will not mend itself: the subscription is failing at once, and whoever set it up is told.
       const notInChannel = NOT_IN_CHANNEL.test(reason);
-      const failed = await recordFailure(tx, item, now, { reason, final, retryAt, countAttempt, minFailures: notInChannel ? FAILING_AFTER : 0 });
+      const failed = await recordFailure(tx, item, now, {
+        reason,
+        final,
+        retryAt,
+        countAttempt,
+        minFailures: notInChannel ? FAILING_AFTER : 0,
+      });
       if (!notInChannel || !failed) return;
       // created_by is "<platform>:<user id>": the notice goes to that person directly, on the same platform.
       const owner = /^([a-z]+):(.+)$/.exec(failed.subscriptionCreatedBy);
@@ -173,7 +186,11 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         {
           dedupeKey: `not-in-channel:${item.digest_run_id}`,
           kind: 'notice',
-          target: { platform: item.platform as Platform, channelRef: ownerId, ...(item.workspace ? { workspace: item.workspace } : {}) },
+          target: {
+            platform: item.platform as Platform,
+            channelRef: ownerId,
+            ...(item.workspace ? { workspace: item.workspace } : {}),
+          },
           reply: notInChannelNotice(item.channel_ref),
         },
         now,
@@ -187,10 +204,22 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
     const parsed = ReplySchema.safeParse(item.reply);
     if (!parsed.success) throw new DeliveryError('the stored message is not a valid reply', false);
     const reply: Reply = { ...parsed.data, blocks: parsed.data.blocks as unknown as ReplyBlock[] };
-    await notifier.post({ platform: item.platform as Platform, channelRef: item.channel_ref, ...(item.workspace ? { workspace: item.workspace } : {}) }, reply);
+    await notifier.post(
+      {
+        platform: item.platform as Platform,
+        channelRef: item.channel_ref,
+        ...(item.workspace ? { workspace: item.workspace } : {}),
+      },
+      reply,
+    );
   }
 
-  async function drainLane(platform: string, workspace: string, drainOptions: DrainOptions, deadline: number): Promise<DeliveryOutcome[]> {
+  async function drainLane(
+    platform: string,
+    workspace: string,
+    drainOptions: DrainOptions,
+    deadline: number,
+  ): Promise<DeliveryOutcome[]> {
     const key = laneKey(platform, workspace);
     const limits = limitsOf(platform);
     const outcomes: DeliveryOutcome[] = [];
@@ -235,7 +264,9 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         }
         // The first item whose channel may be posted to now; otherwise wait for the soonest channel.
         const t = now.getTime();
-        const pick = ready.find((r) => t - (lastPostAt.get(r.channel_ref) ?? Number.NEGATIVE_INFINITY) >= limits.channelIntervalMs);
+        const pick = ready.find(
+          (r) => t - (lastPostAt.get(r.channel_ref) ?? Number.NEGATIVE_INFINITY) >= limits.channelIntervalMs,
+        );
         const laneWait = lastLanePost + limits.laneIntervalMs - t;
         if (!pick || laneWait > 0) {
           const channelWait = pick
@@ -250,7 +281,14 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
         if (!item) continue;
         lastLanePost = t;
         lastPostAt.set(item.channel_ref, t);
-        const base = { id: item.id, dedupeKey: item.dedupe_key, kind: item.kind, platform, channelRef: item.channel_ref, digestRunId: item.digest_run_id };
+        const base = {
+          id: item.id,
+          dedupeKey: item.dedupe_key,
+          kind: item.kind,
+          platform,
+          channelRef: item.channel_ref,
+          digestRunId: item.digest_run_id,
+        };
         try {
           await send(item);
           now = clock.now();

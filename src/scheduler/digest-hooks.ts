@@ -12,7 +12,12 @@ import type { Logger } from '../logger.ts';
 import { nextRunAt } from './digest-schedule.ts';
 import { sourceHealth } from './refresh-feeds.ts';
 import type { DigestFilters, DigestMode } from './select-digest-items.ts';
-import { describeSchedule, resolveSchedule, SubscriptionInputError, type SubscriptionRepository } from './subscriptions.ts';
+import {
+  describeSchedule,
+  resolveSchedule,
+  SubscriptionInputError,
+  type SubscriptionRepository,
+} from './subscriptions.ts';
 
 export type DigestHooksDeps = {
   store: Store;
@@ -24,9 +29,11 @@ export type DigestHooksDeps = {
 };
 
 const DEFAULT_WHEN = 'weekly mon 09:00';
-const WHEN = /\b(daily|every day|weekdays|every weekday|weekly(?: on)?(?: [a-z]+)?|every week(?: on)?(?: [a-z]+)?|monthly(?: on)?(?: (?:the )?\d{1,2}(?:st|nd|rd|th)?)?|every (?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: at)?(?: \d{1,2}(?:[:.]\d{2})? ?(?:am|pm)?)?/i;
+const WHEN =
+  /\b(daily|every day|weekdays|every weekday|weekly(?: on)?(?: [a-z]+)?|every week(?: on)?(?: [a-z]+)?|monthly(?: on)?(?: (?:the )?\d{1,2}(?:st|nd|rd|th)?)?|every (?:mon|tues|wednes|thurs|fri|satur|sun)day)(?: at)?(?: \d{1,2}(?:[:.]\d{2})? ?(?:am|pm)?)?/i;
 /** "with checks", "and listings to check": the coordinators' listings to check, in the first digest of each week. */
-const CHECKS = /\b(?:(?:with|and|plus) (?:the )?(?:listing )?checks|(?:(?:with|and|plus) )?(?:the )?listings to check)\b/i;
+const CHECKS =
+  /\b(?:(?:with|and|plus) (?:the )?(?:listing )?checks|(?:(?:with|and|plus) )?(?:the )?listings to check)\b/i;
 const IdValueSchema = z.object({ id: z.string().uuid() });
 
 /**
@@ -68,7 +75,10 @@ export function parseSubscribeText(
 export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
   const { subscriptions, clock, logger } = deps;
   const notCoordinator = () =>
-    buildDigestNotice('For coordinators', 'Only coordinators can set up or stop digests. Ask your team coordinator to do it.');
+    buildDigestNotice(
+      'For coordinators',
+      'Only coordinators can set up or stop digests. Ask your team coordinator to do it.',
+    );
 
   async function status(ctx: ConversationContext): Promise<Reply> {
     const now = clock.now();
@@ -79,7 +89,9 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
       ? subs.map(
           (s) =>
             `• ${literal(describeSchedule(s))}: ${s.lastSentAt ? `last sent ${s.lastSentAt.toISOString().slice(0, 10)}` : 'not sent yet'}` +
-            (s.consecutiveFailures > 0 ? `, **${s.consecutiveFailures} failed attempts** (${literal(s.lastError ?? 'unknown error')})` : ''),
+            (s.consecutiveFailures > 0
+              ? `, **${s.consecutiveFailures} failed attempts** (${literal(s.lastError ?? 'unknown error')})`
+              : ''),
         )
       : ['• This channel has no digest.'];
     const feedLine = failing.length
@@ -129,13 +141,24 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
           checks: parsed.checks,
           next: nextRunAt(schedule.cron, now),
         });
-        const reachable = await deps.notifiers?.[ctx.platform]?.canPost?.(ctx.channelRef, ctx.workspace).catch(() => undefined);
+        const reachable = await deps.notifiers?.[ctx.platform]
+          ?.canPost?.(ctx.channelRef, ctx.workspace)
+          .catch(() => undefined);
         if (reachable !== false) return reply;
-        logger.warn('digest subscribed in a channel the bot cannot post in', { subscription: sub.id, platform: ctx.platform });
-        const warning = 'I am not a member of this channel, so I cannot post the digest here yet: add me to the channel (for example /invite @Signpost), or the digest will fail.';
-        return { ...reply, fallbackText: `${warning} ${reply.fallbackText}`, blocks: [...reply.blocks.slice(0, 1), text(`**${literal(warning)}**`), ...reply.blocks.slice(1)] };
+        logger.warn('digest subscribed in a channel the bot cannot post in', {
+          subscription: sub.id,
+          platform: ctx.platform,
+        });
+        const warning =
+          'I am not a member of this channel, so I cannot post the digest here yet: add me to the channel (for example /invite @Signpost), or the digest will fail.';
+        return {
+          ...reply,
+          fallbackText: `${warning} ${reply.fallbackText}`,
+          blocks: [...reply.blocks.slice(0, 1), text(`**${literal(warning)}**`), ...reply.blocks.slice(1)],
+        };
       } catch (error) {
-        if (error instanceof SubscriptionInputError) return buildDigestNotice("Couldn't set up the digest", error.message);
+        if (error instanceof SubscriptionInputError)
+          return buildDigestNotice("Couldn't set up the digest", error.message);
         throw error;
       }
     },
@@ -168,7 +191,8 @@ export function createDigestHooks(deps: DigestHooksDeps): DigestHooks {
       if (!action.isCoordinator) return notCoordinator();
       if (action.action === ACTION.unsubscribe) {
         const value = IdValueSchema.safeParse(safeJson(action.value));
-        if (!value.success) return buildDigestNotice('Out of date', 'That button is out of date; say "unsubscribe" instead.');
+        if (!value.success)
+          return buildDigestNotice('Out of date', 'That button is out of date; say "unsubscribe" instead.');
         const sub = await subscriptions.get(value.data.id);
         if (!sub || sub.channelRef !== action.channelRef || sub.platform !== action.platform) {
           return buildDigestNotice('Nothing to stop', 'That digest belongs to another channel or was already stopped.');
@@ -199,7 +223,8 @@ export function createHomeDigests(subscriptions: SubscriptionRepository): (actor
     }
     const subs = await subscriptions.list({ activeOnly: true, platform: actor.platform });
     if (subs.length === 0) {
-      const body = 'No channel has a digest yet. In a channel, say `/signpost subscribe weekly mon 09:00 lunch clubs in NW5`.';
+      const body =
+        'No channel has a digest yet. In a channel, say `/signpost subscribe weekly mon 09:00 lunch clubs in NW5`.';
       return { fallbackText: body, blocks: [text(body)] };
     }
     const lines = subs

@@ -22,7 +22,8 @@ type Row = {
 
 function costOf(r: Row): string | null {
   if (r.is_free) return 'Free';
-  if (r.cost_amount !== null && r.cost_amount !== undefined) return `£${Number(r.cost_amount).toFixed(2).replace(/\.00$/, '')}`;
+  if (r.cost_amount !== null && r.cost_amount !== undefined)
+    return `£${Number(r.cost_amount).toFixed(2).replace(/\.00$/, '')}`;
   return r.fees_description ? r.fees_description.slice(0, 60) : null;
 }
 
@@ -90,7 +91,12 @@ export async function insertDigestRun(
 }
 
 /** Moves the subscription's last run on to this period (never back). */
-export async function recordSubscriptionRun(tx: Sql, subscriptionId: string, at: Date, periodKey: string): Promise<void> {
+export async function recordSubscriptionRun(
+  tx: Sql,
+  subscriptionId: string,
+  at: Date,
+  periodKey: string,
+): Promise<void> {
   await tx.query(
     `UPDATE digest_subscription SET last_run_at = $2, last_period = $3
      WHERE id = $1 AND (last_run_at IS NULL OR last_run_at < $2)`,

@@ -154,7 +154,12 @@ export type DigestWindow = {
  * What a digest covers. "New" runs from the previous digest (or, for the first, the previous scheduled slot, at most
  * seven days back) to this one's scheduled time, so a late digest covers exactly what an on-time one would have.
  */
-export function digestWindow(schedule: string | CronExpression, slot: Slot, lastRunAt: Date | null | undefined, zone: string = ZONE): DigestWindow {
+export function digestWindow(
+  schedule: string | CronExpression,
+  slot: Slot,
+  lastRunAt: Date | null | undefined,
+  zone: string = ZONE,
+): DigestWindow {
   const slotTime = DateTime.fromJSDate(slot.at, { zone });
   const weekBefore = slotTime.minus({ days: 7 }).toJSDate();
   const previous = lastRunAt ?? latestSlot(schedule, new Date(slot.at.getTime() - 1), zone)?.at ?? weekBefore;
@@ -169,5 +174,5 @@ export function digestWindow(schedule: string | CronExpression, slot: Slot, last
 
 /** "Sunday 28 March 2027, 08:00" for headings and the CLI. */
 export function describeSlot(slot: Slot, zone: string = ZONE): string {
-  return DateTime.fromJSDate(slot.at, { zone }).toFormat("cccc d LLLL yyyy, HH:mm");
+  return DateTime.fromJSDate(slot.at, { zone }).toFormat('cccc d LLLL yyyy, HH:mm');
 }

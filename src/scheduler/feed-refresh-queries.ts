@@ -28,7 +28,11 @@ export type SourceHealthRow = {
 };
 
 /** iCalendar and Open Referral sources with a URL (never demo ones) due at `now`, or all of them with `force`. */
-export async function selectDueSources(sql: Sql, now: Date, filter: { force: boolean; onlySource: string | null }): Promise<RefreshSourceRow[]> {
+export async function selectDueSources(
+  sql: Sql,
+  now: Date,
+  filter: { force: boolean; onlySource: string | null },
+): Promise<RefreshSourceRow[]> {
   const { rows } = await sql.query<RefreshSourceRow>(
     `SELECT id, name, format, url, etag, last_modified, refresh_minutes, consecutive_failures FROM source
      WHERE url IS NOT NULL AND format IN ('ical', 'hsds') AND is_demo = false
@@ -40,7 +44,13 @@ export async function selectDueSources(sql: Sql, now: Date, filter: { force: boo
 }
 
 /** Claims a source by moving its `next_fetch_at` to `leaseUntil`, if it is still due; false when another got it. */
-export async function claimSource(sql: Sql, sourceId: string, force: boolean, leaseUntil: Date, now: Date): Promise<boolean> {
+export async function claimSource(
+  sql: Sql,
+  sourceId: string,
+  force: boolean,
+  leaseUntil: Date,
+  now: Date,
+): Promise<boolean> {
   const { rows } = await sql.query(
     `UPDATE source SET next_fetch_at = $3 WHERE id = $1 AND ($2::boolean OR next_fetch_at IS NULL OR next_fetch_at <= $4) RETURNING id`,
     [sourceId, force, leaseUntil, now],
@@ -112,6 +122,9 @@ export async function selectSourceHealth(sql: Sql, now: Date): Promise<SourceHea
 
 /** Sets how often the named source is fetched, due at once; false when there is no such source. */
 export async function setRefreshMinutes(sql: Sql, sourceName: string, minutes: number): Promise<boolean> {
-  const { rows } = await sql.query(`UPDATE source SET refresh_minutes = $2, next_fetch_at = NULL WHERE name = $1 RETURNING id`, [sourceName, minutes]);
+  const { rows } = await sql.query(
+    `UPDATE source SET refresh_minutes = $2, next_fetch_at = NULL WHERE name = $1 RETURNING id`,
+    [sourceName, minutes],
+  );
   return rows.length > 0;
 }

@@ -29,7 +29,11 @@ export async function queueDueFollowUps(store: Store, now: Date, logger: Logger)
         {
           dedupeKey,
           kind: 'follow-up',
-          target: { platform: platform.data, channelRef: f.channelRef, ...(f.workspace ? { workspace: f.workspace } : {}) },
+          target: {
+            platform: platform.data,
+            channelRef: f.channelRef,
+            ...(f.workspace ? { workspace: f.workspace } : {}),
+          },
           reply: buildFollowUpReply({
             id: f.id,
             title: f.title,

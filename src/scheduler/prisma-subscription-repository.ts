@@ -69,7 +69,10 @@ export function createPrismaSubscriptionRepository(store: Store): SubscriptionRe
     },
     async deactivate(id, now) {
       if (!isUuid(id)) return false;
-      const result = await db.digestSubscription.updateMany({ where: { id, active: true }, data: { active: false, updatedAt: now } });
+      const result = await db.digestSubscription.updateMany({
+        where: { id, active: true },
+        data: { active: false, updatedAt: now },
+      });
       return result.count > 0;
     },
   };

@@ -56,9 +56,17 @@ export function backoffMinutes(intervalMinutes: number, failures: number): numbe
  * what it claims) keeps the last good data, records the error and backs off. Each source is claimed by moving its
  * `next_fetch_at` first, so several instances never fetch the same feed at once.
  */
-export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, options: RefreshOptions = {}): Promise<RefreshOutcome[]> {
+export async function refreshDueFeeds(
+  store: Store,
+  now: Date,
+  logger: Logger,
+  options: RefreshOptions = {},
+): Promise<RefreshOutcome[]> {
   const log = logger.child('refresh');
-  const rows = await selectDueSources(store.sql, now, { force: options.force === true, onlySource: options.onlySource ?? null });
+  const rows = await selectDueSources(store.sql, now, {
+    force: options.force === true,
+    onlySource: options.onlySource ?? null,
+  });
   const outcomes: RefreshOutcome[] = [];
   for (const source of rows) {
     if (options.signal?.aborted) break;
@@ -72,7 +80,14 @@ export async function refreshDueFeeds(store: Store, now: Date, logger: Logger, o
   return outcomes;
 }
 
-async function refreshOne(store: Store, source: SourceRow, interval: number, now: Date, log: Logger, options: RefreshOptions): Promise<RefreshOutcome | null> {
+async function refreshOne(
+  store: Store,
+  source: SourceRow,
+  interval: number,
+  now: Date,
+  log: Logger,
+  options: RefreshOptions,
+): Promise<RefreshOutcome | null> {
   try {
     const fetched = await fetchFeed(source.url, {
       etag: source.etag,
@@ -92,12 +107,27 @@ async function refreshOne(store: Store, source: SourceRow, interval: number, now
     try {
       const file = path.join(dir, source.format === 'ical' ? 'feed.ics' : 'feed.json');
       await fs.writeFile(file, fetched.text);
-      await importSource(store, { input: file, source: source.name, format: source.format as SourceFormat, now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) }, log);
+      await importSource(
+        store,
+        {
+          input: file,
+          source: source.name,
+          format: source.format as SourceFormat,
+          now,
+          ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}),
+        },
+        log,
+      );
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
     const events = await countUpcomingOccurrences(store.sql, source.id, now);
-    await recordUpdated(store.sql, source.id, now, { next, etag: fetched.etag, lastModified: fetched.lastModified, events });
+    await recordUpdated(store.sql, source.id, now, {
+      next,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      events,
+    });
     return { source: source.name, outcome: 'updated', events, nextFetchAt: next };
   } catch (error) {
     if (options.signal?.aborted) {

@@ -7,7 +7,13 @@ import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { claimChecksWeek, insertDigestRun, loadDigestCandidates, recordSubscriptionRun } from './digest-queries.ts';
 import { type DigestWindow, digestWindow, isDue, type Slot } from './digest-schedule.ts';
-import { type DigestItem, type PreparedCatalogue, prepareCandidates, prepareFilters, selectFromPrepared } from './select-digest-items.ts';
+import {
+  type DigestItem,
+  type PreparedCatalogue,
+  prepareCandidates,
+  prepareFilters,
+  selectFromPrepared,
+} from './select-digest-items.ts';
 import { describeFilters, describeSchedule, type Subscription, type SubscriptionRepository } from './subscriptions.ts';
 
 /** What the digests use of the store: reads for candidates, and one transaction per queued digest. */
@@ -105,9 +111,12 @@ export function candidateLoader(store: Pick<Store, 'sql'>): (w: DigestWindow) =>
     const key = [w.newSince, w.newUntil, w.highlightsFrom, w.highlightsTo].map((d) => d.getTime()).join(':');
     let found = cache.get(key);
     if (!found) {
-      found = loadDigestCandidates(store.sql, { newSince: w.newSince, newUntil: w.newUntil, from: w.highlightsFrom, to: w.highlightsTo }).then(
-        (candidates) => prepareCandidates(candidates, w),
-      );
+      found = loadDigestCandidates(store.sql, {
+        newSince: w.newSince,
+        newUntil: w.newUntil,
+        from: w.highlightsFrom,
+        to: w.highlightsTo,
+      }).then((candidates) => prepareCandidates(candidates, w));
       cache.set(key, found);
     }
     return found;
@@ -119,8 +128,15 @@ export function candidateLoader(store: Pick<Store, 'sql'>): (w: DigestWindow) =>
  * without recording anything. A subscription with checks shows its listings to check, as the first digest of a week
  * would.
  */
-export async function previewDigest(deps: DigestDeps, sub: Subscription, now: Date): Promise<BuiltDigest & { slot: Slot }> {
-  const due = isDue({ schedule: sub.schedule, createdAt: new Date(0), lastRunAt: null, lastPeriod: null, zone: sub.timezone }, now);
+export async function previewDigest(
+  deps: DigestDeps,
+  sub: Subscription,
+  now: Date,
+): Promise<BuiltDigest & { slot: Slot }> {
+  const due = isDue(
+    { schedule: sub.schedule, createdAt: new Date(0), lastRunAt: null, lastPeriod: null, zone: sub.timezone },
+    now,
+  );
   const slot: Slot = due.due ? due.slot : { key: 'preview', at: now };
   const window = digestWindow(sub.schedule, slot, sub.lastRunAt, sub.timezone);
   const candidates = await candidateLoader(deps.store)(window);
@@ -151,7 +167,16 @@ export async function runDueDigests(
   for (const sub of subs) {
     let due: ReturnType<typeof isDue>;
     try {
-      due = isDue({ schedule: sub.schedule, createdAt: sub.createdAt, lastRunAt: sub.lastRunAt, lastPeriod: sub.lastPeriod, zone: sub.timezone }, now);
+      due = isDue(
+        {
+          schedule: sub.schedule,
+          createdAt: sub.createdAt,
+          lastRunAt: sub.lastRunAt,
+          lastPeriod: sub.lastPeriod,
+          zone: sub.timezone,
+        },
+        now,
+      );
     } catch (error) {
       errors.push({ subscription: sub.id, reason: (error as Error).message });
       continue;
@@ -169,7 +194,13 @@ export async function runDueDigests(
       const result = await deps.store.transaction(async (tx) => {
         const runId = await insertDigestRun(
           tx,
-          { subscriptionId: sub.id, periodKey: due.slot.key, scheduledFor: due.slot.at, late: due.late, items: built.items },
+          {
+            subscriptionId: sub.id,
+            periodKey: due.slot.key,
+            scheduledFor: due.slot.at,
+            late: due.late,
+            items: built.items,
+          },
           now,
         );
         if (!runId) return undefined;
@@ -180,7 +211,11 @@ export async function runDueDigests(
           {
             dedupeKey: `digest:${runId}`,
             kind: 'digest',
-            target: { platform: sub.platform, channelRef: sub.channelRef, ...(sub.workspace ? { workspace: sub.workspace } : {}) },
+            target: {
+              platform: sub.platform,
+              channelRef: sub.channelRef,
+              ...(sub.workspace ? { workspace: sub.workspace } : {}),
+            },
             reply: checked && withChecks ? withChecks.reply : built.reply,
             digestRunId: runId,
           },
@@ -190,7 +225,13 @@ export async function runDueDigests(
       });
       if (!result) continue;
       queued.push({ subscription: sub.id, period: due.slot.key, items: built.items, late: due.late, ...result });
-      log.info('digest queued', { subscription: sub.id, period: due.slot.key, items: built.items, late: due.late, checks: result.checks });
+      log.info('digest queued', {
+        subscription: sub.id,
+        period: due.slot.key,
+        items: built.items,
+        late: due.late,
+        checks: result.checks,
+      });
     } catch (error) {
       errors.push({ subscription: sub.id, reason: (error as Error).message });
       log.error('digest could not be queued', { subscription: sub.id, error });

@@ -50,7 +50,12 @@ export const DIGEST_SECTION_LIMIT = 8;
 const norm = (s: string) => s.trim().toLowerCase();
 
 /** A prepared filter: lower-cased sets, built once per subscription. */
-export type PreparedFilters = { wards: Set<string>; categories: Set<string>; audiences: Set<string>; kinds: Set<string> };
+export type PreparedFilters = {
+  wards: Set<string>;
+  categories: Set<string>;
+  audiences: Set<string>;
+  kinds: Set<string>;
+};
 
 export function prepareFilters(filters: DigestFilters): PreparedFilters {
   return {
@@ -168,7 +173,12 @@ function listsFor(catalogue: PreparedCatalogue, f: PreparedFilters, key: keyof L
  * "highlights" is entries running in the highlights window that were not already listed as new, one-off events
  * before weekly regulars, then soonest. Each list is cut to DIGEST_SECTION_LIMIT; `total` counts everything matched.
  */
-export function selectFromPrepared(catalogue: PreparedCatalogue, filters: PreparedFilters, mode: DigestMode, limit = DIGEST_SECTION_LIMIT): DigestSelection {
+export function selectFromPrepared(
+  catalogue: PreparedCatalogue,
+  filters: PreparedFilters,
+  mode: DigestMode,
+  limit = DIGEST_SECTION_LIMIT,
+): DigestSelection {
   const fresh: DigestItem[] = [];
   const highlights: DigestItem[] = [];
   let total = 0;
@@ -187,7 +197,11 @@ export function selectFromPrepared(catalogue: PreparedCatalogue, filters: Prepar
       if (highlights.length < limit) highlights.push(item);
     }
   }
-  const plain = (i: DigestItem): DigestItem => ({ candidate: i.candidate, nextStart: i.nextStart, sessions: i.sessions });
+  const plain = (i: DigestItem): DigestItem => ({
+    candidate: i.candidate,
+    nextStart: i.nextStart,
+    sessions: i.sessions,
+  });
   return { fresh: fresh.map(plain), highlights: highlights.map(plain), total };
 }
 

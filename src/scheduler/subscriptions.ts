@@ -85,7 +85,12 @@ export function describeSchedule(sub: Pick<Subscription, 'schedule' | 'whenText'
 
 /** "Kilburn · lunch club · older people · training", or null when the digest covers everything. */
 export function describeFilters(f: DigestFilters): string | null {
-  const parts = [...f.wards, ...f.categories, ...f.audiences.map((a) => a.replace(/_/g, ' ')), ...f.kinds.map((k) => `${k}`)];
+  const parts = [
+    ...f.wards,
+    ...f.categories,
+    ...f.audiences.map((a) => a.replace(/_/g, ' ')),
+    ...f.kinds.map((k) => `${k}`),
+  ];
   return parts.length ? parts.join(' · ') : null;
 }
 

@@ -43,7 +43,12 @@ export function refresherKey(due: DueRefresher): string {
  * one (6 months, then 3 months before the lapse) to exactly one message, however often this runs and on however many
  * instances.
  */
-export async function queueRefresherReminders(store: Pick<Store, 'sql'>, bookings: BookingService, now: Date, logger: Logger): Promise<number> {
+export async function queueRefresherReminders(
+  store: Pick<Store, 'sql'>,
+  bookings: BookingService,
+  now: Date,
+  logger: Logger,
+): Promise<number> {
   const due = await bookings.dueRefreshers(now);
   let queued = 0;
   for (const d of due) {

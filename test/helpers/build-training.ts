@@ -13,7 +13,14 @@ export function buildTraining(
     title,
     description: `${title} for Camden staff and volunteers.`,
     howToJoin: 'booking',
-    location: { externalId: 'crowndale', name: 'Crowndale Centre', address1: '218 Eversholt Street', postalCode: 'NW1 1BD', ward: 'St Pancras & Somers Town', accessibility: ['step_free'] },
+    location: {
+      externalId: 'crowndale',
+      name: 'Crowndale Centre',
+      address1: '218 Eversholt Street',
+      postalCode: 'NW1 1BD',
+      ward: 'St Pancras & Somers Town',
+      accessibility: ['step_free'],
+    },
     occurrences: sessions.map((s) => ({
       key: new Date(s.start).toISOString(),
       start: new Date(s.start),

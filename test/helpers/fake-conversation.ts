@@ -12,20 +12,57 @@ export function everyBlockReply(options: { attachment?: boolean } = {}): Reply {
     blocks: [
       { type: 'heading', text: 'Lunch clubs in Kentish Town' },
       { type: 'text', text: 'I looked for **lunch club** on Tuesday & nearby <wards>.' },
-      { type: 'fields', fields: [{ label: 'When', value: 'Tuesday 12:00' }, { label: 'Cost', value: 'Free' }] },
+      {
+        type: 'fields',
+        fields: [
+          { label: 'When', value: 'Tuesday 12:00' },
+          { label: 'Cost', value: 'Free' },
+        ],
+      },
       {
         type: 'list',
         items: [
-          { title: 'Kentish Town lunch club', lines: ['Tuesdays 12:00–14:00', 'Step-free'], buttons: [{ label: 'Details', action: ACTION.details, value: entry('e1') }, { label: 'Share with resident', action: ACTION.share, value: entry('e1') }] },
-          { title: 'Community meal', lines: ['Wednesdays'], buttons: [{ label: 'Details', action: ACTION.details, value: entry('e2') }, { label: 'Book', action: ACTION.book, value: entry('e2'), style: 'primary' }] },
+          {
+            title: 'Kentish Town lunch club',
+            lines: ['Tuesdays 12:00–14:00', 'Step-free'],
+            buttons: [
+              { label: 'Details', action: ACTION.details, value: entry('e1') },
+              { label: 'Share with resident', action: ACTION.share, value: entry('e1') },
+            ],
+          },
+          {
+            title: 'Community meal',
+            lines: ['Wednesdays'],
+            buttons: [
+              { label: 'Details', action: ACTION.details, value: entry('e2') },
+              { label: 'Book', action: ACTION.book, value: entry('e2'), style: 'primary' },
+            ],
+          },
         ],
       },
-      { type: 'actions', buttons: [{ label: 'Help', action: ACTION.help, value: '' }, { label: 'Website', action: ACTION.details, value: '', url: 'https://example.org' }] },
-      { type: 'more', remaining: 7, button: { label: 'More', action: ACTION.more, value: JSON.stringify({ k: 'abc', o: 5 }) } },
+      {
+        type: 'actions',
+        buttons: [
+          { label: 'Help', action: ACTION.help, value: '' },
+          { label: 'Website', action: ACTION.details, value: '', url: 'https://example.org' },
+        ],
+      },
+      {
+        type: 'more',
+        remaining: 7,
+        button: { label: 'More', action: ACTION.more, value: JSON.stringify({ k: 'abc', o: 5 }) },
+      },
       { type: 'context', text: '_Demo data_ · last confirmed 2026-01-01' },
       { type: 'divider' },
       ...(options.attachment
-        ? [{ type: 'attachment' as const, filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }]
+        ? [
+            {
+              type: 'attachment' as const,
+              filename: 'session.ics',
+              mimeType: 'text/calendar',
+              content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+            },
+          ]
         : []),
     ],
   };
@@ -41,9 +78,16 @@ export class FakeConversation implements Conversation {
   onMessage: (m: InboundMessage) => Promise<Reply> | Reply = () => everyBlockReply();
   onAction: (a: InboundAction) => Promise<Reply> | Reply = (a) =>
     a.action === ACTION.book
-      ? { fallbackText: 'Booking is not available yet.', blocks: [{ type: 'text', text: 'Booking is not available yet.' }] }
+      ? {
+          fallbackText: 'Booking is not available yet.',
+          blocks: [{ type: 'text', text: 'Booking is not available yet.' }],
+        }
       : a.action === ACTION.postToChannel
-        ? { fallbackText: 'Kentish Town lunch club', ephemeral: false, blocks: [{ type: 'heading', text: 'Kentish Town lunch club' }] }
+        ? {
+            fallbackText: 'Kentish Town lunch club',
+            ephemeral: false,
+            blocks: [{ type: 'heading', text: 'Kentish Town lunch club' }],
+          }
         : { fallbackText: `did ${a.action}`, blocks: [{ type: 'text', text: `did ${a.action}` }] };
 
   async handleMessage(message: InboundMessage): Promise<Reply> {

@@ -23,9 +23,15 @@ export function createFakeTeamsConversation(): FakeTeamsConversation {
     async handleAction(action) {
       actions.push(action);
       if (action.action === ACTION.help) {
-        return { fallbackText: 'Ask me about activities in Camden.', blocks: [heading('Signpost'), text('Ask me about **activities** in Camden.')] };
+        return {
+          fallbackText: 'Ask me about activities in Camden.',
+          blocks: [heading('Signpost'), text('Ask me about **activities** in Camden.')],
+        };
       }
-      return { fallbackText: `Details for ${action.value}`, blocks: [heading(`Details for ${action.value}`), fields([{ label: 'Cost', value: 'Free' }])] };
+      return {
+        fallbackText: `Details for ${action.value}`,
+        blocks: [heading(`Details for ${action.value}`), fields([{ label: 'Cost', value: 'Free' }])],
+      };
     },
   };
 }

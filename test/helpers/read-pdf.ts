@@ -9,7 +9,10 @@ function run(tool: string, args: string[]): string {
     return execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error(`${tool} is missing: run the tests with \`npm test\`, which installs poppler-utils and zbar-tools`);
+    if (e.code === 'ENOENT')
+      throw new Error(
+        `${tool} is missing: run the tests with \`npm test\`, which installs poppler-utils and zbar-tools`,
+      );
     throw error;
   }
 }
@@ -46,8 +49,13 @@ export function pdfPageSize(pdf: Uint8Array): { width: number; height: number } 
 export function pdfTextSizes(pdf: Uint8Array): { size: number; text: string }[] {
   return withFile(pdf, (file) => {
     const xml = run('pdftohtml', ['-xml', '-stdout', '-i', '-q', '-zoom', '1', file]);
-    const sizes = new Map([...xml.matchAll(/<fontspec id="(\d+)" size="(\d+(?:\.\d+)?)"/g)].map((m) => [m[1]!, Number(m[2])]));
-    return [...xml.matchAll(/<text [^>]*font="(\d+)"[^>]*>(.*?)<\/text>/g)].map((m) => ({ size: sizes.get(m[1]!) ?? 0, text: m[2]!.replace(/<[^>]+>/g, '') }));
+    const sizes = new Map(
+      [...xml.matchAll(/<fontspec id="(\d+)" size="(\d+(?:\.\d+)?)"/g)].map((m) => [m[1]!, Number(m[2])]),
+    );
+    return [...xml.matchAll(/<text [^>]*font="(\d+)"[^>]*>(.*?)<\/text>/g)].map((m) => ({
+      size: sizes.get(m[1]!) ?? 0,
+      text: m[2]!.replace(/<[^>]+>/g, ''),
+    }));
   });
 }
 
@@ -56,6 +64,9 @@ export function pdfQrCodes(pdf: Uint8Array): string[] {
   return withFile(pdf, (file, dir) => {
     run('pdftoppm', ['-r', '150', '-png', '-singlefile', file, path.join(dir, 'page')]);
     const out = run('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', path.join(dir, 'page.png')]);
-    return out.split('\n').map((l) => l.trim()).filter(Boolean);
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   });
 }

@@ -10,7 +10,11 @@ export async function cli(databaseUrl: string, ...args: string[]): Promise<CliRe
 }
 
 /** The same, with settings (e.g. `TRAINING_VALIDITY`) in the environment. */
-export async function cliWithEnv(databaseUrl: string, env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+export async function cliWithEnv(
+  databaseUrl: string,
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

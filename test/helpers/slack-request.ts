@@ -7,7 +7,13 @@ export function signSlack(body: string, timestamp: number, secret = TEST_SIGNING
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-export type SlackPost = { body: string; contentType: string; timestamp?: number; signature?: string; headers?: Record<string, string> };
+export type SlackPost = {
+  body: string;
+  contentType: string;
+  timestamp?: number;
+  signature?: string;
+  headers?: Record<string, string>;
+};
 
 /** POSTs a (by default correctly signed, current) request to the Slack endpoint. */
 export async function postSlack(url: string, post: SlackPost): Promise<Response> {
@@ -49,7 +55,10 @@ export function slashCommand(text: string, overrides: Record<string, string> = {
 
 /** An interaction payload (block_actions, view_submission, shortcut): form-encoded `payload=<json>`. */
 export function interaction(payload: object): SlackPost {
-  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+  return {
+    body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    contentType: 'application/x-www-form-urlencoded',
+  };
 }
 
 export function blockAction(actionId: string, value: string, overrides: Record<string, unknown> = {}): SlackPost {
@@ -63,13 +72,25 @@ export function blockAction(actionId: string, value: string, overrides: Record<s
     trigger_id: '13345224609.738474920.8088930838d88f008e0',
     channel: { id: 'C2147483705', name: 'social-prescribing' },
     response_url: `${RESPONSE_URL_HOST}/actions/T0001/1/abc`,
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1700000001.000200', text: { type: 'plain_text', text: 'x' } }],
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'b1',
+        value,
+        action_ts: '1700000001.000200',
+        text: { type: 'plain_text', text: 'x' },
+      },
+    ],
     ...overrides,
   });
 }
 
 /** An Events API callback (app_mention, message, app_home_opened). */
-export function eventCallback(event: Record<string, unknown>, eventId = `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`): SlackPost {
+export function eventCallback(
+  event: Record<string, unknown>,
+  eventId = `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+): SlackPost {
   return {
     contentType: 'application/json',
     body: JSON.stringify({

@@ -65,9 +65,20 @@ export async function startTeamsChat(store: Store, options: { coordinator: strin
     connector,
     notifier: endpoint.notifier,
     async turn(what, user = options.coordinator) {
-      const base = 'text' in what ? teamsActivity('message-personal.json', connector.serviceUrl) : teamsActivity('card-submit.json', connector.serviceUrl);
-      const activity = { ...base, ...('text' in what ? { text: what.text } : { value: what.value }), from: { ...(base.from as object), aadObjectId: user } };
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const base =
+        'text' in what
+          ? teamsActivity('message-personal.json', connector.serviceUrl)
+          : teamsActivity('card-submit.json', connector.serviceUrl);
+      const activity = {
+        ...base,
+        ...('text' in what ? { text: what.text } : { value: what.value }),
+        from: { ...(base.from as object), aadObjectId: user },
+      };
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
       expect(res.status).toBe(200);
       const posted = connector.messages();
       expect(posted.length).toBeGreaterThan(0);

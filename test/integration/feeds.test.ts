@@ -33,9 +33,13 @@ describe.each(STORE_KINDS)('catalogue feeds over HTTP on %s', (kind) => {
     expect(body).toContain('BEGIN:VTIMEZONE');
     expect(body.match(/^BEGIN:VEVENT/gm)?.length).toBeGreaterThan(0);
     const etag = res.headers.get('etag')!;
-    const again = await fetch(`${base}${FEED_PATHS.ical}?ward=Kentish%20Town%20South`, { headers: { 'if-none-match': etag } });
+    const again = await fetch(`${base}${FEED_PATHS.ical}?ward=Kentish%20Town%20South`, {
+      headers: { 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
-    const since = await fetch(`${base}${FEED_PATHS.ical}?ward=Kentish%20Town%20South`, { headers: { 'if-modified-since': res.headers.get('last-modified')! } });
+    const since = await fetch(`${base}${FEED_PATHS.ical}?ward=Kentish%20Town%20South`, {
+      headers: { 'if-modified-since': res.headers.get('last-modified')! },
+    });
     expect(since.status).toBe(304);
     const all = await (await fetch(`${base}${FEED_PATHS.ical}`)).text();
     expect(all.length).toBeGreaterThan(body.length);
@@ -45,12 +49,19 @@ describe.each(STORE_KINDS)('catalogue feeds over HTTP on %s', (kind) => {
     const res = await fetch(`${base}${FEED_PATHS.oruk}?kind=training&per_page=5&page=2`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const page = (await res.json()) as { total_items: number; total_pages: number; page_number: number; contents: { attributes: { taxonomy_term: { taxonomy: string; code: string } }[] }[] };
+    const page = (await res.json()) as {
+      total_items: number;
+      total_pages: number;
+      page_number: number;
+      contents: { attributes: { taxonomy_term: { taxonomy: string; code: string } }[] }[];
+    };
     expect(page.page_number).toBe(2);
     expect(page.total_pages).toBe(Math.ceil(page.total_items / 5));
     expect(page.contents.length).toBeGreaterThan(0);
     for (const s of page.contents) {
-      expect(s.attributes.find((a) => a.taxonomy_term.taxonomy === 'signpost:kind')?.taxonomy_term.code).toBe('training');
+      expect(s.attributes.find((a) => a.taxonomy_term.taxonomy === 'signpost:kind')?.taxonomy_term.code).toBe(
+        'training',
+      );
     }
     expect((await fetch(`${base}${FEED_PATHS.oruk}?per_page=0`)).status).toBe(400);
     expect((await fetch(`${base}${FEED_PATHS.oruk}?kind=party`)).status).toBe(400);

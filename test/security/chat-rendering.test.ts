@@ -38,7 +38,9 @@ function cardTexts(value: unknown): string[] {
 function urlsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(urlsOf);
   if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k === 'url' && typeof v === 'string' ? [v] : urlsOf(v)));
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+      k === 'url' && typeof v === 'string' ? [v] : urlsOf(v),
+    );
   }
   return [];
 }
@@ -76,7 +78,8 @@ const allReplies = (result: ReturnType<typeof buildResult>): Reply[] => [
 describe('attack: a disguised link in a partner’s text', () => {
   const result = buildResult({
     title: 'Lunch [click here to claim £50](https://evil.example/phish)',
-    description: 'Free food! [Camden Council](https://evil.example/login) says **everyone** must ~register~ _today_ `now`.',
+    description:
+      'Free food! [Camden Council](https://evil.example/login) says **everyone** must ~register~ _today_ `now`.',
     alert: 'See [the notice](https://evil.example/notice)',
   });
 
@@ -110,12 +113,17 @@ describe('attack: a disguised link in a partner’s text', () => {
     const text = mrkdwnOf(detail.blocks).join('\n');
     expect(text).toContain('Camden Council');
     expect(text).toContain('https://evil.example/login');
-    expect(renderText(buildEntryDetailReply(result, NOW)).text).toContain('Free food! [Camden Council](https://evil.example/login) says **everyone**');
+    expect(renderText(buildEntryDetailReply(result, NOW)).text).toContain(
+      'Free food! [Camden Council](https://evil.example/login) says **everyone**',
+    );
   });
 });
 
 describe('attack: a mention smuggled into an in-channel post', () => {
-  const result = buildResult({ title: '<!channel> Free lunch <@U0123ABC> <!here> <!subteam^S1|@staff>', organisation: '<#C1|general>' });
+  const result = buildResult({
+    title: '<!channel> Free lunch <@U0123ABC> <!here> <!subteam^S1|@staff>',
+    organisation: '<#C1|general>',
+  });
 
   it('reaches neither the blocks nor the fallback text of a Slack post as a mention', () => {
     for (const reply of allReplies(result)) {
@@ -131,7 +139,10 @@ describe('attack: a mention smuggled into an in-channel post', () => {
 });
 
 describe('attack: markdown in names and titles', () => {
-  const result = buildResult({ title: '*URGENT* _read_ ~this~', contact: { name: '**Admin**', phone: '020 7946 0000', email: 'first_last@camden.example' } });
+  const result = buildResult({
+    title: '*URGENT* _read_ ~this~',
+    contact: { name: '**Admin**', phone: '020 7946 0000', email: 'first_last@camden.example' },
+  });
 
   it('is shown literally in Slack (look-alike characters) and keeps addresses intact', () => {
     const rendered = renderBlocks(buildEntryDetailReply(result, NOW));
@@ -140,7 +151,10 @@ describe('attack: markdown in names and titles', () => {
     expect(text).not.toContain('_read_');
     expect(text).not.toContain('**Admin**');
     expect(text).toContain('first_last@camden.example');
-    expect(rendered.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: '*URGENT* _read_ ~this~' } });
+    expect(rendered.blocks[0]).toMatchObject({
+      type: 'header',
+      text: { type: 'plain_text', text: '*URGENT* _read_ ~this~' },
+    });
   });
 
   it('is shown literally in Teams', () => {
@@ -151,7 +165,13 @@ describe('attack: markdown in names and titles', () => {
 });
 
 describe('attack: a javascript:, data: or file: web address', () => {
-  for (const url of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'JAVASCRIPT:alert(1)', ' javascript:alert(1)']) {
+  for (const url of [
+    'javascript:alert(document.cookie)',
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'JAVASCRIPT:alert(1)',
+    ' javascript:alert(1)',
+  ]) {
     it(`never reaches a Website button, the share text or a card action: ${url}`, () => {
       const result = buildResult({ url, contact: { name: 'Maya' } });
       for (const reply of allReplies(result)) {
@@ -168,12 +188,27 @@ describe('attack: a javascript:, data: or file: web address', () => {
     const reply = buildEntryDetailReply(buildResult({ url: 'https://example.org/lunch' }), NOW);
     expect(urlsOf(renderBlocks(reply).blocks)).toContain('https://example.org/lunch');
     expect(renderCard(reply).body).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'ActionSet', actions: expect.arrayContaining([expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/lunch' })]) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'ActionSet',
+          actions: expect.arrayContaining([
+            expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/lunch' }),
+          ]),
+        }),
+      ]),
     );
   });
 
   it('a button with another scheme is left out by both renderers, never turned into a link', () => {
-    const reply: Reply = { fallbackText: 'x', blocks: [{ type: 'actions', buttons: [{ label: 'Website', action: 'catalogue.details', value: '{}', url: 'javascript:alert(1)' }] }] };
+    const reply: Reply = {
+      fallbackText: 'x',
+      blocks: [
+        {
+          type: 'actions',
+          buttons: [{ label: 'Website', action: 'catalogue.details', value: '{}', url: 'javascript:alert(1)' }],
+        },
+      ],
+    };
     expect(urlsOf(renderBlocks(reply).blocks)).toEqual([]);
     expect(renderBlocks(reply).droppedButtons).toBe(1);
     expect(urlsOf(renderCard(reply))).toEqual([]);

@@ -28,7 +28,15 @@ describe('a digest subscribed in a channel the bot is not in', () => {
       search: createFakeSearch([]),
       clock,
       logger: silentLogger,
-      hooks: { digests: createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: silentLogger, notifiers: { slack } }) },
+      hooks: {
+        digests: createDigestHooks({
+          store,
+          subscriptions: createPrismaSubscriptionRepository(store),
+          clock,
+          logger: silentLogger,
+          notifiers: { slack },
+        }),
+      },
     });
   });
   afterAll(async () => {
@@ -38,17 +46,30 @@ describe('a digest subscribed in a channel the bot is not in', () => {
   });
 
   const subscribe = (channelRef: string) =>
-    conversation.handleMessage({ platform: 'slack', userId: 'U-COORD', isCoordinator: true, channelRef, text: 'subscribe weekly mon 09:00', isDirect: false });
+    conversation.handleMessage({
+      platform: 'slack',
+      userId: 'U-COORD',
+      isCoordinator: true,
+      channelRef,
+      text: 'subscribe weekly mon 09:00',
+      isDirect: false,
+    });
 
   it('tells the coordinator at once', async () => {
-    nock('https://slack.com').post('/api/conversations.info').reply(200, { ok: true, channel: { id: 'C-OUTSIDE', is_member: false } });
+    nock('https://slack.com')
+      .post('/api/conversations.info')
+      .reply(200, { ok: true, channel: { id: 'C-OUTSIDE', is_member: false } });
     const reply = await subscribe('C-OUTSIDE');
     expect(reply.fallbackText).toMatch(/I am not a member of this channel/);
-    expect(reply.blocks.map((b) => ('text' in b ? toPlainText(b.text) : '')).join('\n')).toMatch(/add me to the channel/);
+    expect(reply.blocks.map((b) => ('text' in b ? toPlainText(b.text) : '')).join('\n')).toMatch(
+      /add me to the channel/,
+    );
   });
 
   it('says nothing extra where the bot is a member', async () => {
-    nock('https://slack.com').post('/api/conversations.info').reply(200, { ok: true, channel: { id: 'C-INSIDE', is_member: true } });
+    nock('https://slack.com')
+      .post('/api/conversations.info')
+      .reply(200, { ok: true, channel: { id: 'C-INSIDE', is_member: true } });
     const reply = await subscribe('C-INSIDE');
     expect(reply.fallbackText).not.toMatch(/not a member/);
     expect(reply.fallbackText).toMatch(/^Subscribed/);
@@ -62,7 +83,12 @@ describe('a digest subscribed in a channel the bot is not in', () => {
       .reply((_uri, body) => {
         const fields = Object.fromEntries(new URLSearchParams(String(body))) as { channel: string; text: string };
         posted.push(fields);
-        return [200, fields.channel === 'C-OUTSIDE' ? { ok: false, error: 'not_in_channel' } : { ok: true, ts: '1.1', channel: fields.channel }];
+        return [
+          200,
+          fields.channel === 'C-OUTSIDE'
+            ? { ok: false, error: 'not_in_channel' }
+            : { ok: true, ts: '1.1', channel: fields.channel },
+        ];
       });
     // Both subscriptions above are weekly on Monday at 09:00: the next Monday's digests are due.
     const clock = new FakeClock('2027-03-08T09:00:30Z');
@@ -71,7 +97,10 @@ describe('a digest subscribed in a channel the bot is not in', () => {
     const queue = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { slack }, sleep: clock.sleep });
     const outcomes = await queue.drain({ maxWaitMs: 10_000 });
 
-    expect(outcomes.find((o) => o.channelRef === 'C-OUTSIDE')).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/not_in_channel/) });
+    expect(outcomes.find((o) => o.channelRef === 'C-OUTSIDE')).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/not_in_channel/),
+    });
     expect(outcomes.find((o) => o.channelRef === 'U-COORD')).toMatchObject({ kind: 'notice', outcome: 'sent' });
     const notice = posted.find((p) => p.channel === 'U-COORD');
     expect(notice?.text).toMatch(/could not post the digest in channel C-OUTSIDE: I am not a member of it/);

@@ -16,7 +16,18 @@ const TITLE = 'St Pancras “Tea & Chat” – Maya’s café';
 const INPUTS: Record<Exclude<SourceFormat, 'manual' | 'demo'> | string, { ext: string; text: string }> = {
   ical: {
     ext: 'ics',
-    text: ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:tea-1', `SUMMARY:${TITLE}`, 'DTSTART;TZID=Europe/London:20261208T100000', 'DURATION:PT1H', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+    text: [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:tea-1',
+      `SUMMARY:${TITLE}`,
+      'DTSTART;TZID=Europe/London:20261208T100000',
+      'DURATION:PT1H',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n'),
   },
   hsds: { ext: 'json', text: JSON.stringify({ id: 'tea-1', name: TITLE, status: 'active', description: 'A cuppa.' }) },
   csv: { ext: 'csv', text: `id,title,kind,description,status\r\ntea-1,${TITLE},activity,A cuppa.,active\r\n` },
@@ -58,10 +69,17 @@ describe('encodings: every import format reads UTF-8, UTF-16 with a BOM and Wind
         const file = path.join(dir, `${format}-${encoding.replace(/\W+/g, '-')}.${input.ext}`);
         fs.writeFileSync(file, encode(input.text, encoding));
         const source = `${format}-${encoding.replace(/\W+/g, '-')}`;
-        const report = await importSource(store, { input: file, source, format: format as SourceFormat, now: NOW }, silentLogger);
+        const report = await importSource(
+          store,
+          { input: file, source, format: format as SourceFormat, now: NOW },
+          silentLogger,
+        );
         expect(report.rejected).toEqual([]);
         expect(report.created).toBe(1);
-        const { rows } = await store.sql.query<{ name: string }>('SELECT s.name FROM service s JOIN source o ON o.id = s.source_id WHERE o.name = $1', [source]);
+        const { rows } = await store.sql.query<{ name: string }>(
+          'SELECT s.name FROM service s JOIN source o ON o.id = s.source_id WHERE o.name = $1',
+          [source],
+        );
         expect(rows.map((r) => r.name)).toEqual([TITLE]);
       });
     }
@@ -71,7 +89,9 @@ describe('encodings: every import format reads UTF-8, UTF-16 with a BOM and Wind
 describe('attack: bytes that are no text encoding we read', () => {
   it('UTF-16 without its byte-order mark is refused with a sentence, not read as mojibake', () => {
     expect(() => decodeText(Buffer.from('BEGIN:VCALENDAR\r\n', 'utf16le'))).toThrow(FeedRefusedError);
-    expect(() => decodeText(Buffer.from('BEGIN:VCALENDAR\r\n', 'utf16le'))).toThrow(/not text in UTF-8, UTF-16 \(with a byte-order mark\) or Windows-1252/);
+    expect(() => decodeText(Buffer.from('BEGIN:VCALENDAR\r\n', 'utf16le'))).toThrow(
+      /not text in UTF-8, UTF-16 \(with a byte-order mark\) or Windows-1252/,
+    );
   });
 
   it('invalid UTF-8 that Windows-1252 cannot hold either is refused', () => {
@@ -90,7 +110,9 @@ describe('attack: bytes that are no text encoding we read', () => {
       const result = await cli('pglite:memory', 'import', file, '--format', 'csv');
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/^Refused: The input is not text in UTF-8, UTF-16 \(with a byte-order mark\) or Windows-1252: .*Nothing was imported\.$/m);
+      expect(result.stderr).toMatch(
+        /^Refused: The input is not text in UTF-8, UTF-16 \(with a byte-order mark\) or Windows-1252: .*Nothing was imported\.$/m,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -25,7 +25,11 @@ describe('attack: one odd value takes the calendar feed down', () => {
   const logged = createCaptureLogger();
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    await importSource(store, { input: 'test/fixtures/security/odd-values.csv', source: 'odd', format: 'csv', now: NOW }, silentLogger);
+    await importSource(
+      store,
+      { input: 'test/fixtures/security/odd-values.csv', source: 'odd', format: 'csv', now: NOW },
+      silentLogger,
+    );
     server = createHttpServer(createFeedRoutes({ store, clock: fixedClock(NOW), logger: logged }), silentLogger);
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
@@ -49,7 +53,10 @@ describe('attack: one odd value takes the calendar feed down', () => {
     // It reads back: both entries, with the description as it was written.
     const parsed = parseIcal(body, { now: NOW });
     expect(parsed.rejected).toEqual([]);
-    expect(parsed.entries.map((e) => e.title).sort()).toEqual(['=HYPERLINK("https://evil.example","Lunch")', 'Tea and Chat']);
+    expect(parsed.entries.map((e) => e.title).sort()).toEqual([
+      '=HYPERLINK("https://evil.example","Lunch")',
+      'Tea and Chat',
+    ]);
     const lunch = parsed.entries.find((e) => e.title.startsWith('='));
     expect(lunch?.description).toBe('Soup; bread, and a\\backslash\nsecond line');
     expect(lines).toContain('DESCRIPTION:Soup\\; bread\\, and a\\\\backslash\\nsecond line');
@@ -68,7 +75,9 @@ describe('attack: one odd value takes the calendar feed down', () => {
     const broken = entries.map((e) => (e.title === 'Tea and Chat' ? { ...e, updatedAt: new Date(Number.NaN) } : e));
     const skipped: SkippedEntry[] = [];
     const ics = renderIcal(broken, { now: NOW, onSkip: (s) => skipped.push(s) });
-    expect(skipped).toEqual([{ entryId: entries.find((e) => e.title === 'Tea and Chat')!.id, reason: expect.any(String) }]);
+    expect(skipped).toEqual([
+      { entryId: entries.find((e) => e.title === 'Tea and Chat')!.id, reason: expect.any(String) },
+    ]);
     const parsed = parseIcal(ics, { now: NOW });
     expect(parsed.entries.map((e) => e.title)).toEqual(['=HYPERLINK("https://evil.example","Lunch")']);
   });

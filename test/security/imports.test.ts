@@ -16,14 +16,19 @@ describe('imports: what a partner’s feed cannot slip in', () => {
   beforeAll(async () => {
     store = await openTestStore('pglite');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-hostile-'));
-    ical = await importSource(store, { input: 'test/fixtures/security/hostile-partner.ics', source: 'hostile', now: NOW }, silentLogger);
+    ical = await importSource(
+      store,
+      { input: 'test/fixtures/security/hostile-partner.ics', source: 'hostile', now: NOW },
+      silentLogger,
+    );
   });
   afterAll(async () => {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const reasonsFor = (report: ImportReport, ref: string) => report.rejected.filter((r) => r.ref === ref).map((r) => r.reason);
+  const reasonsFor = (report: ImportReport, ref: string) =>
+    report.rejected.filter((r) => r.ref === ref).map((r) => r.reason);
   const service = async (source: string, externalId: string) =>
     (
       await store.sql.query<{ id: string; name: string; url: string | null }>(
@@ -32,12 +37,16 @@ describe('imports: what a partner’s feed cannot slip in', () => {
       )
     ).rows[0];
   const dates = async (serviceId: string) =>
-    (await store.sql.query<{ start: Date }>('SELECT start FROM occurrence WHERE service_id = $1 ORDER BY start', [serviceId])).rows.map((r) =>
-      new Date(r.start).toISOString().slice(0, 10),
-    );
+    (
+      await store.sql.query<{ start: Date }>('SELECT start FROM occurrence WHERE service_id = $1 ORDER BY start', [
+        serviceId,
+      ])
+    ).rows.map((r) => new Date(r.start).toISOString().slice(0, 10));
 
   it('attack: javascript: and data: web addresses are dropped at import, with a note; the event is kept', async () => {
-    expect(reasonsFor(ical, 'js-link@hostile')).toEqual([expect.stringMatching(/web address "javascript:…" was dropped: only http and https/)]);
+    expect(reasonsFor(ical, 'js-link@hostile')).toEqual([
+      expect.stringMatching(/web address "javascript:…" was dropped: only http and https/),
+    ]);
     expect(reasonsFor(ical, 'data-link@hostile')).toEqual([expect.stringMatching(/"data:…" was dropped/)]);
     expect((await service('hostile', 'js-link@hostile'))?.url).toBeNull();
     expect((await service('hostile', 'data-link@hostile'))?.url).toBeNull();
@@ -45,7 +54,9 @@ describe('imports: what a partner’s feed cannot slip in', () => {
   });
 
   it('a broken VTIMEZONE rejects only the event that uses it', async () => {
-    expect(reasonsFor(ical, 'broken-zone@hostile')).toEqual([expect.stringMatching(/time zone "Camden Local" has a broken VTIMEZONE/)]);
+    expect(reasonsFor(ical, 'broken-zone@hostile')).toEqual([
+      expect.stringMatching(/time zone "Camden Local" has a broken VTIMEZONE/),
+    ]);
     expect(await service('hostile', 'broken-zone@hostile')).toBeUndefined();
     expect(ical.created).toBe(7);
   });
@@ -61,8 +72,14 @@ describe('imports: what a partner’s feed cannot slip in', () => {
   });
 
   it('the per-event session limit and the title limit are reported, not silent', async () => {
-    expect(reasonsFor(ical, 'hourly@hostile')).toEqual([expect.stringMatching(/^kept, but only the 2,000 sessions nearest today of its 2,\d{3} \(the limit for one event\)$/)]);
-    expect(reasonsFor(ical, 'long-title@hostile')).toEqual(['kept, but its title was cut to 500 characters (it had 639)']);
+    expect(reasonsFor(ical, 'hourly@hostile')).toEqual([
+      expect.stringMatching(
+        /^kept, but only the 2,000 sessions nearest today of its 2,\d{3} \(the limit for one event\)$/,
+      ),
+    ]);
+    expect(reasonsFor(ical, 'long-title@hostile')).toEqual([
+      'kept, but its title was cut to 500 characters (it had 639)',
+    ]);
     expect((await service('hostile', 'long-title@hostile'))?.name.length).toBe(500);
   });
 
@@ -76,17 +93,29 @@ describe('imports: what a partner’s feed cannot slip in', () => {
         page_number: 1,
         size: 2,
         contents: [
-          { id: 'svc-1', name: 'Befriending', status: 'active', url: 'file:///etc/passwd', organization: { id: 'org-1', name: 'Friends', website: 'javascript:alert(1)' } },
+          {
+            id: 'svc-1',
+            name: 'Befriending',
+            status: 'active',
+            url: 'file:///etc/passwd',
+            organization: { id: 'org-1', name: 'Friends', website: 'javascript:alert(1)' },
+          },
           'not a record',
         ],
       }),
     );
-    const report = await importSource(store, { input: file, source: 'oruk-hostile', format: 'hsds', now: NOW }, silentLogger);
+    const report = await importSource(
+      store,
+      { input: file, source: 'oruk-hostile', format: 'hsds', now: NOW },
+      silentLogger,
+    );
     expect(reasonsFor(report, 'svc-1')).toEqual([
       expect.stringMatching(/its web address "file:…" was dropped/),
       expect.stringMatching(/its organisation's web address "javascript:…" was dropped/),
     ]);
-    expect(reasonsFor(report, 'envelope')).toEqual([expect.stringMatching(/^1 item is not a service .* not imported$/)]);
+    expect(reasonsFor(report, 'envelope')).toEqual([
+      expect.stringMatching(/^1 item is not a service .* not imported$/),
+    ]);
     expect((await service('oruk-hostile', 'svc-1'))?.url).toBeNull();
   });
 
@@ -103,11 +132,21 @@ describe('imports: what a partner’s feed cannot slip in', () => {
         'contacts.csv': [{ id: 'con-1', service_id: 'ghost', name: 'Nobody' }],
       }),
     );
-    const report = await importSource(store, { input: file, source: 'tabular-hostile', format: 'hsds', now: NOW }, silentLogger);
+    const report = await importSource(
+      store,
+      { input: file, source: 'tabular-hostile', format: 'hsds', now: NOW },
+      silentLogger,
+    );
     expect(report.rejected).toEqual(
       expect.arrayContaining([
-        { ref: 'schedules table', reason: '1 row names a service the package does not have, so it was not imported (sch-2)' },
-        { ref: 'contacts table', reason: '1 row names a service the package does not have, so it was not imported (con-1)' },
+        {
+          ref: 'schedules table',
+          reason: '1 row names a service the package does not have, so it was not imported (sch-2)',
+        },
+        {
+          ref: 'contacts table',
+          reason: '1 row names a service the package does not have, so it was not imported (con-1)',
+        },
       ]),
     );
     expect(report.created).toBe(1);
@@ -116,9 +155,15 @@ describe('imports: what a partner’s feed cannot slip in', () => {
   it('coordinator sheet: a file: address keeps its row and is dropped with a note', async () => {
     const file = path.join(dir, 'sheet.csv');
     fs.writeFileSync(file, 'id,title,kind,url\r\nrow-1,Tea and chat,activity,file:///etc/passwd\r\n');
-    const report = await importSource(store, { input: file, source: 'sheet-hostile', format: 'csv', now: NOW }, silentLogger);
+    const report = await importSource(
+      store,
+      { input: file, source: 'sheet-hostile', format: 'csv', now: NOW },
+      silentLogger,
+    );
     expect(report.created).toBe(1);
-    expect(report.rejected).toEqual([{ ref: expect.any(String), reason: expect.stringMatching(/"file:…" was dropped/) }]);
+    expect(report.rejected).toEqual([
+      { ref: expect.any(String), reason: expect.stringMatching(/"file:…" was dropped/) },
+    ]);
     expect((await service('sheet-hostile', 'row-1'))?.url).toBeNull();
   });
 });

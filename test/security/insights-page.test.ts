@@ -15,7 +15,12 @@ describe('insights page under attack', () => {
   let base: string;
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    server = createHttpServer(new Map(createInsightsRoutes({ store, clock: fixedClock(NOW), logger: silentLogger, token: TOKEN, settings: {} })), silentLogger);
+    server = createHttpServer(
+      new Map(
+        createInsightsRoutes({ store, clock: fixedClock(NOW), logger: silentLogger, token: TOKEN, settings: {} }),
+      ),
+      silentLogger,
+    );
     base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   });
   afterAll(async () => {
@@ -23,7 +28,11 @@ describe('insights page under attack', () => {
     await store.close();
   });
 
-  const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+  const cookieOf = (res: Response, name: string) =>
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${name}=`))
+      ?.split(';')[0];
   const hidden = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
   const post = (path: string, form: Record<string, string>, cookie?: string) =>
     fetch(`${base}${path}`, {
@@ -41,7 +50,16 @@ describe('insights page under attack', () => {
   }
 
   it('a malformed or forged cookie gets 401, never 500', async () => {
-    for (const cookie of ['signpost_insights=%E0%A4%A', 'signpost_insights=%', 'signpost_insights=1.2', 'signpost_insights=99999999999.x.y', `signpost_insights=${'a'.repeat(5000)}`, 'signpost_insights', '=;;=', 'signpost_insights=1e400.a.b']) {
+    for (const cookie of [
+      'signpost_insights=%E0%A4%A',
+      'signpost_insights=%',
+      'signpost_insights=1.2',
+      'signpost_insights=99999999999.x.y',
+      `signpost_insights=${'a'.repeat(5000)}`,
+      'signpost_insights',
+      '=;;=',
+      'signpost_insights=1e400.a.b',
+    ]) {
       for (const path of ['/insights', '/insights/data.json', '/insights/gaps.csv']) {
         expect((await fetch(`${base}${path}`, { headers: { cookie } })).status).toBe(401);
       }
@@ -51,7 +69,11 @@ describe('insights page under attack', () => {
   it('an oversized body gets 400, never 500', async () => {
     const body = `token=${'x'.repeat(1_000_000)}`;
     for (const path of ['/insights/login', '/insights/logout']) {
-      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       expect(res.status).toBe(400);
     }
   });

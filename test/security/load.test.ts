@@ -30,7 +30,11 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
   it('within capacity every task runs as asked', async () => {
     const queue = new WorkQueue(2, 8_000, () => 0);
     const ran: number[] = [];
-    for (let i = 0; i < 20; i++) queue.defer(async () => void ran.push(i), async () => void ran.push(-1));
+    for (let i = 0; i < 20; i++)
+      queue.defer(
+        async () => void ran.push(i),
+        async () => void ran.push(-1),
+      );
     await queue.drained();
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
@@ -40,7 +44,11 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
     const queue = new WorkQueue(1, 8_000, () => t);
     const ran: string[] = [];
     // Arrived 8.5 s ago (its ack and a long wait before it reached the queue): busy, though it waits no more here.
-    queue.defer(async () => void ran.push('stale answered'), async () => void ran.push('stale told busy'), t - 8_500);
+    queue.defer(
+      async () => void ran.push('stale answered'),
+      async () => void ran.push('stale told busy'),
+      t - 8_500,
+    );
     await queue.drained();
     // Tasks lately take 3 s each; one that has already waited 6 s would end at 9 s, past its 8 s: busy.
     for (let i = 0; i < 5; i++) {
@@ -49,13 +57,21 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
       });
       await queue.drained();
     }
-    queue.defer(async () => void ran.push('late answered'), async () => void ran.push('late told busy'), t - 6_000);
-    queue.defer(async () => void ran.push('fresh answered'), async () => void ran.push('fresh told busy'), t - 1_000);
+    queue.defer(
+      async () => void ran.push('late answered'),
+      async () => void ran.push('late told busy'),
+      t - 6_000,
+    );
+    queue.defer(
+      async () => void ran.push('fresh answered'),
+      async () => void ran.push('fresh told busy'),
+      t - 1_000,
+    );
     await queue.drained();
     expect(ran).toEqual(['stale told busy', 'late told busy', 'fresh answered']);
   });
 
-  it('run() hands back the task\'s answer, or the busy answer past the budget, for callers that wait (Teams turns)', async () => {
+  it("run() hands back the task's answer, or the busy answer past the budget, for callers that wait (Teams turns)", async () => {
     let t = 0;
     const queue = new WorkQueue(1, 8_000, () => t);
     let release!: () => void;
@@ -64,7 +80,10 @@ describe('attack: a flood of Slack commands beyond capacity', () => {
       await blocker;
       return 'first answer';
     });
-    const second = queue.run(async () => 'second answer', async () => 'busy');
+    const second = queue.run(
+      async () => 'second answer',
+      async () => 'busy',
+    );
     await new Promise((r) => setImmediate(r));
     t += 9_000;
     release();

@@ -20,7 +20,11 @@ describe('public feeds under load and without their token', () => {
   const servers: http.Server[] = [];
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    await importSource(store, { input: 'test/fixtures/security/odd-values.csv', source: 'odd', format: 'csv', now: NOW }, silentLogger);
+    await importSource(
+      store,
+      { input: 'test/fixtures/security/odd-values.csv', source: 'odd', format: 'csv', now: NOW },
+      silentLogger,
+    );
   });
   afterAll(async () => {
     for (const s of servers) await new Promise((resolve) => s.close(resolve));
@@ -28,7 +32,10 @@ describe('public feeds under load and without their token', () => {
   });
   async function start(options: { token?: string; perClientPerMinute?: number; pageSize?: number } = {}) {
     const logger = createCaptureLogger();
-    const server = createHttpServer(createFeedRoutes({ store, clock: fixedClock(NOW), logger, ...options }), silentLogger);
+    const server = createHttpServer(
+      createFeedRoutes({ store, clock: fixedClock(NOW), logger, ...options }),
+      silentLogger,
+    );
     servers.push(server);
     const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
     const renders = () => logger.lines.filter((l) => l.msg === 'feed rendered').length;
@@ -40,7 +47,9 @@ describe('public feeds under load and without their token', () => {
     expect((await fetch(`${base}${FEED_PATHS.ical}`)).status).toBe(401);
     expect((await fetch(`${base}${FEED_PATHS.ical}?token=wrong-token-entirely`)).status).toBe(401);
     expect((await fetch(`${base}${FEED_PATHS.ical}?token=${TOKEN}`)).status).toBe(200);
-    expect((await fetch(`${base}${FEED_PATHS.oruk}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await fetch(`${base}${FEED_PATHS.oruk}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      200,
+    );
   });
 
   it('one client beyond its rate gets 429 with Retry-After, and is never rendered for', async () => {
@@ -89,7 +98,9 @@ describe('public feeds under load and without their token', () => {
     const head = await fetch(`${base}${FEED_PATHS.ical}?kind=activity`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     const etag = head.headers.get('etag')!;
-    expect((await fetch(`${base}${FEED_PATHS.ical}?kind=activity`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (await fetch(`${base}${FEED_PATHS.ical}?kind=activity`, { headers: { 'if-none-match': etag } })).status,
+    ).toBe(304);
     expect(renders()).toBe(0);
     const full = await fetch(`${base}${FEED_PATHS.ical}?kind=activity`);
     expect(full.headers.get('etag')).toBe(etag);
@@ -99,7 +110,10 @@ describe('public feeds under load and without their token', () => {
 });
 
 /** A GET that leaves the body as sent (fetch would unzip it). */
-function getRaw(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+function getRaw(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpGet(url, { headers }, (res) => {
       const chunks: Buffer[] = [];

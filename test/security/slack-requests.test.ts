@@ -8,7 +8,13 @@ import { fixedClock } from '../../src/clock.ts';
 import { createHttpServer, listen } from '../../src/http-server.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { everyBlockReply, FakeConversation } from '../helpers/fake-conversation.ts';
-import { postSlack, RESPONSE_URL_HOST, signSlack, slashCommand, TEST_SIGNING_SECRET } from '../helpers/slack-request.ts';
+import {
+  postSlack,
+  RESPONSE_URL_HOST,
+  signSlack,
+  slashCommand,
+  TEST_SIGNING_SECRET,
+} from '../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../helpers/test-db.ts';
 
 describe('attack: forged, replayed and malformed Slack requests', () => {
@@ -21,7 +27,14 @@ describe('attack: forged, replayed and malformed Slack requests', () => {
   beforeAll(async () => {
     store = await openTestStore('pglite');
     slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: null, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: null,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation,
       store,
       clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
@@ -67,7 +80,13 @@ describe('attack: forged, replayed and malformed Slack requests', () => {
   });
 
   it('a signed event of the wrong shape gets 400, not 500', async () => {
-    for (const body of ['{"type":"event_callback"}', '{"type":"event_callback","event":"not an object"}', '[1,2,3]', '"just a string"', '{not json']) {
+    for (const body of [
+      '{"type":"event_callback"}',
+      '{"type":"event_callback","event":"not an object"}',
+      '[1,2,3]',
+      '"just a string"',
+      '{not json',
+    ]) {
       const res = await postSlack(url, { body, contentType: 'application/json' });
       expect(res.status).toBe(400);
     }
@@ -89,17 +108,36 @@ describe('attack (or accident): a slow Slack API holds a form past its three-sec
     let t = Date.parse('2026-03-03T10:00:00Z');
     const clock = { now: () => new Date(t) };
     const client = new webApi.WebClient('xoxb-test', { retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
-    const check = createCoordinatorCheck({ userIds: ['UFIXED'], usergroup: 'S0COORD', client, clock, logger: silentLogger, firstWaitMs: 50 });
+    const check = createCoordinatorCheck({
+      userIds: ['UFIXED'],
+      usergroup: 'S0COORD',
+      client,
+      clock,
+      logger: silentLogger,
+      firstWaitMs: 50,
+    });
     // First lookup, Slack never answering in time: only the configured ids count, and the answer comes at once.
-    nock('https://slack.com').post('/api/usergroups.users.list').delay(20_000).reply(200, { ok: true, users: ['UGROUP'] });
+    nock('https://slack.com')
+      .post('/api/usergroups.users.list')
+      .delay(20_000)
+      .reply(200, { ok: true, users: ['UGROUP'] });
     expect(await check('UGROUP')).toBe(false);
     expect(await check('UFIXED')).toBe(true);
     nock.abortPendingRequests();
     nock.cleanAll();
 
     // Once the list is known, a slow refresh never holds an answer up: the last list is used meanwhile.
-    const cached = createCoordinatorCheck({ userIds: [], usergroup: 'S0COORD', client, clock, logger: silentLogger, firstWaitMs: 5_000 });
-    nock('https://slack.com').post('/api/usergroups.users.list').reply(200, { ok: true, users: ['UGROUP'] });
+    const cached = createCoordinatorCheck({
+      userIds: [],
+      usergroup: 'S0COORD',
+      client,
+      clock,
+      logger: silentLogger,
+      firstWaitMs: 5_000,
+    });
+    nock('https://slack.com')
+      .post('/api/usergroups.users.list')
+      .reply(200, { ok: true, users: ['UGROUP'] });
     expect(await cached('UGROUP')).toBe(true);
     t += 10 * 60_000;
     nock('https://slack.com').post('/api/usergroups.users.list').delay(20_000).reply(200, { ok: true, users: [] });

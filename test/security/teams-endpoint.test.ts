@@ -34,7 +34,11 @@ async function start(endpoint: TeamsEndpoint): Promise<{ server: http.Server; ur
 }
 
 const post = (url: string, activity: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
 
 describe('attack: a page or proxy on the same host drives the bot without credentials', () => {
   let connector: BotConnector;
@@ -66,14 +70,24 @@ describe('attack: a page or proxy on the same host drives the bot without creden
   it('in Emulator mode: proxied requests, non-JSON bodies (a browser form) and foreign service URLs get nowhere', async () => {
     const conversation = createFakeTeamsConversation();
     const refs = memoryRefs();
-    const endpoint = createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger: silentLogger });
+    const endpoint = createTeamsEndpoint({
+      credentials: null,
+      emulator: true,
+      conversation,
+      refs,
+      logger: silentLogger,
+    });
     const { server, url } = await start(endpoint);
     servers.push(server);
     expect(endpoint.banner.join(' ')).toMatch(/TEAMS_EMULATOR=true.*directly\s+from this machine/s);
     const activity = teamsActivity('message-personal.json', connector.serviceUrl);
     expect((await post(url, activity, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(401);
     expect((await post(url, activity, { forwarded: 'for=203.0.113.9' })).status).toBe(401);
-    const form = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(activity) });
+    const form = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(activity),
+    });
     expect(form.status).toBe(415);
     expect(conversation.messages).toHaveLength(0);
     // A reference is never stored from an activity whose serviceUrl is not the Emulator's.
@@ -87,7 +101,13 @@ describe('attack: a page or proxy on the same host drives the bot without creden
 
   it('a channel message that does not @mention the bot is ignored', async () => {
     const conversation = createFakeTeamsConversation();
-    const endpoint = createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs: memoryRefs(), logger: silentLogger });
+    const endpoint = createTeamsEndpoint({
+      credentials: null,
+      emulator: true,
+      conversation,
+      refs: memoryRefs(),
+      logger: silentLogger,
+    });
     const { server, url } = await start(endpoint);
     servers.push(server);
     connector.reset();
@@ -107,11 +127,24 @@ describe('attack: a stored reference that points the bot elsewhere', () => {
     expect(policy('https://smba.trafficmanager.net/uk/')).toBe(true);
     expect(policy('https://europe.webchat.botframework.com/')).toBe(true);
     expect(policy('https://bot.teams.camden.example/')).toBe(true);
-    for (const bad of ['https://evil.example/', 'http://smba.trafficmanager.net/uk/', 'https://smba.trafficmanager.net.evil.example/', 'https://user:pw@smba.trafficmanager.net/', 'https://botframework.com.evil.example/', 'not a url', undefined]) {
+    for (const bad of [
+      'https://evil.example/',
+      'http://smba.trafficmanager.net/uk/',
+      'https://smba.trafficmanager.net.evil.example/',
+      'https://user:pw@smba.trafficmanager.net/',
+      'https://botframework.com.evil.example/',
+      'not a url',
+      undefined,
+    ]) {
       expect(policy(bad)).toBe(false);
     }
     const refs = memoryRefs();
-    await refs.save({ conversationId: 'c1', serviceUrl: 'https://evil.example/', kind: 'personal', reference: { serviceUrl: 'https://evil.example/' } } as TeamsConversationRecord);
+    await refs.save({
+      conversationId: 'c1',
+      serviceUrl: 'https://evil.example/',
+      kind: 'personal',
+      reference: { serviceUrl: 'https://evil.example/' },
+    } as TeamsConversationRecord);
     let calls = 0;
     const notifier = createTeamsNotifier({
       adapter: { continueConversationAsync: async () => void calls++ },
@@ -120,7 +153,9 @@ describe('attack: a stored reference that points the bot elsewhere', () => {
       logger: silentLogger,
       serviceUrlAllowed: policy,
     });
-    await expect(notifier.post({ platform: 'teams', channelRef: 'c1' }, { fallbackText: 'x', blocks: [] })).rejects.toBeInstanceOf(DeliveryError);
+    await expect(
+      notifier.post({ platform: 'teams', channelRef: 'c1' }, { fallbackText: 'x', blocks: [] }),
+    ).rejects.toBeInstanceOf(DeliveryError);
     expect(calls).toBe(0);
   });
 });

@@ -22,7 +22,12 @@ describe('attack (or a busy morning): a burst of Teams messages at once', () => 
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
     connector = await startBotConnector();
-    const refs: ConversationRefs = { save: async () => {}, get: async () => null, remove: async () => 0, removeTeam: async () => 0 };
+    const refs: ConversationRefs = {
+      save: async () => {},
+      get: async () => null,
+      remove: async () => 0,
+      removeTeam: async () => 0,
+    };
     conversation.onMessage = async (m) => {
       started.push(m.text);
       searching++;
@@ -31,7 +36,13 @@ describe('attack (or a busy morning): a burst of Teams messages at once', () => 
       searching--;
       return everyBlockReply();
     };
-    const endpoint = createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger: silentLogger });
+    const endpoint = createTeamsEndpoint({
+      credentials: null,
+      emulator: true,
+      conversation,
+      refs,
+      logger: silentLogger,
+    });
     server = createHttpServer(new Map([[TEAMS_PATH, endpoint.handler]]), silentLogger);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${TEAMS_PATH}`;
   });
@@ -48,8 +59,15 @@ describe('attack (or a busy morning): a burst of Teams messages at once', () => 
       Array.from({ length: count }, async (_, i) => {
         // Sent one after another, each without waiting for the last to be answered.
         await new Promise((r) => setTimeout(r, i));
-        const activity = teamsActivity('message-personal.json', connector.serviceUrl, { id: `burst-${i}`, text: `question ${i}` });
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        const activity = teamsActivity('message-personal.json', connector.serviceUrl, {
+          id: `burst-${i}`,
+          text: `question ${i}`,
+        });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
         statuses.push(res.status);
       }),
     );
@@ -57,6 +75,8 @@ describe('attack (or a busy morning): a burst of Teams messages at once', () => 
     expect(most).toBeLessThanOrEqual(2);
     expect(started).toHaveLength(count);
     const replies = connector.messages().filter((m) => typeof m.activity.replyToId === 'string');
-    expect(new Set(replies.map((m) => m.activity.replyToId))).toEqual(new Set(Array.from({ length: count }, (_, i) => `burst-${i}`)));
+    expect(new Set(replies.map((m) => m.activity.replyToId))).toEqual(
+      new Set(Array.from({ length: count }, (_, i) => `burst-${i}`)),
+    );
   });
 });

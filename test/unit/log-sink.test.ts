@@ -26,7 +26,11 @@ describe('the server log sink', () => {
       log.info('into the file');
       log.error('an error, also in the file');
       expect(terminal).toBe(before);
-      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; module: string });
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { msg: string; module: string });
       expect(lines.map((l) => [l.module, l.msg])).toEqual([
         ['test', 'into the file'],
         ['test', 'an error, also in the file'],

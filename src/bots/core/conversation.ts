@@ -112,14 +112,15 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const hooks: Readonly<ConversationHooks> = Object.freeze({ ...deps.hooks });
   const logger = deps.logger;
   const memory = deps.memory ?? createSessionMemory({ clock });
-  const help = () => buildHelpReply({
-    bookings: !!hooks.bookings,
-    digests: !!hooks.digests,
-    entries: !!hooks.entries,
-    verify: !!hooks.verify,
-    shortlist: !!hooks.shortlist,
-    followUps: !!hooks.followUps,
-  });
+  const help = () =>
+    buildHelpReply({
+      bookings: !!hooks.bookings,
+      digests: !!hooks.digests,
+      entries: !!hooks.entries,
+      verify: !!hooks.verify,
+      shortlist: !!hooks.shortlist,
+      followUps: !!hooks.followUps,
+    });
 
   const sessionOf = (ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>): SessionRef => ({
     platform: ctx.platform,
@@ -134,7 +135,11 @@ export function createConversation(deps: ConversationDeps): Conversation {
     if (offset === 0) {
       // A question that shows a risk of harm is never kept, not even sanitised.
       await hooks.insights?.recorder.recordSearch({
-        at: now, platform: ctx.platform, understood: response.understood, total: response.total, relaxed: response.relaxed,
+        at: now,
+        platform: ctx.platform,
+        understood: response.understood,
+        total: response.total,
+        relaxed: response.relaxed,
         ...(response.urgent ? {} : { question: text }),
       });
     }
@@ -155,16 +160,21 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return first(buildNoResultsReply(response));
     }
     const shown = response.results.slice(0, PAGE_SIZE);
-    const why = new Map(shown.flatMap((r) => {
-      const line = formatWhy(r.why);
-      return line ? [[r.id, line] as const] : [];
-    }));
+    const why = new Map(
+      shown.flatMap((r) => {
+        const line = formatWhy(r.why);
+        return line ? [[r.id, line] as const] : [];
+      }),
+    );
     memory.recordPage(sessionOf(ctx), { queryKey, offset, total: response.total, ids: shown.map((r) => r.id), why });
     return first(buildSearchResultsReply({ response, now, offset, queryKey, shortlist: !!hooks.shortlist }));
   }
 
   /** The "why it matched" line remembered from the list this entry was shown in. */
-  function whyOf(ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>, id: string): { why?: string; pageUrl?: string } {
+  function whyOf(
+    ctx: Pick<ConversationContext, 'platform' | 'userId' | 'channelRef'>,
+    id: string,
+  ): { why?: string; pageUrl?: string } {
     const line = memory.current(sessionOf(ctx))?.why.get(id);
     return { ...pageOf(id), ...(line ? { why: line } : {}) };
   }
@@ -194,9 +204,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
     if (event) await hooks.insights?.recorder.recordResultEvent({ at: now, entryId: result.id, kind: event });
     if (event === 'shared' && ctx) await hooks.followUps?.shared(ctx, result.id);
     const reply = render(result, now);
-    return event === 'opened' && hooks.insights?.decorateDetails ? hooks.insights.decorateDetails(reply, result.id) : reply;
+    return event === 'opened' && hooks.insights?.decorateDetails
+      ? hooks.insights.decorateDetails(reply, result.id)
+      : reply;
   }
-
 
   async function onIntent(ctx: ConversationContext, intent: Intent): Promise<Reply> {
     switch (intent.kind) {
@@ -220,9 +231,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case 'list-add': {
         const picked = entryAt(ctx, intent.number);
         if ('reply' in picked) return picked.reply;
-        if (intent.kind === 'details') return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now, whyOf(ctx, r.id)), 'opened');
+        if (intent.kind === 'details')
+          return withResult(picked.id, (r, now) => buildEntryDetailReply(r, now, whyOf(ctx, r.id)), 'opened');
         if (intent.kind === 'share') return withResult(picked.id, buildShareReply, 'shared', ctx);
-        if (intent.kind === 'list-add') return hooks.shortlist ? hooks.shortlist.add(ctx, picked.id) : buildNotAvailableReply('The list for a resident');
+        if (intent.kind === 'list-add')
+          return hooks.shortlist
+            ? hooks.shortlist.add(ctx, picked.id)
+            : buildNotAvailableReply('The list for a resident');
         if (!hooks.bookings) return buildNotAvailableReply('Booking');
         return hooks.bookings.book(ctx, { entryId: picked.id });
       }
@@ -231,7 +246,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case 'subscribe':
         return hooks.digests ? hooks.digests.subscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
       case 'unsubscribe':
-        return hooks.digests ? hooks.digests.unsubscribe(ctx, { text: intent.text }) : buildNotAvailableReply('Digests');
+        return hooks.digests
+          ? hooks.digests.unsubscribe(ctx, { text: intent.text })
+          : buildNotAvailableReply('Digests');
       case 'list-show':
       case 'list-sms':
       case 'list-leaflet':
@@ -285,7 +302,9 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.unsubscribe:
         return hooks.digests?.handleAction ? hooks.digests.handleAction(action) : buildNotAvailableReply('Digests');
       case ACTION.flag:
-        return hooks.insights?.flag ? hooks.insights.flag(action) : buildNotAvailableReply('Reporting an out-of-date listing');
+        return hooks.insights?.flag
+          ? hooks.insights.flag(action)
+          : buildNotAvailableReply('Reporting an out-of-date listing');
       case ACTION.addEntry:
       case ACTION.editEntry:
       case ACTION.saveEntry:
@@ -302,12 +321,18 @@ export function createConversation(deps: ConversationDeps): Conversation {
       case ACTION.shortlistSms:
       case ACTION.shortlistLeaflet:
       case ACTION.shortlistClear:
-        return hooks.shortlist ? hooks.shortlist.handleAction(action) : buildNotAvailableReply('The list for a resident');
+        return hooks.shortlist
+          ? hooks.shortlist.handleAction(action)
+          : buildNotAvailableReply('The list for a resident');
     }
   }
 
   function badValue(action: InboundAction): Reply {
-    logger.warn('button value refused', { platform: action.platform, action: action.action, length: action.value.length });
+    logger.warn('button value refused', {
+      platform: action.platform,
+      action: action.action,
+      length: action.value.length,
+    });
     return buildBadActionReply();
   }
 

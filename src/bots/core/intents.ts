@@ -52,13 +52,45 @@ const DETAILS = [
   new RegExp(`^(?:tell me |say )?more (?:about|on) ${NUMBER}$`),
   new RegExp(`^what about ${NUMBER}$`),
 ];
-const SHARE = new RegExp(`^(?:share|send|copy|text)\\s+${NUMBER}(?:\\s+(?:with|to|for)\\s+(?:the\\s+)?(?:resident|client|patient|them))?$`);
-const BOOK = new RegExp(`^book\\s+(?:me\\s+)?(?:(?:a\\s+)?(?:place|space|seat)\\s+)?(?:on|onto|in|into|for)?\\s*${NUMBER}$`);
+const SHARE = new RegExp(
+  `^(?:share|send|copy|text)\\s+${NUMBER}(?:\\s+(?:with|to|for)\\s+(?:the\\s+)?(?:resident|client|patient|them))?$`,
+);
+const BOOK = new RegExp(
+  `^book\\s+(?:me\\s+)?(?:(?:a\\s+)?(?:place|space|seat)\\s+)?(?:on|onto|in|into|for)?\\s*${NUMBER}$`,
+);
 const LIST_ADD = new RegExp(`^(?:add|save|keep)\\s+${NUMBER}(?:\\s+to\\s+(?:the\\s+|my\\s+)?(?:list|shortlist))?$`);
-const LIST_SHOW = new Set(['list', 'my list', 'the list', 'shortlist', 'my shortlist', 'show list', 'show my list', 'send list', 'send my list', 'send the list']);
-const LIST_SMS = new Set(['sms', 'sms list', 'text list', 'text the list', 'send list by sms', 'send list by text', 'list as sms', 'list as text']);
-const LIST_LEAFLET = /^(?:(large[- ]print)\s+)?(?:leaflet|print list|print the list|list as (?:a\s+)?leaflet)(?:\s+(?:in\s+)?(large[- ]print))?$/;
-const LIST_CLEAR = new Set(['clear list', 'clear my list', 'clear the list', 'empty list', 'empty my list', 'empty the list']);
+const LIST_SHOW = new Set([
+  'list',
+  'my list',
+  'the list',
+  'shortlist',
+  'my shortlist',
+  'show list',
+  'show my list',
+  'send list',
+  'send my list',
+  'send the list',
+]);
+const LIST_SMS = new Set([
+  'sms',
+  'sms list',
+  'text list',
+  'text the list',
+  'send list by sms',
+  'send list by text',
+  'list as sms',
+  'list as text',
+]);
+const LIST_LEAFLET =
+  /^(?:(large[- ]print)\s+)?(?:leaflet|print list|print the list|list as (?:a\s+)?leaflet)(?:\s+(?:in\s+)?(large[- ]print))?$/;
+const LIST_CLEAR = new Set([
+  'clear list',
+  'clear my list',
+  'clear the list',
+  'empty list',
+  'empty my list',
+  'empty the list',
+]);
 const SUBSCRIBE = /^(?:subscribe|sign up for (?:the )?digest|digest)(?:\s+(?:to\s+)?(.*))?$/;
 const UNSUBSCRIBE = /^(?:unsubscribe|stop (?:the )?digest|cancel (?:the )?digest)(?:\s+(?:from\s+)?(.*))?$/;
 

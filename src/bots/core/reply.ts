@@ -90,7 +90,14 @@ export type ReplyBlock =
    * cannot take a file from a bot without a consent step) links to `url` when there is one, under `label`.
    * `content` is text (an invite) or bytes (a PDF).
    */
-  | { type: 'attachment'; filename: string; mimeType: string; content: string | Uint8Array; url?: string; label?: string }
+  | {
+      type: 'attachment';
+      filename: string;
+      mimeType: string;
+      content: string | Uint8Array;
+      url?: string;
+      label?: string;
+    }
   /** A form: Teams shows its inputs in the card, the terminal asks field by field, Slack opens it in a modal. */
   | { type: 'form'; form: ReplyForm };
 
@@ -188,7 +195,13 @@ export function parseMarkup(markup: string): MarkupSpan[] {
         italic = false;
         continue;
       }
-      if (!italic && (before === undefined || OPENS_ITALIC.test(before)) && next && !/\s/.test(next) && italicCloser(markup, i + 1) > i + 1) {
+      if (
+        !italic &&
+        (before === undefined || OPENS_ITALIC.test(before)) &&
+        next &&
+        !/\s/.test(next) &&
+        italicCloser(markup, i + 1) > i + 1
+      ) {
         flush();
         italic = true;
         continue;

@@ -26,7 +26,10 @@ export type SessionMemory = {
   rememberQuery(text: string): string;
   recallQuery(key: string): string | undefined;
   /** Records a page shown in a conversation; a page at offset 0 starts a new list. */
-  recordPage(session: SessionRef, page: { queryKey: string; offset: number; total: number; ids: string[]; why?: ReadonlyMap<string, string> }): void;
+  recordPage(
+    session: SessionRef,
+    page: { queryKey: string; offset: number; total: number; ids: string[]; why?: ReadonlyMap<string, string> },
+  ): void;
   current(session: SessionRef): SessionState | undefined;
 };
 
@@ -74,9 +77,12 @@ export function createSessionMemory(options: { clock: Clock; ttlMs?: number; max
       const key = sessionKey(session);
       const previous = get(sessions, key);
       const numbered =
-        page.offset > 0 && previous?.queryKey === page.queryKey ? new Map(previous.numbered) : new Map<number, string>();
+        page.offset > 0 && previous?.queryKey === page.queryKey
+          ? new Map(previous.numbered)
+          : new Map<number, string>();
       page.ids.forEach((id, i) => numbered.set(page.offset + i + 1, id));
-      const why = page.offset > 0 && previous?.queryKey === page.queryKey ? new Map(previous.why) : new Map<string, string>();
+      const why =
+        page.offset > 0 && previous?.queryKey === page.queryKey ? new Map(previous.why) : new Map<string, string>();
       for (const [id, line] of page.why ?? []) why.set(id, line);
       put(sessions, key, {
         queryKey: page.queryKey,

@@ -38,10 +38,7 @@ export class WorkQueue {
   /** Queues a task and resolves with its result (or `tooLate`'s, past the wait budget) once it has had its turn. */
   run<T>(task: () => Promise<T>, tooLate?: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.defer(
-        () => task().then(resolve, reject),
-        tooLate ? () => tooLate().then(resolve, reject) : undefined,
-      );
+      this.defer(() => task().then(resolve, reject), tooLate ? () => tooLate().then(resolve, reject) : undefined);
     });
   }
 

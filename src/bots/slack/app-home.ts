@@ -40,7 +40,10 @@ export function buildHomeView(content: HomeContent): SlackTypes.HomeView {
   const section = (title: string, reply: Reply | undefined, budget: number) => {
     if (!reply) return;
     blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: title, emoji: true } });
-    blocks.push(...renderBlocks({ ...reply, blocks: reply.blocks.filter((b) => b.type !== 'heading') }, { maxBlocks: budget }).blocks);
+    blocks.push(
+      ...renderBlocks({ ...reply, blocks: reply.blocks.filter((b) => b.type !== 'heading') }, { maxBlocks: budget })
+        .blocks,
+    );
   };
   section('Your bookings', content.bookings, 30);
   section('Channel digests', content.digests, 20);
@@ -54,15 +57,32 @@ export function buildHomeView(content: HomeContent): SlackTypes.HomeView {
       { type: 'header', text: { type: 'plain_text', text: 'Coordinator tools', emoji: true } },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: 'Add a group, course or service the feeds don’t cover, or correct one you added.' },
-        accessory: { type: 'button', action_id: SLACK_ACTION.addEntry, text: { type: 'plain_text', text: 'Add an entry' }, style: 'primary', value: 'home' },
+        text: {
+          type: 'mrkdwn',
+          text: 'Add a group, course or service the feeds don’t cover, or correct one you added.',
+        },
+        accessory: {
+          type: 'button',
+          action_id: SLACK_ACTION.addEntry,
+          text: { type: 'plain_text', text: 'Add an entry' },
+          style: 'primary',
+          value: 'home',
+        },
       },
     );
     for (const entry of content.coordinatorEntries.slice(0, 15)) {
       blocks.push({
         type: 'section',
-        text: { type: 'mrkdwn', text: `*${escapeMrkdwn(entry.title)}*\n${entry.kind}, updated ${entry.updatedAt.toISOString().slice(0, 10)}` },
-        accessory: { type: 'button', action_id: SLACK_ACTION.editEntry, text: { type: 'plain_text', text: 'Edit' }, value: entry.externalId },
+        text: {
+          type: 'mrkdwn',
+          text: `*${escapeMrkdwn(entry.title)}*\n${entry.kind}, updated ${entry.updatedAt.toISOString().slice(0, 10)}`,
+        },
+        accessory: {
+          type: 'button',
+          action_id: SLACK_ACTION.editEntry,
+          text: { type: 'plain_text', text: 'Edit' },
+          value: entry.externalId,
+        },
       });
     }
   }

@@ -17,7 +17,9 @@ const TemplateSchema = z
 export function buildSlackManifest(template: unknown, publicUrl: string): Record<string, unknown> {
   const base = publicUrl.replace(/\/+$/, '');
   const replaced = JSON.parse(JSON.stringify(template), (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(MANIFEST_PLACEHOLDER_URL) ? `${base}${value.slice(MANIFEST_PLACEHOLDER_URL.length)}` : value,
+    typeof value === 'string' && value.startsWith(MANIFEST_PLACEHOLDER_URL)
+      ? `${base}${value.slice(MANIFEST_PLACEHOLDER_URL.length)}`
+      : value,
   ) as Record<string, unknown>;
   // Checked, but the parsed copy is not returned: it would put the known keys first and reorder the manifest.
   TemplateSchema.parse(replaced);

@@ -8,7 +8,8 @@ import type { Logger } from '../../logger.ts';
 export function toBoltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.INFO;
   let name = 'slack';
-  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))).join(' ');
+  const text = (args: unknown[]) =>
+    args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : safeJson(a))).join(' ');
   return {
     debug: (...args) => logger.debug(text(args), { lib: name }),
     info: (...args) => logger.info(text(args), { lib: name }),

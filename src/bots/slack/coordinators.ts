@@ -40,7 +40,10 @@ export function createCoordinatorCheck(options: {
         return members;
       })
       .catch((error: unknown) => {
-        options.logger.warn('could not read the coordinators user group', { usergroup: options.usergroup, error: String(error) });
+        options.logger.warn('could not read the coordinators user group', {
+          usergroup: options.usergroup,
+          error: String(error),
+        });
         return members;
       })
       .finally(() => {
@@ -64,5 +67,6 @@ export function createCoordinatorCheck(options: {
     }
   };
 
-  return async (userId, client) => fixed.has(userId) || ((await groupMembers(client ?? options.client))?.has(userId) ?? false);
+  return async (userId, client) =>
+    fixed.has(userId) || ((await groupMembers(client ?? options.client))?.has(userId) ?? false);
 }

@@ -28,7 +28,13 @@ function toInputBlock(field: FormField): Block {
   const chosen = (field.options ?? []).filter((o) => values.includes(o.value)).map(option);
   // Slack's date and time pickers need no format hint.
   const hint = field.hint && field.input !== 'date' && field.input !== 'time' ? { hint: plain(field.hint) } : {};
-  const base = { type: 'input' as const, block_id: field.name, optional: !field.required, label: plain(field.label), ...hint };
+  const base = {
+    type: 'input' as const,
+    block_id: field.name,
+    optional: !field.required,
+    label: plain(field.label),
+    ...hint,
+  };
   const options = (field.options ?? []).map(option);
   switch (field.input) {
     case 'text':
@@ -44,7 +50,15 @@ function toInputBlock(field: FormField): Block {
         },
       };
     case 'choice':
-      return { ...base, element: { type: 'static_select', action_id: 'v', options, ...(chosen[0] ? { initial_option: chosen[0] } : {}) } };
+      return {
+        ...base,
+        element: {
+          type: 'static_select',
+          action_id: 'v',
+          options,
+          ...(chosen[0] ? { initial_option: chosen[0] } : {}),
+        },
+      };
     case 'choices': {
       const initial = chosen.length ? { initial_options: chosen } : {};
       return field.style === 'checkboxes'
@@ -52,9 +66,15 @@ function toInputBlock(field: FormField): Block {
         : { ...base, element: { type: 'multi_static_select', action_id: 'v', options, ...initial } };
     }
     case 'date':
-      return { ...base, element: { type: 'datepicker', action_id: 'v', ...(values[0] ? { initial_date: values[0] } : {}) } };
+      return {
+        ...base,
+        element: { type: 'datepicker', action_id: 'v', ...(values[0] ? { initial_date: values[0] } : {}) },
+      };
     case 'time':
-      return { ...base, element: { type: 'timepicker', action_id: 'v', ...(values[0] ? { initial_time: values[0] } : {}) } };
+      return {
+        ...base,
+        element: { type: 'timepicker', action_id: 'v', ...(values[0] ? { initial_time: values[0] } : {}) },
+      };
   }
 }
 

@@ -10,7 +10,8 @@ import { truncate as truncateText } from '../../truncate.ts';
 export function toMrkdwn(markup: string): string {
   return parseMarkup(markup)
     .map((span) => {
-      if (span.code) return `\`${span.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'")}\``;
+      if (span.code)
+        return `\`${span.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, "'")}\``;
       const text = escapeMrkdwn(span.text);
       if (!text.trim()) return text;
       let out = text;
@@ -36,7 +37,9 @@ export function escapeMrkdwn(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[*_~`]/g, (c, at: number, whole: string) =>
-      c !== '`' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '') ? c : (LOOKALIKE[c] ?? c),
+      c !== '`' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '')
+        ? c
+        : (LOOKALIKE[c] ?? c),
     );
 }
 

@@ -12,14 +12,23 @@ const StoredInstallationSchema = z.looseObject({
   team: z.looseObject({ id: z.string().min(1), name: z.string().optional() }).optional(),
   enterprise: z.looseObject({ id: z.string().min(1), name: z.string().optional() }).optional(),
   bot: z
-    .looseObject({ token: z.string().min(1), userId: z.string().min(1), id: z.string().optional(), scopes: z.array(z.string()) })
+    .looseObject({
+      token: z.string().min(1),
+      userId: z.string().min(1),
+      id: z.string().optional(),
+      scopes: z.array(z.string()),
+    })
     .optional(),
   isEnterpriseInstall: z.boolean().optional(),
   authVersion: z.enum(['v1', 'v2']).optional(),
 });
 
 /** The installation's key: the team id, or the enterprise id for an Enterprise Grid org-wide install. */
-export function installKeyOf(query: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }): string | undefined {
+export function installKeyOf(query: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string | undefined {
   return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
 }
 
@@ -73,11 +82,16 @@ export function createPrismaInstallationStore(prisma: PrismaClient, clock: Clock
         installation: installation as unknown as Prisma.InputJsonValue,
         updatedAt: now,
       };
-      await prisma.slackInstallation.upsert({ where: { installKey }, create: { installKey, installedAt: now, ...data }, update: data });
+      await prisma.slackInstallation.upsert({
+        where: { installKey },
+        create: { installKey, installedAt: now, ...data },
+        update: data,
+      });
     },
     async fetchInstallation(query) {
       const found = await lookup(query);
-      if (!found) throw new InstallationNotFoundError(`Signpost is not installed in ${installKeyOf(query) ?? 'that workspace'}`);
+      if (!found)
+        throw new InstallationNotFoundError(`Signpost is not installed in ${installKeyOf(query) ?? 'that workspace'}`);
       return found as unknown as Installation;
     },
     async deleteInstallation(query) {
@@ -88,11 +102,17 @@ export function createPrismaInstallationStore(prisma: PrismaClient, clock: Clock
       return (await find(installKey))?.bot?.token;
     },
     async keys() {
-      const rows = await prisma.slackInstallation.findMany({ select: { installKey: true }, orderBy: { installedAt: 'asc' } });
+      const rows = await prisma.slackInstallation.findMany({
+        select: { installKey: true },
+        orderBy: { installedAt: 'asc' },
+      });
       return rows.map((r) => r.installKey);
     },
     async botTokens() {
-      const rows = await prisma.slackInstallation.findMany({ select: { installKey: true, installation: true }, orderBy: { installedAt: 'asc' } });
+      const rows = await prisma.slackInstallation.findMany({
+        select: { installKey: true, installation: true },
+        orderBy: { installedAt: 'asc' },
+      });
       return rows.flatMap((r) => {
         const parsed = StoredInstallationSchema.safeParse(r.installation);
         return parsed.success && parsed.data.bot ? [parsed.data.bot.token] : [];

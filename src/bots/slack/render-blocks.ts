@@ -13,9 +13,13 @@ type Button = SlackTypes.Button;
 export type SlackFile = { filename: string; mimeType: string; content: string | Uint8Array };
 
 /** files.uploadV2's arguments for a file: text as `content`, bytes (a PDF) as `file`. */
-export function slackUploadOf(file: SlackFile): { filename: string; title: string } & ({ content: string } | { file: Buffer }) {
+export function slackUploadOf(
+  file: SlackFile,
+): { filename: string; title: string } & ({ content: string } | { file: Buffer }) {
   const named = { filename: file.filename, title: file.filename };
-  return typeof file.content === 'string' ? { ...named, content: file.content } : { ...named, file: Buffer.from(file.content) };
+  return typeof file.content === 'string'
+    ? { ...named, content: file.content }
+    : { ...named, file: Buffer.from(file.content) };
 }
 
 export type RenderOptions = {
@@ -56,7 +60,10 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
   const units: Unit[] = [];
   // A single entry's details (no list, a Share button, no Post button yet): offer to post it too.
   const entryButton =
-    options.offerPostToChannel && !reply.blocks.some((b) => b.type === 'list' || (b.type === 'actions' && b.buttons.some((x) => x.action === ACTION.postToChannel)))
+    options.offerPostToChannel &&
+    !reply.blocks.some(
+      (b) => b.type === 'list' || (b.type === 'actions' && b.buttons.some((x) => x.action === ACTION.postToChannel)),
+    )
       ? reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((x) => x.action === ACTION.share)
       : undefined;
 
@@ -106,9 +113,20 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
     const noun = restItems > 0 ? (count === 1 ? 'result' : 'results') : count === 1 ? 'part' : 'parts';
     const label = `*${count} more ${noun}*`;
     if (options.stashOverflow) {
-      const token = options.stashOverflow({ fallbackText: reply.fallbackText, blocks: toReplyBlocks(rest), ephemeral: reply.ephemeral });
-      const more = button({ label: `Show ${count} more`, action: ACTION.more, value: token }, SLACK_ACTION.overflow, 0, state);
-      blocks.push(more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label));
+      const token = options.stashOverflow({
+        fallbackText: reply.fallbackText,
+        blocks: toReplyBlocks(rest),
+        ephemeral: reply.ephemeral,
+      });
+      const more = button(
+        { label: `Show ${count} more`, action: ACTION.more, value: token },
+        SLACK_ACTION.overflow,
+        0,
+        state,
+      );
+      blocks.push(
+        more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label),
+      );
     } else {
       blocks.push(contextBlock(`${label} not shown: ask a narrower question to see them.`));
     }
@@ -122,10 +140,20 @@ export function renderBlocks(reply: Reply, options: RenderOptions = {}): Rendere
   };
 }
 
-function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>, state: { dropped: number }): SlackBlock[][] {
+function renderBlock(
+  block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>,
+  state: { dropped: number },
+): SlackBlock[][] {
   switch (block.type) {
     case 'heading':
-      return [[{ type: 'header', text: { type: 'plain_text', text: truncate(block.text, SLACK_LIMITS.headerText) || ' ', emoji: true } }]];
+      return [
+        [
+          {
+            type: 'header',
+            text: { type: 'plain_text', text: truncate(block.text, SLACK_LIMITS.headerText) || ' ', emoji: true },
+          },
+        ],
+      ];
     case 'text':
       return splitMrkdwn(toMrkdwn(block.text), SLACK_LIMITS.sectionText)
         .filter((piece) => piece.trim())
@@ -146,7 +174,9 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
     case 'more': {
       const more = button(block.button, block.button.action, 0, state);
       const label = `*${block.remaining} more*`;
-      return [[more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label)]];
+      return [
+        [more ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: more } : contextBlock(label)],
+      ];
     }
     case 'context':
       return [[contextBlock(toMrkdwn(block.text))]];
@@ -155,10 +185,17 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
     case 'form': {
       // Slack fills in forms in a modal, which only a click can open (it needs the click's trigger id).
       const edit = block.form.submit.value !== '';
-      const opener = { label: 'Open the form', action: block.form.submit.action, value: block.form.submit.value, style: 'primary' as const };
+      const opener = {
+        label: 'Open the form',
+        action: block.form.submit.action,
+        value: block.form.submit.value,
+        style: 'primary' as const,
+      };
       const open = button(opener, edit ? SLACK_ACTION.editEntry : SLACK_ACTION.addEntry, 0, state);
       const label = `*${toMrkdwn(block.form.title)}*`;
-      return [[open ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: open } : contextBlock(label)]];
+      return [
+        [open ? { type: 'section', text: { type: 'mrkdwn', text: label }, accessory: open } : contextBlock(label)],
+      ];
     }
     case 'urgent':
       return [urgentBlocks(block)];
@@ -167,7 +204,10 @@ function renderBlock(block: Exclude<ReplyBlock, { type: 'list' | 'attachment' }>
 
 /** Urgent help: a warning line, each number in bold on its own line, then the note; set apart by a divider. */
 function urgentBlocks(block: Extract<ReplyBlock, { type: 'urgent' }>): SlackBlock[] {
-  const lines = [`:rotating_light: *${toMrkdwn(block.title)}*`, ...block.lines.map((l) => `*${toMrkdwn(l.phone)}*  ${toMrkdwn(l.name)}`)];
+  const lines = [
+    `:rotating_light: *${toMrkdwn(block.title)}*`,
+    ...block.lines.map((l) => `*${toMrkdwn(l.phone)}*  ${toMrkdwn(l.name)}`),
+  ];
   return [
     { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), SLACK_LIMITS.sectionText) } },
     contextBlock(toMrkdwn(block.note)),
@@ -178,7 +218,9 @@ function urgentBlocks(block: Extract<ReplyBlock, { type: 'urgent' }>): SlackBloc
 function renderItem(item: ReplyListItem, offerPost: boolean, state: { dropped: number }): SlackBlock[] {
   const title = `*${escapeMrkdwn(item.title)}*`;
   const body = [title, ...item.lines.map(escapeMrkdwn)].join('\n');
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(body, SLACK_LIMITS.sectionText) } }];
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(body, SLACK_LIMITS.sectionText) } },
+  ];
   const buttons = [...item.buttons];
   const details = item.buttons.find((b) => b.action === ACTION.details);
   if (offerPost && details && !item.buttons.some((b) => b.action === ACTION.postToChannel)) {

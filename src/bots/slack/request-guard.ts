@@ -68,7 +68,8 @@ function shapeProblem(contentType: string, body: string): string | undefined {
       return 'the body is not JSON';
     }
     if (!isRecord(json) || typeof json.type !== 'string') return 'not a Slack event envelope';
-    if (json.type === 'event_callback' && !(isRecord(json.event) && typeof json.event.type === 'string')) return 'an event_callback without an event';
+    if (json.type === 'event_callback' && !(isRecord(json.event) && typeof json.event.type === 'string'))
+      return 'an event_callback without an event';
     return undefined;
   }
   const form = new URLSearchParams(body);
@@ -123,14 +124,21 @@ export function createSlackRequestGuard(options: {
       chunks.push(chunk as Buffer);
     }
     const rawBody = Buffer.concat(chunks, size);
-    if (typeof timestamp !== 'string' || typeof signature !== 'string' || !validSignature(options.signingSecret, timestamp, rawBody, signature)) {
+    if (
+      typeof timestamp !== 'string' ||
+      typeof signature !== 'string' ||
+      !validSignature(options.signingSecret, timestamp, rawBody, signature)
+    ) {
       return { kind: 'pass', rawBody };
     }
     if (Number(timestamp) * 1000 < t - MAX_SKEW_MS) return { kind: 'pass', rawBody };
     const problem = shapeProblem(String(req.headers['content-type'] ?? ''), rawBody.toString('utf8'));
     if (problem) return { kind: 'refuse', status: 400, error: problem };
     const eventId = eventIdOf(String(req.headers['content-type'] ?? ''), rawBody.toString('utf8'));
-    const keys = [`sig:${createHash('sha256').update(signature).digest('base64url')}`, ...(eventId ? [`event:${eventId}`] : [])];
+    const keys = [
+      `sig:${createHash('sha256').update(signature).digest('base64url')}`,
+      ...(eventId ? [`event:${eventId}`] : []),
+    ];
     if (keys.some((k) => seen.has(k))) return { kind: 'duplicate' };
     // Kept for as long as the timestamp could still pass (an event id, for as long as Slack retries), then forgotten.
     const expires = [Number(timestamp) * 1000 + MAX_SKEW_MS, ...(eventId ? [t + EVENT_KEPT_MS] : [])];
@@ -142,7 +150,11 @@ export function createSlackRequestGuard(options: {
       const gaveUp = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), options.seenWaitMs ?? 500);
       });
-      const claim = options.seen.claim(keys, expires.map((ms) => new Date(ms)), new Date(t));
+      const claim = options.seen.claim(
+        keys,
+        expires.map((ms) => new Date(ms)),
+        new Date(t),
+      );
       claim.catch(() => undefined);
       try {
         const fresh = await Promise.race([claim, gaveUp]);

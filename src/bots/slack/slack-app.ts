@@ -28,12 +28,27 @@ export const SLACK_INSTALL_PATH = '/slack/install';
 export const SLACK_OAUTH_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** @slack/oauth's error codes for a redirect that is not this browser's own, fresh install (state or code wrong). */
-const INSTALL_LINK_ERRORS = new Set(['slack_oauth_missing_state', 'slack_oauth_invalid_state', 'slack_oauth_missing_code']);
+const INSTALL_LINK_ERRORS = new Set([
+  'slack_oauth_missing_state',
+  'slack_oauth_invalid_state',
+  'slack_oauth_missing_code',
+]);
 /** The person pressed Cancel on Slack's page (`error=access_denied`). */
 const OAUTH_CANCELLED = 'slack_oauth_installer_authorization_error';
 
 /** The bot scopes an install asks for (manifest.json lists the same; a test checks both against the code). */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'links:read', 'links:write', 'usergroups:read'] as const;
+export const SLACK_BOT_SCOPES = [
+  'app_mentions:read',
+  'channels:read',
+  'chat:write',
+  'commands',
+  'files:write',
+  'im:history',
+  'im:write',
+  'links:read',
+  'links:write',
+  'usergroups:read',
+] as const;
 
 const RECEIVED_AT = Symbol('receivedAt');
 type ReceivedRequest = http.IncomingMessage & { [RECEIVED_AT]?: number };
@@ -41,7 +56,9 @@ type ReceivedRequest = http.IncomingMessage & { [RECEIVED_AT]?: number };
  * When our server received a request (performance.now()), handed to the listeners as `context.receivedAt`: a
  * command's time budget counts from there, not from when its turn in the queue came.
  */
-const receivedAtOf = (req: http.IncomingMessage): { receivedAt: number } => ({ receivedAt: (req as ReceivedRequest)[RECEIVED_AT] ?? performance.now() });
+const receivedAtOf = (req: http.IncomingMessage): { receivedAt: number } => ({
+  receivedAt: (req as ReceivedRequest)[RECEIVED_AT] ?? performance.now(),
+});
 
 export type SlackAppOptions = {
   config: SlackConfig;
@@ -105,7 +122,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const client = new webApi.WebClient(oauth ? undefined : botToken, clientOptions);
 
   // auth.test once, lazily and retried after a failure, instead of Bolt's eager call whose rejection nobody awaits.
-  let identity: Promise<{ botId: string; botUserId: string }> | undefined = options.identity ? Promise.resolve(options.identity) : undefined;
+  let identity: Promise<{ botId: string; botUserId: string }> | undefined = options.identity
+    ? Promise.resolve(options.identity)
+    : undefined;
   const getIdentity = () => {
     identity ??= client.auth.test().then(
       (r) => ({ botId: r.bot_id ?? '', botUserId: r.user_id ?? '' }),
@@ -162,14 +181,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           success: (installation, _options, _req, res) => {
             const place = installation.isEnterpriseInstall ? installation.enterprise?.name : installation.team?.name;
             const installKey = installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
-            logger.info('Slack workspace installed', { installKey, enterprise: installation.isEnterpriseInstall === true });
+            logger.info('Slack workspace installed', {
+              installKey,
+              enterprise: installation.isEnterpriseInstall === true,
+            });
             res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(installedPage(place));
           },
           failure: (error, _options, _req, res) => {
             const code = (error as { code?: string }).code ?? '';
             logger.warn('Slack install refused', { code, error: error.message });
             const reason = INSTALL_LINK_ERRORS.has(code) ? 'link' : code === OAUTH_CANCELLED ? 'cancelled' : 'slack';
-            res.writeHead(reason === 'slack' ? 502 : 400, { 'content-type': 'text/html; charset=utf-8' }).end(installFailedPage(reason));
+            res
+              .writeHead(reason === 'slack' ? 502 : 400, { 'content-type': 'text/html; charset=utf-8' })
+              .end(installFailedPage(reason));
           },
         },
       },
@@ -184,7 +208,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger: boltLogger,
       customPropertiesExtractor: receivedAtOf,
     });
-    bolt = new App({ receiver, authorize, clientOptions, logger: boltLogger, convoStore: false, extendedErrorHandler: true });
+    bolt = new App({
+      receiver,
+      authorize,
+      clientOptions,
+      logger: boltLogger,
+      convoStore: false,
+      extendedErrorHandler: true,
+    });
   }
 
   const stash = new ReplyStash(clock);
@@ -213,7 +244,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   // Last line of defence (authorisation failures, a listener that threw past its own boundary).
   bolt.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     const correlationId = newCorrelationId();
-    logger.error('slack request failed', { correlationId, code: (error as { code?: string }).code, error: error.message, stack: error.stack });
+    logger.error('slack request failed', {
+      correlationId,
+      code: (error as { code?: string }).code,
+      error: error.message,
+      stack: error.stack,
+    });
     const responseUrl = (body as { response_url?: unknown } | undefined)?.response_url;
     if (typeof responseUrl === 'string' && responseUrl.startsWith('https://')) {
       await fetch(responseUrl, {
@@ -227,19 +263,26 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const guard = createSlackRequestGuard({
     signingSecret: config.signingSecret ?? '',
     seen: createSeenRequests(options.store.sql),
-    onSeenError: (error) => logger.warn('could not check the database for a repeated slack request; this server remembers its own', { error: String(error) }),
+    onSeenError: (error) =>
+      logger.warn('could not check the database for a repeated slack request; this server remembers its own', {
+        error: String(error),
+      }),
   });
   const route: RouteHandler | undefined = receiver
     ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (req.method !== 'POST') {
-          res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST Slack requests here' }));
+          res
+            .writeHead(405, { allow: 'POST', 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'POST Slack requests here' }));
           return;
         }
         (req as ReceivedRequest)[RECEIVED_AT] = performance.now();
         const outcome = await guard(req);
         if (outcome.kind === 'refuse') {
           logger.warn('slack request refused', { status: outcome.status, reason: outcome.error });
-          res.writeHead(outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: outcome.error }));
+          res
+            .writeHead(outcome.status, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: outcome.error }));
           return;
         }
         if (outcome.kind === 'duplicate') {
@@ -254,7 +297,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         } catch {
           // Bolt throws for a request it does not serve (anything but POST to the events path, GET to the install paths).
           const allow = req.url?.startsWith(SLACK_EVENTS_PATH) ? 'POST' : 'GET';
-          res.writeHead(405, { allow, 'content-type': 'application/json' }).end(JSON.stringify({ error: `${allow} only` }));
+          res
+            .writeHead(405, { allow, 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: `${allow} only` }));
         }
       }
     : undefined;
@@ -262,20 +307,29 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const installRoute: RouteHandler | undefined = receiver
     ? async (req: http.IncomingMessage, res: http.ServerResponse) => {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
-          res.writeHead(405, { allow: 'GET', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'GET only' }));
+          res
+            .writeHead(405, { allow: 'GET', 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'GET only' }));
           return;
         }
         try {
           receiver.requestListener(req, res);
         } catch {
-          res.writeHead(405, { allow: 'GET', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'GET only' }));
+          res
+            .writeHead(405, { allow: 'GET', 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'GET only' }));
         }
       }
     : undefined;
   const routes: [string, RouteHandler][] = route
     ? [
         [SLACK_EVENTS_PATH, route],
-        ...(oauth && installRoute ? ([[SLACK_INSTALL_PATH, installRoute], [SLACK_OAUTH_REDIRECT_PATH, installRoute]] as [string, RouteHandler][]) : []),
+        ...(oauth && installRoute
+          ? ([
+              [SLACK_INSTALL_PATH, installRoute],
+              [SLACK_OAUTH_REDIRECT_PATH, installRoute],
+            ] as [string, RouteHandler][])
+          : []),
       ]
     : [];
 

@@ -71,7 +71,11 @@ export class SlackNotifier implements Notifier {
 
   async post(target: DeliveryTarget, reply: Reply): Promise<void> {
     const tokens = await this.tokens(target.workspace);
-    if (tokens.length === 0) throw new DeliveryError(`Signpost is not installed in the Slack workspace ${target.workspace ?? '(none named)'}`, false);
+    if (tokens.length === 0)
+      throw new DeliveryError(
+        `Signpost is not installed in the Slack workspace ${target.workspace ?? '(none named)'}`,
+        false,
+      );
     for (const [i, token] of tokens.entries()) {
       try {
         await this.postWith(this.clientFor(token), target, reply);
@@ -88,7 +92,12 @@ export class SlackNotifier implements Notifier {
 
   private async postWith(client: webApi.WebClient, target: DeliveryTarget, reply: Reply): Promise<void> {
     const message = renderBlocks(reply);
-    await client.chat.postMessage({ channel: target.channelRef, text: message.text, blocks: message.blocks, unfurl_links: false });
+    await client.chat.postMessage({
+      channel: target.channelRef,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+    });
     for (const file of message.files) {
       await client.files.uploadV2({ channel_id: target.channelRef, ...slackUploadOf(file) });
     }

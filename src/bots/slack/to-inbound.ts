@@ -6,7 +6,11 @@ import type { InboundAction, InboundMessage } from '../core/inbound.ts';
  * The workspace a request belongs to, from Bolt's context: the enterprise for an org-wide install, else the team.
  * It is the installation's key and the delivery lane of digests set up there.
  */
-export function workspaceOf(context: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean | undefined }): string | undefined {
+export function workspaceOf(context: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string | undefined {
   return (context.isEnterpriseInstall ? context.enterpriseId : context.teamId) || undefined;
 }
 
@@ -39,9 +43,21 @@ export type MessageEvent = z.infer<typeof MessageEventSchema>;
 
 export const BlockActionBodySchema = z.object({
   type: z.literal('block_actions'),
-  user: z.object({ id: z.string().min(1), name: z.string().optional(), username: z.string().optional(), team_id: z.string().optional() }),
+  user: z.object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    username: z.string().optional(),
+    team_id: z.string().optional(),
+  }),
   channel: z.object({ id: z.string() }).nullish(),
-  container: z.object({ type: z.string().optional(), channel_id: z.string().optional(), is_ephemeral: z.boolean().optional(), message_ts: z.string().optional() }).optional(),
+  container: z
+    .object({
+      type: z.string().optional(),
+      channel_id: z.string().optional(),
+      is_ephemeral: z.boolean().optional(),
+      message_ts: z.string().optional(),
+    })
+    .optional(),
   trigger_id: z.string().optional(),
   response_url: z.string().optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).min(1),

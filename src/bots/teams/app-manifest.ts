@@ -11,7 +11,13 @@ const TemplateSchema = z
         z
           .object({
             botId: z.string(),
-            messageHandlers: z.array(z.object({ type: z.literal('link'), value: z.object({ domains: z.array(z.string()) }).loose() }).loose()).optional(),
+            messageHandlers: z
+              .array(
+                z
+                  .object({ type: z.literal('link'), value: z.object({ domains: z.array(z.string()) }).loose() })
+                  .loose(),
+              )
+              .optional(),
           })
           .loose(),
       )
@@ -27,7 +33,10 @@ const PLACEHOLDER_DOMAIN = 'signpost.example.org';
  * The app manifest for one deployment: the bot's app id for the bot and the message extension, listing-page links
  * previewed for PUBLIC_URL's host (`composeExtensions[].messageHandlers`, also a valid domain), and the version.
  */
-export function buildTeamsManifest(template: unknown, options: { botId: string; publicUrl: string; version?: string }): Record<string, unknown> {
+export function buildTeamsManifest(
+  template: unknown,
+  options: { botId: string; publicUrl: string; version?: string },
+): Record<string, unknown> {
   // Checked, then filled in on a copy of the template itself: zod's parsed copy would put the known keys first.
   TemplateSchema.parse(template);
   const manifest = structuredClone(template) as z.infer<typeof TemplateSchema>;

@@ -1,4 +1,12 @@
-import { type Activity, ActivityTypes, type AppBasedLinkQuery, type MessagingExtensionQuery, type MessagingExtensionResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  ActivityTypes,
+  type AppBasedLinkQuery,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../logger.ts';
 import { ACTION } from '../core/action-ids.ts';
@@ -53,14 +61,20 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       const reply =
         inbound.reason === 'empty'
           ? await this.deps.conversation.handleAction({ ...actorOf(context.activity), action: ACTION.help, value: '' })
-          : { fallbackText: 'That button is out of date. Please ask again.', blocks: [text('That button is out of date. Please ask again.')] };
+          : {
+              fallbackText: 'That button is out of date. Please ask again.',
+              blocks: [text('That button is out of date. Please ask again.')],
+            };
       await context.sendActivity(toTeamsMessage(reply));
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
     // The search waits its turn in the queue Slack's searches use, so a burst of turns cannot starve everyone else.
     const reply = await this.deps.queue.run(
-      () => (inbound.kind === 'message' ? this.deps.conversation.handleMessage(inbound.message) : this.deps.conversation.handleAction(inbound.action)),
+      () =>
+        inbound.kind === 'message'
+          ? this.deps.conversation.handleMessage(inbound.message)
+          : this.deps.conversation.handleAction(inbound.action),
       async () => {
         this.log.warn('turn answered busy: it waited too long for its turn');
         return { fallbackText: BUSY_TEXT, blocks: [text(BUSY_TEXT)] };
@@ -69,12 +83,22 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
     await context.sendActivity(toTeamsMessage(reply));
   }
 
-  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
-    return this.deps.extension ? this.deps.extension.query(query) : super.handleTeamsMessagingExtensionQuery(context, query);
+  protected override async handleTeamsMessagingExtensionQuery(
+    context: TurnContext,
+    query: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
+    return this.deps.extension
+      ? this.deps.extension.query(query)
+      : super.handleTeamsMessagingExtensionQuery(context, query);
   }
 
-  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
-    return this.deps.extension ? this.deps.extension.queryLink(query) : super.handleTeamsAppBasedLinkQuery(context, query);
+  protected override async handleTeamsAppBasedLinkQuery(
+    context: TurnContext,
+    query: AppBasedLinkQuery,
+  ): Promise<MessagingExtensionResponse> {
+    return this.deps.extension
+      ? this.deps.extension.queryLink(query)
+      : super.handleTeamsAppBasedLinkQuery(context, query);
   }
 
   /** Teams sends both conversationUpdate and installationUpdate on install; only the first one says hello. */
@@ -111,7 +135,9 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
 
   private async remember(activity: Activity): Promise<void> {
     if (this.deps.serviceUrlAllowed && !this.deps.serviceUrlAllowed(activity.serviceUrl)) {
-      this.log.warn('conversation reference not stored: its serviceUrl is not a Bot Framework one', { host: hostOf(activity.serviceUrl) });
+      this.log.warn('conversation reference not stored: its serviceUrl is not a Bot Framework one', {
+        host: hostOf(activity.serviceUrl),
+      });
       return;
     }
     const record = toConversationRecord(activity);

@@ -29,7 +29,12 @@ export function createConnectorHttpClient(options: { timeoutMs?: number } = {}):
   return {
     async sendRequest(request: WebResource): Promise<HttpOperationResponse> {
       const headers = request.headers.toJson({ preserveCase: true });
-      const body = typeof request.body === 'string' || request.body instanceof Uint8Array ? request.body : request.body == null ? undefined : JSON.stringify(request.body);
+      const body =
+        typeof request.body === 'string' || request.body instanceof Uint8Array
+          ? request.body
+          : request.body == null
+            ? undefined
+            : JSON.stringify(request.body);
       const res = await fetch(request.url, {
         method: request.method,
         headers,
@@ -71,7 +76,9 @@ function headersLike(raw: Record<string, string>) {
     headerNames: () => [...map.values()].map((h) => h.name),
     headerValues: () => [...map.values()].map((h) => h.value),
     toJson: (options?: { preserveCase?: boolean }) =>
-      Object.fromEntries([...map.values()].map((h) => [options?.preserveCase ? h.name : h.name.toLowerCase(), h.value])),
+      Object.fromEntries(
+        [...map.values()].map((h) => [options?.preserveCase ? h.name : h.name.toLowerCase(), h.value]),
+      ),
     clone() {
       return headersLike(this.toJson({ preserveCase: true }));
     },

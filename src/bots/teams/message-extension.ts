@@ -1,4 +1,9 @@
-import { type Attachment, CardFactory, type MessagingExtensionAttachment, type MessagingExtensionResponse } from 'botbuilder';
+import {
+  type Attachment,
+  CardFactory,
+  type MessagingExtensionAttachment,
+  type MessagingExtensionResponse,
+} from 'botbuilder';
 import { z } from 'zod';
 import { listingIdFromUrl } from '../../catalogue/pages/listing-link.ts';
 import { listingPageUrl } from '../../catalogue/pages/listing-url.ts';
@@ -46,8 +51,14 @@ export type MessageExtension = {
 const QuerySchema = z
   .object({
     commandId: z.string().max(100).optional(),
-    parameters: z.array(z.object({ name: z.string().max(100), value: z.unknown() }).loose()).max(10).optional(),
-    queryOptions: z.object({ skip: z.number().int().min(0).optional(), count: z.number().int().min(0).optional() }).loose().optional(),
+    parameters: z
+      .array(z.object({ name: z.string().max(100), value: z.unknown() }).loose())
+      .max(10)
+      .optional(),
+    queryOptions: z
+      .object({ skip: z.number().int().min(0).optional(), count: z.number().int().min(0).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -61,15 +72,23 @@ const LinkQuerySchema = z.object({ url: z.string().max(2048) }).loose();
 export function createMessageExtension(deps: MessageExtensionDeps): MessageExtension {
   const log = deps.logger.child('teams-extension');
   /** A failure answers with a short apology and a reference that is also in the log, never the error itself. */
-  const guarded = (what: string, run: (raw: unknown) => Promise<MessagingExtensionResponse>) => async (raw: unknown) => {
-    try {
-      return await run(raw);
-    } catch (error) {
-      const correlationId = newCorrelationId();
-      log.error('message extension failed', { what, correlationId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-      return messageResult(`Sorry, something went wrong on our side. Please try again in a moment. (Reference ${correlationId})`);
-    }
-  };
+  const guarded =
+    (what: string, run: (raw: unknown) => Promise<MessagingExtensionResponse>) => async (raw: unknown) => {
+      try {
+        return await run(raw);
+      } catch (error) {
+        const correlationId = newCorrelationId();
+        log.error('message extension failed', {
+          what,
+          correlationId,
+          error:
+            error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        });
+        return messageResult(
+          `Sorry, something went wrong on our side. Please try again in a moment. (Reference ${correlationId})`,
+        );
+      }
+    };
   return {
     query: guarded('query', async (raw) => {
       const parsed = QuerySchema.safeParse(raw ?? {});
@@ -89,15 +108,24 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
       const offset = Math.min(query.queryOptions?.skip ?? 0, MAX_SKIP);
       const now = deps.clock.now();
       const started = performance.now();
-      const response = await withinTime(deps.search.search({ text: words, now, limit, offset }), deps.answerWithinMs ?? ANSWER_WITHIN_MS);
+      const response = await withinTime(
+        deps.search.search({ text: words, now, limit, offset }),
+        deps.answerWithinMs ?? ANSWER_WITHIN_MS,
+      );
       if (response === undefined) {
         log.warn('message extension search too slow for Teams', { ms: Math.round(performance.now() - started) });
         return messageResult('Signpost is taking too long to search just now. Please try again in a moment.');
       }
       const attachments = response.results.slice(0, limit).map((r) => listingAttachment(r, now, deps.publicUrl));
-      if (offset === 0 && response.urgent && response.urgent.lines.length > 0) attachments.unshift(urgentAttachment(response.urgent));
+      if (offset === 0 && response.urgent && response.urgent.lines.length > 0)
+        attachments.unshift(urgentAttachment(response.urgent));
       // Question text is never logged (it may describe a resident).
-      log.debug('message extension answered', { results: attachments.length, total: response.total, offset, ms: Math.round(performance.now() - started) });
+      log.debug('message extension answered', {
+        results: attachments.length,
+        total: response.total,
+        offset,
+        ms: Math.round(performance.now() - started),
+      });
       return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments } };
     }),
 
@@ -107,7 +135,9 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
       if (!id) return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [] } };
       const now = deps.clock.now();
       const result = await deps.search.getResult(id, now);
-      const attachment = result ? listingAttachment(result, now, deps.publicUrl, 'link') : goneAttachment(listingPageUrl(deps.publicUrl, id));
+      const attachment = result
+        ? listingAttachment(result, now, deps.publicUrl, 'link')
+        : goneAttachment(listingPageUrl(deps.publicUrl, id));
       return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: [attachment] } };
     }),
   };
@@ -118,7 +148,12 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
  * Link previews declare Adaptive Card 1.3, the highest Teams documents for link unfurling; the card uses nothing
  * that 1.3 cannot show (text, facts, a link), and hosts that know the 1.5 text styles still apply them.
  */
-export function listingAttachment(result: SearchResult, now: Date, publicUrl: string, use: 'search' | 'link' = 'search'): MessagingExtensionAttachment {
+export function listingAttachment(
+  result: SearchResult,
+  now: Date,
+  publicUrl: string,
+  use: 'search' | 'link' = 'search',
+): MessagingExtensionAttachment {
   const card = renderCard(buildListingCard(result, now, listingPageUrl(publicUrl, result.id)));
   const summary = listingCardFacts(result, now)
     .filter((f) => f.label !== 'Cost')
@@ -130,14 +165,30 @@ export function listingAttachment(result: SearchResult, now: Date, publicUrl: st
 function goneAttachment(pageUrl: string): MessagingExtensionAttachment {
   const reply: Reply = {
     fallbackText: `This listing is no longer listed on Signpost. ${pageUrl}`,
-    blocks: [heading('No longer listed'), text('This listing has closed or its organiser no longer lists it.'), actions([linkButton('Open the listing page', pageUrl)])],
+    blocks: [
+      heading('No longer listed'),
+      text('This listing has closed or its organiser no longer lists it.'),
+      actions([linkButton('Open the listing page', pageUrl)]),
+    ],
   };
-  return { ...adaptive(renderCard(reply), 'link'), preview: thumbnail('No longer listed', 'This listing has closed or is no longer listed.') };
+  return {
+    ...adaptive(renderCard(reply), 'link'),
+    preview: thumbnail('No longer listed', 'This listing has closed or is no longer listed.'),
+  };
 }
 
 function urgentAttachment(urgent: { lines: { name: string; phone: string }[] }): MessagingExtensionAttachment {
-  const card = renderCard({ fallbackText: urgent.lines.map((l) => `${l.phone} ${l.name}`).join('; '), blocks: [urgentBlock(urgent)] });
-  return { ...adaptive(card, 'search'), preview: thumbnail('If someone is at risk right now, get help first', urgent.lines.map((l) => `${l.phone} ${l.name}`).join(' · ')) };
+  const card = renderCard({
+    fallbackText: urgent.lines.map((l) => `${l.phone} ${l.name}`).join('; '),
+    blocks: [urgentBlock(urgent)],
+  });
+  return {
+    ...adaptive(card, 'search'),
+    preview: thumbnail(
+      'If someone is at risk right now, get help first',
+      urgent.lines.map((l) => `${l.phone} ${l.name}`).join(' · '),
+    ),
+  };
 }
 
 function adaptive(card: ReturnType<typeof renderCard>, use: 'search' | 'link'): Attachment {

@@ -119,7 +119,11 @@ function build(reply: Reply, budget: Budget): AdaptiveCard {
 }
 
 function notShown(dropped: number): CardElement {
-  return { ...plainBlock(`${dropped} more not shown here: ask a narrower question to see them.`), isSubtle: true, size: 'Small' };
+  return {
+    ...plainBlock(`${dropped} more not shown here: ask a narrower question to see them.`),
+    isSubtle: true,
+    size: 'Small',
+  };
 }
 
 function card(fallbackText: string, body: CardElement[]): AdaptiveCard {
@@ -149,7 +153,15 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
     case 'fields':
       return block.fields.length === 0
         ? []
-        : [{ type: 'FactSet', facts: block.fields.map((f) => ({ title: truncate(escapeCardText(f.label), 200), value: cardText(f.value) })) }];
+        : [
+            {
+              type: 'FactSet',
+              facts: block.fields.map((f) => ({
+                title: truncate(escapeCardText(f.label), 200),
+                value: cardText(f.value),
+              })),
+            },
+          ];
     case 'actions':
       return block.buttons.length === 0 ? [] : [actionSet(block.buttons)];
     case 'more':
@@ -167,14 +179,24 @@ export function renderBlock(block: ReplyBlock): CardElement[] {
             actions: [
               {
                 type: 'Action.OpenUrl',
-                title: block.label ? escapeCardText(block.label) : block.mimeType === 'text/calendar' ? 'Add to calendar' : `Open ${escapeCardText(block.filename)}`,
+                title: block.label
+                  ? escapeCardText(block.label)
+                  : block.mimeType === 'text/calendar'
+                    ? 'Add to calendar'
+                    : `Open ${escapeCardText(block.filename)}`,
                 url: block.url,
               },
             ],
           },
         ];
       }
-      return [{ ...plainBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`), isSubtle: true, size: 'Small' }];
+      return [
+        {
+          ...plainBlock(`📎 ${block.filename} is available from the Signpost terminal and Slack apps.`),
+          isSubtle: true,
+          size: 'Small',
+        },
+      ];
     case 'form':
       return formElements(block.form);
     case 'urgent':
@@ -195,13 +217,20 @@ function formElements(form: ReplyForm): CardElement[] {
     const id = `${FORM_INPUT_PREFIX}${field.name}`;
     const label = field.required ? `${field.label} (required)` : field.label;
     const value = Array.isArray(field.value) ? field.value.join(',') : field.value;
-    const common = { id, label, ...(field.required ? { isRequired: true, errorMessage: `${field.label} is needed` } : {}), ...(value ? { value } : {}) };
+    const common = {
+      id,
+      label,
+      ...(field.required ? { isRequired: true, errorMessage: `${field.label} is needed` } : {}),
+      ...(value ? { value } : {}),
+    };
     if (field.input === 'choice' || field.input === 'choices') {
       elements.push({
         type: 'Input.ChoiceSet',
         ...common,
         choices: (field.options ?? []).map((o) => ({ title: truncate(o.label, 200), value: o.value })),
-        ...(field.input === 'choices' ? { isMultiSelect: true, style: field.style === 'checkboxes' ? 'expanded' : 'compact' } : { style: 'compact' }),
+        ...(field.input === 'choices'
+          ? { isMultiSelect: true, style: field.style === 'checkboxes' ? 'expanded' : 'compact' }
+          : { style: 'compact' }),
       });
     } else if (field.input === 'date') {
       elements.push({ type: 'Input.Date', ...common });
@@ -216,12 +245,19 @@ function formElements(form: ReplyForm): CardElement[] {
         ...(field.hint ? { placeholder: truncate(field.hint, 200) } : {}),
       });
     }
-    if (field.problem) elements.push({ type: 'TextBlock', text: toMarkdown(field.problem), color: 'attention', wrap: true, spacing: 'None', size: 'Small' });
+    if (field.problem)
+      elements.push({
+        type: 'TextBlock',
+        text: toMarkdown(field.problem),
+        color: 'attention',
+        wrap: true,
+        spacing: 'None',
+        size: 'Small',
+      });
   }
   elements.push(actionSet([form.submit]));
   return elements;
 }
-
 
 /** Urgent help in the card's warning style: the title in bold, each number with who answers it, then the note. */
 function urgentContainer(block: Extract<ReplyBlock, { type: 'urgent' }>): CardElement {
@@ -230,8 +266,18 @@ function urgentContainer(block: Extract<ReplyBlock, { type: 'urgent' }>): CardEl
     style: 'attention',
     bleed: true,
     items: [
-      { type: 'TextBlock', text: toMarkdown(block.title), weight: 'Bolder', size: 'Medium', color: 'Attention', wrap: true },
-      { type: 'FactSet', facts: block.lines.map((l) => ({ title: truncate(toPlainText(l.phone), 40), value: toMarkdown(l.name) })) },
+      {
+        type: 'TextBlock',
+        text: toMarkdown(block.title),
+        weight: 'Bolder',
+        size: 'Medium',
+        color: 'Attention',
+        wrap: true,
+      },
+      {
+        type: 'FactSet',
+        facts: block.lines.map((l) => ({ title: truncate(toPlainText(l.phone), 40), value: toMarkdown(l.name) })),
+      },
       { type: 'TextBlock', text: toMarkdown(block.note), wrap: true, spacing: 'Small' },
     ],
   };
@@ -254,7 +300,12 @@ function plainBlock(text: string): CardElement {
 function listItem(item: ReplyListItem, compact: boolean, separated: boolean): CardElement {
   const items: CardElement[] = [{ type: 'TextBlock', text: cardText(item.title), weight: 'Bolder', wrap: true }];
   if (!compact && item.lines.length > 0) {
-    items.push({ type: 'TextBlock', text: truncate(item.lines.map(escapeCardText).join('\n\n'), TEAMS_LIMITS.textChars), wrap: true, spacing: 'Small' });
+    items.push({
+      type: 'TextBlock',
+      text: truncate(item.lines.map(escapeCardText).join('\n\n'), TEAMS_LIMITS.textChars),
+      wrap: true,
+      spacing: 'Small',
+    });
   }
   const buttons = compact ? item.buttons.slice(0, 1) : item.buttons;
   if (buttons.length > 0) items.push(actionSet(buttons));
@@ -272,7 +323,8 @@ function actionSet(buttons: ReplyButton[]): CardElement {
 
 export function toAction(button: ReplyButton): CardAction | undefined {
   const title = truncate(toPlainText(button.label), 80);
-  const style = button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
+  const style =
+    button.style === 'primary' ? { style: 'positive' } : button.style === 'danger' ? { style: 'destructive' } : {};
   if (button.url !== undefined) {
     // Only http(s) opens; any other link is left out rather than turned into a submit that does nothing.
     return isWebUrl(button.url) ? { type: 'Action.OpenUrl', title, url: button.url, ...style } : undefined;
@@ -314,7 +366,9 @@ const LOOKALIKE: Readonly<Record<string, string>> = { '*': '∗', _: 'ˍ', '~': 
 export function escapeCardText(text: string): string {
   return text
     .replace(/[*_~`]/g, (c, at: number, whole: string) =>
-      c === '_' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '') ? c : (LOOKALIKE[c] ?? c),
+      c === '_' && /[\p{L}\p{N}]/u.test(whole[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(whole[at + 1] ?? '')
+        ? c
+        : (LOOKALIKE[c] ?? c),
     )
     .replace(/\]\(/g, '] (')
     .replace(/\[([^\]\n]*)\]\s*\[/g, '[$1] [')
@@ -322,4 +376,3 @@ export function escapeCardText(text: string): string {
     .replace(/>/g, '›')
     .replace(/^(\s*)([-+#]|\d+[.)]) /gm, '$1$2\u00a0');
 }
-

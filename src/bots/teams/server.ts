@@ -88,11 +88,18 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     });
     if (context.activity.type !== 'message') return;
     await context
-      .sendActivity(`Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId})`)
-      .catch((sendError: unknown) => log.warn('could not send the apology', { correlationId, error: String(sendError) }));
+      .sendActivity(
+        `Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId})`,
+      )
+      .catch((sendError: unknown) =>
+        log.warn('could not send the apology', { correlationId, error: String(sendError) }),
+      );
   };
   const emulator = !c && deps.emulator === true;
-  const serviceUrlAllowed = createServiceUrlPolicy({ emulator, ...(deps.serviceUrlHosts ? { extraHosts: deps.serviceUrlHosts } : {}) });
+  const serviceUrlAllowed = createServiceUrlPolicy({
+    emulator,
+    ...(deps.serviceUrlHosts ? { extraHosts: deps.serviceUrlHosts } : {}),
+  });
   const bot = new SignpostTeamsBot({
     conversation: deps.conversation,
     refs: deps.refs,
@@ -107,15 +114,22 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
     if (!c) {
       if (!emulator) {
-        log.warn('refused a request: Teams is not set up (set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true)');
+        log.warn(
+          'refused a request: Teams is not set up (set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true)',
+        );
         return send(res, 401, { error: 'unauthorized' });
       }
       // Emulator mode: a browser page or a same-host proxy must not reach it, only the Emulator itself.
-      if (!isLoopback(req.socket.remoteAddress) || req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined) {
+      if (
+        !isLoopback(req.socket.remoteAddress) ||
+        req.headers['x-forwarded-for'] !== undefined ||
+        req.headers.forwarded !== undefined
+      ) {
         log.warn('refused an unauthenticated request that is not a direct one from this machine');
         return send(res, 401, { error: 'unauthorized' });
       }
-      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return send(res, 415, { error: 'application/json only' });
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+        return send(res, 415, { error: 'application/json only' });
     }
     const raw = await readBody(req);
     if (raw === null) return send(res, 413, { error: 'too large' });
@@ -129,7 +143,9 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     if (!envelope.success) return send(res, 400, { error: 'not a Bot Framework activity' });
     const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
     try {
-      const invoke = await adapter.runTurn(authHeader, envelope.data as unknown as Activity, (context) => bot.run(context));
+      const invoke = await adapter.runTurn(authHeader, envelope.data as unknown as Activity, (context) =>
+        bot.run(context),
+      );
       if (invoke) return send(res, invoke.status, invoke.body);
       return send(res, 200, undefined);
     } catch (error) {
@@ -142,13 +158,17 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
   };
   const appId = c?.appId ?? '';
   const banner = c
-    ? [`Teams: bot ${appId} on ${TEAMS_PATH} (Bot Framework tokens are verified; posts only to Bot Framework service URLs).`]
+    ? [
+        `Teams: bot ${appId} on ${TEAMS_PATH} (Bot Framework tokens are verified; posts only to Bot Framework service URLs).`,
+      ]
     : emulator
       ? [
           `Teams: TEAMS_EMULATOR=true and no MicrosoftAppId: ${TEAMS_PATH} serves unauthenticated JSON requests made directly`,
           '  from this machine (not through a proxy), for the Bot Framework Emulator only. Do not expose this port.',
         ]
-      : [`Teams: off (${TEAMS_PATH} answers 401). Set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true for the Emulator.`];
+      : [
+          `Teams: off (${TEAMS_PATH} answers 401). Set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true for the Emulator.`,
+        ];
   const notifier = createTeamsNotifier({ adapter, appId, refs: deps.refs, logger: deps.logger, serviceUrlAllowed });
   return { handler, adapter, appId, authenticated: c !== null, notifier, banner };
 }

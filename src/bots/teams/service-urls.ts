@@ -14,8 +14,13 @@ export const BOT_FRAMEWORK_SERVICE_HOSTS = [
 
 export type ServiceUrlPolicy = (serviceUrl: string | undefined) => boolean;
 
-export function createServiceUrlPolicy(options: { emulator: boolean; extraHosts?: readonly string[] }): ServiceUrlPolicy {
-  const patterns = [...BOT_FRAMEWORK_SERVICE_HOSTS, ...(options.extraHosts ?? [])].map((h) => h.trim().toLowerCase()).filter(Boolean);
+export function createServiceUrlPolicy(options: {
+  emulator: boolean;
+  extraHosts?: readonly string[];
+}): ServiceUrlPolicy {
+  const patterns = [...BOT_FRAMEWORK_SERVICE_HOSTS, ...(options.extraHosts ?? [])]
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   const hostAllowed = (host: string) =>
     patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) && host.length > p.length - 1 : host === p));
   return (serviceUrl) => {
@@ -27,7 +32,10 @@ export function createServiceUrlPolicy(options: { emulator: boolean; extraHosts?
       return false;
     }
     if (options.emulator) {
-      return (url.protocol === 'http:' || url.protocol === 'https:') && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+      return (
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+      );
     }
     return url.protocol === 'https:' && !url.username && !url.password && hostAllowed(url.hostname.toLowerCase());
   };

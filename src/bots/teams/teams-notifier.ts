@@ -46,21 +46,30 @@ export function createTeamsNotifier(deps: TeamsNotifierDeps): Notifier {
       const stored = await deps.refs.get(toChannelRef(target.channelRef));
       if (!stored) throw new DeliveryError('Signpost is not installed in that Teams conversation', false);
       if (deps.serviceUrlAllowed && !deps.serviceUrlAllowed(stored.serviceUrl)) {
-        log.warn('teams delivery refused: the stored serviceUrl is not a Bot Framework one', { tenantId: stored.tenantId });
-        throw new DeliveryError('The stored Teams conversation points at a service URL that is not Bot Framework’s', false);
+        log.warn('teams delivery refused: the stored serviceUrl is not a Bot Framework one', {
+          tenantId: stored.tenantId,
+        });
+        throw new DeliveryError(
+          'The stored Teams conversation points at a service URL that is not Bot Framework’s',
+          false,
+        );
       }
       const message = toTeamsMessage(reply);
       for (let attempt = 1; ; attempt += 1) {
         try {
           // The adapter hands errors inside the callback to onTurnError; keep them here, where retries are decided.
           let failure: { error: unknown } | undefined;
-          await deps.adapter.continueConversationAsync(deps.appId, stored.reference as Partial<ConversationReference>, async (context) => {
-            try {
-              await context.sendActivity(message);
-            } catch (error) {
-              failure = { error };
-            }
-          });
+          await deps.adapter.continueConversationAsync(
+            deps.appId,
+            stored.reference as Partial<ConversationReference>,
+            async (context) => {
+              try {
+                await context.sendActivity(message);
+              } catch (error) {
+                failure = { error };
+              }
+            },
+          );
           if (failure) throw failure.error;
           return;
         } catch (error) {
@@ -70,12 +79,17 @@ export function createTeamsNotifier(deps: TeamsNotifierDeps): Notifier {
           if (status === 403 || status === 404) {
             // The bot was removed or the conversation is gone: stop trying to post there.
             await deps.refs.remove(stored.conversationId);
-            throw new DeliveryError(`Teams refused the conversation (HTTP ${status}); its reference was removed`, false);
+            throw new DeliveryError(
+              `Teams refused the conversation (HTTP ${status}); its reference was removed`,
+              false,
+            );
           }
           if (!retryable || attempt >= retry.attempts) {
             log.warn('teams delivery failed', { status, attempt, tenantId: stored.tenantId });
             throw new DeliveryError(
-              status ? `Teams answered HTTP ${status} after ${attempt} attempt(s)` : `Teams delivery failed: ${String(error)}`,
+              status
+                ? `Teams answered HTTP ${status} after ${attempt} attempt(s)`
+                : `Teams delivery failed: ${String(error)}`,
               retryable || status === undefined,
               retryAfterMs,
             );

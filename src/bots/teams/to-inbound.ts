@@ -12,7 +12,11 @@ export type TeamsInbound =
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
-const AccountSchema = z.object({ id: z.string().min(1), name: z.string().optional(), aadObjectId: z.string().optional() });
+const AccountSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  aadObjectId: z.string().optional(),
+});
 
 /** The fields of a message activity we read; everything else Teams sends is ignored. */
 const MessageActivitySchema = z.object({
@@ -20,7 +24,11 @@ const MessageActivitySchema = z.object({
   value: z.unknown().optional(),
   from: AccountSchema,
   recipient: AccountSchema,
-  conversation: z.object({ id: z.string().min(1), conversationType: z.string().optional(), isGroup: z.boolean().optional() }),
+  conversation: z.object({
+    id: z.string().min(1),
+    conversationType: z.string().optional(),
+    isGroup: z.boolean().optional(),
+  }),
   entities: z.array(z.object({ type: z.string() }).loose()).optional(),
 });
 
@@ -42,7 +50,9 @@ export const CardSubmitSchema = z.object({
 
 /** Form inputs come back beside `action` and `value`, keyed by the field name after this prefix (render-card.ts). */
 const FORM_INPUT_PREFIX = 'f.';
-const FormInputsSchema = z.record(z.string().max(60), z.unknown()).refine((r) => Object.keys(r).length <= 80, 'too many inputs');
+const FormInputsSchema = z
+  .record(z.string().max(60), z.unknown())
+  .refine((r) => Object.keys(r).length <= 80, 'too many inputs');
 const FormInputValueSchema = z.string().max(5000);
 
 /**

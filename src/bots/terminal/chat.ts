@@ -83,7 +83,14 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
       return;
     }
     form = undefined;
-    show(await conversation.handleAction({ ...actor, channelRef: CHANNEL, action: current.form.submit.action, value: current.submission() }));
+    show(
+      await conversation.handleAction({
+        ...actor,
+        channelRef: CHANNEL,
+        action: current.form.submit.action,
+        value: current.submission(),
+      }),
+    );
   };
 
   output.write(greeting());
@@ -101,7 +108,12 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     if (line) {
       const pressed = pressable.find((p) => p.token === line.toLowerCase());
       const reply = pressed
-        ? await conversation.handleAction({ ...actor, channelRef: CHANNEL, action: pressed.button.action, value: pressed.button.value })
+        ? await conversation.handleAction({
+            ...actor,
+            channelRef: CHANNEL,
+            action: pressed.button.action,
+            value: pressed.button.value,
+          })
         : await conversation.handleMessage({ ...actor, channelRef: CHANNEL, text: line, isDirect: true });
       show(reply);
       answered++;

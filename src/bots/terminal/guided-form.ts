@@ -38,8 +38,14 @@ export class GuidedForm {
       if (f.input === 'choices') lines.push('  Several: numbers separated by commas, e.g. 1,3');
     }
     const current = this.values[f.name];
-    const shown = Array.isArray(current) ? current.map((v) => labelOf(f, v)).join(', ') : current ? labelOf(f, current) : '';
-    lines.push(shown ? `  Enter keeps: ${shown}   ("-" clears it, "cancel" stops)` : '  Enter skips   ("cancel" stops)');
+    const shown = Array.isArray(current)
+      ? current.map((v) => labelOf(f, v)).join(', ')
+      : current
+        ? labelOf(f, current)
+        : '';
+    lines.push(
+      shown ? `  Enter keeps: ${shown}   ("-" clears it, "cancel" stops)` : '  Enter skips   ("cancel" stops)',
+    );
     return lines.join('\n');
   }
 
@@ -51,8 +57,11 @@ export class GuidedForm {
       delete this.values[f.name];
     } else if (typed !== '') {
       if (f.input === 'choice' || f.input === 'choices') {
-        const picked = (f.input === 'choice' ? [typed] : typed.split(',')).map((t) => pick(f, t.trim())).filter((t) => t !== '');
-        if (picked.some((p) => p === undefined)) return `Please answer with the numbers shown (1–${f.options?.length ?? 0}).`;
+        const picked = (f.input === 'choice' ? [typed] : typed.split(','))
+          .map((t) => pick(f, t.trim()))
+          .filter((t) => t !== '');
+        if (picked.some((p) => p === undefined))
+          return `Please answer with the numbers shown (1–${f.options?.length ?? 0}).`;
         this.values[f.name] = f.input === 'choice' ? (picked[0] as string) : (picked as string[]);
       } else {
         this.values[f.name] = typed;

@@ -30,7 +30,8 @@ export function offerTerminalChat(options: {
     },
   }).then(
     () => {
-      if (!interrupted) options.stderr.write('The chat is closed; the server keeps running. Press Ctrl-C to stop it.\n');
+      if (!interrupted)
+        options.stderr.write('The chat is closed; the server keeps running. Press Ctrl-C to stop it.\n');
     },
     (error: unknown) => options.stderr.write(`The terminal chat stopped: ${(error as Error).message}\n`),
   );

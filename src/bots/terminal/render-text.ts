@@ -37,7 +37,8 @@ const WIDTH = 100;
 export function renderText(reply: Reply): RenderedText {
   const pressable: PressableButton[] = [];
   const hint = (button: ReplyButton, itemNumber?: number): string => {
-    if (button.url !== undefined) return isWebUrl(button.url) ? `${button.label}: ${button.url}` : `${button.label}: (not a web address)`;
+    if (button.url !== undefined)
+      return isWebUrl(button.url) ? `${button.label}: ${button.url}` : `${button.label}: (not a web address)`;
     const typed = itemNumber !== undefined ? TYPED[button.action]?.(itemNumber) : undefined;
     const plain = TYPED_PLAIN[button.action];
     if (typed ?? plain) return `[${typed ?? plain}]`;
@@ -105,7 +106,10 @@ function renderBlock(block: ReplyBlock, hints: (buttons: ReplyButton[], itemNumb
       return [`Attachment: ${block.filename} (${block.mimeType})`, ''];
     case 'form': {
       const asked = block.form.fields.filter((f) => f.problem).length || block.form.fields.length;
-      return [`${toPlainText(block.form.title)}: ${asked === 1 ? 'one question follows' : `${asked} questions follow, one at a time`}.`, ''];
+      return [
+        `${toPlainText(block.form.title)}: ${asked === 1 ? 'one question follows' : `${asked} questions follow, one at a time`}.`,
+        '',
+      ];
     }
     case 'urgent':
       return [

@@ -27,7 +27,11 @@ export type InviteInput = {
  */
 export function buildBookingInvite(input: InviteInput): string {
   const location = [input.venue, input.address].filter(Boolean).join(', ') || (input.onlineUrl ? 'Online' : '');
-  const description = [input.description, input.onlineUrl ? `Join online: ${input.onlineUrl}` : '', input.organiser ? `Run by ${input.organiser}` : '']
+  const description = [
+    input.description,
+    input.onlineUrl ? `Join online: ${input.onlineUrl}` : '',
+    input.organiser ? `Run by ${input.organiser}` : '',
+  ]
     .filter(Boolean)
     .join('\n\n');
   return toIcsText([

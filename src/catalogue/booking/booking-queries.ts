@@ -136,7 +136,10 @@ export async function insertBooking(
 }
 
 export async function cancelWaitlisted(tx: Sql, bookingId: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE booking SET status = 'cancelled', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [bookingId, now]);
+  await tx.query(`UPDATE booking SET status = 'cancelled', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [
+    bookingId,
+    now,
+  ]);
 }
 
 export async function cancelPlace(tx: Sql, bookingId: string, now: Date, late: boolean): Promise<void> {
@@ -161,11 +164,17 @@ export async function selectOffer(
 }
 
 export async function confirmOffer(tx: Sql, bookingId: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE booking SET status = 'confirmed', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [bookingId, now]);
+  await tx.query(`UPDATE booking SET status = 'confirmed', confirmed_at = $2, updated_at = $2 WHERE id = $1`, [
+    bookingId,
+    now,
+  ]);
 }
 
 export async function declineOffer(tx: Sql, bookingId: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE booking SET status = 'declined', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [bookingId, now]);
+  await tx.query(`UPDATE booking SET status = 'declined', cancelled_at = $2, updated_at = $2 WHERE id = $1`, [
+    bookingId,
+    now,
+  ]);
 }
 
 /** Sessions holding at least one offer past its time. */
@@ -189,7 +198,13 @@ export async function expireOffers(tx: Sql, sessionId: string, now: Date): Promi
 }
 
 /** Offers up to `places` places to the front of the session's waitlist, in order; returns whose they are. */
-export async function offerToWaitlist(tx: Sql, sessionId: string, places: number, now: Date, expiresAt: Date): Promise<BookerRow[]> {
+export async function offerToWaitlist(
+  tx: Sql,
+  sessionId: string,
+  places: number,
+  now: Date,
+  expiresAt: Date,
+): Promise<BookerRow[]> {
   const { rows } = await tx.query<BookerRow>(
     `UPDATE booking SET status = 'offered', offered_at = $3, offer_expires_at = $4, updated_at = $3
      WHERE id IN (SELECT id FROM booking WHERE occurrence_id = $1 AND status = 'waitlisted'
@@ -222,7 +237,11 @@ export async function waitlistPosition(tx: Sql, sessionId: string, bookingId: st
 }
 
 /** Titles of the sessions a person has completed (attended, or over and not marked absent). */
-export async function selectCompletedTitles(tx: Sql, booker: { platform: string; userId: string }, now: Date): Promise<string[]> {
+export async function selectCompletedTitles(
+  tx: Sql,
+  booker: { platform: string; userId: string },
+  now: Date,
+): Promise<string[]> {
   const { rows } = await tx.query<{ title: string }>(
     `SELECT DISTINCT coalesce(o.title, s.name) AS title FROM booking b
      JOIN occurrence o ON o.id = b.occurrence_id JOIN service s ON s.id = o.service_id
@@ -234,7 +253,10 @@ export async function selectCompletedTitles(tx: Sql, booker: { platform: string;
 }
 
 /** Bookable training sessions with their places counted, by start then title. */
-export async function selectSessions(sql: Sql, filter: { from: Date | null; entryId: string | null }): Promise<SessionListRow[]> {
+export async function selectSessions(
+  sql: Sql,
+  filter: { from: Date | null; entryId: string | null },
+): Promise<SessionListRow[]> {
   const { rows } = await sql.query<SessionListRow>(
     `SELECT o.id, s.id AS entry_id, coalesce(o.title, s.name) AS title, o.start, o."end", o.capacity, o.booking_deadline,
             o.status, l.name AS venue, coalesce(l.location_type = 'virtual', false) AS online, s.prerequisites,
@@ -368,7 +390,15 @@ export async function selectInvite(sql: Sql, bookingId: string): Promise<InviteR
 }
 
 /** A confirmed booking due its day-before reminder, as marking it reminded returns it. */
-export type ReminderRow = { id: string; platform: string; user_id: string; session_id: string; title: string; start: Date; venue: string | null };
+export type ReminderRow = {
+  id: string;
+  platform: string;
+  user_id: string;
+  session_id: string;
+  title: string;
+  start: Date;
+  venue: string | null;
+};
 
 /**
  * Marks reminded every confirmed, not yet reminded booking on a scheduled session starting in [from, to) and after

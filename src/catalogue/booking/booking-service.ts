@@ -49,7 +49,11 @@ export type CancelOutcome =
   | { status: 'closed'; reason: string }
   | { status: 'not_found' };
 
-export type OfferOutcome = { status: 'confirmed' } | { status: 'expired' } | { status: 'declined' } | { status: 'no_offer' };
+export type OfferOutcome =
+  | { status: 'confirmed' }
+  | { status: 'expired' }
+  | { status: 'declined' }
+  | { status: 'no_offer' };
 
 /** Something to tell a booker after the transaction: a place offered to them, or an offer that lapsed. */
 export type BookingEvent =
@@ -76,7 +80,10 @@ export type SessionSummary = {
   prerequisites: string[];
 };
 
-export type AttendanceOutcome = { status: 'marked' } | { status: 'not_booked' } | { status: 'not_started'; start: Date };
+export type AttendanceOutcome =
+  | { status: 'marked' }
+  | { status: 'not_booked' }
+  | { status: 'not_started'; start: Date };
 
 export type BookingServiceOptions = {
   /** How long a freed place is held for the next person on the waitlist. */
@@ -116,7 +123,12 @@ export class BookingService {
       const mine = await selectLiveBooking(tx, sessionId, booker);
       if (mine) {
         const position = mine.status === 'waitlisted' ? await waitlistPosition(tx, sessionId, mine.id) : undefined;
-        return { status: 'already_booked', bookingId: mine.id, current: mine.status, ...(position ? { position } : {}) };
+        return {
+          status: 'already_booked',
+          bookingId: mine.id,
+          current: mine.status,
+          ...(position ? { position } : {}),
+        };
       }
 
       const closed = closedReason(session, now);
@@ -145,7 +157,8 @@ export class BookingService {
       if (!session) return { status: 'not_found' };
       const mine = await selectLiveBooking(tx, sessionId, booker);
       if (!mine) return { status: 'not_booked' };
-      if (session.start.getTime() <= now.getTime()) return { status: 'closed', reason: 'the session has already started' };
+      if (session.start.getTime() <= now.getTime())
+        return { status: 'closed', reason: 'the session has already started' };
       if (mine.status === 'waitlisted') {
         await cancelWaitlisted(tx, mine.id, now);
         return { status: 'left_waitlist' };
@@ -160,7 +173,12 @@ export class BookingService {
   }
 
   /** Accept or decline a place offered from the waitlist. */
-  async answerOffer(sessionId: string, booker: Pick<Booker, 'platform' | 'userId'>, accept: boolean, now: Date): Promise<OfferOutcome> {
+  async answerOffer(
+    sessionId: string,
+    booker: Pick<Booker, 'platform' | 'userId'>,
+    accept: boolean,
+    now: Date,
+  ): Promise<OfferOutcome> {
     if (!isUuid(sessionId)) return { status: 'no_offer' };
     const events: BookingEvent[] = [];
     const outcome = await this.store.transaction(async (tx): Promise<OfferOutcome> => {
@@ -174,7 +192,13 @@ export class BookingService {
       }
       if (accept) {
         await confirmOffer(tx, mine.id, now);
-        events.push({ type: 'confirmed', bookingId: mine.id, booker: { ...booker }, sessionId, entryId: session.entry_id });
+        events.push({
+          type: 'confirmed',
+          bookingId: mine.id,
+          booker: { ...booker },
+          sessionId,
+          entryId: session.entry_id,
+        });
         return { status: 'confirmed' };
       }
       await declineOffer(tx, mine.id, now);
@@ -232,7 +256,10 @@ export class BookingService {
     return (await this.listSessions()).find((s) => s.id === sessionId);
   }
 
-  async bookingsForUser(booker: Pick<Booker, 'platform' | 'userId'>, opts: { includePast?: boolean; now?: Date } = {}): Promise<BookingView[]> {
+  async bookingsForUser(
+    booker: Pick<Booker, 'platform' | 'userId'>,
+    opts: { includePast?: boolean; now?: Date } = {},
+  ): Promise<BookingView[]> {
     return selectBookingsForUser(this.store.sql, booker, opts);
   }
 
@@ -243,7 +270,12 @@ export class BookingService {
   }
 
   /** Attendance is marked once a session has started, for someone holding a confirmed place on it. */
-  async markAttendance(sessionId: string, booker: Pick<Booker, 'platform' | 'userId'>, attended: boolean, now: Date): Promise<AttendanceOutcome> {
+  async markAttendance(
+    sessionId: string,
+    booker: Pick<Booker, 'platform' | 'userId'>,
+    attended: boolean,
+    now: Date,
+  ): Promise<AttendanceOutcome> {
     if (!isUuid(sessionId)) return { status: 'not_booked' };
     const row = await updateAttendance(this.store.sql, sessionId, booker, attended, now);
     if (!row) return { status: 'not_booked' };
@@ -262,7 +294,12 @@ export class BookingService {
     return dueRefreshers(await loadTrainingRows(this.store.sql), this.courses, now);
   }
 
-  private async missingPrerequisite(tx: Sql, session: SessionRow, booker: Booker, now: Date): Promise<string | undefined> {
+  private async missingPrerequisite(
+    tx: Sql,
+    session: SessionRow,
+    booker: Booker,
+    now: Date,
+  ): Promise<string | undefined> {
     if (session.prerequisites.length === 0) return undefined;
     const done = await selectCompletedTitles(tx, booker, now);
     return session.prerequisites.find((p) => !done.some((title) => satisfies(p, title, this.courses)));
@@ -296,7 +333,11 @@ export class BookingService {
       try {
         await this.options.onEvent(event);
       } catch (error) {
-        this.options.logger?.warn('booking notification failed', { type: event.type, bookingId: event.bookingId, error });
+        this.options.logger?.warn('booking notification failed', {
+          type: event.type,
+          bookingId: event.bookingId,
+          error,
+        });
       }
     }
   }
@@ -310,6 +351,7 @@ function closedReason(session: SessionRow, now: Date): string | undefined {
   if (session.kind !== 'training' || session.capacity === null) return 'this is not a bookable session';
   if (session.removed || session.status === 'cancelled') return 'the session has been cancelled';
   if (session.start.getTime() <= now.getTime()) return 'the session has already started';
-  if (session.booking_deadline && now.getTime() > session.booking_deadline.getTime()) return 'the booking deadline has passed';
+  if (session.booking_deadline && now.getTime() > session.booking_deadline.getTime())
+    return 'the booking deadline has passed';
   return undefined;
 }

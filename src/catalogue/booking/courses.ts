@@ -22,7 +22,11 @@ export const DEFAULT_COURSES: CourseDefinition[] = [
     target: null,
     renews: 'Mental Health First Aid',
   },
-  { name: 'Mental Health First Aid Champion', pattern: /\b(mental health first aid|mhfa)\b.*\bchampion\b/i, target: null },
+  {
+    name: 'Mental Health First Aid Champion',
+    pattern: /\b(mental health first aid|mhfa)\b.*\bchampion\b/i,
+    target: null,
+  },
   { name: 'Mental Health First Aid', pattern: /\b(mental health first aid|mhfa)\b/i, target: null },
 ];
 
@@ -33,7 +37,11 @@ const ONLINE = /^(online|virtual|remote|on zoom|on teams|in person|face[ -]to[ -
  * Adults (Kilburn Library)", "Safeguarding Adults – online", "Safeguarding Adults at Crowndale Centre"), so the same
  * course run at several venues is one course.
  */
-export function courseOf(title: string, courses: readonly CourseDefinition[] = DEFAULT_COURSES, venue?: string | null): string {
+export function courseOf(
+  title: string,
+  courses: readonly CourseDefinition[] = DEFAULT_COURSES,
+  venue?: string | null,
+): string {
   const known = courses.find((c) => c.pattern.test(title));
   if (known) return known.name;
   return withoutVenue(title, venue);
@@ -42,10 +50,15 @@ export function courseOf(title: string, courses: readonly CourseDefinition[] = D
 function withoutVenue(title: string, venue?: string | null): string {
   const place = venue?.trim().toLowerCase();
   const isVenue = (part: string) => {
-    const p = part.trim().replace(/[.)\]]+$/, '').trim();
+    const p = part
+      .trim()
+      .replace(/[.)\]]+$/, '')
+      .trim();
     if (!p) return false;
     if (ONLINE.test(p)) return true;
-    return !!place && (p.toLowerCase() === place || place.startsWith(p.toLowerCase()) || p.toLowerCase().startsWith(place));
+    return (
+      !!place && (p.toLowerCase() === place || place.startsWith(p.toLowerCase()) || p.toLowerCase().startsWith(place))
+    );
   };
   let t = title.trim();
   for (;;) {
@@ -85,7 +98,8 @@ export function parseTrainingValidity(text: string | undefined): Record<string, 
     if (!pair.trim()) continue;
     const [name, value] = pair.split('=').map((p) => p.trim());
     const m = value ? DURATION.exec(value) : null;
-    if (!name || !m) throw new Error(`TRAINING_VALIDITY: "${pair.trim()}" is not "Course name=3y" or "Course name=18m"`);
+    if (!name || !m)
+      throw new Error(`TRAINING_VALIDITY: "${pair.trim()}" is not "Course name=3y" or "Course name=18m"`);
     const months = Number(m[1]) * (m[2]!.toLowerCase().startsWith('y') ? 12 : 1);
     if (months < 1) throw new Error(`TRAINING_VALIDITY: "${pair.trim()}" must be at least a month`);
     out[name] = months;
@@ -104,8 +118,14 @@ export function withValidity(validity: Record<string, number>, courses = DEFAULT
 }
 
 /** The courses as the settings describe them: targets (`TRAINING_TARGETS`) and validity (`TRAINING_VALIDITY`). */
-export function coursesFromSettings(settings: { trainingTargets?: string | undefined; trainingValidity?: string | undefined }): CourseDefinition[] {
-  return withValidity(parseTrainingValidity(settings.trainingValidity), withTargets(parseTrainingTargets(settings.trainingTargets)));
+export function coursesFromSettings(settings: {
+  trainingTargets?: string | undefined;
+  trainingValidity?: string | undefined;
+}): CourseDefinition[] {
+  return withValidity(
+    parseTrainingValidity(settings.trainingValidity),
+    withTargets(parseTrainingTargets(settings.trainingTargets)),
+  );
 }
 
 /** A course's validity as people write it: "3 years", "18 months". */

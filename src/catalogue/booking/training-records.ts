@@ -42,10 +42,15 @@ export function lapseDate(completedAt: Date, months: number): Date {
   return DateTime.fromJSDate(completedAt, { zone: ZONE }).plus({ months }).toJSDate();
 }
 
-const monthsBefore = (date: Date, months: number) => DateTime.fromJSDate(date, { zone: ZONE }).minus({ months }).toJSDate();
+const monthsBefore = (date: Date, months: number) =>
+  DateTime.fromJSDate(date, { zone: ZONE }).minus({ months }).toJSDate();
 
 /** Each person's latest completion per course, counting a refresher towards the course it renews. */
-function latestCompletions(rows: TrainingRow[], courses: readonly CourseDefinition[], now: Date): Map<string, Map<string, Date>> {
+function latestCompletions(
+  rows: TrainingRow[],
+  courses: readonly CourseDefinition[],
+  now: Date,
+): Map<string, Map<string, Date>> {
   const byCourse = new Map<string, Map<string, Date>>();
   const note = (course: string, who: string, at: Date) => {
     const people = byCourse.get(course) ?? new Map<string, Date>();

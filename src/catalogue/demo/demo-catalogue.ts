@@ -99,7 +99,8 @@ const ORGS: Record<OrgKey, OrganisationInput> = {
   ageuk: {
     externalId: 'demo-org-age-uk-camden',
     name: 'Age UK Camden',
-    description: 'Local charity for older people in Camden: day centres, lunch clubs, befriending, information and advice.',
+    description:
+      'Local charity for older people in Camden: day centres, lunch clubs, befriending, information and advice.',
     email: 'hello@ageukcamden.example.org',
     url: 'https://example.org/age-uk-camden',
     phone: phone(10),
@@ -107,7 +108,8 @@ const ORGS: Record<OrgKey, OrganisationInput> = {
   vac: {
     externalId: 'demo-org-voluntary-action-camden',
     name: 'Voluntary Action Camden',
-    description: "Camden's infrastructure body for the voluntary and community sector; runs social prescribing with Age UK Camden.",
+    description:
+      "Camden's infrastructure body for the voluntary and community sector; runs social prescribing with Age UK Camden.",
     email: 'info@vac.example.org',
     url: 'https://example.org/voluntary-action-camden',
     phone: phone(20),
@@ -115,7 +117,8 @@ const ORGS: Record<OrgKey, OrganisationInput> = {
   abc: {
     externalId: 'demo-org-ageing-better-in-camden',
     name: 'Ageing Better in Camden',
-    description: 'Partnership programme that worked with over-50s to reduce social isolation, including Community Action Projects.',
+    description:
+      'Partnership programme that worked with over-50s to reduce social isolation, including Community Action Projects.',
     email: 'ageingbetter@example.org',
     url: 'https://example.org/ageing-better-in-camden',
     phone: phone(30),
@@ -123,7 +126,8 @@ const ORGS: Record<OrgKey, OrganisationInput> = {
   carers: {
     externalId: 'demo-org-camden-carers-service',
     name: 'Camden Carers Service',
-    description: 'Support, advice, breaks and groups for unpaid carers who live in Camden or look after someone who does.',
+    description:
+      'Support, advice, breaks and groups for unpaid carers who live in Camden or look after someone who does.',
     email: 'support@camdencarers.example.org',
     url: 'https://example.org/camden-carers-service',
     phone: phone(40),
@@ -146,7 +150,8 @@ const ORGS: Record<OrgKey, OrganisationInput> = {
   publichealth: {
     externalId: 'demo-org-camden-public-health',
     name: 'Camden Council Public Health',
-    description: 'Runs the Making Every Contact Count and mental health training offer for Camden staff and volunteers.',
+    description:
+      'Runs the Making Every Contact Count and mental health training offer for Camden staff and volunteers.',
     email: 'publichealth.training@camden.example.org',
     url: 'https://example.org/camden-public-health',
     phone: phone(60),
@@ -353,86 +358,410 @@ const SF: AccessibilityFeature[] = ['step_free', 'wheelchair_accessible', 'acces
 
 const VENUES: readonly Venue[] = [
   // Belsize
-  V('belsize-library', 'Belsize', 'Belsize', 'Belsize Community Library', 'Antrim Road', 'NW3 4XN', [...SF, 'large_print'], 'Ramp at the Antrim Road entrance.'),
-  V('englands-lane', 'Belsize', 'Belsize Park', 'Englands Lane Church Hall', '14 Englands Lane', 'NW3 4TG', ['hearing_loop'], 'Three steps at the front; a portable ramp is available on request.'),
-  V('belsize-square', 'Belsize', 'Belsize Village', 'Belsize Square Meeting Room', '9 Belsize Square', 'NW3 4HT', [...SF]),
+  V(
+    'belsize-library',
+    'Belsize',
+    'Belsize',
+    'Belsize Community Library',
+    'Antrim Road',
+    'NW3 4XN',
+    [...SF, 'large_print'],
+    'Ramp at the Antrim Road entrance.',
+  ),
+  V(
+    'englands-lane',
+    'Belsize',
+    'Belsize Park',
+    'Englands Lane Church Hall',
+    '14 Englands Lane',
+    'NW3 4TG',
+    ['hearing_loop'],
+    'Three steps at the front; a portable ramp is available on request.',
+  ),
+  V('belsize-square', 'Belsize', 'Belsize Village', 'Belsize Square Meeting Room', '9 Belsize Square', 'NW3 4HT', [
+    ...SF,
+  ]),
   // Bloomsbury
-  V('whitfield-street', 'Bloomsbury', 'Fitzrovia', 'Whitfield Street Community Centre', '35 Whitfield Street', 'W1T 2RP', [...SF, 'hearing_loop']),
-  V('gower-street', 'Bloomsbury', 'Bloomsbury', 'Gower Street Meeting Rooms', '120 Gower Street', 'WC1E 6BT', ['step_free', 'accessible_toilet'], 'Lift to the first-floor meeting room.'),
-  V('bedford-square', 'Bloomsbury', 'Bloomsbury', 'Bedford Way Church Hall', '4 Bedford Way', 'WC1H 0DR', ['hearing_loop', 'quiet_space']),
+  V(
+    'whitfield-street',
+    'Bloomsbury',
+    'Fitzrovia',
+    'Whitfield Street Community Centre',
+    '35 Whitfield Street',
+    'W1T 2RP',
+    [...SF, 'hearing_loop'],
+  ),
+  V(
+    'gower-street',
+    'Bloomsbury',
+    'Bloomsbury',
+    'Gower Street Meeting Rooms',
+    '120 Gower Street',
+    'WC1E 6BT',
+    ['step_free', 'accessible_toilet'],
+    'Lift to the first-floor meeting room.',
+  ),
+  V('bedford-square', 'Bloomsbury', 'Bloomsbury', 'Bedford Way Church Hall', '4 Bedford Way', 'WC1H 0DR', [
+    'hearing_loop',
+    'quiet_space',
+  ]),
   // Camden Square
   V('agar-grove', 'Camden Square', 'Agar Grove', 'Agar Grove Estate Community Room', 'Agar Grove', 'NW1 9SS', [...SF]),
-  V('camden-park-road', 'Camden Square', 'Camden Square', 'Camden Park Road Hall', '23 Camden Park Road', 'NW1 9AU', ['step_free', 'hearing_loop']),
-  V('cantelowes', 'Camden Square', 'Camden Road', 'Cantelowes Gardens Pavilion', 'Camden Road', 'NW1 9HA', ['step_free', 'parking'], 'Outdoor space with a covered shelter; accessible toilet in the park.'),
+  V('camden-park-road', 'Camden Square', 'Camden Square', 'Camden Park Road Hall', '23 Camden Park Road', 'NW1 9AU', [
+    'step_free',
+    'hearing_loop',
+  ]),
+  V(
+    'cantelowes',
+    'Camden Square',
+    'Camden Road',
+    'Cantelowes Gardens Pavilion',
+    'Camden Road',
+    'NW1 9HA',
+    ['step_free', 'parking'],
+    'Outdoor space with a covered shelter; accessible toilet in the park.',
+  ),
   // Camden Town
-  V('castlehaven', 'Camden Town', 'Camden Town', 'Castlehaven Road Community Hall', '21 Castlehaven Road', 'NW1 8RU', [...SF, 'hearing_loop']),
-  V('inverness-street', 'Camden Town', 'Camden Town', 'Inverness Street Meeting Room', '30 Inverness Street', 'NW1 7HJ', ['hearing_loop'], 'First floor, no lift.'),
-  V('chalk-farm-road', 'Camden Town', 'Chalk Farm', 'Chalk Farm Road Community Centre', '60 Chalk Farm Road', 'NW1 8AN', [...SF]),
+  V('castlehaven', 'Camden Town', 'Camden Town', 'Castlehaven Road Community Hall', '21 Castlehaven Road', 'NW1 8RU', [
+    ...SF,
+    'hearing_loop',
+  ]),
+  V(
+    'inverness-street',
+    'Camden Town',
+    'Camden Town',
+    'Inverness Street Meeting Room',
+    '30 Inverness Street',
+    'NW1 7HJ',
+    ['hearing_loop'],
+    'First floor, no lift.',
+  ),
+  V(
+    'chalk-farm-road',
+    'Camden Town',
+    'Chalk Farm',
+    'Chalk Farm Road Community Centre',
+    '60 Chalk Farm Road',
+    'NW1 8AN',
+    [...SF],
+  ),
   // Fortune Green
-  V('fortune-green-road', 'Fortune Green', 'Fortune Green', 'Fortune Green Road Community Room', '128 Fortune Green Road', 'NW6 1DN', [...SF]),
-  V('westbere-road', 'Fortune Green', 'Cricklewood', 'Westbere Road Hall', '2 Westbere Road', 'NW2 3SR', ['step_free', 'parking']),
-  V('mill-lane', 'Fortune Green', 'Mill Lane', 'Mill Lane Community Hub', '90 Mill Lane', 'NW6 1NL', ['step_free', 'quiet_space']),
+  V(
+    'fortune-green-road',
+    'Fortune Green',
+    'Fortune Green',
+    'Fortune Green Road Community Room',
+    '128 Fortune Green Road',
+    'NW6 1DN',
+    [...SF],
+  ),
+  V('westbere-road', 'Fortune Green', 'Cricklewood', 'Westbere Road Hall', '2 Westbere Road', 'NW2 3SR', [
+    'step_free',
+    'parking',
+  ]),
+  V('mill-lane', 'Fortune Green', 'Mill Lane', 'Mill Lane Community Hub', '90 Mill Lane', 'NW6 1NL', [
+    'step_free',
+    'quiet_space',
+  ]),
   // Frognal
-  V('frognal-lane', 'Frognal', 'Frognal', 'Frognal Lane Church Hall', '31 Frognal Lane', 'NW3 7DB', ['hearing_loop'], 'Side entrance is step-free.'),
-  V('arkwright-road', 'Frognal', 'Finchley Road', 'Arkwright Road Meeting Room', '5 Arkwright Road', 'NW3 6AA', [...SF]),
-  V('finchley-road', 'Frognal', 'Finchley Road', 'Finchley Road Community Room', '450 Finchley Road', 'NW3 6HN', [...SF, 'large_print']),
+  V(
+    'frognal-lane',
+    'Frognal',
+    'Frognal',
+    'Frognal Lane Church Hall',
+    '31 Frognal Lane',
+    'NW3 7DB',
+    ['hearing_loop'],
+    'Side entrance is step-free.',
+  ),
+  V('arkwright-road', 'Frognal', 'Finchley Road', 'Arkwright Road Meeting Room', '5 Arkwright Road', 'NW3 6AA', [
+    ...SF,
+  ]),
+  V('finchley-road', 'Frognal', 'Finchley Road', 'Finchley Road Community Room', '450 Finchley Road', 'NW3 6HN', [
+    ...SF,
+    'large_print',
+  ]),
   // Gospel Oak
-  V('lismore-circus', 'Gospel Oak', 'Gospel Oak', 'Lismore Circus Community Centre', 'Lismore Circus', 'NW5 4QF', [...SF, 'hearing_loop']),
-  V('queens-crescent', 'Gospel Oak', "Queen's Crescent", "Queen's Crescent Community Hall", "80 Queen's Crescent", 'NW5 4EB', [...SF]),
-  V('mansfield-road', 'Gospel Oak', 'Gospel Oak', 'Mansfield Road Pavilion', 'Mansfield Road', 'NW3 2HX', ['step_free']),
+  V('lismore-circus', 'Gospel Oak', 'Gospel Oak', 'Lismore Circus Community Centre', 'Lismore Circus', 'NW5 4QF', [
+    ...SF,
+    'hearing_loop',
+  ]),
+  V(
+    'queens-crescent',
+    'Gospel Oak',
+    "Queen's Crescent",
+    "Queen's Crescent Community Hall",
+    "80 Queen's Crescent",
+    'NW5 4EB',
+    [...SF],
+  ),
+  V('mansfield-road', 'Gospel Oak', 'Gospel Oak', 'Mansfield Road Pavilion', 'Mansfield Road', 'NW3 2HX', [
+    'step_free',
+  ]),
   // Hampstead Town
-  V('hampstead-high-street', 'Hampstead Town', 'Hampstead', 'Hampstead High Street Community Centre', '78 Hampstead High Street', 'NW3 1RE', ['hearing_loop', 'accessible_toilet'], 'Platform lift to the main hall.'),
-  V('heath-street', 'Hampstead Town', 'Hampstead', 'Heath Street Church Hall', '12 Heath Street', 'NW3 6TE', ['hearing_loop']),
-  V('south-end-green', 'Hampstead Town', 'South End Green', 'South End Green Meeting Room', '3 South End Road', 'NW3 2PT', [...SF]),
+  V(
+    'hampstead-high-street',
+    'Hampstead Town',
+    'Hampstead',
+    'Hampstead High Street Community Centre',
+    '78 Hampstead High Street',
+    'NW3 1RE',
+    ['hearing_loop', 'accessible_toilet'],
+    'Platform lift to the main hall.',
+  ),
+  V('heath-street', 'Hampstead Town', 'Hampstead', 'Heath Street Church Hall', '12 Heath Street', 'NW3 6TE', [
+    'hearing_loop',
+  ]),
+  V(
+    'south-end-green',
+    'Hampstead Town',
+    'South End Green',
+    'South End Green Meeting Room',
+    '3 South End Road',
+    'NW3 2PT',
+    [...SF],
+  ),
   // Haverstock
-  V('maitland-park', 'Haverstock', 'Maitland Park', 'Maitland Park Community Room', 'Maitland Park Road', 'NW3 2EH', [...SF]),
-  V('malden-road', 'Haverstock', 'Malden Road', 'Malden Road Hall', '101 Malden Road', 'NW5 4HS', ['step_free', 'hearing_loop']),
-  V('prince-of-wales-road', 'Haverstock', 'Chalk Farm', 'Prince of Wales Road Centre', '40 Prince of Wales Road', 'NW5 3LG', [...SF, 'quiet_space']),
+  V('maitland-park', 'Haverstock', 'Maitland Park', 'Maitland Park Community Room', 'Maitland Park Road', 'NW3 2EH', [
+    ...SF,
+  ]),
+  V('malden-road', 'Haverstock', 'Malden Road', 'Malden Road Hall', '101 Malden Road', 'NW5 4HS', [
+    'step_free',
+    'hearing_loop',
+  ]),
+  V(
+    'prince-of-wales-road',
+    'Haverstock',
+    'Chalk Farm',
+    'Prince of Wales Road Centre',
+    '40 Prince of Wales Road',
+    'NW5 3LG',
+    [...SF, 'quiet_space'],
+  ),
   // Highgate
   V('highgate-library', 'Highgate', 'Highgate', 'Highgate Library', 'Chester Road', 'N19 5DH', [...SF, 'large_print']),
-  V('highgate-newtown', 'Highgate', 'Highgate Newtown', 'Highgate Newtown Hall', '25 Bertram Street', 'N19 5DQ', [...SF, 'hearing_loop']),
-  V('swains-lane', 'Highgate', 'Dartmouth Park', "Swain's Lane Community Room", "40 Swain's Lane", 'N6 6QR', ['hearing_loop'], 'Entrance is up a short slope; handrails throughout.'),
+  V('highgate-newtown', 'Highgate', 'Highgate Newtown', 'Highgate Newtown Hall', '25 Bertram Street', 'N19 5DQ', [
+    ...SF,
+    'hearing_loop',
+  ]),
+  V(
+    'swains-lane',
+    'Highgate',
+    'Dartmouth Park',
+    "Swain's Lane Community Room",
+    "40 Swain's Lane",
+    'N6 6QR',
+    ['hearing_loop'],
+    'Entrance is up a short slope; handrails throughout.',
+  ),
   // Holborn & Covent Garden
-  V('holborn-library', 'Holborn & Covent Garden', 'Holborn', 'Holborn Library', '32 Theobalds Road', 'WC1X 8PA', [...SF, 'hearing_loop', 'large_print']),
-  V('lambs-conduit', 'Holborn & Covent Garden', 'Holborn', "Lamb's Conduit Street Community Room", "58 Lamb's Conduit Street", 'WC1N 3LW', ['step_free']),
-  V('drury-lane', 'Holborn & Covent Garden', 'Covent Garden', 'Drury Lane Community Hall', '160 Drury Lane', 'WC2B 5QD', [...SF, 'hearing_loop']),
-  V('bourne-estate', 'Holborn & Covent Garden', 'Hatton Garden', 'Bourne Estate Community Room', 'Portpool Lane', 'EC1N 7UA', [...SF]),
+  V('holborn-library', 'Holborn & Covent Garden', 'Holborn', 'Holborn Library', '32 Theobalds Road', 'WC1X 8PA', [
+    ...SF,
+    'hearing_loop',
+    'large_print',
+  ]),
+  V(
+    'lambs-conduit',
+    'Holborn & Covent Garden',
+    'Holborn',
+    "Lamb's Conduit Street Community Room",
+    "58 Lamb's Conduit Street",
+    'WC1N 3LW',
+    ['step_free'],
+  ),
+  V(
+    'drury-lane',
+    'Holborn & Covent Garden',
+    'Covent Garden',
+    'Drury Lane Community Hall',
+    '160 Drury Lane',
+    'WC2B 5QD',
+    [...SF, 'hearing_loop'],
+  ),
+  V(
+    'bourne-estate',
+    'Holborn & Covent Garden',
+    'Hatton Garden',
+    'Bourne Estate Community Room',
+    'Portpool Lane',
+    'EC1N 7UA',
+    [...SF],
+  ),
   // Kentish Town North
-  V('highgate-road', 'Kentish Town North', 'Kentish Town', 'Highgate Road Community Room', '19 Highgate Road', 'NW5 1JY', [...SF]),
-  V('fortess-road', 'Kentish Town North', 'Tufnell Park', 'Fortess Road Church Hall', '150 Fortess Road', 'NW5 2HP', ['hearing_loop']),
-  V('greenwood-place', 'Kentish Town North', 'Kentish Town', 'Greenwood Place Centre', '1 Greenwood Place', 'NW5 1LB', [...SF, 'hearing_loop', 'quiet_space']),
+  V(
+    'highgate-road',
+    'Kentish Town North',
+    'Kentish Town',
+    'Highgate Road Community Room',
+    '19 Highgate Road',
+    'NW5 1JY',
+    [...SF],
+  ),
+  V('fortess-road', 'Kentish Town North', 'Tufnell Park', 'Fortess Road Church Hall', '150 Fortess Road', 'NW5 2HP', [
+    'hearing_loop',
+  ]),
+  V('greenwood-place', 'Kentish Town North', 'Kentish Town', 'Greenwood Place Centre', '1 Greenwood Place', 'NW5 1LB', [
+    ...SF,
+    'hearing_loop',
+    'quiet_space',
+  ]),
   // Kentish Town South
-  V('kentish-town-library', 'Kentish Town South', 'Kentish Town', 'Kentish Town Library', '262 Kentish Town Road', 'NW5 2AA', [...SF, 'large_print']),
-  V('busby-place', 'Kentish Town South', 'Kentish Town', 'Busby Place Community Centre', '17 Busby Place', 'NW5 2SP', [...SF, 'hearing_loop']),
-  V('rochester-square', 'Kentish Town South', 'Camden Road', 'Rochester Square Hall', '6 Rochester Square', 'NW1 9SA', ['step_free']),
+  V(
+    'kentish-town-library',
+    'Kentish Town South',
+    'Kentish Town',
+    'Kentish Town Library',
+    '262 Kentish Town Road',
+    'NW5 2AA',
+    [...SF, 'large_print'],
+  ),
+  V('busby-place', 'Kentish Town South', 'Kentish Town', 'Busby Place Community Centre', '17 Busby Place', 'NW5 2SP', [
+    ...SF,
+    'hearing_loop',
+  ]),
+  V('rochester-square', 'Kentish Town South', 'Camden Road', 'Rochester Square Hall', '6 Rochester Square', 'NW1 9SA', [
+    'step_free',
+  ]),
   // Kilburn
-  V('abbey-estate', 'Kilburn', 'Kilburn', 'Abbey Road Estate Community Centre', '222 Belsize Road', 'NW6 4DJ', [...SF, 'hearing_loop']),
+  V('abbey-estate', 'Kilburn', 'Kilburn', 'Abbey Road Estate Community Centre', '222 Belsize Road', 'NW6 4DJ', [
+    ...SF,
+    'hearing_loop',
+  ]),
   V('kingsgate-road', 'Kilburn', 'Kilburn', 'Kingsgate Road Community Hall', '107 Kingsgate Road', 'NW6 2JH', [...SF]),
-  V('kilburn-grange', 'Kilburn', 'Kilburn', 'Kilburn Grange Park Pavilion', 'Kilburn Grange Park, Messina Avenue', 'NW6 4LD', ['step_free', 'parking'], 'Level paths around the park; the pavilion has an accessible toilet.'),
+  V(
+    'kilburn-grange',
+    'Kilburn',
+    'Kilburn',
+    'Kilburn Grange Park Pavilion',
+    'Kilburn Grange Park, Messina Avenue',
+    'NW6 4LD',
+    ['step_free', 'parking'],
+    'Level paths around the park; the pavilion has an accessible toilet.',
+  ),
   // King's Cross
-  V('argyle-square', "King's Cross", "King's Cross", 'Argyle Square Community Room', '12 Argyle Square', 'WC1H 8AS', [...SF]),
-  V('cromer-street', "King's Cross", "King's Cross", 'Cromer Street Community Hall', '70 Cromer Street', 'WC1H 8LA', [...SF, 'hearing_loop']),
-  V('marchmont-street', "King's Cross", 'Bloomsbury', 'Marchmont Street Community Centre', '62 Marchmont Street', 'WC1N 1AB', ['step_free', 'hearing_loop', 'quiet_space']),
+  V('argyle-square', "King's Cross", "King's Cross", 'Argyle Square Community Room', '12 Argyle Square', 'WC1H 8AS', [
+    ...SF,
+  ]),
+  V('cromer-street', "King's Cross", "King's Cross", 'Cromer Street Community Hall', '70 Cromer Street', 'WC1H 8LA', [
+    ...SF,
+    'hearing_loop',
+  ]),
+  V(
+    'marchmont-street',
+    "King's Cross",
+    'Bloomsbury',
+    'Marchmont Street Community Centre',
+    '62 Marchmont Street',
+    'WC1N 1AB',
+    ['step_free', 'hearing_loop', 'quiet_space'],
+  ),
   // Primrose Hill
-  V('chalcot-square', 'Primrose Hill', 'Primrose Hill', 'Chalcot Square Community Room', '2 Chalcot Square', 'NW1 8YB', ['hearing_loop']),
-  V('regents-park-road', 'Primrose Hill', 'Primrose Hill', "Regent's Park Road Church Hall", "90 Regent's Park Road", 'NW1 8UR', [...SF]),
-  V('adelaide-road', 'Primrose Hill', 'Chalk Farm', 'Adelaide Road Community Centre', '110 Adelaide Road', 'NW3 3RX', [...SF, 'hearing_loop']),
+  V(
+    'chalcot-square',
+    'Primrose Hill',
+    'Primrose Hill',
+    'Chalcot Square Community Room',
+    '2 Chalcot Square',
+    'NW1 8YB',
+    ['hearing_loop'],
+  ),
+  V(
+    'regents-park-road',
+    'Primrose Hill',
+    'Primrose Hill',
+    "Regent's Park Road Church Hall",
+    "90 Regent's Park Road",
+    'NW1 8UR',
+    [...SF],
+  ),
+  V('adelaide-road', 'Primrose Hill', 'Chalk Farm', 'Adelaide Road Community Centre', '110 Adelaide Road', 'NW3 3RX', [
+    ...SF,
+    'hearing_loop',
+  ]),
   // Regent's Park
-  V('robert-street', "Regent's Park", "Regent's Park Estate", "Regent's Park Estate Community Hall", '30 Robert Street', 'NW1 3JE', [...SF, 'hearing_loop']),
-  V('cumberland-market', "Regent's Park", "Regent's Park Estate", 'Cumberland Market Room', 'Cumberland Market', 'NW1 3RH', ['step_free']),
-  V('hampstead-road', "Regent's Park", 'Euston', 'Hampstead Road Centre', '200 Hampstead Road', 'NW1 2BX', [...SF, 'quiet_space']),
+  V(
+    'robert-street',
+    "Regent's Park",
+    "Regent's Park Estate",
+    "Regent's Park Estate Community Hall",
+    '30 Robert Street',
+    'NW1 3JE',
+    [...SF, 'hearing_loop'],
+  ),
+  V(
+    'cumberland-market',
+    "Regent's Park",
+    "Regent's Park Estate",
+    'Cumberland Market Room',
+    'Cumberland Market',
+    'NW1 3RH',
+    ['step_free'],
+  ),
+  V('hampstead-road', "Regent's Park", 'Euston', 'Hampstead Road Centre', '200 Hampstead Road', 'NW1 2BX', [
+    ...SF,
+    'quiet_space',
+  ]),
   // St Pancras & Somers Town
-  V('ossulston-street', 'St Pancras & Somers Town', 'Somers Town', 'Ossulston Street Community Hall', '150 Ossulston Street', 'NW1 1EE', [...SF, 'hearing_loop']),
-  V('crowndale', 'St Pancras & Somers Town', 'Mornington Crescent', 'Crowndale Centre Meeting Room', '218 Eversholt Street', 'NW1 1BD', [...SF, 'hearing_loop', 'large_print']),
-  V('pancras-square', 'St Pancras & Somers Town', "King's Cross", 'Pancras Square Community Space', '5 Pancras Square', 'N1C 4AG', [...SF, 'hearing_loop']),
+  V(
+    'ossulston-street',
+    'St Pancras & Somers Town',
+    'Somers Town',
+    'Ossulston Street Community Hall',
+    '150 Ossulston Street',
+    'NW1 1EE',
+    [...SF, 'hearing_loop'],
+  ),
+  V(
+    'crowndale',
+    'St Pancras & Somers Town',
+    'Mornington Crescent',
+    'Crowndale Centre Meeting Room',
+    '218 Eversholt Street',
+    'NW1 1BD',
+    [...SF, 'hearing_loop', 'large_print'],
+  ),
+  V(
+    'pancras-square',
+    'St Pancras & Somers Town',
+    "King's Cross",
+    'Pancras Square Community Space',
+    '5 Pancras Square',
+    'N1C 4AG',
+    [...SF, 'hearing_loop'],
+  ),
   // South Hampstead
-  V('greencroft-gardens', 'South Hampstead', 'South Hampstead', 'Greencroft Gardens Community Room', '40 Greencroft Gardens', 'NW6 3LS', [...SF]),
-  V('priory-road', 'South Hampstead', 'South Hampstead', 'Priory Road Church Hall', '20 Priory Road', 'NW6 4SG', ['hearing_loop']),
-  V('boundary-road', 'South Hampstead', 'Swiss Cottage', 'Boundary Road Community Room', '1 Boundary Road', 'NW8 0HR', [...SF]),
+  V(
+    'greencroft-gardens',
+    'South Hampstead',
+    'South Hampstead',
+    'Greencroft Gardens Community Room',
+    '40 Greencroft Gardens',
+    'NW6 3LS',
+    [...SF],
+  ),
+  V('priory-road', 'South Hampstead', 'South Hampstead', 'Priory Road Church Hall', '20 Priory Road', 'NW6 4SG', [
+    'hearing_loop',
+  ]),
+  V('boundary-road', 'South Hampstead', 'Swiss Cottage', 'Boundary Road Community Room', '1 Boundary Road', 'NW8 0HR', [
+    ...SF,
+  ]),
   // West Hampstead
-  V('west-hampstead-library', 'West Hampstead', 'West Hampstead', 'West Hampstead Library', 'Dennington Park Road', 'NW6 1AU', [...SF, 'large_print']),
-  V('sumatra-road', 'West Hampstead', 'West Hampstead', 'Sumatra Road Community Room', '45 Sumatra Road', 'NW6 1PT', ['step_free']),
-  V('west-end-lane', 'West Hampstead', 'West Hampstead', 'West End Lane Church Hall', '220 West End Lane', 'NW6 1UU', ['hearing_loop', 'accessible_toilet']),
+  V(
+    'west-hampstead-library',
+    'West Hampstead',
+    'West Hampstead',
+    'West Hampstead Library',
+    'Dennington Park Road',
+    'NW6 1AU',
+    [...SF, 'large_print'],
+  ),
+  V('sumatra-road', 'West Hampstead', 'West Hampstead', 'Sumatra Road Community Room', '45 Sumatra Road', 'NW6 1PT', [
+    'step_free',
+  ]),
+  V('west-end-lane', 'West Hampstead', 'West Hampstead', 'West End Lane Church Hall', '220 West End Lane', 'NW6 1UU', [
+    'hearing_loop',
+    'accessible_toilet',
+  ]),
 ];
 
 const venueByKey = new Map(VENUES.map((v) => [v.key, v] as const));
@@ -704,7 +1033,8 @@ const TEMPLATES = {
     cost: FREE,
     howToJoin: 'referral_needed',
     attendingTypes: ['in_person'],
-    eligibility: 'Older residents who are isolated at home. Referral from a GP, social prescriber, social worker or housing officer.',
+    eligibility:
+      'Older residents who are isolated at home. Referral from a GP, social prescriber, social worker or housing officer.',
     contactName: 'Home visiting coordinator',
     noFixedSessions: 'Weekly home visit at a time agreed with your volunteer',
   },
@@ -742,7 +1072,8 @@ const TEMPLATES = {
     languages: ['english'],
     cost: FREE,
     howToJoin: 'referral_needed',
-    eligibility: 'For people who have had a fall or are worried about falling. Referral from a GP, physiotherapist or the falls service.',
+    eligibility:
+      'For people who have had a fall or are worried about falling. Referral from a GP, physiotherapist or the falls service.',
     contactName: 'Falls prevention team',
   },
   taichi: {
@@ -980,8 +1311,7 @@ const TEMPLATES = {
   polish: {
     org: 'polish',
     title: (c) => `Polish Seniors Club (${c.place})`,
-    description: (c) =>
-      `Coffee, cake, cards and conversation in Polish, with outings and a monthly talk. ${c.when}.`,
+    description: (c) => `Coffee, cake, cards and conversation in Polish, with outings and a monthly talk. ${c.when}.`,
     categories: ['social', 'culturally specific'],
     audiences: ['older_people', 'ethnic_minorities'],
     languages: ['polish', 'english'],
@@ -1117,7 +1447,8 @@ const TEMPLATES = {
     cost: FREE,
     howToJoin: 'referral_needed',
     attendingTypes: ['in_person', 'phone'],
-    eligibility: 'Adults registered with a Camden GP. Referral from a GP practice, care navigator or other professional.',
+    eligibility:
+      'Adults registered with a Camden GP. Referral from a GP practice, care navigator or other professional.',
     contactName: 'Social prescribing team',
     noFixedSessions: 'Appointments Monday to Friday, 9:00–17:00',
   },
@@ -1225,7 +1556,14 @@ const SPECS: readonly Spec[] = [
   ['digital', 'belsize-library', 'TU', '10:00', '12:00'],
   ['knit', 'belsize-library', 'TH', '14:00', '16:00'],
   ['bereavement', 'belsize-square', 'MO/2', '18:30', '20:00'],
-  ['walk', 'belsize-square', 'FR', '10:30', '11:30', { place: 'Belsize Park', note: 'Route loops through Belsize Wood and back via Haverstock Hill.' }],
+  [
+    'walk',
+    'belsize-square',
+    'FR',
+    '10:30',
+    '11:30',
+    { place: 'Belsize Park', note: 'Route loops through Belsize Wood and back via Haverstock Hill.' },
+  ],
   ['books', 'belsize-library', '1WE', '18:00', '19:30'],
   ['chairYoga', 'englands-lane', 'MO', '11:00', '12:00'],
   // Bloomsbury
@@ -1234,7 +1572,14 @@ const SPECS: readonly Spec[] = [
   ['art', 'bedford-square', 'TH', '14:00', '16:00'],
   ['lgbtq', 'gower-street', '-1FR', '18:00', '20:00'],
   ['peer', 'bedford-square', 'MO', '18:00', '19:30'],
-  ['walk', 'bedford-square', 'MO', '11:00', '12:00', { place: 'Bloomsbury Squares', note: 'Takes in Russell Square, Gordon Square and Tavistock Square.' }],
+  [
+    'walk',
+    'bedford-square',
+    'MO',
+    '11:00',
+    '12:00',
+    { place: 'Bloomsbury Squares', note: 'Takes in Russell Square, Gordon Square and Tavistock Square.' },
+  ],
   ['coffee', 'whitfield-street', 'FR', '10:00', '11:30', { place: 'Fitzrovia' }],
   // Camden Square
   ['lunch', 'agar-grove', 'TH', '12:00', '14:00'],
@@ -1242,7 +1587,14 @@ const SPECS: readonly Spec[] = [
   ['seated', 'camden-park-road', 'MO', '10:30', '11:30'],
   ['kurdish', 'camden-park-road', 'WE', '10:00', '12:00'],
   ['games', 'agar-grove', 'TU', '14:00', '16:00'],
-  ['youth', 'cantelowes', 'TU,TH', '17:00', '20:00', { place: 'Cantelowes', paused: 'the pavilion is closed for building works' }],
+  [
+    'youth',
+    'cantelowes',
+    'TU,TH',
+    '17:00',
+    '20:00',
+    { place: 'Cantelowes', paused: 'the pavilion is closed for building works' },
+  ],
   ['memoryCafe', 'camden-park-road', '2TH', '14:00', '16:00'],
   // Camden Town
   ['singing', 'castlehaven', 'WE', '13:30', '15:00'],
@@ -1266,7 +1618,14 @@ const SPECS: readonly Spec[] = [
   ['polish', 'finchley-road', 'TH', '11:00', '13:00'],
   ['books', 'frognal-lane', '3TH', '14:00', '15:30'],
   ['coffee', 'frognal-lane', 'TU', '10:00', '11:30'],
-  ['walk', 'frognal-lane', 'SA', '10:00', '11:30', { place: 'West Heath', note: 'Some uneven paths on the Heath; walking boots recommended in winter.' }],
+  [
+    'walk',
+    'frognal-lane',
+    'SA',
+    '10:00',
+    '11:30',
+    { place: 'West Heath', note: 'Some uneven paths on the Heath; walking boots recommended in winter.' },
+  ],
   ['homeBefriending', 'arkwright-road', NO_RULE, '', ''],
   // Gospel Oak
   ['caribbean', 'lismore-circus', 'WE', '12:00', '15:00', { skipOne: 'members are on a day trip to the coast' }],
@@ -1279,7 +1638,14 @@ const SPECS: readonly Spec[] = [
   ['socialPrescribing', 'queens-crescent', NO_RULE, '', ''],
   // Hampstead Town
   ['lunch', 'hampstead-high-street', 'FR', '12:00', '14:00'],
-  ['walk', 'south-end-green', 'TU', '10:30', '11:45', { place: 'Hampstead Heath', note: 'Meets at the South End Green bus stand; the route avoids the steepest hills.' }],
+  [
+    'walk',
+    'south-end-green',
+    'TU',
+    '10:30',
+    '11:45',
+    { place: 'Hampstead Heath', note: 'Meets at the South End Green bus stand; the route avoids the steepest hills.' },
+  ],
   ['singing', 'heath-street', 'TU', '14:00', '15:30'],
   ['memoryCafe', 'heath-street', '1WE', '14:00', '16:00'],
   ['art', 'hampstead-high-street', 'MO', '10:00', '12:00'],
@@ -1294,7 +1660,17 @@ const SPECS: readonly Spec[] = [
   ['coffee', 'maitland-park', 'FR', '10:00', '11:30'],
   ['deaf', 'prince-of-wales-road', '2FR', '18:30', '21:00'],
   // Highgate
-  ['walk', 'swains-lane', 'WE', '10:30', '11:45', { place: 'Parliament Hill', note: 'A steady climb to the top of Parliament Hill for the view; shorter option available.' }],
+  [
+    'walk',
+    'swains-lane',
+    'WE',
+    '10:30',
+    '11:45',
+    {
+      place: 'Parliament Hill',
+      note: 'A steady climb to the top of Parliament Hill for the view; shorter option available.',
+    },
+  ],
   ['digital', 'highgate-library', 'MO', '14:00', '16:00'],
   ['lunch', 'highgate-newtown', 'TH', '12:00', '14:00'],
   ['shed', 'highgate-newtown', 'WE', '10:00', '13:00'],
@@ -1306,7 +1682,17 @@ const SPECS: readonly Spec[] = [
   ['digital', 'holborn-library', 'WE', '10:00', '12:00'],
   ['esol', 'holborn-library', 'SA', '10:30', '12:00', { skipOne: 'the library is closed for staff training' }],
   ['seated', 'drury-lane', 'TU', '11:00', '12:00', { place: 'Covent Garden' }],
-  ['walk', 'lambs-conduit', 'TH', '11:00', '12:00', { place: "Lincoln's Inn Fields", note: "Through Red Lion Square, Lincoln's Inn Fields and Gray's Inn Gardens when open." }],
+  [
+    'walk',
+    'lambs-conduit',
+    'TH',
+    '11:00',
+    '12:00',
+    {
+      place: "Lincoln's Inn Fields",
+      note: "Through Red Lion Square, Lincoln's Inn Fields and Gray's Inn Gardens when open.",
+    },
+  ],
   ['film', 'holborn-library', '1FR', '14:00', '16:30'],
   ['singing', 'drury-lane', 'FR', '13:00', '14:30', { place: 'Covent Garden' }],
   // Kentish Town North
@@ -1344,7 +1730,18 @@ const SPECS: readonly Spec[] = [
   ['somali', 'argyle-square', 'SU', '14:00', '16:00', { place: "King's Cross" }],
   ['advice', 'cromer-street', 'FR', '10:00', '13:00', { place: "King's Cross" }],
   // Primrose Hill
-  ['walk', 'regents-park-road', 'WE', '10:30', '11:30', { place: 'Primrose Hill', skipOne: 'the walk leaders are at a first aid refresher', note: 'Includes the climb to the viewpoint at a gentle pace, with benches on the way.' }],
+  [
+    'walk',
+    'regents-park-road',
+    'WE',
+    '10:30',
+    '11:30',
+    {
+      place: 'Primrose Hill',
+      skipOne: 'the walk leaders are at a first aid refresher',
+      note: 'Includes the climb to the viewpoint at a gentle pace, with benches on the way.',
+    },
+  ],
   ['art', 'chalcot-square', 'FR', '14:00', '16:00'],
   ['lunch', 'adelaide-road', 'TU', '12:00', '14:00', { place: 'Chalk Farm' }],
   ['singing', 'regents-park-road', 'MO', '14:00', '15:30'],
@@ -1352,7 +1749,14 @@ const SPECS: readonly Spec[] = [
   ['coffee', 'chalcot-square', 'WE', '10:00', '11:30'],
   ['bereavement', 'adelaide-road', 'TU/2', '18:00', '19:30', { place: 'Chalk Farm' }],
   // Regent's Park
-  ['bengali', 'robert-street', 'TH', '12:00', '15:00', { skipOne: 'of the Eid celebration held at the mosque instead' }],
+  [
+    'bengali',
+    'robert-street',
+    'TH',
+    '12:00',
+    '15:00',
+    { skipOne: 'of the Eid celebration held at the mosque instead' },
+  ],
   ['lunch', 'cumberland-market', 'WE', '12:00', '14:00'],
   ['gardening', 'cumberland-market', 'TU', '10:00', '12:00'],
   ['youth', 'robert-street', 'WE,FR', '17:00', '20:00'],
@@ -1381,7 +1785,14 @@ const SPECS: readonly Spec[] = [
   ['digital', 'west-hampstead-library', 'TH', '14:00', '16:00'],
   ['coffee', 'west-end-lane', 'WE', '10:00', '11:30'],
   ['singing', 'west-end-lane', 'TH', '18:30', '20:00'],
-  ['walk', 'sumatra-road', 'FR', '10:30', '11:30', { place: 'West Hampstead', note: 'A flat circuit via Fortune Green and Kilburn Grange Park.' }],
+  [
+    'walk',
+    'sumatra-road',
+    'FR',
+    '10:30',
+    '11:30',
+    { place: 'West Hampstead', note: 'A flat circuit via Fortune Green and Kilburn Grange Park.' },
+  ],
   ['parentBaby', 'west-hampstead-library', 'MO', '10:00', '11:30'],
   ['bereavement', 'sumatra-road', '2TU', '14:00', '15:30'],
   ['lunch', 'sumatra-road', 'MO', '12:00', '14:00'],
@@ -2247,7 +2658,8 @@ function buildTraining(spec: TrainingSpec, now: Date): CatalogueEntryInput {
 
 function buildResource(spec: ResourceSpec, now: Date): CatalogueEntryInput {
   const location = spec.venue ? venueLocation(venue(spec.venue)) : undefined;
-  if (location && spec.accessibility) location.accessibility = [...(location.accessibility ?? []), ...spec.accessibility];
+  if (location && spec.accessibility)
+    location.accessibility = [...(location.accessibility ?? []), ...spec.accessibility];
   const description = spec.hours ? `${spec.description} Open ${spec.hours}.` : spec.description;
   return {
     externalId: spec.slug,

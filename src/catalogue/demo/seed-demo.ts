@@ -8,7 +8,9 @@ export const DEMO_SOURCE = 'signpost-demo';
 /** Loads (or refreshes) the demo catalogue, marked as demo data, into the given store. */
 export async function seedDemo(store: Store, now: Date): Promise<ImportReport> {
   const entries = buildDemoCatalogue(now);
-  return store.transaction((tx) => applyImport(tx, { name: DEMO_SOURCE, format: 'demo', isDemo: true }, entries, [], { now }));
+  return store.transaction((tx) =>
+    applyImport(tx, { name: DEMO_SOURCE, format: 'demo', isDemo: true }, entries, [], { now }),
+  );
 }
 
 /** On the first run of an empty store, load the demo catalogue so a newcomer has something to ask about. */

@@ -15,7 +15,11 @@ import { escapeText, foldLine, LONDON_VTIMEZONE, paramValue } from '../ical/writ
 import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
-const utcStamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utcStamp = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 /**
  * Europe/London's offset at an instant. Since 1996 its summer time runs from the last Sunday of March to the last
  * Sunday of October, 01:00 UTC both; worked out here because a large feed writes hundreds of thousands of local
@@ -34,8 +38,10 @@ function londonFields(d: Date): string | undefined {
   const t = new Date(d.getTime() + offset);
   return `${t.getUTCFullYear()}${pad2(t.getUTCMonth() + 1)}${pad2(t.getUTCDate())}T${pad2(t.getUTCHours())}${pad2(t.getUTCMinutes())}${pad2(t.getUTCSeconds())}`;
 }
-const londonWall = (d: Date): string => londonFields(d) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
-const londonDate = (d: Date): string => londonFields(d)?.slice(0, 8) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
+const londonWall = (d: Date): string =>
+  londonFields(d) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss");
+const londonDate = (d: Date): string =>
+  londonFields(d)?.slice(0, 8) ?? DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyyMMdd');
 const dtProp = (name: string, d: Date, allDay: boolean): string =>
   allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
 
@@ -61,7 +67,11 @@ function ruleOf(entry: ExportEntry): string | undefined {
 }
 
 function baseProps(entry: ExportEntry, uid: string): string[] {
-  const lines = [`UID:${escapeText(uid)}`, `DTSTAMP:${utcStamp(entry.updatedAt)}`, `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`];
+  const lines = [
+    `UID:${escapeText(uid)}`,
+    `DTSTAMP:${utcStamp(entry.updatedAt)}`,
+    `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`,
+  ];
   lines.push(`SUMMARY:${escapeText(entry.title)}`);
   if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
   if (isWebUrl(entry.url)) lines.push(`URL:${entry.url}`);
@@ -70,7 +80,13 @@ function baseProps(entry: ExportEntry, uid: string): string[] {
     const where =
       loc.locationType === 'virtual' && isWebUrl(loc.url)
         ? loc.url
-        : [loc.name, loc.address1 && loc.address1 !== loc.name ? loc.address1 : null, loc.address2, loc.city, loc.postalCode && !loc.address1?.includes(loc.postalCode) ? loc.postalCode : null]
+        : [
+            loc.name,
+            loc.address1 && loc.address1 !== loc.name ? loc.address1 : null,
+            loc.address2,
+            loc.city,
+            loc.postalCode && !loc.address1?.includes(loc.postalCode) ? loc.postalCode : null,
+          ]
             .filter(Boolean)
             .join(', ');
     if (where) lines.push(`LOCATION:${escapeText(where)}`);
@@ -96,7 +112,10 @@ export function renderIcal(entries: readonly ExportEntry[], options: IcalOptions
  * The same text in pieces as the pages of entries arrive: the calendar's head, each page's events, its tail. A
  * whole-catalogue feed is written to its subscriber as it is made, holding one page of entries at a time.
  */
-export async function* streamIcal(pages: AsyncIterable<readonly ExportEntry[]>, options: IcalOptions): AsyncGenerator<string> {
+export async function* streamIcal(
+  pages: AsyncIterable<readonly ExportEntry[]>,
+  options: IcalOptions,
+): AsyncGenerator<string> {
   yield icalHead(options);
   for await (const page of pages) {
     const events = icalEvents(page, options);
@@ -126,7 +145,10 @@ function icalHead(options: IcalOptions): string {
 /** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
 function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
   const skip = (entry: ExportEntry, error: unknown) =>
-    options.onSkip?.({ entryId: entry.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
+    options.onSkip?.({
+      entryId: entry.id,
+      reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+    });
   const series: Series[] = [];
   for (const entry of entries) {
     try {
@@ -151,7 +173,16 @@ function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): stri
     for (const e of parsed) {
       expanded.set(
         e.externalId,
-        (e.occurrences ?? []).map((o) => ({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled', title: null, note: null, capacity: null })),
+        (e.occurrences ?? []).map((o) => ({
+          key: o.key,
+          start: o.start,
+          end: o.end,
+          allDay: o.allDay ?? false,
+          status: 'scheduled',
+          title: null,
+          note: null,
+          capacity: null,
+        })),
       );
     }
   };
@@ -230,7 +261,16 @@ function plainDates(s: Series, windowEnd: number): ExportOccurrence[] | undefine
     if (start % 1000 !== 0 || end % 1000 !== 0 || end < start || touchesClockChange(start, end)) return undefined;
     if (start >= windowEnd || seen.has(start)) continue;
     seen.add(start);
-    out.push({ key: o.start.toISOString(), start: o.start, end: o.end, allDay: false, status: 'scheduled', title: null, note: null, capacity: null });
+    out.push({
+      key: o.start.toISOString(),
+      start: o.start,
+      end: o.end,
+      allDay: false,
+      status: 'scheduled',
+      title: null,
+      note: null,
+      capacity: null,
+    });
   }
   return out.length > 2000 ? undefined : out;
 }
@@ -249,7 +289,16 @@ function seriesOf(entry: ExportEntry): Series | undefined {
   if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
     const span = first.end.getTime() - first.start.getTime();
     master.push(dtProp('DTSTART', dtstart, allDay));
-    if (allDay) master.push(dtProp('DTEND', DateTime.fromJSDate(dtstart, { zone: ZONE }).plus({ days: Math.max(1, Math.round(span / 86_400_000)) }).toJSDate(), true));
+    if (allDay)
+      master.push(
+        dtProp(
+          'DTEND',
+          DateTime.fromJSDate(dtstart, { zone: ZONE })
+            .plus({ days: Math.max(1, Math.round(span / 86_400_000)) })
+            .toJSDate(),
+          true,
+        ),
+      );
     else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
     master.push(`RRULE:${rule}`);
     return { entry, uid, master, first, hasRule: true };
@@ -273,7 +322,8 @@ function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[
   const overrides: string[][] = [];
   for (const o of s.entry.occurrences) {
     const keyInstant = Date.parse(o.key);
-    const original = (!Number.isNaN(keyInstant) && !o.allDay ? byStart.get(keyInstant) : undefined) ?? byStart.get(o.start.getTime());
+    const original =
+      (!Number.isNaN(keyInstant) && !o.allDay ? byStart.get(keyInstant) : undefined) ?? byStart.get(o.start.getTime());
     const anchor = original && !claimed.has(original.start.getTime()) ? original : undefined;
     if (anchor) claimed.add(anchor.start.getTime());
     const same =
@@ -287,7 +337,9 @@ function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[
     const rid = anchor ?? o;
     const lines = ['BEGIN:VEVENT', ...baseProps(s.entry, s.uid)];
     if (o.title) lines[lines.findIndex((l) => l.startsWith('SUMMARY:'))] = `SUMMARY:${escapeText(o.title)}`;
-    lines.push(rid.allDay ? `RECURRENCE-ID;VALUE=DATE:${londonDate(rid.start)}` : `RECURRENCE-ID:${utcStamp(rid.start)}`);
+    lines.push(
+      rid.allDay ? `RECURRENCE-ID;VALUE=DATE:${londonDate(rid.start)}` : `RECURRENCE-ID:${utcStamp(rid.start)}`,
+    );
     lines.push(dtProp('DTSTART', o.start, o.allDay), dtProp('DTEND', o.end, o.allDay));
     if (o.status === 'cancelled') lines.push('STATUS:CANCELLED');
     lines.push('END:VEVENT');
@@ -295,7 +347,8 @@ function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[
   }
   const exdates = instances.filter((i) => !claimed.has(i.start.getTime()));
   out.push(...s.master);
-  for (const x of exdates) out.push(x.allDay ? `EXDATE;VALUE=DATE:${londonDate(x.start)}` : `EXDATE:${utcStamp(x.start)}`);
+  for (const x of exdates)
+    out.push(x.allDay ? `EXDATE;VALUE=DATE:${londonDate(x.start)}` : `EXDATE:${utcStamp(x.start)}`);
   out.push('END:VEVENT');
   for (const o of overrides) out.push(...o);
   return out;

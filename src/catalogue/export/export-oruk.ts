@@ -27,7 +27,11 @@ const subId = (...parts: string[]): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-const STATUS: Readonly<Record<string, string>> = { active: 'active', temporarily_closed: 'temporarily closed', closed: 'inactive' };
+const STATUS: Readonly<Record<string, string>> = {
+  active: 'active',
+  temporarily_closed: 'temporarily closed',
+  closed: 'inactive',
+};
 const HOW_TO_JOIN_TEXT: Readonly<Record<string, string>> = {
   drop_in: 'Drop-in: just come along',
   self_referral: 'Self-referral',
@@ -48,7 +52,7 @@ function recurringSchedule(entry: ExportEntry): HsdsSchedule | undefined {
   if (!s || typeof s.freq !== 'string') return undefined;
   if (typeof s.timezone === 'string' && s.timezone !== ZONE) return undefined;
   const text = (v: unknown) => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
-  const date = (v: unknown) => (typeof v === 'string' && v ? wall(new Date(v)).toISODate() ?? undefined : undefined);
+  const date = (v: unknown) => (typeof v === 'string' && v ? (wall(new Date(v)).toISODate() ?? undefined) : undefined);
   const out: HsdsSchedule = { freq: s.freq };
   const set = (k: keyof HsdsSchedule, v: string | undefined) => {
     if (v) out[k] = v;
@@ -115,7 +119,13 @@ function attribute(entry: ExportEntry, taxonomy: string, value: string, label?: 
     link_id: entry.id,
     link_type: 'service',
     link_entity: 'service',
-    taxonomy_term: { id: subId(taxonomy, value), code: value, name: label ?? value, description: label ?? value, taxonomy },
+    taxonomy_term: {
+      id: subId(taxonomy, value),
+      code: value,
+      name: label ?? value,
+      description: label ?? value,
+      taxonomy,
+    },
   };
 }
 
@@ -138,9 +148,13 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
     attribute(entry, SIGNPOST_TAXONOMY.kind, entry.kind),
     ...entry.audiences.map((a) => attribute(entry, SIGNPOST_TAXONOMY.audience, a, a.replace(/_/g, ' '))),
     ...entry.categories.map((c) => attribute(entry, SIGNPOST_TAXONOMY.category, c)),
-    ...(loc?.accessibility ?? []).map((f) => attribute(entry, SIGNPOST_TAXONOMY.accessibility, f, f.replace(/_/g, ' '))),
+    ...(loc?.accessibility ?? []).map((f) =>
+      attribute(entry, SIGNPOST_TAXONOMY.accessibility, f, f.replace(/_/g, ' ')),
+    ),
     ...(entry.isFree !== null ? [attribute(entry, SIGNPOST_TAXONOMY.cost, entry.isFree ? 'free' : 'paid')] : []),
-    ...(entry.howToJoin ? [attribute(entry, SIGNPOST_TAXONOMY.howToJoin, entry.howToJoin, HOW_TO_JOIN_TEXT[entry.howToJoin])] : []),
+    ...(entry.howToJoin
+      ? [attribute(entry, SIGNPOST_TAXONOMY.howToJoin, entry.howToJoin, HOW_TO_JOIN_TEXT[entry.howToJoin])]
+      : []),
     ...entry.attendingTypes.map((t) => attribute(entry, SIGNPOST_TAXONOMY.attendingType, t, t.replace(/_/g, ' '))),
   ];
   return {
@@ -166,7 +180,16 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
             description: entry.organisation.description ?? entry.organisation.name,
             ...(entry.organisation.email ? { email: entry.organisation.email } : {}),
             ...(isWebUrl(entry.organisation.url) ? { website: entry.organisation.url } : {}),
-            ...(entry.organisation.phone ? { phones: [{ id: subId(entry.source, 'org-phone', entry.organisation.externalId), number: entry.organisation.phone }] } : {}),
+            ...(entry.organisation.phone
+              ? {
+                  phones: [
+                    {
+                      id: subId(entry.source, 'org-phone', entry.organisation.externalId),
+                      number: entry.organisation.phone,
+                    },
+                  ],
+                }
+              : {}),
           },
         }
       : {}),
@@ -179,7 +202,9 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
               location_type: loc.locationType,
               ...(loc.name ? { name: loc.name } : {}),
               ...(isWebUrl(loc.url) ? { url: loc.url } : {}),
-              ...(loc.latitude !== null && loc.longitude !== null ? { latitude: loc.latitude, longitude: loc.longitude } : {}),
+              ...(loc.latitude !== null && loc.longitude !== null
+                ? { latitude: loc.latitude, longitude: loc.longitude }
+                : {}),
               addresses:
                 loc.address1 || loc.postalCode
                   ? [
@@ -203,12 +228,28 @@ function serviceJson(entry: ExportEntry, recurring: HsdsSchedule | undefined, fi
         ]
       : [],
     ...(ward
-      ? { service_areas: [{ id: subId(entry.id, 'area'), name: ward.name, uri: `http://statistics.data.gov.uk/id/statistical-geography/${ward.code}`, extent_type: 'text' }] }
+      ? {
+          service_areas: [
+            {
+              id: subId(entry.id, 'area'),
+              name: ward.name,
+              uri: `http://statistics.data.gov.uk/id/statistical-geography/${ward.code}`,
+              extent_type: 'text',
+            },
+          ],
+        }
       : {}),
     schedules: schedulesJson(entry, recurring, fits),
     cost_options:
       entry.costAmount !== null
-        ? [{ id: subId(entry.id, 'cost'), amount: entry.costAmount, currency: 'GBP', ...(entry.fees ? { option: entry.fees } : {}) }]
+        ? [
+            {
+              id: subId(entry.id, 'cost'),
+              amount: entry.costAmount,
+              currency: 'GBP',
+              ...(entry.fees ? { option: entry.fees } : {}),
+            },
+          ]
         : [],
     contacts,
     ...(phone ? { phones: [{ id: subId(entry.id, 'phone'), number: phone }] } : {}),
@@ -248,7 +289,8 @@ export function renderOruk(
   const perPage = options.perPage ?? Math.max(total, 1);
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(Math.max(1, options.page ?? 1), Math.max(totalPages, 1));
-  const slice = options.total !== undefined ? entries.slice(0, perPage) : entries.slice((page - 1) * perPage, page * perPage);
+  const slice =
+    options.total !== undefined ? entries.slice(0, perPage) : entries.slice((page - 1) * perPage, page * perPage);
 
   const recurring = new Map<string, HsdsSchedule>();
   for (const e of slice) {
@@ -274,7 +316,10 @@ export function renderOruk(
       contents.push(serviceJson(e, r, fits));
     } catch (error) {
       // One entry that cannot be written never takes the page down.
-      options.onSkip?.({ entryId: e.id, reason: (error instanceof Error ? error.message : String(error)).slice(0, 300) });
+      options.onSkip?.({
+        entryId: e.id,
+        reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+      });
     }
   }
   return {

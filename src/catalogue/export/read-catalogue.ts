@@ -35,7 +35,14 @@ export type ExportEntry = {
   url: string | null;
   status: string;
   alert: string | null;
-  organisation: { externalId: string; name: string; description: string | null; email: string | null; url: string | null; phone: string | null } | null;
+  organisation: {
+    externalId: string;
+    name: string;
+    description: string | null;
+    email: string | null;
+    url: string | null;
+    phone: string | null;
+  } | null;
   location: {
     externalId: string;
     name: string | null;
@@ -91,10 +98,18 @@ function filterClause(filter: ExportFilter): { where: string[]; params: unknown[
  * What the exported entries' content depends on, in one aggregate query and without reading them: a digest of
  * every matching entry's id and last change, and the newest change. Feeds answer repeat requests from it.
  */
-export async function catalogueStamp(sql: Sql, filter: ExportFilter): Promise<{ stamp: string; count: number; lastModified: Date | null }> {
+export async function catalogueStamp(
+  sql: Sql,
+  filter: ExportFilter,
+): Promise<{ stamp: string; count: number; lastModified: Date | null }> {
   const { where, params } = filterClause(filter);
   const row = (
-    await sql.query<{ n: number; digest: string | null; updated: string | Date | null; imported: string | Date | null }>(
+    await sql.query<{
+      n: number;
+      digest: string | null;
+      updated: string | Date | null;
+      imported: string | Date | null;
+    }>(
       `SELECT count(*)::int AS n,
          md5(string_agg(s.id::text || ':' || floor(extract(epoch FROM s.updated_at) * 1000)::bigint::text, ',' ORDER BY s.id)) AS digest,
          max(s.updated_at) AS updated, max(src.last_imported_at) AS imported
@@ -150,7 +165,11 @@ const FROM = `FROM service s JOIN source src ON src.id = s.source_id
 const ORDER = 'src.name, s.name, s.external_id, s.id';
 
 type Packed = [string, number, number, boolean, string, string | null, string | null, number | null];
-type JsonRow = Record<string, unknown> & { o: Record<string, unknown> | null; l: Record<string, unknown> | null; occ: Packed[] | null };
+type JsonRow = Record<string, unknown> & {
+  o: Record<string, unknown> | null;
+  l: Record<string, unknown> | null;
+  occ: Packed[] | null;
+};
 
 function toEntry(r: JsonRow): ExportEntry {
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -170,7 +189,14 @@ function toEntry(r: JsonRow): ExportEntry {
     status: String(r.status),
     alert: str(r.alert),
     organisation: o
-      ? { externalId: String(o.external_id), name: String(o.name), description: str(o.description), email: str(o.email), url: str(o.url), phone: str(o.phone) }
+      ? {
+          externalId: String(o.external_id),
+          name: String(o.name),
+          description: str(o.description),
+          email: str(o.email),
+          url: str(o.url),
+          phone: str(o.phone),
+        }
       : null,
     location: l
       ? {
@@ -204,7 +230,10 @@ function toEntry(r: JsonRow): ExportEntry {
     minimumAge: numOrNull(r.minimum_age),
     maximumAge: numOrNull(r.maximum_age),
     assuredDate: str(r.assured_date),
-    schedule: r.schedule && typeof r.schedule === 'object' && !Array.isArray(r.schedule) ? (r.schedule as Record<string, unknown>) : null,
+    schedule:
+      r.schedule && typeof r.schedule === 'object' && !Array.isArray(r.schedule)
+        ? (r.schedule as Record<string, unknown>)
+        : null,
     updatedAt: new Date(Number(r.updated_at)),
     occurrences: (r.occ ?? []).map(([key, start, end, allDay, status, title, note, capacity]) => ({
       key,
@@ -220,7 +249,11 @@ function toEntry(r: JsonRow): ExportEntry {
 }
 
 /** The entries with these ids, in the order given. */
-async function readByIds(sql: Sql, ids: readonly string[], icalOnly = false): Promise<{ entries: ExportEntry[]; lastImported: Date | null }> {
+async function readByIds(
+  sql: Sql,
+  ids: readonly string[],
+  icalOnly = false,
+): Promise<{ entries: ExportEntry[]; lastImported: Date | null }> {
   if (!ids.length) return { entries: [], lastImported: null };
   const rows = (
     await sql.query<{ j: string; imported: string | Date | null }>(
@@ -246,7 +279,11 @@ async function readByIds(sql: Sql, ids: readonly string[], icalOnly = false): Pr
 }
 
 /** The ids of the matching entries in export order (a sort over narrow rows), or one window of them. */
-async function orderedIds(sql: Sql, filter: ExportFilter, window: { offset?: number; limit?: number } = {}): Promise<string[]> {
+async function orderedIds(
+  sql: Sql,
+  filter: ExportFilter,
+  window: { offset?: number; limit?: number } = {},
+): Promise<string[]> {
   const { where, params } = filterClause(filter);
   const limit = window.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(window.limit))}`;
   const offset = window.offset ? ` OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
@@ -283,7 +320,8 @@ export async function* readCataloguePages(
   options: { icalOnly?: boolean } = {},
 ): AsyncGenerator<ExportEntry[]> {
   const ids = await orderedIds(sql, filter);
-  const read = (from: number) => (from < ids.length ? readByIds(sql, ids.slice(from, from + pageSize), options.icalOnly) : undefined);
+  const read = (from: number) =>
+    from < ids.length ? readByIds(sql, ids.slice(from, from + pageSize), options.icalOnly) : undefined;
   let next = read(0);
   for (let from = 0; next; from += pageSize) {
     const page = await next;

@@ -24,7 +24,13 @@ import type { Logger } from '../../logger.ts';
 import { toLondonDate } from '../time.ts';
 import { type SkippedEntry, streamIcal } from '../export/export-ical.ts';
 import { renderOruk } from '../export/export-oruk.ts';
-import { catalogueStamp, type ExportFilter, ExportFilterSchema, readCatalogue, readCataloguePages } from '../export/read-catalogue.ts';
+import {
+  catalogueStamp,
+  type ExportFilter,
+  ExportFilterSchema,
+  readCatalogue,
+  readCataloguePages,
+} from '../export/read-catalogue.ts';
 
 export const FEED_PATHS = { ical: '/feeds/catalogue.ics', oruk: '/feeds/oruk/services' } as const;
 
@@ -66,7 +72,10 @@ const RENDER_VERSION = 'feeds-2';
 
 class BadRequest extends Error {}
 
-function parseQuery(req: http.IncomingMessage, withPaging: boolean): { filter: ExportFilter; page: number; perPage: number } {
+function parseQuery(
+  req: http.IncomingMessage,
+  withPaging: boolean,
+): { filter: ExportFilter; page: number; perPage: number } {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const raw: Record<string, string> = {};
   for (const key of ['source', 'ward', 'category', 'kind', 'audience']) {
@@ -82,7 +91,8 @@ function parseQuery(req: http.IncomingMessage, withPaging: boolean): { filter: E
     const v = url.searchParams.get(name);
     if (v === null || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new BadRequest(`${name} must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new BadRequest(`${name} must be a whole number from 1 to ${max}`);
     return n;
   };
   return {
@@ -177,7 +187,11 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
 
   /** Makes one feed: its text, piece by piece, through one gzip stream whose output goes to every listener. */
   const startRender = (key: string, kind: 'ical' | 'oruk', pieces: () => AsyncIterable<string>): Render => {
-    const render: Render = { chunks: [], listeners: new Set(), done: Promise.resolve({ gz: Buffer.alloc(0), bytes: 0 }) };
+    const render: Render = {
+      chunks: [],
+      listeners: new Set(),
+      done: Promise.resolve({ gz: Buffer.alloc(0), bytes: 0 }),
+    };
     const emit = (chunk: Buffer | null, error?: unknown) => {
       for (const listener of render.listeners) listener(chunk, error);
     };
@@ -197,7 +211,9 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         for await (const piece of pieces()) {
           bytes += Buffer.byteLength(piece);
           // Flushed at each page, so a subscriber receives the feed as it is made.
-          await new Promise<void>((resolve, reject) => gzip.write(piece, (error) => (error ? reject(error) : resolve())));
+          await new Promise<void>((resolve, reject) =>
+            gzip.write(piece, (error) => (error ? reject(error) : resolve())),
+          );
           await new Promise<void>((resolve) => gzip.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve()));
         }
         gzip.end();
@@ -221,11 +237,18 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
   };
 
   /** Writes a feed, made or being made, to one response: gzipped as it is, or unzipped for a client without gzip. */
-  const send = (req: http.IncomingMessage, res: http.ServerResponse, headers: http.OutgoingHttpHeaders, source: Cached | Render) => {
+  const send = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    headers: http.OutgoingHttpHeaders,
+    source: Cached | Render,
+  ) => {
     const gzip = acceptsGzip(req);
     if ('gz' in source) {
       if (gzip) {
-        res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': source.gz.length }).end(source.gz);
+        res
+          .writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': source.gz.length })
+          .end(source.gz);
         return;
       }
       res.writeHead(200, { ...headers, 'content-length': source.bytes });
@@ -264,16 +287,22 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
     (kind: 'ical' | 'oruk'): RouteHandler =>
     async (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'method not allowed' }));
+        res
+          .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'method not allowed' }));
         return;
       }
       if (deps.token && !tokenGiven(req, deps.token)) {
-        res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(JSON.stringify({ error: 'this feed needs its token (?token=…)' }));
+        res
+          .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' })
+          .end(JSON.stringify({ error: 'this feed needs its token (?token=…)' }));
         return;
       }
       const retryAfter = limited(req.socket.remoteAddress ?? 'unknown');
       if (retryAfter !== undefined) {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) }).end(JSON.stringify({ error: 'too many requests: try again shortly' }));
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) })
+          .end(JSON.stringify({ error: 'too many requests: try again shortly' }));
         return;
       }
       let query: ReturnType<typeof parseQuery>;
@@ -293,7 +322,16 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
       // The feed is also made again when the London day turns, so that is a change too.
       const dayStart = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day').toJSDate();
       const lastModified = changed && changed > dayStart ? changed : dayStart;
-      const key = JSON.stringify([RENDER_VERSION, kind, query.filter, page, query.perPage, stamp, lastModified.getTime(), toLondonDate(now)]);
+      const key = JSON.stringify([
+        RENDER_VERSION,
+        kind,
+        query.filter,
+        page,
+        query.perPage,
+        stamp,
+        lastModified.getTime(),
+        toLondonDate(now),
+      ]);
       const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 32)}"`;
       const headers: http.OutgoingHttpHeaders = {
         etag,
@@ -318,16 +356,23 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         send(req, res, headers, cached);
         return;
       }
-      const onSkip = (skipped: SkippedEntry) => log.warn('feed entry left out: it could not be written', { kind, ...skipped });
+      const onSkip = (skipped: SkippedEntry) =>
+        log.warn('feed entry left out: it could not be written', { kind, ...skipped });
       const options = { now, onSkip, ...(deps.horizonDays ? { horizonDays: deps.horizonDays } : {}) };
       const render =
         rendering.get(key) ??
         startRender(key, kind, () =>
           kind === 'ical'
-            ? streamIcal(readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE, { icalOnly: true }), options)
+            ? streamIcal(
+                readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE, { icalOnly: true }),
+                options,
+              )
             : (async function* () {
                 // One ORUK page is at most MAX_PER_PAGE entries: read and written as one piece.
-                const { entries } = await readCatalogue(deps.store.sql, query.filter, { offset: (page - 1) * query.perPage, limit: query.perPage });
+                const { entries } = await readCatalogue(deps.store.sql, query.filter, {
+                  offset: (page - 1) * query.perPage,
+                  limit: query.perPage,
+                });
                 yield JSON.stringify(renderOruk(entries, { ...options, page, perPage: query.perPage, total: count }));
               })(),
         );

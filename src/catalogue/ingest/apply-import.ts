@@ -125,7 +125,8 @@ export async function applyImport(
     created,
     async () => {
       for (const chunk of chunks(toWrite, BATCH)) {
-        for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now)) serviceIds.set(externalId, id);
+        for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now))
+          serviceIds.set(externalId, id);
       }
     },
     SERVICE_REBUILD_MIN_ROWS,
@@ -149,12 +150,7 @@ export async function applyImport(
 }
 
 /** Organisations, locations and services of a batch of entries; returns each service's row id by external id. */
-async function writeServices(
-  tx: Sql,
-  sourceId: string,
-  items: Prepared[],
-  now: Date,
-): Promise<Map<string, string>> {
+async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: Date): Promise<Map<string, string>> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
   for (const { data } of items) {

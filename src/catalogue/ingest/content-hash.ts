@@ -6,7 +6,9 @@ export function contentHash(value: unknown): string {
   return createHash('sha256').update(stableJson(value)).digest('base64url');
 }
 
-const OCCURRENCE_FIELDS = Object.keys(OccurrenceInputSchema.shape) as (keyof CatalogueEntryData['occurrences'][number])[];
+const OCCURRENCE_FIELDS = Object.keys(
+  OccurrenceInputSchema.shape,
+) as (keyof CatalogueEntryData['occurrences'][number])[];
 
 /**
  * An entry's hash: its own fields as stable JSON, then one compact line per session (an entry can have hundreds;

@@ -23,10 +23,43 @@ type Phrase = { words: string[]; concept: Concept };
  * "looking after yourself", "Mother's Day concert", "senior management"): they give nothing on their own.
  */
 const WEAK_PHRASES: ReadonlySet<string> = new Set([
-  'active', 'balance', 'bills', 'call', 'cards', 'company', 'died', 'eat', 'eating', 'fall', 'forms', 'friends',
-  'growing', 'letters', 'loss', 'memory', 'money', 'movement', 'plants', 'ring', 'video', 'virtual', 'shed', 'email',
-  'benefit', 'senior', 'parent', 'mother', 'mothers', 'dad', 'mum', 'looking after', 'looks after', 'caring',
-  'caring for', 'cares for', 'lost someone',
+  'active',
+  'balance',
+  'bills',
+  'call',
+  'cards',
+  'company',
+  'died',
+  'eat',
+  'eating',
+  'fall',
+  'forms',
+  'friends',
+  'growing',
+  'letters',
+  'loss',
+  'memory',
+  'money',
+  'movement',
+  'plants',
+  'ring',
+  'video',
+  'virtual',
+  'shed',
+  'email',
+  'benefit',
+  'senior',
+  'parent',
+  'mother',
+  'mothers',
+  'dad',
+  'mum',
+  'looking after',
+  'looks after',
+  'caring',
+  'caring for',
+  'cares for',
+  'lost someone',
 ]);
 
 /**
@@ -34,7 +67,13 @@ const WEAK_PHRASES: ReadonlySet<string> = new Set([
  * group forms ("men's", "ladies'", "women only") give an audience.
  */
 const PASSING_AUDIENCE_WORDS: ReadonlySet<string> = new Set([
-  'man', 'woman', 'lady', 'wife', 'husband', 'gentleman', 'older man',
+  'man',
+  'woman',
+  'lady',
+  'wife',
+  'husband',
+  'gentleman',
+  'older man',
 ]);
 
 /**
@@ -44,11 +83,25 @@ const PASSING_AUDIENCE_WORDS: ReadonlySet<string> = new Set([
  */
 const ADDRESS_WITH_NUMBER =
   /\b\d+[A-Za-z]?,? (?!(?:Mile|Miles|Km|Minute|Minutes|Hour|Hours|Week|Weeks|Day|Days|Step|Steps)\b)(?:[A-Z][a-z\u2019']+ ){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Ave|Gardens|Close|Crescent|Terrace|Grove|Mews|Square|Sq|Place|Parade|Drive|Estate|Court|Yard|Walk|Way|Row|Hill|Park)\b/g;
-const NAMED_STREET = /\b(?:[A-Z][a-z\u2019']+ ){1,2}(?:Road|Street|Lane|Avenue|Gardens|Close|Crescent|Terrace|Grove|Mews|Square|Estate)\b/g;
+const NAMED_STREET =
+  /\b(?:[A-Z][a-z\u2019']+ ){1,2}(?:Road|Street|Lane|Avenue|Gardens|Close|Crescent|Terrace|Grove|Mews|Square|Estate)\b/g;
 const POSTCODE_TEXT = /\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b/gi;
 
 /** "for over 60s", "aimed at carers", "women only": a description states who it is for. */
-const AUDIENCE_CUES = ['for', 'for local', 'for all', 'aimed at', 'open to', 'suitable for', 'designed for', 'especially for', 'welcomes', 'for people with', 'for those with', 'for adults with'];
+const AUDIENCE_CUES = [
+  'for',
+  'for local',
+  'for all',
+  'aimed at',
+  'open to',
+  'suitable for',
+  'designed for',
+  'especially for',
+  'welcomes',
+  'for people with',
+  'for those with',
+  'for adults with',
+];
 
 let phraseIndex: { phrases: Phrase[]; byFirst: Map<string, Phrase[]> } | undefined;
 
@@ -105,7 +158,9 @@ function withoutAddresses(raw: string, location: LocationInput | undefined): str
 
 /** "Over 60s", "60+", "aged 55 and over" (but not "for 60+ years"). */
 const NOT_AGES = '(?! ?(?:years?|yrs|minutes?|mins|miles?|km|metres|people|places|members|pounds))';
-const OLDER_AGE = new RegExp(`\\b(?:over |aged |age )?(?:[5-9]\\d) ?(?:\\+|plus|and over|or over)${NOT_AGES}|\\bover (?:[5-9]\\d) ?s?\\b${NOT_AGES}`);
+const OLDER_AGE = new RegExp(
+  `\\b(?:over |aged |age )?(?:[5-9]\\d) ?(?:\\+|plus|and over|or over)${NOT_AGES}|\\bover (?:[5-9]\\d) ?s?\\b${NOT_AGES}`,
+);
 
 /**
  * Categories and audiences read from an entry's title and description with the search vocabulary (pure).
@@ -126,7 +181,8 @@ export function deriveFacets(
     const phrase = m.phrase.words.join(' ');
     const weak = WEAK_PHRASES.has(phrase);
     if (!weak) for (const c of m.phrase.concept.categories ?? []) categoryScore.set(c, (categoryScore.get(c) ?? 0) + 2);
-    if (!weak && !PASSING_AUDIENCE_WORDS.has(phrase)) for (const a of m.phrase.concept.audiences ?? []) audiences.add(a);
+    if (!weak && !PASSING_AUDIENCE_WORDS.has(phrase))
+      for (const a of m.phrase.concept.audiences ?? []) audiences.add(a);
   }
   if (OLDER_AGE.test(title)) audiences.add('older_people');
 
@@ -134,7 +190,11 @@ export function deriveFacets(
     const phrase = m.phrase.words.join(' ');
     if (WEAK_PHRASES.has(phrase)) continue;
     for (const c of m.phrase.concept.categories ?? []) categoryScore.set(c, (categoryScore.get(c) ?? 0) + 1);
-    if (m.phrase.concept.audiences?.length && !PASSING_AUDIENCE_WORDS.has(phrase) && statedPlainly(descriptionWords, m)) {
+    if (
+      m.phrase.concept.audiences?.length &&
+      !PASSING_AUDIENCE_WORDS.has(phrase) &&
+      statedPlainly(descriptionWords, m)
+    ) {
       for (const a of m.phrase.concept.audiences) audiences.add(a);
     }
   }

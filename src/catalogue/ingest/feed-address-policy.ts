@@ -63,7 +63,8 @@ export function parseFeedAllowList(text: string | undefined): FeedAllowList {
     if (type) {
       const family = type === 4 ? 'ipv4' : 'ipv6';
       const prefix = bits === undefined ? (type === 4 ? 32 : 128) : Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (type === 4 ? 32 : 128)) throw new Error(`"${item}" is not a CIDR range`);
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (type === 4 ? 32 : 128))
+        throw new Error(`"${item}" is not a CIDR range`);
       ranges.addSubnet(address!, prefix, family);
     } else if (bits === undefined && /^[a-z0-9.-]+$/i.test(item)) {
       hosts.add(item.toLowerCase().replace(/\.$/, ''));
@@ -76,7 +77,10 @@ export function parseFeedAllowList(text: string | undefined): FeedAllowList {
 
 /** Why an address may not be fetched from (`host` is the name it was reached by), or undefined when it may. */
 export function refusedAddress(host: string, address: string, allow: FeedAllowList): string | undefined {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const name = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (allow.hosts.has(name)) return undefined;
   const v4 = net.isIPv4(address) ? address : embeddedIpv4(address);
   const family = v4 ? 'ipv4' : 'ipv6';

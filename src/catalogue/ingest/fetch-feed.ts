@@ -5,7 +5,12 @@ import net from 'node:net';
 import { type FeedAllowList, NO_EXCEPTIONS, refusedAddress } from './feed-address-policy.ts';
 import { FeedRefusedError } from './parse-ical.ts';
 
-export type FetchedFeed = { text: string; etag: string | null; lastModified: string | null; contentType: string | null };
+export type FetchedFeed = {
+  text: string;
+  etag: string | null;
+  lastModified: string | null;
+  contentType: string | null;
+};
 
 export type FetchFeedOptions = {
   /** How long the server has to send its response headers (each request, redirects included). Default 30 s. */
@@ -46,7 +51,10 @@ function webUrl(text: string, what: string): URL {
 export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Promise<FetchedFeed | 'not-modified'> {
   let current = webUrl(url, 'The address');
   const allow = options.allowPrivateHosts ?? NO_EXCEPTIONS;
-  const headers: Record<string, string> = { accept: 'text/calendar, application/json, text/csv;q=0.9, */*;q=0.5', 'user-agent': 'Signpost feed reader' };
+  const headers: Record<string, string> = {
+    accept: 'text/calendar, application/json, text/csv;q=0.9, */*;q=0.5',
+    'user-agent': 'Signpost feed reader',
+  };
   if (options.etag) headers['if-none-match'] = options.etag;
   if (options.lastModified) headers['if-modified-since'] = options.lastModified;
   for (let hop = 0; ; hop++) {
@@ -56,7 +64,10 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     const location = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && location) {
       response.resume();
-      if (hop >= MAX_REDIRECTS) throw new FeedRefusedError(`${current.host} redirected more than ${MAX_REDIRECTS} times; nothing was imported.`);
+      if (hop >= MAX_REDIRECTS)
+        throw new FeedRefusedError(
+          `${current.host} redirected more than ${MAX_REDIRECTS} times; nothing was imported.`,
+        );
       current = webUrl(new URL(location, current).toString(), `${current.host} redirected to`);
       continue;
     }
@@ -68,7 +79,13 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
       response.resume();
       throw new FeedRefusedError(`${current.host} answered HTTP ${status}; nothing was imported.`);
     }
-    const buffer = await readBody(response, current, options.maxBytes ?? 50 * 1024 * 1024, options.bodyTimeoutMs ?? 60_000, options.signal);
+    const buffer = await readBody(
+      response,
+      current,
+      options.maxBytes ?? 50 * 1024 * 1024,
+      options.bodyTimeoutMs ?? 60_000,
+      options.signal,
+    );
     const header = (name: string) => {
       const v = response.headers[name];
       return typeof v === 'string' ? v : null;
@@ -125,7 +142,8 @@ function requestHeaders(
       clearTimeout(timer);
       if (refusal) reject(new FeedRefusedError(`${url.host} may not be fetched: ${refusal}.`));
       else if (signal?.aborted) reject(new FeedRefusedError(`Stopped while fetching ${url.host}.`));
-      else if (error instanceof TimeoutError) reject(new FeedRefusedError(`Could not fetch ${url.host}: it did not answer in time.`));
+      else if (error instanceof TimeoutError)
+        reject(new FeedRefusedError(`Could not fetch ${url.host}: it did not answer in time.`));
       else reject(new FeedRefusedError(`Could not fetch ${url.host}: ${error.message}.`));
     });
     req.end();
@@ -134,7 +152,13 @@ function requestHeaders(
 
 class TimeoutError extends Error {}
 
-function readBody(res: http.IncomingMessage, url: URL, max: number, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
+function readBody(
+  res: http.IncomingMessage,
+  url: URL,
+  max: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const declared = Number(res.headers['content-length']);
   const tooLarge = () => new FeedRefusedError(`The feed is larger than ${Math.round(max / 1048576)} MB.`);
   if (Number.isFinite(declared) && declared > max) {
@@ -154,15 +178,22 @@ function readBody(res: http.IncomingMessage, url: URL, max: number, timeoutMs: n
         reject(error);
       } else resolve(Buffer.concat(chunks, size));
     };
-    const timer = setTimeout(() => finish(new FeedRefusedError(`Could not fetch ${url.host}: the feed did not finish arriving in time.`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new FeedRefusedError(`Could not fetch ${url.host}: the feed did not finish arriving in time.`)),
+      timeoutMs,
+    );
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > max) finish(tooLarge());
       else chunks.push(chunk);
     });
     res.on('end', () => finish());
-    signal?.addEventListener('abort', () => finish(new FeedRefusedError(`Stopped while fetching ${url.host}.`)), { once: true });
-    res.on('aborted', () => finish(new FeedRefusedError(`Could not fetch ${url.host}: the connection closed before the feed had arrived.`)));
+    signal?.addEventListener('abort', () => finish(new FeedRefusedError(`Stopped while fetching ${url.host}.`)), {
+      once: true,
+    });
+    res.on('aborted', () =>
+      finish(new FeedRefusedError(`Could not fetch ${url.host}: the connection closed before the feed had arrived.`)),
+    );
     res.on('error', (error) => finish(new FeedRefusedError(`Could not fetch ${url.host}: ${error.message}.`)));
   });
 }
@@ -180,13 +211,17 @@ function decodeWindows1252(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 8192) {
     const chunk = bytes.subarray(i, i + 8192);
-    out += String.fromCharCode(...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b)));
+    out += String.fromCharCode(
+      ...Array.from(chunk, (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH.charCodeAt(b - 0x80) : b)),
+    );
   }
   return out;
 }
 
 function refuseEncoding(why: string): never {
-  throw new FeedRefusedError(`The input is not text in UTF-8, UTF-16 (with a byte-order mark) or Windows-1252: ${why}.`);
+  throw new FeedRefusedError(
+    `The input is not text in UTF-8, UTF-16 (with a byte-order mark) or Windows-1252: ${why}.`,
+  );
 }
 
 function decodeStrict(label: string, bytes: Uint8Array): string | undefined {
@@ -208,18 +243,26 @@ export function decodeText(buffer: Buffer, contentType?: string | null): string 
   const nul = (text: string) => text.indexOf('\u0000');
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
     const text = decodeStrict('utf-8', b);
-    if (text === undefined || nul(text) >= 0) refuseEncoding('it begins with a UTF-8 byte-order mark but its bytes are not UTF-8 text');
+    if (text === undefined || nul(text) >= 0)
+      refuseEncoding('it begins with a UTF-8 byte-order mark but its bytes are not UTF-8 text');
     return text;
   }
   if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
     const text = decodeStrict(b[0] === 0xff ? 'utf-16le' : 'utf-16be', b);
-    if (text === undefined || nul(text) >= 0) refuseEncoding('it begins with a UTF-16 byte-order mark but its bytes are not UTF-16 text');
+    if (text === undefined || nul(text) >= 0)
+      refuseEncoding('it begins with a UTF-16 byte-order mark but its bytes are not UTF-16 text');
     return text;
   }
   const charset = /charset="?([\w-]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8' && !charset.startsWith('utf-16')) {
     let text: string | undefined;
-    if (charset === 'windows-1252' || charset === 'cp1252' || charset === 'iso-8859-1' || charset === 'latin1' || charset === 'us-ascii') {
+    if (
+      charset === 'windows-1252' ||
+      charset === 'cp1252' ||
+      charset === 'iso-8859-1' ||
+      charset === 'latin1' ||
+      charset === 'us-ascii'
+    ) {
       // WHATWG reads all of these labels as Windows-1252.
       text = b.some((x) => x === 0 || UNDEFINED_IN_1252.has(x)) ? undefined : decodeWindows1252(b);
     } else {
@@ -234,11 +277,17 @@ export function decodeText(buffer: Buffer, contentType?: string | null): string 
   const utf8 = decodeStrict('utf-8', b);
   if (utf8 !== undefined) {
     const at = nul(utf8);
-    if (at >= 0) refuseEncoding(`byte ${Buffer.byteLength(utf8.slice(0, at), 'utf8') + 1} is a NUL, which text never holds (UTF-16 without its byte-order mark, or not a text file)`);
+    if (at >= 0)
+      refuseEncoding(
+        `byte ${Buffer.byteLength(utf8.slice(0, at), 'utf8') + 1} is a NUL, which text never holds (UTF-16 without its byte-order mark, or not a text file)`,
+      );
     return utf8;
   }
   for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0 || UNDEFINED_IN_1252.has(b[i]!)) refuseEncoding(`byte ${i + 1} (0x${b[i]!.toString(16).padStart(2, '0')}) is not valid UTF-8 and has no meaning in Windows-1252`);
+    if (b[i] === 0 || UNDEFINED_IN_1252.has(b[i]!))
+      refuseEncoding(
+        `byte ${i + 1} (0x${b[i]!.toString(16).padStart(2, '0')}) is not valid UTF-8 and has no meaning in Windows-1252`,
+      );
   }
   return decodeWindows1252(b);
 }

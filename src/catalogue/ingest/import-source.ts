@@ -55,18 +55,31 @@ export function defaultSourceName(input: string): string {
     const url = new URL(input);
     return `${url.host}${url.pathname.replace(/\/$/, '')}`.slice(0, 100);
   }
-  return path.basename(input).replace(/\.[^.]+$/, '').slice(0, 100) || 'import';
+  return (
+    path
+      .basename(input)
+      .replace(/\.[^.]+$/, '')
+      .slice(0, 100) || 'import'
+  );
 }
 
 export function detectFormat(input: string, text: string): SourceFormat | undefined {
-  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 200).toUpperCase();
+  const head = text
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .slice(0, 200)
+    .toUpperCase();
   if (head.startsWith('BEGIN:VCALENDAR')) return 'ical';
   const file = input.split('?')[0] ?? '';
   if (/\.(ics|ical|ifb|icalendar)$/i.test(file)) return 'ical';
   // JSON is Open Referral (a service, a page of services, a data package descriptor); a CSV with a title column is a
   // coordinator's sheet.
   if (head.startsWith('{') || head.startsWith('[') || /\.json$/i.test(file)) return 'hsds';
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]?.toLowerCase() ?? '';
+  const firstLine =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/, 1)[0]
+      ?.toLowerCase() ?? '';
   if (/(^|,)\s*"?(title|name)"?\s*(,|$)/.test(firstLine) && firstLine.includes(',')) return 'csv';
   return undefined;
 }
@@ -77,7 +90,8 @@ function loaderFor(origin: string, allowPrivateHosts: FeedAllowList | undefined)
     if (isUrl(ref) || isUrl(origin)) {
       const url = isUrl(ref) ? ref : new URL(ref, origin).toString();
       const fetched = await fetchFeed(url, allowPrivateHosts ? { allowPrivateHosts } : {});
-      if (fetched === 'not-modified') throw new FeedRefusedError(`${new URL(url).host} answered "not modified" to a fresh request.`);
+      if (fetched === 'not-modified')
+        throw new FeedRefusedError(`${new URL(url).host} answered "not modified" to a fresh request.`);
       return fetched.text;
     }
     const file = path.resolve(path.dirname(origin), ref);
@@ -86,7 +100,9 @@ function loaderFor(origin: string, allowPrivateHosts: FeedAllowList | undefined)
       bytes = await fs.readFile(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new FeedRefusedError(code === 'ENOENT' ? `No such file: ${file}` : `Could not read ${file}: ${(error as Error).message}`);
+      throw new FeedRefusedError(
+        code === 'ENOENT' ? `No such file: ${file}` : `Could not read ${file}: ${(error as Error).message}`,
+      );
     }
     return decodeText(bytes);
   };
@@ -106,7 +122,10 @@ export async function importSource(store: Store, request: ImportRequest, logger:
   let text: string;
   let fetchMeta: { etag: string | null; lastModified: string | null } | undefined;
   if (isUrl(origin)) {
-    const fetched = await fetchFeed(origin, request.allowPrivateHosts ? { allowPrivateHosts: request.allowPrivateHosts } : {});
+    const fetched = await fetchFeed(
+      origin,
+      request.allowPrivateHosts ? { allowPrivateHosts: request.allowPrivateHosts } : {},
+    );
     if (fetched === 'not-modified') throw new FeedRefusedError('The feed answered "not modified" to a fresh request.');
     text = fetched.text;
     fetchMeta = { etag: fetched.etag, lastModified: fetched.lastModified };
@@ -125,7 +144,14 @@ export async function importSource(store: Store, request: ImportRequest, logger:
   const format = request.format ?? detectFormat(origin, text);
   if (!format) {
     throw new FeedRefusedError(
-      `Could not tell what format ${path.basename(origin)} is in; pass --format (ical${Object.keys(PARSERS).length > 1 ? ', ' + Object.keys(PARSERS).filter((f) => f !== 'ical').join(', ') : ''}).`,
+      `Could not tell what format ${path.basename(origin)} is in; pass --format (ical${
+        Object.keys(PARSERS).length > 1
+          ? ', ' +
+            Object.keys(PARSERS)
+              .filter((f) => f !== 'ical')
+              .join(', ')
+          : ''
+      }).`,
     );
   }
   const parser = PARSERS[format];

@@ -1,7 +1,11 @@
 import type { Rejection } from '../model.ts';
 import { isWebUrl } from '../web-url.ts';
 
-type WithUrls = { url?: string | undefined; organisation?: { url?: string | undefined } | undefined; location?: { url?: string | undefined } | undefined };
+type WithUrls = {
+  url?: string | undefined;
+  organisation?: { url?: string | undefined } | undefined;
+  location?: { url?: string | undefined } | undefined;
+};
 
 /** "javascript:alert(1)" → "javascript:…", enough to recognise in a report without repeating the payload. */
 export function describeDroppedUrl(url: string): string {
@@ -16,7 +20,10 @@ export function describeDroppedUrl(url: string): string {
 export function keepWebUrls(entry: WithUrls, ref: string, notes: Rejection[]): void {
   const check = (holder: { url?: string | undefined } | undefined, what: string) => {
     if (!holder || holder.url === undefined || isWebUrl(holder.url)) return;
-    notes.push({ ref, reason: `kept, but its ${what} ${describeDroppedUrl(holder.url)} was dropped: only http and https web addresses are kept` });
+    notes.push({
+      ref,
+      reason: `kept, but its ${what} ${describeDroppedUrl(holder.url)} was dropped: only http and https web addresses are kept`,
+    });
     delete holder.url;
   };
   check(entry, 'web address');

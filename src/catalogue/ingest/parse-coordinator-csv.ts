@@ -20,8 +20,21 @@ import {
 } from '../model.ts';
 import { cleanText } from './clean-text.ts';
 import { FeedRefusedError } from './parse-ical.ts';
-import { type HsdsSchedule, expandSchedules, parseByday, parseCalendarDate, parseTimeOfDay } from './parse-hsds-schedule.ts';
-import { accessibilityFeatures, audiencesIn, cleanEmail, cleanPhone, cleanUrl, howToJoinOf } from './parse-hsds-service.ts';
+import {
+  type HsdsSchedule,
+  expandSchedules,
+  parseByday,
+  parseCalendarDate,
+  parseTimeOfDay,
+} from './parse-hsds-schedule.ts';
+import {
+  accessibilityFeatures,
+  audiencesIn,
+  cleanEmail,
+  cleanPhone,
+  cleanUrl,
+  howToJoinOf,
+} from './parse-hsds-service.ts';
 
 /** The template's columns, in order. */
 export const COORDINATOR_COLUMNS = [
@@ -63,18 +76,55 @@ export const COORDINATOR_COLUMNS = [
 type Column = (typeof COORDINATOR_COLUMNS)[number];
 
 const ALIASES: Readonly<Record<string, Column>> = {
-  name: 'title', activity: 'title', type: 'kind', details: 'description', organization: 'organisation', provider: 'organisation',
-  location: 'venue', place: 'venue', 'post code': 'postcode', lat: 'latitude', lng: 'longitude', lon: 'longitude',
-  day: 'days', 'start': 'start_time', from: 'start_time', 'end': 'end_time', until: 'end_time', to: 'end_time',
-  repeats: 'frequency', date: 'dates', 'start date': 'starts_on', 'end date': 'ends_on', places: 'capacity',
-  price: 'cost', 'how to join': 'how_to_join', audience: 'audiences', 'who for': 'audiences', category: 'categories',
-  language: 'languages', accessibility: 'access_features', 'access features': 'access_features',
-  'access notes': 'access_notes', 'contact': 'contact_name', email: 'contact_email', phone: 'contact_phone',
-  telephone: 'contact_phone', website: 'url', link: 'url', 'last confirmed': 'last_confirmed', 'last checked': 'last_confirmed',
+  name: 'title',
+  activity: 'title',
+  type: 'kind',
+  details: 'description',
+  organization: 'organisation',
+  provider: 'organisation',
+  location: 'venue',
+  place: 'venue',
+  'post code': 'postcode',
+  lat: 'latitude',
+  lng: 'longitude',
+  lon: 'longitude',
+  day: 'days',
+  start: 'start_time',
+  from: 'start_time',
+  end: 'end_time',
+  until: 'end_time',
+  to: 'end_time',
+  repeats: 'frequency',
+  date: 'dates',
+  'start date': 'starts_on',
+  'end date': 'ends_on',
+  places: 'capacity',
+  price: 'cost',
+  'how to join': 'how_to_join',
+  audience: 'audiences',
+  'who for': 'audiences',
+  category: 'categories',
+  language: 'languages',
+  accessibility: 'access_features',
+  'access features': 'access_features',
+  'access notes': 'access_notes',
+  contact: 'contact_name',
+  email: 'contact_email',
+  phone: 'contact_phone',
+  telephone: 'contact_phone',
+  website: 'url',
+  link: 'url',
+  'last confirmed': 'last_confirmed',
+  'last checked': 'last_confirmed',
 };
 
 function columnOf(header: string): Column | string {
-  const key = header.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
+  const key = header
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[_-]+/g, ' ')
+    .replace(/\s+/g, ' ');
   const underscored = key.replace(/ /g, '_');
   if ((COORDINATOR_COLUMNS as readonly string[]).includes(underscored)) return underscored;
   return ALIASES[key] ?? underscored;
@@ -122,7 +172,8 @@ function kindOf(v: string | undefined): EntryKind {
 function costOf(v: string | undefined): CatalogueEntryInput['cost'] {
   const t = (v ?? '').trim();
   if (!t) return {};
-  if (/^(free|£?0(?:\.00)?|none|no charge)$/i.test(t)) return { isFree: true, amount: 0, ...(t.toLowerCase() !== 'free' && !/^£?0/.test(t) ? { description: t } : {}) };
+  if (/^(free|£?0(?:\.00)?|none|no charge)$/i.test(t))
+    return { isFree: true, amount: 0, ...(t.toLowerCase() !== 'free' && !/^£?0/.test(t) ? { description: t } : {}) };
   const amounts = [...t.matchAll(/£\s?(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s?(?:p|pence)\b/gi)].map((m) =>
     m[1] ? Number(m[1]) : Number(m[2]) / 100,
   );
@@ -153,7 +204,8 @@ function audiencesOf(v: string | undefined): Audience[] {
   const out = new Set<Audience>();
   for (const item of list(v)) {
     const found = audiencesIn(item);
-    if (found.length === 0) throw new RowError(`audience "${item.slice(0, 40)}" is not one we know (see docs/coordinator-csv.md)`);
+    if (found.length === 0)
+      throw new RowError(`audience "${item.slice(0, 40)}" is not one we know (see docs/coordinator-csv.md)`);
     for (const a of found) out.add(a);
   }
   return [...out];
@@ -165,7 +217,8 @@ function explicitDates(text: string, start?: string, end?: string): OccurrenceIn
   for (const item of list(text.replace(/,(?=\s*\d{4}-)/g, ';'))) {
     const m = /^(\S+)(?:\s+(\d{1,2}[:.]?\d{2})\s*(?:-|–|to)\s*(\d{1,2}[:.]?\d{2}))?$/.exec(item);
     const date = m ? parseCalendarDate(m[1]) : undefined;
-    if (!m || !date) throw new RowError(`"${item.slice(0, 30)}" in dates is not a date such as 2027-01-12 or 12/01/2027`);
+    if (!m || !date)
+      throw new RowError(`"${item.slice(0, 30)}" in dates is not a date such as 2027-01-12 or 12/01/2027`);
     const opens = parseTimeOfDay(m[2]?.replace('.', ':')) ?? start;
     const closes = parseTimeOfDay(m[3]?.replace('.', ':')) ?? end;
     const day = DateTime.fromISO(date, { zone: ZONE });
@@ -178,9 +231,21 @@ function explicitDates(text: string, start?: string, end?: string): OccurrenceIn
         e = day.set({ hour: h2, minute: mi2 });
         if (e < s) e = e.plus({ days: 1 });
       }
-      out.push({ key: s.toUTC().toISO({ suppressMilliseconds: true })!.replace('+00:00', 'Z'), start: s.toJSDate(), end: e.toJSDate(), allDay: false, status: 'scheduled' });
+      out.push({
+        key: s.toUTC().toISO({ suppressMilliseconds: true })!.replace('+00:00', 'Z'),
+        start: s.toJSDate(),
+        end: e.toJSDate(),
+        allDay: false,
+        status: 'scheduled',
+      });
     } else {
-      out.push({ key: date, start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate(), allDay: true, status: 'scheduled' });
+      out.push({
+        key: date,
+        start: day.toJSDate(),
+        end: day.plus({ days: 1 }).toJSDate(),
+        allDay: true,
+        status: 'scheduled',
+      });
     }
   }
   return out;
@@ -200,7 +265,8 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
     description: cleanText(row.description).slice(0, 20_000),
     occurrences: [],
   };
-  if (organisationName) entry.organisation = { externalId: `org:${slug(organisationName)}`, name: organisationName.slice(0, 500) };
+  if (organisationName)
+    entry.organisation = { externalId: `org:${slug(organisationName)}`, name: organisationName.slice(0, 500) };
 
   const attending = new Set<AttendingType>();
   const online = (row.online ?? '').trim().toLowerCase();
@@ -216,7 +282,10 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
     const district = postcode ? findPostcodeDistrict(postcode) : undefined;
     const lat = row.latitude?.trim() ? Number(row.latitude) : undefined;
     const lon = row.longitude?.trim() ? Number(row.longitude) : undefined;
-    if ((lat !== undefined && (!Number.isFinite(lat) || Math.abs(lat) > 90)) || (lon !== undefined && (!Number.isFinite(lon) || Math.abs(lon) > 180))) {
+    if (
+      (lat !== undefined && (!Number.isFinite(lat) || Math.abs(lat) > 90)) ||
+      (lon !== undefined && (!Number.isFinite(lon) || Math.abs(lon) > 180))
+    ) {
       throw new RowError('latitude/longitude are not coordinates (e.g. 51.5390, -0.1426)');
     }
     const access = accessOf(row.access_features);
@@ -250,7 +319,8 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
   const how = row.how_to_join?.trim();
   if (how) {
     const h = howToJoinOf(how);
-    if (!h) throw new RowError(`how_to_join "${how.slice(0, 30)}" is not drop-in, self-referral, referral needed or booking`);
+    if (!h)
+      throw new RowError(`how_to_join "${how.slice(0, 30)}" is not drop-in, self-referral, referral needed or booking`);
     entry.howToJoin = h;
   }
   entry.audiences = audiencesOf(row.audiences);
@@ -282,13 +352,22 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
   // When: explicit dates, or days + times (+ frequency), or nothing (a standing entry).
   const start = row.start_time?.trim() ? parseTimeOfDay(row.start_time.replace('.', ':')) : undefined;
   const end = row.end_time?.trim() ? parseTimeOfDay(row.end_time.replace('.', ':')) : undefined;
-  if (row.start_time?.trim() && !start) throw new RowError(`start_time "${row.start_time.slice(0, 12)}" is not a time such as 10:30`);
-  if (row.end_time?.trim() && !end) throw new RowError(`end_time "${row.end_time.slice(0, 12)}" is not a time such as 12:00`);
+  if (row.start_time?.trim() && !start)
+    throw new RowError(`start_time "${row.start_time.slice(0, 12)}" is not a time such as 10:30`);
+  if (row.end_time?.trim() && !end)
+    throw new RowError(`end_time "${row.end_time.slice(0, 12)}" is not a time such as 12:00`);
   const capacity = row.capacity?.trim() ? Number(row.capacity) : undefined;
-  if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 0)) throw new RowError('capacity is not a whole number');
+  if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 0))
+    throw new RowError('capacity is not a whole number');
   if (row.dates?.trim()) {
-    entry.occurrences = explicitDates(row.dates, start, end).map((o) => (capacity !== undefined ? { ...o, capacity } : o));
-    entry.schedule = { timezone: ZONE, ...(start ? { opensAt: start.slice(0, 5) } : {}), ...(end ? { closesAt: end.slice(0, 5) } : {}) };
+    entry.occurrences = explicitDates(row.dates, start, end).map((o) =>
+      capacity !== undefined ? { ...o, capacity } : o,
+    );
+    entry.schedule = {
+      timezone: ZONE,
+      ...(start ? { opensAt: start.slice(0, 5) } : {}),
+      ...(end ? { closesAt: end.slice(0, 5) } : {}),
+    };
     return { entry };
   }
   const days = row.days?.trim();
@@ -301,12 +380,16 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
     }
     const freqText = (row.frequency ?? 'weekly').trim().toLowerCase() || 'weekly';
     const freq = FREQUENCIES[freqText];
-    if (!freq) throw new RowError(`frequency "${freqText.slice(0, 30)}" is not weekly, fortnightly, monthly or "second of the month"`);
+    if (!freq)
+      throw new RowError(
+        `frequency "${freqText.slice(0, 30)}" is not weekly, fortnightly, monthly or "second of the month"`,
+      );
     const startsOn = row.starts_on?.trim() ? parseCalendarDate(row.starts_on) : undefined;
     const endsOn = row.ends_on?.trim() ? parseCalendarDate(row.ends_on) : undefined;
     if (row.starts_on?.trim() && !startsOn) throw new RowError('starts_on is not a date such as 2027-01-12');
     if (row.ends_on?.trim() && !endsOn) throw new RowError('ends_on is not a date such as 2027-06-30');
-    if (freq.interval && !startsOn) throw new RowError('a fortnightly activity needs starts_on (the date of one session)');
+    if (freq.interval && !startsOn)
+      throw new RowError('a fortnightly activity needs starts_on (the date of one session)');
     const schedule: HsdsSchedule = {
       freq: freq.freq,
       byday: (freq.ordinal ? byday.map((d) => `${freq.ordinal}${d}`) : byday).join(','),
@@ -323,7 +406,10 @@ function toEntry(row: Row, rowNumber: number): { entry: CatalogueEntryInput; sch
   return { entry };
 }
 
-export function parseCoordinatorCsv(text: string, context: { now: Date; horizonDays?: number; origin: string }): { entries: CatalogueEntryInput[]; rejected: Rejection[] } {
+export function parseCoordinatorCsv(
+  text: string,
+  context: { now: Date; horizonDays?: number; origin: string },
+): { entries: CatalogueEntryInput[]; rejected: Rejection[] } {
   const body = text.replace(/^\uFEFF/, '');
   if (/^\s*</.test(body)) throw new FeedRefusedError('This is not a CSV file: it looks like an HTML page.');
   let rows: string[][];
@@ -348,13 +434,17 @@ export function parseCoordinatorCsv(text: string, context: { now: Date; horizonD
     const row: Row = {};
     columns.forEach((c, j) => {
       const value = cells[j];
-      if (value !== undefined && value.trim() && (COORDINATOR_COLUMNS as readonly string[]).includes(c)) row[c as Column] = value.trim();
+      if (value !== undefined && value.trim() && (COORDINATOR_COLUMNS as readonly string[]).includes(c))
+        row[c as Column] = value.trim();
     });
     const ref = `row ${rowNumber}`;
     try {
       const { entry, schedule } = toEntry(row, rowNumber);
       const first = ids.get(entry.externalId);
-      if (first !== undefined) throw new RowError(`same activity as row ${first} (same id, or same organisation and title): give each row its own id`);
+      if (first !== undefined)
+        throw new RowError(
+          `same activity as row ${first} (same id, or same organisation and title): give each row its own id`,
+        );
       ids.set(entry.externalId, rowNumber);
       entries.push(entry);
       if (schedule) pending.push({ entry, schedule, ref: entry.externalId });

@@ -55,14 +55,25 @@ const TABLE_ALIASES: Readonly<Record<string, string>> = {
 };
 
 export function canonicalTable(nameOrPath: string): string | undefined {
-  const base = nameOrPath.split('/').pop()!.replace(/\.(csv|json)$/i, '').toLowerCase().replace(/-/g, '_');
+  const base = nameOrPath
+    .split('/')
+    .pop()!
+    .replace(/\.(csv|json)$/i, '')
+    .toLowerCase()
+    .replace(/-/g, '_');
   return TABLE_ALIASES[base];
 }
 
 export function parseCsvTable(text: string, name: string): JsonRecord[] {
   try {
     return parseCsv(text, {
-      columns: (header: string[]) => header.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase()),
+      columns: (header: string[]) =>
+        header.map((h) =>
+          h
+            .replace(/^\uFEFF/, '')
+            .trim()
+            .toLowerCase(),
+        ),
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
@@ -70,7 +81,9 @@ export function parseCsvTable(text: string, name: string): JsonRecord[] {
       trim: true,
     }) as JsonRecord[];
   } catch (error) {
-    throw new FeedRefusedError(`${name} is not readable CSV: ${(error as Error).message.split('\n')[0]?.slice(0, 160)}`);
+    throw new FeedRefusedError(
+      `${name} is not readable CSV: ${(error as Error).message.split('\n')[0]?.slice(0, 160)}`,
+    );
   }
 }
 
@@ -134,7 +147,15 @@ function indexBy(rows: JsonRecord[] | undefined): Map<string, JsonRecord> {
 }
 
 /** Tables whose rows belong to a service by `service_id`. */
-const SERVICE_LINKED = ['service_at_location', 'languages', 'cost_options', 'contacts', 'services_taxonomy', 'eligibility', 'service_areas'];
+const SERVICE_LINKED = [
+  'service_at_location',
+  'languages',
+  'cost_options',
+  'contacts',
+  'services_taxonomy',
+  'eligibility',
+  'service_areas',
+];
 
 /**
  * Rows the join leaves out because the service (or service-at-location) they name is not in the package: each
@@ -142,15 +163,27 @@ const SERVICE_LINKED = ['service_at_location', 'languages', 'cost_options', 'con
  */
 export function unlinkedRows(tables: Tables): { ref: string; reason: string }[] {
   const services = new Set((tables.get('services') ?? []).map((s) => textOf(s.id)).filter((id): id is string => !!id));
-  const sals = new Set((tables.get('service_at_location') ?? []).filter((r) => services.has(textOf(r.service_id) ?? '')).map((r) => textOf(r.id)).filter((id): id is string => !!id));
+  const sals = new Set(
+    (tables.get('service_at_location') ?? [])
+      .filter((r) => services.has(textOf(r.service_id) ?? ''))
+      .map((r) => textOf(r.id))
+      .filter((id): id is string => !!id),
+  );
   const out: { ref: string; reason: string }[] = [];
   const report = (table: string, rows: JsonRecord[], what: string) => {
     if (rows.length === 0) return;
     const examples = [...new Set(rows.map((r) => textOf(r.id)).filter(Boolean))].slice(0, 3).join(', ');
-    out.push({ ref: `${table} table`, reason: `${rows.length} row${rows.length === 1 ? '' : 's'} name${rows.length === 1 ? 's' : ''} ${what} the package does not have, so ${rows.length === 1 ? 'it was' : 'they were'} not imported${examples ? ` (${examples}${rows.length > 3 ? ', …' : ''})` : ''}` });
+    out.push({
+      ref: `${table} table`,
+      reason: `${rows.length} row${rows.length === 1 ? '' : 's'} name${rows.length === 1 ? 's' : ''} ${what} the package does not have, so ${rows.length === 1 ? 'it was' : 'they were'} not imported${examples ? ` (${examples}${rows.length > 3 ? ', …' : ''})` : ''}`,
+    });
   };
   for (const table of SERVICE_LINKED) {
-    report(table, (tables.get(table) ?? []).filter((r) => textOf(r.service_id) && !services.has(textOf(r.service_id)!)), 'a service');
+    report(
+      table,
+      (tables.get(table) ?? []).filter((r) => textOf(r.service_id) && !services.has(textOf(r.service_id)!)),
+      'a service',
+    );
   }
   report(
     'schedules',
@@ -215,7 +248,14 @@ export function servicesFromTables(tables: Tables): JsonRecord[] {
       const term = termId ? terms.get(termId) : undefined;
       const taxonomyId = textOf(term?.taxonomy_id);
       const taxonomyName = taxonomyId ? textOf(taxonomies.get(taxonomyId)?.name) : undefined;
-      return { ...a, ...(term ? { taxonomy_term: { ...term, ...(taxonomyName && !textOf(term.taxonomy) ? { taxonomy: taxonomyName } : {}) } } : {}) };
+      return {
+        ...a,
+        ...(term
+          ? {
+              taxonomy_term: { ...term, ...(taxonomyName && !textOf(term.taxonomy) ? { taxonomy: taxonomyName } : {}) },
+            }
+          : {}),
+      };
     });
     const serviceTaxonomys = (servicesTaxonomy.get(id) ?? []).map((st) => {
       const taxId = textOf(st.taxonomy_id);
@@ -229,7 +269,10 @@ export function servicesFromTables(tables: Tables): JsonRecord[] {
       schedules: schedulesByService.get(id) ?? [],
       languages: languagesByService.get(id) ?? [],
       cost_options: costsByService.get(id) ?? [],
-      contacts: (contactsByService.get(id) ?? []).map((c) => ({ ...c, phones: phonesByContact.get(textOf(c.id) ?? '') ?? [] })),
+      contacts: (contactsByService.get(id) ?? []).map((c) => ({
+        ...c,
+        phones: phonesByContact.get(textOf(c.id) ?? '') ?? [],
+      })),
       phones: phonesByService.get(id) ?? [],
       attributes,
       service_taxonomys: serviceTaxonomys,

@@ -51,8 +51,23 @@ const FREQS = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
 const DAY_RE = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
 const WEEKDAY_INDEX: Readonly<Record<string, number>> = { MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6, SU: 7 };
 const DAY_NAMES: Readonly<Record<string, string>> = {
-  monday: 'MO', mon: 'MO', tuesday: 'TU', tue: 'TU', tues: 'TU', wednesday: 'WE', wed: 'WE', thursday: 'TH', thu: 'TH',
-  thur: 'TH', thurs: 'TH', friday: 'FR', fri: 'FR', saturday: 'SA', sat: 'SA', sunday: 'SU', sun: 'SU',
+  monday: 'MO',
+  mon: 'MO',
+  tuesday: 'TU',
+  tue: 'TU',
+  tues: 'TU',
+  wednesday: 'WE',
+  wed: 'WE',
+  thursday: 'TH',
+  thu: 'TH',
+  thur: 'TH',
+  thurs: 'TH',
+  friday: 'FR',
+  fri: 'FR',
+  saturday: 'SA',
+  sat: 'SA',
+  sunday: 'SU',
+  sun: 'SU',
 };
 /** As for iCalendar feeds: open-ended schedules keep a month of past sessions, and at most 2,000 per schedule. */
 const LOOKBACK_DAYS = 31;
@@ -86,7 +101,8 @@ export function parseCalendarDate(text: string | undefined): string | undefined 
   }
   // A real calendar date (no 31 April, 29 February only in leap years); zone-independent, so plain UTC arithmetic.
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  if (y < 1000 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return undefined;
   return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -123,14 +139,18 @@ export function parseByday(text: string): string[] {
     const m = DAY_RE.exec(upper);
     if (named) tokens.push(named);
     // RFC 5545 ordwk is 1 to 53: "0MO" is no day at all.
-    else if (m && (!m[1] || (Math.abs(Number(m[1])) >= 1 && Math.abs(Number(m[1])) <= 53))) tokens.push(upper.replace(/^\+/, ''));
+    else if (m && (!m[1] || (Math.abs(Number(m[1])) >= 1 && Math.abs(Number(m[1])) <= 53)))
+      tokens.push(upper.replace(/^\+/, ''));
     else throw new Error(`byday "${text.slice(0, 40)}" is not a list of days such as MO,WE or 2TU`);
   }
   return tokens;
 }
 
 function parseIntList(text: string, min: number, max: number, name: string): number[] {
-  const values = text.split(/[\s,;]+/).filter(Boolean).map(Number);
+  const values = text
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(Number);
   for (const v of values) {
     if (!Number.isInteger(v) || v === 0 || Math.abs(v) < min || Math.abs(v) > max) {
       throw new Error(`${name} "${text.slice(0, 40)}" is not a list of numbers ${min}–${max}`);
@@ -170,9 +190,16 @@ function computeAnchor(freq: string, interval: number, now: Date): string {
   const early = DateTime.fromJSDate(now, { zone: ZONE }).minus({ days: 400 }).startOf('day');
   if (freq === 'MONTHLY') {
     const months = Math.floor(early.diff(fixed, 'months').months / interval) * interval;
-    return fixed.plus({ months: Math.max(0, months) }).startOf('month').toISODate()!;
+    return fixed
+      .plus({ months: Math.max(0, months) })
+      .startOf('month')
+      .toISODate()!;
   }
-  if (freq === 'YEARLY') return fixed.plus({ years: Math.max(0, Math.floor((early.year - fixed.year) / interval) * interval) }).startOf('year').toISODate()!;
+  if (freq === 'YEARLY')
+    return fixed
+      .plus({ years: Math.max(0, Math.floor((early.year - fixed.year) / interval) * interval) })
+      .startOf('year')
+      .toISODate()!;
   const periodDays = (freq === 'WEEKLY' ? 7 : 1) * interval;
   const days = Math.floor(early.diff(fixed, 'days').days / periodDays) * periodDays;
   return fixed.plus({ days: Math.max(0, days) }).toISODate()!;
@@ -182,20 +209,31 @@ function toRule(s: HsdsSchedule, now: Date): Rule | undefined {
   const freq = s.freq?.trim().toUpperCase() || undefined;
   if (freq && !FREQS.has(freq)) throw new Error(`freq "${freq.slice(0, 20)}" is not DAILY, WEEKLY, MONTHLY or YEARLY`);
   const interval = s.interval?.trim() ? Number(s.interval) : 1;
-  if (!Number.isInteger(interval) || interval < 1 || interval > 1000) throw new Error(`interval "${s.interval}" is not a whole number`);
+  if (!Number.isInteger(interval) || interval < 1 || interval > 1000)
+    throw new Error(`interval "${s.interval}" is not a whole number`);
   let byday = s.byday?.trim() ? parseByday(s.byday) : [];
   if (freq !== 'MONTHLY' && freq !== 'YEARLY') byday = byday.map((d) => d.replace(/^-?\d+/, ''));
-  const bymonthday = s.bymonthday?.trim() && freq !== 'WEEKLY' && freq !== 'DAILY' ? parseIntList(s.bymonthday, 1, 31, 'bymonthday') : [];
+  const bymonthday =
+    s.bymonthday?.trim() && freq !== 'WEEKLY' && freq !== 'DAILY'
+      ? parseIntList(s.bymonthday, 1, 31, 'bymonthday')
+      : [];
   const dtstart = parseCalendarDate(s.dtstart);
   const validFrom = parseCalendarDate(s.validFrom);
   const validTo = parseCalendarDate(s.validTo);
   const untilDate = parseCalendarDate(s.until);
   // An unreadable date is not "no date": a dropped valid_to would keep a finished schedule running for ever.
-  for (const [field, text, date] of [['dtstart', s.dtstart, dtstart], ['valid_from', s.validFrom, validFrom], ['valid_to', s.validTo, validTo], ['until', s.until, untilDate]] as const) {
-    if (text?.trim() && !date) throw new Error(`${field} "${text.slice(0, 30)}" is not a date such as 2026-03-01 or 01/03/2026`);
+  for (const [field, text, date] of [
+    ['dtstart', s.dtstart, dtstart],
+    ['valid_from', s.validFrom, validFrom],
+    ['valid_to', s.validTo, validTo],
+    ['until', s.until, untilDate],
+  ] as const) {
+    if (text?.trim() && !date)
+      throw new Error(`${field} "${text.slice(0, 30)}" is not a date such as 2026-03-01 or 01/03/2026`);
   }
   const count = s.count?.trim() ? Number(s.count) : undefined;
-  if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new Error(`count "${s.count}" is not a positive whole number`);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1))
+    throw new Error(`count "${s.count}" is not a positive whole number`);
   const opens = parseTimeOfDay(s.opensAt);
   if (s.opensAt?.trim() && !opens) throw new Error(`opens_at "${s.opensAt.slice(0, 20)}" is not a time of day`);
   const closes = parseTimeOfDay(s.closesAt);
@@ -229,7 +267,8 @@ function matches(date: DateTime, rule: Rule): boolean {
       if (!m[1]) return true;
       const n = Number(m[1]);
       // In a YEARLY rule (we read no BYMONTH) the ordinal counts within the year: 1MO is the year's first Monday.
-      if (rule.freq === 'YEARLY') return n > 0 ? Math.ceil(date.ordinal / 7) === n : Math.ceil((date.daysInYear - date.ordinal + 1) / 7) === -n;
+      if (rule.freq === 'YEARLY')
+        return n > 0 ? Math.ceil(date.ordinal / 7) === n : Math.ceil((date.daysInYear - date.ordinal + 1) / 7) === -n;
       return n > 0 ? Math.ceil(date.day / 7) === n : Math.ceil((date.daysInMonth! - date.day + 1) / 7) === -n;
     });
     if (!ok) return false;
@@ -287,17 +326,36 @@ function toRecurrence(rule: Rule): Recurrence | undefined {
       const ms = LONDON_ZONE.toInstant(wallOfDay(endDay, rule.closes)) - LONDON_ZONE.toInstant(dtstart.wall);
       span = { days: 0, ms: Math.max(0, ms) };
     }
-    recurrence = { dtstart, zone: LONDON_ZONE, dateZone: LONDON_ZONE, allDay: false, span, rules: [], rDates: [], exDates: [] };
+    recurrence = {
+      dtstart,
+      zone: LONDON_ZONE,
+      dateZone: LONDON_ZONE,
+      allDay: false,
+      span,
+      rules: [],
+      rDates: [],
+      exDates: [],
+    };
   } else {
     const wall = wallOfDay(day);
     const lastDay = !rule.freq && rule.validTo && rule.validTo > day ? rule.validTo : day;
     const endWall = wallOfDay(DateTime.fromISO(lastDay, { zone: 'utc' }).plus({ days: 1 }).toISODate()!);
     const span = { days: Math.max(1, Math.round((endWall - wall) / DAY_MS)), ms: 0 };
-    recurrence = { dtstart: { wall, date: true, utc: false }, zone: LONDON_ZONE, dateZone: LONDON_ZONE, allDay: true, span, rules: [], rDates: [], exDates: [] };
+    recurrence = {
+      dtstart: { wall, date: true, utc: false },
+      zone: LONDON_ZONE,
+      dateZone: LONDON_ZONE,
+      allDay: true,
+      span,
+      rules: [],
+      rDates: [],
+      exDates: [],
+    };
   }
   if (rule.freq) {
     const bad = rule.byday.find((d) => !BYDAY_TOKEN_RE.test(d));
-    if (bad !== undefined) throw new BadEvent(`invalid RRULE "${rruleText(rule).slice(0, 80)}": invalid BYDAY value "${bad}"`);
+    if (bad !== undefined)
+      throw new BadEvent(`invalid RRULE "${rruleText(rule).slice(0, 80)}": invalid BYDAY value "${bad}"`);
     const recurrenceRule: RecurrenceRule = { freq: rule.freq as Frequency, interval: rule.interval };
     if (rule.count !== undefined) recurrenceRule.count = rule.count;
     if (rule.until) recurrenceRule.until = { wall: wallOfDay(rule.until), date: true, utc: false };
@@ -406,7 +464,13 @@ export function expandSchedules(
     for (const o of occurrences) {
       if (o.start.getTime() < from || keys.has(o.key)) continue;
       keys.add(o.key);
-      result.occurrences.push({ key: o.key, start: o.start, end: o.end, allDay: o.allDay ?? false, status: 'scheduled' });
+      result.occurrences.push({
+        key: o.key,
+        start: o.start,
+        end: o.end,
+        allDay: o.allDay ?? false,
+        status: 'scheduled',
+      });
     }
   });
   for (const result of out.values()) result.occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());

@@ -86,7 +86,9 @@ export function cleanEmail(v: unknown): string | undefined {
 }
 
 export function cleanPhone(v: unknown): string | undefined {
-  const t = textOf(v)?.replace(/^"+|"+$/g, '').trim();
+  const t = textOf(v)
+    ?.replace(/^"+|"+$/g, '')
+    .trim();
   return t && /\d{3}/.test(t) ? clip(t, 100) : undefined;
 }
 
@@ -129,9 +131,15 @@ export function accessibilityFeatures(text: string): AccessibilityFeature[] {
 }
 
 const AUDIENCE_PATTERNS: readonly [Audience, RegExp][] = [
-  ['older_people', /older (?:people|adults|residents)|over[- ]?(?:50|55|60|65)s?|elderly|seniors?|later life|pensioners?|age(?:ing)? (?:well|better)/i],
+  [
+    'older_people',
+    /older (?:people|adults|residents)|over[- ]?(?:50|55|60|65)s?|elderly|seniors?|later life|pensioners?|age(?:ing)? (?:well|better)/i,
+  ],
   ['learning_disabilities', /learning disabilit|learning difficult|autis/i],
-  ['ethnic_minorities', /ethnic minorit|\b(?:bame|black|asian|bangladeshi|somali|african|caribbean|chinese|turkish|kurdish|irish|arabic|refugees?)\b/i],
+  [
+    'ethnic_minorities',
+    /ethnic minorit|\b(?:bame|black|asian|bangladeshi|somali|african|caribbean|chinese|turkish|kurdish|irish|arabic|refugees?)\b/i,
+  ],
   ['carers', /\bcarers?\b|caring for/i],
   ['lgbtq', /lgbt|lesbian|\bgay\b|bisexual|trans(?:gender)?\b|queer/i],
   ['young_people', /young (?:people|adults)|youth|teenagers?|children and young/i],
@@ -142,7 +150,10 @@ const AUDIENCE_PATTERNS: readonly [Audience, RegExp][] = [
 ];
 
 export function audiencesIn(text: string): Audience[] {
-  const exact = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const exact = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if ((AUDIENCES as readonly string[]).includes(exact)) return [exact as Audience];
   return AUDIENCE_PATTERNS.filter(([, re]) => re.test(text)).map(([a]) => a);
 }
@@ -151,7 +162,8 @@ export function howToJoinOf(text: string | undefined): HowToJoin | undefined {
   if (!text) return undefined;
   const t = text.toLowerCase();
   if (/^(drop_in|self_referral|referral_needed|booking)$/.test(t)) return t as HowToJoin;
-  if (/referral (?:is )?(?:needed|required)|(?:gp|professional|by) referral|must be referred|referred by/.test(t)) return 'referral_needed';
+  if (/referral (?:is )?(?:needed|required)|(?:gp|professional|by) referral|must be referred|referred by/.test(t))
+    return 'referral_needed';
   if (/self[- ]?refer/.test(t)) return 'self_referral';
   if (/drop[- ]?in|just (?:turn|come) (?:up|along)|no need to book/.test(t)) return 'drop_in';
   if (/\bbook|reserve|register|sign up/.test(t)) return 'booking';
@@ -159,14 +171,61 @@ export function howToJoinOf(text: string | undefined): HowToJoin | undefined {
 }
 
 const LANGUAGE_CODES: Readonly<Record<string, string>> = {
-  en: 'english', eng: 'english', bn: 'bengali', ben: 'bengali', so: 'somali', som: 'somali', ar: 'arabic', ara: 'arabic',
-  tr: 'turkish', tur: 'turkish', ku: 'kurdish', kur: 'kurdish', zh: 'chinese', zho: 'chinese', chi: 'chinese',
-  yue: 'cantonese', cmn: 'mandarin', pt: 'portuguese', por: 'portuguese', es: 'spanish', spa: 'spanish',
-  fr: 'french', fra: 'french', fre: 'french', pl: 'polish', pol: 'polish', ur: 'urdu', urd: 'urdu', hi: 'hindi',
-  hin: 'hindi', pa: 'punjabi', pan: 'punjabi', gu: 'gujarati', guj: 'gujarati', ti: 'tigrinya', tir: 'tigrinya',
-  am: 'amharic', amh: 'amharic', fa: 'farsi', fas: 'farsi', per: 'farsi', ro: 'romanian', ron: 'romanian',
-  it: 'italian', ita: 'italian', el: 'greek', ell: 'greek', bsl: 'british sign language', sgn: 'sign language',
-  sq: 'albanian', sqi: 'albanian', ru: 'russian', rus: 'russian', uk: 'ukrainian', ukr: 'ukrainian',
+  en: 'english',
+  eng: 'english',
+  bn: 'bengali',
+  ben: 'bengali',
+  so: 'somali',
+  som: 'somali',
+  ar: 'arabic',
+  ara: 'arabic',
+  tr: 'turkish',
+  tur: 'turkish',
+  ku: 'kurdish',
+  kur: 'kurdish',
+  zh: 'chinese',
+  zho: 'chinese',
+  chi: 'chinese',
+  yue: 'cantonese',
+  cmn: 'mandarin',
+  pt: 'portuguese',
+  por: 'portuguese',
+  es: 'spanish',
+  spa: 'spanish',
+  fr: 'french',
+  fra: 'french',
+  fre: 'french',
+  pl: 'polish',
+  pol: 'polish',
+  ur: 'urdu',
+  urd: 'urdu',
+  hi: 'hindi',
+  hin: 'hindi',
+  pa: 'punjabi',
+  pan: 'punjabi',
+  gu: 'gujarati',
+  guj: 'gujarati',
+  ti: 'tigrinya',
+  tir: 'tigrinya',
+  am: 'amharic',
+  amh: 'amharic',
+  fa: 'farsi',
+  fas: 'farsi',
+  per: 'farsi',
+  ro: 'romanian',
+  ron: 'romanian',
+  it: 'italian',
+  ita: 'italian',
+  el: 'greek',
+  ell: 'greek',
+  bsl: 'british sign language',
+  sgn: 'sign language',
+  sq: 'albanian',
+  sqi: 'albanian',
+  ru: 'russian',
+  rus: 'russian',
+  uk: 'ukrainian',
+  ukr: 'ukrainian',
 };
 
 export function languageName(v: JsonRecord | string): string | undefined {
@@ -178,7 +237,9 @@ export function languageName(v: JsonRecord | string): string | undefined {
 }
 
 function statusOf(v: unknown): EntryStatus {
-  const t = textOf(v)?.toLowerCase().replace(/[\s_-]+/g, ' ');
+  const t = textOf(v)
+    ?.toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
   if (!t) return 'active';
   if (t === 'temporarily closed' || t === 'paused' || t === 'suspended') return 'temporarily_closed';
   if (t === 'inactive' || t === 'defunct' || t === 'closed') return 'closed';
@@ -229,7 +290,10 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
   if (name) location.name = name;
   if (address) {
     const line1 = cleanLine(address.address_1, 500);
-    const line2 = cleanLine([address.address_2, address.address_3, address.address_4].map(textOf).filter(Boolean).join(', '), 500);
+    const line2 = cleanLine(
+      [address.address_2, address.address_3, address.address_4].map(textOf).filter(Boolean).join(', '),
+      500,
+    );
     const city = cleanLine(address.city, 200);
     const postcodeText = textOf(address.postal_code);
     if (line1) location.address1 = line1;
@@ -242,7 +306,13 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
   }
   const lat = numberOf(loc.latitude);
   const lon = numberOf(loc.longitude);
-  if (lat !== undefined && lon !== undefined && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0)) {
+  if (
+    lat !== undefined &&
+    lon !== undefined &&
+    Math.abs(lat) <= 90 &&
+    Math.abs(lon) <= 180 &&
+    !(lat === 0 && lon === 0)
+  ) {
     location.latitude = lat;
     location.longitude = lon;
   }
@@ -253,7 +323,9 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
   for (const area of serviceAreas) {
     // HSDS 3.0 names the area in `name`; HSDS 1.1 / ORUK v1 in `service_area`.
     const ward =
-      findWard(textOf(area.name) ?? '') ?? findWard(textOf(area.service_area) ?? '') ?? findWard(textOf(area.uri)?.split('/').pop() ?? '');
+      findWard(textOf(area.name) ?? '') ??
+      findWard(textOf(area.service_area) ?? '') ??
+      findWard(textOf(area.uri)?.split('/').pop() ?? '');
     if (ward) {
       location.ward = ward.name;
       break;
@@ -281,7 +353,10 @@ function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts 
       .filter((t): t is string => !!t);
     const unique = [...new Set(text)];
     for (const f of accessibilityFeatures(unique.join(' ').replace(/_/g, ' '))) features.add(f);
-    if (unique.length) notes.push(label && unique.length > 1 && unique[0] === label ? `${label}: ${unique.slice(1).join(' ')}` : unique.join(' '));
+    if (unique.length)
+      notes.push(
+        label && unique.length > 1 && unique[0] === label ? `${label}: ${unique.slice(1).join(' ')}` : unique.join(' '),
+      );
   }
   location.accessibility = [...features];
   if (notes.length) location.accessibilityNote = clip([...new Set(notes)].join(' '), 5000);
@@ -294,7 +369,8 @@ function termsOf(service: JsonRecord): { taxonomy: string; name: string; code?: 
     const term = records(attr.taxonomy_term)[0];
     const name = cleanLine(term?.name ?? term?.term ?? attr.value, 100);
     if (!name) continue;
-    const taxonomy = textOf(term?.taxonomy) ?? textOf(records(term?.taxonomy_detail)[0]?.name) ?? textOf(attr.link_type) ?? '';
+    const taxonomy =
+      textOf(term?.taxonomy) ?? textOf(records(term?.taxonomy_detail)[0]?.name) ?? textOf(attr.link_type) ?? '';
     const code = textOf(term?.code);
     terms.push({ taxonomy, name, ...(code ? { code } : {}) });
   }
@@ -315,7 +391,10 @@ export function schedulesOf(service: JsonRecord): HsdsSchedule[] {
   const raw = [
     ...records(service.schedules),
     ...records(service.regular_schedules),
-    ...records(service.service_at_locations).flatMap((sal) => [...records(sal.schedules), ...records(sal.regular_schedules)]),
+    ...records(service.service_at_locations).flatMap((sal) => [
+      ...records(sal.schedules),
+      ...records(sal.regular_schedules),
+    ]),
   ];
   return raw.map((s) => {
     // HSDS 1.1 regular_schedules: one row per weekday (1 = Monday … 7 = Sunday, or a name).
@@ -384,7 +463,10 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   const serviceAreas = records(service.service_areas);
   const attending = new Set<AttendingType>();
   const sals = records(service.service_at_locations);
-  const locations = [...sals.map((sal) => records(sal.location)[0]).filter((l): l is JsonRecord => !!l), ...records(service.locations)];
+  const locations = [
+    ...sals.map((sal) => records(sal.location)[0]).filter((l): l is JsonRecord => !!l),
+    ...records(service.locations),
+  ];
   const facts = locations.map((l) => locationOf(l, serviceAreas)).filter((f): f is LocationFacts => !!f);
   const place = facts.find((f) => !f.online) ?? facts[0];
   if (place) entry.location = place.location;
@@ -427,7 +509,8 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
         break;
       default: {
         const found = audiencesIn(term.name);
-        if (found.length && /audience|eligib|group|who/i.test(term.taxonomy + ' ' + term.name)) for (const a of found) audiences.add(a);
+        if (found.length && /audience|eligib|group|who/i.test(term.taxonomy + ' ' + term.name))
+          for (const a of found) audiences.add(a);
         else categories.add(clip(term.name.toLowerCase(), 100));
       }
     }
@@ -441,14 +524,16 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   ].filter((t): t is string => !!t);
   if (eligibilityParts.length) {
     entry.eligibility = clip(eligibilityParts.join('; '), 2000);
-    if (audiences.size === 0 && !explicit) for (const a of audiencesIn(entry.eligibility)) if (a !== 'everyone') audiences.add(a);
+    if (audiences.size === 0 && !explicit)
+      for (const a of audiencesIn(entry.eligibility)) if (a !== 'everyone') audiences.add(a);
   }
   // HSDS names them minimum_age and maximum_age; Outpost (Buckinghamshire's ORUK v1 API) min_age and max_age.
   const min = numberOf(service.minimum_age ?? service.min_age);
   const max = numberOf(service.maximum_age ?? service.max_age);
   if (min !== undefined && Number.isInteger(min) && min >= 0 && min < 130) entry.minimumAge = min;
   if (max !== undefined && Number.isInteger(max) && max >= 0 && max < 130) entry.maximumAge = max;
-  if (entry.minimumAge !== undefined && entry.minimumAge >= 50 && audiences.size === 0 && !explicit) audiences.add('older_people');
+  if (entry.minimumAge !== undefined && entry.minimumAge >= 50 && audiences.size === 0 && !explicit)
+    audiences.add('older_people');
   // An age range that ends in childhood or youth is for young people (or, up to 4, for parents and their babies).
   if (entry.maximumAge !== undefined && entry.maximumAge <= 25 && audiences.size === 0 && !explicit) {
     audiences.add(entry.maximumAge <= 4 ? 'parents_of_young_children' : 'young_people');
@@ -459,7 +544,8 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     const name = languageName(l);
     if (name) languages.add(name);
   }
-  if (Array.isArray(service.languages)) for (const l of service.languages) if (typeof l === 'string' && l.trim()) languages.add(l.trim().toLowerCase());
+  if (Array.isArray(service.languages))
+    for (const l of service.languages) if (typeof l === 'string' && l.trim()) languages.add(l.trim().toLowerCase());
 
   // Cost: the lowest amount; free when every option costs nothing or the text says so.
   const costs = records(service.cost_options);
@@ -471,14 +557,26 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     feeText ??
     (costs.length
       ? costs
-          .map((c) => [cleanLine(c.option, 200), textOf(c.amount) ? `£${textOf(c.amount)}` : undefined, cleanLine(c.amount_description, 200)].filter(Boolean).join(' '))
+          .map((c) =>
+            [
+              cleanLine(c.option, 200),
+              textOf(c.amount) ? `£${textOf(c.amount)}` : undefined,
+              cleanLine(c.amount_description, 200),
+            ]
+              .filter(Boolean)
+              .join(' '),
+          )
           .filter(Boolean)
           .join('; ')
       : undefined);
   const saysFree = /\bfree\b|no charge|no cost/i.test(feeText ?? '');
   entry.cost = {
     ...(amounts.length ? { amount: Math.min(...amounts) } : {}),
-    ...((amounts.length && amounts.every((a) => a === 0)) || (saysFree && !amounts.some((a) => a > 0)) ? { isFree: true } : amounts.some((a) => a > 0) && !saysFree ? { isFree: false } : {}),
+    ...((amounts.length && amounts.every((a) => a === 0)) || (saysFree && !amounts.some((a) => a > 0))
+      ? { isFree: true }
+      : amounts.some((a) => a > 0) && !saysFree
+        ? { isFree: false }
+        : {}),
     ...(free !== undefined ? { isFree: free } : {}),
     ...(costDescription ? { description: clip(costDescription, 1000) } : {}),
   };
@@ -499,7 +597,8 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
     ...(contactEmail ? { email: contactEmail } : {}),
     ...(phone ? { phone } : {}),
   };
-  if (phone && attending.size === 0 && !explicit && /helpline|phone line|telephone|advice line/i.test(title)) attending.add('phone');
+  if (phone && attending.size === 0 && !explicit && /helpline|phone line|telephone|advice line/i.test(title))
+    attending.add('phone');
 
   for (const s of explicit ? [] : [...records(service.schedules), ...records(service.regular_schedules)]) {
     const t = textOf(s.attending_type)?.toLowerCase() ?? '';
@@ -514,7 +613,13 @@ export function toEntry(service: JsonRecord): CatalogueEntryInput {
   if (assured) entry.assuredDate = new Date(`${assured}T00:00:00Z`);
 
   const cats = [...categories].filter((c) => !['name', 'link_type'].includes(c));
-  entry.kind = kind ?? (TRAINING_RE.test(title) || cats.some((c) => TRAINING_RE.test(c)) ? 'training' : RESOURCE_RE.test(title) && !sals.length ? 'resource' : 'activity');
+  entry.kind =
+    kind ??
+    (TRAINING_RE.test(title) || cats.some((c) => TRAINING_RE.test(c))
+      ? 'training'
+      : RESOURCE_RE.test(title) && !sals.length
+        ? 'resource'
+        : 'activity');
   entry.categories = cats;
   entry.audiences = [...audiences];
   entry.languages = [...languages];

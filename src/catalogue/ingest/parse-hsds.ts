@@ -6,9 +6,23 @@
  */
 import type { CatalogueEntryInput, Rejection } from '../model.ts';
 import { FeedRefusedError } from './parse-ical.ts';
-import { asDescriptor, loadTables, servicesFromTables, tablesFromTabularJson, unlinkedRows } from './parse-hsds-datapackage.ts';
+import {
+  asDescriptor,
+  loadTables,
+  servicesFromTables,
+  tablesFromTabularJson,
+  unlinkedRows,
+} from './parse-hsds-datapackage.ts';
 import { expandSchedules } from './parse-hsds-schedule.ts';
-import { isRecord, type JsonRecord, RejectedRecord, records, schedulesOf, textOf, toEntry } from './parse-hsds-service.ts';
+import {
+  isRecord,
+  type JsonRecord,
+  RejectedRecord,
+  records,
+  schedulesOf,
+  textOf,
+  toEntry,
+} from './parse-hsds-service.ts';
 
 export type HsdsContext = {
   now: Date;
@@ -30,7 +44,9 @@ export function parseJsonText(text: string, what: string): unknown {
   } catch (error) {
     const head = text.trimStart().slice(0, 200);
     if (/^</.test(head)) throw new FeedRefusedError(`${what} is not Open Referral JSON: it looks like an HTML page.`);
-    throw new FeedRefusedError(`${what} is not valid JSON (truncated or malformed): ${(error as Error).message.slice(0, 120)}.`);
+    throw new FeedRefusedError(
+      `${what} is not valid JSON (truncated or malformed): ${(error as Error).message.slice(0, 120)}.`,
+    );
   }
 }
 
@@ -85,9 +101,30 @@ type Kind = 'service' | 'service_at_location' | 'organization' | 'other';
 function kindOf(item: JsonRecord): Kind {
   if (isRecord(item.service) && (isRecord(item.location) || 'location_id' in item)) return 'service_at_location';
   if (Array.isArray(item.services)) return 'organization';
-  const serviceKeys = ['status', 'organization', 'organization_id', 'schedules', 'regular_schedules', 'service_at_locations', 'cost_options', 'fees', 'eligibility_description', 'application_process'];
+  const serviceKeys = [
+    'status',
+    'organization',
+    'organization_id',
+    'schedules',
+    'regular_schedules',
+    'service_at_locations',
+    'cost_options',
+    'fees',
+    'eligibility_description',
+    'application_process',
+  ];
   if (serviceKeys.some((k) => k in item)) return 'service';
-  const otherKeys = ['website', 'legal_status', 'logo', 'term_uri', 'vocabulary', 'taxonomy', 'location_type', 'addresses', 'organization_identifiers'];
+  const otherKeys = [
+    'website',
+    'legal_status',
+    'logo',
+    'term_uri',
+    'vocabulary',
+    'taxonomy',
+    'location_type',
+    'addresses',
+    'organization_identifiers',
+  ];
   if (otherKeys.some((k) => k in item)) return 'other';
   return 'id' in item && 'name' in item ? 'service' : 'other';
 }
@@ -106,13 +143,17 @@ function servicesIn(items: JsonRecord[]): { services: JsonRecord[]; others: numb
         const location = isRecord(item.location) ? item.location : undefined;
         services.push({
           ...service,
-          service_at_locations: [...records(service.service_at_locations), { id: item.id, ...(location ? { location } : {}), schedules: item.schedules ?? [] }],
+          service_at_locations: [
+            ...records(service.service_at_locations),
+            { id: item.id, ...(location ? { location } : {}), schedules: item.schedules ?? [] },
+          ],
         });
         break;
       }
       case 'organization': {
         const { services: own, ...org } = item;
-        for (const s of records(own)) services.push({ ...s, organization: isRecord(s.organization) ? s.organization : org });
+        for (const s of records(own))
+          services.push({ ...s, organization: isRecord(s.organization) ? s.organization : org });
         break;
       }
       default:
@@ -149,7 +190,8 @@ export async function parseHsds(text: string, context: HsdsContext): Promise<Par
     services = await collectPages(envelope, context, rejected, what);
   } else if (Array.isArray(json)) {
     const found = servicesIn(records(json));
-    if (found.services.length === 0 && json.length > 0) throw new FeedRefusedError(`${what} holds no Open Referral services.`);
+    if (found.services.length === 0 && json.length > 0)
+      throw new FeedRefusedError(`${what} holds no Open Referral services.`);
     services = found.services;
   } else if (isRecord(json)) {
     if (!('id' in json) && textOf(json.version) && ('openapi_url' in json || 'profile' in json)) {
@@ -163,7 +205,9 @@ export async function parseHsds(text: string, context: HsdsContext): Promise<Par
     }
     const found = servicesIn([json]);
     if (found.services.length === 0) {
-      throw new FeedRefusedError(`${what} is an Open Referral record but not a service (an organisation, location or taxonomy term); import services.`);
+      throw new FeedRefusedError(
+        `${what} is an Open Referral record but not a service (an organisation, location or taxonomy term); import services.`,
+      );
     }
     services = found.services;
   } else {
@@ -172,17 +216,25 @@ export async function parseHsds(text: string, context: HsdsContext): Promise<Par
   return toEntries(services, context, rejected);
 }
 
-async function collectPages(first: Envelope, context: HsdsContext, rejected: Rejection[], what: string): Promise<JsonRecord[]> {
+async function collectPages(
+  first: Envelope,
+  context: HsdsContext,
+  rejected: Rejection[],
+  what: string,
+): Promise<JsonRecord[]> {
   const pages: Envelope[] = [first];
   const maxPages = context.maxPages ?? 500;
   const totalPages = first.totalPages;
   if (isUrl(context.origin) && totalPages !== undefined && totalPages > (first.page ?? 1) && first.lastPage !== true) {
     if (totalPages > maxPages) {
-      throw new FeedRefusedError(`The directory has ${totalPages} pages, more than the ${maxPages} this import reads; nothing was imported.`);
+      throw new FeedRefusedError(
+        `The directory has ${totalPages} pages, more than the ${maxPages} this import reads; nothing was imported.`,
+      );
     }
     for (let page = (first.page ?? 1) + 1; page <= totalPages; page++) {
       const next = asEnvelope(parseJsonText(await context.load(pageUrl(context.origin, page)), `Page ${page}`));
-      if (!next) throw new FeedRefusedError(`Page ${page} of the directory is not a service list; nothing was imported.`);
+      if (!next)
+        throw new FeedRefusedError(`Page ${page} of the directory is not a service list; nothing was imported.`);
       pages.push(next);
       if (next.items.length === 0 || next.lastPage === true) break;
     }
@@ -212,7 +264,10 @@ async function collectPages(first: Envelope, context: HsdsContext, rejected: Rej
     throw new FeedRefusedError(`${what} is a list of organisations, locations or taxonomy terms, not services.`);
   }
   if (others > 0) {
-    rejected.push({ ref: 'envelope', reason: `${others} item${others === 1 ? ' is' : 's are'} not a service (an organisation, location, term or not a record) and ${others === 1 ? 'was' : 'were'} not imported` });
+    rejected.push({
+      ref: 'envelope',
+      reason: `${others} item${others === 1 ? ' is' : 's are'} not a service (an organisation, location, term or not a record) and ${others === 1 ? 'was' : 'were'} not imported`,
+    });
   }
   const read = pages.reduce((n, p) => n + p.items.length, 0);
   const readAll = pages.length === (totalPages ?? pages.length);
@@ -244,7 +299,10 @@ function toEntries(services: JsonRecord[], context: HsdsContext, rejected: Rejec
       rejected.push({ ref, reason: error.message });
     }
   });
-  const expanded = expandSchedules(requests, { now: context.now, ...(context.horizonDays ? { horizonDays: context.horizonDays } : {}) });
+  const expanded = expandSchedules(requests, {
+    now: context.now,
+    ...(context.horizonDays ? { horizonDays: context.horizonDays } : {}),
+  });
   const used = new Set<string>();
   for (const entry of entries) {
     if (used.has(entry.externalId)) continue;

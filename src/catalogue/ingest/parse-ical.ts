@@ -11,7 +11,13 @@ import type { CatalogueEntryInput, Rejection } from '../model.ts';
 import { BadEvent, DAY_MS, type IcalTimezone } from '../recurrence/wall-time.ts';
 import { ianaZone, LONDON_ZONE, ZoneResolver } from '../recurrence/zones.ts';
 import { firstProp, type JComp, paramText, propText, propValues } from './ical/jcal.ts';
-import { FeedRefusedError, parseJcal, refuseIfNotICalendar, restoreRecurValues, vtimezoneProblem } from './ical/refusal.ts';
+import {
+  FeedRefusedError,
+  parseJcal,
+  refuseIfNotICalendar,
+  restoreRecurValues,
+  vtimezoneProblem,
+} from './ical/refusal.ts';
 import { beats, buildSeries, type Context, type RawEvent, stampOf } from './ical/series.ts';
 import { windowsZoneToIana } from './windows-zones.ts';
 
@@ -74,7 +80,9 @@ export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
       }
     }
   }
-  const defaultZone = (defaultZoneName && (ianaZone(defaultZoneName) ?? ianaZone(windowsZoneToIana(defaultZoneName) ?? ''))) || LONDON_ZONE;
+  const defaultZone =
+    (defaultZoneName && (ianaZone(defaultZoneName) ?? ianaZone(windowsZoneToIana(defaultZoneName) ?? ''))) ||
+    LONDON_ZONE;
 
   const ctx: Context = {
     resolver: new ZoneResolver(vtimezones, defaultZone, brokenZones),

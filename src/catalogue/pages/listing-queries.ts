@@ -1,7 +1,13 @@
 import type { Sql } from '../../db/sql.ts';
 
 /** A listing's title, status, removal and venue coordinates, whatever became of it. */
-export type ListingStateRow = { name: string; status: string; removed_at: Date | string | null; latitude: number | null; longitude: number | null };
+export type ListingStateRow = {
+  name: string;
+  status: string;
+  removed_at: Date | string | null;
+  latitude: number | null;
+  longitude: number | null;
+};
 
 /** The listing with this id (a UUID), listed or not; undefined when it was never in the catalogue. */
 export async function selectListingState(sql: Sql, id: string): Promise<ListingStateRow | undefined> {

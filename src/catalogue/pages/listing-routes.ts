@@ -37,7 +37,11 @@ export function createListingRoutes(deps: ListingRoutesDeps): [string, RouteHand
       res.writeHead(status, { ...HEADERS, ...extra }).end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(405, 'Listing pages can only be read (GET).', { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      return send(405, 'Listing pages can only be read (GET).', {
+        allow: 'GET, HEAD',
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
     }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const raw = path.startsWith(LISTING_PATH_PREFIX) ? path.slice(LISTING_PATH_PREFIX.length) : '';
@@ -52,13 +56,15 @@ export function createListingRoutes(deps: ListingRoutesDeps): [string, RouteHand
     if (!state) return send(404, renderNotFoundPage(), { 'cache-control': 'no-store' });
 
     const context = { now, pageUrl: listingPageUrl(deps.publicUrl, id) };
-    if (state.state !== 'listed') return send(410, renderGonePage(state, context), { 'cache-control': 'public, max-age=300' });
+    if (state.state !== 'listed')
+      return send(410, renderGonePage(state, context), { 'cache-control': 'public, max-age=300' });
     const result = await deps.search.getResult(id, now);
     if (!result) {
       // Closed or removed between the two reads: say it has gone rather than guess.
       log.info('listing went between reads', { id });
       const again = await findListingState(deps.store, id);
-      if (again && again.state !== 'listed') return send(410, renderGonePage(again, context), { 'cache-control': 'no-store' });
+      if (again && again.state !== 'listed')
+        return send(410, renderGonePage(again, context), { 'cache-control': 'no-store' });
       return send(404, renderNotFoundPage(), { 'cache-control': 'no-store' });
     }
     return send(200, renderListingPage(result, state.coordinates, context), { 'cache-control': 'public, max-age=300' });

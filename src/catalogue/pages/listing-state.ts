@@ -21,7 +21,11 @@ export async function findListingState(store: Pick<Store, 'sql'>, id: string): P
   if (row.status === 'closed') return { state: 'closed', title: row.name };
   const { latitude, longitude } = row;
   const valid =
-    latitude !== null && longitude !== null && Number.isFinite(latitude) && Number.isFinite(longitude) &&
-    Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+    latitude !== null &&
+    longitude !== null &&
+    Number.isFinite(latitude) &&
+    Number.isFinite(longitude) &&
+    Math.abs(latitude) <= 90 &&
+    Math.abs(longitude) <= 180;
   return { state: 'listed', title: row.name, coordinates: valid ? { latitude, longitude } : null };
 }

@@ -47,9 +47,12 @@ export function describeSpan(span: Span): string {
   const end = london(span.end);
   if (span.allDay) {
     const last = end.minus({ days: 1 });
-    return last <= start || last.toISODate() === start.toISODate() ? `${longDay(start)}, all day` : `${longDay(start)} to ${longDay(last)}`;
+    return last <= start || last.toISODate() === start.toISODate()
+      ? `${longDay(start)}, all day`
+      : `${longDay(start)} to ${longDay(last)}`;
   }
-  if (start.toISODate() !== end.toISODate()) return `${longDay(start)}, ${clockTime(start)} to ${longDay(end)}, ${clockTime(end)}`;
+  if (start.toISODate() !== end.toISODate())
+    return `${longDay(start)}, ${clockTime(start)} to ${longDay(end)}, ${clockTime(end)}`;
   return `${longDay(start)}, ${clockTime(start)} to ${clockTime(end)}`;
 }
 
@@ -113,7 +116,10 @@ function confirmedText(lastConfirmed: string | null, now: Date): { text: string;
   if (!then.isValid) return { text: 'The organiser has not confirmed these details with us yet.', stale: true };
   const months = Math.floor(DateTime.fromJSDate(now, { zone: ZONE }).diff(then, 'months').months);
   const stale = months > STALE_AFTER_MONTHS;
-  return { text: `Last confirmed on ${then.setLocale('en-GB').toFormat('d LLLL yyyy')}.${stale ? ' That is over a year ago: check before you go.' : ''}`, stale };
+  return {
+    text: `Last confirmed on ${then.setLocale('en-GB').toFormat('d LLLL yyyy')}.${stale ? ' That is over a year ago: check before you go.' : ''}`,
+    stale,
+  };
 }
 
 /** The venue, address and postcode as lines, leaving out one already written in an earlier line (a postcode in the address). */
@@ -150,7 +156,9 @@ export function renderListingPage(
     const parts: string[] = [];
     if (sessions.length) {
       parts.push(`<p>${sessions.length === 1 ? 'Next session:' : 'Next sessions:'}</p>`);
-      parts.push(`<ul>${sessions.map((s) => `<li><time datetime="${e(s.start)}">${e(describeSpan(s))}</time></li>`).join('')}</ul>`);
+      parts.push(
+        `<ul>${sessions.map((s) => `<li><time datetime="${e(s.start)}">${e(describeSpan(s))}</time></li>`).join('')}</ul>`,
+      );
       if (result.scheduleText) parts.push(`<p>Usually: ${e(result.scheduleText)}</p>`);
     } else if (result.scheduleText) {
       parts.push(`<p>${e(result.scheduleText)}</p>`);
@@ -170,7 +178,8 @@ export function renderListingPage(
     if (result.ward) parts.push(`<p>${e(result.ward)} ward</p>`);
     if (place) parts.push(`<p><a href="${e(openStreetMapUrl(place))}">See where it is on OpenStreetMap</a></p>`);
     const also = [online ? FORMAT_WORDS.online : '', phone ? FORMAT_WORDS.phone : ''].filter(Boolean);
-    if (also.length) parts.push(`<p>${lines.length ? `Also ${also.join(' and ')}` : sentenceCase(also.join(' and '))}.</p>`);
+    if (also.length)
+      parts.push(`<p>${lines.length ? `Also ${also.join(' and ')}` : sentenceCase(also.join(' and '))}.</p>`);
     if (!parts.length) parts.push('<p>No place is listed. Contact the organiser to ask where it is.</p>');
     add('where', 'Where', parts.join('\n'));
   }
@@ -179,17 +188,34 @@ export function renderListingPage(
 
   {
     const features = result.access.map((a) => word(a, ACCESS_WORDS));
-    const parts = [features.length ? list(features) : '', result.accessNote ? paragraphs(result.accessNote) : ''].filter(Boolean);
-    add('access', 'Access', parts.length ? parts.join('\n') : '<p>No access information is listed. Ask the organiser what you need to know.</p>');
+    const parts = [
+      features.length ? list(features) : '',
+      result.accessNote ? paragraphs(result.accessNote) : '',
+    ].filter(Boolean);
+    add(
+      'access',
+      'Access',
+      parts.length
+        ? parts.join('\n')
+        : '<p>No access information is listed. Ask the organiser what you need to know.</p>',
+    );
   }
 
-  if (result.audiences.length) add('who', 'Who it is for', `<p>${e(sentenceCase(result.audiences.map((a) => word(a, AUDIENCE_WORDS)).join(', ')))}</p>`);
-  if (result.languages.length) add('languages', 'Languages', `<p>${e(result.languages.map(sentenceCase).join(', '))}</p>`);
+  if (result.audiences.length)
+    add(
+      'who',
+      'Who it is for',
+      `<p>${e(sentenceCase(result.audiences.map((a) => word(a, AUDIENCE_WORDS)).join(', ')))}</p>`,
+    );
+  if (result.languages.length)
+    add('languages', 'Languages', `<p>${e(result.languages.map(sentenceCase).join(', '))}</p>`);
 
   add(
     'join',
     'How to join',
-    result.howToJoin ? `<p>${e(word(result.howToJoin, HOW_TO_JOIN_WORDS))}.</p>` : '<p>Contact the organiser to ask how to join.</p>',
+    result.howToJoin
+      ? `<p>${e(word(result.howToJoin, HOW_TO_JOIN_WORDS))}.</p>`
+      : '<p>Contact the organiser to ask how to join.</p>',
   );
 
   {
@@ -205,12 +231,18 @@ export function renderListingPage(
 
   const confirmed = confirmedText(result.lastConfirmed, context.now);
   const trust = result.trust ? describeTrust(result.trust, context.now) : undefined;
-  add('confirmed', 'Last confirmed', `<p>${e(confirmed.text)}</p>${trust ? `<p class="trust">${e(`${trust.line}.`)}</p>` : ''}`);
+  add(
+    'confirmed',
+    'Last confirmed',
+    `<p>${e(confirmed.text)}</p>${trust ? `<p class="trust">${e(`${trust.line}.`)}</p>` : ''}`,
+  );
 
   const notices = [
     result.isDemo ? 'This is a demonstration listing, not a real service.' : '',
     result.trust?.openReports.closed ? 'We have been told this may have closed. Please call before you go.' : '',
-    result.trust?.feedFailing || result.trust?.openReports.wrongDetails ? 'Some of these details may be out of date. Please call before you go.' : '',
+    result.trust?.feedFailing || result.trust?.openReports.wrongDetails
+      ? 'Some of these details may be out of date. Please call before you go.'
+      : '',
     result.status === 'temporarily_closed' ? 'This is closed for now.' : '',
     result.alert ?? '',
   ].filter(Boolean);
@@ -219,7 +251,9 @@ export function renderListingPage(
     `<h1>${e(result.title)}</h1>`,
     ...notices.map((n) => `<p class="notice"><strong>${e(n)}</strong></p>`),
     result.description ? `<div class="lede">${paragraphs(result.description)}</div>` : '',
-    ...sections.map((s) => `<section aria-labelledby="${s.id}">\n<h2 id="${s.id}">${e(s.label)}</h2>\n${s.html}\n</section>`),
+    ...sections.map(
+      (s) => `<section aria-labelledby="${s.id}">\n<h2 id="${s.id}">${e(s.label)}</h2>\n${s.html}\n</section>`,
+    ),
   ]
     .filter(Boolean)
     .join('\n');

@@ -33,7 +33,11 @@ export type InstanceSet = {
   startIndex: () => Map<number, Instance>;
 };
 
-export function instantOfValue(v: DateVal, ctx: Pick<ExpandContext, 'resolver'>, series?: Pick<Recurrence, 'zone'>): number {
+export function instantOfValue(
+  v: DateVal,
+  ctx: Pick<ExpandContext, 'resolver'>,
+  series?: Pick<Recurrence, 'zone'>,
+): number {
   if (v.utc) return v.wall;
   if (v.date) return LONDON_ZONE.toInstant(v.wall);
   if (v.tzid !== undefined) return ctx.resolver.resolve(v.tzid).toInstant(v.wall);
@@ -41,7 +45,12 @@ export function instantOfValue(v: DateVal, ctx: Pick<ExpandContext, 'resolver'>,
 }
 
 /** Start/end of an instance that begins at `startWall` (series wall clock) or on date `startWall`. */
-export function makeTimes(series: Pick<Recurrence, 'zone'>, startWall: number, allDay: boolean, span: Span): { start: number; end: number } {
+export function makeTimes(
+  series: Pick<Recurrence, 'zone'>,
+  startWall: number,
+  allDay: boolean,
+  span: Span,
+): { start: number; end: number } {
   if (allDay) {
     const days = Math.max(1, span.days + Math.ceil(span.ms / DAY_MS));
     return { start: LONDON_ZONE.toInstant(startWall), end: LONDON_ZONE.toInstant(startWall + days * DAY_MS) };
@@ -65,14 +74,26 @@ export function untilWall(rule: RecurrenceRule, series: Pick<Recurrence, 'zone' 
 }
 
 /** Expands one rule into instance walls (series wall clock), within the window. */
-function expandRule(rule: RecurrenceRule, dtstartWall: number, series: Recurrence, ctx: ExpandContext, infinite: boolean): number[] {
+function expandRule(
+  rule: RecurrenceRule,
+  dtstartWall: number,
+  series: Recurrence,
+  ctx: ExpandContext,
+  infinite: boolean,
+): number[] {
   const until = untilWall(rule, series);
   const wallZone = series.allDay ? LONDON_ZONE : series.zone;
 
   // A series that began long ago: start iterating a whole number of periods before the window instead of at DTSTART.
   // The shifted start is always yielded first, but it lies before the window, so the lookback drops it.
   let iterStart = dtstartWall;
-  if (infinite && (rule.freq === 'DAILY' || rule.freq === 'WEEKLY') && !rule.bySetPos?.length && !rule.byWeekNo?.length && !rule.byYearDay?.length) {
+  if (
+    infinite &&
+    (rule.freq === 'DAILY' || rule.freq === 'WEEKLY') &&
+    !rule.bySetPos?.length &&
+    !rule.byWeekNo?.length &&
+    !rule.byYearDay?.length
+  ) {
     const periodDays = (rule.freq === 'WEEKLY' ? 7 : 1) * rule.interval;
     const gapDays = Math.floor((wallZone.toWall(ctx.windowStart) - dtstartWall) / DAY_MS);
     const periods = Math.floor(gapDays / periodDays) - 2;
@@ -152,7 +173,8 @@ export function expandInstances(series: Recurrence, ctx: ExpandContext): Instanc
   for (const r of series.rDates) {
     let span = series.span;
     if (!series.allDay) {
-      if (r.end) span = { days: 0, ms: Math.max(0, instantOfValue(r.end, ctx, series) - instantOfValue(r.start, ctx, series)) };
+      if (r.end)
+        span = { days: 0, ms: Math.max(0, instantOfValue(r.end, ctx, series) - instantOfValue(r.start, ctx, series)) };
       else if (r.duration) span = r.duration;
     }
     if (series.allDay) add(Date.UTC(...ymd(r.start.wall)), true, span);
@@ -162,7 +184,8 @@ export function expandInstances(series: Recurrence, ctx: ExpandContext): Instanc
 
   // Excluded dates: exact instants; DATE values by calendar date; floating values against a zoned series by
   // instant in the series' zone, else by date (Google and others write them that way).
-  const dateKeyOf = (inst: Instance): string => (inst.allDay ? inst.key : isoDate(series.dateZone.toWall(inst.start.getTime())));
+  const dateKeyOf = (inst: Instance): string =>
+    inst.allDay ? inst.key : isoDate(series.dateZone.toWall(inst.start.getTime()));
   const excluded = new Set<string>();
   const byStart = () => {
     const m = new Map<number, Instance>();
@@ -202,7 +225,11 @@ export function expandInstances(series: Recurrence, ctx: ExpandContext): Instanc
  * The occurrences in date order, capped at `maxPerSeries` around `now`. `capped` says, as a reason a person can
  * read, how many were left out.
  */
-export function finishOccurrences(set: InstanceSet, ctx: ExpandContext, cancelled = false): { occurrences: OccurrenceInput[]; capped?: string } {
+export function finishOccurrences(
+  set: InstanceSet,
+  ctx: ExpandContext,
+  cancelled = false,
+): { occurrences: OccurrenceInput[]; capped?: string } {
   let occurrences = [...set.instances.values()].sort(
     (a, b) => a.start.getTime() - b.start.getTime() || (a.key < b.key ? -1 : 1),
   );
@@ -210,12 +237,18 @@ export function finishOccurrences(set: InstanceSet, ctx: ExpandContext, cancelle
   if (occurrences.length <= ctx.maxPerSeries) return { occurrences };
   const capped = `kept, but only the ${ctx.maxPerSeries.toLocaleString('en-GB')} sessions nearest today of its ${occurrences.length.toLocaleString('en-GB')} (the limit for one event)`;
   const firstUpcoming = occurrences.findIndex((i) => i.start.getTime() >= ctx.now);
-  const from = firstUpcoming < 0 ? occurrences.length - ctx.maxPerSeries : Math.max(0, Math.min(firstUpcoming - Math.floor(ctx.maxPerSeries / 4), occurrences.length - ctx.maxPerSeries));
+  const from =
+    firstUpcoming < 0
+      ? occurrences.length - ctx.maxPerSeries
+      : Math.max(0, Math.min(firstUpcoming - Math.floor(ctx.maxPerSeries / 4), occurrences.length - ctx.maxPerSeries));
   occurrences = occurrences.slice(from, from + ctx.maxPerSeries);
   return { occurrences, capped };
 }
 
 /** A whole series expanded: its occurrences, and the cap's reason when it was capped. Throws BadEvent. */
-export function expandRecurrence(series: Recurrence, ctx: ExpandContext): { occurrences: OccurrenceInput[]; capped?: string } {
+export function expandRecurrence(
+  series: Recurrence,
+  ctx: ExpandContext,
+): { occurrences: OccurrenceInput[]; capped?: string } {
   return finishOccurrences(expandInstances(series, ctx), ctx);
 }

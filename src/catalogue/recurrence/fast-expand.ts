@@ -33,7 +33,14 @@ function partsOf(rule: RecurrenceRule): [string, readonly (string | number)[]][]
   return parts;
 }
 
-export function fastExpand(recur: RecurrenceRule, dtstartWall: number, until: number | undefined, wallZone: Zone, ctx: ExpandWindow, infinite: boolean): number[] | undefined {
+export function fastExpand(
+  recur: RecurrenceRule,
+  dtstartWall: number,
+  until: number | undefined,
+  wallZone: Zone,
+  ctx: ExpandWindow,
+  infinite: boolean,
+): number[] | undefined {
   const freq = recur.freq;
   if (freq === 'MONTHLY') return fastExpandMonthly(recur, dtstartWall, until, wallZone, ctx, infinite);
   if (freq !== 'DAILY' && freq !== 'WEEKLY') return undefined;

@@ -134,7 +134,9 @@ class VTimezoneZone implements Zone {
 /** An event in a zone whose VTIMEZONE cannot be used: that event is rejected, the rest of the feed is not. */
 export function brokenZone(tzid: string, why: unknown): BadEvent {
   const reason = (why instanceof Error ? why.message : String(why)).replace(/\s+/g, ' ').slice(0, 120);
-  return new BadEvent(`its time zone "${tzid.slice(0, 60)}" has a broken VTIMEZONE (${reason}), so its times cannot be known`);
+  return new BadEvent(
+    `its time zone "${tzid.slice(0, 60)}" has a broken VTIMEZONE (${reason}), so its times cannot be known`,
+  );
 }
 
 const ianaZones = new Map<string, IanaZoneWrapper>();
@@ -194,4 +196,3 @@ export class ZoneResolver {
     return this.floating;
   }
 }
-

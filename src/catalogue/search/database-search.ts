@@ -25,7 +25,10 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
         // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
         const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
         if (understood.venue && !venue.length) {
-          understood = parseQuery(request.text, request.now, { ...(catalogueWords ? { catalogueWords } : {}), venues: false });
+          understood = parseQuery(request.text, request.now, {
+            ...(catalogueWords ? { catalogueWords } : {}),
+            venues: false,
+          });
         } else if (understood.venue) {
           const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
           const centre = venue.find((v) => v.lat !== null && v.lon !== null);

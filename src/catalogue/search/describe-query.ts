@@ -40,15 +40,29 @@ export function describeUnderstood(u: Understood): string {
   const topics = topicKeys.length ? topicKeys.map(topicLabel) : u.topics?.length ? [] : u.categories;
   if (topics.length) parts.push(listWords(topics));
   // Words that name no concept are shown as typed (quoted), so a name is not mistaken for one we made up.
-  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined }))).filter((x) => !x.concept).map((x) => x.text);
+  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined })))
+    .filter((x) => !x.concept)
+    .map((x) => x.text);
   if (plain.length) parts.push(`"${plain.join(' ')}"`);
-  if (u.kinds.length) parts.push(listWords(u.kinds.map((k) => (k === 'resource' ? 'guides and resources' : k)), 'or'));
+  if (u.kinds.length)
+    parts.push(
+      listWords(
+        u.kinds.map((k) => (k === 'resource' ? 'guides and resources' : k)),
+        'or',
+      ),
+    );
   if (u.audiences.length) parts.push(`for ${listWords(u.audiences.map(audienceLabel))}`);
   if (u.languages.length) parts.push(`in ${listWords(u.languages.slice(0, 1).map(capitalise), 'or')}`);
   if (u.free) parts.push('free');
   else if (u.maxCost !== undefined) parts.push(`under £${u.maxCost}`);
   if (u.access.length) parts.push(listWords(u.access.map(accessLabel)));
-  if (u.formats.length) parts.push(listWords(u.formats.map((f) => FORMAT_WORDS[f] ?? f), 'or'));
+  if (u.formats.length)
+    parts.push(
+      listWords(
+        u.formats.map((f) => FORMAT_WORDS[f] ?? f),
+        'or',
+      ),
+    );
   for (const p of [describePlace(u), describeDays(u), describeTimeOfDay(u)]) if (p) parts.push(p);
   return parts.join(' · ');
 }

@@ -35,9 +35,20 @@ export type Filters = {
   time?: { from: Date; to: Date; weekdays?: number[]; hours?: readonly [number, number] };
 };
 
-
 export function emptyFilters(): Filters {
-  return { groups: [], literal: [], synonyms: [], slots: [], broadened: [], trigramTerms: [], kinds: [], audiences: [], access: [], languages: [], formats: [] };
+  return {
+    groups: [],
+    literal: [],
+    synonyms: [],
+    slots: [],
+    broadened: [],
+    trigramTerms: [],
+    kinds: [],
+    audiences: [],
+    access: [],
+    languages: [],
+    formats: [],
+  };
 }
 
 /** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
@@ -47,14 +58,18 @@ export function tsWords(words: string): string | undefined {
     .split(/[^a-z0-9]+/)
     .filter((w) => w && !STOP_WORDS.has(w));
   if (parts.length === 0) {
-    const all = words.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+    const all = words
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
     if (all.length === 0) return undefined;
     return all.length === 1 ? all[0] : `(${all.join(' & ')})`;
   }
   return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
 }
 
-export const orOf = (parts: readonly (string | undefined)[]): string => [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
+export const orOf = (parts: readonly (string | undefined)[]): string =>
+  [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
 
 /** The synonyms of a concept as tsquery text: its phrases, search words and categories, without `exclude`. */
 export function conceptQuery(key: string, exclude?: string): string {
@@ -62,9 +77,14 @@ export function conceptQuery(key: string, exclude?: string): string {
   if (!concept) return '';
   // The curated search words and categories (phrases are for reading questions; many are inflections of these).
   // A concept without search words (OpenActive's) is searched by its labels.
-  const words = concept.search?.length && !concept.key.startsWith('oa:')
-    ? [...concept.search, ...(concept.categories ?? []), ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6)]
-    : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
+  const words =
+    concept.search?.length && !concept.key.startsWith('oa:')
+      ? [
+          ...concept.search,
+          ...(concept.categories ?? []),
+          ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6),
+        ]
+      : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
   const own = exclude ? tsWords(exclude) : undefined;
   return orOf(words.map(tsWords).filter((w) => w !== own));
 }
@@ -100,7 +120,13 @@ export function broaderOf(key: string): string[] {
  * One tsquery per slot of the question (its own words, or its concept's synonyms), and the two halves apart for
  * ranking: a listing with the words themselves ranks above one with only a synonym.
  */
-export function textGroups(u: Understood): { groups: string[]; literal: string[]; synonyms: string[]; slots: Slot[]; trigramTerms: string[] } {
+export function textGroups(u: Understood): {
+  groups: string[];
+  literal: string[];
+  synonyms: string[];
+  slots: Slot[];
+  trigramTerms: string[];
+} {
   const groups: string[] = [];
   const slots: Slot[] = [];
   const literal: string[] = [];
@@ -108,7 +134,10 @@ export function textGroups(u: Understood): { groups: string[]; literal: string[]
   const trigramTerms: string[] = [];
   for (const slot of slotsOf(u)) {
     // Other spellings of a compound are phrases: "pre-school" is indexed as its parts side by side.
-    const lit = orOf([tsWords(slot.text), ...(slot.alternatives ?? []).map((a) => tsWords(a)?.replace(/ & /g, ' <-> '))]);
+    const lit = orOf([
+      tsWords(slot.text),
+      ...(slot.alternatives ?? []).map((a) => tsWords(a)?.replace(/ & /g, ' <-> ')),
+    ]);
     if (!lit) continue;
     // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
     const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;
@@ -119,7 +148,8 @@ export function textGroups(u: Understood): { groups: string[]; literal: string[]
     groups.push(syn ? `${lit} | ${syn}` : lit);
     // Titles close to a word, for typos in names: only for a word that is not itself a known word ("station" is
     // never "Session").
-    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4 && !isKnownWord(slot.text)) trigramTerms.push(slot.text);
+    if (!slot.concept && !slot.text.includes(' ') && slot.text.length >= 4 && !isKnownWord(slot.text))
+      trigramTerms.push(slot.text);
   }
   return { groups, literal, synonyms, slots, trigramTerms };
 }
@@ -167,4 +197,3 @@ export function trigramFor(f: Filters, i: number): string | null {
   const lit = f.literal[i];
   return lit && f.trigramTerms.includes(lit) ? lit : null;
 }
-

@@ -38,7 +38,16 @@ export type ParseOptions = {
  * step-free, "in Bengali", a format or kind), a filter. Pure: the same text, `now` and options give the same answer.
  */
 export function parseQuery(text: string, now: Date, options: ParseOptions = {}): Understood {
-  const u: Understood = { terms: [], audiences: [], categories: [], access: [], languages: [], formats: [], kinds: [], slots: [] };
+  const u: Understood = {
+    terms: [],
+    audiences: [],
+    categories: [],
+    access: [],
+    languages: [],
+    formats: [],
+    kinds: [],
+    slots: [],
+  };
   let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
 
   s = takePostcode(s, u);
@@ -103,7 +112,11 @@ function englishWords(): Set<string> {
 
 /** Words of the thesaurus and of Camden's place names: known, never corrected. */
 const VOCABULARY_WORDS: ReadonlySet<string> = new Set(
-  [...CONCEPTS.flatMap((c) => [...c.phrases, ...(c.search ?? [])]), ...WARDS.flatMap((w) => [w.name, ...w.aliases]), ...AREAS.flatMap((a) => [a.name, ...a.aliases])]
+  [
+    ...CONCEPTS.flatMap((c) => [...c.phrases, ...(c.search ?? [])]),
+    ...WARDS.flatMap((w) => [w.name, ...w.aliases]),
+    ...AREAS.flatMap((a) => [a.name, ...a.aliases]),
+  ]
     .flatMap((p) => normaliseQueryText(p).split(' '))
     .filter(Boolean),
 );
@@ -114,7 +127,9 @@ export function unknownWords(text: string): string[] {
   const content = (w: string | undefined): w is string => w !== undefined && /^[a-z]+$/.test(w) && !STOP_WORDS.has(w);
   const unknown = words.filter((w) => content(w) && !isKnownWord(w));
   // Two words the catalogue may hold as one ("park run" → "parkrun", "tea room" → "tearoom").
-  const joined = words.flatMap((w, i) => (content(w) && content(words[i + 1]) ? [w + words[i + 1]] : [])).filter((w) => !englishWords().has(w));
+  const joined = words
+    .flatMap((w, i) => (content(w) && content(words[i + 1]) ? [w + words[i + 1]] : []))
+    .filter((w) => !englishWords().has(w));
   return [...new Set([...unknown, ...joined])].slice(0, 20);
 }
 
@@ -123,7 +138,8 @@ export function isKnownWord(word: string, options: ParseOptions = {}): boolean {
   if (word.length <= 2 || /\d/.test(word)) return true;
   if (VOCABULARY_WORDS.has(word) || options.catalogueWords?.has(word) || englishWords().has(word)) return true;
   // Plurals and possessives of known words ("mens", "clubs", "ladies").
-  if (word.endsWith('s') && (englishWords().has(word.slice(0, -1)) || VOCABULARY_WORDS.has(word.slice(0, -1)))) return true;
+  if (word.endsWith('s') && (englishWords().has(word.slice(0, -1)) || VOCABULARY_WORDS.has(word.slice(0, -1))))
+    return true;
   return false;
 }
 
@@ -166,7 +182,9 @@ function takePostcode(s: string, u: Understood): string {
 function takeCost(s: string, u: Understood): string {
   let out = s;
   const max =
-    /\b(?:under|less than|below|up to|no more than|max(?:imum)?|cheaper than|not more than)\s*£\s*(\d+(?:\.\d{1,2})?)/.exec(out) ??
+    /\b(?:under|less than|below|up to|no more than|max(?:imum)?|cheaper than|not more than)\s*£\s*(\d+(?:\.\d{1,2})?)/.exec(
+      out,
+    ) ??
     /\b(?:under|less than|below|up to|no more than|max(?:imum)?)\s*(\d+(?:\.\d{1,2})?)\s*(?:pounds|quid)\b/.exec(out) ??
     /£\s*(\d+(?:\.\d{1,2})?)\s*(?:or less|or under|max(?:imum)?|tops)\b/.exec(out);
   if (max) {
@@ -178,7 +196,10 @@ function takeCost(s: string, u: Understood): string {
     u.maxCost ??= 5;
     out = cut(out, cheap.index, cheap[0].length);
   }
-  const free = /(?<!\b(?:step|stair|carer|hands|sugar|gluten|dairy|smoke|alcohol) )\b(free of charge|free|no cost|costs nothing|nothing to pay|no charge|without charge)\b/.exec(out);
+  const free =
+    /(?<!\b(?:step|stair|carer|hands|sugar|gluten|dairy|smoke|alcohol) )\b(free of charge|free|no cost|costs nothing|nothing to pay|no charge|without charge)\b/.exec(
+      out,
+    );
   if (free) {
     u.free = true;
     out = cut(out, free.index, free[0].length);
@@ -187,7 +208,10 @@ function takeCost(s: string, u: Understood): string {
 }
 
 function takeAges(s: string, u: Understood): string {
-  const older = /\b(?:aged |age |over |over the age of )?([5-9]\d) ?(?:\+|plus|and over|or over|s and over)|\bover ([5-9]\d) ?s?\b|\b([5-9]\d)s\b/.exec(s);
+  const older =
+    /\b(?:aged |age |over |over the age of )?([5-9]\d) ?(?:\+|plus|and over|or over|s and over)|\bover ([5-9]\d) ?s?\b|\b([5-9]\d)s\b/.exec(
+      s,
+    );
   if (older) {
     add(u.audiences, 'older_people');
     return cut(s, older.index, older[0].length);
@@ -236,7 +260,12 @@ function takeTimes(s: string, u: Understood, now: Date): string {
   take(/\b(?:(this|next|coming) )weekend\b/, (m) => {
     const sat = sod.plus({ days: 6 - today.weekday });
     const thisWeekend = today.weekday >= 6 ? sod.minus({ days: today.weekday - 6 }) : sat;
-    const from = m[1] === 'next' && today.weekday < 6 ? sat.plus({ weeks: 1 }) : m[1] === 'next' ? thisWeekend.plus({ weeks: 1 }) : thisWeekend;
+    const from =
+      m[1] === 'next' && today.weekday < 6
+        ? sat.plus({ weeks: 1 })
+        : m[1] === 'next'
+          ? thisWeekend.plus({ weeks: 1 })
+          : thisWeekend;
     window(from, from.plus({ days: 2 }), m[1] === 'next' ? 'next weekend' : 'this weekend');
   });
   take(/\b(?:(?:at|over|on) the )?weekends?\b/, () => (u.weekdays = [6, 7]));
@@ -259,13 +288,20 @@ function takeTimes(s: string, u: Understood, now: Date): string {
     let year = m[3] ? Number(m[3]) : today.year;
     if (!m[3] && (month < today.month || (month === today.month && m[1] === 'next'))) year++;
     const first = DateTime.fromObject({ year, month, day: 1 }, { zone: ZONE });
-    window(first, first.plus({ months: 1 }), `in ${first.toFormat('LLLL')}${m[3] || year !== today.year ? ` ${year}` : ''}`);
+    window(
+      first,
+      first.plus({ months: 1 }),
+      `in ${first.toFormat('LLLL')}${m[3] || year !== today.year ? ` ${year}` : ''}`,
+    );
   });
   take(/\btoday\b/, () => window(sod, sod.plus({ days: 1 }), 'today'));
   take(/\btomorrow\b/, () => window(sod.plus({ days: 1 }), sod.plus({ days: 2 }), 'tomorrow'));
   // "on Tuesdays", "every Tuesday", "Tuesdays and Thursdays": days of the week, not one date.
   for (;;) {
-    const m = /\b(?:on |every |each )?(mon|tues|wednes|thurs|fri|satur|sun)days\b|\b(?:every|each) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/.exec(out);
+    const m =
+      /\b(?:on |every |each )?(mon|tues|wednes|thurs|fri|satur|sun)days\b|\b(?:every|each) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/.exec(
+        out,
+      );
     if (!m) break;
     const day = m[1] ? WEEKDAY_NAMES.findIndex((d) => d.startsWith(m[1]!)) + 1 : WEEKDAY_NAMES.indexOf(m[2]!) + 1;
     u.weekdays = unique([...(u.weekdays ?? []), day]);
@@ -325,7 +361,18 @@ function takeStreetAddresses(s: string): string {
 // Streets and venues
 
 /** Words that end the name of a building people meet in. */
-const VENUE_WORDS = new Set(['library', 'centre', 'center', 'hall', 'church', 'chapel', 'school', 'college', 'surgery', 'museum']);
+const VENUE_WORDS = new Set([
+  'library',
+  'centre',
+  'center',
+  'hall',
+  'church',
+  'chapel',
+  'school',
+  'college',
+  'surgery',
+  'museum',
+]);
 const STREET_WORD_SET = new Set(STREET_WORDS.split('|'));
 /** Words after which a street or venue name may follow. */
 const VENUE_CUES = new Set(['on', 'at', 'in', 'near', 'nr', 'by', 'off', 'opposite', 'outside']);
@@ -346,7 +393,12 @@ function takeVenue(tokens: string[], u: Understood): string[] {
       if (names.some((w) => STOP_WORDS.has(w) || /^\d/.test(w))) continue;
       const phrase = words.join(' ');
       // A place that is also a street ("Agar Grove") is both: the street where the catalogue has it, else the place.
-      if ((placeFor(phrase) && !STREET_WORD_SET.has(last)) || phraseIndex.has(phrase) || phraseIndex.has(names.join(' '))) continue;
+      if (
+        (placeFor(phrase) && !STREET_WORD_SET.has(last)) ||
+        phraseIndex.has(phrase) ||
+        phraseIndex.has(names.join(' '))
+      )
+        continue;
       u.venue = phrase;
       // "Holborn Library", "Agar Grove": the place in its name, too, for when the catalogue lists no venue by it.
       for (let n = words.length; n >= 1 && !u.place; n--) {
@@ -362,7 +414,8 @@ function takeVenue(tokens: string[], u: Understood): string[] {
     if (!TOWN_CUES.has(tokens[i]!)) continue;
     for (const n of [2, 1]) {
       const words = tokens.slice(i + 1, i + 1 + n);
-      if (words.length < n || words.some((w) => STOP_WORDS.has(w) || !/^[a-z]+$/.test(w) || phraseIndex.has(w))) continue;
+      if (words.length < n || words.some((w) => STOP_WORDS.has(w) || !/^[a-z]+$/.test(w) || phraseIndex.has(w)))
+        continue;
       // A misspelt Camden place ("near Hampstaed") is read as the place, below.
       if (!words.some((w) => !isKnownWord(w)) || placeFor(words.join(' ')) || fuzzyPlace(words.join(' '))) continue;
       if (n === 2 && isKnownWord(words[1]!) && !STREET_WORD_SET.has(words[1]!)) continue;
@@ -389,7 +442,21 @@ function placeFor(phrase: string): PlaceMatch | undefined {
 }
 
 /** Words that say a place follows: only after one of them is a misspelt place name corrected. */
-const PLACE_CUES = new Set(['near', 'nr', 'in', 'around', 'round', 'by', 'at', 'from', 'to', 'close', 'nearby', 'towards', 'off']);
+const PLACE_CUES = new Set([
+  'near',
+  'nr',
+  'in',
+  'around',
+  'round',
+  'by',
+  'at',
+  'from',
+  'to',
+  'close',
+  'nearby',
+  'towards',
+  'off',
+]);
 
 function takePlaces(tokens: string[], u: Understood, options: ParseOptions): string[] {
   const out: string[] = [];
@@ -433,18 +500,24 @@ function takePlaces(tokens: string[], u: Understood, options: ParseOptions): str
   return out;
 }
 
-const PLACE_NAMES: string[] = unique([
-  ...WARDS.flatMap((w) => [w.name, ...w.aliases]),
-  ...AREAS.flatMap((a) => [a.name, ...a.aliases]),
-].map(normalisePlaceName));
+const PLACE_NAMES: string[] = unique(
+  [...WARDS.flatMap((w) => [w.name, ...w.aliases]), ...AREAS.flatMap((a) => [a.name, ...a.aliases])].map(
+    normalisePlaceName,
+  ),
+);
 /**
  * fuse.js indexes over small vocabularies, one per first letter: a typo rarely hits the first letter, and searching
  * a few dozen words instead of hundreds keeps parsing well under a millisecond.
  */
-function byFirstLetter(words: readonly string[], options: { threshold: number; distance: number }): (word: string) => string | undefined {
+function byFirstLetter(
+  words: readonly string[],
+  options: { threshold: number; distance: number },
+): (word: string) => string | undefined {
   const groups = new Map<string, string[]>();
   for (const w of words) groups.set(w[0]!, [...(groups.get(w[0]!) ?? []), w]);
-  const indexes = new Map([...groups].map(([k, list]) => [k, new Fuse(list, { includeScore: true, ignoreLocation: false, ...options })]));
+  const indexes = new Map(
+    [...groups].map(([k, list]) => [k, new Fuse(list, { includeScore: true, ignoreLocation: false, ...options })]),
+  );
   return (word) => {
     const best = indexes.get(word[0] ?? '')?.search(word)[0];
     return best && (best.score ?? 1) <= options.threshold ? best.item : undefined;
@@ -454,7 +527,27 @@ function byFirstLetter(words: readonly string[], options: { threshold: number; d
 const fuzzyPlace = byFirstLetter(PLACE_NAMES, { threshold: 0.25, distance: 20 });
 /** Words of place names that are not everyday words ("kentish", "belsize", "gospel"…). */
 const PLACE_WORDS: ReadonlySet<string> = new Set(
-  PLACE_NAMES.flatMap((n) => n.split(' ')).filter((w) => w.length >= 4 && !STOP_WORDS.has(w) && !['town', 'park', 'road', 'west', 'east', 'north', 'south', 'square', 'hill', 'green', 'cross', 'street', 'heath', 'village'].includes(w)),
+  PLACE_NAMES.flatMap((n) => n.split(' ')).filter(
+    (w) =>
+      w.length >= 4 &&
+      !STOP_WORDS.has(w) &&
+      ![
+        'town',
+        'park',
+        'road',
+        'west',
+        'east',
+        'north',
+        'south',
+        'square',
+        'hill',
+        'green',
+        'cross',
+        'street',
+        'heath',
+        'village',
+      ].includes(w),
+  ),
 );
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -505,10 +598,12 @@ const FILLER = new Set(['a', 'an', 'the', 'and', 'of', 'for', 'with', 'to', 'at'
 
 /** Strips the cue words of a language phrase: "in somali" → "somali". */
 function contentOf(phrase: string): string {
-  return phrase
-    .split(' ')
-    .filter((w) => !FILLER.has(w) && !LANGUAGE_CUE.test(w))
-    .join(' ') || phrase;
+  return (
+    phrase
+      .split(' ')
+      .filter((w) => !FILLER.has(w) && !LANGUAGE_CUE.test(w))
+      .join(' ') || phrase
+  );
 }
 
 /** "childrens" → "children", "young peoples" → "young people": the last word of a possessive plural, folded. */
@@ -529,7 +624,8 @@ function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
         let keep = false;
         // "Cantonese speaking", "speaks Somali": the cue may sit just outside the phrase.
         const context = [tokens[i - 1] ?? '', phrase, tokens[i + n] ?? ''].join(' ');
-        for (const concept of concepts) keep = apply(concept, u, concept.facet === 'language' ? context : phrase) || keep;
+        for (const concept of concepts)
+          keep = apply(concept, u, concept.facet === 'language' ? context : phrase) || keep;
         if (keep) {
           const main = concepts.find((c) => c.facet === 'topic' || c.facet === 'audience' || c.facet === 'language')!;
           out.push({ text: contentOf(phrase), concept: main.key });
@@ -580,7 +676,8 @@ function joinCompounds(slots: Slot[], u: Understood, options: ParseOptions): Slo
         // The word list has many three-letter oddities ("sta", "tion"): halves of four letters or more, or a prefix
         // that compounds often take.
         if (right.length < 4 || (left.length < 4 && !COMPOUND_HEADS.has(left))) continue;
-        if (!best || Math.min(left.length, right.length) > Math.min(best[0].length, best[1].length)) best = [left, right];
+        if (!best || Math.min(left.length, right.length) > Math.min(best[0].length, best[1].length))
+          best = [left, right];
       }
       if (best) {
         const split = best.join(' ');

@@ -12,18 +12,36 @@ export const TRUST_MARK_PENALTY = 1.5;
 export type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
 /** How much one slot's match counts, by field: its own words, then its synonyms. */
-const WEIGHT = { litTitle: 3, litCategory: 1.5, litOrganisation: 1.5, litDescription: 1, synTitle: 1.8, synCategory: 1.2, synDescription: 0.6 };
+const WEIGHT = {
+  litTitle: 3,
+  litCategory: 1.5,
+  litOrganisation: 1.5,
+  litDescription: 1,
+  synTitle: 1.8,
+  synCategory: 1.2,
+  synDescription: 0.6,
+};
 
 /**
  * Audiences a listing can be for that a general question about a resident should not get first: groups for people
  * with learning disabilities, parents and babies, young people, one gender, carers, LGBTQ+ people, one community.
  */
-const SPECIFIC_AUDIENCES = ['learning_disabilities', 'parents_of_young_children', 'young_people', 'women', 'men', 'lgbtq', 'carers', 'ethnic_minorities'];
+const SPECIFIC_AUDIENCES = [
+  'learning_disabilities',
+  'parents_of_young_children',
+  'young_people',
+  'women',
+  'men',
+  'lgbtq',
+  'carers',
+  'ethnic_minorities',
+];
 
 /** What a listing for an audience not asked about loses: more than a title that has every word asked for gains. */
 const OTHER_AUDIENCE = 4;
 
-const PLACEHOLDER_TITLE = /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
+const PLACEHOLDER_TITLE =
+  /^\s*(?:empty slot|private event|private booking|untitled event|busy|reserved|room booking|tbc|tba)\b|#_[A-Z]/i;
 
 /**
  * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
@@ -66,7 +84,13 @@ const AT_VENUE_KM = 0.05;
 /** What being at that street or venue adds: more than a listing for another audience loses. */
 const AT_VENUE = 5;
 
-export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date, venue: readonly VenuePoint[] = []): Ranked[] {
+export function rank(
+  rows: CandidateRow[],
+  u: Understood,
+  f: Filters,
+  now: Date,
+  venue: readonly VenuePoint[] = [],
+): Ranked[] {
   const venueAt = venue.filter((v): v is VenuePoint & { lat: number; lon: number } => v.lat !== null && v.lon !== null);
   const venueIds = new Set(venue.map((v) => v.id));
   const maxRank = Math.max(1e-9, ...rows.map((r) => r.text_rank));
@@ -93,14 +117,23 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date,
         total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
-        const field = at(row.lit_title) ? 'title' : at(row.lit_category) ? 'category' : at(row.lit_organisation) ? 'organisation' : at(row.lit_description) ? 'description' : undefined;
+        const field = at(row.lit_title)
+          ? 'title'
+          : at(row.lit_category)
+            ? 'category'
+            : at(row.lit_organisation)
+              ? 'organisation'
+              : at(row.lit_description)
+                ? 'description'
+                : undefined;
         if (slot && field && f.literal[i]) why.words.push({ text: slot.text, field });
         else if (slot?.concept && (at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) {
           const wider = f.broadened[i];
           if (wider) why.wider.push(wider);
           else why.concepts.push(slot.concept);
         }
-        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) why.corrected.push({ typed: slot.corrected, read: slot.text });
+        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description)))
+          why.corrected.push({ typed: slot.corrected, read: slot.text });
         const best = Math.max(
           at(row.lit_title) ? WEIGHT.litTitle : 0,
           at(row.lit_category) ? WEIGHT.litCategory : 0,
@@ -117,7 +150,10 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date,
       const title = titleMatch(row.name, f.slots);
       why.title = title ?? null;
       if (title === 'exact') score += 5;
-      else if (title === 'all') score += 2 + 2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
+      else if (title === 'all')
+        score +=
+          2 +
+          2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
     }
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
@@ -130,9 +166,12 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date,
     // Untagged listings have audiences and categories read from their titles at import (derive-facets.ts).
     // A group for people and their carers (a memory café) is for the person too: only carers-only groups count as
     // specific.
-    const specific = audiences.filter((a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1));
+    const specific = audiences.filter(
+      (a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1),
+    );
     if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
-    const deafGroup = cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
+    const deafGroup =
+      cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;
     let km: number | null = null;
     if (row.latitude !== null && row.longitude !== null) {
@@ -164,7 +203,11 @@ export function rank(rows: CandidateRow[], u: Understood, f: Filters, now: Date,
     if (row.fits_time === true) score += 1;
     if (u.access.length && u.access.every((a) => (row.accessibility ?? []).includes(a))) score += 0.5;
     if (u.free && row.is_free) score += 0.5;
-    else if (u.maxCost !== undefined && (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))) score += 0.5;
+    else if (
+      u.maxCost !== undefined &&
+      (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))
+    )
+      score += 0.5;
     if (row.status === 'temporarily_closed') score -= 2.5;
     // Reported closed, or its feed failing for over a week (catalogue/trust): shown marked, and a little lower.
     if (row.trust_mark) score -= TRUST_MARK_PENALTY;

@@ -4,8 +4,26 @@
  */
 import type { Sql } from '../../db/sql.ts';
 import { distanceKm, WARDS } from '../geography/camden.ts';
-import { accessLabel, audienceLabel, describeDays, describePlace, describeTimeOfDay, listWords } from './describe-query.ts';
-import { broaderLabel, broaderOf, conceptQuery, emptyFilters, type Filters, orOf, slotsOf, textGroups, toFilters, trigramFor } from './filters.ts';
+import {
+  accessLabel,
+  audienceLabel,
+  describeDays,
+  describePlace,
+  describeTimeOfDay,
+  listWords,
+} from './describe-query.ts';
+import {
+  broaderLabel,
+  broaderOf,
+  conceptQuery,
+  emptyFilters,
+  type Filters,
+  orOf,
+  slotsOf,
+  textGroups,
+  toFilters,
+  trigramFor,
+} from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
 import { rank, type Ranked } from './ranking.ts';
 import { CANDIDATES, type CandidateRow, candidates, slotsFound, type VenuePoint } from './search-queries.ts';
@@ -67,7 +85,11 @@ export async function findRanked(
       filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
       const words = missing.map((w) => `"${w}"`).join(', ');
-      notes.push(filters.groups.length ? `nothing matches ${words}` : `nothing matches ${words}; showing other things${suffix(view)}`);
+      notes.push(
+        filters.groups.length
+          ? `nothing matches ${words}`
+          : `nothing matches ${words}; showing other things${suffix(view)}`,
+      );
     }
     return changed;
   };
@@ -145,25 +167,52 @@ export async function findRanked(
  */
 export function inputNotes(text: string, u: Understood): string[] {
   const notes: string[] = [];
-  if (text.length > MAX_QUESTION_CHARS) notes.push(`only the first ${MAX_QUESTION_CHARS} characters of the question were read`);
-  const asked = slotsOf(u).length || u.place || u.when || u.weekdays?.length || u.timeOfDay || u.audiences.length ||
-    u.kinds.length || u.access.length || u.languages.length || u.formats.length || u.free || u.maxCost !== undefined;
+  if (text.length > MAX_QUESTION_CHARS)
+    notes.push(`only the first ${MAX_QUESTION_CHARS} characters of the question were read`);
+  const asked =
+    slotsOf(u).length ||
+    u.place ||
+    u.when ||
+    u.weekdays?.length ||
+    u.timeOfDay ||
+    u.audiences.length ||
+    u.kinds.length ||
+    u.access.length ||
+    u.languages.length ||
+    u.formats.length ||
+    u.free ||
+    u.maxCost !== undefined;
   if (asked) return notes;
-  const otherScript = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(text.slice(0, MAX_QUESTION_CHARS));
+  const otherScript = /[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/u.test(
+    text.slice(0, MAX_QUESTION_CHARS),
+  );
   if (otherScript && !hasSearchableText(text)) {
-    notes.push('questions can only be read in English so far, so this shows what is coming up; try a few English words, e.g. "lunch club in Bengali"');
+    notes.push(
+      'questions can only be read in English so far, so this shows what is coming up; try a few English words, e.g. "lunch club in Bengali"',
+    );
   } else {
-    notes.push('there were no words to search for, so this shows what is coming up; try e.g. "free lunch club near Kentish Town on Tuesdays"');
+    notes.push(
+      'there were no words to search for, so this shows what is coming up; try e.g. "free lunch club near Kentish Town on Tuesdays"',
+    );
   }
   return notes;
 }
 
 /** Whether a candidate matched part `i` of the question, by its words or its synonyms, in any field. */
 function slotHit(r: CandidateRow, f: Filters, i: number): boolean {
-  return [r.lit_title, r.lit_category, r.lit_description, r.lit_organisation, r.syn_title, r.syn_category, r.syn_description].some((a) => Boolean(a?.[i])) ||
-    (trigramFor(f, i) !== null && Number(r.trigram) > 0);
+  return (
+    [
+      r.lit_title,
+      r.lit_category,
+      r.lit_description,
+      r.lit_organisation,
+      r.syn_title,
+      r.syn_category,
+      r.syn_description,
+    ].some((a) => Boolean(a?.[i])) ||
+    (trigramFor(f, i) !== null && Number(r.trigram) > 0)
+  );
 }
-
 
 function add<T>(list: T[], value: T): void {
   if (!list.includes(value)) list.push(value);

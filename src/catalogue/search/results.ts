@@ -8,9 +8,19 @@ import type { Ranked } from './ranking.ts';
 import { type CandidateRow, type OccurrenceRow, upcomingSessions } from './search-queries.ts';
 import type { SearchResult, Understood } from './types.ts';
 
-export async function withUpcoming(sql: Sql, page: Ranked[], now: Date, u: Understood | undefined): Promise<SearchResult[]> {
+export async function withUpcoming(
+  sql: Sql,
+  page: Ranked[],
+  now: Date,
+  u: Understood | undefined,
+): Promise<SearchResult[]> {
   if (page.length === 0) return [];
-  const rows = await upcomingSessions(sql, page.map((r) => r.row.id), now, u);
+  const rows = await upcomingSessions(
+    sql,
+    page.map((r) => r.row.id),
+    now,
+    u,
+  );
   const byService = new Map<string, OccurrenceRow[]>();
   for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
   return page.map(({ row, score, distanceKm, why }) => {

@@ -93,23 +93,35 @@ export type VenuePoint = { id: string; ward: string | null; lat: number | null; 
  */
 export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
   const pattern = `%${venue.split(' ').join('%')}%`;
-  const { rows } = await sql.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+  const { rows } = await sql.query<{
+    id: string;
+    ward: string | null;
+    latitude: number | null;
+    longitude: number | null;
+  }>(
     `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
         AND ${PLACE_TEXT_SQL} ILIKE $1
       LIMIT 50`,
     [pattern],
   );
-  return rows.map((r) => ({ id: r.id, ward: r.ward, lat: r.latitude === null ? null : Number(r.latitude), lon: r.longitude === null ? null : Number(r.longitude) }));
+  return rows.map((r) => ({
+    id: r.id,
+    ward: r.ward,
+    lat: r.latitude === null ? null : Number(r.latitude),
+    lon: r.longitude === null ? null : Number(r.longitude),
+  }));
 }
 
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
-  const { rows } = await indexOnly(sql, () => sql.query<{ w: string }>(
-    `SELECT t.w FROM unnest($1::text[]) AS t(w)
+  const { rows } = await indexOnly(sql, () =>
+    sql.query<{ w: string }>(
+      `SELECT t.w FROM unnest($1::text[]) AS t(w)
      WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
-    [words],
-  ));
+      [words],
+    ),
+  );
   return new Set(rows.map((r) => r.w));
 }
 
@@ -121,18 +133,24 @@ export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number
   if (!f.groups.length) return [];
   if (only) {
     const indices = [...only].filter((i) => i < f.groups.length);
-    const sub = await slotsFound(sql, { ...f, groups: indices.map((i) => f.groups[i]!), literal: indices.map((i) => f.literal[i]!) });
+    const sub = await slotsFound(sql, {
+      ...f,
+      groups: indices.map((i) => f.groups[i]!),
+      literal: indices.map((i) => f.literal[i]!),
+    });
     return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
   }
-  const { rows } = await indexOnly(sql, () => sql.query<{ n: number | string; found: boolean }>(
-    `SELECT t.n, (
+  const { rows } = await indexOnly(sql, () =>
+    sql.query<{ n: number | string; found: boolean }>(
+      `SELECT t.n, (
         EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
                   AND s.removed_at IS NULL AND s.status <> 'closed')
         OR (t.w IS NOT NULL AND EXISTS (SELECT 1 FROM service s WHERE t.w <% s.name AND s.removed_at IS NULL AND s.status <> 'closed'))
       ) AS found
      FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(g, w, n) ORDER BY t.n`,
-    [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
-  ));
+      [f.groups, f.groups.map((_, i) => trigramFor(f, i))],
+    ),
+  );
   return rows.map((r) => r.found);
 }
 
@@ -234,7 +252,9 @@ export async function candidates(
     where.push(strict ? cond : `(${cond} OR NOT ${inPerson} OR ${unknown})`);
   }
   if (f.access.length) {
-    where.push(`(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`);
+    where.push(
+      `(s.location_id IN (SELECT id FROM location WHERE accessibility @> ${p(f.access)}::text[]) OR NOT ${inPerson})`,
+    );
   }
   if (f.kinds.length) where.push(`s.kind = ANY(${p(f.kinds)}::text[])`);
   if (f.audiences.length) {
@@ -288,13 +308,25 @@ export async function candidates(
   }
   if (strict && limit === 1) {
     // A relaxation probe: does anything fit at all? No ranking, no details, stop at the first row.
-    const probe = (text: string | undefined) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
+    const probe = (
+      text: string | undefined,
+    ) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
-    const parts = textFts || textTrigram ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe) : [probe(undefined)];
-    const { rows } = await indexOnly(sql, () => sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params));
+    const parts =
+      textFts || textTrigram
+        ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe)
+        : [probe(undefined)];
+    const { rows } = await indexOnly(sql, () =>
+      sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
+    );
     return rows;
   }
-  const literalQuery = f.literal.some(Boolean) ? f.literal.filter(Boolean).map((g) => `(${g})`).join(' | ') : null;
+  const literalQuery = f.literal.some(Boolean)
+    ? f.literal
+        .filter(Boolean)
+        .map((g) => `(${g})`)
+        .join(' | ')
+    : null;
   const rankExpr = tsRef
     ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
       (literalQuery ? ` + (s.search_vector @@ to_tsquery('signpost', ${p(literalQuery)}))::int` : '')
@@ -318,12 +350,18 @@ export async function candidates(
     : 'NULL::boolean';
   // Each branch stops after POOL matching rows, so a broad word ("social") costs the same in a catalogue of 5k or
   // 200k; entries matching every part of the question come first through their own branch.
-  const one = (text: string | undefined, pool: number, extra?: string) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
+  const one = (
+    text: string | undefined,
+    pool: number,
+    extra?: string,
+  ) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
        FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(extra ? [extra] : []), ...(text ? [text] : [])].join('\n AND ')}
        LIMIT ${Math.floor(pool)})`;
   const branch = (text: string | undefined, pool: number) =>
-    timeSplit ? `${one(text, pool / 2, timeSplit.dated)} UNION ALL ${one(text, pool / 4, timeSplit.standing)}` : one(text, pool);
+    timeSplit
+      ? `${one(text, pool / 2, timeSplit.dated)} UNION ALL ${one(text, pool / 4, timeSplit.standing)}`
+      : one(text, pool);
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
@@ -333,8 +371,10 @@ export async function candidates(
   const { rows } = await sql.query<CandidateRow>(
     `WITH q AS MATERIALIZED (
        SELECT ${Object.entries(arrayRefs)
-         .map(([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
-            FROM unnest(${ref}::text[]) WITH ORDINALITY AS t(g, n)) AS ${k}`)
+         .map(
+           ([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
+            FROM unnest(${ref}::text[]) WITH ORDINALITY AS t(g, n)) AS ${k}`,
+         )
          .join(',\n')}
      ),
      m AS (${branches.join(' UNION ALL ')}),
@@ -366,10 +406,21 @@ export async function candidates(
   return rows;
 }
 
-export type OccurrenceRow = { service_id: string; start: Date | string; end: Date | string; all_day: boolean; fits: boolean };
+export type OccurrenceRow = {
+  service_id: string;
+  start: Date | string;
+  end: Date | string;
+  all_day: boolean;
+  fits: boolean;
+};
 
 /** Up to three sessions still to come per listing, those that fit the day and time asked for first. */
-export async function upcomingSessions(sql: Sql, ids: string[], now: Date, u: Understood | undefined): Promise<OccurrenceRow[]> {
+export async function upcomingSessions(
+  sql: Sql,
+  ids: string[],
+  now: Date,
+  u: Understood | undefined,
+): Promise<OccurrenceRow[]> {
   const params: unknown[] = [ids, now];
   let fits = 'true';
   if (u && (u.when || u.weekdays?.length || u.timeOfDay)) {
@@ -411,4 +462,3 @@ export async function resultRow(sql: Sql, id: string, now: Date): Promise<Candid
   );
   return rows[0];
 }
-

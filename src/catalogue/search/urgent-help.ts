@@ -39,9 +39,14 @@ const LINES_FOR: Record<RiskKind, readonly (keyof typeof URGENT_LINES)[]> = {
 const SELF = '(?:my ?self|him ?self|her ?self|them ?selves|them ?self|themself|your ?self|ourselves)';
 const PERSON =
   '(?:partner|husband|wife|boyfriend|girlfriend|ex|son|daughter|father|mother|dad|mum|brother|sister|carer|family|parents?|grandson|granddaughter|nephew|neighbour|landlord|stepfather|stepdad)';
-const PRONOUN = '(?:he|she|they|i|we|client|resident|patient|someone|somebody|person|man|woman|lady|gentleman|son|daughter|friend|mum|dad)';
+const PRONOUN =
+  '(?:he|she|they|i|we|client|resident|patient|someone|somebody|person|man|woman|lady|gentleman|son|daughter|friend|mum|dad)';
 
-type Rule = { kind: RiskKind; re: RegExp; /** Fires even when the question is about training or a service. */ strong?: boolean };
+type Rule = {
+  kind: RiskKind;
+  re: RegExp /** Fires even when the question is about training or a service. */;
+  strong?: boolean;
+};
 
 /** Patterns on normalised text (lower case, no apostrophes, punctuation as spaces). */
 const RULES: readonly Rule[] = [
@@ -54,20 +59,54 @@ const RULES: readonly Rule[] = [
         '(?! (?:off|out|free|loose|short|back|in a fall|falling|when (?:he|she|they|i) fell|playing|at work|at the gym|lifting|laughing))',
     ),
   },
-  { kind: 'suicide', strong: true, re: /\b(?:end(?:ing|s|ed)?|take|taking|took|taken) (?:my|his|her|their|your) (?:own )?li(?:fe|ves)\b/ },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:end(?:ing|s|ed)?|take|taking|took|taken) (?:my|his|her|their|your) (?:own )?li(?:fe|ves)\b/,
+  },
   {
     kind: 'suicide',
     strong: true,
     re: /\bend(?:ing|s|ed)? it all\b|\b(?:thinking (?:of|about)|talk(?:ing|s|ed)? (?:of|about)|considering|planning|plans) ending it\b|\b(?:wants?|wanting|going|planning|plans|tried|trying) to end it\b(?! (?:early|there|here|soon|on|with|now|before))/,
   },
-  { kind: 'suicide', strong: true, re: /\b(?:wants?|wanting|wanted|going|planning|plans|tried|trying|threaten(?:ing|ed|s)?) to (?:die(?! (?:at home|in (?:a |the )?(?:hospice|peace|own bed|her own bed|his own bed)|with dignity))|kill (?:my|him|her|them) ?self|end (?:my life|his life|her life|their life))\b/ },
-  { kind: 'suicide', strong: true, re: /\b(?:talk(?:ing|s|ed)? about|thinking about|thinks about|thoughts of|threaten(?:ing|ed|s)?) (?:suicide|killing (?:my|him|her|them) ?self|ending (?:it|my life|his life|her life|their life))\b/ },
-  { kind: 'suicide', strong: true, re: /\b(?:better off (?:if (?:i|he|she|they) (?:was|were) )?dead|(?:better off|happier) without (?:me|him|her|them)|no reason to live|nothing to live for|no point (?:in )?living|not worth living|doesnt want to (?:live|be alive|be here)|dont want to (?:live|be alive|be here)|does not want to (?:live|be here)|do not want to (?:live|be here)|(?:cant|can not|cannot) go on(?: (?:like this|anymore|any more|living|and|with life))?$|(?:cant|can not|cannot) go on (?:like this|anymore|any more|living|with life)|wish (?:i|he|she|they) (?:was|were) dead|wishes (?:he|she|they) (?:was|were) dead)\b/ },
-  { kind: 'suicide', strong: true, re: /\b(?:is|am|are|im|feel(?:s|ing)?|felt|been|becoming|sounds?|seems?|getting|gets|very|quite|really|actively) (?:very |quite |really |a bit |actively )?suicidal\b/ },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:wants?|wanting|wanted|going|planning|plans|tried|trying|threaten(?:ing|ed|s)?) to (?:die(?! (?:at home|in (?:a |the )?(?:hospice|peace|own bed|her own bed|his own bed)|with dignity))|kill (?:my|him|her|them) ?self|end (?:my life|his life|her life|their life))\b/,
+  },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:talk(?:ing|s|ed)? about|thinking about|thinks about|thoughts of|threaten(?:ing|ed|s)?) (?:suicide|killing (?:my|him|her|them) ?self|ending (?:it|my life|his life|her life|their life))\b/,
+  },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:better off (?:if (?:i|he|she|they) (?:was|were) )?dead|(?:better off|happier) without (?:me|him|her|them)|no reason to live|nothing to live for|no point (?:in )?living|not worth living|doesnt want to (?:live|be alive|be here)|dont want to (?:live|be alive|be here)|does not want to (?:live|be here)|do not want to (?:live|be here)|(?:cant|can not|cannot) go on(?: (?:like this|anymore|any more|living|and|with life))?$|(?:cant|can not|cannot) go on (?:like this|anymore|any more|living|with life)|wish (?:i|he|she|they) (?:was|were) dead|wishes (?:he|she|they) (?:was|were) dead)\b/,
+  },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:is|am|are|im|feel(?:s|ing)?|felt|been|becoming|sounds?|seems?|getting|gets|very|quite|really|actively) (?:very |quite |really |a bit |actively )?suicidal\b/,
+  },
   { kind: 'suicide', strong: true, re: /\bsuicidal (?:tonight|today|right now|again)\b/ },
-  { kind: 'suicide', strong: true, re: /\b(?:attempted|attempting|attempt(?:ed)? at) (?:suicide|to kill)\b|\bsuicide attempt\b/ },
-  { kind: 'self_harm', strong: true, re: new RegExp(`\\b${PRONOUN}(?: is| are| am| s| has been| have been| keeps| kept| started| still| was)? self harming\\b`) },
-  { kind: 'self_harm', strong: true, re: /\b(?:is|are|am|im|been|started|keeps|still|was) self harm(?:ing)?\b|\bself harm(?:ing|ed)? (?:again|tonight|today|now|badly)\b|\bhas self harmed\b|\bself harmed\b/ },
+  {
+    kind: 'suicide',
+    strong: true,
+    re: /\b(?:attempted|attempting|attempt(?:ed)? at) (?:suicide|to kill)\b|\bsuicide attempt\b/,
+  },
+  {
+    kind: 'self_harm',
+    strong: true,
+    re: new RegExp(
+      `\\b${PRONOUN}(?: is| are| am| s| has been| have been| keeps| kept| started| still| was)? self harming\\b`,
+    ),
+  },
+  {
+    kind: 'self_harm',
+    strong: true,
+    re: /\b(?:is|are|am|im|been|started|keeps|still|was) self harm(?:ing)?\b|\bself harm(?:ing|ed)? (?:again|tonight|today|now|badly)\b|\bhas self harmed\b|\bself harmed\b/,
+  },
   {
     kind: 'overdose',
     strong: true,
@@ -78,8 +117,16 @@ const RULES: readonly Rule[] = [
     strong: true,
     re: /\b(?:going|wants?|wanting|threaten(?:ing|ed|s)?|planning|plans|talk(?:ing|s|ed)? about|thinking about|tried|trying) (?:to )?(?:jump(?:ing)? (?:off|from|in front of)|throw(?:ing)? (?:my|him|her|them) ?sel(?:f|ves) (?:off|under|in front of)|step(?:ping)? in front of|walk(?:ing)? in front of)\b|\bjump (?:off|from) (?:a|the) (?:bridge|building|roof|balcony|cliff|tower)\b|\bwants? (?:it all|it|everything) to (?:end|stop)\b|\b(?:cant|can not|cannot) take (?:it|this) any ?more\b/,
   },
-  { kind: 'abuse', strong: true, re: /\b(?:not|isnt|doesnt feel|dont feel|never feels?|does not feel|do not feel|no longer) safe (?:at home|in (?:her|his|my|their|the) (?:home|house|flat)|to go home|with (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|family|carer))\b/ },
-  { kind: 'abuse', strong: true, re: /\bunsafe at home\b|\b(?:scared|afraid|frightened|terrified) (?:to go home|of (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|ex|carer|dad|mum|father|mother|family))\b/ },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: /\b(?:not|isnt|doesnt feel|dont feel|never feels?|does not feel|do not feel|no longer) safe (?:at home|in (?:her|his|my|their|the) (?:home|house|flat)|to go home|with (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|family|carer))\b/,
+  },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: /\bunsafe at home\b|\b(?:scared|afraid|frightened|terrified) (?:to go home|of (?:her|his|my|their) (?:partner|husband|wife|boyfriend|girlfriend|son|daughter|ex|carer|dad|mum|father|mother|family))\b/,
+  },
   {
     kind: 'abuse',
     strong: true,
@@ -92,17 +139,41 @@ const RULES: readonly Rule[] = [
       `\\b${PERSON} (?:(?:is|keeps|has been|was|kept|started|(?:is )?always) )?(?:hits|hit|hitting|beats|beat|beating|punches|punched|punching|kicks|kicked|kicking|slaps|slapped|slapping|hurts|hurt|hurting|chokes|choked|choking|strangled|strangling|threatens|threatened|threatening|abuses|abused|abusing|attacks|attacked|attacking|rapes|raped|controls|controlling|bullies|bullying|assaulted) (?:her|him|them|me|my|us)\\b`,
     ),
   },
-  { kind: 'abuse', strong: true, re: new RegExp(`\\b${PERSON} (?:is|was|gets|has been|can be|becomes) (?:violent|abusive|aggressive|controlling)\\b|\\bviolent (?:to|towards|with) (?:her|him|them|me)\\b`) },
-  { kind: 'abuse', strong: true, re: /\b(?:being|been|was|is) (?:being )?(?:mistreated|exploited|stalked|groomed)\b|\bbeing neglected\b/ },
-  { kind: 'abuse', strong: true, re: new RegExp(`^(?!.*\\b(?:fall|fell|falls|easily|blood thinners|warfarin)\\b)(?=.*\\b(?:bruises|bruised|bruising|black eye|injuries)\\b)(?=.*\\b${PERSON}\\b)`) },
-  { kind: 'abuse', strong: true, re: /\b(?:abusive|violent|controlling) (?:partner|husband|wife|boyfriend|girlfriend|relationship|son|daughter|ex|home|family|carer)\b|\bcoercive control(?:ling)?\b|\bforced (?:to marry|marriage)\b|\bthreatened to kill\b|\bsexually assaulted\b|\b(?:was|been|being|got) raped\b/ },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: new RegExp(
+      `\\b${PERSON} (?:is|was|gets|has been|can be|becomes) (?:violent|abusive|aggressive|controlling)\\b|\\bviolent (?:to|towards|with) (?:her|him|them|me)\\b`,
+    ),
+  },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: /\b(?:being|been|was|is) (?:being )?(?:mistreated|exploited|stalked|groomed)\b|\bbeing neglected\b/,
+  },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: new RegExp(
+      `^(?!.*\\b(?:fall|fell|falls|easily|blood thinners|warfarin)\\b)(?=.*\\b(?:bruises|bruised|bruising|black eye|injuries)\\b)(?=.*\\b${PERSON}\\b)`,
+    ),
+  },
+  {
+    kind: 'abuse',
+    strong: true,
+    re: /\b(?:abusive|violent|controlling) (?:partner|husband|wife|boyfriend|girlfriend|relationship|son|daughter|ex|home|family|carer)\b|\bcoercive control(?:ling)?\b|\bforced (?:to marry|marriage)\b|\bthreatened to kill\b|\bsexually assaulted\b|\b(?:was|been|being|got) raped\b/,
+  },
   {
     kind: 'danger',
     strong: true,
     re: /\b(?:is|are|am|im|in) (?:immediate |real |serious )?danger\b(?! of (?!(?:harm|being hurt|being harmed|being killed|being attacked|her life|his life|their life)\b))|\b(?:her|his|their|my) life is at risk\b|\brisk to (?:her|his|their) life\b/,
   },
   { kind: 'danger', re: /\bat risk of (?:harm|suicide|being hurt|violence|abuse)\b/ },
-  { kind: 'crisis', strong: true, re: /\b(?:is|are|am|im|currently|been|having|has) (?:in )?(?:a )?(?:mental health )?crisis (?:tonight|now|right now|today|at the moment)\b|\bcrisis tonight\b|\b(?:mental health|mh|emotional|psychiatric|suicidal) crisis\b(?! (?:training|course|plan|planning|pathway|service design))|\b(?:is|am|are|im) in crisis\b(?! (?:group|cafe|café|fund|loan|team|line|service))|\bbreakdown (?:tonight|now|right now)\b|\bhaving a breakdown\b/ },
+  {
+    kind: 'crisis',
+    strong: true,
+    re: /\b(?:is|are|am|im|currently|been|having|has) (?:in )?(?:a )?(?:mental health )?crisis (?:tonight|now|right now|today|at the moment)\b|\bcrisis tonight\b|\b(?:mental health|mh|emotional|psychiatric|suicidal) crisis\b(?! (?:training|course|plan|planning|pathway|service design))|\b(?:is|am|are|im) in crisis\b(?! (?:group|cafe|café|fund|loan|team|line|service))|\bbreakdown (?:tonight|now|right now)\b|\bhaving a breakdown\b/,
+  },
   // A risk named as a topic: fires unless the question is about training, policy, volunteering or bereavement.
   { kind: 'suicide', re: /\bsuicid(?:e|al)\b/ },
   { kind: 'self_harm', re: /\bself harm(?:ing|ed)?\b/ },
@@ -110,7 +181,10 @@ const RULES: readonly Rule[] = [
     kind: 'overdose',
     re: /(?<!\b(?:cake|chocolate|sugar|sweet|caffeine|carb|fun|culture|screen) )\boverdos(?:e|ed|es|ing)\b(?! of (?:chocolate|cake|sugar|sweets|fun|culture|tea|coffee))/,
   },
-  { kind: 'abuse', re: /\bsafe house\b|\brefuge\b|\bdomestic (?:abuse|violence)\b|\b(?:elder|financial|sexual|emotional|physical|child|domestic) abuse\b|\bbeing abused\b|\bdv\b/ },
+  {
+    kind: 'abuse',
+    re: /\bsafe house\b|\brefuge\b|\bdomestic (?:abuse|violence)\b|\b(?:elder|financial|sexual|emotional|physical|child|domestic) abuse\b|\bbeing abused\b|\bdv\b/,
+  },
 ];
 
 /** A risk named as a subject of work or of grief, not of a person at risk now. */
@@ -118,11 +192,22 @@ const NOT_A_PERSON_AT_RISK =
   /\b(?:training|trainings|train|trained|trainer|course|courses|workshop|workshops|webinar|awareness|e learning|elearning|cpd|qualification|accredited|module|conference|lecture|talk on|research|statistics|stats|policy|policies|strategy|toolkit|safetalk|asist|first aid|for staff|for volunteers|for professionals|for practitioners|for frontline|volunteer|volunteers|volunteering|fundraising|fundraiser|charity run|campaign|prevention day|awareness day|awareness week|bereaved by|bereavement|bereaved|lost (?:her|his|their|a|my) \w+ to|after suicide|survivors of suicide|loss to suicide)\b/;
 
 /** "Harm reduction", "substance abuse", "drug abuse": services by name, not a person at risk. */
-const SERVICE_NAMES = /\b(?:harm reduction|harm minimisation|substance abuse|substance misuse|drug abuse|alcohol abuse|solvent abuse)\b/g;
+const SERVICE_NAMES =
+  /\b(?:harm reduction|harm minimisation|substance abuse|substance misuse|drug abuse|alcohol abuse|solvent abuse)\b/g;
 
 /** The words that carry a risk, corrected when typed with one letter wrong (not for common words one edit away). */
 const RISK_WORDS = ['suicidal', 'suicide', 'overdose', 'overdosed', 'overdoses', 'selfharm', 'selfharming'];
-const NEAR_MISSES = new Set(['overdoes', 'overdue', 'overdone', 'overdraw', 'overhear', 'overhead', 'overhung', 'overdid', 'suited']);
+const NEAR_MISSES = new Set([
+  'overdoes',
+  'overdue',
+  'overdone',
+  'overdraw',
+  'overhear',
+  'overhead',
+  'overhung',
+  'overdid',
+  'suited',
+]);
 
 function editDistanceAtMostOne(a: string, b: string): boolean {
   if (a === b) return true;
@@ -174,7 +259,9 @@ export function urgentHelpFor(question: string): UrgentHelp | undefined {
   if (kinds.length === 0) return undefined;
   const keys = new Set<keyof typeof URGENT_LINES>(['emergency']);
   // Abuse lines first when abuse is named; mental health lines first otherwise.
-  const ordered = [...kinds].sort((a, b) => Number(b === 'abuse' || b === 'danger') - Number(a === 'abuse' || a === 'danger'));
+  const ordered = [...kinds].sort(
+    (a, b) => Number(b === 'abuse' || b === 'danger') - Number(a === 'abuse' || a === 'danger'),
+  );
   for (const kind of ordered) for (const key of LINES_FOR[kind]) keys.add(key);
   return { lines: [...keys].map((k) => ({ ...URGENT_LINES[k] })) };
 }

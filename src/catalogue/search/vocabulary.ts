@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { ACCESSIBILITY_FEATURES, ATTENDING_TYPES, AUDIENCES, ENTRY_KINDS, type AccessibilityFeature, type AttendingType, type Audience, type EntryKind } from '../model.ts';
+import {
+  ACCESSIBILITY_FEATURES,
+  ATTENDING_TYPES,
+  AUDIENCES,
+  ENTRY_KINDS,
+  type AccessibilityFeature,
+  type AttendingType,
+  type Audience,
+  type EntryKind,
+} from '../model.ts';
 import frontline from './thesaurus/frontline.json' with { type: 'json' };
 import openactive from './thesaurus/openactive.json' with { type: 'json' };
 
@@ -51,7 +60,9 @@ const ConceptSchema = z.object({
 const FrontlineSchema = z.object({ about: z.string(), concepts: z.array(ConceptSchema) });
 const OpenActiveSchema = z.object({
   about: z.string(),
-  concepts: z.array(z.object({ key: z.string(), label: z.string(), terms: z.array(z.string()), broader: z.array(z.string()) })),
+  concepts: z.array(
+    z.object({ key: z.string(), label: z.string(), terms: z.array(z.string()), broader: z.array(z.string()) }),
+  ),
 });
 
 /**
@@ -59,11 +70,13 @@ const OpenActiveSchema = z.object({
  * "Spa"): kept as the concept's search words, but never recognised as a topic in a question.
  */
 const OPENACTIVE_NOT_IN_QUESTIONS = new Set(
-  ('acting aerial air bounce burn commercial contemporary eton extend fabs fierce freestyle funk hacking house jazz latin ' +
+  (
+    'acting aerial air bounce burn commercial contemporary eton extend fabs fierce freestyle funk hacking house jazz latin ' +
     'locking modern nova pool popping rabble racing rebound schooling snatch suspension swing tap urban spa running otago ' +
     'psi synergy sprint lyrical carnival extend insanity fame medau nia tre kfa vipr rpm racketball waterworks treadmill ' +
     'barre step circuit circuits core abs strength tone toning balance stretch flexibility walking singing gardening yoga ' +
-    'dance swimming meditation gym pilates aerobics').split(/\s+/),
+    'dance swimming meditation gym pilates aerobics'
+  ).split(/\s+/),
 );
 
 const clean = (label: string) => label.replace(/[®™]/g, '').replace(/\//g, ' ').replace(/\s+/g, ' ').trim();
@@ -79,7 +92,9 @@ function loadOpenActive(front: readonly Concept[]): Concept[] {
   const out: Concept[] = [];
   for (const c of list) {
     const terms = [...new Set(c.terms.map(clean).map(normalisePhrase))].filter(Boolean);
-    const phrases = terms.filter((t) => !known.has(t) && (t.includes(' ') ? true : !OPENACTIVE_NOT_IN_QUESTIONS.has(t) && t.length > 3));
+    const phrases = terms.filter(
+      (t) => !known.has(t) && (t.includes(' ') ? true : !OPENACTIVE_NOT_IN_QUESTIONS.has(t) && t.length > 3),
+    );
     out.push({
       key: c.key,
       facet: 'topic',
@@ -125,7 +140,14 @@ export const FORMAT_WORDS: readonly Concept[] = byFacet('format');
 export const KIND_WORDS: readonly Concept[] = byFacet('kind');
 
 /** Every concept, in the order ties are broken (earlier wins for the same phrase). */
-export const CONCEPTS: readonly Concept[] = [...KIND_WORDS, ...ACCESS_WORDS, ...LANGUAGE_WORDS, ...AUDIENCE_WORDS, ...TOPICS, ...FORMAT_WORDS];
+export const CONCEPTS: readonly Concept[] = [
+  ...KIND_WORDS,
+  ...ACCESS_WORDS,
+  ...LANGUAGE_WORDS,
+  ...AUDIENCE_WORDS,
+  ...TOPICS,
+  ...FORMAT_WORDS,
+];
 
 const CONCEPT_BY_KEY = new Map(CONCEPTS.map((c) => [c.key, c]));
 export function conceptByKey(key: string): Concept | undefined {
@@ -151,4 +173,11 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 /** Words staff use that are not filler but should never be fuzzily corrected into a concept. */
-export const KEEP_AS_IS: ReadonlySet<string> = new Set(['health', 'centre', 'center', 'community', 'weekly', 'monthly']);
+export const KEEP_AS_IS: ReadonlySet<string> = new Set([
+  'health',
+  'centre',
+  'center',
+  'community',
+  'weekly',
+  'monthly',
+]);

@@ -29,7 +29,8 @@ export type LeafletLinkSettings = {
 
 export function createLeafletLinks(leaflets: LeafletStore, settings: LeafletLinkSettings): LeafletLinks {
   const key = settings.secret ?? randomBytes(32).toString('hex');
-  const sign = (id: string, expires: string) => createHmac('sha256', key).update(`leaflet:${id}:${expires}`).digest('base64url');
+  const sign = (id: string, expires: string) =>
+    createHmac('sha256', key).update(`leaflet:${id}:${expires}`).digest('base64url');
   return {
     async create({ entryIds, largePrint, now }) {
       const expiresAt = new Date(now.getTime() + settings.days * 24 * 60 * 60 * 1000);
@@ -64,7 +65,13 @@ export function createLeafletRoute(deps: {
   const log = deps.logger.child('leaflets');
   return async (req, res) => {
     const plain = (status: number, body: string): void => {
-      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(body);
+      res
+        .writeHead(status, {
+          'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+        })
+        .end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'Leaflets can only be read (GET).');
     const url = new URL(req.url ?? '/', 'http://leaflet.invalid');

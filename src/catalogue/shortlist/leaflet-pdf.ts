@@ -38,7 +38,7 @@ const inWinAnsi = (c: string) => {
   const code = c.codePointAt(0) ?? 0;
   return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(c);
 };
-const LOOKALIKES: Record<string, string> = { 'Ł': 'L', 'ł': 'l', 'Đ': 'D', 'đ': 'd', 'ı': 'i', '−': '-', '‐': '-', '‑': '-' };
+const LOOKALIKES: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', ı: 'i', '−': '-', '‐': '-', '‑': '-' };
 export function toPrintable(text: string): string {
   let out = '';
   for (const char of text.replace(/\s+/g, ' ').normalize('NFC')) {
@@ -60,7 +60,9 @@ function detailLines(l: ListingEssentials, print: LeafletPrint): string[] {
   const lines = [
     l.paused ? 'Closed for now: please call before going.' : null,
     l.when ? `When: ${l.when}${l.schedule && print === 'normal' ? ` (${l.schedule})` : ''}` : null,
-    (print === 'large' ? l.place : l.address ?? l.place) ? `Where: ${print === 'large' ? l.place : l.address ?? l.place}` : null,
+    (print === 'large' ? l.place : (l.address ?? l.place))
+      ? `Where: ${print === 'large' ? l.place : (l.address ?? l.place)}`
+      : null,
     l.cost ? `Cost: ${l.cost}` : null,
     l.howToJoin ? `How to join: ${l.howToJoin}` : null,
     l.phone ? `Phone: ${l.phone}` : null,
@@ -95,7 +97,10 @@ function drawQr(doc: PDFKit.PDFDocument, url: string, x: number, y: number, side
  * A one-page A4 leaflet of the listings: for each, its essentials and a QR code to its page. Listings are kept in
  * order while they fit on the page. Nothing about the person it is for is asked for or written.
  */
-export async function renderLeaflet(listings: ListingEssentials[], options: { print: LeafletPrint; now: Date }): Promise<Leaflet> {
+export async function renderLeaflet(
+  listings: ListingEssentials[],
+  options: { print: LeafletPrint; now: Date },
+): Promise<Leaflet> {
   const style = STYLES[options.print];
   const made = DateTime.fromJSDate(options.now, { zone: ZONE }).setLocale('en-GB');
   const doc = new PDFDocument({
@@ -104,7 +109,13 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
     autoFirstPage: true,
     lang: 'en-GB',
     displayTitle: true,
-    info: { Title: 'Activities and services near you', Creator: 'Signpost', Producer: 'Signpost', CreationDate: options.now, ModDate: options.now },
+    info: {
+      Title: 'Activities and services near you',
+      Creator: 'Signpost',
+      Producer: 'Signpost',
+      CreationDate: options.now,
+      ModDate: options.now,
+    },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -116,15 +127,24 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
   const width = A4.width - 2 * MARGIN;
   const textWidth = width - style.qr - 16;
   const body = { width: textWidth, align: 'left' as const, lineGap: style.lineGap };
-  const footer = toPrintable(`From Signpost, ${made.toFormat('d LLLL yyyy')}. Details can change: check before you go.`);
+  const footer = toPrintable(
+    `From Signpost, ${made.toFormat('d LLLL yyyy')}. Details can change: check before you go.`,
+  );
   doc.font('Helvetica').fontSize(style.body);
   const footerHeight = doc.heightOfString(footer, { width, lineGap: style.lineGap });
   const bottom = A4.height - MARGIN - footerHeight - style.gap;
 
   doc.fillColor('#000000');
-  doc.font('Helvetica-Bold').fontSize(style.heading).text('Activities and services', MARGIN, MARGIN, { width, align: 'left' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(style.heading)
+    .text('Activities and services', MARGIN, MARGIN, { width, align: 'left' });
   doc.moveDown(0.2);
-  doc.font('Helvetica').fontSize(style.body).text('Scan a square code with a phone camera for the latest details.', { width, align: 'left', lineGap: style.lineGap });
+  doc.font('Helvetica').fontSize(style.body).text('Scan a square code with a phone camera for the latest details.', {
+    width,
+    align: 'left',
+    lineGap: style.lineGap,
+  });
   let y = doc.y + style.gap;
 
   const included: ListingEssentials[] = [];
@@ -143,9 +163,18 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
     if (y + height > bottom) break;
 
     if (included.length > 0) {
-      doc.moveTo(MARGIN, y - style.gap / 2).lineTo(MARGIN + width, y - style.gap / 2).lineWidth(1).strokeColor('#000000').stroke();
+      doc
+        .moveTo(MARGIN, y - style.gap / 2)
+        .lineTo(MARGIN + width, y - style.gap / 2)
+        .lineWidth(1)
+        .strokeColor('#000000')
+        .stroke();
     }
-    doc.fillColor('#000000').font('Helvetica-Bold').fontSize(style.title).text(title, MARGIN, y, { width: textWidth, align: 'left', lineGap: style.lineGap });
+    doc
+      .fillColor('#000000')
+      .font('Helvetica-Bold')
+      .fontSize(style.title)
+      .text(title, MARGIN, y, { width: textWidth, align: 'left', lineGap: style.lineGap });
     doc.fontSize(style.body);
     doc.y += 4;
     for (const line of lines) {
@@ -157,7 +186,11 @@ export async function renderLeaflet(listings: ListingEssentials[], options: { pr
     included.push(listing);
   }
 
-  doc.fillColor('#000000').font('Helvetica').fontSize(style.body).text(footer, MARGIN, A4.height - MARGIN - footerHeight, { width, align: 'left', lineGap: style.lineGap });
+  doc
+    .fillColor('#000000')
+    .font('Helvetica')
+    .fontSize(style.body)
+    .text(footer, MARGIN, A4.height - MARGIN - footerHeight, { width, align: 'left', lineGap: style.lineGap });
   doc.end();
   await ended;
   return { pdf: Buffer.concat(chunks), included, omitted: listings.slice(index) };

@@ -47,9 +47,12 @@ export function shortSpan(span: Span, now: Date): string {
   const day = (d: DateTime) => d.toFormat(d.year === thisYear ? 'ccc d LLL' : 'ccc d LLL yyyy');
   if (span.allDay) {
     const last = end.minus({ days: 1 });
-    return last <= start || last.toISODate() === start.toISODate() ? `${day(start)}, all day` : `${day(start)} to ${day(last)}`;
+    return last <= start || last.toISODate() === start.toISODate()
+      ? `${day(start)}, all day`
+      : `${day(start)} to ${day(last)}`;
   }
-  if (start.toISODate() !== end.toISODate()) return `${day(start)}, ${clockTime(start)} to ${day(end)}, ${clockTime(end)}`;
+  if (start.toISODate() !== end.toISODate())
+    return `${day(start)}, ${clockTime(start)} to ${day(end)}, ${clockTime(end)}`;
   return `${day(start)}, ${clockTime(start)} to ${clockTime(end)}`;
 }
 
@@ -71,7 +74,13 @@ export function listingEssentials(result: SearchResult, publicUrl: string, now: 
   const online = result.attendingTypes.includes('online');
   const phoneOnly = result.attendingTypes.length > 0 && result.attendingTypes.every((t) => t === 'phone');
   const venueAndPostcode = distinct([result.venue ?? result.address, result.postcode]);
-  const place = phoneOnly ? 'By phone' : venueAndPostcode.length ? venueAndPostcode.join(', ') : online ? 'Online' : null;
+  const place = phoneOnly
+    ? 'By phone'
+    : venueAndPostcode.length
+      ? venueAndPostcode.join(', ')
+      : online
+        ? 'Online'
+        : null;
   const schedule = clean(result.scheduleText);
   return {
     id: result.id,

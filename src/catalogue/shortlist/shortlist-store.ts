@@ -36,7 +36,13 @@ export function createShortlistStore(store: Pick<Store, 'sql'>): ShortlistStore 
         await deleteShortlist(store.sql, key);
         return;
       }
-      await upsertShortlist(store.sql, key, entryIds.slice(0, MAX_SHORTLIST), now, new Date(now.getTime() + SHORTLIST_TTL_MS));
+      await upsertShortlist(
+        store.sql,
+        key,
+        entryIds.slice(0, MAX_SHORTLIST),
+        now,
+        new Date(now.getTime() + SHORTLIST_TTL_MS),
+      );
     },
   };
 }
@@ -60,7 +66,9 @@ export function createLeafletStore(store: Pick<Store, 'sql'>): LeafletStore {
     async get(id, now) {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
       const row = await selectLeaflet(store.sql, id, now);
-      return row ? { id, entryIds: row.entry_ids, largePrint: row.large_print, expiresAt: new Date(row.expires_at) } : undefined;
+      return row
+        ? { id, entryIds: row.entry_ids, largePrint: row.large_print, expiresAt: new Date(row.expires_at) }
+        : undefined;
     },
   };
 }

@@ -25,7 +25,15 @@ function ago(date: string, now: Date): { text: string; months: number } {
   const days = Math.max(0, Math.round(today.diff(then.startOf('day'), 'days').days));
   const months = Math.max(0, Math.floor(today.diff(then, 'months').months));
   const text =
-    days === 0 ? 'today' : days === 1 ? 'yesterday' : days < 31 ? `${days} days ago` : months < 24 ? `${Math.max(1, months)} month${months === 1 ? '' : 's'} ago` : `${Math.floor(months / 12)} years ago`;
+    days === 0
+      ? 'today'
+      : days === 1
+        ? 'yesterday'
+        : days < 31
+          ? `${days} days ago`
+          : months < 24
+            ? `${Math.max(1, months)} month${months === 1 ? '' : 's'} ago`
+            : `${Math.floor(months / 12)} years ago`;
   return { text, months };
 }
 
@@ -37,7 +45,10 @@ const onDate = (date: string) => DateTime.fromISO(date, { zone: ZONE }).setLocal
  * reports, a confirmation over a year old. The source's name is untrusted text: callers escape it for their medium.
  */
 export function describeTrust(trust: Trust, now: Date): { line: string; warnings: string[] } {
-  const origin = trust.origin === 'coordinator' || trust.origin === 'demo' ? ORIGIN_WORDS[trust.origin] : `${ORIGIN_WORDS[trust.origin]} (${trust.source})`;
+  const origin =
+    trust.origin === 'coordinator' || trust.origin === 'demo'
+      ? ORIGIN_WORDS[trust.origin]
+      : `${ORIGIN_WORDS[trust.origin]} (${trust.source})`;
   const warnings: string[] = [];
   let confirmed = 'never confirmed';
   if (trust.lastConfirmed) {
@@ -47,9 +58,12 @@ export function describeTrust(trust: Trust, now: Date): { line: string; warnings
   }
   if (trust.openReports.closed > 0) {
     const n = trust.openReports.closed;
-    warnings.push(`⚠ Staff reported it has closed (${n} open report${n === 1 ? '' : 's'}): check before sending someone`);
+    warnings.push(
+      `⚠ Staff reported it has closed (${n} open report${n === 1 ? '' : 's'}): check before sending someone`,
+    );
   }
-  if (trust.openReports.wrongDetails > 0) warnings.push('⚠ Staff reported wrong details: check them before sending someone');
+  if (trust.openReports.wrongDetails > 0)
+    warnings.push('⚠ Staff reported wrong details: check them before sending someone');
   if (trust.feedFailing) {
     warnings.push(
       trust.feedFailingSince

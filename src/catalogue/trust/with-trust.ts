@@ -8,8 +8,15 @@ export function withTrust(search: CatalogueSearch, store: Store): CatalogueSearc
     async search(request) {
       const response = await search.search(request);
       if (response.results.length === 0) return response;
-      const trust = await selectTrust(store.sql, response.results.map((r) => r.id), request.now);
-      return { ...response, results: response.results.map((r) => (trust.has(r.id) ? { ...r, trust: trust.get(r.id)! } : r)) };
+      const trust = await selectTrust(
+        store.sql,
+        response.results.map((r) => r.id),
+        request.now,
+      );
+      return {
+        ...response,
+        results: response.results.map((r) => (trust.has(r.id) ? { ...r, trust: trust.get(r.id)! } : r)),
+      };
     },
     async getResult(id, now) {
       const result = await search.getResult(id, now);

@@ -31,7 +31,15 @@ const SELECT = `SELECT s.id::text AS id, s.external_id, s.name, src.name AS sour
 const DUE = `s.removed_at IS NULL AND s.status <> 'closed'
   AND (${LAST_CONFIRMED_SQL} IS NULL OR ${LAST_CONFIRMED_SQL} < $1::date)`;
 
-type Row = { id: string; external_id: string; name: string; source: string; format: string; status: string; last_confirmed: string | null };
+type Row = {
+  id: string;
+  external_id: string;
+  name: string;
+  source: string;
+  format: string;
+  status: string;
+  last_confirmed: string | null;
+};
 
 const toRow = (r: Row): VerifyRow => ({
   id: r.id,
@@ -44,7 +52,11 @@ const toRow = (r: Row): VerifyRow => ({
 });
 
 /** The queue, never confirmed first, then oldest first; ties by title and id so pages are stable. */
-export async function selectDueListings(sql: Sql, before: string, page: { limit?: number; offset?: number } = {}): Promise<VerifyRow[]> {
+export async function selectDueListings(
+  sql: Sql,
+  before: string,
+  page: { limit?: number; offset?: number } = {},
+): Promise<VerifyRow[]> {
   const { rows } = await sql.query<Row>(
     `${SELECT} WHERE ${DUE}
      ORDER BY ${LAST_CONFIRMED_SQL} ASC NULLS FIRST, s.name, s.id
@@ -110,14 +122,20 @@ export async function recordClosure(sql: Sql, id: string, at: Date, role: string
 export type ReportedRow = VerifyRow & { closedReports: number; wrongReports: number };
 
 /** Listings still shown with open staff reports: "has closed" ones first, then the oldest report first. */
-export async function selectReportedListings(sql: Sql, limit: number): Promise<{ items: ReportedRow[]; total: number }> {
+export async function selectReportedListings(
+  sql: Sql,
+  limit: number,
+): Promise<{ items: ReportedRow[]; total: number }> {
   const { rows } = await sql.query<Row & { closed_reports: number; wrong_reports: number; total: number }>(
     `SELECT * FROM (
-       ${SELECT.replace('FROM service s', `, (SELECT count(*)::int FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open' AND f.kind = 'closed') AS closed_reports,
+       ${SELECT.replace(
+         'FROM service s',
+         `, (SELECT count(*)::int FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open' AND f.kind = 'closed') AS closed_reports,
          (SELECT count(*)::int FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open' AND f.kind = 'wrong_details') AS wrong_reports,
          (SELECT min(f.created_at) FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open') AS first_report,
          count(*) OVER ()::int AS total
-       FROM service s`)}
+       FROM service s`,
+       )}
        WHERE s.removed_at IS NULL AND s.status <> 'closed'
          AND EXISTS (SELECT 1 FROM entry_flag f WHERE f.entry_id = s.id AND f.status = 'open')
      ) x

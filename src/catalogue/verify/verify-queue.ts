@@ -31,11 +31,14 @@ export function roleOf(platform: 'slack' | 'teams' | 'terminal'): VerifyRole {
 /** The documented `verify list --json` item. */
 export type VerifyListItem = { id: string; title: string; source: string; lastConfirmed: string | null };
 
-export const toVerifyListItem = (r: VerifyRow): VerifyListItem => ({ id: r.id, title: r.title, source: r.source, lastConfirmed: r.lastConfirmed });
+export const toVerifyListItem = (r: VerifyRow): VerifyListItem => ({
+  id: r.id,
+  title: r.title,
+  source: r.source,
+  lastConfirmed: r.lastConfirmed,
+});
 
-export type VerifyOutcome =
-  | { ok: true; listing: VerifyRow }
-  | { ok: false; reason: 'NOT_FOUND' };
+export type VerifyOutcome = { ok: true; listing: VerifyRow } | { ok: false; reason: 'NOT_FOUND' };
 
 export type VerifyQueue = {
   /** The date (YYYY-MM-DD, London) a listing must have been confirmed on or after to stay out of the queue. */
@@ -59,11 +62,19 @@ const ListingIdSchema = z.guid();
 export const DEFAULT_VERIFY_AFTER_MONTHS = 6;
 
 /** The coordinators' verification queue over the store: listings not confirmed for `afterMonths` months. */
-export function createVerifyQueue(store: Pick<Store, 'sql' | 'transaction'>, options: { afterMonths: number }): VerifyQueue {
+export function createVerifyQueue(
+  store: Pick<Store, 'sql' | 'transaction'>,
+  options: { afterMonths: number },
+): VerifyQueue {
   const dueBefore = (now: Date) =>
     DateTime.fromJSDate(now, { zone: ZONE }).startOf('day').minus({ months: options.afterMonths }).toISODate() ?? '';
 
-  async function change(id: string, now: Date, role: VerifyRole, write: typeof recordConfirmation): Promise<VerifyOutcome> {
+  async function change(
+    id: string,
+    now: Date,
+    role: VerifyRole,
+    write: typeof recordConfirmation,
+  ): Promise<VerifyOutcome> {
     if (!ListingIdSchema.safeParse(id).success) return { ok: false, reason: 'NOT_FOUND' };
     return store.transaction(async (tx) => {
       if (!(await write(tx, id, now, role))) return { ok: false, reason: 'NOT_FOUND' } as const;

@@ -25,7 +25,8 @@ function booker(args: ParsedArgs, required = true): Booker | undefined {
     return undefined;
   }
   const platform = stringOption(args, 'platform') ?? 'terminal';
-  if (!['slack', 'teams', 'terminal'].includes(platform)) throw new UsageError('--platform is slack, teams or terminal');
+  if (!['slack', 'teams', 'terminal'].includes(platform))
+    throw new UsageError('--platform is slack, teams or terminal');
   const name = stringOption(args, 'name');
   const email = stringOption(args, 'email');
   return { platform, userId, ...(name ? { displayName: name } : {}), ...(email ? { email } : {}) };
@@ -140,7 +141,12 @@ export const bookingsCommand: Command = {
       }));
       if (args.values.csv) return { json, text: toCsv(json).trimEnd() };
       const text = rows.length
-        ? rows.map((b) => `${b.status.padEnd(10)} ${b.displayName ?? b.userId} (${b.platform})${b.position ? ` #${b.position}` : ''}${b.attended === true ? ' attended' : b.attended === false ? ' absent' : ''}`).join('\n')
+        ? rows
+            .map(
+              (b) =>
+                `${b.status.padEnd(10)} ${b.displayName ?? b.userId} (${b.platform})${b.position ? ` #${b.position}` : ''}${b.attended === true ? ' attended' : b.attended === false ? ' absent' : ''}`,
+            )
+            .join('\n')
         : 'Nobody has booked this session yet.';
       return { json, text };
     }
@@ -157,7 +163,12 @@ export const bookingsCommand: Command = {
       ...(b.offerExpiresAt ? { offerExpiresAt: when(b.offerExpiresAt) } : {}),
     }));
     const text = rows.length
-      ? rows.map((b) => `${when(b.start)}  ${b.title}  ${b.status}${b.position ? ` (#${b.position})` : ''}  [${b.sessionId}]`).join('\n')
+      ? rows
+          .map(
+            (b) =>
+              `${when(b.start)}  ${b.title}  ${b.status}${b.position ? ` (#${b.position})` : ''}  [${b.sessionId}]`,
+          )
+          .join('\n')
       : 'No upcoming bookings.';
     return { json, text };
   },
@@ -188,10 +199,13 @@ export const trainingReportCommand: Command = {
   async run(ctx) {
     const report = await (await service(ctx)).trainingReport(ctx.now);
     const text = report
-      .map((r) =>
-        `${r.course}: ${r.trained} trained${r.target !== null ? ` of ${r.target} (${Math.round((r.trained / r.target) * 100)}%)` : ''}` +
-        `, ${r.booked} booked, ${r.sessions} sessions${r.attendanceRate !== null ? `, attendance ${Math.round(r.attendanceRate * 100)}%` : ''}` +
-        (r.validity ? `; in date for ${r.validity}: ${r.lapsed} lapsed, ${r.lapsingSoon} lapsing within 3 months` : ''),
+      .map(
+        (r) =>
+          `${r.course}: ${r.trained} trained${r.target !== null ? ` of ${r.target} (${Math.round((r.trained / r.target) * 100)}%)` : ''}` +
+          `, ${r.booked} booked, ${r.sessions} sessions${r.attendanceRate !== null ? `, attendance ${Math.round(r.attendanceRate * 100)}%` : ''}` +
+          (r.validity
+            ? `; in date for ${r.validity}: ${r.lapsed} lapsed, ${r.lapsingSoon} lapsing within 3 months`
+            : ''),
       )
       .join('\n');
     return { json: report, text };

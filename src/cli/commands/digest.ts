@@ -50,7 +50,14 @@ export const digestCommand: Command = {
         notifiers: { terminal: createTerminalNotifier(ctx.json ? ctx.stderr : ctx.stdout) },
       });
       const outcomes = await queue.drain({ maxWaitMs: wait * 1000 });
-      const runIds = [...new Set(outcomes.map((o) => o.digestRunId).concat(queued.map((q) => q.runId)).filter((id): id is string => !!id))];
+      const runIds = [
+        ...new Set(
+          outcomes
+            .map((o) => o.digestRunId)
+            .concat(queued.map((q) => q.runId))
+            .filter((id): id is string => !!id),
+        ),
+      ];
       const runs = new Map((await selectDigestRuns(store.sql, runIds)).map((r) => [r.id, r]));
       const sent = [];
       const failed: { subscription: string; reason: string }[] = errors.map((e) => ({ ...e }));
@@ -63,14 +70,20 @@ export const digestCommand: Command = {
         } else if (run.status === 'failed') {
           failed.push({ subscription: run.subscription_id, reason: run.last_error ?? 'delivery failed' });
         } else if (run.status === 'pending') {
-          pending.push({ subscription: run.subscription_id, period: run.period_key, reason: run.last_error ?? 'waiting for a server with this platform configured' });
+          pending.push({
+            subscription: run.subscription_id,
+            period: run.period_key,
+            reason: run.last_error ?? 'waiting for a server with this platform configured',
+          });
         }
       }
       const json = { sent, failed, ...(pending.length ? { queued: pending } : {}) };
       const lines = [
         sent.length ? `Sent ${sent.length} digest${sent.length === 1 ? '' : 's'}.` : 'No digests were due.',
         ...sent.map((s) => `  ${s.subscription}  ${s.period}  ${s.items} items${s.late ? '  (late)' : ''}`),
-        ...(failed.length ? [`Failed ${failed.length}:`, ...failed.map((f) => `  ${f.subscription}  ${f.reason}`)] : []),
+        ...(failed.length
+          ? [`Failed ${failed.length}:`, ...failed.map((f) => `  ${f.subscription}  ${f.reason}`)]
+          : []),
         ...(pending.length ? [`Queued ${pending.length} (${pending[0]!.reason}).`] : []),
       ];
       return { json, text: lines.join('\n') };

@@ -38,6 +38,9 @@ export const exportCommand: Command = {
     }
     const ical = renderIcal(entries, options);
     // The runner ends the output with "\n": leave the "\r" so the last line ends in CRLF like the rest.
-    return { json: { format: 'ical', entries: entries.filter((e) => e.occurrences.length > 0).length, ical }, text: ical.slice(0, -1) };
+    return {
+      json: { format: 'ical', entries: entries.filter((e) => e.occurrences.length > 0).length, ical },
+      text: ical.slice(0, -1),
+    };
   },
 };

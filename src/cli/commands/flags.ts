@@ -17,11 +17,17 @@ export const flagsCommand: Command = {
       return { json: { id, status: 'resolved' }, text: 'Resolved.' };
     }
     const status = stringOption(args, 'status') ?? 'open';
-    if (status !== 'open' && status !== 'resolved' && status !== 'all') throw new UsageError('--status is open, resolved or all');
+    if (status !== 'open' && status !== 'resolved' && status !== 'all')
+      throw new UsageError('--status is open, resolved or all');
     const flags = await listFlags(store, { status });
     if (args.values.csv) return { json: flags, text: toCsv(flags).trimEnd() };
     const text = flags.length
-      ? flags.map((f) => `${f.id}  ${f.createdAt.slice(0, 10)}  ${f.status.padEnd(8)}  ${FLAG_LABELS[f.kind]}: ${f.title ?? '(removed listing)'}${f.note ? ` — ${f.note}` : ''}${f.contact ? `  [${f.contact}]` : ''}`).join('\n')
+      ? flags
+          .map(
+            (f) =>
+              `${f.id}  ${f.createdAt.slice(0, 10)}  ${f.status.padEnd(8)}  ${FLAG_LABELS[f.kind]}: ${f.title ?? '(removed listing)'}${f.note ? ` — ${f.note}` : ''}${f.contact ? `  [${f.contact}]` : ''}`,
+          )
+          .join('\n')
       : 'No reported problems.';
     return { json: flags, text };
   },

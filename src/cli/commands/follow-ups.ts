@@ -14,7 +14,13 @@ export const shareCommand: Command = {
   name: 'share',
   summary: 'Records that a member of staff shared a listing with a resident (its follow-up comes FOLLOW_UP_DAYS later)',
   usage: 'share --entry <id> --user <id> [--platform slack|teams|terminal] [--via share|sms|leaflet] [--channel <id>]',
-  options: { entry: { type: 'string' }, user: { type: 'string' }, platform: { type: 'string' }, via: { type: 'string' }, channel: { type: 'string' } },
+  options: {
+    entry: { type: 'string' },
+    user: { type: 'string' },
+    platform: { type: 'string' },
+    via: { type: 'string' },
+    channel: { type: 'string' },
+  },
   async run(ctx, args) {
     const entryId = stringOption(args, 'entry');
     const userRef = stringOption(args, 'user');
@@ -23,7 +29,8 @@ export const shareCommand: Command = {
     if (!platform.success) throw new UsageError('--platform is slack, teams or terminal');
     const via = z.enum(['share', 'sms', 'leaflet']).safeParse(stringOption(args, 'via') ?? 'share');
     if (!via.success) throw new UsageError('--via is share, sms or leaflet');
-    if (!z.guid().safeParse(entryId).success) throw new CommandError('SHARE.NOT_FOUND', `No listing with id ${entryId} in the catalogue.`);
+    if (!z.guid().safeParse(entryId).success)
+      throw new CommandError('SHARE.NOT_FOUND', `No listing with id ${entryId} in the catalogue.`);
     const channel = stringOption(args, 'channel');
     const made = await recordShare(
       await ctx.store(),
@@ -55,8 +62,14 @@ const REASON_ALIASES: Record<string, (typeof UNSUITABLE_REASONS)[number]> = {
 };
 
 function parseReason(text: string): (typeof UNSUITABLE_REASONS)[number] | undefined {
-  const key = text.trim().toLowerCase().replace(/[’']/g, '').replace(/[\s-]+/g, '_');
-  const known = (UNSUITABLE_REASONS as readonly string[]).includes(key) ? (key as (typeof UNSUITABLE_REASONS)[number]) : undefined;
+  const key = text
+    .trim()
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .replace(/[\s-]+/g, '_');
+  const known = (UNSUITABLE_REASONS as readonly string[]).includes(key)
+    ? (key as (typeof UNSUITABLE_REASONS)[number])
+    : undefined;
   return known ?? REASON_ALIASES[key];
 }
 
@@ -80,13 +93,17 @@ export const followUpsCommand: Command = {
         notifiers: { terminal: createTerminalNotifier(ctx.json ? ctx.stderr : ctx.stdout) },
       });
       const outcomes = await queue.drain({ maxWaitMs: 0 });
-      const sentKeys = new Set(outcomes.filter((o) => o.outcome === 'sent' && o.kind === 'follow-up').map((o) => o.dedupeKey));
+      const sentKeys = new Set(
+        outcomes.filter((o) => o.outcome === 'sent' && o.kind === 'follow-up').map((o) => o.dedupeKey),
+      );
       const sent = queued.filter((q) => sentKeys.has(q.dedupeKey)).map((q) => ({ id: q.id, entryId: q.entryId }));
       const waiting = queued.filter((q) => !sentKeys.has(q.dedupeKey)).map((q) => ({ id: q.id, entryId: q.entryId }));
       await tidyFollowUps(store, ctx.now);
       const lines = [
         sent.length ? `Sent ${sent.length} follow-up${sent.length === 1 ? '' : 's'}.` : 'No follow-ups were due.',
-        ...(waiting.length ? [`Queued ${waiting.length} for Slack or Teams (sent by the server that has them configured).`] : []),
+        ...(waiting.length
+          ? [`Queued ${waiting.length} for Slack or Teams (sent by the server that has them configured).`]
+          : []),
       ];
       return { json: { sent, ...(waiting.length ? { queued: waiting } : {}) }, text: lines.join('\n') };
     }
@@ -96,17 +113,26 @@ export const followUpsCommand: Command = {
       if (!id || !outcome.success) throw new UsageError(ANSWER_USAGE);
       const reasonText = stringOption(args, 'reason');
       const reason = reasonText === undefined ? undefined : parseReason(reasonText);
-      if (reasonText !== undefined && !reason) throw new UsageError(`--reason is one of ${UNSUITABLE_REASONS.join(', ')}`);
+      if (reasonText !== undefined && !reason)
+        throw new UsageError(`--reason is one of ${UNSUITABLE_REASONS.join(', ')}`);
       if (reason && outcome.data !== 'unsuitable') throw new UsageError('--reason goes with --outcome unsuitable');
       const answer = await answerFollowUp(store, { id, outcome: outcome.data, ...(reason ? { reason } : {}) }, ctx.now);
       if (!answer.ok) {
         throw new CommandError(
           answer.reason === 'ALREADY_ANSWERED' ? 'FOLLOWUP.ANSWERED' : 'FOLLOWUP.NOT_FOUND',
-          answer.reason === 'ALREADY_ANSWERED' ? `Follow-up ${id} was answered already.` : `No open follow-up with id ${id} (answered, or more than 30 days old).`,
+          answer.reason === 'ALREADY_ANSWERED'
+            ? `Follow-up ${id} was answered already.`
+            : `No open follow-up with id ${id} (answered, or more than 30 days old).`,
         );
       }
       return {
-        json: { id, entryId: answer.entryId, outcome: answer.outcome, reason: answer.reason, reported: answer.reported },
+        json: {
+          id,
+          entryId: answer.entryId,
+          outcome: answer.outcome,
+          reason: answer.reason,
+          reported: answer.reported,
+        },
         text: `Recorded “${answer.outcome}”${answer.reason ? ` (${REASON_LABELS[answer.reason].toLowerCase()})` : ''} for “${answer.title}”.${answer.reported ? ' Coordinators have been asked to check whether it has closed.' : ''}`,
       };
     }

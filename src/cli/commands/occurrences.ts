@@ -31,7 +31,10 @@ export const occurrencesCommand: Command = {
     });
     const text = rows.length
       ? rows
-          .map((o) => `${o.allDay ? `${o.start} (all day)` : `${o.start} – ${o.end}`}  ${o.title}  [${o.source}]${o.status === 'cancelled' ? ' CANCELLED' : ''}`)
+          .map(
+            (o) =>
+              `${o.allDay ? `${o.start} (all day)` : `${o.start} – ${o.end}`}  ${o.title}  [${o.source}]${o.status === 'cancelled' ? ' CANCELLED' : ''}`,
+          )
           .join('\n')
       : 'No occurrences in that period.';
     return { json: rows, text };

@@ -20,7 +20,8 @@ function dateOption(value: string | undefined, name: string, fallback: Date): Da
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'Anonymous insights: unmet needs (gaps), searches, training against targets, freshness, outcomes; purge old data',
+  summary:
+    'Anonymous insights: unmet needs (gaps), searches, training against targets, freshness, outcomes; purge old data',
   usage: 'report gaps|searches|training|freshness|outcomes|purge [--from <date>] [--to <date>] [--csv] [--all]',
   options: { from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' }, all: { type: 'boolean' } },
   async run(ctx, args) {
@@ -29,25 +30,63 @@ export const reportCommand: Command = {
     const store = await ctx.store();
     const to = dateOption(stringOption(args, 'to'), 'to', ctx.now);
     const from = dateOption(stringOption(args, 'from'), 'from', new Date(to.getTime() - 90 * 86_400_000));
-    const settings = { trainingTargets: ctx.config.trainingTargets, trainingValidity: ctx.config.trainingValidity, staleMonths: ctx.config.insights.staleMonths };
+    const settings = {
+      trainingTargets: ctx.config.trainingTargets,
+      trainingValidity: ctx.config.trainingValidity,
+      staleMonths: ctx.config.insights.staleMonths,
+    };
     const csv = args.values.csv === true;
     switch (which) {
       case 'gaps': {
         const rows = await gapsReport(store, { from, to, includeMet: args.values.all === true });
-        if (csv) return { json: rows, text: toCsv(rows.map((g) => ({ ...g, ward: g.ward ?? 'any', audience: g.audience ?? 'any', category: g.category ?? 'any', day: g.day ?? 'any', timeOfDay: g.timeOfDay ?? 'any' })), ['ward', 'audience', 'category', 'day', 'timeOfDay', 'searches', 'noResults', 'relaxed']).trimEnd() };
+        if (csv)
+          return {
+            json: rows,
+            text: toCsv(
+              rows.map((g) => ({
+                ...g,
+                ward: g.ward ?? 'any',
+                audience: g.audience ?? 'any',
+                category: g.category ?? 'any',
+                day: g.day ?? 'any',
+                timeOfDay: g.timeOfDay ?? 'any',
+              })),
+              ['ward', 'audience', 'category', 'day', 'timeOfDay', 'searches', 'noResults', 'relaxed'],
+            ).trimEnd(),
+          };
         const text = rows.length
-          ? rows.map((g) => `${String(g.noResults).padStart(4)} nothing  ${String(g.relaxed).padStart(4)} wider  ${String(g.searches).padStart(4)} asked  ${describeGap(g)}`).join('\n')
+          ? rows
+              .map(
+                (g) =>
+                  `${String(g.noResults).padStart(4)} nothing  ${String(g.relaxed).padStart(4)} wider  ${String(g.searches).padStart(4)} asked  ${describeGap(g)}`,
+              )
+              .join('\n')
           : `No unmet needs between ${toLondonDate(from)} and ${toLondonDate(to)}.`;
         return { json: rows, text };
       }
       case 'searches': {
         const report = await searchesReport(store, from, to);
         const t = report.totals;
-        return { json: report, text: csv ? toCsv(report.byWard).trimEnd() : `${t.searches} searches, ${t.noResults} found nothing, ${t.relaxed} needed wider filters; ${t.opened} opened, ${t.shared} shared, ${t.booked} booked.` };
+        return {
+          json: report,
+          text: csv
+            ? toCsv(report.byWard).trimEnd()
+            : `${t.searches} searches, ${t.noResults} found nothing, ${t.relaxed} needed wider filters; ${t.opened} opened, ${t.shared} shared, ${t.booked} booked.`,
+        };
       }
       case 'training': {
         const rows = await trainingReport(store, ctx.now, settings);
-        return { json: rows, text: csv ? toCsv(rows).trimEnd() : rows.map((c) => `${c.course}: ${c.trained} trained${c.target !== null ? ` of ${c.target}` : ''}, attendance ${c.attendanceRate === null ? 'not marked' : `${Math.round(c.attendanceRate * 100)}%`}`).join('\n') };
+        return {
+          json: rows,
+          text: csv
+            ? toCsv(rows).trimEnd()
+            : rows
+                .map(
+                  (c) =>
+                    `${c.course}: ${c.trained} trained${c.target !== null ? ` of ${c.target}` : ''}, attendance ${c.attendanceRate === null ? 'not marked' : `${Math.round(c.attendanceRate * 100)}%`}`,
+                )
+                .join('\n'),
+        };
       }
       case 'freshness': {
         const report = await freshnessReport(store, ctx.now, { staleMonths: settings.staleMonths });
@@ -55,7 +94,10 @@ export const reportCommand: Command = {
           json: report,
           text: csv
             ? toCsv(report.staleEntries).trimEnd()
-            : [`${report.staleEntries.length} listings not confirmed since ${report.staleBefore}; ${report.failingFeeds.length} failing feeds.`, ...report.failingFeeds.map((f) => `  feed ${f.name}: ${f.lastError}`)].join('\n'),
+            : [
+                `${report.staleEntries.length} listings not confirmed since ${report.staleBefore}; ${report.failingFeeds.length} failing feeds.`,
+                ...report.failingFeeds.map((f) => `  feed ${f.name}: ${f.lastError}`),
+              ].join('\n'),
         };
       }
       case 'outcomes': {
@@ -65,13 +107,24 @@ export const reportCommand: Command = {
           return { json: rows, text: toCsv(flat.rows, flat.columns).trimEnd() };
         }
         const text = rows.length
-          ? rows.map((r) => `${String(r.shared).padStart(4)} shared  ${String(r.went).padStart(4)} went  ${String(r.didntGo).padStart(4)} didn't go  ${String(r.unsuitable).padStart(4)} unsuitable  ${r.title}`).join('\n')
+          ? rows
+              .map(
+                (r) =>
+                  `${String(r.shared).padStart(4)} shared  ${String(r.went).padStart(4)} went  ${String(r.didntGo).padStart(4)} didn't go  ${String(r.unsuitable).padStart(4)} unsuitable  ${r.title}`,
+              )
+              .join('\n')
           : `No shares recorded between ${toLondonDate(from)} and ${toLondonDate(to)}.`;
         return { json: rows, text };
       }
       case 'purge': {
-        const purged = await purgeInsights(store, ctx.now, { keepQuestionsDays: ctx.config.insights.keepQuestionsDays, keepStatsDays: ctx.config.insights.keepStatsDays });
-        return { json: purged, text: `Deleted ${purged.redactedQuestions} kept questions, ${purged.searchStats} search statistics and ${purged.resultEvents} result events past their time.` };
+        const purged = await purgeInsights(store, ctx.now, {
+          keepQuestionsDays: ctx.config.insights.keepQuestionsDays,
+          keepStatsDays: ctx.config.insights.keepStatsDays,
+        });
+        return {
+          json: purged,
+          text: `Deleted ${purged.redactedQuestions} kept questions, ${purged.searchStats} search statistics and ${purged.resultEvents} result events past their time.`,
+        };
       }
     }
   },

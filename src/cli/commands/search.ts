@@ -35,11 +35,16 @@ export function toSearchJson(r: SearchResult) {
 
 function describeResult(r: SearchResult, n: number): string {
   const lines = [`${n}. ${r.title}${r.status === 'temporarily_closed' ? ' (paused)' : ''}`];
-  const when = r.next ? (r.next.allDay ? `${r.next.start} (all day)` : `${r.next.start} – ${r.next.end.slice(11, 16)}`) : r.scheduleText;
+  const when = r.next
+    ? r.next.allDay
+      ? `${r.next.start} (all day)`
+      : `${r.next.start} – ${r.next.end.slice(11, 16)}`
+    : r.scheduleText;
   if (when) lines.push(`   When: ${r.next && r.scheduleText ? `${when} (${r.scheduleText})` : when}`);
   const where = [r.venue, r.ward, r.postcode].filter(Boolean).join(', ');
   if (where) lines.push(`   Where: ${where}${r.distanceKm !== null ? ` (${r.distanceKm} km)` : ''}`);
-  else if (r.attendingTypes.length) lines.push(`   Where: ${r.attendingTypes.map((t) => t.replace('_', ' ')).join(', ')}`);
+  else if (r.attendingTypes.length)
+    lines.push(`   Where: ${r.attendingTypes.map((t) => t.replace('_', ' ')).join(', ')}`);
   if (r.access.length) lines.push(`   Access: ${r.access.map(accessLabel).join(', ')}`);
   if (r.cost) lines.push(`   Cost: ${r.cost}`);
   if (r.howToJoin) lines.push(`   How to join: ${HOW_TO_JOIN[r.howToJoin] ?? r.howToJoin}`);
@@ -74,7 +79,8 @@ export const searchCommand: Command = {
     const offsetText = stringOption(args, 'offset');
     const limit = limitText === undefined ? 5 : Number(limitText);
     const offset = offsetText === undefined ? 0 : Number(offsetText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new UsageError('--limit must be a whole number from 1 to 50');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+      throw new UsageError('--limit must be a whole number from 1 to 50');
     if (!Number.isInteger(offset) || offset < 0) throw new UsageError('--offset must be a whole number, 0 or more');
     const search = withUrgentHelp(createDatabaseSearch(await ctx.store()));
     const response = await search.search({ text, now: ctx.now, limit, offset });

@@ -11,16 +11,30 @@ import { type CliContext, type Command, CommandError, type ParsedArgs, stringOpt
 function entryIds(args: ParsedArgs, usage: string): string[] {
   const raw = stringOption(args, 'entries');
   if (!raw) throw new UsageError(usage);
-  const ids = [...new Set(raw.split(',').map((id) => id.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (ids.length === 0) throw new UsageError(usage);
-  if (ids.length > MAX_SHORTLIST) throw new CommandError('SHORTLIST.TOO_MANY', `At most ${MAX_SHORTLIST} listings at a time (got ${ids.length}).`);
+  if (ids.length > MAX_SHORTLIST)
+    throw new CommandError('SHORTLIST.TOO_MANY', `At most ${MAX_SHORTLIST} listings at a time (got ${ids.length}).`);
   return ids;
 }
 
 async function listingsOf(ctx: CliContext, ids: string[]) {
-  const { listings, missing } = await loadListings(createDatabaseSearch(await ctx.store()), ids, { now: ctx.now, publicUrl: ctx.config.publicUrl });
+  const { listings, missing } = await loadListings(createDatabaseSearch(await ctx.store()), ids, {
+    now: ctx.now,
+    publicUrl: ctx.config.publicUrl,
+  });
   if (missing.length) {
-    throw new CommandError('SHORTLIST.NOT_FOUND', `Not a listing in the catalogue now (closed, removed or unknown): ${missing.join(', ')}. Nothing was written.`);
+    throw new CommandError(
+      'SHORTLIST.NOT_FOUND',
+      `Not a listing in the catalogue now (closed, removed or unknown): ${missing.join(', ')}. Nothing was written.`,
+    );
   }
   return listings;
 }
@@ -37,10 +51,17 @@ export const smsCommand: Command = {
     const sms = buildSmsText(await listingsOf(ctx, entryIds(args, SMS_USAGE)));
     // On stderr, so that stdout is the message alone, ready to send.
     if (sms.omitted.length) {
-      ctx.stderr.write(`Too long for three SMS segments: left out ${sms.omitted.map((l) => `${l.id} (${l.title})`).join(', ')}.\n`);
+      ctx.stderr.write(
+        `Too long for three SMS segments: left out ${sms.omitted.map((l) => `${l.id} (${l.title})`).join(', ')}.\n`,
+      );
     }
     return {
-      json: { segments: sms.segments, characters: sms.characters, text: sms.text, omitted: sms.omitted.map((l) => l.id) },
+      json: {
+        segments: sms.segments,
+        characters: sms.characters,
+        text: sms.text,
+        omitted: sms.omitted.map((l) => l.id),
+      },
       text: sms.text,
     };
   },
@@ -66,7 +87,9 @@ export const leafletCommand: Command = {
     const omitted = leaflet.omitted.map((l) => l.id);
     const text = [
       `Wrote ${file} (${print === 'large' ? 'large print, ' : ''}${leaflet.included.length} ${leaflet.included.length === 1 ? 'listing' : 'listings'}, ${leaflet.pdf.length} bytes).`,
-      ...(omitted.length ? [`Did not fit on one page: ${leaflet.omitted.map((l) => `${l.id} (${l.title})`).join(', ')}.`] : []),
+      ...(omitted.length
+        ? [`Did not fit on one page: ${leaflet.omitted.map((l) => `${l.id} (${l.title})`).join(', ')}.`]
+        : []),
     ].join('\n');
     return {
       json: { out: file, print, bytes: leaflet.pdf.length, entries: leaflet.included.map((l) => l.id), omitted },

@@ -10,7 +10,12 @@ export const sourcesCommand: Command = {
   name: 'sources',
   summary: 'Feed health (last success, last error, events, next fetch); --refresh fetches due feeds now',
   usage: 'sources [--refresh [--force] [--source <name>]] [--every <minutes> --source <name>]',
-  options: { refresh: { type: 'boolean' }, force: { type: 'boolean' }, source: { type: 'string' }, every: { type: 'string' } },
+  options: {
+    refresh: { type: 'boolean' },
+    force: { type: 'boolean' },
+    source: { type: 'string' },
+    every: { type: 'string' },
+  },
   async run(ctx, args) {
     const store = await ctx.store();
     const name = stringOption(args, 'source');
@@ -18,14 +23,21 @@ export const sourcesCommand: Command = {
     const notes: string[] = [];
     if (every !== undefined) {
       const minutes = Number(every);
-      if (!name || !Number.isInteger(minutes) || minutes < 5) throw new UsageError('--every <minutes, at least 5> needs --source <name>');
+      if (!name || !Number.isInteger(minutes) || minutes < 5)
+        throw new UsageError('--every <minutes, at least 5> needs --source <name>');
       if (!(await setRefreshMinutes(store.sql, name, minutes))) throw new UsageError(`No source named ${name}`);
       notes.push(`${name} will be fetched every ${minutes} minutes.`);
     }
     if (args.values.refresh) {
-      const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, { force: args.values.force === true, allowPrivateHosts: ctx.config.feedAllowPrivateHosts, ...(name ? { onlySource: name } : {}) });
+      const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, {
+        force: args.values.force === true,
+        allowPrivateHosts: ctx.config.feedAllowPrivateHosts,
+        ...(name ? { onlySource: name } : {}),
+      });
       await refreshTrustMarks(store.sql, ctx.now);
-      notes.push(...outcomes.map((o) => `${o.source}: ${o.outcome.replace('_', ' ')}${o.error ? ` (${o.error})` : ''}`));
+      notes.push(
+        ...outcomes.map((o) => `${o.source}: ${o.outcome.replace('_', ' ')}${o.error ? ` (${o.error})` : ''}`),
+      );
       if (outcomes.length === 0) notes.push('No feed was due.');
     }
     const health = await sourceHealth(store, ctx.now);
@@ -43,9 +55,10 @@ export const sourcesCommand: Command = {
     }));
     const text = [
       ...notes,
-      ...json.map((h) =>
-        `${h.name} (${h.format})${h.url ? ` ${h.url}` : ''}\n    ${h.events} upcoming events; last success ${h.lastSuccess ?? 'never'}` +
-        `${h.nextFetch ? `; next fetch ${h.nextFetch}` : ''}${h.lastError ? `\n    ⚠ ${h.failures} failures in a row, last: ${h.lastError}` : ''}`,
+      ...json.map(
+        (h) =>
+          `${h.name} (${h.format})${h.url ? ` ${h.url}` : ''}\n    ${h.events} upcoming events; last success ${h.lastSuccess ?? 'never'}` +
+          `${h.nextFetch ? `; next fetch ${h.nextFetch}` : ''}${h.lastError ? `\n    ⚠ ${h.failures} failures in a row, last: ${h.lastError}` : ''}`,
       ),
     ].join('\n');
     return { json, text: text || 'No sources yet.' };

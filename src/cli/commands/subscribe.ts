@@ -2,7 +2,12 @@ import { toLondonIso } from '../../catalogue/time.ts';
 import { nextRunAt } from '../../scheduler/digest-schedule.ts';
 import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { DigestModeSchema, DigestFiltersSchema } from '../../scheduler/select-digest-items.ts';
-import { describeFilters, describeSchedule, PlatformSchema, SubscriptionInputError } from '../../scheduler/subscriptions.ts';
+import {
+  describeFilters,
+  describeSchedule,
+  PlatformSchema,
+  SubscriptionInputError,
+} from '../../scheduler/subscriptions.ts';
 import { type Command, listOption, stringOption, UsageError } from '../command.ts';
 
 export const subscribeCommand: Command = {
@@ -61,7 +66,8 @@ export const subscribeCommand: Command = {
       const what = describeFilters(sub.filters);
       return {
         json: { id: sub.id, checks: sub.checks },
-        text: `Subscribed ${sub.platform} ${sub.channelRef}: ${describeSchedule(sub)}${what ? `, for ${what}` : ''} (${sub.mode}${sub.checks ? ', with the listings to check' : ''}).\n` +
+        text:
+          `Subscribed ${sub.platform} ${sub.channelRef}: ${describeSchedule(sub)}${what ? `, for ${what}` : ''} (${sub.mode}${sub.checks ? ', with the listings to check' : ''}).\n` +
           `id ${sub.id}; next digest ${next ? toLondonIso(next) : 'never'}`,
       };
     } catch (error) {

@@ -16,7 +16,9 @@ export const subscriptionsCommand: Command = {
   usage: 'subscriptions [--all]',
   options: { all: { type: 'boolean' } },
   async run(ctx, args) {
-    const subs = await createPrismaSubscriptionRepository(await ctx.store()).list({ activeOnly: args.values.all !== true });
+    const subs = await createPrismaSubscriptionRepository(await ctx.store()).list({
+      activeOnly: args.values.all !== true,
+    });
     const json = subs.map((s) => ({
       id: s.id,
       platform: s.platform,
@@ -44,9 +46,14 @@ export const subscriptionsCommand: Command = {
           .map((s, i) => {
             const sub = subs[i]!;
             const what = describeFilters(sub.filters);
-            const warn = s.health !== 'ok' ? `\n    ⚠ ${s.failures} failed deliveries in a row: ${s.lastError ?? 'unknown error'}` : '';
-            return `${s.id}  ${s.platform} ${s.channel}  ${describeSchedule(sub)}  ${s.mode}${s.checks ? ' +checks' : ''}${what ? `  [${what}]` : ''}${s.active ? '' : '  (unsubscribed)'}\n` +
-              `    last sent ${s.lastSent ?? 'never'}, next ${s.next ?? '—'}${warn}`;
+            const warn =
+              s.health !== 'ok'
+                ? `\n    ⚠ ${s.failures} failed deliveries in a row: ${s.lastError ?? 'unknown error'}`
+                : '';
+            return (
+              `${s.id}  ${s.platform} ${s.channel}  ${describeSchedule(sub)}  ${s.mode}${s.checks ? ' +checks' : ''}${what ? `  [${what}]` : ''}${s.active ? '' : '  (unsubscribed)'}\n` +
+              `    last sent ${s.lastSent ?? 'never'}, next ${s.next ?? '—'}${warn}`
+            );
           })
           .join('\n')
       : 'No digest subscriptions. Add one with: subscribe --platform slack --channel C123 --when "daily 08:00"';

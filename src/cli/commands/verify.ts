@@ -17,15 +17,23 @@ export const verifyCommand: Command = {
     if (sub === 'list' && id === undefined) {
       const { items } = await queue.list(ctx.now);
       const text = items.length
-        ? [`${items.length} listings not confirmed since ${queue.dueBefore(ctx.now)}:`, ...items.map(describe)].join('\n')
+        ? [`${items.length} listings not confirmed since ${queue.dueBefore(ctx.now)}:`, ...items.map(describe)].join(
+            '\n',
+          )
         : `Every listing has been confirmed since ${queue.dueBefore(ctx.now)}.`;
       return { json: items.map(toVerifyListItem), text };
     }
     if ((sub === 'confirm' || sub === 'close') && id && extra === undefined) {
-      const outcome = sub === 'confirm' ? await queue.confirm(id, ctx.now, 'command line') : await queue.close(id, ctx.now, 'command line');
+      const outcome =
+        sub === 'confirm'
+          ? await queue.confirm(id, ctx.now, 'command line')
+          : await queue.close(id, ctx.now, 'command line');
       if (!outcome.ok) throw new CommandError('VERIFY.NOT_FOUND', `No listing with id ${id} in the catalogue.`);
       const { listing } = outcome;
-      const text = sub === 'confirm' ? `Confirmed “${listing.title}” as still running.` : `Closed “${listing.title}”: it no longer shows in search.`;
+      const text =
+        sub === 'confirm'
+          ? `Confirmed “${listing.title}” as still running.`
+          : `Closed “${listing.title}”: it no longer shows in search.`;
       return { json: { ...toVerifyListItem(listing), status: listing.status }, text };
     }
     throw new UsageError(USAGE);

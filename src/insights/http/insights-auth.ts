@@ -86,7 +86,10 @@ export function formNonce(req: http.IncomingMessage): { nonce: string; cookie?: 
   const held = cookies(req).get(CSRF_COOKIE_NAME);
   if (held && /^[A-Za-z0-9_-]{22}$/.test(held)) return { nonce: held };
   const nonce = randomBytes(16).toString('base64url');
-  return { nonce, cookie: `${CSRF_COOKIE_NAME}=${nonce}; Path=/insights; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}` };
+  return {
+    nonce,
+    cookie: `${CSRF_COOKIE_NAME}=${nonce}; Path=/insights; HttpOnly; SameSite=Strict; Max-Age=${SESSION_SECONDS}`,
+  };
 }
 
 /** The anti-forgery value a form carries: sign-in forms are bound to the nonce cookie, sign-out forms to the session. */
@@ -94,6 +97,11 @@ export function csrfToken(token: string, purpose: 'login' | 'logout', binding: s
   return mac(token, `insights-csrf:${purpose}:${binding}`);
 }
 
-export function csrfMatches(token: string, purpose: 'login' | 'logout', binding: string | undefined, candidate: string | null): boolean {
+export function csrfMatches(
+  token: string,
+  purpose: 'login' | 'logout',
+  binding: string | undefined,
+  candidate: string | null,
+): boolean {
   return !!binding && !!candidate && safeEqual(csrfToken(token, purpose, binding), candidate);
 }

@@ -38,7 +38,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -76,7 +77,8 @@ ${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 
 function dashboardPage(from: string, to: string, logoutCsrf: string | undefined): string {
   const q = `from=${encodeURIComponent(from)}&amp;to=${encodeURIComponent(to)}`;
-  const csv = (name: string, label: string) => `<a class="csv" href="/insights/${name}.csv?${q}" download>${label} (CSV)</a>`;
+  const csv = (name: string, label: string) =>
+    `<a class="csv" href="/insights/${name}.csv?${q}" download>${label} (CSV)</a>`;
   return page(
     'Signpost insights',
     `<header><h1>Signpost insights</h1><p class="lede">Anonymous counts for the Health and Wellbeing Board: no questions, names or user ids are kept.</p>
@@ -133,7 +135,13 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
     return { from, to, fromText, toText };
   }
 
-  const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void => {
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    extra: Record<string, string> = {},
+  ): void => {
     res.writeHead(status, { 'content-type': type, ...SECURITY_HEADERS, ...extra }).end(body);
   };
 
@@ -145,16 +153,32 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
     if (sub.startsWith('assets/')) {
       const asset = ASSETS[sub.slice('assets/'.length)];
       if (!asset || req.method !== 'GET') return send(res, 404, 'text/plain', 'not found');
-      return send(res, 200, asset.type, await fs.promises.readFile(asset.file), { 'cache-control': 'private, max-age=300' });
+      return send(res, 200, asset.type, await fs.promises.readFile(asset.file), {
+        'cache-control': 'private, max-age=300',
+      });
     }
     if (!token) {
-      return send(res, 503, 'text/html; charset=utf-8', page('Signpost insights', '<main class="login"><h1>Signpost insights</h1><p>The insights page is switched off. Set <code>INSIGHTS_TOKEN</code> (12 characters or more) and restart the server to turn it on.</p></main>'));
+      return send(
+        res,
+        503,
+        'text/html; charset=utf-8',
+        page(
+          'Signpost insights',
+          '<main class="login"><h1>Signpost insights</h1><p>The insights page is switched off. Set <code>INSIGHTS_TOKEN</code> (12 characters or more) and restart the server to turn it on.</p></main>',
+        ),
+      );
     }
     const secure = req.headers['x-forwarded-proto'] === 'https';
     for (const [id, expiresAt] of signedOut) if (expiresAt * 1000 <= now.getTime()) signedOut.delete(id);
     const login = (status: number, message?: string) => {
       const { nonce, cookie } = formNonce(req);
-      return send(res, status, 'text/html; charset=utf-8', loginPage(csrfToken(token, 'login', nonce), message), cookie ? { 'set-cookie': cookie } : {});
+      return send(
+        res,
+        status,
+        'text/html; charset=utf-8',
+        loginPage(csrfToken(token, 'login', nonce), message),
+        cookie ? { 'set-cookie': cookie } : {},
+      );
     };
     const readForm = async (): Promise<URLSearchParams | undefined> => {
       try {
@@ -175,7 +199,10 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       }
       if (tokenMatches(token, form.get('token') ?? '')) {
         log.info('coordinator signed in to insights');
-        return send(res, 303, 'text/plain', 'signed in', { location: '/insights', 'set-cookie': signInCookie(token, newSession(now), secure) });
+        return send(res, 303, 'text/plain', 'signed in', {
+          location: '/insights',
+          'set-cookie': signInCookie(token, newSession(now), secure),
+        });
       }
       log.warn('insights sign-in refused');
       return login(401, 'That token is not right.');
@@ -184,7 +211,8 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       const form = await readForm();
       if (!form) return;
       if (session && session !== 'bearer') {
-        if (!csrfMatches(token, 'logout', session.id, form.get('csrf'))) return send(res, 400, 'application/json', JSON.stringify({ error: 'the sign-out form was not ours' }));
+        if (!csrfMatches(token, 'logout', session.id, form.get('csrf')))
+          return send(res, 400, 'application/json', JSON.stringify({ error: 'the sign-out form was not ours' }));
         signedOut.set(session.id, session.expiresAt);
         log.info('coordinator signed out of insights');
       }
@@ -203,11 +231,21 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
       return send(res, 400, 'application/json', JSON.stringify({ error: (error as Error).message }));
     }
     if (sub === '' || sub === 'login') {
-      return send(res, 200, 'text/html; charset=utf-8', dashboardPage(r.fromText, r.toText, session === 'bearer' ? undefined : csrfToken(token, 'logout', session.id)));
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        dashboardPage(r.fromText, r.toText, session === 'bearer' ? undefined : csrfToken(token, 'logout', session.id)),
+      );
     }
     if (sub === 'data.json') {
       const overview = await insightsOverview(store, r, now, settings);
-      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ from: r.fromText, to: r.toText, ...overview }));
+      return send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        JSON.stringify({ from: r.fromText, to: r.toText, ...overview }),
+      );
     }
     const csvFile = sub.match(/^([a-z-]+)\.csv$/)?.[1];
     if (csvFile) {
@@ -220,26 +258,97 @@ export function createInsightsRoutes(deps: InsightsRoutesDeps): [string, RouteHa
     return send(res, 404, 'text/plain', 'not found');
   };
 
-  async function csvRows(name: string, r: { from: Date; to: Date }, now: Date): Promise<{ rows: Record<string, unknown>[]; columns?: string[] } | undefined> {
+  async function csvRows(
+    name: string,
+    r: { from: Date; to: Date },
+    now: Date,
+  ): Promise<{ rows: Record<string, unknown>[]; columns?: string[] } | undefined> {
     switch (name) {
       case 'gaps':
-        return { rows: (await gapsReport(store, r)).map((g) => ({ ...g, ward: g.ward ?? 'any', audience: g.audience ?? 'any', category: g.category ?? 'any', day: g.day ?? 'any', timeOfDay: g.timeOfDay ?? 'any' })), columns: ['ward', 'audience', 'category', 'day', 'timeOfDay', 'searches', 'noResults', 'relaxed'] };
+        return {
+          rows: (await gapsReport(store, r)).map((g) => ({
+            ...g,
+            ward: g.ward ?? 'any',
+            audience: g.audience ?? 'any',
+            category: g.category ?? 'any',
+            day: g.day ?? 'any',
+            timeOfDay: g.timeOfDay ?? 'any',
+          })),
+          columns: ['ward', 'audience', 'category', 'day', 'timeOfDay', 'searches', 'noResults', 'relaxed'],
+        };
       case 'searches-by-ward':
-        return { rows: (await searchesReport(store, r.from, r.to)).byWard.map((w) => ({ ...w, ward: w.ward ?? 'not said' })), columns: ['ward', 'searches', 'noResults', 'relaxed'] };
+        return {
+          rows: (await searchesReport(store, r.from, r.to)).byWard.map((w) => ({ ...w, ward: w.ward ?? 'not said' })),
+          columns: ['ward', 'searches', 'noResults', 'relaxed'],
+        };
       case 'searches-by-day':
-        return { rows: (await searchesReport(store, r.from, r.to)).byDay, columns: ['date', 'searches', 'noResults', 'relaxed'] };
+        return {
+          rows: (await searchesReport(store, r.from, r.to)).byDay,
+          columns: ['date', 'searches', 'noResults', 'relaxed'],
+        };
       case 'training':
-        return { rows: await trainingReport(store, now, settings), columns: ['course', 'target', 'trained', 'booked', 'attendanceRate', 'sessions', 'validity', 'lapsed', 'lapsingSoon'] };
+        return {
+          rows: await trainingReport(store, now, settings),
+          columns: [
+            'course',
+            'target',
+            'trained',
+            'booked',
+            'attendanceRate',
+            'sessions',
+            'validity',
+            'lapsed',
+            'lapsingSoon',
+          ],
+        };
       case 'freshness':
-        return { rows: (await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {})).staleEntries, columns: ['id', 'title', 'kind', 'organisation', 'source', 'ward', 'lastConfirmed', 'isDemo'] };
+        return {
+          rows: (await freshnessReport(store, now, settings.staleMonths ? { staleMonths: settings.staleMonths } : {}))
+            .staleEntries,
+          columns: ['id', 'title', 'kind', 'organisation', 'source', 'ward', 'lastConfirmed', 'isDemo'],
+        };
       case 'feeds':
-        return { rows: (await freshnessReport(store, now)).failingFeeds, columns: ['name', 'format', 'url', 'lastError', 'lastErrorAt', 'lastSuccessAt'] };
+        return {
+          rows: (await freshnessReport(store, now)).failingFeeds,
+          columns: ['name', 'format', 'url', 'lastError', 'lastErrorAt', 'lastSuccessAt'],
+        };
       case 'flags':
-        return { rows: await listFlags(store, { status: 'all' }), columns: ['id', 'entryId', 'title', 'organisation', 'contact', 'kind', 'note', 'reporterPlatform', 'status', 'createdAt', 'resolvedAt'] };
+        return {
+          rows: await listFlags(store, { status: 'all' }),
+          columns: [
+            'id',
+            'entryId',
+            'title',
+            'organisation',
+            'contact',
+            'kind',
+            'note',
+            'reporterPlatform',
+            'status',
+            'createdAt',
+            'resolvedAt',
+          ],
+        };
       case 'outcomes-by-category':
-        return { rows: (await outcomeFunnel(store, r)).byCategory.map((g) => ({ category: g.group, searched: g.searched, shared: g.shared, went: g.went })), columns: ['category', 'searched', 'shared', 'went'] };
+        return {
+          rows: (await outcomeFunnel(store, r)).byCategory.map((g) => ({
+            category: g.group,
+            searched: g.searched,
+            shared: g.shared,
+            went: g.went,
+          })),
+          columns: ['category', 'searched', 'shared', 'went'],
+        };
       case 'outcomes-by-ward':
-        return { rows: (await outcomeFunnel(store, r)).byWard.map((g) => ({ ward: g.group, searched: g.searched, shared: g.shared, went: g.went })), columns: ['ward', 'searched', 'shared', 'went'] };
+        return {
+          rows: (await outcomeFunnel(store, r)).byWard.map((g) => ({
+            ward: g.group,
+            searched: g.searched,
+            shared: g.shared,
+            went: g.went,
+          })),
+          columns: ['ward', 'searched', 'shared', 'went'],
+        };
       case 'outcomes':
         return outcomeCsvRows(await outcomesReport(store, r));
       case 'unsuitable':

@@ -65,19 +65,37 @@ describe.each(STORE_KINDS)('training bookings on %s', (kind) => {
     expect(await service.book(small, ben, NOW)).toMatchObject({ status: 'confirmed' });
     expect(await service.book(small, cat, NOW)).toMatchObject({ status: 'waitlisted', position: 1 });
     expect(await service.book(small, dev, NOW)).toMatchObject({ status: 'waitlisted', position: 2 });
-    expect(await service.book(small, dev, NOW)).toMatchObject({ status: 'already_booked', current: 'waitlisted', position: 2 });
+    expect(await service.book(small, dev, NOW)).toMatchObject({
+      status: 'already_booked',
+      current: 'waitlisted',
+      position: 2,
+    });
     const summary = (await service.listSessions({ from: NOW })).find((s) => s.id === small)!;
-    expect(summary).toMatchObject({ capacity: 2, confirmed: 2, waitlisted: 2, course: 'MECC (Making Every Contact Count)' });
+    expect(summary).toMatchObject({
+      capacity: 2,
+      confirmed: 2,
+      waitlisted: 2,
+      course: 'MECC (Making Every Contact Count)',
+    });
   });
 
   it('offers a freed place to the next person for 24 hours, and moves on when the offer lapses', async () => {
     events.length = 0;
-    expect(await service.cancel(small, ana, new Date(NOW.getTime() + HOUR))).toEqual({ status: 'cancelled', late: false });
+    expect(await service.cancel(small, ana, new Date(NOW.getTime() + HOUR))).toEqual({
+      status: 'cancelled',
+      late: false,
+    });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'offered', booker: expect.objectContaining({ userId: 'U-CAT' }), expiresAt: new Date(NOW.getTime() + 25 * HOUR) }),
+      expect.objectContaining({
+        type: 'offered',
+        booker: expect.objectContaining({ userId: 'U-CAT' }),
+        expiresAt: new Date(NOW.getTime() + 25 * HOUR),
+      }),
     ]);
     // Nobody else can take the held place meanwhile.
-    expect(await service.book(small, { platform: 'slack', userId: 'U-EVE' }, new Date(NOW.getTime() + 2 * HOUR))).toMatchObject({
+    expect(
+      await service.book(small, { platform: 'slack', userId: 'U-EVE' }, new Date(NOW.getTime() + 2 * HOUR)),
+    ).toMatchObject({
       status: 'waitlisted',
       position: 2,
     });
@@ -87,16 +105,32 @@ describe.each(STORE_KINDS)('training bookings on %s', (kind) => {
       ['offer_expired', 'U-CAT'],
       ['offered', 'dev'],
     ]);
-    expect(await service.answerOffer(small, cat, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({ status: 'no_offer' });
-    expect(await service.answerOffer(small, dev, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({ status: 'confirmed' });
-    expect(events.at(-1)).toMatchObject({ type: 'confirmed', sessionId: small, booker: { userId: 'dev' }, entryId: expect.any(String) });
+    expect(await service.answerOffer(small, cat, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({
+      status: 'no_offer',
+    });
+    expect(await service.answerOffer(small, dev, true, new Date(NOW.getTime() + 27 * HOUR))).toEqual({
+      status: 'confirmed',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'confirmed',
+      sessionId: small,
+      booker: { userId: 'dev' },
+      entryId: expect.any(String),
+    });
     const list = await service.bookingsForSession(small);
-    expect(list.filter((b) => b.status === 'confirmed').map((b) => b.userId).sort()).toEqual(['aad-ben', 'dev']);
+    expect(
+      list
+        .filter((b) => b.status === 'confirmed')
+        .map((b) => b.userId)
+        .sort(),
+    ).toEqual(['aad-ben', 'dev']);
     expect(list.find((b) => b.userId === 'U-EVE')).toMatchObject({ status: 'waitlisted', position: 1 });
   });
 
   it('lets anyone leave a waitlist, records late cancellations, and closes booking at the deadline', async () => {
-    expect(await service.cancel(small, { platform: 'slack', userId: 'U-EVE' }, NOW)).toEqual({ status: 'left_waitlist' });
+    expect(await service.cancel(small, { platform: 'slack', userId: 'U-EVE' }, NOW)).toEqual({
+      status: 'left_waitlist',
+    });
     const afterDeadline = new Date('2027-03-09T10:00:00Z');
     expect(await service.book(small, { platform: 'slack', userId: 'U-LATE' }, afterDeadline)).toEqual({
       status: 'closed',
@@ -110,12 +144,19 @@ describe.each(STORE_KINDS)('training bookings on %s', (kind) => {
   it('needs an earlier Mental Health First Aid before the refresher', async () => {
     const [refresherId] = await sessionIds(store, 'mhfa-refresher');
     const [mhfaId] = await sessionIds(store, 'mhfa');
-    expect(await service.book(refresherId!, ana, NOW)).toEqual({ status: 'closed', reason: 'needs Mental Health First Aid first' });
+    expect(await service.book(refresherId!, ana, NOW)).toEqual({
+      status: 'closed',
+      reason: 'needs Mental Health First Aid first',
+    });
     expect(await service.book(mhfaId!, ana, new Date('2027-03-01T09:00:00Z'))).toMatchObject({ status: 'confirmed' });
     // Booked but the course has not happened yet: still not eligible.
     expect(await service.book(refresherId!, ana, new Date('2027-03-02T09:00:00Z'))).toMatchObject({ status: 'closed' });
-    expect(await service.markAttendance(mhfaId!, ana, true, new Date('2027-03-04T18:00:00Z'))).toEqual({ status: 'marked' });
-    expect(await service.book(refresherId!, ana, new Date('2027-03-05T09:00:00Z'))).toMatchObject({ status: 'confirmed' });
+    expect(await service.markAttendance(mhfaId!, ana, true, new Date('2027-03-04T18:00:00Z'))).toEqual({
+      status: 'marked',
+    });
+    expect(await service.book(refresherId!, ana, new Date('2027-03-05T09:00:00Z'))).toMatchObject({
+      status: 'confirmed',
+    });
   });
 
   it('counts people trained per course against the MECC target of 200', async () => {

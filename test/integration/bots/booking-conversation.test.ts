@@ -21,7 +21,13 @@ const NOW = new Date('2027-03-01T09:00:00Z');
 
 function buttons(reply: Reply): ReplyButton[] {
   return reply.blocks.flatMap((b) =>
-    b.type === 'actions' ? b.buttons : b.type === 'list' ? b.items.flatMap((i) => i.buttons) : b.type === 'more' ? [b.button] : [],
+    b.type === 'actions'
+      ? b.buttons
+      : b.type === 'list'
+        ? b.items.flatMap((i) => i.buttons)
+        : b.type === 'more'
+          ? [b.button]
+          : [],
   );
 }
 
@@ -41,7 +47,12 @@ describe('booking training from the conversation', () => {
         { name: 'training', format: 'manual' },
         [
           buildTraining('mecc', 'Making Every Contact Count (MECC): half-day introduction', [
-            { start: '2027-03-10T09:30:00Z', end: '2027-03-10T13:00:00Z', capacity: 1, deadline: '2027-03-08T17:00:00Z' },
+            {
+              start: '2027-03-10T09:30:00Z',
+              end: '2027-03-10T13:00:00Z',
+              capacity: 1,
+              deadline: '2027-03-08T17:00:00Z',
+            },
             { start: '2027-04-14T08:30:00Z', end: '2027-04-14T12:00:00Z', capacity: 10 },
           ]),
         ],
@@ -50,7 +61,14 @@ describe('booking training from the conversation', () => {
       ),
     );
     entryId = (await store.sql.query<{ id: string }>(`SELECT id FROM service WHERE external_id = 'mecc'`)).rows[0]!.id;
-    const search = createFakeSearch([buildResult({ id: entryId, kind: 'training', title: 'Making Every Contact Count (MECC): half-day introduction', venue: 'Crowndale Centre' })]);
+    const search = createFakeSearch([
+      buildResult({
+        id: entryId,
+        kind: 'training',
+        title: 'Making Every Contact Count (MECC): half-day introduction',
+        venue: 'Crowndale Centre',
+      }),
+    ]);
     const clock = fixedClock(NOW);
     const bookings = new BookingService(store);
     conversation = createConversation({
@@ -58,7 +76,13 @@ describe('booking training from the conversation', () => {
       clock,
       logger: silentLogger,
       hooks: {
-        bookings: createBookingHooks({ bookings, search, clock, offerHours: 24, inviteUrl: (id) => `${base}${INVITE_PATH_PREFIX}${id}.ics` }),
+        bookings: createBookingHooks({
+          bookings,
+          search,
+          clock,
+          offerHours: 24,
+          inviteUrl: (id) => `${base}${INVITE_PATH_PREFIX}${id}.ics`,
+        }),
       },
     });
   });
@@ -67,7 +91,13 @@ describe('booking training from the conversation', () => {
     await store.close();
   });
 
-  const actor = (userId: string) => ({ platform: 'slack' as const, userId, displayName: userId, isCoordinator: false, channelRef: 'D1' });
+  const actor = (userId: string) => ({
+    platform: 'slack' as const,
+    userId,
+    displayName: userId,
+    isCoordinator: false,
+    channelRef: 'D1',
+  });
   const press = (userId: string, button: ReplyButton): Promise<Reply> =>
     conversation.handleAction({ ...actor(userId), action: button.action, value: button.value } satisfies InboundAction);
 
@@ -81,7 +111,9 @@ describe('booking training from the conversation', () => {
     expect(booked.blocks[0]).toEqual({ type: 'heading', text: 'Booked ✓' });
     const invite = booked.blocks.find((b) => b.type === 'attachment');
     expect(invite).toMatchObject({ mimeType: 'text/calendar' });
-    const event = new ICAL.Event(new ICAL.Component(ICAL.parse((invite as { content: string }).content)).getFirstSubcomponent('vevent')!);
+    const event = new ICAL.Event(
+      new ICAL.Component(ICAL.parse((invite as { content: string }).content)).getFirstSubcomponent('vevent')!,
+    );
     expect(event.summary).toBe('Making Every Contact Count (MECC): half-day introduction');
 
     // Platforms that take links (Teams) get the same invite from the server.

@@ -24,7 +24,13 @@ import { type BotConnector, startBotConnector } from '../../helpers/bot-connecto
 import { createCaptureLogger } from '../../helpers/capture-logger.ts';
 import { pdfPages, pdfQrCodes, pdfText, pdfTextSizes } from '../../helpers/read-pdf.ts';
 import { cli } from '../../helpers/run-cli.ts';
-import { blockAction, postSlack, RESPONSE_URL_HOST, slashCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import {
+  blockAction,
+  postSlack,
+  RESPONSE_URL_HOST,
+  slashCommand,
+  TEST_SIGNING_SECRET,
+} from '../../helpers/slack-request.ts';
 import { type CardElement, cardElements } from '../../helpers/teams-chat.ts';
 import { teamsActivity } from '../../helpers/teams-activities.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
@@ -34,7 +40,8 @@ const NOW = '2026-12-01T09:00:00Z';
 async function waitFor(check: () => boolean, what: string, ms = 8000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -138,7 +145,14 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
     const clock = fixedClock(new Date(NOW));
     const chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url }), store, clock, logger });
     const slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: null, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: null,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation: chat.conversation,
       store,
       clock,
@@ -157,7 +171,11 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
     await store?.close();
   });
 
-  type Block = { type: string; text?: { text: string }; elements?: { action_id: string; value?: string; text: { text: string } }[] };
+  type Block = {
+    type: string;
+    text?: { text: string };
+    elements?: { action_id: string; value?: string; text: { text: string } }[];
+  };
   const responses = (route: string) => {
     const bodies: { text: string; blocks: Block[] }[] = [];
     nock(RESPONSE_URL_HOST)
@@ -167,7 +185,15 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
   };
   const buttonsOf = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
   const textOf = (blocks: Block[]) =>
-    blocks.map((b) => b.text?.text ?? (b.type === 'context' ? (b.elements ?? []).map((e) => (e as unknown as { text: string }).text).join(' ') : '')).join('\n');
+    blocks
+      .map(
+        (b) =>
+          b.text?.text ??
+          (b.type === 'context'
+            ? (b.elements ?? []).map((e) => (e as unknown as { text: string }).text).join(' ')
+            : ''),
+      )
+      .join('\n');
   const press = async (button: { action_id: string; value?: string }) => {
     const answer = responses('/actions/T0001/1/abc');
     await postSlack(url, blockAction(button.action_id, button.value ?? ''));
@@ -201,15 +227,24 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
     const asked: Record<string, string>[] = [];
     const uploaded: Buffer[] = [];
     const completed: Record<string, string>[] = [];
-    nock(SLACK_API).post('/api/conversations.open', (b) => (opened.push(b), true)).reply(200, { ok: true, channel: { id: 'D777' } });
+    nock(SLACK_API)
+      .post('/api/conversations.open', (b) => (opened.push(b), true))
+      .reply(200, { ok: true, channel: { id: 'D777' } });
     nock(SLACK_API)
       .post('/api/files.getUploadURLExternal', (b) => (asked.push(b as Record<string, string>), true))
       .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/leaflet', file_id: 'F1' });
     nock('https://files.slack.com')
-      .post('/upload/v1/leaflet', (body: string) => (uploaded.push(Buffer.from(body, /^[0-9a-f]+$/.test(body) ? 'hex' : 'binary')), true))
+      .post(
+        '/upload/v1/leaflet',
+        (body: string) => (uploaded.push(Buffer.from(body, /^[0-9a-f]+$/.test(body) ? 'hex' : 'binary')), true),
+      )
       .reply(200, 'OK');
-    nock(SLACK_API).post('/api/files.completeUploadExternal', (b) => (completed.push(b as Record<string, string>), true)).reply(200, { ok: true, files: [{ id: 'F1' }] });
-    const leafletAnswer = await press(ways.find((b) => b.action_id.startsWith(ACTION.shortlistLeaflet) && b.value?.includes('large'))!);
+    nock(SLACK_API)
+      .post('/api/files.completeUploadExternal', (b) => (completed.push(b as Record<string, string>), true))
+      .reply(200, { ok: true, files: [{ id: 'F1' }] });
+    const leafletAnswer = await press(
+      ways.find((b) => b.action_id.startsWith(ACTION.shortlistLeaflet) && b.value?.includes('large'))!,
+    );
     expect(textOf(leafletAnswer.blocks)).toContain('Large-print leaflet with 2 listings');
     await waitFor(() => completed.length === 1, 'the upload');
     expect(asked[0]).toMatchObject({ filename: 'signpost-leaflet-large-print.pdf' });
@@ -262,7 +297,14 @@ describe('the list for a resident in Teams (real Bot Framework endpoint), with t
     routes.set(TEAMS_PATH, endpoint.handler);
     routes.set(
       LEAFLET_PATH_PREFIX,
-      createLeafletRoute({ links: chat.leafletLinks, leaflets: createLeafletStore(store), search: createDatabaseSearch(store), clock, logger: silentLogger, publicUrl: base }),
+      createLeafletRoute({
+        links: chat.leafletLinks,
+        leaflets: createLeafletStore(store),
+        search: createDatabaseSearch(store),
+        clock,
+        logger: silentLogger,
+        publicUrl: base,
+      }),
     );
   }, 120_000);
   afterAll(async () => {
@@ -274,15 +316,26 @@ describe('the list for a resident in Teams (real Bot Framework endpoint), with t
 
   async function turn(what: { text: string } | { value: Record<string, unknown> }): Promise<CardElement[]> {
     connector.reset();
-    const template = 'text' in what ? teamsActivity('message-personal.json', connector.serviceUrl) : teamsActivity('card-submit.json', connector.serviceUrl);
+    const template =
+      'text' in what
+        ? teamsActivity('message-personal.json', connector.serviceUrl)
+        : teamsActivity('card-submit.json', connector.serviceUrl);
     const activity = { ...template, ...what, from: { ...(template.from as object), aadObjectId: USER } };
-    const res = await fetch(`${base}${TEAMS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(`${base}${TEAMS_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(200);
     return cardElements(connector.messages().at(-1)!.activity);
   }
   type Submit = CardElement & { title: string; data: { action: string; value: string } };
   const submits = (els: CardElement[]) => els.filter((e) => e.type === 'Action.Submit') as Submit[];
-  const textOf = (els: CardElement[]) => els.filter((e) => e.type === 'TextBlock').map((e) => String(e.text)).join('\n');
+  const textOf = (els: CardElement[]) =>
+    els
+      .filter((e) => e.type === 'TextBlock')
+      .map((e) => String(e.text))
+      .join('\n');
   const pressIn = (els: CardElement[], action: string, which = 0) => {
     const button = submits(els).filter((b) => b.data.action === action)[which];
     expect(button, action).toBeDefined();
@@ -308,7 +361,9 @@ describe('the list for a resident in Teams (real Bot Framework endpoint), with t
 
     const leaflet = await pressIn(list, ACTION.shortlistLeaflet, 0);
     expect(textOf(leaflet)).toContain('The link works for 7 days.');
-    const open = leaflet.find((e) => e.type === 'Action.OpenUrl' && e.title === 'Open the leaflet (PDF)') as (CardElement & { url: string }) | undefined;
+    const open = leaflet.find((e) => e.type === 'Action.OpenUrl' && e.title === 'Open the leaflet (PDF)') as
+      | (CardElement & { url: string })
+      | undefined;
     expect(open).toBeDefined();
     const link = new URL(open!.url);
     expect(link.pathname).toMatch(/^\/leaflets\/[0-9a-f-]{36}\.pdf$/);

@@ -27,15 +27,23 @@ const COORDINATOR = 'UCOORD1';
 
 type LogLine = { level: string; msg: string; fields?: Record<string, unknown> };
 function captureLogger(lines: LogLine[]): Logger {
-  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
 async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -113,7 +121,11 @@ describe('Slack app over the real Bolt receiver', () => {
   });
 
   it('answers url_verification with the challenge', async () => {
-    const body = JSON.stringify({ token: 't', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+    const body = JSON.stringify({
+      token: 't',
+      challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P',
+      type: 'url_verification',
+    });
     const res = await postSlack(url, { body, contentType: 'application/json' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' });
@@ -160,15 +172,31 @@ describe('Slack app over the real Bolt receiver', () => {
 
   it('refuses forged, stale and malformed requests with 401 and runs nothing', async () => {
     const post = slashCommand('lunch');
-    const forged = await postSlack(url, { ...post, signature: signSlack(post.body, Math.floor(Date.now() / 1000), 'not-the-secret') });
+    const forged = await postSlack(url, {
+      ...post,
+      signature: signSlack(post.body, Math.floor(Date.now() / 1000), 'not-the-secret'),
+    });
     expect(forged.status).toBe(401);
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
-    expect((await postSlack(url, { ...post, timestamp: stale, signature: signSlack(post.body, stale) })).status).toBe(401);
-    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': post.contentType }, body: post.body });
+    expect((await postSlack(url, { ...post, timestamp: stale, signature: signSlack(post.body, stale) })).status).toBe(
+      401,
+    );
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': post.contentType },
+      body: post.body,
+    });
     expect(unsigned.status).toBe(401);
-    const tampered = await postSlack(url, { ...post, signature: signSlack(post.body, Math.floor(Date.now() / 1000)), body: `${post.body}x` });
+    const tampered = await postSlack(url, {
+      ...post,
+      signature: signSlack(post.body, Math.floor(Date.now() / 1000)),
+      body: `${post.body}x`,
+    });
     expect(tampered.status).toBe(401);
-    const broken = await postSlack(url, { body: 'payload=%7Bnot-json', contentType: 'application/x-www-form-urlencoded' });
+    const broken = await postSlack(url, {
+      body: 'payload=%7Bnot-json',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(broken.status).toBeGreaterThanOrEqual(400);
     expect((await fetch(url)).status).toBe(405);
     await new Promise((r) => setTimeout(r, 50));
@@ -194,7 +222,11 @@ describe('Slack app over the real Bolt receiver', () => {
     const responses = captureResponses('/actions/T0001/1/abc');
     await postSlack(url, blockAction(`${ACTION.postToChannel}~2`, '{"id":"e1"}'));
     await waitFor(() => responses.length === 1, 'post to channel');
-    expect(responses[0]).toMatchObject({ response_type: 'in_channel', replace_original: false, text: 'Kentish Town lunch club' });
+    expect(responses[0]).toMatchObject({
+      response_type: 'in_channel',
+      replace_original: false,
+      text: 'Kentish Town lunch club',
+    });
   });
 
   it('turns what does not fit in one message into "Show N more", which shows the rest', async () => {
@@ -207,7 +239,8 @@ describe('Slack app over the real Bolt receiver', () => {
     const first = captureResponses('/commands/1234/5678');
     await postSlack(url, slashCommand('anything'));
     await waitFor(() => first.length === 1, 'first page');
-    const blocks = (first[0] as { blocks: { type: string; accessory?: { action_id: string; value: string } }[] }).blocks;
+    const blocks = (first[0] as { blocks: { type: string; accessory?: { action_id: string; value: string } }[] })
+      .blocks;
     expect(blocks.length).toBeLessThanOrEqual(50);
     const more = blocks.at(-1)!;
     expect(more.accessory?.action_id).toMatch(/^slack\.overflow/);
@@ -237,7 +270,10 @@ describe('Slack app over the real Bolt receiver', () => {
     const opened = captureApi('views.open', 1, { ok: true, view: { id: 'V1' } });
     await postSlack(url, slashCommand('add', { user_id: COORDINATOR }));
     await waitFor(() => opened.length === 1, 'views.open');
-    const view = JSON.parse((opened[0] as { view: string }).view) as { callback_id: string; blocks: { block_id: string }[] };
+    const view = JSON.parse((opened[0] as { view: string }).view) as {
+      callback_id: string;
+      blocks: { block_id: string }[];
+    };
     expect(view.callback_id).toBe(ENTRY_MODAL_CALLBACK);
 
     const submit = (values: Record<string, unknown>, user = COORDINATOR, metadata = '{}') =>
@@ -248,13 +284,23 @@ describe('Slack app over the real Bolt receiver', () => {
         api_app_id: 'A123456',
         token: 't',
         trigger_id: '1.2.3',
-        view: { id: 'V1', type: 'modal', callback_id: ENTRY_MODAL_CALLBACK, private_metadata: metadata, state: { values }, hash: 'h' },
+        view: {
+          id: 'V1',
+          type: 'modal',
+          callback_id: ENTRY_MODAL_CALLBACK,
+          private_metadata: metadata,
+          state: { values },
+          hash: 'h',
+        },
       });
     const v = (value: string) => ({ v: { type: 'plain_text_input', value } });
     const sel = (value: string) => ({ v: { type: 'static_select', selected_option: { value } } });
 
     // Problems go back beside their fields, in the HTTP answer.
-    const bad = await postSlack(url, submit({ title: v('Hi'), kind: sel('activity'), postcode: v('nowhere'), costAmount: v('three') }));
+    const bad = await postSlack(
+      url,
+      submit({ title: v('Hi'), kind: sel('activity'), postcode: v('nowhere'), costAmount: v('three') }),
+    );
     expect(bad.status).toBe(200);
     const errors = (await bad.json()) as { response_action: string; errors: Record<string, string> };
     expect(errors.response_action).toBe('errors');
@@ -281,11 +327,16 @@ describe('Slack app over the real Bolt receiver', () => {
 
     // A non-coordinator's submission is refused even with a valid form.
     const refused = await postSlack(url, submit({ title: v('Sneaky entry'), kind: sel('activity') }, 'UOTHER'));
-    expect(((await refused.json()) as { errors: Record<string, string> }).errors.title).toMatch(/Only Signpost coordinators/);
+    expect(((await refused.json()) as { errors: Record<string, string> }).errors.title).toMatch(
+      /Only Signpost coordinators/,
+    );
 
     // Edit: the modal opens prefilled.
     const reopened = captureApi('views.open', 1, { ok: true });
-    await postSlack(url, blockAction(SLACK_ACTION.editEntry, saved[0]!.externalId, { user: { id: COORDINATOR, name: 'coord' } }));
+    await postSlack(
+      url,
+      blockAction(SLACK_ACTION.editEntry, saved[0]!.externalId, { user: { id: COORDINATOR, name: 'coord' } }),
+    );
     await waitFor(() => reopened.length === 1, 'edit views.open');
     const editView = JSON.parse((reopened[0] as { view: string }).view) as { private_metadata: string };
     expect(JSON.parse(editView.private_metadata)).toEqual({ externalId: saved[0]!.externalId });
@@ -293,16 +344,30 @@ describe('Slack app over the real Bolt receiver', () => {
 
     // The core's Edit buttons (typed "edit knitting" in a DM lists entries with them) open the same modal.
     const fromChooser = captureApi('views.open', 1, { ok: true });
-    await postSlack(url, blockAction(ACTION.editEntry, saved[0]!.externalId, { user: { id: COORDINATOR, name: 'coord' } }));
+    await postSlack(
+      url,
+      blockAction(ACTION.editEntry, saved[0]!.externalId, { user: { id: COORDINATOR, name: 'coord' } }),
+    );
     await waitFor(() => fromChooser.length === 1, 'chooser views.open');
-    expect(JSON.parse((fromChooser[0] as { view: string }).view).private_metadata).toBe(JSON.stringify({ externalId: saved[0]!.externalId }));
+    expect(JSON.parse((fromChooser[0] as { view: string }).view).private_metadata).toBe(
+      JSON.stringify({ externalId: saved[0]!.externalId }),
+    );
     expect(conversation.actions).toHaveLength(0);
   });
 
   it('answers a mention in its thread, without the mention in the question', async () => {
     conversation.onMessage = () => ({ ...everyBlockReply(), ephemeral: false });
     const posted = captureApi('chat.postMessage', 1, { ok: true, ts: '2.2' });
-    const res = await postSlack(url, eventCallback({ type: 'app_mention', user: 'U1', text: '<@UBOT> dementia cafe this week', channel: 'C1', ts: '1700000000.000100' }));
+    const res = await postSlack(
+      url,
+      eventCallback({
+        type: 'app_mention',
+        user: 'U1',
+        text: '<@UBOT> dementia cafe this week',
+        channel: 'C1',
+        ts: '1700000000.000100',
+      }),
+    );
     expect(res.status).toBe(200);
     await waitFor(() => posted.length === 1, 'chat.postMessage');
     expect(posted[0]).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
@@ -313,17 +378,32 @@ describe('Slack app over the real Bolt receiver', () => {
 
   it('shows an answer the core marks private only to the person who mentioned it', async () => {
     const posted = captureApi('chat.postEphemeral', 1, { ok: true });
-    await postSlack(url, eventCallback({ type: 'app_mention', user: 'U1', text: '<@UBOT> share 1', channel: 'C1', ts: '1700000000.000300' }));
+    await postSlack(
+      url,
+      eventCallback({
+        type: 'app_mention',
+        user: 'U1',
+        text: '<@UBOT> share 1',
+        channel: 'C1',
+        ts: '1700000000.000300',
+      }),
+    );
     await waitFor(() => posted.length === 1, 'chat.postEphemeral');
     expect(posted[0]).toMatchObject({ channel: 'C1', user: 'U1' });
   });
 
   it('answers direct messages, ignores its own and other bots’ messages, and answers a retried event once', async () => {
     const posted = captureApi('chat.postMessage', 1, { ok: true, ts: '3.3' });
-    const dm = eventCallback({ type: 'message', channel_type: 'im', user: 'U1', text: 'chair exercise NW5', channel: 'D1' }, 'EvSAME1');
+    const dm = eventCallback(
+      { type: 'message', channel_type: 'im', user: 'U1', text: 'chair exercise NW5', channel: 'D1' },
+      'EvSAME1',
+    );
     await postSlack(url, dm);
     await postSlack(url, { ...dm, headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
-    await postSlack(url, eventCallback({ type: 'message', channel_type: 'im', bot_id: 'B2', user: 'U2', text: 'hello', channel: 'D1' }));
+    await postSlack(
+      url,
+      eventCallback({ type: 'message', channel_type: 'im', bot_id: 'B2', user: 'U2', text: 'hello', channel: 'D1' }),
+    );
     await waitFor(() => posted.length === 1, 'the DM answer');
     await new Promise((r) => setTimeout(r, 100));
     expect(conversation.messages).toHaveLength(1);
@@ -352,7 +432,10 @@ describe('Slack app over the real Bolt receiver', () => {
       .reply(() => (calls.push(503), [503, 'unavailable']))
       .post('/api/chat.postMessage')
       .reply(() => (calls.push(200), [200, { ok: true, ts: '4.4' }]));
-    await postSlack(url, eventCallback({ type: 'app_mention', user: 'U1', text: '<@UBOT> lunch', channel: 'C1', ts: '1700000000.000200' }));
+    await postSlack(
+      url,
+      eventCallback({ type: 'app_mention', user: 'U1', text: '<@UBOT> lunch', channel: 'C1', ts: '1700000000.000200' }),
+    );
     await waitFor(() => calls.length === 3, 'three attempts', 8000);
     expect(calls).toEqual([429, 503, 200]);
     await new Promise((r) => setTimeout(r, 50));
@@ -378,7 +461,11 @@ describe('Slack app over the real Bolt receiver', () => {
     conversation.onMessage = () => everyBlockReply({ attachment: true });
     const responses = captureResponses('/commands/1234/5678');
     captureApi('conversations.open', 1, { ok: true, channel: { id: 'D777' } });
-    captureApi('files.getUploadURLExternal', 1, { ok: true, upload_url: 'https://files.slack.com/upload/v1/abc', file_id: 'F1' });
+    captureApi('files.getUploadURLExternal', 1, {
+      ok: true,
+      upload_url: 'https://files.slack.com/upload/v1/abc',
+      file_id: 'F1',
+    });
     nock('https://files.slack.com').post('/upload/v1/abc').reply(200, 'OK - 30');
     const completed = captureApi('files.completeUploadExternal', 1, { ok: true, files: [{ id: 'F1' }] });
     await postSlack(url, slashCommand('book mecc'));

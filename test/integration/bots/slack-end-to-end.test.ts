@@ -11,12 +11,22 @@ import { createDatabaseSearch } from '../../../src/catalogue/search/database-sea
 import { fixedClock } from '../../../src/clock.ts';
 import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { blockAction, postSlack, RESPONSE_URL_HOST, slashCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import {
+  blockAction,
+  postSlack,
+  RESPONSE_URL_HOST,
+  slashCommand,
+  TEST_SIGNING_SECRET,
+} from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 
-type Posted = { response_type: string; text: string; blocks: { type: string; elements?: { action_id: string; value?: string }[] }[] };
+type Posted = {
+  response_type: string;
+  text: string;
+  blocks: { type: string; elements?: { action_id: string; value?: string }[] }[];
+};
 
 describe('Slack over the real conversation and the demo catalogue', () => {
   let store: TestStore;
@@ -29,7 +39,14 @@ describe('Slack over the real conversation and the demo catalogue', () => {
     const clock = fixedClock(NOW);
     const conversation = createConversation({ search: createDatabaseSearch(store), clock, logger: silentLogger });
     const slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: null, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: null,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation,
       store,
       clock,
@@ -96,21 +113,34 @@ describe('SlackNotifier', () => {
 
   it('posts a reply and turns 429 into a retryable DeliveryError with Retry-After', async () => {
     nock.disableNetConnect();
-    const notifier = new SlackNotifier({ botToken: 'xoxb-test', apiUrl: 'https://slack.test/api/', logger: silentLogger });
+    const notifier = new SlackNotifier({
+      botToken: 'xoxb-test',
+      apiUrl: 'https://slack.test/api/',
+      logger: silentLogger,
+    });
     let posted: Record<string, string> | undefined;
     nock('https://slack.test')
       .post('/api/chat.postMessage', (b) => ((posted = b as Record<string, string>), true))
       .reply(200, { ok: true, ts: '1.1' });
-    await notifier.post({ platform: 'slack', channelRef: 'C1' }, { fallbackText: 'Digest', blocks: [{ type: 'heading', text: 'New this week' }] });
+    await notifier.post(
+      { platform: 'slack', channelRef: 'C1' },
+      { fallbackText: 'Digest', blocks: [{ type: 'heading', text: 'New this week' }] },
+    );
     expect(posted).toMatchObject({ channel: 'C1', text: 'Digest' });
 
-    nock('https://slack.test').post('/api/chat.postMessage').reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '7' });
-    const error = await notifier.post({ platform: 'slack', channelRef: 'C1' }, { fallbackText: 'x', blocks: [] }).catch((e: unknown) => e);
+    nock('https://slack.test')
+      .post('/api/chat.postMessage')
+      .reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '7' });
+    const error = await notifier
+      .post({ platform: 'slack', channelRef: 'C1' }, { fallbackText: 'x', blocks: [] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 7000 });
 
     nock('https://slack.test').post('/api/chat.postMessage').reply(200, { ok: false, error: 'channel_not_found' });
-    const gone = await notifier.post({ platform: 'slack', channelRef: 'C404' }, { fallbackText: 'x', blocks: [] }).catch((e: unknown) => e);
+    const gone = await notifier
+      .post({ platform: 'slack', channelRef: 'C404' }, { fallbackText: 'x', blocks: [] })
+      .catch((e: unknown) => e);
     expect(gone).toMatchObject({ retryable: false });
   });
 });

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../src/app.ts';
 import { text } from '../../../src/bots/core/reply.ts';
 import { createPrismaInstallationStore } from '../../../src/bots/slack/prisma-installation-store.ts';
-import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_OAUTH_REDIRECT_PATH } from '../../../src/bots/slack/slack-app.ts';
+import {
+  createSlackApp,
+  SLACK_EVENTS_PATH,
+  SLACK_INSTALL_PATH,
+  SLACK_OAUTH_REDIRECT_PATH,
+} from '../../../src/bots/slack/slack-app.ts';
 import { seedDemo } from '../../../src/catalogue/demo/seed-demo.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
@@ -75,19 +80,27 @@ async function startSlackStandIn() {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
       const token = req.headers.authorization?.replace(/^Bearer /, '');
       calls.push({ method, token, body });
-      const reply = (value: Json) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const reply = (value: Json) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (method === 'oauth.v2.access') {
-        const known = body.client_id === CLIENT_ID && body.client_secret === CLIENT_SECRET ? GRANTS[String(body.code)] : undefined;
+        const known =
+          body.client_id === CLIENT_ID && body.client_secret === CLIENT_SECRET ? GRANTS[String(body.code)] : undefined;
         return reply(known ?? { ok: false, error: 'invalid_code' });
       }
       if (method === 'auth.test') {
         const grant = Object.values(GRANTS).find((g) => g.access_token === token);
         if (!grant) return reply({ ok: false, error: 'invalid_auth' });
-        return reply({ ok: true, user_id: grant.bot_user_id, bot_id: `B-${String(grant.bot_user_id)}`, url: 'https://nhs.enterprise.slack.com/' });
+        return reply({
+          ok: true,
+          user_id: grant.bot_user_id,
+          bot_id: `B-${String(grant.bot_user_id)}`,
+          url: 'https://nhs.enterprise.slack.com/',
+        });
       }
       if (method === 'chat.postMessage') {
         // A person's DM channel exists only in their own workspace.
-        if (body.channel === 'UISLINGTONSTAFF' && token !== 'xoxb-islington-token') return reply({ ok: false, error: 'channel_not_found' });
+        if (body.channel === 'UISLINGTONSTAFF' && token !== 'xoxb-islington-token')
+          return reply({ ok: false, error: 'channel_not_found' });
         return reply({ ok: true, channel: body.channel, ts: '1700000000.000200' });
       }
       return reply({ ok: true });
@@ -97,7 +110,11 @@ async function startSlackStandIn() {
   return { server, calls, apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/` };
 }
 
-function mention(team: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean }, eventId: string, text = 'lunch club in Kentish Town') {
+function mention(
+  team: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+  eventId: string,
+  text = 'lunch club in Kentish Town',
+) {
   return {
     contentType: 'application/json',
     body: JSON.stringify({
@@ -110,7 +127,13 @@ function mention(team: { teamId?: string; enterpriseId?: string; isEnterpriseIns
       event_time: Math.floor(Date.now() / 1000),
       is_ext_shared_channel: false,
       authorizations: [
-        { team_id: team.teamId ?? null, enterprise_id: team.enterpriseId ?? null, user_id: 'UBOT', is_bot: true, is_enterprise_install: team.isEnterpriseInstall ?? false },
+        {
+          team_id: team.teamId ?? null,
+          enterprise_id: team.enterpriseId ?? null,
+          user_id: 'UBOT',
+          is_bot: true,
+          is_enterprise_install: team.isEnterpriseInstall ?? false,
+        },
       ],
       event: {
         type: 'app_mention',
@@ -131,7 +154,18 @@ function teamEvent(type: 'app_uninstalled' | 'tokens_revoked', teamId: string, e
       token: 'verification-token-unused',
       team_id: teamId,
       ...(enterpriseId
-        ? { enterprise_id: enterpriseId, authorizations: [{ team_id: null, enterprise_id: enterpriseId, user_id: 'UBOTNHS', is_bot: true, is_enterprise_install: true }] }
+        ? {
+            enterprise_id: enterpriseId,
+            authorizations: [
+              {
+                team_id: null,
+                enterprise_id: enterpriseId,
+                user_id: 'UBOTNHS',
+                is_bot: true,
+                is_enterprise_install: true,
+              },
+            ],
+          }
         : {}),
       api_app_id: 'A0SIGNPOST',
       type: 'event_callback',
@@ -224,16 +258,23 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     const exchange = slackApi.calls.find((c) => c.method === 'oauth.v2.access' && c.body.code === 'code-camden');
     expect(exchange?.body.redirect_uri).toBe(`https://signpost.test${SLACK_OAUTH_REDIRECT_PATH}`);
     const rows = await installationRows();
-    expect(rows.map((r) => [r.installKey, r.teamId, r.isEnterpriseInstall, r.botUserId])).toEqual([['TCAMDEN', 'TCAMDEN', false, 'UBOTCAMDEN']]);
+    expect(rows.map((r) => [r.installKey, r.teamId, r.isEnterpriseInstall, r.botUserId])).toEqual([
+      ['TCAMDEN', 'TCAMDEN', false, 'UBOTCAMDEN'],
+    ]);
   });
 
   it('refuses a wrong state, and a state without the browser cookie, storing nothing', async () => {
-    const forged = await install('code-islington', () => ({ state: 'forged-state', cookie: `${STATE_COOKIE}=forged-state` }));
+    const forged = await install('code-islington', () => ({
+      state: 'forged-state',
+      cookie: `${STATE_COOKIE}=forged-state`,
+    }));
     expect(forged.status).toBe(400);
     expect(await forged.text()).toMatch(/expired or was started in another browser/);
     const noCookie = await install('code-islington', (state) => ({ state }));
     expect(noCookie.status).toBe(400);
-    expect(slackApi.calls.filter((c) => c.method === 'oauth.v2.access' && c.body.code === 'code-islington')).toEqual([]);
+    expect(slackApi.calls.filter((c) => c.method === 'oauth.v2.access' && c.body.code === 'code-islington')).toEqual(
+      [],
+    );
     // A code Slack does not accept, and a cancelled install, store nothing either.
     const unknownCode = await install('code-unknown');
     expect(unknownCode.status).toBe(502);
@@ -254,7 +295,8 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
       ['TISLINGTON', 'TISLINGTON', null, false],
     ]);
 
-    const answered = (token: string) => slackApi.calls.some((c) => c.method === 'chat.postMessage' && c.token === token);
+    const answered = (token: string) =>
+      slackApi.calls.some((c) => c.method === 'chat.postMessage' && c.token === token);
     for (const [team, token, id] of [
       [{ teamId: 'TISLINGTON' }, 'xoxb-islington-token', 'EvIsl1'],
       [{ teamId: 'TCAMDEN' }, 'xoxb-camden-token', 'EvCam1'],
@@ -270,23 +312,51 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
 
     // The App Home is published with the token of the workspace it was opened in.
     const home = JSON.parse(mention({ teamId: 'TISLINGTON' }, 'EvHome1').body) as Record<string, unknown>;
-    home.event = { type: 'app_home_opened', user: 'U0STAFF', channel: 'D0HOME', tab: 'home', event_ts: '1700000000.000300' };
-    expect((await postSlack(`${base}${SLACK_EVENTS_PATH}`, { contentType: 'application/json', body: JSON.stringify(home) })).status).toBe(200);
+    home.event = {
+      type: 'app_home_opened',
+      user: 'U0STAFF',
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '1700000000.000300',
+    };
+    expect(
+      (await postSlack(`${base}${SLACK_EVENTS_PATH}`, { contentType: 'application/json', body: JSON.stringify(home) }))
+        .status,
+    ).toBe(200);
     await until('the App Home', () => slackApi.calls.some((c) => c.method === 'views.publish'));
-    expect(slackApi.calls.filter((c) => c.method === 'views.publish').map((c) => c.token)).toEqual(['xoxb-islington-token']);
+    expect(slackApi.calls.filter((c) => c.method === 'views.publish').map((c) => c.token)).toEqual([
+      'xoxb-islington-token',
+    ]);
   });
 
   it('records the workspace of a digest set up from Slack, for its deliveries', async () => {
     const before = slackApi.calls.length;
-    await postSlack(`${base}${SLACK_EVENTS_PATH}`, mention({ teamId: 'TNHSTRUST', enterpriseId: 'ENHSORG', isEnterpriseInstall: true }, 'EvSub1', 'subscribe weekly mon 09:00'));
+    await postSlack(
+      `${base}${SLACK_EVENTS_PATH}`,
+      mention(
+        { teamId: 'TNHSTRUST', enterpriseId: 'ENHSORG', isEnterpriseInstall: true },
+        'EvSub1',
+        'subscribe weekly mon 09:00',
+      ),
+    );
     await until('the confirmation', () => slackApi.calls.slice(before).some((c) => c.method === 'chat.postMessage'));
-    const subs = await store.sql.query<{ workspace: string | null; channel_ref: string }>(`SELECT workspace, channel_ref FROM digest_subscription`);
+    const subs = await store.sql.query<{ workspace: string | null; channel_ref: string }>(
+      `SELECT workspace, channel_ref FROM digest_subscription`,
+    );
     expect(subs.rows).toEqual([{ workspace: 'ENHSORG', channel_ref: 'C0SOCIAL' }]);
   });
 
-  it('sends proactive messages (digests) with the token of the delivery\'s workspace', async () => {
+  it("sends proactive messages (digests) with the token of the delivery's workspace", async () => {
     const slack = createSlackApp({
-      config: { botToken: null, oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET }, signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: slackApi.apiUrl, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: null,
+        oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET },
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: slackApi.apiUrl,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation: new FakeConversation(),
       store,
       clock: fixedClock(NOW),
@@ -294,25 +364,47 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
       installations: createPrismaInstallationStore(store.prisma, fixedClock(NOW)),
     });
     const before = slackApi.calls.length;
-    await slack.notifier.post({ platform: 'slack', channelRef: 'C0DIGEST', workspace: 'TISLINGTON' }, { fallbackText: 'Digest', blocks: [text('New this week')] });
-    await slack.notifier.post({ platform: 'slack', channelRef: 'C0DIGEST', workspace: 'ENHSORG' }, { fallbackText: 'Digest', blocks: [text('New this week')] });
+    await slack.notifier.post(
+      { platform: 'slack', channelRef: 'C0DIGEST', workspace: 'TISLINGTON' },
+      { fallbackText: 'Digest', blocks: [text('New this week')] },
+    );
+    await slack.notifier.post(
+      { platform: 'slack', channelRef: 'C0DIGEST', workspace: 'ENHSORG' },
+      { fallbackText: 'Digest', blocks: [text('New this week')] },
+    );
     const posts = slackApi.calls.slice(before).filter((c) => c.method === 'chat.postMessage');
     expect(posts.map((p) => [p.token, p.body.channel])).toEqual([
       ['xoxb-islington-token', 'C0DIGEST'],
       ['xoxb-nhs-org-token', 'C0DIGEST'],
     ]);
     await expect(
-      slack.notifier.post({ platform: 'slack', channelRef: 'C0DIGEST', workspace: 'TNOWHERE' }, { fallbackText: 'Digest', blocks: [text('x')] }),
+      slack.notifier.post(
+        { platform: 'slack', channelRef: 'C0DIGEST', workspace: 'TNOWHERE' },
+        { fallbackText: 'Digest', blocks: [text('x')] },
+      ),
     ).rejects.toMatchObject({ name: 'DeliveryError', retryable: false });
 
     // A booking reminder names a person, not a workspace: each installation is tried until one knows them.
     const mark = slackApi.calls.length;
-    await slack.notifier.post({ platform: 'slack', channelRef: 'UISLINGTONSTAFF' }, { fallbackText: 'Reminder', blocks: [text('Your course is tomorrow')] });
-    const tried = slackApi.calls.slice(mark).filter((c) => c.method === 'chat.postMessage').map((c) => c.token);
+    await slack.notifier.post(
+      { platform: 'slack', channelRef: 'UISLINGTONSTAFF' },
+      { fallbackText: 'Reminder', blocks: [text('Your course is tomorrow')] },
+    );
+    const tried = slackApi.calls
+      .slice(mark)
+      .filter((c) => c.method === 'chat.postMessage')
+      .map((c) => c.token);
     expect(tried).toEqual(['xoxb-camden-token', 'xoxb-islington-token']);
     await expect(
-      slack.notifier.post({ platform: 'slack', channelRef: 'UISLINGTONSTAFF', workspace: 'TCAMDEN' }, { fallbackText: 'Reminder', blocks: [text('x')] }),
-    ).rejects.toMatchObject({ name: 'DeliveryError', retryable: false, message: expect.stringMatching(/channel_not_found/) });
+      slack.notifier.post(
+        { platform: 'slack', channelRef: 'UISLINGTONSTAFF', workspace: 'TCAMDEN' },
+        { fallbackText: 'Reminder', blocks: [text('x')] },
+      ),
+    ).rejects.toMatchObject({
+      name: 'DeliveryError',
+      retryable: false,
+      message: expect.stringMatching(/channel_not_found/),
+    });
   });
 
   it('removes a workspace on app_uninstalled and on tokens_revoked; its events are then not answered', async () => {
@@ -327,18 +419,27 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
     const refused = await postSlack(`${base}${SLACK_EVENTS_PATH}`, mention({ teamId: 'TCAMDEN' }, 'EvCam2'));
     expect(refused.status).toBe(200);
     // An event whose workspace is not installed is acknowledged and not answered; a later one from an installed org is.
-    await postSlack(`${base}${SLACK_EVENTS_PATH}`, mention({ teamId: 'TNHSTRUST', enterpriseId: 'ENHSORG', isEnterpriseInstall: true }, 'EvNhs2'));
+    await postSlack(
+      `${base}${SLACK_EVENTS_PATH}`,
+      mention({ teamId: 'TNHSTRUST', enterpriseId: 'ENHSORG', isEnterpriseInstall: true }, 'EvNhs2'),
+    );
     await until('the org answer', () => slackApi.calls.filter((c) => c.method === 'chat.postMessage').length > before);
     const after = slackApi.calls.filter((c) => c.method === 'chat.postMessage').slice(before);
     expect(after.map((c) => c.token)).toEqual(['xoxb-nhs-org-token']);
 
     // Uninstalled from the whole Enterprise Grid organisation: its one installation goes.
-    await postSlack(`${base}${SLACK_EVENTS_PATH}`, teamEvent('app_uninstalled', 'TNHSTRUST', 'EvUninstallOrg', 'ENHSORG'));
+    await postSlack(
+      `${base}${SLACK_EVENTS_PATH}`,
+      teamEvent('app_uninstalled', 'TNHSTRUST', 'EvUninstallOrg', 'ENHSORG'),
+    );
     expect(await keysOnceGone('ENHSORG')).toEqual([]);
   });
 
   it('refuses unsigned events before anything is looked up', async () => {
-    const res = await postSlack(`${base}${SLACK_EVENTS_PATH}`, { ...mention({ teamId: 'ENHSORG' }, 'EvForged'), signature: 'v0=forged' });
+    const res = await postSlack(`${base}${SLACK_EVENTS_PATH}`, {
+      ...mention({ teamId: 'ENHSORG' }, 'EvForged'),
+      signature: 'v0=forged',
+    });
     expect(res.status).toBe(401);
   });
 });

@@ -11,26 +11,57 @@ import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { blockAction, eventCallback, interaction, postSlack, RESPONSE_URL_HOST, slashCommand, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import {
+  blockAction,
+  eventCallback,
+  interaction,
+  postSlack,
+  RESPONSE_URL_HOST,
+  slashCommand,
+  TEST_SIGNING_SECRET,
+} from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PUBLIC_URL = 'https://signpost.camden.test';
 const SLACK_API = 'https://slack.test';
 
-type Block = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { action_id?: string; value?: string; url?: string; text?: unknown }[]; accessory?: { action_id: string; value: string } };
-type Posted = { response_type?: string; replace_original?: boolean; delete_original?: boolean; text?: string; blocks?: Block[] };
-type Unfurl = { channel?: string; ts?: string; unfurl_id?: string; source?: string; unfurls: string | Record<string, { blocks: Block[] }> };
+type Block = {
+  type: string;
+  text?: { text: string };
+  fields?: { text: string }[];
+  elements?: { action_id?: string; value?: string; url?: string; text?: unknown }[];
+  accessory?: { action_id: string; value: string };
+};
+type Posted = {
+  response_type?: string;
+  replace_original?: boolean;
+  delete_original?: boolean;
+  text?: string;
+  blocks?: Block[];
+};
+type Unfurl = {
+  channel?: string;
+  ts?: string;
+  unfurl_id?: string;
+  source?: string;
+  unfurls: string | Record<string, { blocks: Block[] }>;
+};
 
 async function waitFor(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-const urlsOf = (blocks: Block[]) => blocks.flatMap((b) => b.elements ?? []).map((e) => e.url).filter((u): u is string => !!u);
+const urlsOf = (blocks: Block[]) =>
+  blocks
+    .flatMap((b) => b.elements ?? [])
+    .map((e) => e.url)
+    .filter((u): u is string => !!u);
 const textOf = (blocks: Block[]) => JSON.stringify(blocks);
 
 describe('listings shared into any Slack conversation (real Bolt receiver, signed requests, the app as npm start builds it)', () => {
@@ -65,14 +96,18 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
   /** Slack's Web API stand-in: auth.test for Bolt's authorisation, and chat.unfurl captured. */
   const slackApi = () => {
     const unfurls: Unfurl[] = [];
-    nock(SLACK_API).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B0BOT', team_id: 'T0001' });
+    nock(SLACK_API)
+      .persist()
+      .post('/api/auth.test')
+      .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B0BOT', team_id: 'T0001' });
     nock(SLACK_API)
       .persist()
       .post('/api/chat.unfurl', (body) => (unfurls.push(body as Unfurl), true))
       .reply(200, { ok: true });
     return unfurls;
   };
-  const unfurlsOf = (call: Unfurl): Record<string, { blocks: Block[] }> => (typeof call.unfurls === 'string' ? JSON.parse(call.unfurls) : call.unfurls);
+  const unfurlsOf = (call: Unfurl): Record<string, { blocks: Block[] }> =>
+    typeof call.unfurls === 'string' ? JSON.parse(call.unfurls) : call.unfurls;
 
   /** Every body posted to a response_url path, in order. */
   const responses = (path: string) => {
@@ -89,16 +124,22 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     const listing = (await search().search({ text: 'lunch club', now: NOW, limit: 1 })).results[0]!;
     const link = listingPageUrl(PUBLIC_URL, listing.id);
     const other = `${PUBLIC_URL}/feeds/catalogue.ics`;
-    const res = await postSlack(url, eventCallback({
-      type: 'link_shared',
-      channel: 'C2147483705',
-      is_bot_user_member: true,
-      user: 'U2147483697',
-      message_ts: '1700000123.000200',
-      unfurl_id: 'C2147483705.1700000123.000200.abc',
-      source: 'conversations_history',
-      links: [{ domain: 'signpost.camden.test', url: link }, { domain: 'signpost.camden.test', url: other }],
-    }));
+    const res = await postSlack(
+      url,
+      eventCallback({
+        type: 'link_shared',
+        channel: 'C2147483705',
+        is_bot_user_member: true,
+        user: 'U2147483697',
+        message_ts: '1700000123.000200',
+        unfurl_id: 'C2147483705.1700000123.000200.abc',
+        source: 'conversations_history',
+        links: [
+          { domain: 'signpost.camden.test', url: link },
+          { domain: 'signpost.camden.test', url: other },
+        ],
+      }),
+    );
     expect(res.status).toBe(200);
     await waitFor(() => unfurls.length === 1, 'chat.unfurl');
     const call = unfurls[0]!;
@@ -115,14 +156,26 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     const unfurls = slackApi();
     const [open, gone] = (await search().search({ text: 'exercise', now: NOW, limit: 2 })).results;
     await store.sql.query(`UPDATE service SET status = 'closed' WHERE id = $1`, [gone!.id]);
-    await postSlack(url, eventCallback({
-      type: 'link_shared', channel: 'C2147483705', user: 'U2147483697', message_ts: '1700000124.000300',
-      links: [{ domain: 'signpost.camden.test', url: listingPageUrl(PUBLIC_URL, gone!.id) }],
-    }));
-    await postSlack(url, eventCallback({
-      type: 'link_shared', channel: 'C2147483705', user: 'U2147483697', message_ts: '1700000125.000400',
-      links: [{ domain: 'signpost.camden.test', url: `${listingPageUrl(PUBLIC_URL, open!.id)}#when` }],
-    }));
+    await postSlack(
+      url,
+      eventCallback({
+        type: 'link_shared',
+        channel: 'C2147483705',
+        user: 'U2147483697',
+        message_ts: '1700000124.000300',
+        links: [{ domain: 'signpost.camden.test', url: listingPageUrl(PUBLIC_URL, gone!.id) }],
+      }),
+    );
+    await postSlack(
+      url,
+      eventCallback({
+        type: 'link_shared',
+        channel: 'C2147483705',
+        user: 'U2147483697',
+        message_ts: '1700000125.000400',
+        links: [{ domain: 'signpost.camden.test', url: `${listingPageUrl(PUBLIC_URL, open!.id)}#when` }],
+      }),
+    );
     await waitFor(() => unfurls.length === 1, 'chat.unfurl');
     expect(unfurls[0]).toMatchObject({ channel: 'C2147483705', ts: '1700000125.000400' });
     expect(Object.keys(unfurlsOf(unfurls[0]!))).toEqual([`${listingPageUrl(PUBLIC_URL, open!.id)}#when`]);
@@ -136,10 +189,16 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
       'Zebrafinch <!channel> lunch <https://evil.example|Camden Council>',
       '*£0* _today_',
     ]);
-    await postSlack(url, eventCallback({
-      type: 'link_shared', channel: 'C2147483705', user: 'U2147483697', message_ts: '1700000126.000500',
-      links: [{ domain: 'signpost.camden.test', url: listingPageUrl(PUBLIC_URL, listing.id) }],
-    }));
+    await postSlack(
+      url,
+      eventCallback({
+        type: 'link_shared',
+        channel: 'C2147483705',
+        user: 'U2147483697',
+        message_ts: '1700000126.000500',
+        links: [{ domain: 'signpost.camden.test', url: listingPageUrl(PUBLIC_URL, listing.id) }],
+      }),
+    );
     await waitFor(() => unfurls.length === 1, 'chat.unfurl');
     const blocks = unfurlsOf(unfurls[0]!)[listingPageUrl(PUBLIC_URL, listing.id)]!.blocks;
     // The title goes in a header (plain text: no mentions or links); mrkdwn text has look-alikes for its markup.
@@ -172,7 +231,10 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     expect(picks.map((b) => JSON.parse(b.accessory!.value).id)).toEqual(expected.map((r) => r.id));
 
     const chosen = expected[1]!;
-    const before = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM result_event WHERE entry_id = $1 AND kind = 'shared'`, [chosen.id]);
+    const before = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM result_event WHERE entry_id = $1 AND kind = 'shared'`,
+      [chosen.id],
+    );
     const clickAnswers = responses('/actions/T0001/1/abc');
     const click = blockAction(SLACK_ACTION.sharePost, picks[1]!.accessory!.value);
     expect((await postSlack(url, click)).status).toBe(200);
@@ -183,7 +245,10 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     expect(urlsOf(posted!.blocks!)).toEqual([listingPageUrl(PUBLIC_URL, chosen.id)]);
     expect(`${posted!.text} ${textOf(posted!.blocks!)}`.toLowerCase()).not.toContain(words);
     expect(removed).toEqual({ delete_original: true });
-    const after = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM result_event WHERE entry_id = $1 AND kind = 'shared'`, [chosen.id]);
+    const after = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM result_event WHERE entry_id = $1 AND kind = 'shared'`,
+      [chosen.id],
+    );
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
   });
 
@@ -199,7 +264,10 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     await postSlack(url, blockAction(SLACK_ACTION.sharePost, 'not json'));
     await waitFor(() => clickAnswers.length === 2, 'two refusals');
     for (const answer of clickAnswers) expect(answer.response_type).toBe('ephemeral');
-    expect(clickAnswers.map((a) => a.text).sort()).toEqual(['That button is out of date. Please share again.', 'That listing is no longer listed, so it was not posted.']);
+    expect(clickAnswers.map((a) => a.text).sort()).toEqual([
+      'That button is out of date. Please share again.',
+      'That listing is no longer listed, so it was not posted.',
+    ]);
   });
 
   it('/signpost share 2 is still the share-with-resident of the last answer, not a search for "2"', async () => {
@@ -219,7 +287,9 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
   it("the message shortcut offers the listings a colleague's message asks about, privately, for that conversation", async () => {
     slackApi();
     const text = 'Does anyone know a <https://example.org|dementia cafe> near <#C0123|kentish-town>?';
-    const expected = (await search().search({ text: 'Does anyone know a dementia cafe near #kentish-town?', now: NOW, limit: 5 })).results;
+    const expected = (
+      await search().search({ text: 'Does anyone know a dementia cafe near #kentish-town?', now: NOW, limit: 5 })
+    ).results;
     const answers = responses('/shortcuts/T0001/9/xyz');
     const post = interaction({
       type: 'message_action',
@@ -237,13 +307,21 @@ describe('listings shared into any Slack conversation (real Bolt receiver, signe
     expect((await postSlack(url, post)).status).toBe(200);
     await waitFor(() => answers.length === 1, 'the pick list');
     expect(answers[0]!.response_type).toBe('ephemeral');
-    const ids = answers[0]!.blocks!.filter((b) => b.accessory?.action_id === SLACK_ACTION.sharePost).map((b) => JSON.parse(b.accessory!.value).id);
+    const ids = answers[0]!
+      .blocks!.filter((b) => b.accessory?.action_id === SLACK_ACTION.sharePost)
+      .map((b) => JSON.parse(b.accessory!.value).id);
     expect(ids).toEqual(expected.map((r) => r.id));
   });
 
   it('refuses an unsigned link_shared event', async () => {
     const unfurls = slackApi();
-    const post = eventCallback({ type: 'link_shared', channel: 'C1', user: 'U1', message_ts: '1.2', links: [{ domain: 'signpost.camden.test', url: `${PUBLIC_URL}/l/x` }] });
+    const post = eventCallback({
+      type: 'link_shared',
+      channel: 'C1',
+      user: 'U1',
+      message_ts: '1.2',
+      links: [{ domain: 'signpost.camden.test', url: `${PUBLIC_URL}/l/x` }],
+    });
     const res = await postSlack(url, { ...post, signature: 'v0=0000' });
     expect(res.status).toBe(401);
     expect(unfurls).toEqual([]);

@@ -40,8 +40,11 @@ describe('Slack in Socket Mode', () => {
       req.on('data', (c) => (raw += c));
       req.on('end', () => {
         const type = req.headers['content-type'] ?? '';
-        const body: Json = type.includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
-        const reply = (value: Json) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+        const body: Json = type.includes('json')
+          ? JSON.parse(raw || '{}')
+          : Object.fromEntries(new URLSearchParams(raw));
+        const reply = (value: Json) =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
         if (req.url === '/respond') {
           responses.push(body);
           return reply({ ok: true });
@@ -62,7 +65,14 @@ describe('Slack in Socket Mode', () => {
     sockets.on('connection', (ws) => {
       socket = ws;
       ws.on('message', (data) => acks.push(JSON.parse(String(data)) as Json));
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'applink-test' }, connection_info: { app_id: 'A111' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'applink-test' },
+          connection_info: { app_id: 'A111' },
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -71,7 +81,14 @@ describe('Slack in Socket Mode', () => {
     await seedDemo(store, NOW);
     const clock = fixedClock(NOW);
     slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: null, appToken: 'xapp-1-A111-test', apiUrl: `${base}/api/`, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: null,
+        appToken: 'xapp-1-A111-test',
+        apiUrl: `${base}/api/`,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation: createConversation({ search: createDatabaseSearch(store), clock, logger: silentLogger }),
       store,
       clock,
@@ -106,7 +123,9 @@ describe('Slack in Socket Mode', () => {
         envelope_id: 'env-command-1',
         type: 'slash_commands',
         accepts_response_payload: true,
-        payload: Object.fromEntries(new URLSearchParams(slashCommand('lunch club in Kentish Town', { response_url: `${base}/respond` }).body)),
+        payload: Object.fromEntries(
+          new URLSearchParams(slashCommand('lunch club in Kentish Town', { response_url: `${base}/respond` }).body),
+        ),
       }),
     );
     await until('the ack', () => acks.some((a) => a.envelope_id === 'env-command-1'));

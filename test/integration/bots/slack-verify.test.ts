@@ -9,7 +9,13 @@ import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { blockAction, eventCallback, postSlack, RESPONSE_URL_HOST, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import {
+  blockAction,
+  eventCallback,
+  postSlack,
+  RESPONSE_URL_HOST,
+  TEST_SIGNING_SECRET,
+} from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const SLACK_API = 'https://slack.com';
@@ -19,7 +25,8 @@ const NOW = new Date('2027-06-15T09:00:00Z');
 async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -42,15 +49,37 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
   let slack: SlackApp;
 
   const serviceId = async (externalId: string) =>
-    (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId])).rows[0]!.id;
+    (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId]))
+      .rows[0]!.id;
 
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    await importSource(store, { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: new Date('2027-06-01T09:00:00Z') }, silentLogger);
+    await importSource(
+      store,
+      {
+        input: 'test/fixtures/verify/sheet-v1.csv',
+        source: 'sheet',
+        format: 'csv',
+        now: new Date('2027-06-01T09:00:00Z'),
+      },
+      silentLogger,
+    );
     const clock = fixedClock(NOW);
-    const chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url }), store, clock, logger: silentLogger });
+    const chat = createChatConversation({
+      config: loadConfig({ DATABASE_URL: store.url }),
+      store,
+      clock,
+      logger: silentLogger,
+    });
     slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: null, coordinatorUserIds: [COORDINATOR], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: null,
+        coordinatorUserIds: [COORDINATOR],
+        coordinatorUsergroup: null,
+      },
       conversation: chat.conversation,
       store,
       clock,
@@ -103,7 +132,10 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
     await postSlack(url, fromHome);
     await waitFor(() => posted.length === 1, 'the direct message');
     expect(JSON.stringify(posted[0])).toContain('Marked “Delta Health Walk” as closed');
-    const { rows } = await store.sql.query<{ status: string; closed_by_role: string }>(`SELECT status, closed_by_role FROM service WHERE id = $1`, [delta]);
+    const { rows } = await store.sql.query<{ status: string; closed_by_role: string }>(
+      `SELECT status, closed_by_role FROM service WHERE id = $1`,
+      [delta],
+    );
     expect(rows[0]).toEqual({ status: 'closed', closed_by_role: 'slack coordinator' });
   });
 
@@ -116,7 +148,10 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
     await postSlack(url, blockAction(ACTION.verifyConfirm, JSON.stringify({ id: bravo })));
     await waitFor(() => responses.length === 1, 'the refusal');
     expect(JSON.stringify(responses[0])).toContain('Checking listings is for coordinators');
-    const { rows } = await store.sql.query<{ confirmed_at: Date | null }>(`SELECT confirmed_at FROM service WHERE id = $1`, [bravo]);
+    const { rows } = await store.sql.query<{ confirmed_at: Date | null }>(
+      `SELECT confirmed_at FROM service WHERE id = $1`,
+      [bravo],
+    );
     expect(rows[0]!.confirmed_at).toBeNull();
   });
 });

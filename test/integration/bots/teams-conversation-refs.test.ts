@@ -35,7 +35,10 @@ describe.each(STORE_KINDS)('Teams conversation references on %s', (kind) => {
 
     const later = createPrismaConversationRefs(store.prisma, fixedClock(new Date('2026-11-20T09:00:00Z')));
     await later.save({ ...record('a:personal'), serviceUrl: 'https://smba.trafficmanager.net/emea/' });
-    expect(await later.get('a:personal')).toEqual({ ...record('a:personal'), serviceUrl: 'https://smba.trafficmanager.net/emea/' });
+    expect(await later.get('a:personal')).toEqual({
+      ...record('a:personal'),
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    });
     const row = await store.prisma.teamsConversationRef.findUniqueOrThrow({ where: { conversationId: 'a:personal' } });
     expect(row.installedAt.toISOString()).toBe('2026-11-01T09:00:00.000Z');
     expect(row.updatedAt.toISOString()).toBe('2026-11-20T09:00:00.000Z');

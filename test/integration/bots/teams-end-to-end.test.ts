@@ -57,7 +57,11 @@ describe('Teams over the real conversation core and the demo catalogue', () => {
 
   const send = async (activity: Record<string, unknown>) => {
     connector.reset();
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(200);
     const messages = connector.messages();
     expect(messages).toHaveLength(1);
@@ -65,7 +69,9 @@ describe('Teams over the real conversation core and the demo catalogue', () => {
   };
 
   it('answers a channel question with results, and a Details button opens one of them', async () => {
-    const results = await send(teamsActivity('channel-mention.json', connector.serviceUrl, { text: '<at>Signpost Bot</at> lunch club' }));
+    const results = await send(
+      teamsActivity('channel-mention.json', connector.serviceUrl, { text: '<at>Signpost Bot</at> lunch club' }),
+    );
     const text = JSON.stringify(results);
     expect(text.toLowerCase()).toContain('lunch');
     const detailsButton = submits(results).find((s) => s.data.action === 'catalogue.details');
@@ -77,7 +83,9 @@ describe('Teams over the real conversation core and the demo catalogue', () => {
   });
 
   it('welcomes a team with the help reply when installed', async () => {
-    const help = await send(teamsActivity('msteams-docs_conversationUpdate_teamMemberAdded_bot-added-to-team.json', connector.serviceUrl));
+    const help = await send(
+      teamsActivity('msteams-docs_conversationUpdate_teamMemberAdded_bot-added-to-team.json', connector.serviceUrl),
+    );
     expect(JSON.stringify(help).length).toBeGreaterThan(100);
   });
 });

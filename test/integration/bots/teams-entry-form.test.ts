@@ -23,7 +23,11 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
   beforeEach(() => chat.connector.reset());
 
   const turn: TeamsChat['turn'] = (what, user) => chat.turn(what, user);
-  const textOf = (els: CardElement[]) => els.filter((e) => e.type === 'TextBlock').map((e) => String(e.text)).join('\n');
+  const textOf = (els: CardElement[]) =>
+    els
+      .filter((e) => e.type === 'TextBlock')
+      .map((e) => String(e.text))
+      .join('\n');
   const input = (els: CardElement[], name: string) => els.find((e) => e.id === `f.${name}`);
 
   it('opens an Adaptive Card form on "add entry", with typed inputs and one Save', async () => {
@@ -31,7 +35,11 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
     expect(input(card, 'title')).toMatchObject({ type: 'Input.Text', isRequired: true, maxLength: 200 });
     expect(input(card, 'description')).toMatchObject({ type: 'Input.Text', isMultiline: true });
     expect(input(card, 'kind')).toMatchObject({ type: 'Input.ChoiceSet', value: 'activity', style: 'compact' });
-    expect(input(card, 'accessibility')).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true, style: 'expanded' });
+    expect(input(card, 'accessibility')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      style: 'expanded',
+    });
     expect(input(card, 'date')).toMatchObject({ type: 'Input.Date' });
     expect(input(card, 'startTime')).toMatchObject({ type: 'Input.Time' });
     expect(((input(card, 'ward')!.choices as unknown[]) ?? []).length).toBe(20);
@@ -41,7 +49,15 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
 
   it('checks a submission as Slack does: problems beside their fields, what was typed kept, nothing saved', async () => {
     const card = await turn({
-      value: { action: ACTION.saveEntry, value: '', 'f.title': 'Chair yoga', 'f.kind': 'activity', 'f.postcode': 'nowhere', 'f.costAmount': 'three', msteams: {} },
+      value: {
+        action: ACTION.saveEntry,
+        value: '',
+        'f.title': 'Chair yoga',
+        'f.kind': 'activity',
+        'f.postcode': 'nowhere',
+        'f.costAmount': 'three',
+        msteams: {},
+      },
     });
     const text = textOf(card);
     expect(text).toContain('Please check the 2 fields marked below');
@@ -71,7 +87,12 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
     expect(textOf(saved)).toContain('Added “Chair yoga”. It shows in search results now.');
     const [summary] = await listManualEntries(store);
     const entry = await getManualEntry(store, summary!.externalId);
-    expect(entry).toMatchObject({ title: 'Chair yoga', ward: 'Kentish Town South', free: true, accessibility: ['step_free', 'hearing_loop'] });
+    expect(entry).toMatchObject({
+      title: 'Chair yoga',
+      ward: 'Kentish Town South',
+      free: true,
+      accessibility: ['step_free', 'hearing_loop'],
+    });
     expect(entry!.start?.toISOString()).toBe('2026-12-03T10:30:00.000Z');
 
     const edit = await turn({ text: 'edit chair' });
@@ -81,14 +102,19 @@ describe.each(STORE_KINDS)('the Teams entry form for coordinators (%s)', (kind) 
     const save = edit.find((e) => e.type === 'Action.Submit') as unknown as { data: { action: string; value: string } };
     expect(save.data).toEqual({ action: ACTION.saveEntry, value: summary!.externalId });
 
-    const updated = await turn({ value: { ...save.data, 'f.title': 'Chair yoga for beginners', 'f.kind': 'activity' } });
+    const updated = await turn({
+      value: { ...save.data, 'f.title': 'Chair yoga for beginners', 'f.kind': 'activity' },
+    });
     expect(textOf(updated)).toContain('Updated “Chair yoga for beginners”');
     expect((await listManualEntries(store)).map((e) => e.title)).toEqual(['Chair yoga for beginners']);
   });
 
   it('refuses the form to anyone not in TEAMS_COORDINATOR_IDS, on opening and on saving', async () => {
     expect(textOf(await turn({ text: 'add entry' }, SOMEONE_ELSE))).toMatch(/Only Signpost coordinators/);
-    const refused = await turn({ value: { action: ACTION.saveEntry, value: '', 'f.title': 'Sneaky entry', 'f.kind': 'activity' } }, SOMEONE_ELSE);
+    const refused = await turn(
+      { value: { action: ACTION.saveEntry, value: '', 'f.title': 'Sneaky entry', 'f.kind': 'activity' } },
+      SOMEONE_ELSE,
+    );
     expect(textOf(refused)).toMatch(/Only Signpost coordinators/);
     expect((await listManualEntries(store)).map((e) => e.title)).toEqual(['Chair yoga for beginners']);
   });

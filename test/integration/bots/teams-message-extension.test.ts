@@ -18,8 +18,14 @@ const NOW = new Date('2026-11-23T12:00:00Z');
 const PUBLIC_URL = 'https://signpost.camden.test';
 
 type Node = Record<string, unknown>;
-type Attachment = { contentType: string; content: Node & { version?: string; body?: Node[]; title?: string; text?: string }; preview?: Attachment };
-type ExtensionResponse = { composeExtension: { type: string; attachmentLayout?: string; attachments?: Attachment[]; text?: string } };
+type Attachment = {
+  contentType: string;
+  content: Node & { version?: string; body?: Node[]; title?: string; text?: string };
+  preview?: Attachment;
+};
+type ExtensionResponse = {
+  composeExtension: { type: string; attachmentLayout?: string; attachments?: Attachment[]; text?: string };
+};
 
 /** Every object inside a card, depth first. */
 function nodes(card: unknown): Node[] {
@@ -34,8 +40,12 @@ function nodes(card: unknown): Node[] {
   walk(card);
   return out;
 }
-const openUrls = (card: unknown) => nodes(card).filter((n) => n.type === 'Action.OpenUrl').map((n) => n.url as string);
-const texts = (card: unknown) => nodes(card).flatMap((n) => [n.text, n.value, n.title].filter((v): v is string => typeof v === 'string'));
+const openUrls = (card: unknown) =>
+  nodes(card)
+    .filter((n) => n.type === 'Action.OpenUrl')
+    .map((n) => n.url as string);
+const texts = (card: unknown) =>
+  nodes(card).flatMap((n) => [n.text, n.value, n.title].filter((v): v is string => typeof v === 'string'));
 
 describe('Teams message extension through the real Bot Framework endpoint', () => {
   let connector: BotConnector;
@@ -50,7 +60,10 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
     connector = await startBotConnector();
     store = await openTestStore('pglite');
     await seedDemo(store, NOW);
-    const config = { ...loadConfig({ DATABASE_URL: 'pglite:memory', TEAMS_EMULATOR: 'true', PUBLIC_URL }), teams: null };
+    const config = {
+      ...loadConfig({ DATABASE_URL: 'pglite:memory', TEAMS_EMULATOR: 'true', PUBLIC_URL }),
+      teams: null,
+    };
     const app = await createApp({ config, store, clock: fixedClock(NOW), logger: silentLogger });
     server = createHttpServer(app.routes, silentLogger);
     url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;
@@ -65,14 +78,22 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
   const invoke = async (fixture: string, value: Node): Promise<ExtensionResponse> => {
     connector.reset();
     const activity = teamsActivity(fixture, connector.serviceUrl, { value });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(200);
     // An invoke is answered in the HTTP response itself: nothing is posted to the connector.
     expect(connector.messages()).toEqual([]);
     return (await res.json()) as ExtensionResponse;
   };
   const query = (words: string, options: Node = { skip: 0, count: 25 }) =>
-    invoke('compose-extension-query.json', { commandId: 'searchListings', parameters: [{ name: 'query', value: words }], queryOptions: options });
+    invoke('compose-extension-query.json', {
+      commandId: 'searchListings',
+      parameters: [{ name: 'query', value: words }],
+      queryOptions: options,
+    });
   const queryLink = (link: string) => invoke('compose-extension-query-link.json', { url: link });
 
   it('answers a search with the listings the chat would show, each a preview and an Adaptive Card 1.5 linking to its page', async () => {
@@ -100,12 +121,20 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
   it('pages with skip and count, and shows what is coming up on the first run before anything is typed', async () => {
     const all = await search().search({ text: 'exercise', now: NOW, limit: 6 });
     const page = await query('exercise', { skip: 3, count: 3 });
-    expect(page.composeExtension.attachments!.map((a) => openUrls(a.content)[0])).toEqual(all.results.slice(3, 6).map((r) => listingPageUrl(PUBLIC_URL, r.id)));
+    expect(page.composeExtension.attachments!.map((a) => openUrls(a.content)[0])).toEqual(
+      all.results.slice(3, 6).map((r) => listingPageUrl(PUBLIC_URL, r.id)),
+    );
 
-    const first = await invoke('compose-extension-query.json', { commandId: 'searchListings', parameters: [{ name: 'initialRun', value: 'true' }], queryOptions: { skip: 0, count: 25 } });
+    const first = await invoke('compose-extension-query.json', {
+      commandId: 'searchListings',
+      parameters: [{ name: 'initialRun', value: 'true' }],
+      queryOptions: { skip: 0, count: 25 },
+    });
     const upcoming = await search().search({ text: '', now: NOW, limit: 25 });
     expect(upcoming.results.length).toBeGreaterThan(0);
-    expect(first.composeExtension.attachments!.map((a) => openUrls(a.content)[0])).toEqual(upcoming.results.map((r) => listingPageUrl(PUBLIC_URL, r.id)));
+    expect(first.composeExtension.attachments!.map((a) => openUrls(a.content)[0])).toEqual(
+      upcoming.results.map((r) => listingPageUrl(PUBLIC_URL, r.id)),
+    );
   });
 
   it('puts the numbers to call first when the words show someone may be at risk', async () => {
@@ -116,7 +145,10 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
   });
 
   it('answers a command it does not know with a message instead of an error', async () => {
-    const answer = await invoke('compose-extension-query.json', { commandId: 'somethingElse', parameters: [{ name: 'query', value: 'x' }] });
+    const answer = await invoke('compose-extension-query.json', {
+      commandId: 'somethingElse',
+      parameters: [{ name: 'query', value: 'x' }],
+    });
     expect(answer.composeExtension.type).toBe('message');
     expect(answer.composeExtension.text).toMatch(/out of date/);
   });
@@ -139,7 +171,12 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
 
   it('previews nothing for links that are not listing pages here, and says so for a listing that has closed', async () => {
     const listing = (await search().search({ text: 'befriending', now: NOW, limit: 1 })).results[0]!;
-    for (const other of [`https://elsewhere.example/l/${listing.id}`, `${PUBLIC_URL}/insights`, `${PUBLIC_URL}/l/not-an-id`, 'javascript:alert(1)']) {
+    for (const other of [
+      `https://elsewhere.example/l/${listing.id}`,
+      `${PUBLIC_URL}/insights`,
+      `${PUBLIC_URL}/l/not-an-id`,
+      'javascript:alert(1)',
+    ]) {
       const answer = await queryLink(other);
       expect(answer.composeExtension.attachments, other).toEqual([]);
     }
@@ -152,7 +189,10 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
 
   it('shows catalogue text as text: no markdown, links or HTML from a title reach the card or its preview', async () => {
     const listing = (await search().search({ text: 'knit and natter', now: NOW, limit: 1 })).results[0]!;
-    await store.sql.query(`UPDATE service SET name = $2 WHERE id = $1`, [listing.id, '**Free** [Camden Council](https://evil.example/login) <b>now</b>']);
+    await store.sql.query(`UPDATE service SET name = $2 WHERE id = $1`, [
+      listing.id,
+      '**Free** [Camden Council](https://evil.example/login) <b>now</b>',
+    ]);
     const answer = await queryLink(listingPageUrl(PUBLIC_URL, listing.id));
     const attachment = answer.composeExtension.attachments![0]!;
     for (const text of [...texts(attachment.content), attachment.preview!.content.title!]) {
@@ -166,10 +206,24 @@ describe('Teams message extension through the real Bot Framework endpoint', () =
   it("links a result's details card in the chat to its listing page", async () => {
     connector.reset();
     const ask = teamsActivity('message-personal.json', connector.serviceUrl, { text: 'lunch club' });
-    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ask) })).status).toBe(200);
+    expect(
+      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ask) }))
+        .status,
+    ).toBe(200);
     connector.reset();
-    const details = teamsActivity('message-personal.json', connector.serviceUrl, { text: 'details 1', id: 'details-1' });
-    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(details) })).status).toBe(200);
+    const details = teamsActivity('message-personal.json', connector.serviceUrl, {
+      text: 'details 1',
+      id: 'details-1',
+    });
+    expect(
+      (
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(details),
+        })
+      ).status,
+    ).toBe(200);
     const card = (connector.messages().at(-1)!.activity.attachments as Attachment[])[0]!.content;
     const first = (await search().search({ text: 'lunch club', now: NOW, limit: 1 })).results[0]!;
     expect(openUrls(card)).toContain(listingPageUrl(PUBLIC_URL, first.id));

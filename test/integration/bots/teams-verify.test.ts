@@ -15,7 +15,16 @@ describe('the verification queue in Teams (real Bot Framework endpoint, real con
 
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    await importSource(store, { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: new Date('2027-06-01T09:00:00Z') }, silentLogger);
+    await importSource(
+      store,
+      {
+        input: 'test/fixtures/verify/sheet-v1.csv',
+        source: 'sheet',
+        format: 'csv',
+        now: new Date('2027-06-01T09:00:00Z'),
+      },
+      silentLogger,
+    );
     chat = await startTeamsChat(store, { coordinator: COORDINATOR, now: NOW });
   }, 120_000);
   afterAll(async () => {
@@ -25,8 +34,16 @@ describe('the verification queue in Teams (real Bot Framework endpoint, real con
   beforeEach(() => chat.connector.reset());
 
   const turn: TeamsChat['turn'] = (what, user) => chat.turn(what, user);
-  const textOf = (els: CardElement[]) => els.filter((e) => e.type === 'TextBlock').map((e) => String(e.text)).join('\n');
-  const submits = (els: CardElement[]) => els.filter((e) => e.type === 'Action.Submit') as (CardElement & { title: string; data: { action: string; value: string } })[];
+  const textOf = (els: CardElement[]) =>
+    els
+      .filter((e) => e.type === 'TextBlock')
+      .map((e) => String(e.text))
+      .join('\n');
+  const submits = (els: CardElement[]) =>
+    els.filter((e) => e.type === 'Action.Submit') as (CardElement & {
+      title: string;
+      data: { action: string; value: string };
+    })[];
 
   it('shows a coordinator the queue as an Adaptive Card, and Still running takes a listing out of it', async () => {
     const card = await turn({ text: 'verify' });
@@ -39,15 +56,21 @@ describe('the verification queue in Teams (real Bot Framework endpoint, real con
     expect(buttons.filter((b) => b.data.action === ACTION.verifyConfirm)).toHaveLength(3);
 
     const stillRunning = buttons.find((b) => b.data.action === ACTION.verifyConfirm)!;
-    expect(textOf(await turn({ value: { ...stillRunning.data, msteams: {} } }))).toContain('“Bravo Knit & Natter” is confirmed as still running today.');
-    const { rows } = await store.sql.query<{ confirmed_by_role: string }>(`SELECT confirmed_by_role FROM service WHERE external_id = 'bravo'`);
+    expect(textOf(await turn({ value: { ...stillRunning.data, msteams: {} } }))).toContain(
+      '“Bravo Knit & Natter” is confirmed as still running today.',
+    );
+    const { rows } = await store.sql.query<{ confirmed_by_role: string }>(
+      `SELECT confirmed_by_role FROM service WHERE external_id = 'bravo'`,
+    );
     expect(rows[0]!.confirmed_by_role).toBe('teams coordinator');
     expect(textOf(await turn({ text: 'verify' }))).toContain('Listings to check: 2 not confirmed since 2026-12-15');
   });
 
   it('tells anyone else it is for coordinators, and their submissions change nothing', async () => {
     expect(textOf(await turn({ text: 'verify' }, SOMEONE_ELSE))).toContain('Checking listings is for coordinators');
-    const { rows } = await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = 'alpha'`);
+    const { rows } = await store.sql.query<{ id: string }>(
+      `SELECT id::text AS id FROM service WHERE external_id = 'alpha'`,
+    );
     const forged = { action: ACTION.verifyClose, value: JSON.stringify({ id: rows[0]!.id }), msteams: {} };
     expect(textOf(await turn({ value: forged }, SOMEONE_ELSE))).toContain('Checking listings is for coordinators');
     const after = await store.sql.query<{ status: string }>(`SELECT status FROM service WHERE external_id = 'alpha'`);

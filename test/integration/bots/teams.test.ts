@@ -30,11 +30,18 @@ async function startEndpoint(endpoint: TeamsEndpoint): Promise<Harness> {
 }
 
 function post(url: string, activity: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(activity) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
 }
 
 function cardOf(activity: Record<string, unknown>): { body: Record<string, unknown>[]; version: string } {
-  const attachments = activity.attachments as { contentType: string; content: { body: Record<string, unknown>[]; version: string } }[];
+  const attachments = activity.attachments as {
+    contentType: string;
+    content: { body: Record<string, unknown>[]; version: string };
+  }[];
   expect(attachments[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
   return attachments[0]!.content;
 }
@@ -53,7 +60,9 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     store = await openTestStore('pglite');
     conversation = createFakeTeamsConversation();
     const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
-    harness = await startEndpoint(createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger }));
+    harness = await startEndpoint(
+      createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger }),
+    );
   });
   afterAll(async () => {
     harness.server.close();
@@ -90,42 +99,64 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     expect(reply!.activity.summary).toBe('1 result for "lunch club near Kentish Town on Tuesday"');
 
     const row = await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: PERSONAL } });
-    expect(row).toMatchObject({ kind: 'personal', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', serviceUrl: connector.serviceUrl });
+    expect(row).toMatchObject({
+      kind: 'personal',
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      serviceUrl: connector.serviceUrl,
+    });
     expect(JSON.stringify(row?.reference)).not.toContain('Test Officer');
   });
 
   it('strips a channel @mention whose entity text differs from the message text, and replies in the thread', async () => {
     const res = await post(harness.url, teamsActivity('channel-mention.json', connector.serviceUrl));
     expect(res.status).toBe(200);
-    expect(conversation.messages[0]).toMatchObject({ text: 'dementia cafe this week', isDirect: false, channelRef: CHANNEL });
+    expect(conversation.messages[0]).toMatchObject({
+      text: 'dementia cafe this week',
+      isDirect: false,
+      channelRef: CHANNEL,
+    });
     const [reply] = connector.messages();
-    expect(decodeURIComponent(reply!.path)).toBe(`/v3/conversations/${CHANNEL};messageid=1763899510000/activities/1763899510000`);
+    expect(decodeURIComponent(reply!.path)).toBe(
+      `/v3/conversations/${CHANNEL};messageid=1763899510000/activities/1763899510000`,
+    );
     const row = await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: CHANNEL } });
     expect(row).toMatchObject({ kind: 'channel', teamId: TEAM, channelId: CHANNEL });
   });
 
   it('answers a group chat where the mention is in the middle of the sentence', async () => {
     await post(harness.url, teamsActivity('group-chat.json', connector.serviceUrl));
-    expect(conversation.messages[0]).toMatchObject({ text: 'Can find chair exercise for over 60s in Kilburn', isDirect: false, channelRef: GROUP });
+    expect(conversation.messages[0]).toMatchObject({
+      text: 'Can find chair exercise for over 60s in Kilburn',
+      isDirect: false,
+      channelRef: GROUP,
+    });
     expect(connector.messages()).toHaveLength(1);
   });
 
   it('turns a card submission into an action for the core', async () => {
     await post(harness.url, teamsActivity('card-submit.json', connector.serviceUrl));
     expect(conversation.messages).toHaveLength(0);
-    expect(conversation.actions).toEqual([expect.objectContaining({ action: ACTION.details, value: 'entry-1', channelRef: PERSONAL })]);
+    expect(conversation.actions).toEqual([
+      expect.objectContaining({ action: ACTION.details, value: 'entry-1', channelRef: PERSONAL }),
+    ]);
     expect(JSON.stringify(cardOf(connector.messages()[0]!.activity).body)).toContain('Details for entry-1');
   });
 
   it('refuses a forged card submission without calling the core', async () => {
-    await post(harness.url, teamsActivity('card-submit.json', connector.serviceUrl, { value: { action: 'admin.drop-tables', value: 'x' } }));
+    await post(
+      harness.url,
+      teamsActivity('card-submit.json', connector.serviceUrl, { value: { action: 'admin.drop-tables', value: 'x' } }),
+    );
     expect(conversation.actions).toHaveLength(0);
     expect(JSON.stringify(connector.messages()[0]!.activity)).toContain('That button is out of date');
   });
 
   it('says hello and remembers the team when the bot is added to a team (Microsoft docs sample)', async () => {
     await store.prisma.teamsConversationRef.deleteMany();
-    const res = await post(harness.url, teamsActivity('msteams-docs_conversationUpdate_teamMemberAdded_bot-added-to-team.json', connector.serviceUrl));
+    const res = await post(
+      harness.url,
+      teamsActivity('msteams-docs_conversationUpdate_teamMemberAdded_bot-added-to-team.json', connector.serviceUrl),
+    );
     expect(res.status).toBe(200);
     expect(conversation.actions[0]).toMatchObject({ action: ACTION.help });
     const [welcome] = connector.messages();
@@ -143,14 +174,24 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
       ...teamsActivity('msteams-docs_conversationUpdate_teamMemberAdded_bot-added-to-team.json', connector.serviceUrl),
       membersAdded: undefined,
       membersRemoved: [{ id: '28:f5d48856-5b42-41a0-8c3a-c5f944b679b0' }],
-      channelData: { team: { id: TEAM }, eventType: 'teamMemberRemoved', tenant: { id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } },
+      channelData: {
+        team: { id: TEAM },
+        eventType: 'teamMemberRemoved',
+        tenant: { id: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+      },
     });
     expect(await store.prisma.teamsConversationRef.count({ where: { teamId: TEAM } })).toBe(0);
   });
 
   it('stores a personal install from the Microsoft docs sample', async () => {
-    const activity = teamsActivity('msteams-docs_conversationUpdate_membersAdded_personal-install.json', connector.serviceUrl);
-    await post(harness.url, { ...activity, recipient: { id: '28:f5d48856-5b42-41a0-8c3a-c5f944b679b0', name: 'Signpost' } });
+    const activity = teamsActivity(
+      'msteams-docs_conversationUpdate_membersAdded_personal-install.json',
+      connector.serviceUrl,
+    );
+    await post(harness.url, {
+      ...activity,
+      recipient: { id: '28:f5d48856-5b42-41a0-8c3a-c5f944b679b0', name: 'Signpost' },
+    });
     const row = await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: '***' } });
     expect(row).toMatchObject({ kind: 'personal', tenantId: '<TENANT ID>' });
     expect(connector.messages()).toHaveLength(1);
@@ -158,14 +199,19 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
 
   it('stores the chat on installationUpdate add and forgets it on remove, without posting', async () => {
     await post(harness.url, teamsActivity('installation-update-add.json', connector.serviceUrl));
-    expect(await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: GROUP } })).toMatchObject({ kind: 'groupChat' });
+    expect(await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: GROUP } })).toMatchObject({
+      kind: 'groupChat',
+    });
     await post(harness.url, teamsActivity('installation-update-remove.json', connector.serviceUrl));
     expect(await store.prisma.teamsConversationRef.findUnique({ where: { conversationId: GROUP } })).toBeNull();
     expect(connector.messages()).toHaveLength(0);
   });
 
   it('apologises without a stack trace when the core fails, and logs a correlation id', async () => {
-    const res = await post(harness.url, teamsActivity('message-personal.json', connector.serviceUrl, { text: 'please explode' }));
+    const res = await post(
+      harness.url,
+      teamsActivity('message-personal.json', connector.serviceUrl, { text: 'please explode' }),
+    );
     expect(res.status).toBe(200);
     const [apology] = connector.messages();
     const body = String(apology!.activity.text);
@@ -179,7 +225,10 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
   it('rejects what is not a Bot Framework activity', async () => {
     expect((await fetch(harness.url)).status).toBe(405);
     expect((await post(harness.url, { hello: 'world' })).status).toBe(400);
-    expect((await fetch(harness.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' })).status).toBe(400);
+    expect(
+      (await fetch(harness.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }))
+        .status,
+    ).toBe(400);
     expect(conversation.messages).toHaveLength(0);
   });
 
@@ -213,7 +262,12 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     });
 
     it('retries 429 (honouring Retry-After), 412, 502 and 504 with jittered back-off, then delivers', async () => {
-      connector.respondWith({ status: 429, headers: { 'Retry-After': '2' } }, { status: 412 }, { status: 502 }, { status: 504 });
+      connector.respondWith(
+        { status: 429, headers: { 'Retry-After': '2' } },
+        { status: 412 },
+        { status: 502 },
+        { status: 504 },
+      );
       await notifier().post({ platform: 'teams', channelRef: PERSONAL }, digest);
       expect(connector.requests).toHaveLength(5);
       expect(connector.messages()).toHaveLength(5);
@@ -232,7 +286,10 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     });
 
     it('forgets a conversation the bot was removed from (404) and does not retry', async () => {
-      connector.respondWith({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } } });
+      connector.respondWith({
+        status: 404,
+        body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } },
+      });
       const error = await notifier()
         .post({ platform: 'teams', channelRef: PERSONAL }, digest)
         .catch((e: unknown) => e);
@@ -242,7 +299,9 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     });
 
     it('refuses a conversation it was never installed in', async () => {
-      await expect(notifier().post({ platform: 'teams', channelRef: '19:unknown@thread.tacv2' }, digest)).rejects.toMatchObject({
+      await expect(
+        notifier().post({ platform: 'teams', channelRef: '19:unknown@thread.tacv2' }, digest),
+      ).rejects.toMatchObject({
         name: 'DeliveryError',
         retryable: false,
       });
@@ -270,7 +329,11 @@ describe('Teams endpoint with Microsoft app credentials', () => {
     };
     harness = await startEndpoint(
       createTeamsEndpoint({
-        credentials: { appId: '00000000-0000-0000-0000-0000000000aa', appPassword: 'not-a-real-secret', appType: 'MultiTenant' },
+        credentials: {
+          appId: '00000000-0000-0000-0000-0000000000aa',
+          appPassword: 'not-a-real-secret',
+          appType: 'MultiTenant',
+        },
         conversation,
         refs,
         logger: silentLogger,
@@ -301,7 +364,16 @@ describe('Teams coordinators', () => {
     const conversation = createFakeTeamsConversation();
     const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
     const coordinators = new Set(['6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80']);
-    const harness = await startEndpoint(createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger: silentLogger, coordinators }));
+    const harness = await startEndpoint(
+      createTeamsEndpoint({
+        credentials: null,
+        emulator: true,
+        conversation,
+        refs,
+        logger: silentLogger,
+        coordinators,
+      }),
+    );
     try {
       await post(harness.url, teamsActivity('message-personal.json', connector.serviceUrl));
       expect(conversation.messages[0]).toMatchObject({ isCoordinator: true });

@@ -29,7 +29,14 @@ async function chat(databaseUrl: string, lines: string[]) {
 /** One answer per form field, in the form's order (Enter for those not given). */
 const answersFor = (given: Record<string, string>) => ENTRY_FORM_FIELDS.map((f) => given[f.name] ?? '');
 
-type EntryJson = { externalId: string; title: string; kind: string; postcode?: string | null; isFree?: boolean; categories?: string[] };
+type EntryJson = {
+  externalId: string;
+  title: string;
+  kind: string;
+  postcode?: string | null;
+  isFree?: boolean;
+  categories?: string[];
+};
 
 describe.each(STORE_KINDS)('the terminal chat for coordinators on %s', (kind) => {
   let url: string;
@@ -57,10 +64,19 @@ describe.each(STORE_KINDS)('the terminal chat for coordinators on %s', (kind) =>
   };
 
   it('adds an entry field by field, asking again only for what the checks refused', async () => {
-    const kindNumber = String(ENTRY_FORM_FIELDS.find((f) => f.name === 'kind')!.options!.findIndex((o) => o.value === 'activity') + 1);
+    const kindNumber = String(
+      ENTRY_FORM_FIELDS.find((f) => f.name === 'kind')!.options!.findIndex((o) => o.value === 'activity') + 1,
+    );
     const run = await chat(url, [
       'add entry',
-      ...answersFor({ title: 'Knitting circle', kind: kindNumber, postcode: 'nowhere', categories: 'craft, social', free: '1', costAmount: 'three' }),
+      ...answersFor({
+        title: 'Knitting circle',
+        kind: kindNumber,
+        postcode: 'nowhere',
+        categories: 'craft, social',
+        free: '1',
+        costAmount: 'three',
+      }),
       // The postcode and price were refused: only those two are asked again.
       'NW5 2AB',
       '-',

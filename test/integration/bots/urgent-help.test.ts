@@ -47,7 +47,11 @@ describe('urgent help through the server (Teams endpoint)', () => {
   const ask = async (text: string) => {
     connector.reset();
     const activity = teamsActivity('message-personal.json', connector.serviceUrl, { text });
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(res.status).toBe(200);
     const [message] = connector.messages();
     return (message!.activity.attachments as { content: { body: Record<string, unknown>[] } }[])[0]!.content;

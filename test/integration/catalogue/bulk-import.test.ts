@@ -84,7 +84,14 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
       applyImport(
         tx,
         { name: 'twice', format: 'manual' },
-        [{ externalId: 'e1', kind: 'activity', title: 'Knit and natter', occurrences: [occurrence, { ...occurrence, note: 'again' }] }],
+        [
+          {
+            externalId: 'e1',
+            kind: 'activity',
+            title: 'Knit and natter',
+            occurrences: [occurrence, { ...occurrence, note: 'again' }],
+          },
+        ],
         [],
         { now: NOW },
       ),
@@ -97,7 +104,9 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
     const before = await indexes();
     const failing = store.transaction((tx) =>
       withIndexesRebuiltAfter(tx, 'occurrence', 50_000, async () => {
-        await tx.query(`INSERT INTO occurrence (service_id, key, start, "end") VALUES (gen_random_uuid(), 'x', now(), now())`);
+        await tx.query(
+          `INSERT INTO occurrence (service_id, key, start, "end") VALUES (gen_random_uuid(), 'x', now(), now())`,
+        );
       }),
     );
     await expect(failing).rejects.toThrow(/foreign key/);

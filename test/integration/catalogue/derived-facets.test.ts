@@ -14,7 +14,10 @@ type Entry = {
   audiences: string[];
   venue: { ward: string | null; postcode: string | null; latitude: number | null; longitude: number | null } | null;
 };
-type SearchJson = { understood: { audiences: string[]; place?: { wards: string[] } }; results: { title: string; ward: string | null }[] };
+type SearchJson = {
+  understood: { audiences: string[]; place?: { wards: string[] } };
+  results: { title: string; ward: string | null }[];
+};
 
 describe.each(STORE_KINDS)('facets derived at import on %s', (kind) => {
   let url: string;

@@ -42,7 +42,16 @@ function occurrences(entries: ExportEntry[], format: Format): string[] {
     .flatMap((e) =>
       e.occurrences
         .filter((o) => format === 'ical' || o.status !== 'cancelled')
-        .map((o) => [e.title, o.start.toISOString(), o.end.toISOString(), o.allDay, o.status, format === 'ical' ? (o.title ?? '') : ''].join('|')),
+        .map((o) =>
+          [
+            e.title,
+            o.start.toISOString(),
+            o.end.toISOString(),
+            o.allDay,
+            o.status,
+            format === 'ical' ? (o.title ?? '') : '',
+          ].join('|'),
+        ),
     )
     .sort();
 }
@@ -54,9 +63,21 @@ describe.each(STORE_KINDS)('export round trips on %s', (kind) => {
     origin = await openTestStore(kind);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-export-'));
     await seedDemo(origin, NOW);
-    await importSource(origin, { input: path.join(HSDS, 'hsds-1.1_sample-datapackage'), now: NOW, source: 'hsds-sample' }, silentLogger);
-    await importSource(origin, { input: path.join(HSDS, 'oruk-3.0_uk-profile/json/service_full.json'), now: NOW, source: 'oruk-sample' }, silentLogger);
-    await importSource(origin, { input: path.resolve('templates/coordinator-template.csv'), now: NOW, source: 'coordinator' }, silentLogger);
+    await importSource(
+      origin,
+      { input: path.join(HSDS, 'hsds-1.1_sample-datapackage'), now: NOW, source: 'hsds-sample' },
+      silentLogger,
+    );
+    await importSource(
+      origin,
+      { input: path.join(HSDS, 'oruk-3.0_uk-profile/json/service_full.json'), now: NOW, source: 'oruk-sample' },
+      silentLogger,
+    );
+    await importSource(
+      origin,
+      { input: path.resolve('templates/coordinator-template.csv'), now: NOW, source: 'coordinator' },
+      silentLogger,
+    );
   });
   afterAll(async () => {
     await origin.close();
@@ -67,7 +88,10 @@ describe.each(STORE_KINDS)('export round trips on %s', (kind) => {
     it(`gives the same entries and occurrences after ${format} export and re-import into an empty store`, async () => {
       const { entries } = await readCatalogue(origin.sql, {});
       const file = path.join(dir, format === 'ical' ? 'catalogue.ics' : 'catalogue.json');
-      fs.writeFileSync(file, format === 'ical' ? renderIcal(entries, { now: NOW }) : JSON.stringify(renderOruk(entries, { now: NOW })));
+      fs.writeFileSync(
+        file,
+        format === 'ical' ? renderIcal(entries, { now: NOW }) : JSON.stringify(renderOruk(entries, { now: NOW })),
+      );
       const target = await openTestStore(kind);
       try {
         const report = await importSource(target, { input: file, now: NOW, source: 'round-trip' }, silentLogger);
@@ -75,7 +99,9 @@ describe.each(STORE_KINDS)('export round trips on %s', (kind) => {
         expect(report.rejected).toEqual([]);
         expect(report.created).toBe(expected.length);
         const back = (await readCatalogue(target.sql, {})).entries;
-        expect(back.map((e) => projection(e, format)).sort()).toEqual(expected.map((e) => projection(e, format)).sort());
+        expect(back.map((e) => projection(e, format)).sort()).toEqual(
+          expected.map((e) => projection(e, format)).sort(),
+        );
         expect(occurrences(back, format)).toEqual(occurrences(expected, format));
         // Exporting again gives the same UIDs / ids for the same entries in the origin store.
         if (format === 'ical') {
@@ -94,24 +120,57 @@ describe.each(STORE_KINDS)('export round trips on %s', (kind) => {
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/London');
     const uids = [...ics.matchAll(/^UID:(.*)\r$/gm)].map((m) => m[1]);
-    const masters = ics.split('BEGIN:VEVENT').slice(1).filter((v) => !v.includes('RECURRENCE-ID'));
+    const masters = ics
+      .split('BEGIN:VEVENT')
+      .slice(1)
+      .filter((v) => !v.includes('RECURRENCE-ID'));
     expect(new Set(masters.map((v) => /UID:(.*)\r/.exec(v)?.[1])).size).toBe(masters.length);
     expect(uids.every((u) => u?.endsWith('@signpost'))).toBe(true);
     expect(ics.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
 
     const page = renderOruk(entries, { now: NOW, page: 2, perPage: 50 });
-    expect(page).toMatchObject({ total_items: entries.length, page_number: 2, size: 50, first_page: false, empty: false });
+    expect(page).toMatchObject({
+      total_items: entries.length,
+      page_number: 2,
+      size: 50,
+      first_page: false,
+      empty: false,
+    });
     expect(page.total_pages).toBe(Math.ceil(entries.length / 50));
     expect(page.contents).toHaveLength(50);
   });
 
   it('exports to stdout from the command line, filtered by source', async () => {
     if (kind !== 'postgres') return;
-    const ical = await cli(origin.url, 'export', '--format', 'ical', '--source', 'coordinator', '--now', NOW.toISOString());
+    const ical = await cli(
+      origin.url,
+      'export',
+      '--format',
+      'ical',
+      '--source',
+      'coordinator',
+      '--now',
+      NOW.toISOString(),
+    );
     expect(ical.code).toBe(0);
-    expect(ical.stdout).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Mental Health First Aid \(2 days\)[\s\S]*END:VCALENDAR\r\n$/);
-    const oruk = await cli(origin.url, 'export', '--format', 'oruk', '--source', 'coordinator', '--now', NOW.toISOString());
-    expect(oruk.json()).toMatchObject({ total_items: 4, total_pages: 1, contents: expect.arrayContaining([expect.objectContaining({ name: 'Kentish Town Lunch Club' })]) });
+    expect(ical.stdout).toMatch(
+      /^BEGIN:VCALENDAR\r\n[\s\S]*SUMMARY:Mental Health First Aid \(2 days\)[\s\S]*END:VCALENDAR\r\n$/,
+    );
+    const oruk = await cli(
+      origin.url,
+      'export',
+      '--format',
+      'oruk',
+      '--source',
+      'coordinator',
+      '--now',
+      NOW.toISOString(),
+    );
+    expect(oruk.json()).toMatchObject({
+      total_items: 4,
+      total_pages: 1,
+      contents: expect.arrayContaining([expect.objectContaining({ name: 'Kentish Town Lunch Club' })]),
+    });
     const bad = await cli(origin.url, 'export', '--format', 'pdf');
     expect(bad.code).toBe(1);
   });

@@ -48,7 +48,8 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
     return file;
   };
-  const count = async (table: string) => (await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  const count = async (table: string) =>
+    (await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
 
   it('imports every HSDS / ORUK sample as SOURCES.md describes it', async () => {
     const cases: [string, number, string[]][] = [
@@ -66,8 +67,16 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
       ['hsds-1.1_sample-datapackage', 13, []],
     ];
     for (const [input, created, refs] of cases) {
-      const report = await importSource(store, { input: path.join(HSDS, input), now: NOW, source: input.replace(/[^a-z0-9]+/gi, '-').slice(0, 90) }, silentLogger);
-      expect({ input, created: report.created, refs: report.rejected.map((r) => r.ref) }).toEqual({ input, created, refs });
+      const report = await importSource(
+        store,
+        { input: path.join(HSDS, input), now: NOW, source: input.replace(/[^a-z0-9]+/gi, '-').slice(0, 90) },
+        silentLogger,
+      );
+      expect({ input, created: report.created, refs: report.rejected.map((r) => r.ref) }).toEqual({
+        input,
+        created,
+        refs,
+      });
       expect(report.format).toBe('hsds');
     }
     const repo = new PrismaCatalogueRepository(store.prisma);
@@ -75,7 +84,11 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     expect(counselling).toMatchObject({
       title: 'Community Counselling',
       organisation: { name: 'Example Organization Inc.' },
-      venue: { name: 'MyCity Civic Center', latitude: null, accessibility: expect.arrayContaining(['hearing_loop', 'wheelchair_accessible']) },
+      venue: {
+        name: 'MyCity Civic Center',
+        latitude: null,
+        accessibility: expect.arrayContaining(['hearing_loop', 'wheelchair_accessible']),
+      },
       cost: { amount: 35 },
       lastConfirmed: '2005-01-01',
     });
@@ -99,13 +112,27 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     const again = await importSource(store, { input: file, now: NOW }, silentLogger);
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 13, removed: 0 });
     const before = await count('service');
-    for (const bad of ['hsds-3.0_openreferral-spec/json/base.json', 'oruk-3.0_uk-profile/json/taxonomy_term_list.json', 'oruk-3.0_validator-mocks/warn_api_details.json']) {
-      await expect(importSource(store, { input: path.join(HSDS, bad), now: NOW, format: 'hsds' }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);
+    for (const bad of [
+      'hsds-3.0_openreferral-spec/json/base.json',
+      'oruk-3.0_uk-profile/json/taxonomy_term_list.json',
+      'oruk-3.0_validator-mocks/warn_api_details.json',
+    ]) {
+      await expect(
+        importSource(store, { input: path.join(HSDS, bad), now: NOW, format: 'hsds' }, silentLogger),
+      ).rejects.toBeInstanceOf(FeedRefusedError);
     }
-    await expect(importSource(store, { input: write('cut.json', '{"contents": [{"id": "a", "na'), now: NOW }, silentLogger)).rejects.toThrow(/not valid JSON/);
+    await expect(
+      importSource(store, { input: write('cut.json', '{"contents": [{"id": "a", "na'), now: NOW }, silentLogger),
+    ).rejects.toThrow(/not valid JSON/);
     expect(await count('service')).toBe(before);
     if (kind === 'postgres') {
-      const run = await cli(store.url, 'import', path.join(HSDS, 'hsds-3.0_openreferral-spec/json/base.json'), '--now', NOW.toISOString());
+      const run = await cli(
+        store.url,
+        'import',
+        path.join(HSDS, 'hsds-3.0_openreferral-spec/json/base.json'),
+        '--now',
+        NOW.toISOString(),
+      );
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('not data: import its /services URL');
     }
@@ -138,13 +165,30 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
 
   it('follows every page of a paginated URL before writing, and says when the counts disagree', async () => {
     const page = (n: number, items: unknown[], extra: Record<string, unknown> = {}) => ({
-      total_items: 5, total_pages: 3, page_number: n, size: 2, first_page: n === 1, last_page: n === 3, empty: false, contents: items, ...extra,
+      total_items: 5,
+      total_pages: 3,
+      page_number: n,
+      size: 2,
+      first_page: n === 1,
+      last_page: n === 3,
+      empty: false,
+      contents: items,
+      ...extra,
     });
     nock('https://directory.example')
-      .get('/api/services').reply(200, page(1, [service('p1'), service('p2')]))
-      .get('/api/services').query({ page: '2' }).reply(200, page(2, [service('p3'), service('p4')]))
-      .get('/api/services').query({ page: '3' }).reply(200, page(3, [service('p5'), service('p6'), service('p7')]));
-    const report = await importSource(store, { input: 'https://directory.example/api/services', now: NOW }, silentLogger);
+      .get('/api/services')
+      .reply(200, page(1, [service('p1'), service('p2')]))
+      .get('/api/services')
+      .query({ page: '2' })
+      .reply(200, page(2, [service('p3'), service('p4')]))
+      .get('/api/services')
+      .query({ page: '3' })
+      .reply(200, page(3, [service('p5'), service('p6'), service('p7')]));
+    const report = await importSource(
+      store,
+      { input: 'https://directory.example/api/services', now: NOW },
+      silentLogger,
+    );
     expect(report.created).toBe(7);
     expect(report.rejected.map((r) => r.reason)).toEqual([
       'the envelope says size 2 but the page holds 3 items; all 3 were read',
@@ -152,10 +196,15 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     ]);
 
     nock('https://broken.example')
-      .get('/services').reply(200, page(1, [service('x1')]))
-      .get('/services').query({ page: '2' }).reply(500);
+      .get('/services')
+      .reply(200, page(1, [service('x1')]))
+      .get('/services')
+      .query({ page: '2' })
+      .reply(500);
     const before = await count('service');
-    await expect(importSource(store, { input: 'https://broken.example/services', now: NOW }, silentLogger)).rejects.toThrow(/HTTP 500/);
+    await expect(
+      importSource(store, { input: 'https://broken.example/services', now: NOW }, silentLogger),
+    ).rejects.toThrow(/HTTP 500/);
     expect(await count('service')).toBe(before);
   });
 
@@ -169,20 +218,32 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
       cost: { amount: 3.5, isFree: false },
       venue: { postcode: 'NW5 2SP', ward: 'Kentish Town South', accessibility: ['step_free', 'accessible_toilet'] },
     });
-    const occ = await new PrismaCatalogueRepository(store.prisma).listOccurrences({ from: NOW, to: new Date('2027-02-01T00:00:00Z') });
-    expect(occ.filter((o) => o.title.startsWith('Mental Health')).map((o) => o.start)).toEqual(['2027-01-12T09:30:00+00:00', '2027-01-19T09:30:00+00:00']);
-    expect(occ.filter((o) => o.title.startsWith('Bengali')).map((o) => o.start)).toEqual(['2026-12-10T10:30:00+00:00', '2027-01-14T10:30:00+00:00']);
+    const occ = await new PrismaCatalogueRepository(store.prisma).listOccurrences({
+      from: NOW,
+      to: new Date('2027-02-01T00:00:00Z'),
+    });
+    expect(occ.filter((o) => o.title.startsWith('Mental Health')).map((o) => o.start)).toEqual([
+      '2027-01-12T09:30:00+00:00',
+      '2027-01-19T09:30:00+00:00',
+    ]);
+    expect(occ.filter((o) => o.title.startsWith('Bengali')).map((o) => o.start)).toEqual([
+      '2026-12-10T10:30:00+00:00',
+      '2027-01-14T10:30:00+00:00',
+    ]);
 
     const header = fs.readFileSync(TEMPLATE, 'utf8').split('\n')[0];
-    const sheet = write('sheet.csv', [
-      header,
-      ',Walk,,,,,,,,,,,Monday,10:00,11:00,weekly',
-      ',,,no title here',
-      ',Chess,activity,,,Hall,,NOTAPOSTCODE',
-      ',Yoga,activity,,,,,,,,,,Funday,10:00',
-      ',Quiz,pub,',
-      ',Walk,,,,,,,,,,,Monday,10:00,11:00,weekly',
-    ].join('\n'));
+    const sheet = write(
+      'sheet.csv',
+      [
+        header,
+        ',Walk,,,,,,,,,,,Monday,10:00,11:00,weekly',
+        ',,,no title here',
+        ',Chess,activity,,,Hall,,NOTAPOSTCODE',
+        ',Yoga,activity,,,,,,,,,,Funday,10:00',
+        ',Quiz,pub,',
+        ',Walk,,,,,,,,,,,Monday,10:00,11:00,weekly',
+      ].join('\n'),
+    );
     const report = await importSource(store, { input: sheet, now: NOW, format: 'csv' }, silentLogger);
     expect(report.created).toBe(1);
     expect(report.rejected).toEqual([
@@ -190,15 +251,29 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
       { ref: 'row 4', reason: 'postcode "NOTAPOSTCODE" is not a UK postcode' },
       { ref: 'row 5', reason: 'days "Funday" is not a list of days such as "Tuesday, Thursday"' },
       { ref: 'row 6', reason: 'kind "pub" is not activity, training or resource' },
-      { ref: 'row 7', reason: 'same activity as row 2 (same id, or same organisation and title): give each row its own id' },
+      {
+        ref: 'row 7',
+        reason: 'same activity as row 2 (same id, or same organisation and title): give each row its own id',
+      },
     ]);
   });
 
   it('never writes staff e-mail addresses from a directory to the log', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const logger = createLogger({ level: 'debug', destination: sink });
-    const file = write('people.json', [service('e1', { contacts: [{ name: 'Jo Bloggs', email: 'jo.bloggs@partner.example' }], email: 'team@partner.example' }), service('e2', { name: '' })]);
+    const file = write('people.json', [
+      service('e1', {
+        contacts: [{ name: 'Jo Bloggs', email: 'jo.bloggs@partner.example' }],
+        email: 'team@partner.example',
+      }),
+      service('e2', { name: '' }),
+    ]);
     await importSource(store, { input: file, now: NOW }, logger);
     await importSource(store, { input: write('bad.json', '{"oops'), now: NOW }, logger).catch(() => {});
     const log = lines.join('');

@@ -20,9 +20,17 @@ const lunch: TestEvent = {
   start: '20261201T120000',
   end: '20261201T140000',
   rrule: 'FREQ=WEEKLY;BYDAY=TU',
-  extra: ['LOCATION:Queen\'s Crescent Community Centre\\, NW5 4BH', 'ORGANIZER;CN=Jo Bloggs:mailto:jo.bloggs@partner.example'],
+  extra: [
+    "LOCATION:Queen's Crescent Community Centre\\, NW5 4BH",
+    'ORGANIZER;CN=Jo Bloggs:mailto:jo.bloggs@partner.example',
+  ],
 };
-const walk: TestEvent = { uid: 'walk-1', summary: 'Heath health walk', start: '20261205T100000', end: '20261205T113000' };
+const walk: TestEvent = {
+  uid: 'walk-1',
+  summary: 'Heath health walk',
+  start: '20261205T100000',
+  end: '20261205T113000',
+};
 const fair: TestEvent = { uid: 'fair-1', summary: 'Winter wellbeing fair', start: '20261212', end: '20261213' };
 
 describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
@@ -64,7 +72,15 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
   it('creates entries and expands occurrences, then changes nothing on a second import', async () => {
     const file = write('partner.ics', buildIcs([lunch, walk, fair]));
     const first = await importSource(store, { input: file, now: NOW }, silentLogger);
-    expect(first).toEqual({ source: 'partner', format: 'ical', created: 3, updated: 0, unchanged: 0, removed: 0, rejected: [] });
+    expect(first).toEqual({
+      source: 'partner',
+      format: 'ical',
+      created: 3,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      rejected: [],
+    });
     const before = await snapshot();
 
     const second = await importSource(store, { input: file, now: NOW }, silentLogger);
@@ -72,7 +88,10 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     expect(await snapshot()).toEqual(before);
 
     const repo = new PrismaCatalogueRepository(store.prisma);
-    const occ = await repo.listOccurrences({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-16T00:00:00Z') });
+    const occ = await repo.listOccurrences({
+      from: new Date('2026-12-01T00:00:00Z'),
+      to: new Date('2026-12-16T00:00:00Z'),
+    });
     expect(occ.map((o) => [o.title, o.start, o.end, o.allDay])).toEqual([
       ['Kentish Town lunch club', '2026-12-01T12:00:00+00:00', '2026-12-01T14:00:00+00:00', false],
       ['Heath health walk', '2026-12-05T10:00:00+00:00', '2026-12-05T11:30:00+00:00', false],
@@ -125,10 +144,11 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
   });
 
   it('rejects a bad record with its reason and imports the rest', async () => {
-    const noStart = buildIcs([walk, { uid: 'no-start', summary: 'Mystery meeting', start: '20261206T100000' }, fair]).replace(
-      /DTSTART;TZID=Europe\/London:20261206T100000\r\n/,
-      '',
-    );
+    const noStart = buildIcs([
+      walk,
+      { uid: 'no-start', summary: 'Mystery meeting', start: '20261206T100000' },
+      fair,
+    ]).replace(/DTSTART;TZID=Europe\/London:20261206T100000\r\n/, '');
     const file = write('mixed.ics', noStart);
     const report = await importSource(store, { input: file, now: NOW }, silentLogger);
     expect(report.created).toBe(2);
@@ -140,13 +160,13 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
   it('refuses an HTML page served as .ics and leaves the database unchanged', async () => {
     await importSource(store, { input: write('good.ics', buildIcs([walk])), now: NOW }, silentLogger);
     const before = await snapshot();
-    const html = fs.readFileSync(
-      new URL('../../fixtures/ical/html-sign-in-page-not-ics.ics', import.meta.url),
-    );
+    const html = fs.readFileSync(new URL('../../fixtures/ical/html-sign-in-page-not-ics.ics', import.meta.url));
     const bad = write('good.ics', html.toString('utf8'));
     await expect(importSource(store, { input: bad, now: NOW }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);
     const truncated = write('good.ics', buildIcs([walk, fair]).slice(0, 200));
-    await expect(importSource(store, { input: truncated, now: NOW }, silentLogger)).rejects.toBeInstanceOf(FeedRefusedError);
+    await expect(importSource(store, { input: truncated, now: NOW }, silentLogger)).rejects.toBeInstanceOf(
+      FeedRefusedError,
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -157,7 +177,7 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
         let calls = 0;
         const failing = {
           ...tx,
-          query: async <Row,>(text: string, params?: unknown[]) => {
+          query: async <Row>(text: string, params?: unknown[]) => {
             if (/INSERT INTO occurrence/.test(text) && ++calls === 1) throw new Error('connection reset');
             return tx.query<Row>(text, params);
           },
@@ -204,7 +224,11 @@ describe('importing from a URL', () => {
     nock('https://calendar.partner.example')
       .get('/camden/events.ics')
       .reply(200, buildIcs([walk, fair]), { 'content-type': 'text/calendar; charset=utf-8', etag: '"v1"' });
-    const report = await importSource(store, { input: 'https://calendar.partner.example/camden/events.ics', now: NOW }, silentLogger);
+    const report = await importSource(
+      store,
+      { input: 'https://calendar.partner.example/camden/events.ics', now: NOW },
+      silentLogger,
+    );
     expect(report).toMatchObject({ source: 'calendar.partner.example/camden/events.ics', created: 2 });
     const src = await store.prisma.source.findUniqueOrThrow({ where: { name: report.source } });
     expect(src.etag).toBe('"v1"');
@@ -216,9 +240,11 @@ describe('importing from a URL', () => {
     await expect(
       importSource(store, { input: 'https://calendar.partner.example/gone.ics', now: NOW }, silentLogger),
     ).rejects.toThrow(/HTTP 404/);
-    nock('https://calendar.partner.example').get('/private.ics').reply(200, '<!DOCTYPE html><html><body>Sign in</body></html>', {
-      'content-type': 'text/html',
-    });
+    nock('https://calendar.partner.example')
+      .get('/private.ics')
+      .reply(200, '<!DOCTYPE html><html><body>Sign in</body></html>', {
+        'content-type': 'text/html',
+      });
     await expect(
       importSource(store, { input: 'https://calendar.partner.example/private.ics', now: NOW }, silentLogger),
     ).rejects.toBeInstanceOf(FeedRefusedError);

@@ -18,14 +18,25 @@ describe('Folkestone & Hythe directory schema to a coordinator sheet', () => {
       end_time: '12:30',
       frequency: 'second of the month',
     });
-    expect(scheduleColumns('12:15pm-1:30pm on Tuesdays & Thursdays')).toEqual({ days: 'Tuesday, Thursday', start_time: '12:15', end_time: '13:30' });
+    expect(scheduleColumns('12:15pm-1:30pm on Tuesdays & Thursdays')).toEqual({
+      days: 'Tuesday, Thursday',
+      start_time: '12:15',
+      end_time: '13:30',
+    });
     expect(scheduleColumns('10am-12pm Monday-Friday')).toEqual({
       days: 'Monday, Tuesday, Wednesday, Thursday, Friday',
       start_time: '10:00',
       end_time: '12:00',
     });
     expect(scheduleColumns('10:00am - 2:00pm Mon, Tue, Thu & Fri').days).toBe('Monday, Tuesday, Thursday, Friday');
-    for (const irregular of ['Every other Friday evening', 'Annual (July)', '7:30pm - 9:30pm 2nd and 4th Tuesdays of the month', '9am-10:30am on Tuesdays (term time only)', 'Any time', '']) {
+    for (const irregular of [
+      'Every other Friday evening',
+      'Annual (July)',
+      '7:30pm - 9:30pm 2nd and 4th Tuesdays of the month',
+      '9am-10:30am on Tuesdays (term time only)',
+      'Any time',
+      '',
+    ]) {
       expect(scheduleColumns(irregular), irregular).toEqual({});
     }
   });
@@ -60,12 +71,25 @@ describe('Folkestone & Hythe directory schema to a coordinator sheet', () => {
       });
       const load = await loadDataset(store, dataset, RELEVANCE);
       expect(load).toMatchObject({ loaded: ['folkestone-schema'], missing: [], created: 4 });
-      const { rows } = await store.sql.query<{ name: string; org: string | null; audiences: string[]; is_free: boolean | null; kind: string; sessions: number; attending: string[] }>(
+      const { rows } = await store.sql.query<{
+        name: string;
+        org: string | null;
+        audiences: string[];
+        is_free: boolean | null;
+        kind: string;
+        sessions: number;
+        attending: string[];
+      }>(
         `SELECT s.name, o.name AS org, s.audiences, s.is_free, s.kind, s.attending_types AS attending,
                 (SELECT count(*)::int FROM occurrence WHERE service_id = s.id) AS sessions
            FROM service s LEFT JOIN organization o ON o.id = s.organization_id ORDER BY s.external_id`,
       );
-      expect(rows.map((r) => r.name)).toEqual(['Harbour Repair Café', 'Knit and Natter', 'Toddler Time', 'Online Swap Shop']);
+      expect(rows.map((r) => r.name)).toEqual([
+        'Harbour Repair Café',
+        'Knit and Natter',
+        'Toddler Time',
+        'Online Swap Shop',
+      ]);
       expect(rows[0]).toMatchObject({ org: 'Harbour Community Hub', is_free: true, kind: 'activity' });
       expect(rows[0]!.sessions).toBeGreaterThan(0);
       expect(rows[1]!.sessions).toBe(0);
@@ -91,7 +115,12 @@ describe('judging a data set', () => {
       demo: true,
       questions: [
         { q: 'Knit and Natter – Belsize', expect: ['Knit and Natter – Belsize'], set: 'dev' },
-        { q: 'Knit and Natter – Belsize', expect: ['knit and natter – belsize'], forbid: ['Knit and Natter – Belsize'], set: 'dev' },
+        {
+          q: 'Knit and Natter – Belsize',
+          expect: ['knit and natter – belsize'],
+          forbid: ['Knit and Natter – Belsize'],
+          set: 'dev',
+        },
         { q: 'Knit and Natter – Belsize', expect: ['No Such Listing Anywhere'], set: 'heldout' },
         { q: 'seated exercise', expectCategory: ['falls prevention'], set: 'heldout' },
       ],
@@ -138,10 +167,19 @@ describe('judging a data set', () => {
 
   it('finds every committed data set file valid, with at least 40 questions per data set but Bristol and no question twice', () => {
     const datasets = loadDatasets();
-    expect(datasets.map((d) => d.dataset).sort()).toEqual(['demo', 'real-bristol', 'real-bucks', 'real-folkestone', 'real-miami', 'real-placecal']);
+    expect(datasets.map((d) => d.dataset).sort()).toEqual([
+      'demo',
+      'real-bristol',
+      'real-bucks',
+      'real-folkestone',
+      'real-miami',
+      'real-placecal',
+    ]);
     for (const d of datasets) {
       if (d.dataset !== 'real-bristol') expect(d.questions.length, d.dataset).toBeGreaterThanOrEqual(40);
-      expect(new Set(d.questions.map((q) => q.q.toLowerCase())).size, `${d.dataset}: repeated question`).toBe(d.questions.length);
+      expect(new Set(d.questions.map((q) => q.q.toLowerCase())).size, `${d.dataset}: repeated question`).toBe(
+        d.questions.length,
+      );
     }
     expect(datasets.reduce((n, d) => n + d.questions.length, 0)).toBeGreaterThanOrEqual(200);
   });

@@ -8,7 +8,12 @@ import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
 import type { SearchResponse } from '../../../src/catalogue/search/types.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import { type DatasetOutcome, evaluateDataset, loadDataset, loadDatasets } from '../../../scripts/relevance/evaluate.ts';
+import {
+  type DatasetOutcome,
+  evaluateDataset,
+  loadDataset,
+  loadDatasets,
+} from '../../../scripts/relevance/evaluate.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const QuestionSchema = z.object({
@@ -52,7 +57,11 @@ describe('search relevance over the demo catalogue and imports of sample data', 
     store = await openTestStore('pglite');
     await seedDemo(store, DEMO_NOW);
     for (const input of SET.imports) {
-      const report = await importSource(store, { input: fileURLToPath(new URL(input, FIXTURES)), now: DEMO_NOW }, silentLogger);
+      const report = await importSource(
+        store,
+        { input: fileURLToPath(new URL(input, FIXTURES)), now: DEMO_NOW },
+        silentLogger,
+      );
       expect(report.created).toBeGreaterThan(0);
     }
   });
@@ -64,14 +73,28 @@ describe('search relevance over the demo catalogue and imports of sample data', 
     let passed = 0;
     let heldOutPassed = 0;
     for (const question of SET.questions) {
-      const response = await search.search({ text: question.q, now: question.now ? new Date(question.now) : DEMO_NOW, limit: 10 });
+      const response = await search.search({
+        text: question.q,
+        now: question.now ? new Date(question.now) : DEMO_NOW,
+        limit: 10,
+      });
       // Never an empty answer, and closed or removed entries never appear.
       expect(response.results.length, question.q).toBeGreaterThan(0);
-      for (const title of question.forbid) expect(response.results.map((r) => r.title), question.q).not.toContain(title);
+      for (const title of question.forbid)
+        expect(
+          response.results.map((r) => r.title),
+          question.q,
+        ).not.toContain(title);
       if (passes(question, response)) {
         passed++;
         if (question.heldOut) heldOutPassed++;
-      } else misses.push(`${question.q} → ${response.results.slice(0, 3).map((r) => r.title).join(' | ')}${response.relaxed.length ? ` (relaxed: ${response.relaxed.join('; ')})` : ''}`);
+      } else
+        misses.push(
+          `${question.q} → ${response.results
+            .slice(0, 3)
+            .map((r) => r.title)
+            .join(' | ')}${response.relaxed.length ? ` (relaxed: ${response.relaxed.join('; ')})` : ''}`,
+        );
     }
     const precision = passed / SET.questions.length;
     const heldOut = SET.questions.filter((q) => q.heldOut).length;
@@ -104,7 +127,9 @@ const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
 
 describe('judged relevance sets over the demo catalogue and the committed real data', () => {
   // Every data set the repository can load, at least in part: the demo catalogue or a file under test/fixtures/real/.
-  const datasets = loadDatasets(FIXTURES).filter((d) => d.demo || d.imports.some((i) => fs.existsSync(path.join(REAL, i.path))));
+  const datasets = loadDatasets(FIXTURES).filter(
+    (d) => d.demo || d.imports.some((i) => fs.existsSync(path.join(REAL, i.path))),
+  );
 
   it('has a floor for every data set it can load', () => {
     expect(datasets.map((d) => d.dataset).sort()).toEqual(Object.keys(FLOORS).sort());

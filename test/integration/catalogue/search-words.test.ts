@@ -18,7 +18,8 @@ const FEED = fileURLToPath(new URL('../../fixtures/search/mixed-listings.ics', i
 describe.each(STORE_KINDS)('search words on %s', (kind) => {
   let store: TestStore;
   let search: CatalogueSearch;
-  const top = async (text: string, n = 3) => (await search.search({ text, now: NOW, limit: n })).results.map((r) => r.title);
+  const top = async (text: string, n = 3) =>
+    (await search.search({ text, now: NOW, limit: n })).results.map((r) => r.title);
   beforeAll(async () => {
     store = await openTestStore(kind);
     const report = await importSource(store, { input: FEED, now: NOW, source: 'mixed' }, silentLogger);
@@ -99,18 +100,46 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     expect(r.relaxed[0]).toMatch(/^no zumba is listed; these are other /);
     expect(r.results.length).toBeGreaterThan(0);
     expect(r.results[0]!.why?.wider.length).toBeGreaterThan(0);
-    const stat = toSearchStat({ at: NOW, platform: 'slack', understood: r.understood, total: r.total, relaxed: r.relaxed, question: 'zumba' });
+    const stat = toSearchStat({
+      at: NOW,
+      platform: 'slack',
+      understood: r.understood,
+      total: r.total,
+      relaxed: r.relaxed,
+      question: 'zumba',
+    });
     expect(stat).toMatchObject({ categories: ['zumba'], noResults: true });
     const swim = await search.search({ text: 'swimming for over 60s', now: NOW });
-    const swimStat = toSearchStat({ at: NOW, platform: 'teams', understood: swim.understood, total: swim.total, relaxed: swim.relaxed, question: '' });
+    const swimStat = toSearchStat({
+      at: NOW,
+      platform: 'teams',
+      understood: swim.understood,
+      total: swim.total,
+      relaxed: swim.relaxed,
+      question: '',
+    });
     expect(swimStat).toMatchObject({ categories: ['swimming'], audiences: ['older_people'], noResults: true });
     const found = await search.search({ text: 'yoga', now: NOW });
-    const foundStat = toSearchStat({ at: NOW, platform: 'teams', understood: found.understood, total: found.total, relaxed: found.relaxed, question: '' });
+    const foundStat = toSearchStat({
+      at: NOW,
+      platform: 'teams',
+      understood: found.understood,
+      total: found.total,
+      relaxed: found.relaxed,
+      question: '',
+    });
     expect(foundStat).toMatchObject({ categories: ['yoga'], noResults: false });
   });
 
   it('answers bad input helpfully, never with an error', async () => {
-    for (const text of ['x'.repeat(10_000), '😀🙏', 'আমার একজন বয়স্ক ক্লায়েন্ট', 'مساعدة كبار السن', 'the and of it', '   ']) {
+    for (const text of [
+      'x'.repeat(10_000),
+      '😀🙏',
+      'আমার একজন বয়স্ক ক্লায়েন্ট',
+      'مساعدة كبار السن',
+      'the and of it',
+      '   ',
+    ]) {
       const r = await search.search({ text, now: NOW });
       expect(r.results.length).toBeGreaterThan(0);
       expect(r.relaxed.length).toBeGreaterThan(0);

@@ -23,8 +23,15 @@ describe.each(STORE_KINDS)('database search on %s', (kind) => {
 
   it('answers the issue example with the Tuesday lunch club in Kentish Town, saying what it relaxed', async () => {
     const r = await search.search({ text: 'free lunch club near Kentish Town on Tuesdays, step-free', now: NOW });
-    expect(r.understood).toMatchObject({ free: true, weekdays: [2], access: ['step_free'], place: { label: 'Kentish Town' } });
-    expect(r.relaxed).toEqual(['nothing on Tuesdays in Kentish Town, step-free, free; showing things that may cost something']);
+    expect(r.understood).toMatchObject({
+      free: true,
+      weekdays: [2],
+      access: ['step_free'],
+      place: { label: 'Kentish Town' },
+    });
+    expect(r.relaxed).toEqual([
+      'nothing on Tuesdays in Kentish Town, step-free, free; showing things that may cost something',
+    ]);
     const top = r.results[0]!;
     expect(top).toMatchObject({
       title: 'Kentish Town Lunch Club',
@@ -126,7 +133,12 @@ describe.each(STORE_KINDS)('database search on %s', (kind) => {
     const r = await search.search({ text: 'Chatterbox', now: NOW, limit: 1 });
     const hit = r.results[0]!;
     const one = await search.getResult(hit.id, NOW);
-    expect(one).toMatchObject({ id: hit.id, title: 'Chatterbox Telephone Group', attendingTypes: ['phone'], next: hit.next });
+    expect(one).toMatchObject({
+      id: hit.id,
+      title: 'Chatterbox Telephone Group',
+      attendingTypes: ['phone'],
+      next: hit.next,
+    });
     expect(await search.getResult('00000000-0000-4000-8000-000000000000', NOW)).toBeUndefined();
     expect(await search.getResult("x'; DROP TABLE service; --", NOW)).toBeUndefined();
   });
@@ -155,7 +167,12 @@ describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
   it('prints the documented JSON shape', async () => {
     const out = await cli(url, 'search', 'dementa cafe this week', '--now', NOW_ISO, '--limit', '2', '--json');
     expect(out.code).toBe(0);
-    const json = out.json() as { understood: Record<string, unknown>; relaxed: string[]; results: Record<string, unknown>[]; total: number };
+    const json = out.json() as {
+      understood: Record<string, unknown>;
+      relaxed: string[];
+      results: Record<string, unknown>[];
+      total: number;
+    };
     expect(Object.keys(json)).toEqual(['understood', 'relaxed', 'results', 'total']);
     expect(json.total).toBeGreaterThanOrEqual(json.results.length);
     expect(json.understood).toMatchObject({ categories: ['dementia'], when: { label: 'this week' } });

@@ -37,7 +37,13 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     fs.writeFileSync(
       feed,
       buildIcs([
-        { uid: 'a', summary: 'Seated exercise', start: '20270302T103000', end: '20270302T113000', rrule: 'FREQ=WEEKLY;COUNT=6' },
+        {
+          uid: 'a',
+          summary: 'Seated exercise',
+          start: '20270302T103000',
+          end: '20270302T113000',
+          rrule: 'FREQ=WEEKLY;COUNT=6',
+        },
         { uid: 'b', summary: 'Carers coffee morning', start: '20270329T100000', end: '20270329T120000' },
         { uid: 'c', summary: 'Spring fair', start: '20270403', end: '20270405' },
       ]),
@@ -64,16 +70,18 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
       rows.map(() => ['allDay', 'end', 'entryId', 'source', 'start', 'title']),
     );
     // Across the March clock change: 10:30 local is +00:00 before 28 March and +01:00 after.
-    expect(rows.map((r) => `${r.title}@${r.start}`)).toEqual([
-      'Seated exercise@2027-03-02T10:30:00+00:00',
-      'Seated exercise@2027-03-09T10:30:00+00:00',
-      'Seated exercise@2027-03-16T10:30:00+00:00',
-      'Seated exercise@2027-03-23T10:30:00+00:00',
-      'Carers coffee morning@2027-03-29T10:00:00+01:00',
-      'Seated exercise@2027-03-30T10:30:00+01:00',
-      'Seated exercise@2027-04-06T10:30:00+01:00',
-      'Spring fair@2027-04-03',
-    ].sort((a, b) => a.split('@')[1]!.localeCompare(b.split('@')[1]!)));
+    expect(rows.map((r) => `${r.title}@${r.start}`)).toEqual(
+      [
+        'Seated exercise@2027-03-02T10:30:00+00:00',
+        'Seated exercise@2027-03-09T10:30:00+00:00',
+        'Seated exercise@2027-03-16T10:30:00+00:00',
+        'Seated exercise@2027-03-23T10:30:00+00:00',
+        'Carers coffee morning@2027-03-29T10:00:00+01:00',
+        'Seated exercise@2027-03-30T10:30:00+01:00',
+        'Seated exercise@2027-04-06T10:30:00+01:00',
+        'Spring fair@2027-04-03',
+      ].sort((a, b) => a.split('@')[1]!.localeCompare(b.split('@')[1]!)),
+    );
     const fair = rows.find((r) => r.title === 'Spring fair')!;
     expect(fair).toMatchObject({ allDay: true, start: '2027-04-03', end: '2027-04-05', source: 'partner' });
 
@@ -91,7 +99,14 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     const good = path.join(dir, 'feed.ics');
     fs.writeFileSync(good, buildIcs([{ uid: 'x', summary: 'Knit and natter', start: '20270302T103000' }]));
     await cli(url, 'import', good, '--now', '2027-03-01T00:00:00Z');
-    const refused = await cli(url, 'import', path.join(ICAL, 'html-sign-in-page-not-ics.ics'), '--source', 'feed', '--json');
+    const refused = await cli(
+      url,
+      'import',
+      path.join(ICAL, 'html-sign-in-page-not-ics.ics'),
+      '--source',
+      'feed',
+      '--json',
+    );
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/not an iCalendar|HTML/i);
@@ -106,11 +121,15 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     const results: Record<string, { code: number; created?: number }> = {};
     // A clock near each file's own dates, so its events fall inside the import horizon.
     const nowFor = (file: string) =>
-      /rdate_exdate|whole_day|date_duration/.test(file) ? '2024-01-01T00:00:00Z'
-      : /music-school/.test(file) ? '2022-06-01T00:00:00Z'
-      : /biweekly/.test(file) ? '2017-05-01T00:00:00Z'
-      : /daily-count/.test(file) ? '2015-07-01T00:00:00Z'
-      : '2012-06-01T00:00:00Z';
+      /rdate_exdate|whole_day|date_duration/.test(file)
+        ? '2024-01-01T00:00:00Z'
+        : /music-school/.test(file)
+          ? '2022-06-01T00:00:00Z'
+          : /biweekly/.test(file)
+            ? '2017-05-01T00:00:00Z'
+            : /daily-count/.test(file)
+              ? '2015-07-01T00:00:00Z'
+              : '2012-06-01T00:00:00Z';
     for (const file of fs.readdirSync(ICAL).filter((f) => f.endsWith('.ics'))) {
       const r = await cli(url, 'import', path.join(ICAL, file), '--now', nowFor(file), '--json');
       results[file] = { code: r.code, ...(r.code === 0 ? { created: (r.json() as { created: number }).created } : {}) };
@@ -125,7 +144,17 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
       }
     }
     // ical.js's own expectation: DAILY;COUNT=4 with a DATE EXDATE gives exactly three instances.
-    const occ = await cli(url, 'occurrences', '--from', '2024-06-01', '--to', '2024-07-01', '--source', 'icaljs_rdate_exdate', '--json');
+    const occ = await cli(
+      url,
+      'occurrences',
+      '--from',
+      '2024-06-01',
+      '--to',
+      '2024-07-01',
+      '--source',
+      'icaljs_rdate_exdate',
+      '--json',
+    );
     expect((occ.json() as { start: string }[]).map((o) => o.start)).toEqual([
       '2024-06-09T04:00:00+01:00',
       '2024-06-10T04:00:00+01:00',

@@ -8,7 +8,12 @@ import { createPostgresDatabase, STORE_KINDS } from '../../helpers/test-db.ts';
 const FEED = new URL('../../fixtures/feeds/tea-dance-postcodes.ics', import.meta.url).pathname;
 const NOW = '2027-03-01T09:00:00Z';
 
-type SearchJson = { understood: unknown; relaxed: string[]; results: { title: string }[]; urgent?: { lines: { name: string; phone: string }[] } };
+type SearchJson = {
+  understood: unknown;
+  relaxed: string[];
+  results: { title: string }[];
+  urgent?: { lines: { name: string; phone: string }[] };
+};
 
 describe.each(STORE_KINDS)('search command: urgent help on %s', (kind) => {
   let url: string;
@@ -52,7 +57,9 @@ describe.each(STORE_KINDS)('search command: urgent help on %s', (kind) => {
   });
 
   it('leaves the JSON as it was for ordinary questions', async () => {
-    const json = (await cli(url, 'search', 'tea dance, not a crisis loan', '--now', NOW, '--json')).json() as SearchJson;
+    const json = (
+      await cli(url, 'search', 'tea dance, not a crisis loan', '--now', NOW, '--json')
+    ).json() as SearchJson;
     expect(json).not.toHaveProperty('urgent');
     expect(json.results.map((r) => r.title)).toContain('Over 60s Tea Dance');
   });

@@ -46,7 +46,9 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const names = indexes.rows.map((r) => r.indexname);
     expect(names).toContain('service_search_vector_idx');
     expect(names).toContain('service_name_trgm_idx');
-    const ext = await store.sql.query<{ extname: string }>(`SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`);
+    const ext = await store.sql.query<{ extname: string }>(
+      `SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`,
+    );
     expect(ext.rows).toHaveLength(1);
     // Running the runner again applies nothing.
     expect(await runMigrations(store)).toEqual([]);
@@ -111,13 +113,17 @@ describe.each(STORE_KINDS)('values and errors on %s', (kind) => {
     expect(rows[0]!.n).toBe(2);
 
     await store.sql.query(`INSERT INTO source (name, format) VALUES ('dup', 'ical')`);
-    const raw = await store.sql.query(`INSERT INTO source (name, format) VALUES ('dup', 'ical')`).catch((e: unknown) => e);
+    const raw = await store.sql
+      .query(`INSERT INTO source (name, format) VALUES ('dup', 'ical')`)
+      .catch((e: unknown) => e);
     expect(raw).toBeInstanceOf(Error);
     expect(raw).toMatchObject({ code: '23505', message: expect.stringContaining('source_name_key') });
-    const viaPrisma = await store.prisma.source.create({ data: { name: 'dup', format: 'ical' } }).catch((e: unknown) => e);
+    const viaPrisma = await store.prisma.source
+      .create({ data: { name: 'dup', format: 'ical' } })
+      .catch((e: unknown) => e);
     expect(String(viaPrisma)).toContain('source_name_key');
     // Nothing was half written, and the store still answers.
-    expect((await store.prisma.source.count())).toBe(1);
+    expect(await store.prisma.source.count()).toBe(1);
   });
 
   it('commits Prisma transactions and rolls back the ones that throw', async () => {
@@ -156,7 +162,9 @@ describe('embedded store on its own thread', () => {
         await new Promise((r) => setTimeout(r, 50));
         seen.push('transaction done');
       });
-      const outside = store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM source').then((r) => seen.push(`outside saw ${r.rows[0]!.n}`));
+      const outside = store.sql
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM source')
+        .then((r) => seen.push(`outside saw ${r.rows[0]!.n}`));
       await Promise.all([tx, outside]);
       expect(seen).toEqual(['transaction done', 'outside saw 1']);
     } finally {
@@ -172,7 +180,9 @@ describe('embedded store on its own thread', () => {
     await store.close();
     const copy = await openStore({ kind: 'pglite', dir: null }, { loadDataDir: snapshot, migrate: false });
     try {
-      expect((await copy.sql.query<{ name: string }>('SELECT name FROM source')).rows).toEqual([{ name: 'in the snapshot' }]);
+      expect((await copy.sql.query<{ name: string }>('SELECT name FROM source')).rows).toEqual([
+        { name: 'in the snapshot' },
+      ]);
     } finally {
       await copy.close();
     }
@@ -188,10 +198,15 @@ describe('embedded folder', () => {
       await first.sql.query(`INSERT INTO source (name, format) VALUES ('kept', 'ical')`);
       const child = spawnSync(
         process.execPath,
-        ['--import', 'tsx', '-e', `
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `
           const { openStore } = await import(${JSON.stringify(path.resolve('src/db/open-store.ts'))});
           try { await openStore({ kind: 'pglite', dir: ${JSON.stringify(dir)} }); process.exit(0); }
-          catch (e) { process.stdout.write(String(e.code) + ' ' + e.message); process.exit(3); }`],
+          catch (e) { process.stdout.write(String(e.code) + ' ' + e.message); process.exit(3); }`,
+        ],
         { encoding: 'utf8', timeout: 60_000 },
       );
       expect(child.status).toBe(3);

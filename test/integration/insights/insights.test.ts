@@ -36,7 +36,9 @@ async function everyText(store: TestStore): Promise<string> {
   );
   const parts: string[] = [];
   for (const r of rows) {
-    const { rows: v } = await store.sql.query<{ t: string | null }>(`SELECT string_agg("${r.column_name}"::text, ' ') AS t FROM "${r.table_name}"`);
+    const { rows: v } = await store.sql.query<{ t: string | null }>(
+      `SELECT string_agg("${r.column_name}"::text, ' ') AS t FROM "${r.table_name}"`,
+    );
     parts.push(v[0]?.t ?? '');
   }
   return parts.join('\n').toLowerCase();
@@ -44,7 +46,14 @@ async function everyText(store: TestStore): Promise<string> {
 
 /** Occurrences of `needle` as a whole word (so "Ali" is not found inside "quality"). */
 const count = (haystack: string, needle: string) =>
-  (haystack.match(new RegExp(`(?<![\\p{L}\\p{N}])${needle.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu')) ?? []).length;
+  (
+    haystack.match(
+      new RegExp(
+        `(?<![\\p{L}\\p{N}])${needle.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`,
+        'gu',
+      ),
+    ) ?? []
+  ).length;
 
 describe.each(STORE_KINDS)('insights on %s', (kind) => {
   let store: TestStore;
@@ -67,7 +76,10 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
       search: createDatabaseSearch(store),
       clock,
       logger,
-      hooks: { insights: createChatInsights({ store, clock, logger, recorder }), followUps: createFollowUpHooks({ store, clock, logger, shares }) },
+      hooks: {
+        insights: createChatInsights({ store, clock, logger, recorder }),
+        followUps: createFollowUpHooks({ store, clock, logger, shares }),
+      },
     });
     before = await everyText(store);
   }, 120_000);
@@ -76,7 +88,12 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
   });
 
   const ask = (text: string, isCoordinator = false): InboundMessage => ({
-    platform: 'slack', userId: 'U123', channelRef: 'D1', text, isDirect: true, isCoordinator,
+    platform: 'slack',
+    userId: 'U123',
+    channelRef: 'D1',
+    text,
+    isDirect: true,
+    isCoordinator,
   });
 
   it('records every question of the corpus anonymously: no personal detail reaches the database or the logs', async () => {
@@ -93,21 +110,39 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
     expect(queued.length).toBeGreaterThan(0);
     // The corpus is asked as a Slack user: a printing notifier stands in for Slack's API (what would be posted).
     const printing = createTerminalNotifier({ write: (t) => void (printed += t) });
-    await createDeliveryQueue({ store, clock: fixedClock(later), logger, notifiers: { slack: { ...printing, platform: 'slack' } } }).drain();
+    await createDeliveryQueue({
+      store,
+      clock: fixedClock(later),
+      logger,
+      notifiers: { slack: { ...printing, platform: 'slack' } },
+    }).drain();
     await tidyFollowUps(store, later);
     expect(printed).toContain('Did the resident go to');
     for (const [i, f] of queued.entries()) {
       const o = (['went', 'didnt_go', 'unsuitable'] as const)[i % 3]!;
-      await conversation.handleAction({ ...ask(''), action: ACTION.followUpAnswer, value: JSON.stringify({ id: f.id, o }) });
-      if (o === 'unsuitable') await conversation.handleAction({ ...ask(''), action: ACTION.followUpReason, value: JSON.stringify({ id: f.id, r: 'timing' }) });
+      await conversation.handleAction({
+        ...ask(''),
+        action: ACTION.followUpAnswer,
+        value: JSON.stringify({ id: f.id, o }),
+      });
+      if (o === 'unsuitable')
+        await conversation.handleAction({
+          ...ask(''),
+          action: ACTION.followUpReason,
+          value: JSON.stringify({ id: f.id, r: 'timing' }),
+        });
     }
-    const outcomes = await store.sql.query<{ shared: number; answered: number }>(`SELECT sum(shared)::int AS shared, sum(went + didnt_go + unsuitable)::int AS answered FROM outcome_count`);
+    const outcomes = await store.sql.query<{ shared: number; answered: number }>(
+      `SELECT sum(shared)::int AS shared, sum(went + didnt_go + unsuitable)::int AS answered FROM outcome_count`,
+    );
     expect(outcomes.rows[0]).toEqual({ shared: corpus.length, answered: queued.length });
     expect((await store.sql.query(`SELECT 1 FROM pending_follow_up`)).rows).toEqual([]);
 
     const stats = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM search_stat`);
     expect(stats.rows[0]?.n).toBe(corpus.length);
-    const events = await store.sql.query<{ kind: string; n: number }>(`SELECT kind, count(*)::int AS n FROM result_event GROUP BY kind ORDER BY kind`);
+    const events = await store.sql.query<{ kind: string; n: number }>(
+      `SELECT kind, count(*)::int AS n FROM result_event GROUP BY kind ORDER BY kind`,
+    );
     expect(events.rows.map((r) => r.kind)).toEqual(['opened', 'shared']);
 
     const after = await everyText(store);
@@ -123,7 +158,10 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
     const kept = await store.sql.query<{ text: string }>(`SELECT text FROM redacted_question`);
     expect(kept.rows.length).toBe(corpus.length);
     expect(kept.rows.some((r) => r.text.includes('[name]'))).toBe(true);
-    const purged = await purgeInsights(store, new Date(NOW.getTime() + 8 * 86_400_000), { keepQuestionsDays: 7, keepStatsDays: 1095 });
+    const purged = await purgeInsights(store, new Date(NOW.getTime() + 8 * 86_400_000), {
+      keepQuestionsDays: 7,
+      keepStatsDays: 1095,
+    });
     expect(purged.redactedQuestions).toBe(corpus.length);
   }, 240_000);
 
@@ -134,7 +172,11 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
     for (let i = 1; i < gaps.length; i++) {
       const a = gaps[i - 1]!;
       const b = gaps[i]!;
-      expect(a.noResults > b.noResults || (a.noResults === b.noResults && (a.relaxed > b.relaxed || (a.relaxed === b.relaxed && a.searches >= b.searches)))).toBe(true);
+      expect(
+        a.noResults > b.noResults ||
+          (a.noResults === b.noResults &&
+            (a.relaxed > b.relaxed || (a.relaxed === b.relaxed && a.searches >= b.searches))),
+      ).toBe(true);
     }
     const reply = await conversation.handleMessage(ask('gaps', true));
     expect(reply.fallbackText).not.toBe('');
@@ -146,36 +188,73 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
   it('lets staff flag a listing from its details, and the flag reaches coordinators', async () => {
     await conversation.handleMessage(ask('lunch club'));
     const details = await conversation.handleMessage(ask('details 1'));
-    const flagButton = details.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.action === ACTION.flag);
+    const flagButton = details.blocks
+      .flatMap((b) => (b.type === 'actions' ? b.buttons : []))
+      .find((b) => b.action === ACTION.flag);
     expect(flagButton).toBeDefined();
-    const thanks = await conversation.handleAction({ platform: 'teams', userId: 'A1', channelRef: 'c', isCoordinator: false, action: ACTION.flag, value: flagButton!.value });
+    const thanks = await conversation.handleAction({
+      platform: 'teams',
+      userId: 'A1',
+      channelRef: 'c',
+      isCoordinator: false,
+      action: ACTION.flag,
+      value: flagButton!.value,
+    });
     expect(thanks.fallbackText).toMatch(/Coordinators will check/);
     const listed = await conversation.handleMessage(ask('flags', true));
     expect(listed.blocks[0]).toMatchObject({ type: 'heading', text: 'Reported problems with listings: 1 open' });
   });
 
   it('serves /insights behind the token, and its charts render in headless Chromium', async () => {
-    const routes = new Map(createInsightsRoutes({ store, clock: fixedClock(NOW), logger: createLogger({ level: 'silent' }), token: TOKEN, settings: {} }));
+    const routes = new Map(
+      createInsightsRoutes({
+        store,
+        clock: fixedClock(NOW),
+        logger: createLogger({ level: 'silent' }),
+        token: TOKEN,
+        settings: {},
+      }),
+    );
     const server: http.Server = createHttpServer(routes, createLogger({ level: 'silent' }));
     const port = await listen(server, 0, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
     try {
       expect((await fetch(`${base}/insights`)).status).toBe(401);
       expect((await fetch(`${base}/insights/data.json`)).status).toBe(401);
-      const csv = await fetch(`${base}/insights/gaps.csv?from=2026-11-01&to=2026-11-30`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const csv = await fetch(`${base}/insights/gaps.csv?from=2026-11-01&to=2026-11-30`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       expect(csv.status).toBe(200);
-      expect((await csv.text()).split('\r\n')[0]).toBe('ward,audience,category,day,timeOfDay,searches,noResults,relaxed');
+      expect((await csv.text()).split('\r\n')[0]).toBe(
+        'ward,audience,category,day,timeOfDay,searches,noResults,relaxed',
+      );
       const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
       const range = 'from=2026-11-01&to=2026-12-31';
-      expect((await (await fetch(`${base}/insights/outcomes-by-category.csv?${range}`, auth)).text()).split('\r\n')[0]).toBe('category,searched,shared,went');
-      expect((await (await fetch(`${base}/insights/outcomes-by-ward.csv?${range}`, auth)).text()).split('\r\n')[0]).toBe('ward,searched,shared,went');
-      const unsuitableCsv = (await (await fetch(`${base}/insights/unsuitable.csv?${range}`, auth)).text()).split('\r\n');
-      expect(unsuitableCsv[0]).toBe('entryId,title,shared,went,didntGo,unsuitable,reason_cost,reason_getting_there,reason_access,reason_timing,reason_language,reason_not_welcome,reason_closed');
+      expect(
+        (await (await fetch(`${base}/insights/outcomes-by-category.csv?${range}`, auth)).text()).split('\r\n')[0],
+      ).toBe('category,searched,shared,went');
+      expect(
+        (await (await fetch(`${base}/insights/outcomes-by-ward.csv?${range}`, auth)).text()).split('\r\n')[0],
+      ).toBe('ward,searched,shared,went');
+      const unsuitableCsv = (await (await fetch(`${base}/insights/unsuitable.csv?${range}`, auth)).text()).split(
+        '\r\n',
+      );
+      expect(unsuitableCsv[0]).toBe(
+        'entryId,title,shared,went,didntGo,unsuitable,reason_cost,reason_getting_there,reason_access,reason_timing,reason_language,reason_not_welcome,reason_closed',
+      );
       expect(unsuitableCsv.length).toBeGreaterThan(2);
 
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
@@ -193,7 +272,9 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
         const cookies = await page.context().cookies();
         expect(cookies.find((c) => c.name === 'signpost_insights')?.httpOnly).toBe(true);
         // Counts the painted pixels of each chart's canvas (a string, so this file needs no DOM types).
-        const painted = await page.evaluate<number[]>(`['chart-days', 'chart-wards', 'chart-training', 'chart-outcomes'].map((id) => {
+        const painted = await page.evaluate<
+          number[]
+        >(`['chart-days', 'chart-wards', 'chart-training', 'chart-outcomes'].map((id) => {
           const canvas = document.getElementById(id);
           const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
           let inked = 0;
@@ -212,7 +293,10 @@ describe.each(STORE_KINDS)('insights on %s', (kind) => {
         expect(unsuitable.join(' ')).toContain('timing');
 
         // The outcomes section passes axe-core (injected as a script, so this context bypasses the page's CSP).
-        const audited = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } });
+        const audited = await browser.newContext({
+          bypassCSP: true,
+          extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` },
+        });
         const auditPage = await audited.newPage();
         await auditPage.goto(`${base}/insights`);
         await auditPage.waitForSelector('#insights[data-ready="true"]', { timeout: 30_000 });

@@ -24,7 +24,8 @@ const STAFF = 'U2147483697';
 async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; pending: ${nock.pendingMocks().join(', ')}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -38,8 +39,19 @@ function captureResponses(): unknown[] {
 }
 
 async function importSheet(store: TestStore): Promise<(externalId: string) => Promise<string>> {
-  await importSource(store, { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: new Date('2027-06-01T09:00:00Z') }, silentLogger);
-  return async (externalId) => (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId])).rows[0]!.id;
+  await importSource(
+    store,
+    {
+      input: 'test/fixtures/verify/sheet-v1.csv',
+      source: 'sheet',
+      format: 'csv',
+      now: new Date('2027-06-01T09:00:00Z'),
+    },
+    silentLogger,
+  );
+  return async (externalId) =>
+    (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId]))
+      .rows[0]!.id;
 }
 
 describe('“Did it help?” in Slack (real Bolt receiver with signed requests, real store)', () => {
@@ -53,9 +65,21 @@ describe('“Did it help?” in Slack (real Bolt receiver with signed requests, 
     store = await openTestStore('pglite');
     idOf = await importSheet(store);
     const clock = fixedClock(NOW);
-    const chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url }), store, clock, logger: silentLogger });
+    const chat = createChatConversation({
+      config: loadConfig({ DATABASE_URL: store.url }),
+      store,
+      clock,
+      logger: silentLogger,
+    });
     slack = createSlackApp({
-      config: { botToken: 'xoxb-test', signingSecret: TEST_SIGNING_SECRET, appToken: null, apiUrl: null, coordinatorUserIds: [], coordinatorUsergroup: null },
+      config: {
+        botToken: 'xoxb-test',
+        signingSecret: TEST_SIGNING_SECRET,
+        appToken: null,
+        apiUrl: null,
+        coordinatorUserIds: [],
+        coordinatorUsergroup: null,
+      },
       conversation: chat.conversation,
       store,
       clock,
@@ -81,12 +105,21 @@ describe('“Did it help?” in Slack (real Bolt receiver with signed requests, 
     await waitFor(() => shared.length === 1, 'the share text');
     expect(JSON.stringify(shared[0])).toContain('Share with resident');
     const pending = await store.sql.query<{ id: string; platform: string; user_ref: string; channel_ref: string }>(
-      `SELECT id::text AS id, platform, user_ref, channel_ref FROM pending_follow_up WHERE entry_id = $1`, [alpha]);
+      `SELECT id::text AS id, platform, user_ref, channel_ref FROM pending_follow_up WHERE entry_id = $1`,
+      [alpha],
+    );
     expect(pending.rows).toEqual([{ id: expect.any(String), platform: 'slack', user_ref: STAFF, channel_ref: STAFF }]);
 
     const posted: { channel: string; text: string; blocks: string }[] = [];
-    nock(SLACK_API).post('/api/chat.postMessage', (body) => (posted.push(body), true)).reply(200, { ok: true, ts: '1.1', channel: 'D9' });
-    const queue = createDeliveryQueue({ store, clock: fixedClock(DUE), logger: silentLogger, notifiers: { slack: slack.notifier } });
+    nock(SLACK_API)
+      .post('/api/chat.postMessage', (body) => (posted.push(body), true))
+      .reply(200, { ok: true, ts: '1.1', channel: 'D9' });
+    const queue = createDeliveryQueue({
+      store,
+      clock: fixedClock(DUE),
+      logger: silentLogger,
+      notifiers: { slack: slack.notifier },
+    });
     await queueDueFollowUps(store, DUE, silentLogger);
     await queue.drain();
     await tidyFollowUps(store, DUE);
@@ -100,7 +133,13 @@ describe('“Did it help?” in Slack (real Bolt receiver with signed requests, 
 
     const answered = captureResponses();
     const value = JSON.stringify({ id: pending.rows[0]!.id, o: 'went' });
-    await postSlack(url, blockAction(ACTION.followUpAnswer, value, { container: { type: 'message', message_ts: '1.1', channel_id: 'D9' }, channel: { id: 'D9', name: 'directmessage' } }));
+    await postSlack(
+      url,
+      blockAction(ACTION.followUpAnswer, value, {
+        container: { type: 'message', message_ts: '1.1', channel_id: 'D9' },
+        channel: { id: 'D9', name: 'directmessage' },
+      }),
+    );
     await waitFor(() => answered.length === 1, 'the thanks');
     expect(JSON.stringify(answered[0])).toContain('glad it helped');
     const [row] = await outcomesReport(store, { from: NOW, to: DUE });
@@ -113,8 +152,16 @@ describe('“Did it help?” in Teams (real Bot Framework endpoint, real store)'
   let chat: TeamsChat;
   let idOf: (externalId: string) => Promise<string>;
   const STAFF_AAD = '6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80';
-  const submits = (els: CardElement[]) => els.filter((e) => e.type === 'Action.Submit') as (CardElement & { title: string; data: { action: string; value: string } })[];
-  const textOf = (els: CardElement[]) => els.filter((e) => e.type === 'TextBlock').map((e) => String(e.text)).join('\n');
+  const submits = (els: CardElement[]) =>
+    els.filter((e) => e.type === 'Action.Submit') as (CardElement & {
+      title: string;
+      data: { action: string; value: string };
+    })[];
+  const textOf = (els: CardElement[]) =>
+    els
+      .filter((e) => e.type === 'TextBlock')
+      .map((e) => String(e.text))
+      .join('\n');
 
   beforeAll(async () => {
     store = await openTestStore('pglite');
@@ -128,15 +175,25 @@ describe('“Did it help?” in Teams (real Bot Framework endpoint, real store)'
 
   it('a share from a card is asked about in the same personal chat; Wasn’t suitable then a reason is counted', async () => {
     const bravo = await idOf('bravo');
-    const share = await chat.turn({ value: { action: ACTION.share, value: JSON.stringify({ id: bravo }), msteams: {} } }, STAFF_AAD);
+    const share = await chat.turn(
+      { value: { action: ACTION.share, value: JSON.stringify({ id: bravo }), msteams: {} } },
+      STAFF_AAD,
+    );
     expect(textOf(share)).toContain('Share with resident');
     const pending = await store.sql.query<{ id: string; channel_ref: string; user_ref: string }>(
-      `SELECT id::text AS id, channel_ref, user_ref FROM pending_follow_up WHERE entry_id = $1`, [bravo]);
+      `SELECT id::text AS id, channel_ref, user_ref FROM pending_follow_up WHERE entry_id = $1`,
+      [bravo],
+    );
     expect(pending.rows).toHaveLength(1);
     expect(pending.rows[0]!.channel_ref).toMatch(/^a:/);
 
     chat.connector.reset();
-    const queue = createDeliveryQueue({ store, clock: fixedClock(DUE), logger: silentLogger, notifiers: { teams: chat.notifier } });
+    const queue = createDeliveryQueue({
+      store,
+      clock: fixedClock(DUE),
+      logger: silentLogger,
+      notifiers: { teams: chat.notifier },
+    });
     await queueDueFollowUps(store, DUE, silentLogger);
     const outcomes = await queue.drain();
     expect(outcomes.map((o) => o.outcome)).toEqual(['sent']);
@@ -148,7 +205,10 @@ describe('“Did it help?” in Teams (real Bot Framework endpoint, real store)'
     const unsuitable = submits(cardElements(sent[0]!.activity)).find((b) => b.title === 'Wasn’t suitable')!;
     const reasons = submits(await chat.turn({ value: { ...unsuitable.data, msteams: {} } }, STAFF_AAD));
     expect(reasons.map((b) => b.title)).toContain('Getting there');
-    const thanks = await chat.turn({ value: { ...reasons.find((b) => b.title === 'Getting there')!.data, msteams: {} } }, STAFF_AAD);
+    const thanks = await chat.turn(
+      { value: { ...reasons.find((b) => b.title === 'Getting there')!.data, msteams: {} } },
+      STAFF_AAD,
+    );
     expect(textOf(thanks)).toContain('getting there');
     const [row] = await outcomesReport(store, { from: NOW, to: DUE });
     expect(row).toMatchObject({ entryId: bravo, shared: 1, unsuitable: 1, reasons: { getting_there: 1 } });

@@ -36,10 +36,18 @@ function movableClock(start: Date): Clock & { set(d: Date): void } {
 }
 
 const buttonsOf = (reply: Reply): ReplyButton[] =>
-  reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : b.type === 'list' ? b.items.flatMap((i) => i.buttons) : []));
+  reply.blocks.flatMap((b) =>
+    b.type === 'actions' ? b.buttons : b.type === 'list' ? b.items.flatMap((i) => i.buttons) : [],
+  );
 const allText = (reply: Reply): string =>
   reply.blocks
-    .map((b) => ('text' in b ? String(b.text) : b.type === 'list' ? b.items.map((i) => [i.title, ...i.lines].join('\n')).join('\n') : ''))
+    .map((b) =>
+      'text' in b
+        ? String(b.text)
+        : b.type === 'list'
+          ? b.items.map((i) => [i.title, ...i.lines].join('\n')).join('\n')
+          : '',
+    )
     .join('\n');
 
 describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (kind) => {
@@ -47,15 +55,30 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
   const clock = movableClock(NOW);
   let chat: ReturnType<typeof createChatConversation>;
   const idOf = async (externalId: string) =>
-    (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId])).rows[0]!.id;
+    (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId]))
+      .rows[0]!.id;
   const ask = (text: string, userId = 'staff-1', isCoordinator = false): InboundMessage => ({
-    platform: 'terminal', userId, channelRef: 'terminal', text, isDirect: true, isCoordinator,
+    platform: 'terminal',
+    userId,
+    channelRef: 'terminal',
+    text,
+    isDirect: true,
+    isCoordinator,
   });
 
   beforeAll(async () => {
     store = await openTestStore(kind);
-    await importSource(store, { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: SHEET_AT }, silentLogger);
-    chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url, FOLLOW_UP_DAYS: '14' }), store, clock, logger: silentLogger });
+    await importSource(
+      store,
+      { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: SHEET_AT },
+      silentLogger,
+    );
+    chat = createChatConversation({
+      config: loadConfig({ DATABASE_URL: store.url, FOLLOW_UP_DAYS: '14' }),
+      store,
+      clock,
+      logger: silentLogger,
+    });
   }, 120_000);
   afterAll(async () => {
     await store?.close();
@@ -63,9 +86,15 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
 
   it('shows where a listing comes from and when it was last confirmed, on the result and its details', async () => {
     const results = await chat.conversation.handleMessage(ask('lunch club'));
-    expect(allText(results)).toContain('From a coordinator’s sheet (sheet) · last confirmed 17 months ago, by its source');
+    expect(allText(results)).toContain(
+      'From a coordinator’s sheet (sheet) · last confirmed 17 months ago, by its source',
+    );
     const details = await chat.conversation.handleMessage(ask('details 1'));
-    expect(details.blocks.some((b) => b.type === 'context' && b.text.includes('From a coordinator’s sheet (sheet) · last confirmed'))).toBe(true);
+    expect(
+      details.blocks.some(
+        (b) => b.type === 'context' && b.text.includes('From a coordinator’s sheet (sheet) · last confirmed'),
+      ),
+    ).toBe(true);
     // Over a year since its sheet's last_confirmed: the details warn.
     expect(allText(details)).toContain('Last confirmed over a year ago');
   });
@@ -80,7 +109,14 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     const details = await chat.conversation.handleMessage(ask('details 1'));
     const closed = buttonsOf(details).find((b) => b.action === ACTION.flag && b.value.includes('"closed"'))!;
     expect(closed.label).toBe('This has closed');
-    await chat.conversation.handleAction({ platform: 'slack', userId: 'U77', channelRef: 'D1', isCoordinator: false, action: ACTION.flag, value: closed.value });
+    await chat.conversation.handleAction({
+      platform: 'slack',
+      userId: 'U77',
+      channelRef: 'D1',
+      isCoordinator: false,
+      action: ACTION.flag,
+      value: closed.value,
+    });
     const flags = await listFlags(store);
     expect(flags.map((f) => [f.entryId, f.kind, f.reporterPlatform])).toEqual([[alpha, 'closed', 'slack']]);
     expect(JSON.stringify(await store.sql.query(`SELECT * FROM entry_flag`))).not.toContain('U77');
@@ -97,16 +133,32 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     expect(text.indexOf('Alpha Lunch Club')).toBeLessThan(text.indexOf('Listings to check'));
     expect(text).toContain('Staff reported: has closed (1)');
     const stillRunning = buttonsOf(queue).find((b) => b.action === ACTION.verifyConfirm && b.value.includes(alpha))!;
-    await chat.conversation.handleAction({ platform: 'terminal', userId: 'coord', channelRef: 'terminal', isCoordinator: true, action: ACTION.verifyConfirm, value: stillRunning.value });
+    await chat.conversation.handleAction({
+      platform: 'terminal',
+      userId: 'coord',
+      channelRef: 'terminal',
+      isCoordinator: true,
+      action: ACTION.verifyConfirm,
+      value: stillRunning.value,
+    });
     expect(await listFlags(store)).toEqual([]);
-    const { rows } = await store.sql.query<{ trust_mark: string | null }>(`SELECT trust_mark FROM service WHERE id = $1`, [alpha]);
+    const { rows } = await store.sql.query<{ trust_mark: string | null }>(
+      `SELECT trust_mark FROM service WHERE id = $1`,
+      [alpha],
+    );
     expect(rows[0]!.trust_mark).toBeNull();
-    const confirmed = (await search.search({ text: 'lunch club', now: clock.now() })).results.find((r) => r.id === alpha)!;
+    const confirmed = (await search.search({ text: 'lunch club', now: clock.now() })).results.find(
+      (r) => r.id === alpha,
+    )!;
     expect(confirmed.trust).toMatchObject({ confirmedBy: 'coordinator', lastConfirmed: '2027-06-15', marked: false });
   });
 
   it('marks the listings of a feed that has failed for more than 7 days, and says so on the listing page', async () => {
-    await importSource(store, { input: 'test/fixtures/feeds/london-no-vtimezone.ics', source: 'partner-feed', now: SHEET_AT }, silentLogger);
+    await importSource(
+      store,
+      { input: 'test/fixtures/feeds/london-no-vtimezone.ics', source: 'partner-feed', now: SHEET_AT },
+      silentLogger,
+    );
     const { rows: entries } = await store.sql.query<{ id: string }>(
       `SELECT s.id::text AS id FROM service s JOIN source src ON src.id = s.source_id WHERE src.name = 'partner-feed' AND s.removed_at IS NULL LIMIT 1`,
     );
@@ -117,12 +169,22 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
         [new Date(clock.now().getTime() - days * DAY)],
       );
       await refreshTrustMarks(store.sql, clock.now());
-      return (await store.sql.query<{ trust_mark: string | null }>(`SELECT trust_mark FROM service WHERE id = $1`, [id])).rows[0]!.trust_mark;
+      return (
+        await store.sql.query<{ trust_mark: string | null }>(`SELECT trust_mark FROM service WHERE id = $1`, [id])
+      ).rows[0]!.trust_mark;
     };
     expect(await failFor(3)).toBeNull();
     expect(await failFor(9)).toBe('feed_failing');
 
-    const routes = new Map(createListingRoutes({ store, search: withTrust(createDatabaseSearch(store), store), clock, logger: silentLogger, publicUrl: 'http://localhost' }));
+    const routes = new Map(
+      createListingRoutes({
+        store,
+        search: withTrust(createDatabaseSearch(store), store),
+        clock,
+        logger: silentLogger,
+        publicUrl: 'http://localhost',
+      }),
+    );
     const server: http.Server = createHttpServer(routes, silentLogger);
     const port = await listen(server, 0, '127.0.0.1');
     try {
@@ -132,11 +194,24 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     } finally {
       server.close();
     }
-    const details = await chat.conversation.handleAction({ platform: 'terminal', userId: 'staff-1', channelRef: 'terminal', isCoordinator: false, action: ACTION.details, value: JSON.stringify({ id }) });
+    const details = await chat.conversation.handleAction({
+      platform: 'terminal',
+      userId: 'staff-1',
+      channelRef: 'terminal',
+      isCoordinator: false,
+      action: ACTION.details,
+      value: JSON.stringify({ id }),
+    });
     expect(allText(details)).toContain('Its feed has not loaded since 6 Jun 2027: details may be out of date');
-    await store.sql.query(`UPDATE source SET last_fetch_outcome = 'updated', last_success_at = $1 WHERE name = 'partner-feed'`, [clock.now()]);
+    await store.sql.query(
+      `UPDATE source SET last_fetch_outcome = 'updated', last_success_at = $1 WHERE name = 'partner-feed'`,
+      [clock.now()],
+    );
     await refreshTrustMarks(store.sql, clock.now());
-    expect((await store.sql.query<{ trust_mark: string | null }>(`SELECT trust_mark FROM service WHERE id = $1`, [id])).rows[0]!.trust_mark).toBeNull();
+    expect(
+      (await store.sql.query<{ trust_mark: string | null }>(`SELECT trust_mark FROM service WHERE id = $1`, [id]))
+        .rows[0]!.trust_mark,
+    ).toBeNull();
   });
 
   it('a share in chat is followed up once, 14 days later, privately; the answer is counted anonymously and the platform id is gone', async () => {
@@ -145,12 +220,20 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     const share = await chat.conversation.handleMessage(ask('share 1', 'staff-2'));
     expect(share.blocks[0]).toMatchObject({ type: 'heading', text: 'Share with resident' });
     const bravo = await idOf('bravo');
-    const pending = await store.sql.query<{ id: string; user_ref: string | null; via: string }>(`SELECT id::text AS id, user_ref, via FROM pending_follow_up WHERE entry_id = $1`, [bravo]);
+    const pending = await store.sql.query<{ id: string; user_ref: string | null; via: string }>(
+      `SELECT id::text AS id, user_ref, via FROM pending_follow_up WHERE entry_id = $1`,
+      [bravo],
+    );
     expect(pending.rows).toEqual([{ id: expect.any(String), user_ref: 'staff-2', via: 'share' }]);
     const followUpId = pending.rows[0]!.id;
 
     let printed = '';
-    const queue = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { terminal: createTerminalNotifier({ write: (t) => void (printed += t) }) } });
+    const queue = createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { terminal: createTerminalNotifier({ write: (t) => void (printed += t) }) },
+    });
     expect(await queueDueFollowUps(store, new Date(NOW.getTime() + 13 * DAY), silentLogger)).toEqual([]);
     const due = new Date(NOW.getTime() + 14 * DAY + 60_000);
     clock.set(due);
@@ -161,26 +244,58 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     await tidyFollowUps(store, due);
     expect(printed).toContain('── to staff-2 ──');
     expect(printed).toContain('Did the resident go to Bravo Knit & Natter?');
-    const kept = await store.sql.query<{ user_ref: string | null; channel_ref: string | null }>(`SELECT user_ref, channel_ref FROM pending_follow_up WHERE id = $1`, [followUpId]);
+    const kept = await store.sql.query<{ user_ref: string | null; channel_ref: string | null }>(
+      `SELECT user_ref, channel_ref FROM pending_follow_up WHERE id = $1`,
+      [followUpId],
+    );
     expect(kept.rows).toEqual([{ user_ref: null, channel_ref: null }]);
     expect((await store.sql.query(`SELECT 1 FROM delivery_item WHERE kind = 'follow-up'`)).rows).toEqual([]);
 
     const reply = await chat.conversation.handleAction({
-      platform: 'terminal', userId: 'staff-2', channelRef: 'terminal', isCoordinator: false,
-      action: ACTION.followUpAnswer, value: JSON.stringify({ id: followUpId, o: 'unsuitable' }),
+      platform: 'terminal',
+      userId: 'staff-2',
+      channelRef: 'terminal',
+      isCoordinator: false,
+      action: ACTION.followUpAnswer,
+      value: JSON.stringify({ id: followUpId, o: 'unsuitable' }),
     });
     const reasons = buttonsOf(reply);
-    expect(reasons.map((b) => b.label)).toEqual(['Cost', 'Getting there', 'Access', 'Timing', 'Language', 'Didn’t feel welcome', 'It had closed']);
+    expect(reasons.map((b) => b.label)).toEqual([
+      'Cost',
+      'Getting there',
+      'Access',
+      'Timing',
+      'Language',
+      'Didn’t feel welcome',
+      'It had closed',
+    ]);
     const thanks = await chat.conversation.handleAction({
-      platform: 'terminal', userId: 'staff-2', channelRef: 'terminal', isCoordinator: false, action: ACTION.followUpReason, value: reasons[3]!.value,
+      platform: 'terminal',
+      userId: 'staff-2',
+      channelRef: 'terminal',
+      isCoordinator: false,
+      action: ACTION.followUpReason,
+      value: reasons[3]!.value,
     });
     expect(thanks.fallbackText).toContain('timing');
     const again = await chat.conversation.handleAction({
-      platform: 'terminal', userId: 'staff-2', channelRef: 'terminal', isCoordinator: false, action: ACTION.followUpReason, value: reasons[0]!.value,
+      platform: 'terminal',
+      userId: 'staff-2',
+      channelRef: 'terminal',
+      isCoordinator: false,
+      action: ACTION.followUpReason,
+      value: reasons[0]!.value,
     });
     expect(again.fallbackText).toContain('has closed');
     const report = await outcomesReport(store, { from: NOW, to: due });
-    expect(report.find((r) => r.entryId === bravo)).toMatchObject({ title: 'Bravo Knit & Natter', shared: 1, went: 0, didntGo: 0, unsuitable: 1, reasons: { timing: 1, cost: 0 } });
+    expect(report.find((r) => r.entryId === bravo)).toMatchObject({
+      title: 'Bravo Knit & Natter',
+      shared: 1,
+      went: 0,
+      didntGo: 0,
+      unsuitable: 1,
+      reasons: { timing: 1, cost: 0 },
+    });
     expect((await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE id = $1`, [followUpId])).rows).toEqual([]);
     const counts = JSON.stringify((await store.sql.query(`SELECT * FROM outcome_count`)).rows);
     expect(counts).not.toContain('staff-2');
@@ -192,21 +307,37 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
     const off = await chat.conversation.handleMessage(ask('follow-ups off', 'staff-3'));
     expect(off.fallbackText).toContain('Follow-ups are off');
     const charlie = await idOf('charlie');
-    expect(await recordShare(store, { entryId: charlie, platform: 'terminal', userRef: 'staff-3', via: 'sms' }, NOW, { followUpDays: 14 })).toEqual({ entryId: charlie, followUpId: null });
+    expect(
+      await recordShare(store, { entryId: charlie, platform: 'terminal', userRef: 'staff-3', via: 'sms' }, NOW, {
+        followUpDays: 14,
+      }),
+    ).toEqual({ entryId: charlie, followUpId: null });
     expect((await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE user_ref = 'staff-3'`)).rows).toEqual([]);
     await chat.conversation.handleMessage(ask('follow-ups on', 'staff-3'));
-    const made = await recordShare(store, { entryId: charlie, platform: 'terminal', userRef: 'staff-3', via: 'leaflet' }, NOW, { followUpDays: 14 });
+    const made = await recordShare(
+      store,
+      { entryId: charlie, platform: 'terminal', userRef: 'staff-3', via: 'leaflet' },
+      NOW,
+      { followUpDays: 14 },
+    );
     expect(made?.followUpId).toEqual(expect.any(String));
     await tidyFollowUps(store, new Date(NOW.getTime() + 29 * DAY));
-    expect((await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE id = $1`, [made!.followUpId])).rows).toHaveLength(1);
+    expect(
+      (await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE id = $1`, [made!.followUpId])).rows,
+    ).toHaveLength(1);
     await tidyFollowUps(store, new Date(NOW.getTime() + 30 * DAY));
-    expect((await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE id = $1`, [made!.followUpId])).rows).toEqual([]);
-    expect(await answerFollowUp(store, { id: made!.followUpId!, outcome: 'went' }, new Date(NOW.getTime() + 30 * DAY))).toEqual({ ok: false, reason: 'NOT_FOUND' });
+    expect((await store.sql.query(`SELECT 1 FROM pending_follow_up WHERE id = $1`, [made!.followUpId])).rows).toEqual(
+      [],
+    );
+    expect(
+      await answerFollowUp(store, { id: made!.followUpId!, outcome: 'went' }, new Date(NOW.getTime() + 30 * DAY)),
+    ).toEqual({ ok: false, reason: 'NOT_FOUND' });
   });
 
   it('a text message or leaflet from the list for a resident is followed up like a share', async () => {
     clock.set(NOW);
-    for (const line of ['choir', 'add 1', 'send list', 'sms']) await chat.conversation.handleMessage(ask(line, 'staff-sms'));
+    for (const line of ['choir', 'add 1', 'send list', 'sms'])
+      await chat.conversation.handleMessage(ask(line, 'staff-sms'));
     const { rows } = await store.sql.query<{ via: string; entry: string }>(
       `SELECT p.via, s.external_id AS entry FROM pending_follow_up p JOIN service s ON s.id = p.entry_id WHERE p.user_ref = 'staff-sms'`,
     );
@@ -216,17 +347,38 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
   it('three “it had closed” answers raise a "has closed" report for coordinators', async () => {
     const delta = await idOf('delta');
     for (const [i, user] of ['a', 'b', 'c'].entries()) {
-      const made = await recordShare(store, { entryId: delta, platform: 'teams', userRef: `staff-${user}`, channelRef: `a:personal-${user}`, via: 'share' }, NOW, { followUpDays: 14 });
-      const answer = await answerFollowUp(store, { id: made!.followUpId!, outcome: 'unsuitable', reason: 'closed' }, NOW);
+      const made = await recordShare(
+        store,
+        { entryId: delta, platform: 'teams', userRef: `staff-${user}`, channelRef: `a:personal-${user}`, via: 'share' },
+        NOW,
+        { followUpDays: 14 },
+      );
+      const answer = await answerFollowUp(
+        store,
+        { id: made!.followUpId!, outcome: 'unsuitable', reason: 'closed' },
+        NOW,
+      );
       expect(answer).toMatchObject({ ok: true, reported: i === 2 });
       expect((await listFlags(store)).filter((f) => f.entryId === delta)).toHaveLength(i === 2 ? 1 : 0);
     }
     // Shared in a Teams channel: counted, but never asked in front of the channel.
-    const inChannel = await recordShare(store, { entryId: delta, platform: 'teams', userRef: 'staff-d', channelRef: '19:abc@thread.tacv2', via: 'share' }, NOW, { followUpDays: 14 });
+    const inChannel = await recordShare(
+      store,
+      { entryId: delta, platform: 'teams', userRef: 'staff-d', channelRef: '19:abc@thread.tacv2', via: 'share' },
+      NOW,
+      { followUpDays: 14 },
+    );
     expect(inChannel).toEqual({ entryId: delta, followUpId: null });
     const [flag] = (await listFlags(store)).filter((f) => f.entryId === delta);
-    expect(flag).toMatchObject({ kind: 'closed', reporterPlatform: 'teams', note: 'several follow-up answers said it had closed' });
-    expect((await store.sql.query<{ trust_mark: string }>(`SELECT trust_mark FROM service WHERE id = $1`, [delta])).rows[0]!.trust_mark).toBe('reported_closed');
+    expect(flag).toMatchObject({
+      kind: 'closed',
+      reporterPlatform: 'teams',
+      note: 'several follow-up answers said it had closed',
+    });
+    expect(
+      (await store.sql.query<{ trust_mark: string }>(`SELECT trust_mark FROM service WHERE id = $1`, [delta])).rows[0]!
+        .trust_mark,
+    ).toBe('reported_closed');
   });
 });
 
@@ -236,45 +388,105 @@ describe('the follow-up commands', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-follow-ups-'));
     url = `pglite:${path.join(dir, 'db')}`;
-    expect((await cli(url, 'import', 'test/fixtures/verify/sheet-v1.csv', '--source', 'sheet', '--format', 'csv', '--now', '2027-06-01T09:00:00Z')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          url,
+          'import',
+          'test/fixtures/verify/sheet-v1.csv',
+          '--source',
+          'sheet',
+          '--format',
+          'csv',
+          '--now',
+          '2027-06-01T09:00:00Z',
+        )
+      ).code,
+    ).toBe(0);
   }, 120_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('share, follow-ups run (terminal ones printed), follow-ups answer and report outcomes, in the documented shapes', async () => {
-    const found = (await cli(url, 'search', 'lunch club', '--json', '--now', '2027-06-15T09:00:00Z')).json() as { results: { id: string; title: string }[] };
+    const found = (await cli(url, 'search', 'lunch club', '--json', '--now', '2027-06-15T09:00:00Z')).json() as {
+      results: { id: string; title: string }[];
+    };
     const entry = found.results.find((r) => r.title === 'Alpha Lunch Club')!.id;
-    const share = await cli(url, 'share', '--entry', entry, '--user', 'officer-1', '--now', '2027-06-15T09:00:00Z', '--json');
+    const share = await cli(
+      url,
+      'share',
+      '--entry',
+      entry,
+      '--user',
+      'officer-1',
+      '--now',
+      '2027-06-15T09:00:00Z',
+      '--json',
+    );
     expect(share.code).toBe(0);
     const { followUpId } = share.json() as { followUpId: string };
     expect((await cli(url, 'share', '--entry', '00000000-0000-4000-8000-000000000000', '--user', 'x')).code).toBe(1);
 
-    expect((await cli(url, 'follow-ups', 'run', '--now', '2027-06-28T09:00:00Z', '--json')).json()).toEqual({ sent: [] });
+    expect((await cli(url, 'follow-ups', 'run', '--now', '2027-06-28T09:00:00Z', '--json')).json()).toEqual({
+      sent: [],
+    });
     const run = await cli(url, 'follow-ups', 'run', '--now', '2027-06-29T09:01:00Z');
     expect(run.stdout).toContain('── to officer-1 ──');
     expect(run.stdout).toContain('Did the resident go to Alpha Lunch Club?');
     expect(run.stdout).toContain(`signpost follow-ups answer --id ${followUpId}`);
     expect(run.stdout).toContain('Sent 1 follow-up.');
-    expect((await cli(url, 'follow-ups', 'run', '--now', '2027-06-29T09:02:00Z', '--json')).json()).toEqual({ sent: [] });
+    expect((await cli(url, 'follow-ups', 'run', '--now', '2027-06-29T09:02:00Z', '--json')).json()).toEqual({
+      sent: [],
+    });
 
-    const second = (await cli(url, 'share', '--entry', entry, '--user', 'officer-2', '--now', '2027-06-16T09:00:00Z', '--json')).json() as { followUpId: string };
+    const second = (
+      await cli(url, 'share', '--entry', entry, '--user', 'officer-2', '--now', '2027-06-16T09:00:00Z', '--json')
+    ).json() as { followUpId: string };
     const json = await cli(url, 'follow-ups', 'run', '--now', '2027-06-30T12:00:00Z', '--json');
     expect(json.json()).toEqual({ sent: [{ id: second.followUpId, entryId: entry }] });
     expect(json.stderr).toContain('── to officer-2 ──');
 
-    expect((await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--reason', 'cost')).code).toBe(1);
-    expect((await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--now', '2027-06-30T12:00:00Z')).code).toBe(0);
-    expect((await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--now', '2027-06-30T12:00:00Z')).code).toBe(1);
-    const answered = await cli(url, 'follow-ups', 'answer', '--id', second.followUpId, '--outcome', 'unsuitable', '--reason', 'getting there', '--now', '2027-06-30T12:00:00Z', '--json');
+    expect(
+      (await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--reason', 'cost')).code,
+    ).toBe(1);
+    expect(
+      (await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--now', '2027-06-30T12:00:00Z'))
+        .code,
+    ).toBe(0);
+    expect(
+      (await cli(url, 'follow-ups', 'answer', '--id', followUpId, '--outcome', 'went', '--now', '2027-06-30T12:00:00Z'))
+        .code,
+    ).toBe(1);
+    const answered = await cli(
+      url,
+      'follow-ups',
+      'answer',
+      '--id',
+      second.followUpId,
+      '--outcome',
+      'unsuitable',
+      '--reason',
+      'getting there',
+      '--now',
+      '2027-06-30T12:00:00Z',
+      '--json',
+    );
     expect(answered.json()).toMatchObject({ outcome: 'unsuitable', reason: 'getting_there' });
 
     const report = await cli(url, 'report', 'outcomes', '--from', '2027-06-01', '--to', '2027-07-01', '--json');
     expect(report.json()).toEqual([
       {
-        entryId: entry, title: 'Alpha Lunch Club', shared: 2, went: 1, didntGo: 0, unsuitable: 1,
+        entryId: entry,
+        title: 'Alpha Lunch Club',
+        shared: 2,
+        went: 1,
+        didntGo: 0,
+        unsuitable: 1,
         reasons: { cost: 0, getting_there: 1, access: 0, timing: 0, language: 0, not_welcome: 0, closed: 0 },
       },
     ]);
     const csv = await cli(url, 'report', 'outcomes', '--from', '2027-06-01', '--to', '2027-07-01', '--csv');
-    expect(csv.stdout.split(/\r?\n/)[0]).toBe('entryId,title,shared,went,didntGo,unsuitable,reason_cost,reason_getting_there,reason_access,reason_timing,reason_language,reason_not_welcome,reason_closed');
+    expect(csv.stdout.split(/\r?\n/)[0]).toBe(
+      'entryId,title,shared,went,didntGo,unsuitable,reason_cost,reason_getting_there,reason_access,reason_timing,reason_language,reason_not_welcome,reason_closed',
+    );
   }, 120_000);
 });

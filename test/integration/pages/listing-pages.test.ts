@@ -19,7 +19,13 @@ const AXE = fs.readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 type Listing = { id: string; name: string; latitude: number; longitude: number; next: Date };
 
 async function pickListings(store: TestStore, count: number): Promise<Listing[]> {
-  const { rows } = await store.sql.query<{ id: string; name: string; latitude: number; longitude: number; next: Date | string }>(
+  const { rows } = await store.sql.query<{
+    id: string;
+    name: string;
+    latitude: number;
+    longitude: number;
+    next: Date | string;
+  }>(
     `SELECT s.id, s.name, l.latitude, l.longitude,
        (SELECT min(o.start) FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled' AND o."end" > $1) AS next
      FROM service s JOIN location l ON l.id = s.location_id
@@ -52,7 +58,10 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
       [hostile.id, 'Unbroken'.repeat(40)],
     );
     await store.sql.query(`UPDATE service SET status = 'closed' WHERE id = $1`, [closed.id]);
-    await store.sql.query(`UPDATE service SET removed_at = $2 WHERE id = $1`, [removed.id, new Date('2026-11-03T09:00:00Z')]);
+    await store.sql.query(`UPDATE service SET removed_at = $2 WHERE id = $1`, [
+      removed.id,
+      new Date('2026-11-03T09:00:00Z'),
+    ]);
     const config = { ...loadConfig({ DATABASE_URL: 'pglite:memory', PUBLIC_URL: `${PUBLIC_URL}/` }), teams: null };
     const app = await createApp({ config, store, clock: fixedClock(NOW), logger: silentLogger });
     server = createHttpServer(app.routes, silentLogger);
@@ -86,10 +95,13 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en-GB">/);
     expect(html).toContain(`<h1>${open.name.replace(/&/g, '&amp;').replace(/'/g, '&#39;')}</h1>`);
     expect(html.match(/<h1[ >]/g)).toHaveLength(1);
-    for (const heading of ['When', 'Where', 'Cost', 'Access', 'How to join', 'Contact', 'Last confirmed']) expect(html).toContain(`>${heading}</h2>`);
+    for (const heading of ['When', 'Where', 'Cost', 'Access', 'How to join', 'Contact', 'Last confirmed'])
+      expect(html).toContain(`>${heading}</h2>`);
     const next = DateTime.fromJSDate(open.next, { zone: 'Europe/London' }).setLocale('en-GB');
     expect(html).toContain(next.toFormat('cccc d LLLL yyyy'));
-    expect(html).toContain(`https://www.openstreetmap.org/?mlat=${open.latitude.toFixed(5)}&amp;mlon=${open.longitude.toFixed(5)}`);
+    expect(html).toContain(
+      `https://www.openstreetmap.org/?mlat=${open.latitude.toFixed(5)}&amp;mlon=${open.longitude.toFixed(5)}`,
+    );
     expect(html).toContain(`This page: <span class="url">${PUBLIC_URL}/l/${open.id}</span>`);
     expect(html).not.toMatch(/<script|<iframe|<img|<link|<form|\son[a-z]+=/i);
     // Every link goes within the page or is a plain link out; nothing is loaded from anywhere.
@@ -126,7 +138,15 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
     expect(text).toContain('This is no longer listed.');
     expect(text).toContain('3 November 2026');
 
-    for (const path of ['/l/00000000-0000-4000-8000-000000000000', '/l/not-an-id', '/l/', '/l', '/l/%E0%A4%A', `/l/${open.id}x`, '/l/%3Cscript%3E']) {
+    for (const path of [
+      '/l/00000000-0000-4000-8000-000000000000',
+      '/l/not-an-id',
+      '/l/',
+      '/l',
+      '/l/%E0%A4%A',
+      `/l/${open.id}x`,
+      '/l/%3Cscript%3E',
+    ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status, path).toBe(404);
       expectPageHeaders(res);
@@ -136,82 +156,111 @@ describe.each(STORE_KINDS)('listing pages on %s', (kind) => {
     }
   });
 
-  it.runIf(kind === 'pglite')('passes axe-core in headless Chromium, at 100%, 200% and 400% zoom, and prints without its navigation', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      // As served: the page's own CSP in force, so this proves the inline stylesheet is allowed and nothing else loads.
-      {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const requests: string[] = [];
-        const consoleErrors: string[] = [];
-        page.on('request', (r) => requests.push(r.url()));
-        page.on('console', (m) => {
-          if (m.type() === 'error') consoleErrors.push(m.text());
-        });
-        await page.goto(`${base}/l/${open.id}`);
-        expect(requests).toEqual([`${base}/l/${open.id}`]);
-        expect(consoleErrors).toEqual([]);
-        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('main')).maxWidth`)).toBe('736px');
-        await page.keyboard.press('Tab');
-        expect(await page.evaluate<string>(`document.activeElement.className`)).toBe('skip-link');
-        expect(await page.evaluate<number>(`document.activeElement.getBoundingClientRect().top`)).toBeGreaterThanOrEqual(0);
-        expect(await page.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`)).toBe('solid');
-        await page.close();
-      }
+  it.runIf(kind === 'pglite')(
+    'passes axe-core in headless Chromium, at 100%, 200% and 400% zoom, and prints without its navigation',
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      try {
+        // As served: the page's own CSP in force, so this proves the inline stylesheet is allowed and nothing else loads.
+        {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+          const requests: string[] = [];
+          const consoleErrors: string[] = [];
+          page.on('request', (r) => requests.push(r.url()));
+          page.on('console', (m) => {
+            if (m.type() === 'error') consoleErrors.push(m.text());
+          });
+          await page.goto(`${base}/l/${open.id}`);
+          expect(requests).toEqual([`${base}/l/${open.id}`]);
+          expect(consoleErrors).toEqual([]);
+          expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('main')).maxWidth`)).toBe(
+            '736px',
+          );
+          await page.keyboard.press('Tab');
+          expect(await page.evaluate<string>(`document.activeElement.className`)).toBe('skip-link');
+          expect(
+            await page.evaluate<number>(`document.activeElement.getBoundingClientRect().top`),
+          ).toBeGreaterThanOrEqual(0);
+          expect(await page.evaluate<string>(`getComputedStyle(document.activeElement).outlineStyle`)).toBe('solid');
+          await page.close();
+        }
 
-      // axe-core is injected as a script, which the page's CSP rightly refuses: these contexts bypass it.
-      type Violation = { id: string; impact: string | null; help: string; nodes: unknown[] };
-      const audit = async (path: string, viewport: { width: number; height: number }, deviceScaleFactor = 1) => {
-        const context = await browser.newContext({ bypassCSP: true, viewport, deviceScaleFactor });
-        const page = await context.newPage();
-        const res = await page.goto(`${base}${path}`);
-        await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate<Violation[]>(
-          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) })))`,
-        );
-        const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
-        return { status: res?.status(), violations, overflow, page, context };
-      };
+        // axe-core is injected as a script, which the page's CSP rightly refuses: these contexts bypass it.
+        type Violation = { id: string; impact: string | null; help: string; nodes: unknown[] };
+        const audit = async (path: string, viewport: { width: number; height: number }, deviceScaleFactor = 1) => {
+          const context = await browser.newContext({ bypassCSP: true, viewport, deviceScaleFactor });
+          const page = await context.newPage();
+          const res = await page.goto(`${base}${path}`);
+          await page.addScriptTag({ content: AXE });
+          const violations = await page.evaluate<Violation[]>(
+            `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) })))`,
+          );
+          const overflow = await page.evaluate<number>(
+            `document.documentElement.scrollWidth - document.documentElement.clientWidth`,
+          );
+          return { status: res?.status(), violations, overflow, page, context };
+        };
 
-      const runs = [
-        { path: `/l/${open.id}`, viewport: { width: 1280, height: 900 }, scale: 1, status: 200 },
-        // 200% zoom of a 1280 px window: half the CSS pixels, each drawn twice as large.
-        { path: `/l/${open.id}`, viewport: { width: 640, height: 450 }, scale: 2, status: 200 },
-        // 400% (WCAG reflow: 320 CSS px wide) with the hostile listing's long unbroken words.
-        { path: `/l/${hostile.id}`, viewport: { width: 320, height: 256 }, scale: 4, status: 200 },
-        { path: `/l/${closed.id}`, viewport: { width: 1280, height: 900 }, scale: 1, status: 410 },
-        { path: '/l/not-an-id', viewport: { width: 640, height: 450 }, scale: 2, status: 404 },
-      ];
-      for (const run of runs) {
-        const { status, violations, overflow, context } = await audit(run.path, run.viewport, run.scale);
-        expect(status, run.path).toBe(run.status);
-        expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `${run.path} at ${run.viewport.width}px`).toEqual([]);
-        expect(overflow, `horizontal scrolling at ${run.viewport.width}px`).toBeLessThanOrEqual(0);
-        await context.close();
-      }
+        const runs = [
+          { path: `/l/${open.id}`, viewport: { width: 1280, height: 900 }, scale: 1, status: 200 },
+          // 200% zoom of a 1280 px window: half the CSS pixels, each drawn twice as large.
+          { path: `/l/${open.id}`, viewport: { width: 640, height: 450 }, scale: 2, status: 200 },
+          // 400% (WCAG reflow: 320 CSS px wide) with the hostile listing's long unbroken words.
+          { path: `/l/${hostile.id}`, viewport: { width: 320, height: 256 }, scale: 4, status: 200 },
+          { path: `/l/${closed.id}`, viewport: { width: 1280, height: 900 }, scale: 1, status: 410 },
+          { path: '/l/not-an-id', viewport: { width: 640, height: 450 }, scale: 2, status: 404 },
+        ];
+        for (const run of runs) {
+          const { status, violations, overflow, context } = await audit(run.path, run.viewport, run.scale);
+          expect(status, run.path).toBe(run.status);
+          expect(
+            violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+            `${run.path} at ${run.viewport.width}px`,
+          ).toEqual([]);
+          expect(overflow, `horizontal scrolling at ${run.viewport.width}px`).toBeLessThanOrEqual(0);
+          await context.close();
+        }
 
-      // Print: no navigation or skip link, and links written out after their text.
-      {
-        const page = await browser.newPage();
-        await page.goto(`${base}/l/${open.id}`);
-        await page.emulateMedia({ media: 'print' });
-        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).toBe('none');
-        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('.skip-link')).display`)).toBe('none');
-        const after = await page.evaluate<string>(`getComputedStyle(document.querySelector('a[href^="https://www.openstreetmap.org"]'), '::after').content`);
-        expect(after).toContain('https://www.openstreetmap.org/?mlat=');
-        // A link that shows its own address is not written out twice.
-        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('a.url'), '::after').content`)).toBe('none');
-        const pdf = await page.pdf({ format: 'A4' });
-        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-        await page.emulateMedia({ media: 'screen' });
-        expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).not.toBe('none');
-        await page.close();
+        // Print: no navigation or skip link, and links written out after their text.
+        {
+          const page = await browser.newPage();
+          await page.goto(`${base}/l/${open.id}`);
+          await page.emulateMedia({ media: 'print' });
+          expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).toBe('none');
+          expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('.skip-link')).display`)).toBe(
+            'none',
+          );
+          const after = await page.evaluate<string>(
+            `getComputedStyle(document.querySelector('a[href^="https://www.openstreetmap.org"]'), '::after').content`,
+          );
+          expect(after).toContain('https://www.openstreetmap.org/?mlat=');
+          // A link that shows its own address is not written out twice.
+          expect(
+            await page.evaluate<string>(`getComputedStyle(document.querySelector('a.url'), '::after').content`),
+          ).toBe('none');
+          const pdf = await page.pdf({ format: 'A4' });
+          expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+          await page.emulateMedia({ media: 'screen' });
+          expect(await page.evaluate<string>(`getComputedStyle(document.querySelector('nav')).display`)).not.toBe(
+            'none',
+          );
+          await page.close();
+        }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

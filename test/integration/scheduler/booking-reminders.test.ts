@@ -22,19 +22,33 @@ describe.each(STORE_KINDS)('booking reminders and offers on %s', (kind) => {
     const training = buildTraining('mecc-1', 'MECC: Making Every Contact Count', [
       { start: '2027-03-29T09:30:00+01:00', end: '2027-03-29T12:30:00+01:00', capacity: 1 },
     ]);
-    await store.transaction((tx) => applyImport(tx, { name: 'training', format: 'manual' }, [training], [], { now: clock.now() }));
+    await store.transaction((tx) =>
+      applyImport(tx, { name: 'training', format: 'manual' }, [training], [], { now: clock.now() }),
+    );
     const session = await store.sql.query<{ id: string }>(`SELECT id FROM occurrence LIMIT 1`);
     const sid = session.rows[0]!.id;
-    const bookings = new BookingService(store, { offerHours: 24, onEvent: bookingEventsToQueue(store, clock), logger: silentLogger });
+    const bookings = new BookingService(store, {
+      offerHours: 24,
+      onEvent: bookingEventsToQueue(store, clock),
+      logger: silentLogger,
+    });
     await bookings.book(sid, { platform: 'slack', userId: 'U1' }, clock.now());
     await bookings.book(sid, { platform: 'terminal', userId: 'pat' }, clock.now());
     await bookings.cancel(sid, { platform: 'slack', userId: 'U1' }, clock.now());
 
     const slack = recordingNotifier('slack', clock);
     const terminal = recordingNotifier('terminal', clock);
-    const queue = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { slack, terminal }, sleep: clock.sleep });
+    const queue = createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { slack, terminal },
+      sleep: clock.sleep,
+    });
     await queue.drain();
-    expect(terminal.posted.map((p) => [p.channelRef, p.reply.blocks[0]])).toEqual([['pat', { type: 'heading', text: 'A place is free for you' }]]);
+    expect(terminal.posted.map((p) => [p.channelRef, p.reply.blocks[0]])).toEqual([
+      ['pat', { type: 'heading', text: 'A place is free for you' }],
+    ]);
 
     // The offer lapses after 24 hours; nobody else is waiting.
     clock.set('2027-03-27T09:30:00Z');

@@ -20,7 +20,10 @@ describe('parseSubscribeText', () => {
     expect(parsed.filters.audiences).toEqual(['older_people']);
     expect(parsed.filters.categories).toContain('lunch club');
     expect(parseSubscribeText('', NOW)).toMatchObject({ when: 'weekly mon 09:00', mode: 'both', filterText: null });
-    expect(parseSubscribeText('daily 8am training', NOW)).toMatchObject({ when: 'daily 8am', filters: { kinds: ['training'] } });
+    expect(parseSubscribeText('daily 8am training', NOW)).toMatchObject({
+      when: 'daily 8am',
+      filters: { kinds: ['training'] },
+    });
   });
 });
 
@@ -34,18 +37,34 @@ describe.each(STORE_KINDS)('digests from chat on %s', (kind) => {
       search: createFakeSearch([]),
       clock,
       logger: silentLogger,
-      hooks: { digests: createDigestHooks({ store, subscriptions: createPrismaSubscriptionRepository(store), clock, logger: silentLogger }) },
+      hooks: {
+        digests: createDigestHooks({
+          store,
+          subscriptions: createPrismaSubscriptionRepository(store),
+          clock,
+          logger: silentLogger,
+        }),
+      },
     });
   });
   afterAll(async () => store.close());
 
   const say = (text: string, isCoordinator = true): Promise<Reply> =>
-    conversation.handleMessage({ platform: 'slack', userId: 'U-COORD', isCoordinator, channelRef: 'C-KENTISH', text, isDirect: false });
+    conversation.handleMessage({
+      platform: 'slack',
+      userId: 'U-COORD',
+      isCoordinator,
+      channelRef: 'C-KENTISH',
+      text,
+      isDirect: false,
+    });
 
   it('lets a coordinator subscribe the channel, shows health, and stop it; others are refused', async () => {
     expect((await say('subscribe weekly mon 09:00', false)).fallbackText).toMatch(/Only coordinators/);
     const reply = await say('subscribe weekly fri 16:00 lunch clubs in Kentish Town');
-    expect(reply.fallbackText).toMatch(/^Subscribed\. This channel will get .* every Friday at 16:00\. First digest: Friday 5 March at 16:00\./);
+    expect(reply.fallbackText).toMatch(
+      /^Subscribed\. This channel will get .* every Friday at 16:00\. First digest: Friday 5 March at 16:00\./,
+    );
     const subs = await createPrismaSubscriptionRepository(store).list({ activeOnly: true });
     expect(subs).toHaveLength(1);
     expect(subs[0]).toMatchObject({ platform: 'slack', channelRef: 'C-KENTISH', createdBy: 'slack:U-COORD' });
@@ -55,15 +74,29 @@ describe.each(STORE_KINDS)('digests from chat on %s', (kind) => {
     const home = createHomeDigests(createPrismaSubscriptionRepository(store));
     const coordinatorHome = await home({ platform: 'slack', userId: 'U-COORD', isCoordinator: true });
     expect(coordinatorHome?.fallbackText).toMatch(/1 channel digests: • channel C-KENTISH: every Friday at 16:00/);
-    expect((await home({ platform: 'slack', userId: 'U-OTHER', isCoordinator: false }))?.fallbackText).toMatch(/Ask a coordinator/);
+    expect((await home({ platform: 'slack', userId: 'U-OTHER', isCoordinator: false }))?.fallbackText).toMatch(
+      /Ask a coordinator/,
+    );
 
-    const unsubscribe = reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : [])).find((b) => b.action === ACTION.unsubscribe)!;
+    const unsubscribe = reply.blocks
+      .flatMap((b) => (b.type === 'actions' ? b.buttons : []))
+      .find((b) => b.action === ACTION.unsubscribe)!;
     const other = await conversation.handleAction({
-      platform: 'slack', userId: 'U-COORD', isCoordinator: true, channelRef: 'C-ELSEWHERE', action: unsubscribe.action, value: unsubscribe.value,
+      platform: 'slack',
+      userId: 'U-COORD',
+      isCoordinator: true,
+      channelRef: 'C-ELSEWHERE',
+      action: unsubscribe.action,
+      value: unsubscribe.value,
     });
     expect(other.fallbackText).toMatch(/another channel/);
     const stopped = await conversation.handleAction({
-      platform: 'slack', userId: 'U-COORD', isCoordinator: true, channelRef: 'C-KENTISH', action: unsubscribe.action, value: unsubscribe.value,
+      platform: 'slack',
+      userId: 'U-COORD',
+      isCoordinator: true,
+      channelRef: 'C-KENTISH',
+      action: unsubscribe.action,
+      value: unsubscribe.value,
     });
     expect(stopped.fallbackText).toMatch(/Digest stopped/);
     expect(await createPrismaSubscriptionRepository(store).list({ activeOnly: true })).toHaveLength(0);

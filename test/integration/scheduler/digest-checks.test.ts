@@ -61,16 +61,30 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
 
   async function subscribe(channel: string, checks: boolean) {
     const repo = createPrismaSubscriptionRepository(store);
-    return (await repo.create({ platform: 'terminal', channelRef: channel, when: 'daily 08:00', checks, createdBy: 'U-coordinator' }, CREATED)).id;
+    return (
+      await repo.create(
+        { platform: 'terminal', channelRef: channel, when: 'daily 08:00', checks, createdBy: 'U-coordinator' },
+        CREATED,
+      )
+    ).id;
   }
 
   /** Runs the digests due at `at` for `subs` and returns what each channel was sent. */
-  async function digestsAt(at: Date, subscriptions: SubscriptionRepository = createPrismaSubscriptionRepository(store)) {
+  async function digestsAt(
+    at: Date,
+    subscriptions: SubscriptionRepository = createPrismaSubscriptionRepository(store),
+  ) {
     const clock = new FakeClock(at);
     const notifier = recordingNotifier('terminal', clock);
     const run = await runDueDigests({ store, subscriptions, logger: silentLogger }, at);
     expect(run.errors).toEqual([]);
-    await createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { terminal: notifier }, sleep: clock.sleep }).drain();
+    await createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { terminal: notifier },
+      sleep: clock.sleep,
+    }).drain();
     return { run, posted: new Map(notifier.posted.map((p) => [p.channelRef, p.reply])) };
   }
 
@@ -78,7 +92,12 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
     store = await openTestStore(kind);
     await importSource(
       store,
-      { input: 'test/fixtures/verify/sheet-v1.csv', source: 'sheet', format: 'csv', now: new Date('2027-06-01T09:00:00Z') },
+      {
+        input: 'test/fixtures/verify/sheet-v1.csv',
+        source: 'sheet',
+        format: 'csv',
+        now: new Date('2027-06-01T09:00:00Z'),
+      },
       silentLogger,
     );
     // Coordinator entries last saved long ago, between the sheet's old confirmations.
@@ -102,11 +121,18 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
     const without = await subscribe('staff', false);
 
     const tuesday = await digestsAt(TUESDAY);
-    expect(tuesday.run.queued.map((q) => [q.subscription, q.checks]).sort()).toEqual([[withChecks, true], [without, false]].sort());
+    expect(tuesday.run.queued.map((q) => [q.subscription, q.checks]).sort()).toEqual(
+      [
+        [withChecks, true],
+        [without, false],
+      ].sort(),
+    );
     const reply = tuesday.posted.get('coordinators')!;
     const checks = checksOf(reply)!;
     // Six months before 15 June 2027: listings last confirmed before 15 December 2026, never confirmed first.
-    expect(checks.heading).toBe('**Listings to check** (6 not confirmed since 2026-12-15). Oldest first: is each one still running?');
+    expect(checks.heading).toBe(
+      '**Listings to check** (6 not confirmed since 2026-12-15). Oldest first: is each one still running?',
+    );
     expect(checks.items.map((i) => [i.title, i.lines])).toEqual([
       ['Bravo Knit & Natter', ['sheet · never confirmed']],
       ['Alpha Lunch Club', ['sheet · last confirmed 2026-01-10']],
@@ -123,7 +149,13 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
       ]);
     }
     // Edit opens the entry form, so only coordinator entries have it (with the entry's own reference).
-    expect(checks.items.map((i) => i.buttons.some((b) => b.action === ACTION.editEntry))).toEqual([false, false, true, true, true]);
+    expect(checks.items.map((i) => i.buttons.some((b) => b.action === ACTION.editEntry))).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
     expect(reply.fallbackText).toMatch(/ 6 listings to check\.$/);
     expect(checksOf(tuesday.posted.get('staff')!)).toBeUndefined();
 
@@ -165,10 +197,13 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
     const terminal = renderText(reply).text;
     expect(terminal).toContain('Listings to check (6 not confirmed since 2026-12-15)');
     expect(terminal).toContain(MARKED_UP);
-    expect(terminal).toMatch(/Bravo Knit & Natter\s+sheet · never confirmed\s+\[b\d+: Still running\] \[b\d+: Has closed\]/);
+    expect(terminal).toMatch(
+      /Bravo Knit & Natter\s+sheet · never confirmed\s+\[b\d+: Still running\] \[b\d+: Has closed\]/,
+    );
 
     const slack = JSON.stringify(renderBlocks(reply));
-    for (const label of ['Listings to check', 'Still running', 'Has closed', 'Edit', 'never confirmed']) expect(slack).toContain(label);
+    for (const label of ['Listings to check', 'Still running', 'Has closed', 'Edit', 'never confirmed'])
+      expect(slack).toContain(label);
     expect(slack).toContain('Bravo Knit &amp; Natter');
     expect(slack).toContain('&lt;!here&gt;');
     expect(slack).not.toContain('<!here>');
@@ -182,33 +217,66 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
     await subscribe('staff', false);
     // The catalogue has no sessions this week: both digests say nothing is new; the coordinators' still has the checks.
     const { posted } = await digestsAt(TUESDAY);
-    for (const channel of ['coordinators', 'staff']) expect(posted.get(channel)!.fallbackText).toMatch(/nothing new this time/);
+    for (const channel of ['coordinators', 'staff'])
+      expect(posted.get(channel)!.fallbackText).toMatch(/nothing new this time/);
     expect(checksOf(posted.get('coordinators')!)?.items).toHaveLength(5);
     expect(checksOf(posted.get('staff')!)).toBeUndefined();
   });
 
   it('subscribe --verify and subscriptions in the CLI, and digest preview', async () => {
     await store.sql.query('DELETE FROM digest_subscription');
-    const made = await cli(['subscribe', '--platform', 'terminal', '--channel', 'team-c', '--when', 'daily 08:00', '--verify', '--json', '--now', CREATED.toISOString()]);
+    const made = await cli([
+      'subscribe',
+      '--platform',
+      'terminal',
+      '--channel',
+      'team-c',
+      '--when',
+      'daily 08:00',
+      '--verify',
+      '--json',
+      '--now',
+      CREATED.toISOString(),
+    ]);
     expect(made.code, made.stderr).toBe(0);
     const { id, checks } = made.json() as { id: string; checks: boolean };
     expect(checks).toBe(true);
-    const plain = await cli(['subscribe', '--platform', 'terminal', '--channel', 'team-d', '--when', 'daily 08:00', '--json', '--now', CREATED.toISOString()]);
+    const plain = await cli([
+      'subscribe',
+      '--platform',
+      'terminal',
+      '--channel',
+      'team-d',
+      '--when',
+      'daily 08:00',
+      '--json',
+      '--now',
+      CREATED.toISOString(),
+    ]);
     expect(plain.json()).toMatchObject({ checks: false });
 
     const listed = await cli(['subscriptions', '--json', '--now', CREATED.toISOString()]);
-    expect((listed.json() as { channel: string; checks: boolean; checksWeek: string | null }[]).map((s) => [s.channel, s.checks, s.checksWeek]).sort()).toEqual([
+    expect(
+      (listed.json() as { channel: string; checks: boolean; checksWeek: string | null }[])
+        .map((s) => [s.channel, s.checks, s.checksWeek])
+        .sort(),
+    ).toEqual([
       ['team-c', true, null],
       ['team-d', false, null],
     ]);
-    expect((await cli(['subscriptions', '--now', CREATED.toISOString()])).stdout).toMatch(/team-c {2}every day at 08:00 {2}both \+checks/);
+    expect((await cli(['subscriptions', '--now', CREATED.toISOString()])).stdout).toMatch(
+      /team-c {2}every day at 08:00 {2}both \+checks/,
+    );
 
     const preview = await cli(['digest', 'preview', '--subscription', id, '--now', TUESDAY.toISOString()]);
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.stdout).toContain('Listings to check (6 not confirmed since 2026-12-15)');
     expect(preview.stdout).toContain('Bravo Knit & Natter');
     // A preview records nothing: the week is still to be shown.
-    const { rows } = await store.sql.query<{ checks_week: string | null }>(`SELECT checks_week FROM digest_subscription WHERE id = $1`, [id]);
+    const { rows } = await store.sql.query<{ checks_week: string | null }>(
+      `SELECT checks_week FROM digest_subscription WHERE id = $1`,
+      [id],
+    );
     expect(rows[0]!.checks_week).toBeNull();
   });
 
@@ -218,14 +286,28 @@ describe.each(STORE_KINDS)('the digest’s listings to check on %s', (kind) => {
       checks: true,
       filters: { categories: ['lunch club'] },
     });
-    expect(parseSubscribeText('daily 08:00 and listings to check', CREATED)).toMatchObject({ when: 'daily 08:00', checks: true, filterText: null });
+    expect(parseSubscribeText('daily 08:00 and listings to check', CREATED)).toMatchObject({
+      when: 'daily 08:00',
+      checks: true,
+      filterText: null,
+    });
     expect(parseSubscribeText('weekly mon 09:00 lunch clubs', CREATED)).toMatchObject({ checks: false });
 
     await store.sql.query('DELETE FROM digest_subscription');
     const config = loadConfig({ DATABASE_URL: store.url });
-    const { conversation } = createChatConversation({ config, store, clock: fixedClock(CREATED), logger: silentLogger });
+    const { conversation } = createChatConversation({
+      config,
+      store,
+      clock: fixedClock(CREATED),
+      logger: silentLogger,
+    });
     const reply = await conversation.handleMessage({
-      platform: 'slack', userId: 'U1', channelRef: 'C-team', text: 'subscribe weekly mon 09:00 with checks', isDirect: false, isCoordinator: true,
+      platform: 'slack',
+      userId: 'U1',
+      channelRef: 'C-team',
+      text: 'subscribe weekly mon 09:00 with checks',
+      isDirect: false,
+      isCoordinator: true,
     });
     expect(reply.fallbackText).toMatch(/The first digest of each week also has the listings to check/);
     const subs = await createPrismaSubscriptionRepository(store).list({ activeOnly: true });

@@ -41,7 +41,13 @@ export function recordingNotifier(
       notifier.calls += 1;
       const at = clock.now();
       if (behaviour) await behaviour(target, notifier.calls);
-      notifier.posted.push({ platform, channelRef: target.channelRef, ...(target.workspace ? { workspace: target.workspace } : {}), at, reply });
+      notifier.posted.push({
+        platform,
+        channelRef: target.channelRef,
+        ...(target.workspace ? { workspace: target.workspace } : {}),
+        at,
+        reply,
+      });
     },
   };
   return notifier;

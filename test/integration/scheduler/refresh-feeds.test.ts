@@ -25,7 +25,9 @@ describe.each(STORE_KINDS)('feed refresh on %s', (kind) => {
   beforeAll(async () => {
     store = await openTestStore(kind);
     nock.disableNetConnect();
-    await store.sql.query(`INSERT INTO source (name, format, url, refresh_minutes) VALUES ('tea-feed', 'ical', 'https://partner.example.org/tea.ics', 60)`);
+    await store.sql.query(
+      `INSERT INTO source (name, format, url, refresh_minutes) VALUES ('tea-feed', 'ical', 'https://partner.example.org/tea.ics', 60)`,
+    );
   });
   afterEach(() => nock.cleanAll());
   afterAll(async () => {
@@ -35,7 +37,9 @@ describe.each(STORE_KINDS)('feed refresh on %s', (kind) => {
 
   it('imports on first fetch, answers a 304 with no change, keeps the data on failure and backs off', async () => {
     const t0 = new Date('2027-03-20T09:00:00Z');
-    nock('https://partner.example.org').get('/tea.ics').reply(200, FEED, { etag: '"v1"', 'last-modified': 'Fri, 19 Mar 2027 10:00:00 GMT' });
+    nock('https://partner.example.org')
+      .get('/tea.ics')
+      .reply(200, FEED, { etag: '"v1"', 'last-modified': 'Fri, 19 Mar 2027 10:00:00 GMT' });
     const first = await refreshDueFeeds(store, t0, silentLogger);
     expect(first).toMatchObject([{ source: 'tea-feed', outcome: 'updated', events: 4 }]);
 
@@ -43,7 +47,9 @@ describe.each(STORE_KINDS)('feed refresh on %s', (kind) => {
     expect(await refreshDueFeeds(store, new Date(t0.getTime() + 30 * 60_000), silentLogger)).toEqual([]);
 
     const t1 = new Date(t0.getTime() + 61 * 60_000);
-    nock('https://partner.example.org', { reqheaders: { 'if-none-match': '"v1"', 'if-modified-since': 'Fri, 19 Mar 2027 10:00:00 GMT' } })
+    nock('https://partner.example.org', {
+      reqheaders: { 'if-none-match': '"v1"', 'if-modified-since': 'Fri, 19 Mar 2027 10:00:00 GMT' },
+    })
       .get('/tea.ics')
       .reply(304);
     expect(await refreshDueFeeds(store, t1, silentLogger)).toMatchObject([{ outcome: 'not_modified' }]);

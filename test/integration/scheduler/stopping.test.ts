@@ -20,7 +20,16 @@ describe.each(STORE_KINDS)('stopping the delivery queue on %s', (kind) => {
     const clock = new FakeClock('2027-03-21T08:00:00Z');
     for (const channel of ['team-a', 'team-b', 'team-c']) {
       const reply = { fallbackText: `digest for ${channel}`, blocks: [] };
-      await enqueueDelivery(store.sql, { dedupeKey: `notice:${channel}`, kind: 'notice', target: { platform: 'terminal', channelRef: channel }, reply }, clock.now());
+      await enqueueDelivery(
+        store.sql,
+        {
+          dedupeKey: `notice:${channel}`,
+          kind: 'notice',
+          target: { platform: 'terminal', channelRef: channel },
+          reply,
+        },
+        clock.now(),
+      );
       clock.advance(1000); // queued one after the other: sent in that order
     }
     const stopping = new AbortController();
@@ -35,7 +44,13 @@ describe.each(STORE_KINDS)('stopping the delivery queue on %s', (kind) => {
         await gate;
       }
     });
-    const queue = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { terminal: notifier }, sleep: clock.sleep });
+    const queue = createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { terminal: notifier },
+      sleep: clock.sleep,
+    });
     const drained = queue.drain({ maxWaitMs: 50_000, signal: stopping.signal });
     await started;
     stopping.abort();
@@ -44,14 +59,22 @@ describe.each(STORE_KINDS)('stopping the delivery queue on %s', (kind) => {
 
     expect(outcomes.map((o) => [o.channelRef, o.outcome])).toEqual([['team-a', 'sent']]);
     expect(notifier.posted.map((p) => p.channelRef)).toEqual(['team-a']);
-    const rows = await store.sql.query<{ channel_ref: string; status: string }>(`SELECT channel_ref, status FROM delivery_item ORDER BY channel_ref`);
+    const rows = await store.sql.query<{ channel_ref: string; status: string }>(
+      `SELECT channel_ref, status FROM delivery_item ORDER BY channel_ref`,
+    );
     expect(rows.rows).toEqual([
       { channel_ref: 'team-a', status: 'sent' },
       { channel_ref: 'team-b', status: 'pending' },
       { channel_ref: 'team-c', status: 'pending' },
     ]);
     // The lane is free again: the next start sends the rest.
-    const next = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { terminal: notifier }, sleep: clock.sleep });
+    const next = createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { terminal: notifier },
+      sleep: clock.sleep,
+    });
     expect((await next.drain()).map((o) => o.channelRef)).toEqual(['team-b', 'team-c']);
   });
 
@@ -70,11 +93,20 @@ describe.each(STORE_KINDS)('stopping the delivery queue on %s', (kind) => {
       );
       const now = new Date('2027-03-21T08:00:00Z');
       const stopping = new AbortController();
-      const refreshed = refreshDueFeeds(store, now, silentLogger, { signal: stopping.signal, allowPrivateHosts: parseFeedAllowList('127.0.0.1') });
+      const refreshed = refreshDueFeeds(store, now, silentLogger, {
+        signal: stopping.signal,
+        allowPrivateHosts: parseFeedAllowList('127.0.0.1'),
+      });
       await asked;
       stopping.abort();
       expect(await refreshed).toEqual([]);
-      const rows = await store.sql.query<{ name: string; consecutive_failures: number; last_error: string | null; next_fetch_at: Date | null; last_fetch_at: Date | null }>(
+      const rows = await store.sql.query<{
+        name: string;
+        consecutive_failures: number;
+        last_error: string | null;
+        next_fetch_at: Date | null;
+        last_fetch_at: Date | null;
+      }>(
         `SELECT name, consecutive_failures, last_error, next_fetch_at, last_fetch_at FROM source WHERE url IS NOT NULL ORDER BY name`,
       );
       expect(rows.rows).toEqual([

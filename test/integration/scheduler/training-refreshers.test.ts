@@ -24,14 +24,27 @@ describe.each(STORE_KINDS)('training that stays in date on %s', (kind) => {
       buildTraining('mhfa-refresher', 'Mental Health First Aid Refresher', [
         { start: '2027-08-02T08:00:00Z', end: '2027-08-02T12:00:00Z', capacity: 12 },
       ]),
-      buildTraining('safeguarding-kilburn', 'Safeguarding Adults (Kilburn Library)', [
-        { start: '2024-09-12T09:00:00Z', end: '2024-09-12T12:00:00Z', capacity: 10 },
-      ], { location: { externalId: 'kilburn-library', name: 'Kilburn Library', address1: '12 Cotleigh Road', postalCode: 'NW6 2NP', accessibility: [] } }),
+      buildTraining(
+        'safeguarding-kilburn',
+        'Safeguarding Adults (Kilburn Library)',
+        [{ start: '2024-09-12T09:00:00Z', end: '2024-09-12T12:00:00Z', capacity: 10 }],
+        {
+          location: {
+            externalId: 'kilburn-library',
+            name: 'Kilburn Library',
+            address1: '12 Cotleigh Road',
+            postalCode: 'NW6 2NP',
+            accessibility: [],
+          },
+        },
+      ),
       buildTraining('safeguarding-online', 'Safeguarding Adults – online', [
         { start: '2024-09-19T09:00:00Z', end: '2024-09-19T12:00:00Z', capacity: 30 },
       ]),
     ];
-    await store.transaction((tx) => applyImport(tx, { name: 'training', format: 'manual' }, entries, [], { now: clock.now() }));
+    await store.transaction((tx) =>
+      applyImport(tx, { name: 'training', format: 'manual' }, entries, [], { now: clock.now() }),
+    );
     const { rows } = await store.sql.query<{ external_id: string; id: string }>(
       `SELECT s.external_id, o.id FROM occurrence o JOIN service s ON s.id = o.service_id ORDER BY o.start`,
     );
@@ -51,28 +64,48 @@ describe.each(STORE_KINDS)('training that stays in date on %s', (kind) => {
     const [mhfa] = sessions['mhfa-crowndale']!;
     expect(await bookings.book(mhfa!, ana, clock.now())).toMatchObject({ status: 'confirmed' });
     expect(await bookings.book(mhfa!, ben, clock.now())).toMatchObject({ status: 'confirmed' });
-    expect(await bookings.markAttendance(mhfa!, ana, true, clock.now())).toEqual({ status: 'not_started', start: new Date('2024-09-09T08:00:00Z') });
+    expect(await bookings.markAttendance(mhfa!, ana, true, clock.now())).toEqual({
+      status: 'not_started',
+      start: new Date('2024-09-09T08:00:00Z'),
+    });
     expect((await bookings.bookingsForSession(mhfa!)).every((b) => b.attended === null)).toBe(true);
     const during = new Date('2024-09-10T15:00:00Z');
     expect(await bookings.markAttendance(mhfa!, ana, true, during)).toEqual({ status: 'marked' });
     expect(await bookings.markAttendance(mhfa!, ben, true, during)).toEqual({ status: 'marked' });
-    expect(await bookings.markAttendance(mhfa!, { platform: 'slack', userId: 'U-NOBODY' }, true, during)).toEqual({ status: 'not_booked' });
+    expect(await bookings.markAttendance(mhfa!, { platform: 'slack', userId: 'U-NOBODY' }, true, during)).toEqual({
+      status: 'not_booked',
+    });
   });
 
   it('counts one course across venues, and only people in date as trained', async () => {
     await bookings.book(sessions['safeguarding-kilburn']![0]!, ana, clock.now());
     await bookings.book(sessions['safeguarding-online']![0]!, ben, clock.now());
     const inDate = await bookings.trainingReport(new Date('2025-01-01T09:00:00Z'));
-    expect(inDate.find((r) => r.course === 'Safeguarding Adults')).toMatchObject({ trained: 2, sessions: 2, validity: '1 year', lapsed: 0 });
+    expect(inDate.find((r) => r.course === 'Safeguarding Adults')).toMatchObject({
+      trained: 2,
+      sessions: 2,
+      validity: '1 year',
+      lapsed: 0,
+    });
     const later = await bookings.trainingReport(new Date('2026-01-01T09:00:00Z'));
     expect(later.find((r) => r.course === 'Safeguarding Adults')).toMatchObject({ trained: 0, lapsed: 2 });
-    expect(later.find((r) => r.course === 'Mental Health First Aid')).toMatchObject({ trained: 2, lapsed: 0, validity: '3 years' });
+    expect(later.find((r) => r.course === 'Mental Health First Aid')).toMatchObject({
+      trained: 2,
+      lapsed: 0,
+      validity: '3 years',
+    });
   });
 
   it('sends each person a refresher reminder 6 and 3 months before their training lapses, exactly once each', async () => {
     const slack = recordingNotifier('slack', clock);
     const teams = recordingNotifier('teams', clock);
-    const queue = createDeliveryQueue({ store, clock, logger: silentLogger, notifiers: { slack, teams }, sleep: clock.sleep });
+    const queue = createDeliveryQueue({
+      store,
+      clock,
+      logger: silentLogger,
+      notifiers: { slack, teams },
+      sleep: clock.sleep,
+    });
     const run = async (at: string) => {
       clock.set(at);
       const queued = await queueRefresherReminders(store, bookings, clock.now(), silentLogger);

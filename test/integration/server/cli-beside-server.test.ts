@@ -11,9 +11,17 @@ const ICAL = path.resolve('test/fixtures/ical');
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -29,7 +37,11 @@ afterAll(() => {
 });
 
 function npmStart(dir: string): Promise<{ child: ChildProcess; exit: Promise<number | null> }> {
-  const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
@@ -51,26 +63,42 @@ describe('the CLI beside a running server on an embedded folder', { timeout: 180
   const dir = path.join(root, 'store');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const env = { DATABASE_URL: `pglite:${dir}` };
-  const cli = (args: string[], cwd = ROOT, input?: string) => run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env, ...(input ? { input } : {}) });
+  const cli = (args: string[], cwd = ROOT, input?: string) =>
+    run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env, ...(input ? { input } : {}) });
 
   it('runs every command in the server, on its catalogue, and on its own again once the server has gone', async () => {
     const server = await npmStart(dir);
 
     // A file named relative to the folder the CLI runs in, and one relative to another folder.
-    const first = await cli(['import', 'test/fixtures/ical/nodeical_music-school-weekly-until.ics', '--now', '2022-06-01T00:00:00Z', '--json']);
+    const first = await cli([
+      'import',
+      'test/fixtures/ical/nodeical_music-school-weekly-until.ics',
+      '--now',
+      '2022-06-01T00:00:00Z',
+      '--json',
+    ]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ source: 'nodeical_music-school-weekly-until', created: 1, rejected: [] });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      source: 'nodeical_music-school-weekly-until',
+      created: 1,
+      rejected: [],
+    });
     const second = await cli(['import', 'icaljs_rdate_exdate.ics', '--now', '2024-06-01T00:00:00Z', '--json'], ICAL);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ created: 1 });
 
     const refused = await cli(['import', 'html-sign-in-page-not-ics.ics'], ICAL);
     expect(refused.code).toBe(2);
-    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Refused: This is not an iCalendar feed/)]);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Refused: This is not an iCalendar feed/),
+    ]);
 
     const entries = await cli(['entries', '--json']);
     expect(entries.code).toBe(0);
-    expect((JSON.parse(entries.stdout) as { title: string }[]).map((e) => e.title).sort()).toEqual(['Music School', 'Untitled event']);
+    expect((JSON.parse(entries.stdout) as { title: string }[]).map((e) => e.title).sort()).toEqual([
+      'Music School',
+      'Untitled event',
+    ]);
 
     // Standard input reaches the server for the chat.
     const chat = await cli(['chat', '--now', '2022-06-01T00:00:00Z'], ROOT, 'music school\nquit\n');

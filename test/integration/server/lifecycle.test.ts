@@ -10,7 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 const ROOT = path.resolve('.');
 const TOKEN = 'lifecycle-test-token-0123';
 
-type Server = { child: ChildProcess; port: number; output: () => string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+type Server = {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 function npmStart(storeDir: string): Promise<Server> {
   const child = spawn('npm', ['start'], {
@@ -19,7 +24,9 @@ function npmStart(storeDir: string): Promise<Server> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
@@ -42,7 +49,10 @@ function npmStart(storeDir: string): Promise<Server> {
 /** The process's exit, or a failure if it is still running after `ms` (a service manager's patience). */
 function exitWithin(server: Server, ms: number) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${server.output()}`)), ms);
+    const timer = setTimeout(
+      () => reject(new Error(`still running ${ms} ms after the signal:\n${server.output()}`)),
+      ms,
+    );
     void server.exit.then((result) => {
       clearTimeout(timer);
       resolve(result);
@@ -59,7 +69,9 @@ function waitForOutput(server: Server, pattern: RegExp): Promise<void> {
       }
     };
     server.child.stderr!.on('data', check);
-    void server.exit.then(() => (pattern.test(server.output()) ? resolve() : reject(new Error(`exited before ${pattern}:\n${server.output()}`))));
+    void server.exit.then(() =>
+      pattern.test(server.output()) ? resolve() : reject(new Error(`exited before ${pattern}:\n${server.output()}`)),
+    );
     check();
   });
 }
@@ -108,7 +120,11 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
 
     // A sign-in whose body is still on its way when the signal comes: the server has taken it (100 Continue).
     const form = await fetch(`http://127.0.0.1:${server.port}/insights`);
-    const nonce = form.headers.getSetCookie().find((c) => c.startsWith('signpost_insights_form='))?.split(';')[0] ?? '';
+    const nonce =
+      form.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('signpost_insights_form='))
+        ?.split(';')[0] ?? '';
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
     const body = new URLSearchParams({ token: TOKEN, csrf }).toString();
     const request = http.request({
@@ -137,7 +153,10 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
     await waitForOutput(server, /"msg":"shutting down"/);
     expect(await accepting(server.port)).toBe(false);
     request.end(body);
-    const answer = await response.catch((error: Error) => ({ status: 0, text: `${error.message}\n${server.output()}` }));
+    const answer = await response.catch((error: Error) => ({
+      status: 0,
+      text: `${error.message}\n${server.output()}`,
+    }));
     expect(answer).toEqual({ status: 303, text: 'signed in' });
 
     expect(await exitWithin(server, 10_000)).toEqual({ code: 0, signal: null });
@@ -171,45 +190,52 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
 
   // util-linux `script` gives the server a real terminal, as when a person types `npm start`.
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
-  it.runIf(hasScript)('with the chat in the terminal, log lines go to the log file the banner names, not into the conversation', async () => {
-    const dir = path.join(root, 'chat');
-    const child = spawn('script', ['-qfec', 'npm start', '/dev/null'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0', LOG_LEVEL: 'info' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    running.add(child);
-    let output = '';
-    const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    const server: Server = { child, port: 0, output: () => output, exit };
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    const shown = (pattern: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (pattern.test(output)) {
-            child.stdout!.off('data', check);
-            resolve();
-          }
-        };
-        child.stdout!.on('data', check);
-        void exit.then(() => (pattern.test(output) ? resolve() : reject(new Error(`exited before ${pattern}:\n${output}`))));
-        check();
+  it.runIf(hasScript)(
+    'with the chat in the terminal, log lines go to the log file the banner names, not into the conversation',
+    async () => {
+      const dir = path.join(root, 'chat');
+      const child = spawn('script', ['-qfec', 'npm start', '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0', LOG_LEVEL: 'info' },
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
+      running.add(child);
+      let output = '';
+      const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      const server: Server = { child, port: 0, output: () => output, exit };
+      child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      const shown = (pattern: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (pattern.test(output)) {
+              child.stdout!.off('data', check);
+              resolve();
+            }
+          };
+          child.stdout!.on('data', check);
+          void exit.then(() =>
+            pattern.test(output) ? resolve() : reject(new Error(`exited before ${pattern}:\n${output}`)),
+          );
+          check();
+        });
 
-    await shown(/Type a question and press Enter/);
-    const logFile = path.join(dir, 'signpost.log');
-    expect(output).toContain(`Log: ${logFile}`);
-    child.stdin!.write('lunch club\r');
-    await shown(/I looked for/);
-    child.stdin!.write('\u0003'); // Ctrl-C in the chat stops the server
-    expect(await exitWithin(server, 10_000)).toEqual({ code: 0, signal: null });
+      await shown(/Type a question and press Enter/);
+      const logFile = path.join(dir, 'signpost.log');
+      expect(output).toContain(`Log: ${logFile}`);
+      child.stdin!.write('lunch club\r');
+      await shown(/I looked for/);
+      child.stdin!.write('\u0003'); // Ctrl-C in the chat stops the server
+      expect(await exitWithin(server, 10_000)).toEqual({ code: 0, signal: null });
 
-    const conversation = output.slice(output.indexOf(`Log: ${logFile}`));
-    expect(conversation).toContain('I looked for');
-    expect(conversation).not.toMatch(/"level":\d+/);
-    const logged = fs.readFileSync(logFile, 'utf8');
-    expect(logged).toMatch(/"msg":"shutting down"/);
-    expect(logged).toMatch(/"msg":"stopped"/);
-    expect(lockOf(dir)).toBeNull();
-  });
+      const conversation = output.slice(output.indexOf(`Log: ${logFile}`));
+      expect(conversation).toContain('I looked for');
+      expect(conversation).not.toMatch(/"level":\d+/);
+      const logged = fs.readFileSync(logFile, 'utf8');
+      expect(logged).toMatch(/"msg":"shutting down"/);
+      expect(logged).toMatch(/"msg":"stopped"/);
+      expect(lockOf(dir)).toBeNull();
+    },
+  );
 });

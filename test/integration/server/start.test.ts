@@ -10,7 +10,10 @@ const CLI = path.resolve('src/cli/main.ts');
 // Absolute, so processes started in another folder still find the TypeScript loader.
 const TSX = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
 
-function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+function startServer(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, ['--import', TSX, MAIN], { cwd, env: { ...process.env, ...env } });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -69,7 +72,11 @@ describe('npm start on a fresh checkout', { timeout: 180_000 }, () => {
       timeout: 60_000,
     });
     expect(list.status).toBe(0);
-    const entries = JSON.parse(list.stdout) as { isDemo: boolean; kind: string; venue: { ward: string | null } | null }[];
+    const entries = JSON.parse(list.stdout) as {
+      isDemo: boolean;
+      kind: string;
+      venue: { ward: string | null } | null;
+    }[];
     expect(entries.length).toBeGreaterThanOrEqual(150);
     expect(entries.every((e) => e.isDemo)).toBe(true);
     expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(['activity', 'training', 'resource']));

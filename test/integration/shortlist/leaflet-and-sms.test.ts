@@ -58,7 +58,18 @@ describe('signpost leaflet and signpost sms over the demo catalogue, read back a
   it('prints a large-print leaflet with every piece of text at 16 pt or more, keeping the listings that fit on the page', async () => {
     const ids = hits.slice(0, 5).map((h) => h.id);
     const out = path.join(dir, 'large.pdf');
-    const run = await cli(url, 'leaflet', '--entries', ids.join(','), '--large-print', '--out', out, '--json', '--now', NOW);
+    const run = await cli(
+      url,
+      'leaflet',
+      '--entries',
+      ids.join(','),
+      '--large-print',
+      '--out',
+      out,
+      '--json',
+      '--now',
+      NOW,
+    );
     expect(run.code).toBe(0);
     const report = run.json() as { print: string; entries: string[]; omitted: string[] };
     expect(report.print).toBe('large');
@@ -110,7 +121,16 @@ describe('signpost leaflet and signpost sms over the demo catalogue, read back a
 
   it('refuses ids that are not listings, writing nothing', async () => {
     const out = path.join(dir, 'never.pdf');
-    const run = await cli(url, 'leaflet', '--entries', `${hits[0]!.id},00000000-0000-4000-8000-000000000000`, '--out', out, '--now', NOW);
+    const run = await cli(
+      url,
+      'leaflet',
+      '--entries',
+      `${hits[0]!.id},00000000-0000-4000-8000-000000000000`,
+      '--out',
+      out,
+      '--now',
+      NOW,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Not a listing in the catalogue now');
     expect(fs.existsSync(out)).toBe(false);

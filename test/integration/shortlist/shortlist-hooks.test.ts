@@ -14,12 +14,17 @@ const NOW = new Date('2026-11-30T09:00:00Z');
 const owner = { platform: 'slack' as const, userId: 'U1', channelRef: 'C1' };
 
 const textOf = (blocks: ReplyBlock[]) =>
-  blocks.map((b) => (b.type === 'text' || b.type === 'context' ? toPlainText(b.text) : b.type === 'heading' ? b.text : '')).join('\n');
+  blocks
+    .map((b) => (b.type === 'text' || b.type === 'context' ? toPlainText(b.text) : b.type === 'heading' ? b.text : ''))
+    .join('\n');
 
 describe('the list for a resident in the conversation core (real store)', () => {
   let store: TestStore;
   const results = Array.from({ length: 9 }, (_, i) =>
-    buildResult({ title: i === 3 ? 'Knit *and* _natter_ `club`' : `Lunch Club ${i + 1}`, venue: `Community Centre ${i + 1}` }),
+    buildResult({
+      title: i === 3 ? 'Knit *and* _natter_ `club`' : `Lunch Club ${i + 1}`,
+      venue: `Community Centre ${i + 1}`,
+    }),
   );
   const search = createFakeSearch(results);
   const sends: ShortlistSend[] = [];
@@ -45,12 +50,20 @@ describe('the list for a resident in the conversation core (real store)', () => 
   });
 
   it('holds eight listings at most, each once, and Remove takes one off', async () => {
-    for (const r of results.slice(0, 8)) expect(textOf((await hooks.add(owner, r.id)).blocks)).toContain('to the list for the resident');
+    for (const r of results.slice(0, 8))
+      expect(textOf((await hooks.add(owner, r.id)).blocks)).toContain('to the list for the resident');
     expect(textOf((await hooks.add(owner, results[0]!.id)).blocks)).toContain('is already on the list (8 of 8)');
     expect(textOf((await hooks.add(owner, results[8]!.id)).blocks)).toContain('The list holds 8 listings at most');
-    const removed = await hooks.handleAction({ ...owner, isCoordinator: false, action: ACTION.shortlistRemove, value: JSON.stringify({ id: results[1]!.id }) });
+    const removed = await hooks.handleAction({
+      ...owner,
+      isCoordinator: false,
+      action: ACTION.shortlistRemove,
+      value: JSON.stringify({ id: results[1]!.id }),
+    });
     expect(textOf(removed.blocks)).toContain('List for the resident: 7 listings');
-    expect(textOf((await hooks.add(owner, 'no-such-entry')).blocks)).toContain('That listing has been removed from the catalogue');
+    expect(textOf((await hooks.add(owner, 'no-such-entry')).blocks)).toContain(
+      'That listing has been removed from the catalogue',
+    );
   });
 
   it('names what a text leaves out with titles shown as written, and records each send once with the ids sent', async () => {
@@ -73,7 +86,12 @@ describe('the list for a resident in the conversation core (real store)', () => 
   });
 
   it('refuses button values that are not its own', async () => {
-    const bad = await hooks.handleAction({ ...owner, isCoordinator: false, action: ACTION.shortlistLeaflet, value: '{"print":"tiny"}' });
+    const bad = await hooks.handleAction({
+      ...owner,
+      isCoordinator: false,
+      action: ACTION.shortlistLeaflet,
+      value: '{"print":"tiny"}',
+    });
     expect(textOf(bad.blocks)).toContain('That button did not work');
     expect(sends).toHaveLength(0);
   });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeafletLinks } from '../../../src/catalogue/shortlist/leaflet-links.ts';
-import { createLeafletStore, createShortlistStore, MAX_SHORTLIST, SHORTLIST_TTL_MS } from '../../../src/catalogue/shortlist/shortlist-store.ts';
+import {
+  createLeafletStore,
+  createShortlistStore,
+  MAX_SHORTLIST,
+  SHORTLIST_TTL_MS,
+} from '../../../src/catalogue/shortlist/shortlist-store.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
@@ -27,18 +32,26 @@ describe.each(STORE_KINDS)('lists for residents and leaflet records on %s', (kin
     expect(await lists.get(mine, later(SHORTLIST_TTL_MS))).toEqual(['id-1']);
     expect(await lists.get(mine, later(SHORTLIST_TTL_MS + 1000))).toEqual([]);
     await lists.set(mine, [], later(2000));
-    const { rows } = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM shortlist WHERE user_id = 'U1'`);
+    const { rows } = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM shortlist WHERE user_id = 'U1'`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 
   it('finds a leaflet until it expires, and removes expired ones when the next is made', async () => {
     const leaflets = createLeafletStore(store);
     const made = await leaflets.create({ entryIds: ['a', 'b'], largePrint: true, now: NOW, expiresAt: later(60_000) });
-    expect(await leaflets.get(made.id, later(59_000))).toMatchObject({ id: made.id, entryIds: ['a', 'b'], largePrint: true });
+    expect(await leaflets.get(made.id, later(59_000))).toMatchObject({
+      id: made.id,
+      entryIds: ['a', 'b'],
+      largePrint: true,
+    });
     expect(await leaflets.get(made.id, later(60_000))).toBeUndefined();
     expect(await leaflets.get('not-a-uuid', NOW)).toBeUndefined();
     await leaflets.create({ entryIds: ['c'], largePrint: false, now: later(120_000), expiresAt: later(180_000) });
-    const { rows } = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM leaflet WHERE id = $1`, [made.id]);
+    const { rows } = await store.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM leaflet WHERE id = $1`, [
+      made.id,
+    ]);
     expect(rows[0]!.n).toBe(0);
   });
 
@@ -54,7 +67,14 @@ describe.each(STORE_KINDS)('lists for residents and leaflet records on %s', (kin
     expect(links.verify(link.id, expires, signature, later(1000))).toBe(true);
     expect(links.verify(link.id, expires, signature, link.expiresAt)).toBe(false);
     expect(links.verify(link.id, String(Number(expires) + 1), signature, NOW)).toBe(false);
-    expect(links.verify(link.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')), expires, signature, NOW)).toBe(false);
+    expect(
+      links.verify(
+        link.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+        expires,
+        signature,
+        NOW,
+      ),
+    ).toBe(false);
     expect(links.verify(link.id, expires, null, NOW)).toBe(false);
     const other = createLeafletLinks(leaflets, { ...settings, secret: 'another-long-random-secret-12345' });
     expect(other.verify(link.id, expires, signature, NOW)).toBe(false);

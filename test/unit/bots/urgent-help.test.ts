@@ -13,7 +13,13 @@ import { buildResult } from '../../helpers/build-result.ts';
 import { createFakeSearch } from '../../helpers/fake-search.ts';
 
 const NOW = new Date('2026-11-30T09:00:00Z');
-const alice: Omit<InboundMessage, 'text'> = { platform: 'slack', userId: 'U1', channelRef: 'C1', isDirect: true, isCoordinator: false };
+const alice: Omit<InboundMessage, 'text'> = {
+  platform: 'slack',
+  userId: 'U1',
+  channelRef: 'C1',
+  isDirect: true,
+  isCoordinator: false,
+};
 
 function setUp() {
   const logged: string[] = [];
@@ -39,12 +45,16 @@ function setUp() {
   return { conversation, logged, observed };
 }
 
-const urgentOf = (reply: Reply) => reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'urgent' }> => b.type === 'urgent');
+const urgentOf = (reply: Reply) =>
+  reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'urgent' }> => b.type === 'urgent');
 
 describe('urgent help in the conversation', () => {
   it('answers a risk question with the numbers to call first, then the listings', async () => {
     const { conversation } = setUp();
-    const reply = await conversation.handleMessage({ ...alice, text: 'my client says he wants to end it all, any mental health support?' });
+    const reply = await conversation.handleMessage({
+      ...alice,
+      text: 'my client says he wants to end it all, any mental health support?',
+    });
     expect(reply.blocks[0]?.type).toBe('urgent');
     expect(urgentOf(reply)!.lines.map((l) => l.phone)).toEqual(['999', '116 123', '111']);
     expect(reply.blocks.some((b) => b.type === 'list')).toBe(true);
@@ -118,7 +128,13 @@ describe('urgent help on every platform', () => {
   });
 
   it('Slack: the urgent block survives when the rest must be cut', () => {
-    const long: Reply = { ...reply, blocks: [reply.blocks[0]!, ...Array.from({ length: 60 }, (_, i): ReplyBlock => ({ type: 'text', text: `Line ${i}` }))] };
+    const long: Reply = {
+      ...reply,
+      blocks: [
+        reply.blocks[0]!,
+        ...Array.from({ length: 60 }, (_, i): ReplyBlock => ({ type: 'text', text: `Line ${i}` })),
+      ],
+    };
     const { blocks } = renderBlocks(long);
     expect(blocks[0]).toMatchObject({ type: 'section', text: { text: expect.stringContaining('*116 123*') } });
     expect(blocks.length).toBeLessThanOrEqual(50);

@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireFolderLock } from '../../../src/db/pglite-lock.ts';
 
 const onLinux = fs.existsSync('/proc/self/stat');
-const startOf = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)\s*/s, '').split(/\s+/)[19];
+const startOf = (pid: number) =>
+  fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\)\s*/s, '')
+    .split(/\s+/)[19];
 
 describe('the embedded folder lock', () => {
   let dir: string;
@@ -28,7 +32,11 @@ describe('the embedded folder lock', () => {
     release();
     expect(fs.existsSync(path.join(dir, 'signpost.lock'))).toBe(false);
 
-    writeLock({ pid: other.pid, since: new Date().toISOString(), ...(onLinux ? { started: startOf(other.pid!) } : {}) });
+    writeLock({
+      pid: other.pid,
+      since: new Date().toISOString(),
+      ...(onLinux ? { started: startOf(other.pid!) } : {}),
+    });
     expect(() => acquireFolderLock(dir)).toThrow(`in use by another Signpost process (pid ${other.pid})`);
   });
 
@@ -44,7 +52,12 @@ describe('the embedded folder lock', () => {
   it.runIf(onLinux)('takes over a lock whose process id now belongs to another process, or to an earlier boot', () => {
     writeLock({ pid: other.pid, since: '2026-01-01T00:00:00.000Z', started: '1' });
     acquireFolderLock(dir)();
-    writeLock({ pid: other.pid, since: '2026-01-01T00:00:00.000Z', boot: '00000000-0000-0000-0000-000000000000', started: startOf(other.pid!) });
+    writeLock({
+      pid: other.pid,
+      since: '2026-01-01T00:00:00.000Z',
+      boot: '00000000-0000-0000-0000-000000000000',
+      started: startOf(other.pid!),
+    });
     const release = acquireFolderLock(dir);
     expect(lock().pid).toBe(process.pid);
     release();

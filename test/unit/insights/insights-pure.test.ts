@@ -14,7 +14,13 @@ describe('toSearchStat', () => {
       relaxed: ['nothing on Tuesdays in Kentish Town'],
       understood: buildUnderstood({
         terms: ['patel', 'leighton'],
-        place: { label: 'NW5 2QE', wards: ['Kentish Town South', 'Not A Ward'], postcode: 'NW5 2QE', latitude: 51.55, longitude: -0.14 },
+        place: {
+          label: 'NW5 2QE',
+          wards: ['Kentish Town South', 'Not A Ward'],
+          postcode: 'NW5 2QE',
+          latitude: 51.55,
+          longitude: -0.14,
+        },
         categories: ['lunch club', 'Patel’s <script>'],
         audiences: ['older_people', 'made_up'],
         access: ['step_free', 'teleport'],
@@ -41,7 +47,13 @@ describe('toSearchStat', () => {
   });
 
   it('drops an unknown platform and clamps counts', () => {
-    const stat = toSearchStat({ at: new Date('2027-03-02T10:00:00Z'), platform: 'fax', total: 3.7, relaxed: [], understood: buildUnderstood() });
+    const stat = toSearchStat({
+      at: new Date('2027-03-02T10:00:00Z'),
+      platform: 'fax',
+      total: 3.7,
+      relaxed: [],
+      understood: buildUnderstood(),
+    });
     expect(stat).toMatchObject({ platform: null, resultCount: 3, relaxed: false, noResults: false });
   });
 });
@@ -50,8 +62,14 @@ describe('askedDays and hour buckets', () => {
   it('reads named weekdays, short windows in London time, and treats long windows as any day', () => {
     expect(askedDays({ weekdays: [5, 1, 5] })).toEqual([1, 5]);
     // "this weekend" across the March clock change: Saturday and Sunday in London.
-    expect(askedDays({ when: { from: '2027-03-27T00:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'this weekend' } })).toEqual([6, 7]);
-    expect(askedDays({ when: { from: '2027-03-01T00:00:00Z', to: '2027-03-08T00:00:00Z', label: 'next week' } })).toEqual([]);
+    expect(
+      askedDays({
+        when: { from: '2027-03-27T00:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'this weekend' },
+      }),
+    ).toEqual([6, 7]);
+    expect(
+      askedDays({ when: { from: '2027-03-01T00:00:00Z', to: '2027-03-08T00:00:00Z', label: 'next week' } }),
+    ).toEqual([]);
     expect(askedDays({})).toEqual([]);
   });
 
@@ -63,17 +81,35 @@ describe('askedDays and hour buckets', () => {
 describe('describeGap', () => {
   it('says an unmet need in plain words', () => {
     expect(
-      describeGap({ ward: 'Kilburn', audience: 'older_people', category: 'lunch club', day: 'Tuesday', timeOfDay: 'morning', searches: 4, noResults: 3, relaxed: 1 }),
+      describeGap({
+        ward: 'Kilburn',
+        audience: 'older_people',
+        category: 'lunch club',
+        day: 'Tuesday',
+        timeOfDay: 'morning',
+        searches: 4,
+        noResults: 3,
+        relaxed: 1,
+      }),
     ).toBe('lunch club for older people in Kilburn on Tuesdays in the morning');
-    expect(describeGap({ ward: null, audience: null, category: null, day: null, timeOfDay: null, searches: 1, noResults: 1, relaxed: 0 })).toBe(
-      'anything anywhere',
-    );
+    expect(
+      describeGap({
+        ward: null,
+        audience: null,
+        category: null,
+        day: null,
+        timeOfDay: null,
+        searches: 1,
+        noResults: 1,
+        relaxed: 0,
+      }),
+    ).toBe('anything anywhere');
   });
 });
 
 describe('toCsv', () => {
   it('quotes, joins arrays and defuses spreadsheet formulas', () => {
-    const csv = toCsv([{ ward: 'King\'s Cross, N1C', count: 3, tags: ['a', 'b'], note: '=HYPERLINK("x")' }]);
+    const csv = toCsv([{ ward: "King's Cross, N1C", count: 3, tags: ['a', 'b'], note: '=HYPERLINK("x")' }]);
     expect(csv).toBe('ward,count,tags,note\r\n"King\'s Cross, N1C",3,a; b,"\'=HYPERLINK(""x"")"\r\n');
   });
 });

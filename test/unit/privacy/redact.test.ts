@@ -49,8 +49,20 @@ describe('redactText', () => {
 
   it('withholds question-like fields whole and redacts nested values', () => {
     expect(
-      redactValue({ text: 'lunch club', nested: { contact: 'ring 07700 900123' }, list: ['a@b.org'], count: 3, when: new Date(0) }),
-    ).toEqual({ text: '[withheld: 10 characters]', nested: { contact: 'ring [phone]' }, list: ['[email]'], count: 3, when: new Date(0) });
+      redactValue({
+        text: 'lunch club',
+        nested: { contact: 'ring 07700 900123' },
+        list: ['a@b.org'],
+        count: 3,
+        when: new Date(0),
+      }),
+    ).toEqual({
+      text: '[withheld: 10 characters]',
+      nested: { contact: 'ring [phone]' },
+      list: ['[email]'],
+      count: 3,
+      when: new Date(0),
+    });
   });
 });
 
@@ -64,7 +76,9 @@ describe('sanitiseQuestion', () => {
     expect(sanitiseQuestion('Bengali-speaking lunch club in Kentish Town on Tuesdays, NW5 1AB, step-free')).toBe(
       'Bengali-speaking lunch club in Kentish Town on Tuesdays, NW5, step-free',
     );
-    expect(sanitiseQuestion('Dementia cafe near Swiss Cottage for Agnes, 82')).toBe('Dementia cafe near Swiss Cottage for [name], 80s');
+    expect(sanitiseQuestion('Dementia cafe near Swiss Cottage for Agnes, 82')).toBe(
+      'Dementia cafe near Swiss Cottage for [name], 80s',
+    );
     expect(sanitiseQuestion('Eileen wants MHFA training')).toBe('[name] wants MHFA training');
     expect(sanitiseQuestion('over 60s exercise under £5 at 10am')).toBe('over 60s exercise under £5 at 10am');
   });

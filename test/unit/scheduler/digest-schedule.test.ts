@@ -25,7 +25,13 @@ function simulate(schedule: string, from: string, to: string, stepMinutes = 1): 
 describe('digest schedule in Europe/London', () => {
   it('sends an 08:00 digest at 08:00 local time every day across the March 2027 change', () => {
     const sent = simulate('0 8 * * *', '2027-03-26T00:00:00Z', '2027-03-30T12:00:00Z');
-    expect(sent.map((s) => s.key)).toEqual(['2027-03-26T08:00', '2027-03-27T08:00', '2027-03-28T08:00', '2027-03-29T08:00', '2027-03-30T08:00']);
+    expect(sent.map((s) => s.key)).toEqual([
+      '2027-03-26T08:00',
+      '2027-03-27T08:00',
+      '2027-03-28T08:00',
+      '2027-03-29T08:00',
+      '2027-03-30T08:00',
+    ]);
     // GMT before the change, BST (UTC+1) after it.
     expect(sent.map((s) => s.at.toISOString())).toEqual([
       '2027-03-26T08:00:00.000Z',
@@ -67,22 +73,44 @@ describe('digest schedule in Europe/London', () => {
   it('neither skips nor repeats an hourly digest on either change day', () => {
     const spring = simulate('0 * * * *', '2027-03-27T23:30:00Z', '2027-03-28T05:30:00Z');
     // At 01:00 GMT the clock jumps to 02:00 BST: wall time 01:00 does not exist and is the same instant as 02:00.
-    expect(spring.map((s) => s.key)).toEqual(['2027-03-28T00:00', '2027-03-28T02:00', '2027-03-28T03:00', '2027-03-28T04:00', '2027-03-28T05:00', '2027-03-28T06:00']);
+    expect(spring.map((s) => s.key)).toEqual([
+      '2027-03-28T00:00',
+      '2027-03-28T02:00',
+      '2027-03-28T03:00',
+      '2027-03-28T04:00',
+      '2027-03-28T05:00',
+      '2027-03-28T06:00',
+    ]);
     expect(new Set(spring.map((s) => s.at.getTime())).size).toBe(spring.length);
     const autumn = simulate('0 * * * *', '2027-10-30T22:30:00Z', '2027-10-31T04:30:00Z');
-    expect(autumn.map((s) => s.key)).toEqual(['2027-10-31T00:00', '2027-10-31T01:00', '2027-10-31T02:00', '2027-10-31T03:00', '2027-10-31T04:00']);
+    expect(autumn.map((s) => s.key)).toEqual([
+      '2027-10-31T00:00',
+      '2027-10-31T01:00',
+      '2027-10-31T02:00',
+      '2027-10-31T03:00',
+      '2027-10-31T04:00',
+    ]);
   });
 
   it('sends a digest missed during downtime once, marked late, and only the latest missed one', () => {
     const lastRunAt = new Date('2027-03-20T08:00:00Z');
-    const due = isDue({ schedule: '0 8 * * *', createdAt: created, lastRunAt, lastPeriod: '2027-03-20T08:00' }, new Date('2027-03-23T10:15:00Z'));
+    const due = isDue(
+      { schedule: '0 8 * * *', createdAt: created, lastRunAt, lastPeriod: '2027-03-20T08:00' },
+      new Date('2027-03-23T10:15:00Z'),
+    );
     expect(due).toMatchObject({ due: true, late: true, slot: { key: '2027-03-23T08:00' } });
-    const onTime = isDue({ schedule: '0 8 * * *', createdAt: created, lastRunAt, lastPeriod: null }, new Date('2027-03-23T08:05:00Z'));
+    const onTime = isDue(
+      { schedule: '0 8 * * *', createdAt: created, lastRunAt, lastPeriod: null },
+      new Date('2027-03-23T08:05:00Z'),
+    );
     expect(onTime).toMatchObject({ due: true, late: false });
   });
 
   it('does not send a digest whose time passed before the subscription was made', () => {
-    const due = isDue({ schedule: '0 8 * * *', createdAt: new Date('2027-03-23T09:00:00Z') }, new Date('2027-03-23T09:30:00Z'));
+    const due = isDue(
+      { schedule: '0 8 * * *', createdAt: new Date('2027-03-23T09:00:00Z') },
+      new Date('2027-03-23T09:30:00Z'),
+    );
     expect(due.due).toBe(false);
     if (!due.due) expect(due.next?.toISOString()).toBe('2027-03-24T08:00:00.000Z');
   });

@@ -45,7 +45,11 @@ export function createBookingHooks(deps: BookingHooksDeps): BookingHooks {
   const open = (s: SessionSummary, now: Date) =>
     s.status !== 'cancelled' && s.start > now && (!s.bookingDeadline || s.bookingDeadline >= now);
 
-  async function bookSession(ctx: ConversationContext, session: SessionSummary, others: SessionSummary[]): Promise<Reply> {
+  async function bookSession(
+    ctx: ConversationContext,
+    session: SessionSummary,
+    others: SessionSummary[],
+  ): Promise<Reply> {
     const now = clock.now();
     const outcome = await bookings.book(session.id, booker(ctx), now);
     switch (outcome.status) {
@@ -56,7 +60,11 @@ export function createBookingHooks(deps: BookingHooksDeps): BookingHooks {
       case 'already_booked':
         return buildAlreadyBookedReply(session, outcome.current, outcome.position);
       case 'closed':
-        return buildClosedReply(session, outcome.reason, others.filter((o) => o.id !== session.id && open(o, now)));
+        return buildClosedReply(
+          session,
+          outcome.reason,
+          others.filter((o) => o.id !== session.id && open(o, now)),
+        );
       case 'not_found':
         return buildBookingMessageReply('That session no longer exists.');
     }
@@ -116,7 +124,9 @@ export function createBookingHooks(deps: BookingHooksDeps): BookingHooks {
         case ACTION.acceptOffer: {
           const answer = await bookings.answerOffer(session.id, booker(action), true, now);
           if (answer.status === 'confirmed') {
-            const mine = (await bookings.bookingsForUser(booker(action), { now })).find((b) => b.sessionId === session.id);
+            const mine = (await bookings.bookingsForUser(booker(action), { now })).find(
+              (b) => b.sessionId === session.id,
+            );
             return confirmedReply(session, mine?.id ?? session.id, now);
           }
           return buildBookingMessageReply(
@@ -127,7 +137,9 @@ export function createBookingHooks(deps: BookingHooksDeps): BookingHooks {
         }
         case ACTION.cancelBooking:
         case ACTION.leaveWaitlist: {
-          const mine = (await bookings.bookingsForUser(booker(action), { now })).find((b) => b.sessionId === session.id);
+          const mine = (await bookings.bookingsForUser(booker(action), { now })).find(
+            (b) => b.sessionId === session.id,
+          );
           if (mine?.status === 'offered') {
             await bookings.answerOffer(session.id, booker(action), false, now);
             return buildCancelledReply(session.title, 'declined');

@@ -2,13 +2,28 @@ import { DateTime } from 'luxon';
 import type { BookingView, SessionSummary } from '../../../catalogue/booking/booking-service.ts';
 import { ZONE } from '../../../clock.ts';
 import { ACTION } from '../action-ids.ts';
-import { actions, context, fields, heading, literal, type Reply, type ReplyBlock, type ReplyButton, text } from '../reply.ts';
+import {
+  actions,
+  context,
+  fields,
+  heading,
+  literal,
+  type Reply,
+  type ReplyBlock,
+  type ReplyButton,
+  text,
+} from '../reply.ts';
 import { bookButton } from '../replies/action-values.ts';
 
 /** What a booking button carries: the session (occurrence) id. */
 export type SessionValue = { sid: string };
 
-export function sessionButton(label: string, action: ReplyButton['action'], sid: string, style?: 'primary' | 'danger'): ReplyButton {
+export function sessionButton(
+  label: string,
+  action: ReplyButton['action'],
+  sid: string,
+  style?: 'primary' | 'danger',
+): ReplyButton {
   return { label, action, value: JSON.stringify({ sid } satisfies SessionValue), ...(style ? { style } : {}) };
 }
 
@@ -37,11 +52,14 @@ export function buildChooseSessionReply(title: string, entryId: string, sessions
       return {
         title: formatSession(s),
         lines: [`${where(s)} · ${left > 0 ? `${left} of ${s.capacity} places left` : `full, ${s.waitlisted} waiting`}`],
-        buttons: [{ ...bookButton(entryId, s.start.toISOString()), label: left > 0 ? 'Book this date' : 'Join the waitlist' }],
+        buttons: [
+          { ...bookButton(entryId, s.start.toISOString()), label: left > 0 ? 'Book this date' : 'Join the waitlist' },
+        ],
       };
     }),
   });
-  if (sessions.length > shown.length) blocks.push(context(`${sessions.length - shown.length} later dates are not shown.`));
+  if (sessions.length > shown.length)
+    blocks.push(context(`${sessions.length - shown.length} later dates are not shown.`));
   return {
     fallbackText: `Book ${title}: ${shown.map((s) => formatSession(s)).join('; ')}`,
     blocks,
@@ -64,10 +82,21 @@ export function buildConfirmedReply(session: SessionSummary, invite: string, now
         { label: 'When', value: formatSession(session) },
         { label: 'Where', value: where(session) },
         ...(session.bookingDeadline && session.bookingDeadline > now
-          ? [{ label: 'Cancel by', value: DateTime.fromJSDate(session.bookingDeadline, { zone: ZONE }).toFormat('ccc d LLL, HH:mm') }]
+          ? [
+              {
+                label: 'Cancel by',
+                value: DateTime.fromJSDate(session.bookingDeadline, { zone: ZONE }).toFormat('ccc d LLL, HH:mm'),
+              },
+            ]
           : []),
       ]),
-      { type: 'attachment', filename: 'signpost-booking.ics', mimeType: 'text/calendar', content: invite, ...(inviteUrl ? { url: inviteUrl } : {}) },
+      {
+        type: 'attachment',
+        filename: 'signpost-booking.ics',
+        mimeType: 'text/calendar',
+        content: invite,
+        ...(inviteUrl ? { url: inviteUrl } : {}),
+      },
       context('A calendar invite is attached, and we will remind you the day before.'),
       actions([sessionButton('Cancel my place', ACTION.cancelBooking, session.id, 'danger'), myBookingsButton()]),
     ],
@@ -96,7 +125,10 @@ export function buildAlreadyBookedReply(session: SessionSummary, current: string
         : `You're already on the waitlist for ${session.title}${position ? ` (number ${position})` : ''}.`;
   const buttons =
     current === 'offered'
-      ? [sessionButton('Accept the place', ACTION.acceptOffer, session.id, 'primary'), sessionButton('Decline', ACTION.cancelBooking, session.id)]
+      ? [
+          sessionButton('Accept the place', ACTION.acceptOffer, session.id, 'primary'),
+          sessionButton('Decline', ACTION.cancelBooking, session.id),
+        ]
       : [myBookingsButton()];
   return { fallbackText: body, blocks: [text(literal(body)), actions(buttons)] };
 }
@@ -107,13 +139,21 @@ export function buildClosedReply(session: SessionSummary, reason: string, others
   if (others.length > 0) {
     blocks.push(text('Other dates:'));
     blocks.push(
-      actions(others.slice(0, 4).map((o) => ({ ...bookButton(session.entryId, o.start.toISOString()), label: formatSession(o) }))),
+      actions(
+        others
+          .slice(0, 4)
+          .map((o) => ({ ...bookButton(session.entryId, o.start.toISOString()), label: formatSession(o) })),
+      ),
     );
   }
   return { fallbackText: body, blocks };
 }
 
-export function buildCancelledReply(title: string, outcome: 'cancelled' | 'left_waitlist' | 'declined', late = false): Reply {
+export function buildCancelledReply(
+  title: string,
+  outcome: 'cancelled' | 'left_waitlist' | 'declined',
+  late = false,
+): Reply {
   const body =
     outcome === 'left_waitlist'
       ? `You've left the waitlist for ${title}.`
@@ -129,7 +169,8 @@ export function buildBookingMessageReply(body: string): Reply {
 
 export function buildMyBookingsReply(bookings: BookingView[]): Reply {
   if (bookings.length === 0) {
-    const body = "You have no upcoming training bookings. Ask for training, e.g. 'MECC training' or 'mental health first aid'.";
+    const body =
+      "You have no upcoming training bookings. Ask for training, e.g. 'MECC training' or 'mental health first aid'.";
     return { fallbackText: body, blocks: [heading('Your bookings'), text(body)] };
   }
   const label: Record<string, string> = {
@@ -148,12 +189,17 @@ export function buildMyBookingsReply(bookings: BookingView[]): Reply {
           lines: [
             formatSession(b),
             `${label[b.status] ?? b.status}${b.position ? ` (number ${b.position})` : ''}${
-              b.offerExpiresAt ? ` until ${DateTime.fromJSDate(b.offerExpiresAt, { zone: ZONE }).toFormat('ccc d LLL, HH:mm')}` : ''
+              b.offerExpiresAt
+                ? ` until ${DateTime.fromJSDate(b.offerExpiresAt, { zone: ZONE }).toFormat('ccc d LLL, HH:mm')}`
+                : ''
             }`,
           ],
           buttons:
             b.status === 'offered'
-              ? [sessionButton('Accept', ACTION.acceptOffer, b.sessionId, 'primary'), sessionButton('Decline', ACTION.cancelBooking, b.sessionId)]
+              ? [
+                  sessionButton('Accept', ACTION.acceptOffer, b.sessionId, 'primary'),
+                  sessionButton('Decline', ACTION.cancelBooking, b.sessionId),
+                ]
               : b.status === 'waitlisted'
                 ? [sessionButton('Leave waitlist', ACTION.leaveWaitlist, b.sessionId)]
                 : [sessionButton('Cancel', ACTION.cancelBooking, b.sessionId, 'danger')],

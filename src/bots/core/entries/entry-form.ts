@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { WARDS } from '../../../catalogue/geography/camden.ts';
 import { ACCESS_WORDS, AUDIENCE_WORDS, sentenceCase } from '../../../catalogue/labels.ts';
 import { type ManualEntry, ManualEntryInputSchema } from '../../../catalogue/manual-entries.ts';
-import { ACCESSIBILITY_FEATURES, ATTENDING_TYPES, AUDIENCES, ENTRY_KINDS, HOW_TO_JOIN } from '../../../catalogue/model.ts';
+import {
+  ACCESSIBILITY_FEATURES,
+  ATTENDING_TYPES,
+  AUDIENCES,
+  ENTRY_KINDS,
+  HOW_TO_JOIN,
+} from '../../../catalogue/model.ts';
 import { ZONE } from '../../../clock.ts';
 import type { Actor } from '../inbound.ts';
 import type { FormField, FormOption } from '../reply.ts';
@@ -39,15 +45,28 @@ const LABELS: Record<string, string> = {
   ...ACCESS_WORDS,
 };
 
-const options = (values: readonly string[]): FormOption[] => values.map((value) => ({ value, label: LABELS[value] ?? value }));
+const options = (values: readonly string[]): FormOption[] =>
+  values.map((value) => ({ value, label: LABELS[value] ?? value }));
 
 /** The form's fields in the order shown; names are what the values are keyed by on every platform. */
 export const ENTRY_FORM_FIELDS: readonly FormField[] = [
   { name: 'title', label: 'Title', input: 'text', required: true, max: 200 },
   { name: 'kind', label: 'Kind', input: 'choice', required: true, options: options(ENTRY_KINDS) },
-  { name: 'description', label: 'Description', input: 'multiline', max: 3000, hint: 'What happens, who it suits, what to bring.' },
+  {
+    name: 'description',
+    label: 'Description',
+    input: 'multiline',
+    max: 3000,
+    hint: 'What happens, who it suits, what to bring.',
+  },
   { name: 'organisation', label: 'Run by', input: 'text', max: 200 },
-  { name: 'scheduleText', label: 'When it runs', input: 'text', max: 300, hint: 'In words, e.g. "Tuesdays 12:00–14:00, not on bank holidays".' },
+  {
+    name: 'scheduleText',
+    label: 'When it runs',
+    input: 'text',
+    max: 300,
+    hint: 'In words, e.g. "Tuesdays 12:00–14:00, not on bank holidays".',
+  },
   { name: 'date', label: 'Date (one-off event)', input: 'date', hint: 'YYYY-MM-DD' },
   { name: 'startTime', label: 'Starts at', input: 'time', hint: 'HH:MM, 24-hour' },
   { name: 'endTime', label: 'Ends at', input: 'time', hint: 'HH:MM, 24-hour' },
@@ -55,12 +74,36 @@ export const ENTRY_FORM_FIELDS: readonly FormField[] = [
   { name: 'address', label: 'Address', input: 'text', max: 300 },
   { name: 'postcode', label: 'Postcode', input: 'text', max: 10 },
   { name: 'ward', label: 'Ward', input: 'choice', options: WARDS.map((w) => ({ value: w.name, label: w.name })) },
-  { name: 'accessibility', label: 'Access', input: 'choices', style: 'checkboxes', options: options(ACCESSIBILITY_FEATURES) },
-  { name: 'attendingTypes', label: 'How people take part', input: 'choices', style: 'checkboxes', options: options(ATTENDING_TYPES) },
+  {
+    name: 'accessibility',
+    label: 'Access',
+    input: 'choices',
+    style: 'checkboxes',
+    options: options(ACCESSIBILITY_FEATURES),
+  },
+  {
+    name: 'attendingTypes',
+    label: 'How people take part',
+    input: 'choices',
+    style: 'checkboxes',
+    options: options(ATTENDING_TYPES),
+  },
   { name: 'howToJoin', label: 'How to join', input: 'choice', options: options(HOW_TO_JOIN) },
   { name: 'audiences', label: 'Who it is for', input: 'choices', options: options(AUDIENCES) },
-  { name: 'categories', label: 'Categories', input: 'text', max: 600, hint: 'Separated by commas, e.g. lunch club, befriending.' },
-  { name: 'languages', label: 'Languages spoken', input: 'text', max: 300, hint: 'Separated by commas, e.g. English, Bengali.' },
+  {
+    name: 'categories',
+    label: 'Categories',
+    input: 'text',
+    max: 600,
+    hint: 'Separated by commas, e.g. lunch club, befriending.',
+  },
+  {
+    name: 'languages',
+    label: 'Languages spoken',
+    input: 'text',
+    max: 300,
+    hint: 'Separated by commas, e.g. English, Bengali.',
+  },
   { name: 'free', label: 'Cost', input: 'choices', style: 'checkboxes', options: options(['free']) },
   { name: 'costAmount', label: 'Price in pounds (if not free)', input: 'text', max: 10 },
   { name: 'costDescription', label: 'About the cost', input: 'text', max: 300 },
@@ -113,7 +156,9 @@ export function toEntryFormValues(entry: ManualEntry): EntryFormValues {
     contactEmail: entry.contactEmail,
     url: entry.url,
   };
-  return Object.fromEntries(Object.entries(values).filter((kv): kv is [string, string | string[]] => kv[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(values).filter((kv): kv is [string, string | string[]] => kv[1] !== undefined),
+  );
 }
 
 function isWholeDays(start: DateTime, end: DateTime): boolean {
@@ -153,7 +198,8 @@ export function parseEntryForm(values: EntryFormValues, externalId: string | und
     if (field.input !== 'choice' && field.input !== 'choices') continue;
     const allowed = new Set(field.options?.map((o) => o.value));
     const chosen = field.input === 'choice' ? [one(field.name)].filter((v): v is string => !!v) : many(field.name);
-    if (chosen.some((v) => !allowed.has(v))) problems[field.name] = `Choose from the ${field.label.toLowerCase()} options`;
+    if (chosen.some((v) => !allowed.has(v)))
+      problems[field.name] = `Choose from the ${field.label.toLowerCase()} options`;
   }
   const input: Record<string, unknown> = {
     ...(externalId ? { externalId } : {}),
@@ -189,7 +235,8 @@ export function parseEntryForm(values: EntryFormValues, externalId: string | und
   const startTime = one('startTime');
   const endTime = one('endTime');
   const at = (time: string) => DateTime.fromISO(`${date}T${time}`, { zone: ZONE });
-  if (date && !DateTime.fromISO(date, { zone: ZONE }).isValid) problems.date = 'Enter the date as YYYY-MM-DD, e.g. 2027-03-30';
+  if (date && !DateTime.fromISO(date, { zone: ZONE }).isValid)
+    problems.date = 'Enter the date as YYYY-MM-DD, e.g. 2027-03-30';
   else if (startTime && !/^\d{1,2}:\d{2}$/.test(startTime)) problems.startTime = 'Enter the time as HH:MM, e.g. 10:30';
   else if (endTime && !/^\d{1,2}:\d{2}$/.test(endTime)) problems.endTime = 'Enter the time as HH:MM, e.g. 12:00';
   else if (date) {
@@ -201,7 +248,8 @@ export function parseEntryForm(values: EntryFormValues, externalId: string | und
   }
   const checked = ManualEntryInputSchema.safeParse(input);
   if (!checked.success) {
-    for (const issue of checked.error.issues) problems[fieldForPath(issue.path.map(String).join('.'))] ??= issue.message;
+    for (const issue of checked.error.issues)
+      problems[fieldForPath(issue.path.map(String).join('.'))] ??= issue.message;
   }
   return Object.keys(problems).length > 0 ? { ok: false, input, problems } : { ok: true, input };
 }

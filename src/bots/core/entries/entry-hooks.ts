@@ -43,7 +43,11 @@ export function createEntryHooks(deps: { entries: EntryCatalogue; clock: Clock; 
 
   const refused = (): Reply => ({ fallbackText: NOT_COORDINATOR, blocks: [text(NOT_COORDINATOR)] });
 
-  const form = (options: { externalId?: string; values?: EntryFormValues; problems?: Record<string, string> }): Reply => {
+  const form = (options: {
+    externalId?: string;
+    values?: EntryFormValues;
+    problems?: Record<string, string>;
+  }): Reply => {
     const title = options.externalId ? 'Edit entry' : 'Add an entry';
     const problems = Object.keys(options.problems ?? {}).length;
     const intro = problems
@@ -121,12 +125,19 @@ export function createEntryHooks(deps: { entries: EntryCatalogue; clock: Clock; 
       const body = `I couldn't save that entry: ${saved.problems.map((p) => p.message).join('; ')}.`;
       return { fallbackText: body, blocks: [text(body)] };
     }
-    log.info('coordinator entry saved', { platform: actor.platform, externalId: saved.externalId, created: saved.created });
+    log.info('coordinator entry saved', {
+      platform: actor.platform,
+      externalId: saved.externalId,
+      created: saved.created,
+    });
     const title = String(checked.input.title);
     const verb = saved.created ? 'Added' : 'Updated';
     return {
       fallbackText: `${verb} “${title}”. It shows in search results now.`,
-      blocks: [text(`${verb} “${title}”. It shows in search results now.`), context(`Entry ${saved.externalId} · source: coordinators`)],
+      blocks: [
+        text(`${verb} “${title}”. It shows in search results now.`),
+        context(`Entry ${saved.externalId} · source: coordinators`),
+      ],
     };
   };
 

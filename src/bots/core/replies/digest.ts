@@ -44,12 +44,17 @@ export type DigestChecks = { total: number; since: string; oldest: VerifyRow[]; 
 
 /** "Listings to check": the count and the oldest, with the same buttons as the `verify` reply. */
 function checksBlocks(checks: DigestChecks): ReplyBlock[] {
-  if (checks.total === 0) return [text(`**Listings to check**: none. Every listing has been confirmed since ${checks.since}.`)];
+  if (checks.total === 0)
+    return [text(`**Listings to check**: none. Every listing has been confirmed since ${checks.since}.`)];
   const rest = checks.total - checks.oldest.length;
   return [
-    text(`**Listings to check** (${checks.total} not confirmed since ${checks.since}). Oldest first: is each one still running?`),
+    text(
+      `**Listings to check** (${checks.total} not confirmed since ${checks.since}). Oldest first: is each one still running?`,
+    ),
     { type: 'list', items: checks.oldest.map((r) => verifyListItem(r, { canEdit: checks.canEdit })) },
-    ...(rest > 0 ? [context(`…and ${rest} more. Say “verify” for the next ones, or \`signpost verify list\` for them all.`)] : []),
+    ...(rest > 0
+      ? [context(`…and ${rest} more. Say “verify” for the next ones, or \`signpost verify list\` for them all.`)]
+      : []),
   ];
 }
 
@@ -77,7 +82,10 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
   const date = when(input.at).toFormat('cccc d LLLL');
   const title = `Signpost digest: ${date}`;
   const blocks: ReplyBlock[] = [heading(title)];
-  const intro = [input.filterText ? `For ${literal(input.filterText)}.` : null, input.late ? '_Sent late: Signpost was not running at the scheduled time._' : null]
+  const intro = [
+    input.filterText ? `For ${literal(input.filterText)}.` : null,
+    input.late ? '_Sent late: Signpost was not running at the scheduled time._' : null,
+  ]
     .filter(Boolean)
     .join(' ');
   if (intro) blocks.push(text(intro));
@@ -98,7 +106,14 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
   if (input.checks) blocks.push(divider(), ...checksBlocks(input.checks));
   blocks.push({
     type: 'actions',
-    buttons: [{ label: 'Unsubscribe', action: ACTION.unsubscribe, value: JSON.stringify({ id: input.subscriptionId }), style: 'danger' }],
+    buttons: [
+      {
+        label: 'Unsubscribe',
+        action: ACTION.unsubscribe,
+        value: JSON.stringify({ id: input.subscriptionId }),
+        style: 'danger',
+      },
+    ],
   });
   blocks.push(context([`${input.scheduleText}.`, input.demo ? 'Includes demo data.' : null].filter(Boolean).join(' ')));
   const names = [...input.fresh, ...input.highlights].slice(0, 5).map((i) => i.title);
@@ -106,7 +121,8 @@ export function buildDigestReply(input: DigestReplyInput): Reply {
   const fallbackText =
     (shown === 0
       ? `${title}: nothing new this time.`
-      : `${title}: ${input.fresh.length} new, ${input.highlights.length} highlights: ${names.join(', ')}${shown > names.length ? '…' : ''}`) + checksText;
+      : `${title}: ${input.fresh.length} new, ${input.highlights.length} highlights: ${names.join(', ')}${shown > names.length ? '…' : ''}`) +
+    checksText;
   return { fallbackText, blocks };
 }
 
@@ -120,16 +136,35 @@ export function buildSubscribedReply(input: {
   next: Date | null;
 }): Reply {
   const next = input.next ? when(input.next).toFormat("cccc d LLLL 'at' HH:mm") : 'not scheduled';
-  const what = input.mode === 'new' ? 'what is new' : input.mode === 'highlights' ? 'the week’s highlights' : 'what is new and the week’s highlights';
-  const checks = input.checks ? ' The first digest of each week also has the listings to check (not confirmed for a while).' : '';
+  const what =
+    input.mode === 'new'
+      ? 'what is new'
+      : input.mode === 'highlights'
+        ? 'the week’s highlights'
+        : 'what is new and the week’s highlights';
+  const checks = input.checks
+    ? ' The first digest of each week also has the listings to check (not confirmed for a while).'
+    : '';
   const body = `This channel will get ${what}${input.filterText ? ` for ${input.filterText}` : ''}, ${input.scheduleText}.${checks} First digest: ${next}.`;
   return {
     fallbackText: `Subscribed. ${body}`,
     blocks: [
       heading('Digest set up'),
       text(literal(body)),
-      { type: 'actions', buttons: [{ label: 'Unsubscribe', action: ACTION.unsubscribe, value: JSON.stringify({ id: input.id }), style: 'danger' }] },
-      context(`Subscription ${input.id.slice(0, 8)}. Say "unsubscribe" to stop, "digest status" for delivery and feed health.`),
+      {
+        type: 'actions',
+        buttons: [
+          {
+            label: 'Unsubscribe',
+            action: ACTION.unsubscribe,
+            value: JSON.stringify({ id: input.id }),
+            style: 'danger',
+          },
+        ],
+      },
+      context(
+        `Subscription ${input.id.slice(0, 8)}. Say "unsubscribe" to stop, "digest status" for delivery and feed health.`,
+      ),
     ],
   };
 }

@@ -1,6 +1,18 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
 import { describeTrust } from '../../../catalogue/trust/describe-trust.ts';
-import { actions, context, fields, heading, isWebUrl, literal, type Reply, type ReplyBlock, type ReplyButton, type ReplyField, text } from '../reply.ts';
+import {
+  actions,
+  context,
+  fields,
+  heading,
+  isWebUrl,
+  literal,
+  type Reply,
+  type ReplyBlock,
+  type ReplyButton,
+  type ReplyField,
+  text,
+} from '../reply.ts';
 import { bookButton, linkButton, shareButton } from './action-values.ts';
 import {
   AUDIENCE_WORDS,
@@ -25,7 +37,11 @@ export const MAX_DESCRIPTION = 700;
 export function buildEntryDetailReply(
   result: SearchResult,
   now: Date,
-  options: { ephemeral?: boolean; why?: string; /** The listing's public page (`/l/<id>`), linked from the card. */ pageUrl?: string } = {},
+  options: {
+    ephemeral?: boolean;
+    why?: string /** The listing's public page (`/l/<id>`), linked from the card. */;
+    pageUrl?: string;
+  } = {},
 ): Reply {
   const f: ReplyField[] = [];
   const add = (label: string, value: string | null | undefined, max = 300) => {
@@ -33,7 +49,16 @@ export function buildEntryDetailReply(
   };
 
   const dates = result.upcoming.length ? result.upcoming : result.next ? [result.next] : [];
-  add('When', dates.length ? dates.slice(0, 3).map((d) => formatSpan(d, now)).join('\n') : result.scheduleText, 400);
+  add(
+    'When',
+    dates.length
+      ? dates
+          .slice(0, 3)
+          .map((d) => formatSpan(d, now))
+          .join('\n')
+      : result.scheduleText,
+    400,
+  );
   if (dates.length && result.scheduleText) add('Usually', result.scheduleText);
   const place = withoutRepeats([result.venue, result.address, result.postcode]).join(', ');
   add('Where', [place, result.ward ? `(${result.ward} ward)` : ''].filter(Boolean).join(' '));
@@ -42,7 +67,10 @@ export function buildEntryDetailReply(
   add('Cost', result.cost);
   add('How to join', result.howToJoin ? words(result.howToJoin, HOW_TO_JOIN_WORDS) : null);
   add('Access', [...formatAccess(result.access), ...(result.accessNote ? [result.accessNote] : [])].join('. '));
-  add('Who it is for', result.audiences.length ? capitalise(result.audiences.map((a) => words(a, AUDIENCE_WORDS)).join(', ')) : null);
+  add(
+    'Who it is for',
+    result.audiences.length ? capitalise(result.audiences.map((a) => words(a, AUDIENCE_WORDS)).join(', ')) : null,
+  );
   add('Languages', result.languages.length ? result.languages.map(capitalise).join(', ') : null);
   add('Contact', formatContact(result));
   add('Run by', result.organisation);
@@ -68,12 +96,19 @@ export function buildEntryDetailReply(
   const small = [
     trust ? literal(trust.line) : formatConfirmed(result.lastConfirmed, now),
     result.isDemo ? DEMO_NOTE : undefined,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   if (options.why) blocks.push(context(truncate(options.why, 300)));
   if (small) blocks.push(context(small));
 
-  const fallbackText =
-    [result.title, ...warnings, ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`), isWebUrl(result.url) ? result.url : '', isWebUrl(options.pageUrl) ? `Listing page: ${options.pageUrl}` : '']
+  const fallbackText = [
+    result.title,
+    ...warnings,
+    ...f.map((x) => `${x.label}: ${x.value.replace(/\n/g, '; ')}`),
+    isWebUrl(result.url) ? result.url : '',
+    isWebUrl(options.pageUrl) ? `Listing page: ${options.pageUrl}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   return { fallbackText, blocks, ...(options.ephemeral !== undefined ? { ephemeral: options.ephemeral } : {}) };

@@ -14,15 +14,24 @@ export function buildApologyReply(correlationId: string): Reply {
 
 /** A hook (bookings, digests…) that this installation does not have yet. */
 export function buildNotAvailableReply(feature: string): Reply {
-  return short('Not available yet', `${feature} is not available here yet. You can still search, see details and share results.`);
+  return short(
+    'Not available yet',
+    `${feature} is not available here yet. You can still search, see details and share results.`,
+  );
 }
 
 export function buildNoListReply(): Reply {
-  return short('Ask a question first', 'I have no list to pick from in this conversation. Ask me something, e.g. "lunch club in Kentish Town".');
+  return short(
+    'Ask a question first',
+    'I have no list to pick from in this conversation. Ask me something, e.g. "lunch club in Kentish Town".',
+  );
 }
 
 export function buildNoSuchNumberReply(number: number, highest: number): Reply {
-  return short(`There is no number ${number}`, highest > 0 ? `Pick a number from 1 to ${highest} in the last list.` : 'Ask a question first.');
+  return short(
+    `There is no number ${number}`,
+    highest > 0 ? `Pick a number from 1 to ${highest} in the last list.` : 'Ask a question first.',
+  );
 }
 
 export function buildNoMoreReply(): Reply {

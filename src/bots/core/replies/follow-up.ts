@@ -6,7 +6,15 @@ export const FOLLOW_UP_OUTCOMES = ['went', 'didnt_go', 'unsuitable'] as const;
 export type FollowUpOutcome = (typeof FOLLOW_UP_OUTCOMES)[number];
 
 /** Why a listing was not suitable: one of a fixed list, so nothing about the resident can be typed in. */
-export const UNSUITABLE_REASONS = ['cost', 'getting_there', 'access', 'timing', 'language', 'not_welcome', 'closed'] as const;
+export const UNSUITABLE_REASONS = [
+  'cost',
+  'getting_there',
+  'access',
+  'timing',
+  'language',
+  'not_welcome',
+  'closed',
+] as const;
 export type UnsuitableReason = (typeof UNSUITABLE_REASONS)[number];
 
 export const REASON_LABELS: Record<UnsuitableReason, string> = {
@@ -19,7 +27,11 @@ export const REASON_LABELS: Record<UnsuitableReason, string> = {
   closed: 'It had closed',
 };
 
-export const OUTCOME_LABELS: Record<FollowUpOutcome, string> = { went: 'Went', didnt_go: 'Didn’t go', unsuitable: 'Wasn’t suitable' };
+export const OUTCOME_LABELS: Record<FollowUpOutcome, string> = {
+  went: 'Went',
+  didnt_go: 'Didn’t go',
+  unsuitable: 'Wasn’t suitable',
+};
 
 export const FollowUpAnswerValueSchema = z.object({ id: z.guid(), o: z.enum(FOLLOW_UP_OUTCOMES) });
 export const FollowUpReasonValueSchema = z.object({ id: z.guid(), r: z.enum(UNSUITABLE_REASONS) });
@@ -55,7 +67,13 @@ export function buildReasonReply(id: string, title: string): Reply {
     fallbackText: `Thank you. What was the main reason ${title} was not suitable?`,
     blocks: [
       text(`Thank you. What was the main reason **${literal(title)}** was not suitable?`),
-      actions(UNSUITABLE_REASONS.map((r) => ({ label: REASON_LABELS[r], action: ACTION.followUpReason, value: JSON.stringify({ id, r }) }))),
+      actions(
+        UNSUITABLE_REASONS.map((r) => ({
+          label: REASON_LABELS[r],
+          action: ACTION.followUpReason,
+          value: JSON.stringify({ id, r }),
+        })),
+      ),
     ],
   };
 }

@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../../clock.ts';
-import { ACCESS_SHORT, ACCESS_WORDS, AUDIENCE_WORDS, FORMAT_WORDS, HOW_TO_JOIN_WORDS, KIND_WORDS } from '../../../catalogue/labels.ts';
+import {
+  ACCESS_SHORT,
+  ACCESS_WORDS,
+  AUDIENCE_WORDS,
+  FORMAT_WORDS,
+  HOW_TO_JOIN_WORDS,
+  KIND_WORDS,
+} from '../../../catalogue/labels.ts';
 import type { SearchResult, Understood, Why } from '../../../catalogue/search/types.ts';
 import { conceptByKey } from '../../../catalogue/search/vocabulary.ts';
 import { truncate as truncateText } from '../../../truncate.ts';
@@ -24,7 +31,10 @@ export function capitalise(s: string): string {
 
 /** Cuts text to `max` characters at a word boundary, with an ellipsis. */
 export function truncate(s: string, max: number): string {
-  const t = s.replace(/[^\S\n]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  const t = s
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return truncateText(t, max, { wordBoundaryAfter: 0.6, trailing: /[\s,.;:–-]+$/ });
 }
 
@@ -60,7 +70,8 @@ export function formatSpan(span: Span, now: Date): string {
     const last = end.minus({ days: 1 });
     return last.toISODate() === start.toISODate() || last < start ? day(start) : `${day(start)} – ${day(last)}`;
   }
-  if (start.toISODate() !== end.toISODate()) return `${day(start)}, ${start.toFormat('HH:mm')} – ${day(end)}, ${end.toFormat('HH:mm')}`;
+  if (start.toISODate() !== end.toISODate())
+    return `${day(start)}, ${start.toFormat('HH:mm')} – ${day(end)}, ${end.toFormat('HH:mm')}`;
   return `${day(start)}, ${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`;
 }
 
@@ -81,7 +92,8 @@ export function formatWhere(result: SearchResult): string | undefined {
   if (inPerson && (result.venue || result.ward || result.postcode)) {
     const place = [result.venue, result.ward].filter(Boolean).join(', ');
     parts.push(place || result.postcode || '');
-    if (result.distanceKm !== null) parts.push(`${result.distanceKm < 1 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away`);
+    if (result.distanceKm !== null)
+      parts.push(`${result.distanceKm < 1 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away`);
     if (result.access.includes('step_free')) parts.push('step-free');
     else if (result.access.includes('wheelchair_accessible')) parts.push('wheelchair accessible');
   }
@@ -118,8 +130,14 @@ export function formatConfirmed(lastConfirmed: string | null, now: Date): string
   if (!lastConfirmed) return undefined;
   const months = monthsSince(lastConfirmed, now);
   const ago =
-    months === 0 ? 'this month' : months < 24 ? `${months} month${months === 1 ? '' : 's'} ago` : `${Math.floor(months / 12)} years ago`;
-  return months > STALE_AFTER_MONTHS ? `⚠ Last confirmed ${ago}: check before sending someone` : `Last confirmed ${ago}`;
+    months === 0
+      ? 'this month'
+      : months < 24
+        ? `${months} month${months === 1 ? '' : 's'} ago`
+        : `${Math.floor(months / 12)} years ago`;
+  return months > STALE_AFTER_MONTHS
+    ? `⚠ Last confirmed ${ago}: check before sending someone`
+    : `Last confirmed ${ago}`;
 }
 
 export function formatAccess(codes: string[]): string[] {
@@ -134,7 +152,9 @@ export function describeUnderstood(u: Understood): string | undefined {
   const parts: string[] = [];
   if (u.categories.length) parts.push(capitalise(u.categories.join(', ')));
   // Free words are shown as typed (quoted), so "mecc" is not mistaken for a name we made up.
-  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined }))).filter((x) => !x.concept).map((x) => x.text);
+  const plain = (u.slots ?? u.terms.map((text) => ({ text, concept: undefined })))
+    .filter((x) => !x.concept)
+    .map((x) => x.text);
   if (plain.length && !u.categories.length) parts.push(`“${plain.join(' ')}”`);
   if (u.kinds.length) {
     const kinds = u.kinds.map((k) => words(k, KIND_WORDS)).join(' and ');
@@ -142,7 +162,13 @@ export function describeUnderstood(u: Understood): string | undefined {
   }
   if (u.audiences.length) parts.push(`for ${u.audiences.map((a) => words(a, AUDIENCE_WORDS)).join(', ')}`);
   if (u.place) parts.push(u.place.label);
-  if (u.weekdays?.length) parts.push(u.weekdays.map((d) => WEEKDAYS[d] ?? '').filter(Boolean).join(', '));
+  if (u.weekdays?.length)
+    parts.push(
+      u.weekdays
+        .map((d) => WEEKDAYS[d] ?? '')
+        .filter(Boolean)
+        .join(', '),
+    );
   if (u.when) parts.push(u.when.label);
   if (u.timeOfDay) parts.push(`${u.timeOfDay}s`);
   if (u.free) parts.push('free');
@@ -153,21 +179,35 @@ export function describeUnderstood(u: Understood): string | undefined {
   return parts.length ? parts.join(' · ') : undefined;
 }
 
-const FIELD_WORDS = { title: 'in the title', category: 'in its categories', organisation: 'in the organisation', description: 'in the description' } as const;
+const FIELD_WORDS = {
+  title: 'in the title',
+  category: 'in its categories',
+  organisation: 'in the organisation',
+  description: 'in the description',
+} as const;
 
 /** Why a result matched, in one short line: "Why: “lunch club” in the title · befriending · 0.4 km away". */
 export function formatWhy(why: Why | undefined): string | undefined {
   if (!why) return undefined;
   const parts: string[] = [];
   if (why.title === 'exact') parts.push('the title is what you asked for');
-  for (const w of why.words) if (why.title !== 'exact' || w.field !== 'title') parts.push(`“${w.text}” ${FIELD_WORDS[w.field]}`);
+  for (const w of why.words)
+    if (why.title !== 'exact' || w.field !== 'title') parts.push(`“${w.text}” ${FIELD_WORDS[w.field]}`);
   for (const key of why.concepts) {
     const concept = conceptByKey(key);
     const label = concept?.label ?? key;
-    parts.push(concept?.facet === 'audience' ? `for ${label}` : concept?.facet === 'language' ? `in ${label}` : `${label} (a related word)`);
+    parts.push(
+      concept?.facet === 'audience'
+        ? `for ${label}`
+        : concept?.facet === 'language'
+          ? `in ${label}`
+          : `${label} (a related word)`,
+    );
   }
-  for (const key of why.wider ?? []) parts.push(`${conceptByKey(key)?.label.toLowerCase() ?? key} (the nearest listed)`);
+  for (const key of why.wider ?? [])
+    parts.push(`${conceptByKey(key)?.label.toLowerCase() ?? key} (the nearest listed)`);
   for (const c of why.corrected) parts.push(`read “${c.typed}” as “${c.read}”`);
-  if (why.distanceKm !== null) parts.push(`${why.distanceKm < 1 ? why.distanceKm.toFixed(1) : Math.round(why.distanceKm)} km away`);
+  if (why.distanceKm !== null)
+    parts.push(`${why.distanceKm < 1 ? why.distanceKm.toFixed(1) : Math.round(why.distanceKm)} km away`);
   return parts.length ? `Why: ${parts.join(' · ')}` : undefined;
 }

@@ -34,20 +34,35 @@ export function buildHelpReply(options: HelpOptions = {}): Reply {
     '**more**: the next results',
     '**details 2**: everything about result 2',
     '**share 2**: a short text to give the resident (SMS or print)',
-    ...(options.shortlist ? ['**add 2**: put result 2 on a list for the resident; **send list**: send it as a text message or a printed leaflet'] : []),
-    ...(options.followUps ? ['**follow-ups off**: no “Did the resident go?” question after you share; **follow-ups on** to have them again'] : []),
+    ...(options.shortlist
+      ? [
+          '**add 2**: put result 2 on a list for the resident; **send list**: send it as a text message or a printed leaflet',
+        ]
+      : []),
+    ...(options.followUps
+      ? ['**follow-ups off**: no “Did the resident go?” question after you share; **follow-ups on** to have them again']
+      : []),
     ...(options.bookings ? ['**book 2**: book a place on training; **my bookings**: your places'] : []),
     ...(options.digests
-      ? ['**subscribe**: a regular digest of what is new here (add “with checks” for the listings to check each week); **unsubscribe** to stop']
+      ? [
+          '**subscribe**: a regular digest of what is new here (add “with checks” for the listings to check each week); **unsubscribe** to stop',
+        ]
       : []),
     ...(options.entries ? ['**add entry**, **edit** _part of a title_: coordinators add or correct a listing'] : []),
     ...(options.verify ? ['**verify**: coordinators check the listings nobody has confirmed for a while'] : []),
   ];
-  const body = [intro, '', '**Try asking:**', ...examples, '', '**Then:**', ...commands.map((c) => `• ${c}`)].join('\n');
+  const body = [intro, '', '**Try asking:**', ...examples, '', '**Then:**', ...commands.map((c) => `• ${c}`)].join(
+    '\n',
+  );
   const buttons = options.bookings ? [{ label: 'My bookings', action: ACTION.myBookings, value: '{}' }] : [];
   const note = 'Please do not type residents’ names or personal details: describe what they need instead.';
   return {
     fallbackText: `${intro} Try asking: ${EXAMPLE_QUESTIONS.map((q) => `"${q}"`).join(', ')}.`,
-    blocks: [heading(options.greeting ? 'Welcome to Signpost' : 'How to use Signpost'), text(body), ...(buttons.length ? [actions(buttons)] : []), context(note)],
+    blocks: [
+      heading(options.greeting ? 'Welcome to Signpost' : 'How to use Signpost'),
+      text(body),
+      ...(buttons.length ? [actions(buttons)] : []),
+      context(note),
+    ],
   };
 }

@@ -1,11 +1,26 @@
 import type { SearchResult } from '../../../catalogue/search/types.ts';
-import { actions, context, fields, heading, isWebUrl, literal, type Reply, type ReplyBlock, type ReplyField, text } from '../reply.ts';
+import {
+  actions,
+  context,
+  fields,
+  heading,
+  isWebUrl,
+  literal,
+  type Reply,
+  type ReplyBlock,
+  type ReplyField,
+  text,
+} from '../reply.ts';
 import { linkButton } from './action-values.ts';
 import { formatConfirmed, formatCostAndJoin, formatWhen, formatWhere, truncate } from './format.ts';
 
 /** The facts of a listing card: when, where, cost and how to join (plain text), those the listing has. */
 export function listingCardFacts(result: SearchResult, now: Date): ReplyField[] {
-  const facts: [string, string | undefined][] = [['When', formatWhen(result, now)], ['Where', formatWhere(result)], ['Cost', formatCostAndJoin(result)]];
+  const facts: [string, string | undefined][] = [
+    ['When', formatWhen(result, now)],
+    ['Where', formatWhere(result)],
+    ['Cost', formatCostAndJoin(result)],
+  ];
   return facts.flatMap(([label, value]) => (value ? [{ label, value: truncate(value, 200) }] : []));
 }
 
@@ -16,13 +31,28 @@ export function listingCardFacts(result: SearchResult, now: Date): ReplyField[] 
  */
 export function buildListingCard(result: SearchResult, now: Date, pageUrl: string): Reply {
   const facts = listingCardFacts(result, now);
-  const notice = result.status === 'temporarily_closed' ? '⚠ Temporarily closed.' : result.alert ? `⚠ ${truncate(result.alert, 200)}` : '';
+  const notice =
+    result.status === 'temporarily_closed'
+      ? '⚠ Temporarily closed.'
+      : result.alert
+        ? `⚠ ${truncate(result.alert, 200)}`
+        : '';
   const blocks: ReplyBlock[] = [heading(truncate(result.title, 150))];
   if (notice) blocks.push(text(`**${literal(notice)}**`));
   if (facts.length) blocks.push(fields(facts));
   if (isWebUrl(pageUrl)) blocks.push(actions([linkButton('Open the listing page', pageUrl)]));
-  const small = [result.organisation ? `Run by ${truncate(result.organisation, 100)}` : '', formatConfirmed(result.lastConfirmed, now) ?? ''].filter(Boolean);
+  const small = [
+    result.organisation ? `Run by ${truncate(result.organisation, 100)}` : '',
+    formatConfirmed(result.lastConfirmed, now) ?? '',
+  ].filter(Boolean);
   if (small.length) blocks.push(context(literal(small.join(' · '))));
-  const fallbackText = [result.title, notice, ...facts.map((f) => `${f.label}: ${f.value}`), isWebUrl(pageUrl) ? pageUrl : ''].filter(Boolean).join('\n');
+  const fallbackText = [
+    result.title,
+    notice,
+    ...facts.map((f) => `${f.label}: ${f.value}`),
+    isWebUrl(pageUrl) ? pageUrl : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { fallbackText, blocks, ephemeral: false };
 }

@@ -46,7 +46,8 @@ export function shareText(result: SearchResult, now: Date): string {
 
   if (result.cost) lines.push(`Cost: ${result.cost}`);
   if (result.howToJoin) lines.push(JOIN_FOR_RESIDENT[result.howToJoin] ?? capitalise(words(result.howToJoin)));
-  if (result.contact.phone) lines.push(`Call: ${result.contact.phone}${result.contact.name ? ` (${result.contact.name})` : ''}`);
+  if (result.contact.phone)
+    lines.push(`Call: ${result.contact.phone}${result.contact.name ? ` (${result.contact.name})` : ''}`);
   else if (result.contact.email) lines.push(`Email: ${result.contact.email}`);
   if (isWebUrl(result.url) && !result.contact.phone) lines.push(result.url);
 

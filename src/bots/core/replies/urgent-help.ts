@@ -6,7 +6,12 @@ export const URGENT_NOTE = 'Then any listings that may also help.';
 
 /** The urgent help block: 999 first, then the lines that fit the risk. */
 export function urgentBlock(urgent: NonNullable<SearchResponse['urgent']>): ReplyBlock {
-  return { type: 'urgent', title: URGENT_TITLE, lines: urgent.lines.map((l) => ({ name: l.name, phone: l.phone })), note: URGENT_NOTE };
+  return {
+    type: 'urgent',
+    title: URGENT_TITLE,
+    lines: urgent.lines.map((l) => ({ name: l.name, phone: l.phone })),
+    note: URGENT_NOTE,
+  };
 }
 
 /** The reply with urgent help put before everything else, in its blocks and in its fallback text. */

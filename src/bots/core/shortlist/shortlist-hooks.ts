@@ -21,7 +21,14 @@ export type ShortlistOwner = { platform: Platform; userId: string; channelRef: s
  * One send of a list to a resident: which listings, how, and the member of staff who sent it (for the "Did it
  * help?" follow-up, which keeps their id only until it is asked). Nothing about the resident.
  */
-export type ShortlistSend = { kind: 'sms' | 'leaflet'; platform: Platform; entryIds: string[]; at: Date; userId: string; channelRef: string };
+export type ShortlistSend = {
+  kind: 'sms' | 'leaflet';
+  platform: Platform;
+  entryIds: string[];
+  at: Date;
+  userId: string;
+  channelRef: string;
+};
 
 /**
  * The list for a resident, in every chat: *Add to list* on results, *Send list*, then a text message (GSM-7, at most
@@ -39,10 +46,20 @@ export type ShortlistHooks = {
 
 export const LeafletValueSchema = z.object({ print: z.enum(['normal', 'large']) });
 
-const sendListButton = (): ReplyButton => ({ label: 'Send list', action: ACTION.shortlistShow, value: '{}', style: 'primary' });
-const removeButton = (id: string): ReplyButton => ({ label: 'Remove', action: ACTION.shortlistRemove, value: JSON.stringify({ id }) });
+const sendListButton = (): ReplyButton => ({
+  label: 'Send list',
+  action: ACTION.shortlistShow,
+  value: '{}',
+  style: 'primary',
+});
+const removeButton = (id: string): ReplyButton => ({
+  label: 'Remove',
+  action: ACTION.shortlistRemove,
+  value: JSON.stringify({ id }),
+});
 
-const PRIVACY = 'The list holds listings only, nothing about the resident, and is forgotten a day after its last change.';
+const PRIVACY =
+  'The list holds listings only, nothing about the resident, and is forgotten a day after its last change.';
 
 const say = (body: string, buttons: ReplyButton[] = []): Reply => ({
   fallbackText: body,
@@ -71,21 +88,36 @@ export function createShortlistHooks(deps: {
   onSend?: (send: ShortlistSend) => Promise<void>;
 }): ShortlistHooks {
   const log = deps.logger.child('shortlist');
-  const keyOf = (o: ShortlistOwner): ShortlistKey => ({ platform: o.platform, channelRef: o.channelRef, userId: o.userId });
+  const keyOf = (o: ShortlistOwner): ShortlistKey => ({
+    platform: o.platform,
+    channelRef: o.channelRef,
+    userId: o.userId,
+  });
 
   /** The list's listings still running; those that are not any longer are taken off it. */
   async function current(owner: ShortlistOwner, now: Date): Promise<{ ids: string[]; listings: ListingEssentials[] }> {
     const ids = await deps.lists.get(keyOf(owner), now);
     const { listings, missing } = await loadListings(deps.search, ids, { now, publicUrl: deps.publicUrl });
     if (missing.length) {
-      await deps.lists.set(keyOf(owner), ids.filter((id) => !missing.includes(id)), now);
+      await deps.lists.set(
+        keyOf(owner),
+        ids.filter((id) => !missing.includes(id)),
+        now,
+      );
     }
     return { ids: listings.map((l) => l.id), listings };
   }
 
   async function sent(owner: ShortlistOwner, kind: ShortlistSend['kind'], included: ListingEssentials[], at: Date) {
     log.info('list sent', { platform: owner.platform, kind, listings: included.length });
-    await deps.onSend?.({ kind, platform: owner.platform, entryIds: included.map((l) => l.id), at, userId: owner.userId, channelRef: owner.channelRef });
+    await deps.onSend?.({
+      kind,
+      platform: owner.platform,
+      entryIds: included.map((l) => l.id),
+      at,
+      userId: owner.userId,
+      channelRef: owner.channelRef,
+    });
   }
 
   const emptyReply = () =>
@@ -97,13 +129,18 @@ export function createShortlistHooks(deps: {
       const result = await deps.search.getResult(entryId, now);
       if (!result) return buildGoneReply();
       const ids = await deps.lists.get(keyOf(owner), now);
-      if (ids.includes(result.id)) return say(`“${result.title}” is already on the list (${ids.length} of ${MAX_SHORTLIST}).`, [sendListButton()]);
+      if (ids.includes(result.id))
+        return say(`“${result.title}” is already on the list (${ids.length} of ${MAX_SHORTLIST}).`, [sendListButton()]);
       if (ids.length >= MAX_SHORTLIST) {
-        return say(`The list holds ${MAX_SHORTLIST} listings at most. Send it, or remove one first.`, [sendListButton()]);
+        return say(`The list holds ${MAX_SHORTLIST} listings at most. Send it, or remove one first.`, [
+          sendListButton(),
+        ]);
       }
       const next = [...ids, result.id];
       await deps.lists.set(keyOf(owner), next, now);
-      return say(`Added “${result.title}” to the list for the resident (${next.length} of ${MAX_SHORTLIST}).`, [sendListButton()]);
+      return say(`Added “${result.title}” to the list for the resident (${next.length} of ${MAX_SHORTLIST}).`, [
+        sendListButton(),
+      ]);
     },
 
     async show(owner) {
@@ -144,7 +181,9 @@ export function createShortlistHooks(deps: {
       await sent(owner, 'sms', sms.included, now);
       const blocks: ReplyBlock[] = [
         heading('Text message for the resident'),
-        context(`Copy it into a text message: ${sms.segments} SMS ${sms.segments === 1 ? 'segment' : 'segments'}, ${sms.characters} characters. It holds nothing about the resident.`),
+        context(
+          `Copy it into a text message: ${sms.segments} SMS ${sms.segments === 1 ? 'segment' : 'segments'}, ${sms.characters} characters. It holds nothing about the resident.`,
+        ),
         text(literal(sms.text)),
       ];
       if (sms.omitted.length) {
@@ -164,9 +203,10 @@ export function createShortlistHooks(deps: {
       const { listings } = await current(owner, now);
       if (listings.length === 0) return emptyReply();
       const leaflet = await renderLeaflet(listings, { print, now });
-      const link = owner.platform === 'teams' && deps.links
-        ? await deps.links.create({ entryIds: leaflet.included.map((l) => l.id), largePrint: print === 'large', now })
-        : undefined;
+      const link =
+        owner.platform === 'teams' && deps.links
+          ? await deps.links.create({ entryIds: leaflet.included.map((l) => l.id), largePrint: print === 'large', now })
+          : undefined;
       await sent(owner, 'leaflet', leaflet.included, now);
       const what = `${print === 'large' ? 'Large-print leaflet' : 'Leaflet'} with ${leaflet.included.length} ${leaflet.included.length === 1 ? 'listing' : 'listings'}: one A4 page to print and give to the resident, each listing with a square code to its page.`;
       const blocks: ReplyBlock[] = [
@@ -181,7 +221,11 @@ export function createShortlistHooks(deps: {
       ];
       if (link) blocks.push(context(`The link works for ${deps.linkDays ?? 7} days.`));
       if (leaflet.omitted.length) {
-        blocks.push(context(`Only ${leaflet.included.length} of ${listings.length} listings fit on one page: it leaves out ${quoted(leaflet.omitted)}.`));
+        blocks.push(
+          context(
+            `Only ${leaflet.included.length} of ${listings.length} listings fit on one page: it leaves out ${quoted(leaflet.omitted)}.`,
+          ),
+        );
       }
       blocks.push(...demoNote(leaflet.included));
       return { fallbackText: what, blocks, ephemeral: true };
@@ -201,8 +245,14 @@ export function createShortlistHooks(deps: {
           if (action.action === ACTION.shortlistAdd) return hooks.add(action, value.id);
           const now = deps.clock.now();
           const ids = await deps.lists.get(keyOf(action), now);
-          await deps.lists.set(keyOf(action), ids.filter((id) => id !== value.id), now);
-          return ids.length <= 1 && ids.includes(value.id) ? say('Removed. The list is empty now.') : hooks.show(action);
+          await deps.lists.set(
+            keyOf(action),
+            ids.filter((id) => id !== value.id),
+            now,
+          );
+          return ids.length <= 1 && ids.includes(value.id)
+            ? say('Removed. The list is empty now.')
+            : hooks.show(action);
         }
         case ACTION.shortlistShow:
           return hooks.show(action);

@@ -27,7 +27,8 @@ export const VerifyValueSchema = z.object({ id: z.guid() });
 
 const VERIFY = /^\/?(?:verify|verify listings|verification queue|listings to verify)[.!?]?$/i;
 
-export const NOT_FOR_STAFF = 'Checking listings is for coordinators. Ask a coordinator, or search as usual (for example “lunch club in Kilburn”).';
+export const NOT_FOR_STAFF =
+  'Checking listings is for coordinators. Ask a coordinator, or search as usual (for example “lunch club in Kilburn”).';
 
 const say = (body: string): Reply => ({ fallbackText: body, blocks: [text(body)], ephemeral: true });
 
@@ -42,14 +43,16 @@ export function createVerifyHooks(deps: {
 
   const reportLine = (r: ReportedRow) =>
     `Staff reported: ${[r.closedReports ? `has closed (${r.closedReports})` : '', r.wrongReports ? `details wrong (${r.wrongReports})` : ''].filter(Boolean).join(', ')}`;
-  const confirmedLine = (r: VerifyRow) => `${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`;
+  const confirmedLine = (r: VerifyRow) =>
+    `${r.source} · ${r.lastConfirmed ? `last confirmed ${r.lastConfirmed}` : 'never confirmed'}`;
 
   async function page(): Promise<Reply> {
     const now = deps.clock.now();
     const since = deps.queue.dueBefore(now);
     const reported = await deps.queue.reported(VERIFY_PAGE_SIZE);
     const { items, total } = await deps.queue.list(now, { limit: VERIFY_PAGE_SIZE });
-    if (total === 0 && reported.total === 0) return say(`Every listing has been confirmed since ${since}. Nothing to check.`);
+    if (total === 0 && reported.total === 0)
+      return say(`Every listing has been confirmed since ${since}. Nothing to check.`);
     const shown = new Set(reported.items.map((r) => r.id));
     const due = items.filter((r) => !shown.has(r.id));
     const rest = total - items.length;
@@ -60,12 +63,19 @@ export function createVerifyHooks(deps: {
         text('“Still running” answers a “has closed” report; “Has closed” answers them all.'),
         {
           type: 'list',
-          items: reported.items.map((r) => ({ title: r.title, lines: [reportLine(r), confirmedLine(r)], buttons: verifyButtons(r, deps) })),
+          items: reported.items.map((r) => ({
+            title: r.title,
+            lines: [reportLine(r), confirmedLine(r)],
+            buttons: verifyButtons(r, deps),
+          })),
         },
       );
     }
     if (total > 0) {
-      blocks.push(heading(`Listings to check: ${total} not confirmed since ${since}`), text('Oldest first. Is each one still running?'));
+      blocks.push(
+        heading(`Listings to check: ${total} not confirmed since ${since}`),
+        text('Oldest first. Is each one still running?'),
+      );
       if (due.length) blocks.push({ type: 'list', items: due.map((r) => verifyListItem(r, deps)) });
     }
     blocks.push(
@@ -78,7 +88,9 @@ export function createVerifyHooks(deps: {
     const fallback = [
       reported.total > 0 ? `${reported.total} listings reported by staff.` : '',
       total > 0 ? `${total} listings to check, not confirmed since ${since}.` : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     return { fallbackText: fallback, blocks, ephemeral: true };
   }
 
@@ -98,9 +110,14 @@ export function createVerifyHooks(deps: {
       const now = deps.clock.now();
       const role = roleOf(action.platform);
       const closing = action.action === ACTION.verifyClose;
-      const outcome = closing ? await deps.queue.close(value.id, now, role) : await deps.queue.confirm(value.id, now, role);
+      const outcome = closing
+        ? await deps.queue.close(value.id, now, role)
+        : await deps.queue.confirm(value.id, now, role);
       if (!outcome.ok) return say('That listing is no longer in the catalogue.');
-      log.info(closing ? 'listing closed by a coordinator' : 'listing confirmed by a coordinator', { platform: action.platform, id: value.id });
+      log.info(closing ? 'listing closed by a coordinator' : 'listing confirmed by a coordinator', {
+        platform: action.platform,
+        id: value.id,
+      });
       const title = outcome.listing.title;
       return say(
         closing

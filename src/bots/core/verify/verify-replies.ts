@@ -21,6 +21,8 @@ export function verifyButtons(r: VerifyRow, options: { canEdit: boolean }): Repl
   return [
     { label: 'Still running', action: ACTION.verifyConfirm, value, style: 'primary' },
     { label: 'Has closed', action: ACTION.verifyClose, value, style: 'danger' },
-    ...(options.canEdit && r.source === COORDINATOR_SOURCE ? [{ label: 'Edit', action: ACTION.editEntry, value: r.externalId }] : []),
+    ...(options.canEdit && r.source === COORDINATOR_SOURCE
+      ? [{ label: 'Edit', action: ACTION.editEntry, value: r.externalId }]
+      : []),
   ];
 }

@@ -27,60 +27,86 @@ export function signpostCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client, context }: Args): Promise<void> => {
     await ack();
     const apologise = (text: string) => respond({ response_type: 'ephemeral', text });
-    deps.queue.defer(() => withBoundary(log, 'command', async () => {
-      const parsed = SlashCommandSchema.safeParse(command);
-      if (!parsed.success) {
-        log.warn('malformed slash command ignored', { issues: parsed.error.issues.length });
-        return;
-      }
-      const cmd = parsed.data;
-      const text = fromSlackText(cmd.text);
-      const [first = '', ...rest] = text.split(' ');
-      const word = first.toLowerCase();
-      const workspace = workspaceOf(context);
-      const who = { userId: cmd.user_id, ...(cmd.user_name ? { displayName: cmd.user_name } : {}), isCoordinator: false, ...(workspace ? { workspace } : {}) };
+    deps.queue.defer(
+      () =>
+        withBoundary(
+          log,
+          'command',
+          async () => {
+            const parsed = SlashCommandSchema.safeParse(command);
+            if (!parsed.success) {
+              log.warn('malformed slash command ignored', { issues: parsed.error.issues.length });
+              return;
+            }
+            const cmd = parsed.data;
+            const text = fromSlackText(cmd.text);
+            const [first = '', ...rest] = text.split(' ');
+            const word = first.toLowerCase();
+            const workspace = workspaceOf(context);
+            const who = {
+              userId: cmd.user_id,
+              ...(cmd.user_name ? { displayName: cmd.user_name } : {}),
+              isCoordinator: false,
+              ...(workspace ? { workspace } : {}),
+            };
 
-      // `/signpost share 2` (with the resident) stays the conversation's; `/signpost share <words>` posts a listing.
-      if (word === 'share' && deps.listings && parseIntent(text).kind !== 'share') {
-        await answerShareCommand(deps.listings, rest.join(' '), respond);
-        return;
-      }
+            // `/signpost share 2` (with the resident) stays the conversation's; `/signpost share <words>` posts a listing.
+            if (word === 'share' && deps.listings && parseIntent(text).kind !== 'share') {
+              await answerShareCommand(deps.listings, rest.join(' '), respond);
+              return;
+            }
 
-      if (word === 'add' || word === 'edit') {
-        if (!(await deps.isCoordinator(cmd.user_id, client))) {
-          await respond({ response_type: 'ephemeral', text: NOT_COORDINATOR });
-          return;
-        }
-        if (word === 'add' || rest.length === 0) {
-          if (word === 'edit') {
-            await respond({ response_type: 'ephemeral', ...(await editChooser(deps, '')) });
-            return;
-          }
-          await client.views.open({ trigger_id: cmd.trigger_id ?? '', view: buildEntryModal() });
-          return;
-        }
-        const matches = await listManualEntries(deps.store, { text: rest.join(' '), limit: 10 });
-        const only = matches[0];
-        if (matches.length === 1 && only && cmd.trigger_id) {
-          await openEntryModal(deps, client, cmd.trigger_id, only.externalId);
-          return;
-        }
-        await respond({ response_type: 'ephemeral', ...(await editChooser(deps, rest.join(' '))) });
-        return;
-      }
+            if (word === 'add' || word === 'edit') {
+              if (!(await deps.isCoordinator(cmd.user_id, client))) {
+                await respond({ response_type: 'ephemeral', text: NOT_COORDINATOR });
+                return;
+              }
+              if (word === 'add' || rest.length === 0) {
+                if (word === 'edit') {
+                  await respond({ response_type: 'ephemeral', ...(await editChooser(deps, '')) });
+                  return;
+                }
+                await client.views.open({ trigger_id: cmd.trigger_id ?? '', view: buildEntryModal() });
+                return;
+              }
+              const matches = await listManualEntries(deps.store, { text: rest.join(' '), limit: 10 });
+              const only = matches[0];
+              if (matches.length === 1 && only && cmd.trigger_id) {
+                await openEntryModal(deps, client, cmd.trigger_id, only.externalId);
+                return;
+              }
+              await respond({ response_type: 'ephemeral', ...(await editChooser(deps, rest.join(' '))) });
+              return;
+            }
 
-      who.isCoordinator = await deps.isCoordinator(cmd.user_id, client);
-      const reply: Reply =
-        text === '' || word === 'help'
-          ? await deps.conversation.handleAction({ platform: 'slack', ...who, channelRef: cmd.channel_id, action: ACTION.help, value: '' })
-          : await deps.conversation.handleMessage(commandToInbound(cmd, who, text));
-      const message = toSlackMessage(deps, reply, { ephemeral: true });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
-      await uploadFiles(client, message, { user: cmd.user_id });
-    }, apologise), async () => {
-      log.warn('command answered busy: it waited too long for its turn');
-      await apologise(BUSY_TEXT).catch(() => undefined);
-    }, typeof context.receivedAt === 'number' ? context.receivedAt : undefined);
+            who.isCoordinator = await deps.isCoordinator(cmd.user_id, client);
+            const reply: Reply =
+              text === '' || word === 'help'
+                ? await deps.conversation.handleAction({
+                    platform: 'slack',
+                    ...who,
+                    channelRef: cmd.channel_id,
+                    action: ACTION.help,
+                    value: '',
+                  })
+                : await deps.conversation.handleMessage(commandToInbound(cmd, who, text));
+            const message = toSlackMessage(deps, reply, { ephemeral: true });
+            await respond({
+              response_type: 'ephemeral',
+              replace_original: false,
+              text: message.text,
+              blocks: message.blocks,
+            });
+            await uploadFiles(client, message, { user: cmd.user_id });
+          },
+          apologise,
+        ),
+      async () => {
+        log.warn('command answered busy: it waited too long for its turn');
+        await apologise(BUSY_TEXT).catch(() => undefined);
+      },
+      typeof context.receivedAt === 'number' ? context.receivedAt : undefined,
+    );
   };
 }
 
@@ -99,7 +125,12 @@ async function editChooser(deps: ListenerDeps, text: string): Promise<{ text: st
       ...entries.map((e) => ({
         type: 'section',
         text: { type: 'mrkdwn', text: `${escapeMrkdwn(e.title)} (${e.kind})` },
-        accessory: { type: 'button', action_id: SLACK_ACTION.editEntry, text: { type: 'plain_text', text: 'Edit' }, value: e.externalId },
+        accessory: {
+          type: 'button',
+          action_id: SLACK_ACTION.editEntry,
+          text: { type: 'plain_text', text: 'Edit' },
+          value: e.externalId,
+        },
       })),
     ],
   };

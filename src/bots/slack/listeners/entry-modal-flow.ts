@@ -7,7 +7,12 @@ import { escapeMrkdwn } from '../mrkdwn.ts';
 import { type ListenerDeps, NOT_COORDINATOR } from './deps.ts';
 
 /** Opens the entry form, prefilled with a coordinator entry, or a notice when it is gone. */
-export async function openEntryModal(deps: ListenerDeps, client: webApi.WebClient, triggerId: string, externalId?: string): Promise<void> {
+export async function openEntryModal(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  triggerId: string,
+  externalId?: string,
+): Promise<void> {
   if (!externalId) {
     await client.views.open({ trigger_id: triggerId, view: buildEntryModal() });
     return;
@@ -15,7 +20,9 @@ export async function openEntryModal(deps: ListenerDeps, client: webApi.WebClien
   const entry = await getManualEntry(deps.store, externalId);
   await client.views.open({
     trigger_id: triggerId,
-    view: entry ? buildEntryModal(entry) : buildNoticeModal('Entry not found', 'That entry has been removed or is not a coordinator entry.'),
+    view: entry
+      ? buildEntryModal(entry)
+      : buildNoticeModal('Entry not found', 'That entry has been removed or is not a coordinator entry.'),
   });
 }
 
@@ -43,23 +50,37 @@ export function entryModalSubmit(deps: ListenerDeps) {
     }
     await ack();
     const dm = (text: string) => client.chat.postMessage({ channel: userId, text });
-    await withBoundary(log, 'entry form', async () => {
-      const saved = await saveManualEntry(deps.store, form.input, deps.clock.now());
-      if (!saved.ok) {
-        await dm(`I couldn't save that entry: ${saved.problems.map((p) => p.message).join('; ')}.`);
-        return;
-      }
-      log.info('coordinator entry saved', { externalId: saved.externalId, created: saved.created });
-      const title = escapeMrkdwn(String(form.input.title));
-      await client.chat.postMessage({
-        channel: userId,
-        text: `${saved.created ? 'Added' : 'Updated'} “${form.input.title}”. It shows in search results now.`,
-        blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `${saved.created ? 'Added' : 'Updated'} *${title}*. It shows in search results now.` } },
-          { type: 'context', elements: [{ type: 'mrkdwn', text: `Entry ${saved.externalId} · source: coordinators` }] },
-        ],
-      });
-    }, dm);
+    await withBoundary(
+      log,
+      'entry form',
+      async () => {
+        const saved = await saveManualEntry(deps.store, form.input, deps.clock.now());
+        if (!saved.ok) {
+          await dm(`I couldn't save that entry: ${saved.problems.map((p) => p.message).join('; ')}.`);
+          return;
+        }
+        log.info('coordinator entry saved', { externalId: saved.externalId, created: saved.created });
+        const title = escapeMrkdwn(String(form.input.title));
+        await client.chat.postMessage({
+          channel: userId,
+          text: `${saved.created ? 'Added' : 'Updated'} “${form.input.title}”. It shows in search results now.`,
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `${saved.created ? 'Added' : 'Updated'} *${title}*. It shows in search results now.`,
+              },
+            },
+            {
+              type: 'context',
+              elements: [{ type: 'mrkdwn', text: `Entry ${saved.externalId} · source: coordinators` }],
+            },
+          ],
+        });
+      },
+      dm,
+    );
   };
 }
 

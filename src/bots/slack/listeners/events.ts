@@ -31,7 +31,12 @@ export function messageListeners(deps: ListenerDeps) {
   const log = deps.logger.child('slack');
   const seen = createSeen();
 
-  const answer = async (raw: unknown, eventId: string | undefined, client: AllMiddlewareArgs['client'], context: AllMiddlewareArgs['context']) => {
+  const answer = async (
+    raw: unknown,
+    eventId: string | undefined,
+    client: AllMiddlewareArgs['client'],
+    context: AllMiddlewareArgs['context'],
+  ) => {
     const parsed = MessageEventSchema.safeParse(raw);
     if (!parsed.success) {
       log.warn('malformed message event ignored', { issues: parsed.error.issues.length });
@@ -43,26 +48,51 @@ export function messageListeners(deps: ListenerDeps) {
     const inDm = event.type === 'message';
     const threadTs = inDm ? event.thread_ts : (event.thread_ts ?? event.ts);
     const post = (text: string, blocks?: object[]) =>
-      client.chat.postMessage({ channel: event.channel, text, ...(blocks ? { blocks } : {}), ...(threadTs ? { thread_ts: threadTs } : {}), unfurl_links: false });
-    deps.queue.defer(() => withBoundary(log, event.type, async () => {
-      const workspace = workspaceOf(context);
-      const who = { userId: event.user, isCoordinator: await deps.isCoordinator(event.user, client), ...(workspace ? { workspace } : {}) };
-      const reply = await deps.conversation.handleMessage(eventToInbound(event, who));
-      const ephemeral = !inDm && reply.ephemeral === true;
-      const message = toSlackMessage(deps, reply, { ephemeral });
-      if (ephemeral) {
-        await client.chat.postEphemeral({ channel: event.channel, user: event.user, text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
-        await uploadFiles(client, message, { user: event.user });
-      } else {
-        await post(message.text, message.blocks);
-        await uploadFiles(client, message, { channel: event.channel, ...(threadTs ? { threadTs } : {}) });
-      }
-    }, (text) => post(text)));
+      client.chat.postMessage({
+        channel: event.channel,
+        text,
+        ...(blocks ? { blocks } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      });
+    deps.queue.defer(() =>
+      withBoundary(
+        log,
+        event.type,
+        async () => {
+          const workspace = workspaceOf(context);
+          const who = {
+            userId: event.user,
+            isCoordinator: await deps.isCoordinator(event.user, client),
+            ...(workspace ? { workspace } : {}),
+          };
+          const reply = await deps.conversation.handleMessage(eventToInbound(event, who));
+          const ephemeral = !inDm && reply.ephemeral === true;
+          const message = toSlackMessage(deps, reply, { ephemeral });
+          if (ephemeral) {
+            await client.chat.postEphemeral({
+              channel: event.channel,
+              user: event.user,
+              text: message.text,
+              blocks: message.blocks,
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+            });
+            await uploadFiles(client, message, { user: event.user });
+          } else {
+            await post(message.text, message.blocks);
+            await uploadFiles(client, message, { channel: event.channel, ...(threadTs ? { threadTs } : {}) });
+          }
+        },
+        (text) => post(text),
+      ),
+    );
   };
 
   return {
-    appMention: async ({ event, body, client, context }: EventArgs<'app_mention'>) => answer(event, body.event_id, client, context),
-    directMessage: async ({ event, body, client, context }: EventArgs<'message'>) => answer(event, body.event_id, client, context),
+    appMention: async ({ event, body, client, context }: EventArgs<'app_mention'>) =>
+      answer(event, body.event_id, client, context),
+    directMessage: async ({ event, body, client, context }: EventArgs<'message'>) =>
+      answer(event, body.event_id, client, context),
   };
 }
 
@@ -72,35 +102,47 @@ export function appHomeOpened(deps: ListenerDeps) {
   return async ({ event, client }: EventArgs<'app_home_opened'>): Promise<void> => {
     if (event.tab !== 'home') return;
     const userId = event.user;
-    deps.queue.defer(() => withBoundary(log, 'app_home_opened', async () => {
-      const isCoordinator = await deps.isCoordinator(userId, client);
-      const actor = { platform: 'slack' as const, userId, isCoordinator };
-      const [bookings, digests, coordinatorEntries, verify] = await Promise.all([
-        deps.conversation.handleAction({ ...actor, channelRef: event.channel, action: ACTION.myBookings, value: '' }),
-        deps.homeDigests ? deps.homeDigests(actor) : Promise.resolve(undefined),
-        isCoordinator ? listManualEntries(deps.store, { limit: 15 }) : Promise.resolve(undefined),
-        isCoordinator && deps.homeVerify ? deps.homeVerify(actor) : Promise.resolve(undefined),
-      ]);
-      await client.views.publish({
-        user_id: userId,
-        view: buildHomeView({
-          bookings,
-          digests: digests ?? {
-            fallbackText: 'Channel digests',
-            blocks: [
-              {
-                type: 'text',
-                text: isCoordinator
-                  ? 'Post new activities to a channel every week: type `/signpost subscribe weekly` in that channel.'
-                  : 'Your team’s coordinator can have new activities posted to a channel every week.',
+    deps.queue.defer(() =>
+      withBoundary(
+        log,
+        'app_home_opened',
+        async () => {
+          const isCoordinator = await deps.isCoordinator(userId, client);
+          const actor = { platform: 'slack' as const, userId, isCoordinator };
+          const [bookings, digests, coordinatorEntries, verify] = await Promise.all([
+            deps.conversation.handleAction({
+              ...actor,
+              channelRef: event.channel,
+              action: ACTION.myBookings,
+              value: '',
+            }),
+            deps.homeDigests ? deps.homeDigests(actor) : Promise.resolve(undefined),
+            isCoordinator ? listManualEntries(deps.store, { limit: 15 }) : Promise.resolve(undefined),
+            isCoordinator && deps.homeVerify ? deps.homeVerify(actor) : Promise.resolve(undefined),
+          ]);
+          await client.views.publish({
+            user_id: userId,
+            view: buildHomeView({
+              bookings,
+              digests: digests ?? {
+                fallbackText: 'Channel digests',
+                blocks: [
+                  {
+                    type: 'text',
+                    text: isCoordinator
+                      ? 'Post new activities to a channel every week: type `/signpost subscribe weekly` in that channel.'
+                      : 'Your team’s coordinator can have new activities posted to a channel every week.',
+                  },
+                ],
               },
-            ],
-          },
-          ...(coordinatorEntries ? { coordinatorEntries } : {}),
-          ...(verify ? { verify } : {}),
-        }),
-      });
-    }, async () => undefined));
+              ...(coordinatorEntries ? { coordinatorEntries } : {}),
+              ...(verify ? { verify } : {}),
+            }),
+          });
+        },
+        async () => undefined,
+      ),
+    );
   };
 }
 

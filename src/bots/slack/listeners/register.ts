@@ -1,5 +1,10 @@
 import type { App } from '@slack/bolt';
-import { ADD_ENTRY_SHORTCUT, ENTRY_MODAL_CALLBACK, SHARE_LISTING_SHORTCUT, SLASH_COMMAND } from '../slack-action-ids.ts';
+import {
+  ADD_ENTRY_SHORTCUT,
+  ENTRY_MODAL_CALLBACK,
+  SHARE_LISTING_SHORTCUT,
+  SLASH_COMMAND,
+} from '../slack-action-ids.ts';
 import { addEntryShortcut, blockActions, HANDLED_ACTIONS } from './actions.ts';
 import { signpostCommand } from './commands.ts';
 import type { ListenerDeps, Registered } from './deps.ts';
@@ -26,7 +31,10 @@ export function registerListeners(app: App, deps: ListenerDeps): Registered {
   if (deps.listings) {
     app.event('link_shared', linkShared({ listings: deps.listings, logger: deps.logger, queue: deps.queue }));
     registered.events.push('link_shared');
-    app.shortcut({ type: 'message_action', callback_id: SHARE_LISTING_SHORTCUT }, shareMessageShortcut({ listings: deps.listings, logger: deps.logger, queue: deps.queue }));
+    app.shortcut(
+      { type: 'message_action', callback_id: SHARE_LISTING_SHORTCUT },
+      shareMessageShortcut({ listings: deps.listings, logger: deps.logger, queue: deps.queue }),
+    );
     registered.shortcuts.push(SHARE_LISTING_SHORTCUT);
   }
 

@@ -37,7 +37,11 @@ export const SHARE_USAGE = 'Type what to share after the word, for example `/sig
  * A listing's card as Block Kit: the neutral listing card (title, when, where, cost, a link to its page) through the
  * one Slack renderer, so every piece of catalogue text is escaped as in every other answer.
  */
-export function listingCardBlocks(result: SearchResult, now: Date, publicUrl: string): { text: string; blocks: SlackBlock[] } {
+export function listingCardBlocks(
+  result: SearchResult,
+  now: Date,
+  publicUrl: string,
+): { text: string; blocks: SlackBlock[] } {
   const rendered = renderBlocks(buildListingCard(result, now, listingPageUrl(publicUrl, result.id)));
   return { text: rendered.text, blocks: rendered.blocks };
 }
@@ -46,17 +50,30 @@ export function listingCardBlocks(result: SearchResult, now: Date, publicUrl: st
  * `/signpost share <words>`: a pick list only the asker sees, each listing with a *Post here* button; the words are
  * never posted. An empty `share` says how to use it.
  */
-export async function answerShareCommand(listings: ListingShareDeps, words: string, respond: RespondFn, options: { fromMessage?: boolean } = {}): Promise<void> {
+export async function answerShareCommand(
+  listings: ListingShareDeps,
+  words: string,
+  respond: RespondFn,
+  options: { fromMessage?: boolean } = {},
+): Promise<void> {
   const text = words.trim().slice(0, MAX_WORDS);
   if (!text) {
-    await respond({ response_type: 'ephemeral', text: options.fromMessage ? 'That message has no words to search for. Try `/signpost share <words>`.' : SHARE_USAGE });
+    await respond({
+      response_type: 'ephemeral',
+      text: options.fromMessage
+        ? 'That message has no words to search for. Try `/signpost share <words>`.'
+        : SHARE_USAGE,
+    });
     return;
   }
   const now = listings.clock.now();
   const response = await listings.search.search({ text, now, limit: SHARE_CHOICES });
   const results = response.results.slice(0, SHARE_CHOICES);
   if (results.length === 0) {
-    await respond({ response_type: 'ephemeral', text: 'Nothing in the catalogue matches that. Try fewer or other words.' });
+    await respond({
+      response_type: 'ephemeral',
+      text: 'Nothing in the catalogue matches that. Try fewer or other words.',
+    });
     return;
   }
   const blocks: SlackBlock[] = [
@@ -65,7 +82,10 @@ export async function answerShareCommand(listings: ListingShareDeps, words: stri
       const lines = listingCardFacts(result, now).map((f) => escapeMrkdwn(f.value));
       return {
         type: 'section',
-        text: { type: 'mrkdwn', text: truncate([`*${escapeMrkdwn(result.title)}*`, ...lines].join('\n'), SLACK_LIMITS.sectionText) },
+        text: {
+          type: 'mrkdwn',
+          text: truncate([`*${escapeMrkdwn(result.title)}*`, ...lines].join('\n'), SLACK_LIMITS.sectionText),
+        },
         accessory: {
           type: 'button',
           action_id: SLACK_ACTION.sharePost,
@@ -74,7 +94,15 @@ export async function answerShareCommand(listings: ListingShareDeps, words: stri
         },
       };
     }),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Only you can see this list. The listing you pick is posted here for everyone, without your words.' }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Only you can see this list. The listing you pick is posted here for everyone, without your words.',
+        },
+      ],
+    },
   ];
   await respond({ response_type: 'ephemeral', text: 'Which listing should go into this conversation?', blocks });
 }
@@ -83,21 +111,39 @@ export async function answerShareCommand(listings: ListingShareDeps, words: stri
  * The pick list's *Post here*: the listing's card is posted in the conversation, in-channel, through the click's
  * response_url, then the pick list is taken away. A listing gone since the list was shown is said so, privately.
  */
-export async function postSharedListing(listings: ListingShareDeps, value: string, respond: RespondFn, where: { workspace?: string }): Promise<void> {
+export async function postSharedListing(
+  listings: ListingShareDeps,
+  value: string,
+  respond: RespondFn,
+  where: { workspace?: string },
+): Promise<void> {
   const picked = parseActionValue(EntryValueSchema, value);
   if (!picked) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button is out of date. Please share again.' });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'That button is out of date. Please share again.',
+    });
     return;
   }
   const now = listings.clock.now();
   const result = await listings.search.getResult(picked.id, now);
   if (!result) {
-    await respond({ response_type: 'ephemeral', replace_original: false, text: 'That listing is no longer listed, so it was not posted.' });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: 'That listing is no longer listed, so it was not posted.',
+    });
     return;
   }
   const card = listingCardBlocks(result, now, listings.publicUrl);
   await respond({ response_type: 'in_channel', replace_original: false, text: card.text, blocks: card.blocks });
-  await listings.onShare?.({ platform: 'slack', entryId: result.id, at: now, ...(where.workspace ? { workspace: where.workspace } : {}) });
+  await listings.onShare?.({
+    platform: 'slack',
+    entryId: result.id,
+    at: now,
+    ...(where.workspace ? { workspace: where.workspace } : {}),
+  });
   await respond({ delete_original: true });
 }
 
@@ -124,8 +170,17 @@ export function shareMessageShortcut(deps: { listings: ListingShareDeps; logger:
     }
     const words = fromSlackText(parsed.data.message.text ?? '');
     deps.queue.defer(
-      () => withBoundary(log, 'share shortcut', () => answerShareCommand(deps.listings, words, respond, { fromMessage: true }), (text) => respond({ response_type: 'ephemeral', text })),
-      async () => respond({ response_type: 'ephemeral', text: 'Signpost is busy right now. Please try again in a minute.' }).then(() => undefined),
+      () =>
+        withBoundary(
+          log,
+          'share shortcut',
+          () => answerShareCommand(deps.listings, words, respond, { fromMessage: true }),
+          (text) => respond({ response_type: 'ephemeral', text }),
+        ),
+      async () =>
+        respond({ response_type: 'ephemeral', text: 'Signpost is busy right now. Please try again in a minute.' }).then(
+          () => undefined,
+        ),
     );
   };
 }

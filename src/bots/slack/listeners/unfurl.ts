@@ -34,21 +34,31 @@ export function linkShared(deps: { listings: ListingShareDeps; logger: Logger; q
       return;
     }
     const shared = parsed.data;
-    deps.queue.defer(() => withBoundary(log, 'link_shared', async () => {
-      const now = deps.listings.clock.now();
-      const unfurls: Record<string, { blocks: SlackBlock[] }> = {};
-      for (const link of shared.links.slice(0, MAX_LINKS)) {
-        const id = listingIdFromUrl(deps.listings.publicUrl, link.url);
-        if (!id || unfurls[link.url]) continue;
-        const result = await deps.listings.search.getResult(id, now);
-        if (result) unfurls[link.url] = { blocks: listingCardBlocks(result, now, deps.listings.publicUrl).blocks };
-      }
-      if (Object.keys(unfurls).length === 0) return;
-      const source = shared.source === 'composer' || shared.source === 'conversations_history' ? shared.source : undefined;
-      await client.chat.unfurl(
-        shared.unfurl_id && source ? { unfurl_id: shared.unfurl_id, source, unfurls } : { channel: shared.channel, ts: shared.message_ts, unfurls },
-      );
-      log.info('listing links unfurled', { links: Object.keys(unfurls).length });
-    }, async () => undefined));
+    deps.queue.defer(() =>
+      withBoundary(
+        log,
+        'link_shared',
+        async () => {
+          const now = deps.listings.clock.now();
+          const unfurls: Record<string, { blocks: SlackBlock[] }> = {};
+          for (const link of shared.links.slice(0, MAX_LINKS)) {
+            const id = listingIdFromUrl(deps.listings.publicUrl, link.url);
+            if (!id || unfurls[link.url]) continue;
+            const result = await deps.listings.search.getResult(id, now);
+            if (result) unfurls[link.url] = { blocks: listingCardBlocks(result, now, deps.listings.publicUrl).blocks };
+          }
+          if (Object.keys(unfurls).length === 0) return;
+          const source =
+            shared.source === 'composer' || shared.source === 'conversations_history' ? shared.source : undefined;
+          await client.chat.unfurl(
+            shared.unfurl_id && source
+              ? { unfurl_id: shared.unfurl_id, source, unfurls }
+              : { channel: shared.channel, ts: shared.message_ts, unfurls },
+          );
+          log.info('listing links unfurled', { links: Object.keys(unfurls).length });
+        },
+        async () => undefined,
+      ),
+    );
   };
 }

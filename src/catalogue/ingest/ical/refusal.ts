@@ -26,7 +26,9 @@ export function refuseIfNotICalendar(text: string): string {
       );
     }
     const start = head.slice(0, 40).replace(/\s+/g, ' ').trim();
-    throw new FeedRefusedError(`This is not an iCalendar feed: it does not begin with BEGIN:VCALENDAR (it begins "${start}").`);
+    throw new FeedRefusedError(
+      `This is not an iCalendar feed: it does not begin with BEGIN:VCALENDAR (it begins "${start}").`,
+    );
   }
   const tail = body.slice(-200);
   if (!/END:VCALENDAR\s*$/i.test(tail) && !/^END:VCALENDAR/im.test(body)) {
@@ -83,7 +85,8 @@ export function vtimezoneProblem(comp: JComp): string | undefined {
       try {
         const recur = ICAL.Recur.fromString(String(p[3]));
         const months = (recur.parts as Record<string, unknown>).BYMONTH;
-        if (Array.isArray(months) && months.some((m) => !(Number(m) >= 1 && Number(m) <= 12))) return `its RRULE "${String(p[3]).slice(0, 60)}" names a month that does not exist`;
+        if (Array.isArray(months) && months.some((m) => !(Number(m) >= 1 && Number(m) <= 12)))
+          return `its RRULE "${String(p[3]).slice(0, 60)}" names a month that does not exist`;
       } catch (e) {
         return `its RRULE "${String(p[3]).slice(0, 60)}" cannot be read (${e instanceof Error ? e.message : String(e)})`;
       }

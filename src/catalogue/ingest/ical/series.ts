@@ -14,7 +14,13 @@ import {
   makeTimes,
   untilWall,
 } from '../../recurrence/expand-recurrence.ts';
-import { type Recurrence, type RecurrenceDate, type Span, toRecurrenceRule, ZERO_SPAN } from '../../recurrence/recurrence-rule.ts';
+import {
+  type Recurrence,
+  type RecurrenceDate,
+  type Span,
+  toRecurrenceRule,
+  ZERO_SPAN,
+} from '../../recurrence/recurrence-rule.ts';
 import { BadEvent, DAY_MS, type DateVal, hhmm, isoDate, parseDateValue, ymd } from '../../recurrence/wall-time.ts';
 import { LONDON_ZONE, UTC_ZONE, type Zone, type ZoneResolver } from '../../recurrence/zones.ts';
 import { cleanText } from '../clean-text.ts';
@@ -85,7 +91,9 @@ function spanOf(comp: JComp, start: DateVal, ctx: Context, series: Recurrence | 
       return { days: Math.max(1, Math.round((endWall - start.wall) / DAY_MS)), ms: 0 };
     }
     const s = instantOfValue(start, ctx, series);
-    const e = dtend.date ? (series?.zone ?? ctx.resolver.floating).toInstant(dtend.wall) : instantOfValue(dtend, ctx, series);
+    const e = dtend.date
+      ? (series?.zone ?? ctx.resolver.floating).toInstant(dtend.wall)
+      : instantOfValue(dtend, ctx, series);
     return { days: 0, ms: Math.max(0, e - s) };
   }
   const dur = firstProp(comp, 'duration');
@@ -209,7 +217,7 @@ function applyOverride(o: RawEvent, scope: OverrideScope): void {
     key = isoDate(rid.wall);
     target = instances.get(key);
     if (!target && !series.allDay) {
-      for (const inst of instances.values()) if (scope.set.dateKeyOf(inst) === key) (target ??= inst);
+      for (const inst of instances.values()) if (scope.set.dateKeyOf(inst) === key) target ??= inst;
     }
   } else {
     const instant = instantOfValue(rid, ctx, series);
@@ -222,7 +230,8 @@ function applyOverride(o: RawEvent, scope: OverrideScope): void {
   const dtstart = requireDate(o.comp, 'dtstart');
   const startVal: DateVal = dtstart ?? rid;
   const allDay = startVal.date;
-  const span = spanOf(o.comp, startVal, ctx, series) ?? (allDay ? { days: Math.max(1, series.span.days), ms: 0 } : series.span);
+  const span =
+    spanOf(o.comp, startVal, ctx, series) ?? (allDay ? { days: Math.max(1, series.span.days), ms: 0 } : series.span);
   let times: { start: number; end: number };
   if (allDay) times = makeTimes(series, startVal.wall, true, span);
   else {
@@ -248,7 +257,6 @@ function applyOverride(o: RawEvent, scope: OverrideScope): void {
   }
 }
 
-
 type LocationInput = NonNullable<CatalogueEntryInput['location']>;
 
 function locationOf(text: string | undefined): { location?: LocationInput; online: boolean } {
@@ -268,7 +276,12 @@ function locationOf(text: string | undefined): { location?: LocationInput; onlin
     };
   }
   const name = cleaned.split(/\s*,\s*/)[0]?.trim() || cleaned;
-  const location: LocationInput = { externalId, name: clip(name, 500), address1: clip(cleaned, 500), accessibility: [] };
+  const location: LocationInput = {
+    externalId,
+    name: clip(name, 500),
+    address1: clip(cleaned, 500),
+    accessibility: [],
+  };
   const pc = POSTCODE_RE.exec(cleaned);
   if (pc) location.postalCode = `${pc[1]} ${pc[2]}`.toUpperCase();
   return { location, online: false };
@@ -293,12 +306,19 @@ function toEntry(
         .filter(Boolean),
     ),
   ];
-  const kind: EntryKind = TRAINING_RE.test(title) || categories.some((c) => TRAINING_RE.test(c)) ? 'training' : 'activity';
+  const kind: EntryKind =
+    TRAINING_RE.test(title) || categories.some((c) => TRAINING_RE.test(c)) ? 'training' : 'activity';
 
   const description = cleanText(propText(comp, 'description'));
-  for (const [field, value, max] of [['title', title, 500], ['description', description, 20_000]] as const) {
+  for (const [field, value, max] of [
+    ['title', title, 500],
+    ['description', description, 20_000],
+  ] as const) {
     if (value.length > max) {
-      ctx.rejected.push({ ref: master.ref, reason: `kept, but its ${field} was cut to ${max.toLocaleString('en-GB')} characters (it had ${value.length.toLocaleString('en-GB')})` });
+      ctx.rejected.push({
+        ref: master.ref,
+        reason: `kept, but its ${field} was cut to ${max.toLocaleString('en-GB')} characters (it had ${value.length.toLocaleString('en-GB')})`,
+      });
     }
   }
   const entry: CatalogueEntryInput = {
@@ -348,7 +368,9 @@ function toEntry(
   }
   if (!series.allDay) {
     schedule.opensAt = hhmm(dtstart.utc ? ctx.resolver.floating.toWall(start) : dtstart.wall);
-    const endWall = (dtstart.utc ? ctx.resolver.floating : series.zone).toWall(makeTimes(series, series.zone.toWall(start), false, series.span).end);
+    const endWall = (dtstart.utc ? ctx.resolver.floating : series.zone).toWall(
+      makeTimes(series, series.zone.toWall(start), false, series.span).end,
+    );
     schedule.closesAt = hhmm(endWall);
   }
   entry.schedule = schedule;

@@ -13,22 +13,44 @@ const clock = { now: () => NOW };
 
 type Line = { level: string; msg: string; fields?: Record<string, unknown> };
 function recordingLogger(lines: Line[]): Logger {
-  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
   return logger;
 }
 
-const alice: Omit<InboundMessage, 'text'> = { platform: 'slack', userId: 'U1', channelRef: 'C1', isDirect: false, isCoordinator: false };
+const alice: Omit<InboundMessage, 'text'> = {
+  platform: 'slack',
+  userId: 'U1',
+  channelRef: 'C1',
+  isDirect: false,
+  isCoordinator: false,
+};
 const say = (conversation: Conversation, text: string, who = alice) => conversation.handleMessage({ ...who, text });
 const press = (conversation: Conversation, button: ReplyButton, who = alice) =>
   conversation.handleAction({ ...who, action: button.action, value: button.value } satisfies InboundAction);
 
-const listOf = (reply: Reply) => reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'list' }> => b.type === 'list');
-const moreOf = (reply: Reply) => reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'more' }> => b.type === 'more');
+const listOf = (reply: Reply) =>
+  reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'list' }> => b.type === 'list');
+const moreOf = (reply: Reply) =>
+  reply.blocks.find((b): b is Extract<ReplyBlock, { type: 'more' }> => b.type === 'more');
 const headingOf = (reply: Reply) => (reply.blocks[0]?.type === 'heading' ? reply.blocks[0].text : undefined);
 
-const lunchClubs = Array.from({ length: 12 }, (_, i) => buildResult({ id: `lunch-${i + 1}`, title: `Lunch club ${i + 1}` }));
-const training = buildResult({ id: 'mecc', kind: 'training', title: 'MECC training', description: 'Making Every Contact Count.' });
+const lunchClubs = Array.from({ length: 12 }, (_, i) =>
+  buildResult({ id: `lunch-${i + 1}`, title: `Lunch club ${i + 1}` }),
+);
+const training = buildResult({
+  id: 'mecc',
+  kind: 'training',
+  title: 'MECC training',
+  description: 'Making Every Contact Count.',
+});
 
 describe('conversation', () => {
   let search: FakeSearch;
@@ -42,7 +64,13 @@ describe('conversation', () => {
 
   it('answers a question with the first five results and the fixed clock', async () => {
     const reply = await say(conversation, 'lunch club in Kentish Town');
-    expect(listOf(reply)!.items.map((i) => i.title)).toEqual(['1. Lunch club 1', '2. Lunch club 2', '3. Lunch club 3', '4. Lunch club 4', '5. Lunch club 5']);
+    expect(listOf(reply)!.items.map((i) => i.title)).toEqual([
+      '1. Lunch club 1',
+      '2. Lunch club 2',
+      '3. Lunch club 3',
+      '4. Lunch club 4',
+      '5. Lunch club 5',
+    ]);
     expect(moreOf(reply)!.remaining).toBe(7);
     expect(search.requests).toEqual([{ text: 'lunch club in Kentish Town', now: NOW, limit: 5, offset: 0 }]);
   });
@@ -88,21 +116,33 @@ describe('conversation', () => {
     const reply = await say(conversation, 'lunch club');
     const [details, share] = listOf(reply)!.items[0]!.buttons;
     expect(headingOf(await press(conversation, details!))).toBe('Lunch club 1');
-    expect((await press(conversation, share!)).blocks.some((b) => b.type === 'text' && b.text.startsWith('Lunch club 1'))).toBe(true);
-    const posted = await conversation.handleAction({ ...alice, action: ACTION.postToChannel, value: JSON.stringify({ id: 'lunch-3' }) });
+    expect(
+      (await press(conversation, share!)).blocks.some((b) => b.type === 'text' && b.text.startsWith('Lunch club 1')),
+    ).toBe(true);
+    const posted = await conversation.handleAction({
+      ...alice,
+      action: ACTION.postToChannel,
+      value: JSON.stringify({ id: 'lunch-3' }),
+    });
     expect(posted.ephemeral).toBe(false);
     expect(headingOf(posted)).toBe('Lunch club 3');
   });
 
   it('says when an entry has gone, or a button value is not ours, without trusting it', async () => {
-    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.details, value: '{"id":"gone"}' }))).toBe('No longer listed');
+    expect(
+      headingOf(await conversation.handleAction({ ...alice, action: ACTION.details, value: '{"id":"gone"}' })),
+    ).toBe('No longer listed');
     for (const value of ['not json', '{"id":42}', `{"id":"${'x'.repeat(3000)}"}`, '{"k":"a","o":-1}']) {
-      const reply = await conversation.handleAction({ ...alice, action: value.startsWith('{"k"') ? ACTION.more : ACTION.details, value });
+      const reply = await conversation.handleAction({
+        ...alice,
+        action: value.startsWith('{"k"') ? ACTION.more : ACTION.details,
+        value,
+      });
       expect(headingOf(reply)).toBe('That button did not work');
     }
-    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.more, value: '{"k":"unknownkey","o":5}' }))).toBe(
-      'That list has expired',
-    );
+    expect(
+      headingOf(await conversation.handleAction({ ...alice, action: ACTION.more, value: '{"k":"unknownkey","o":5}' })),
+    ).toBe('That list has expired');
     expect(logs.filter((l) => l.level === 'warn').length).toBe(4);
   });
 
@@ -115,7 +155,9 @@ describe('conversation', () => {
     const reply = await say(conversation, 'hi');
     expect(headingOf(reply)).toBe('How to use Signpost');
     expect(reply.fallbackText).toContain('Try asking');
-    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.help, value: '{}' }))).toBe('How to use Signpost');
+    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.help, value: '{}' }))).toBe(
+      'How to use Signpost',
+    );
   });
 
   it('says that nothing was found, never an empty reply, and forgets the previous list', async () => {
@@ -195,8 +237,12 @@ describe('conversation', () => {
     expect(headingOf(await say(conversation, 'my bookings'))).toBe('mine');
     expect(headingOf(await say(conversation, 'subscribe weekly'))).toBe('subscribed');
     expect(headingOf(await say(conversation, 'unsubscribe'))).toBe('unsubscribed');
-    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.cancelBooking, value: '{"b":"1"}' }))).toBe('other');
-    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.subscribe, value: '{}' }))).toBe('Not available yet');
+    expect(
+      headingOf(await conversation.handleAction({ ...alice, action: ACTION.cancelBooking, value: '{"b":"1"}' })),
+    ).toBe('other');
+    expect(headingOf(await conversation.handleAction({ ...alice, action: ACTION.subscribe, value: '{}' }))).toBe(
+      'Not available yet',
+    );
     expect(calls).toEqual([
       ['book', 'U1', 'C1', { entryId: 'mecc', start: '2026-12-01T12:00:00+00:00' }],
       ['book', 'U1', 'C1', { entryId: 'mecc' }],
@@ -215,7 +261,9 @@ describe('conversation', () => {
       search,
       clock,
       logger: recordingLogger(logs),
-      hooks: { bookings: { book: () => Promise.reject(new Error('boom')), mine: () => Promise.reject(new Error('boom')) } },
+      hooks: {
+        bookings: { book: () => Promise.reject(new Error('boom')), mine: () => Promise.reject(new Error('boom')) },
+      },
     });
     expect(headingOf(await say(conversation, 'my bookings'))).toBe('Sorry, something went wrong');
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_FORM_FIELDS, fieldForPath, mayEditEntries, parseEntryForm } from '../../../../src/bots/core/entries/entry-form.ts';
+import {
+  ENTRY_FORM_FIELDS,
+  fieldForPath,
+  mayEditEntries,
+  parseEntryForm,
+} from '../../../../src/bots/core/entries/entry-form.ts';
 import { GuidedForm } from '../../../../src/bots/terminal/guided-form.ts';
 import { ACTION } from '../../../../src/bots/core/action-ids.ts';
 
@@ -41,7 +46,11 @@ describe('the entry form shared by Slack, Teams and the terminal', () => {
     [{ title: 'Tea dance', kind: 'activity', costAmount: 'three' }, 'costAmount', /price in pounds/],
     [{ title: 'Tea dance', kind: 'activity', startTime: '10:00' }, 'date', /Pick the date/],
     [{ title: 'Tea dance', kind: 'activity', date: '2027-02-30' }, 'date', /YYYY-MM-DD/],
-    [{ title: 'Tea dance', kind: 'activity', date: '2027-03-01', startTime: '14:00', endTime: '13:00' }, 'endTime', /end must be after/],
+    [
+      { title: 'Tea dance', kind: 'activity', date: '2027-03-01', startTime: '14:00', endTime: '13:00' },
+      'endTime',
+      /end must be after/,
+    ],
     [{ title: 'Tea dance', kind: 'activity', contactEmail: 'not an address' }, 'contactEmail', /e-mail address/],
   ])('refuses %j with a problem on its field', (values, field, message) => {
     const parsed = parseEntryForm(values, undefined);
@@ -75,12 +84,23 @@ describe('the terminal asking the form field by field', () => {
     expect(guided.done).toBe(true);
     expect(JSON.parse(guided.submission())).toEqual({
       ctx: '',
-      fields: { title: 'Lunch club', kind: 'training', audiences: [form.fields[2]!.options![0]!.value, 'older_people'] },
+      fields: {
+        title: 'Lunch club',
+        kind: 'training',
+        audiences: [form.fields[2]!.options![0]!.value, 'older_people'],
+      },
     });
   });
 
   it('asks again only the fields with a problem, keeping the rest', () => {
-    const refused = { ...form, fields: form.fields.map((f) => (f.name === 'title' ? { ...f, value: 'Hi', problem: 'Give the entry a title' } : { ...f, value: f.name === 'kind' ? 'activity' : [] })) };
+    const refused = {
+      ...form,
+      fields: form.fields.map((f) =>
+        f.name === 'title'
+          ? { ...f, value: 'Hi', problem: 'Give the entry a title' }
+          : { ...f, value: f.name === 'kind' ? 'activity' : [] },
+      ),
+    };
     const guided = new GuidedForm(refused);
     expect(guided.question()).toContain('! Give the entry a title');
     expect(guided.question()).toContain('1/1 Title');

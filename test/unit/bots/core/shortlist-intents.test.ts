@@ -24,7 +24,10 @@ describe('typed commands for the list for a resident', () => {
     expect(parseIntent('add entry').kind).toBe('search');
     expect(parseIntent('share 2')).toEqual({ kind: 'share', number: 2 });
     expect(parseIntent('text 2')).toEqual({ kind: 'share', number: 2 });
-    expect(parseIntent('waiting list for counselling')).toEqual({ kind: 'search', text: 'waiting list for counselling' });
+    expect(parseIntent('waiting list for counselling')).toEqual({
+      kind: 'search',
+      text: 'waiting list for counselling',
+    });
     expect(parseIntent('leaflets about dementia')).toEqual({ kind: 'search', text: 'leaflets about dementia' });
   });
 });

@@ -27,7 +27,9 @@ describe('mrkdwn', () => {
   });
 
   it('reads Slack message text back as plain words', () => {
-    expect(fromSlackText('<@U123ABC> lunch &amp; tea <#C1|general> <https://x.org|site> &lt;3')).toBe('lunch & tea #general site <3');
+    expect(fromSlackText('<@U123ABC> lunch &amp; tea <#C1|general> <https://x.org|site> &lt;3')).toBe(
+      'lunch & tea #general site <3',
+    );
   });
 });
 
@@ -46,7 +48,10 @@ describe('renderBlocks: each block type', () => {
   });
 
   it('fields → sections of at most 10 fields of 2,000 characters', () => {
-    const fields = Array.from({ length: 13 }, (_, i) => ({ label: `L${i}`, value: i < 2 ? 'v'.repeat(2500) : 'short' }));
+    const fields = Array.from({ length: 13 }, (_, i) => ({
+      label: `L${i}`,
+      value: i < 2 ? 'v'.repeat(2500) : 'short',
+    }));
     const blocks = one({ type: 'fields', fields }) as { fields: { text: string }[] }[];
     expect(blocks.map((b) => b.fields.length)).toEqual([10, 3]);
     expect(blocks.flatMap((b) => b.fields).every((f) => f.text.length <= 2000)).toBe(true);
@@ -56,7 +61,16 @@ describe('renderBlocks: each block type', () => {
   it('list → a section per result and its buttons, with unique action ids', () => {
     const blocks = one({
       type: 'list',
-      items: [{ title: 'Club', lines: ['Tue'], buttons: [{ label: 'Details', action: ACTION.details, value: '1' }, { label: 'Details again', action: ACTION.details, value: '2' }] }],
+      items: [
+        {
+          title: 'Club',
+          lines: ['Tue'],
+          buttons: [
+            { label: 'Details', action: ACTION.details, value: '1' },
+            { label: 'Details again', action: ACTION.details, value: '2' },
+          ],
+        },
+      ],
     });
     expect(blocks.map((b) => b.type)).toEqual(['section', 'actions']);
     const ids = (blocks[1] as { elements: { action_id: string }[] }).elements.map((e) => e.action_id);
@@ -66,7 +80,12 @@ describe('renderBlocks: each block type', () => {
   it('actions → at most 25 buttons per block; link buttons; over-long values dropped, never sent', () => {
     const buttons = Array.from({ length: 30 }, (_, i) => ({ label: `B${i}`, action: ACTION.help, value: String(i) }));
     buttons.push({ label: 'Too long', action: ACTION.help, value: 'x'.repeat(2001) });
-    buttons.push({ label: 'Web', action: ACTION.help, value: '', url: 'https://example.org' } as (typeof buttons)[number]);
+    buttons.push({
+      label: 'Web',
+      action: ACTION.help,
+      value: '',
+      url: 'https://example.org',
+    } as (typeof buttons)[number]);
     const rendered = renderBlocks({ fallbackText: 'f', blocks: [{ type: 'actions', buttons }] });
     expect(rendered.blocks.map((b) => (b as { elements: unknown[] }).elements.length)).toEqual([25, 6]);
     expect(rendered.droppedButtons).toBe(1);
@@ -74,18 +93,30 @@ describe('renderBlocks: each block type', () => {
   });
 
   it('more → a section with the button', () => {
-    const [b] = one({ type: 'more', remaining: 12, button: { label: 'More', action: ACTION.more, value: '{"k":"a","o":5}' } });
-    expect(b).toMatchObject({ type: 'section', text: { text: '*12 more*' }, accessory: { action_id: 'catalogue.more~0', value: '{"k":"a","o":5}' } });
+    const [b] = one({
+      type: 'more',
+      remaining: 12,
+      button: { label: 'More', action: ACTION.more, value: '{"k":"a","o":5}' },
+    });
+    expect(b).toMatchObject({
+      type: 'section',
+      text: { text: '*12 more*' },
+      accessory: { action_id: 'catalogue.more~0', value: '{"k":"a","o":5}' },
+    });
   });
 
   it('context and divider', () => {
-    expect(one({ type: 'context', text: '**Demo** data' })).toEqual([{ type: 'context', elements: [{ type: 'mrkdwn', text: '*Demo* data' }] }]);
+    expect(one({ type: 'context', text: '**Demo** data' })).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: '*Demo* data' }] },
+    ]);
     expect(one({ type: 'divider' })).toEqual([{ type: 'divider' }]);
   });
 
   it('attachment → a file to upload and a line saying so', () => {
     const rendered = renderBlocks(everyBlockReply({ attachment: true }));
-    expect(rendered.files).toEqual([{ filename: 'session.ics', mimeType: 'text/calendar', content: expect.stringContaining('VCALENDAR') }]);
+    expect(rendered.files).toEqual([
+      { filename: 'session.ics', mimeType: 'text/calendar', content: expect.stringContaining('VCALENDAR') },
+    ]);
     expect(JSON.stringify(rendered.blocks)).toContain('session.ics');
   });
 
@@ -97,7 +128,16 @@ describe('renderBlocks: each block type', () => {
 describe('renderBlocks: limits', () => {
   const many = (n: number): Reply => ({
     fallbackText: `${n} results`,
-    blocks: [{ type: 'list', items: Array.from({ length: n }, (_, i) => ({ title: `R${i}`, lines: ['line'], buttons: [{ label: 'Details', action: ACTION.details, value: `{"id":"${i}"}` }] })) }],
+    blocks: [
+      {
+        type: 'list',
+        items: Array.from({ length: n }, (_, i) => ({
+          title: `R${i}`,
+          lines: ['line'],
+          buttons: [{ label: 'Details', action: ACTION.details, value: `{"id":"${i}"}` }],
+        })),
+      },
+    ],
   });
 
   it('keeps within 50 blocks and the character budget, turning the rest into "N more" with a button', () => {
@@ -130,7 +170,7 @@ describe('renderBlocks: limits', () => {
 });
 
 describe('the entry form in Slack', () => {
-  it('renders a form as a button that opens the modal (a modal needs the click\'s trigger id)', () => {
+  it("renders a form as a button that opens the modal (a modal needs the click's trigger id)", () => {
     const form = (value: string): Reply['blocks'][number] => ({
       type: 'form',
       form: { title: 'Edit entry', fields: [], submit: { label: 'Save', action: ACTION.saveEntry, value } },

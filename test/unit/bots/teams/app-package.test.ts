@@ -33,7 +33,9 @@ const ManifestSchema = z.object({
           .array(
             z.object({
               scopes: z.array(z.enum(['personal', 'team', 'groupChat'])),
-              commands: z.array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) })).max(10),
+              commands: z
+                .array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) }))
+                .max(10),
             }),
           )
           .max(3),
@@ -54,14 +56,33 @@ const ManifestSchema = z.object({
               initialRun: z.boolean().optional(),
               context: z.array(z.enum(['compose', 'commandBox', 'message'])).optional(),
               parameters: z
-                .array(z.object({ name: z.string().min(1).max(64), title: z.string().min(1).max(32), description: z.string().max(128), inputType: z.literal('text') }))
+                .array(
+                  z.object({
+                    name: z.string().min(1).max(64),
+                    title: z.string().min(1).max(32),
+                    description: z.string().max(128),
+                    inputType: z.literal('text'),
+                  }),
+                )
                 .min(1)
                 .max(5),
             }),
           )
           .min(1)
           .max(10),
-        messageHandlers: z.array(z.object({ type: z.literal('link'), value: z.object({ domains: z.array(z.string().regex(/^[^/:\s]+$/)).min(1).max(10) }) })).max(5),
+        messageHandlers: z
+          .array(
+            z.object({
+              type: z.literal('link'),
+              value: z.object({
+                domains: z
+                  .array(z.string().regex(/^[^/:\s]+$/))
+                  .min(1)
+                  .max(10),
+              }),
+            }),
+          )
+          .max(5),
       }),
     )
     .length(1),
@@ -82,7 +103,11 @@ function readPng(file: string): { width: number; height: number; pixel(x: number
     at += 12 + len;
   }
   const raw = inflateSync(Buffer.concat(idat));
-  return { width, height, pixel: (x, y) => [...raw.subarray(y * (1 + width * 4) + 1 + x * 4, y * (1 + width * 4) + 5 + x * 4)] };
+  return {
+    width,
+    height,
+    pixel: (x, y) => [...raw.subarray(y * (1 + width * 4) + 1 + x * 4, y * (1 + width * 4) + 5 + x * 4)],
+  };
 }
 
 describe('Teams app package', () => {
@@ -96,14 +121,18 @@ describe('Teams app package', () => {
   it('declares the search command the bot answers, with link previews for the listing pages', () => {
     const parsed = ManifestSchema.parse(manifest);
     const [extension] = parsed.composeExtensions;
-    expect(extension!.commands.map((c) => [c.id, c.type, c.parameters.map((p) => p.name)])).toEqual([[SEARCH_COMMAND_ID, 'query', [SEARCH_PARAMETER]]]);
+    expect(extension!.commands.map((c) => [c.id, c.type, c.parameters.map((p) => p.name)])).toEqual([
+      [SEARCH_COMMAND_ID, 'query', [SEARCH_PARAMETER]],
+    ]);
     expect(extension!.commands[0]!.context).toEqual(['compose', 'commandBox']);
     expect(extension!.messageHandlers).toHaveLength(1);
   });
 
-  it('fills in the bot id, and PUBLIC_URL\'s host for link previews, when the package is built', () => {
+  it("fills in the bot id, and PUBLIC_URL's host for link previews, when the package is built", () => {
     const botId = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
-    const built = ManifestSchema.parse(buildTeamsManifest(manifest, { botId, publicUrl: 'https://Signpost.Camden.gov.uk/', version: '1.2.3' }));
+    const built = ManifestSchema.parse(
+      buildTeamsManifest(manifest, { botId, publicUrl: 'https://Signpost.Camden.gov.uk/', version: '1.2.3' }),
+    );
     expect(built.version).toBe('1.2.3');
     expect(built.bots[0]!.botId).toBe(botId);
     expect(built.composeExtensions[0]!.botId).toBe(botId);

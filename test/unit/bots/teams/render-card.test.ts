@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION } from '../../../../src/bots/core/action-ids.ts';
 import type { Reply, ReplyListItem } from '../../../../src/bots/core/reply.ts';
-import { cardBytes, renderBlock, renderCard, TEAMS_LIMITS, toMarkdown, toTeamsMessage } from '../../../../src/bots/teams/render-card.ts';
+import {
+  cardBytes,
+  renderBlock,
+  renderCard,
+  TEAMS_LIMITS,
+  toMarkdown,
+  toTeamsMessage,
+} from '../../../../src/bots/teams/render-card.ts';
 import { CardSubmitSchema } from '../../../../src/bots/teams/to-inbound.ts';
 
 const details = { label: 'Details', action: ACTION.details, value: 'entry-1' } as const;
@@ -35,7 +42,10 @@ describe('renderBlock', () => {
       items: [
         { type: 'TextBlock', text: 'Lunch club', weight: 'Bolder', wrap: true },
         { type: 'TextBlock', text: 'Tue 12:00\n\nNW5', wrap: true, spacing: 'Small' },
-        { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Details', data: { action: ACTION.details, value: 'entry-1' } }] },
+        {
+          type: 'ActionSet',
+          actions: [{ type: 'Action.Submit', title: 'Details', data: { action: ACTION.details, value: 'entry-1' } }],
+        },
       ],
     });
     expect(second).toMatchObject({ type: 'Container', separator: true });
@@ -52,35 +62,80 @@ describe('renderBlock', () => {
     });
     const actions = (set as unknown as { actions: Record<string, unknown>[] }).actions;
     expect(actions).toHaveLength(TEAMS_LIMITS.actionsPerSet);
-    expect(actions[0]).toEqual({ type: 'Action.Submit', title: 'Book', data: { action: ACTION.book, value: 'occ-1' }, style: 'positive' });
+    expect(actions[0]).toEqual({
+      type: 'Action.Submit',
+      title: 'Book',
+      data: { action: ACTION.book, value: 'occ-1' },
+      style: 'positive',
+    });
     expect(actions[1]).toMatchObject({ style: 'destructive' });
     expect(actions[2]).toEqual({ type: 'Action.OpenUrl', title: 'Website', url: 'https://example.org' });
   });
   it('more → a Submit button', () => {
-    expect(renderBlock({ type: 'more', remaining: 7, button: { label: '', action: ACTION.more, value: 'p2' } })).toEqual([
-      { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: '7 more', data: { action: ACTION.more, value: 'p2' } }] },
+    expect(
+      renderBlock({ type: 'more', remaining: 7, button: { label: '', action: ACTION.more, value: 'p2' } }),
+    ).toEqual([
+      {
+        type: 'ActionSet',
+        actions: [{ type: 'Action.Submit', title: '7 more', data: { action: ACTION.more, value: 'p2' } }],
+      },
     ]);
   });
   it('context → small subtle text; divider → separator; attachment → a note', () => {
-    expect(renderBlock({ type: 'context', text: 'Demo data' })).toEqual([{ type: 'TextBlock', text: 'Demo data', wrap: true, isSubtle: true, size: 'Small' }]);
-    expect(renderBlock({ type: 'divider' })).toEqual([{ type: 'Container', separator: true, spacing: 'Medium', items: [] }]);
-    expect(JSON.stringify(renderBlock({ type: 'attachment', filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN' }))).toContain('session.ics');
-    expect(renderBlock({ type: 'attachment', filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN', url: 'https://signpost.example.org/invites/x.ics' })).toEqual([
-      { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Add to calendar', url: 'https://signpost.example.org/invites/x.ics' }] },
+    expect(renderBlock({ type: 'context', text: 'Demo data' })).toEqual([
+      { type: 'TextBlock', text: 'Demo data', wrap: true, isSubtle: true, size: 'Small' },
+    ]);
+    expect(renderBlock({ type: 'divider' })).toEqual([
+      { type: 'Container', separator: true, spacing: 'Medium', items: [] },
+    ]);
+    expect(
+      JSON.stringify(
+        renderBlock({ type: 'attachment', filename: 'session.ics', mimeType: 'text/calendar', content: 'BEGIN' }),
+      ),
+    ).toContain('session.ics');
+    expect(
+      renderBlock({
+        type: 'attachment',
+        filename: 'session.ics',
+        mimeType: 'text/calendar',
+        content: 'BEGIN',
+        url: 'https://signpost.example.org/invites/x.ics',
+      }),
+    ).toEqual([
+      {
+        type: 'ActionSet',
+        actions: [
+          { type: 'Action.OpenUrl', title: 'Add to calendar', url: 'https://signpost.example.org/invites/x.ics' },
+        ],
+      },
     ]);
   });
   it('forms no link from text, whatever its scheme', () => {
-    expect(toMarkdown('[click](javascript:void0) and [site](https://ok.example)')).toBe('[click] (javascript:void0) and [site] (https://ok.example)');
+    expect(toMarkdown('[click](javascript:void0) and [site](https://ok.example)')).toBe(
+      '[click] (javascript:void0) and [site] (https://ok.example)',
+    );
   });
 });
 
 describe('renderCard', () => {
   it('is an Adaptive Card 1.4 with the fallback text, and a divider separates the next element', () => {
-    const card = renderCard({ fallbackText: '**Two** results', blocks: [{ type: 'heading', text: 'A' }, { type: 'divider' }, { type: 'text', text: 'B' }] });
-    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: 'Two results', msteams: { width: 'Full' } });
+    const card = renderCard({
+      fallbackText: '**Two** results',
+      blocks: [{ type: 'heading', text: 'A' }, { type: 'divider' }, { type: 'text', text: 'B' }],
+    });
+    expect(card).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      fallbackText: 'Two results',
+      msteams: { width: 'Full' },
+    });
     expect(card.body[1]).toMatchObject({ text: 'B', separator: true });
     const message = toTeamsMessage({ fallbackText: 'Two results', blocks: [] });
-    expect(message).toMatchObject({ type: 'message', summary: 'Two results', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }] });
+    expect(message).toMatchObject({
+      type: 'message',
+      summary: 'Two results',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive' }],
+    });
   });
 
   it('round-trips Submit data through the submission schema', () => {
@@ -92,8 +147,14 @@ describe('renderCard', () => {
   it('keeps the largest reply under 28 KB, compacting and then dropping items with an "N more" note', () => {
     const item = (i: number): ReplyListItem => ({
       title: `Entry ${i}: Kentish Town Community Centre lunch club and friendship group`,
-      lines: Array.from({ length: 6 }, () => 'Tuesdays and Thursdays 12:00–14:00 at the hall, step-free, hearing loop, £2 a meal. '.repeat(3)),
-      buttons: [details, { label: 'Share with resident', action: ACTION.share, value: 'x'.repeat(300) }, { label: 'Book', action: ACTION.book, value: 'y'.repeat(300) }],
+      lines: Array.from({ length: 6 }, () =>
+        'Tuesdays and Thursdays 12:00–14:00 at the hall, step-free, hearing loop, £2 a meal. '.repeat(3),
+      ),
+      buttons: [
+        details,
+        { label: 'Share with resident', action: ACTION.share, value: 'x'.repeat(300) },
+        { label: 'Book', action: ACTION.book, value: 'y'.repeat(300) },
+      ],
     });
     const huge: Reply = {
       fallbackText: '200 results',
@@ -112,14 +173,20 @@ describe('renderCard', () => {
     expect(json).toContain('"20 more"');
 
     // A reply that fits a little over the limit is compacted rather than cut.
-    const medium: Reply = { fallbackText: 'x', blocks: [{ type: 'list', items: Array.from({ length: 14 }, (_, i) => item(i)) }] };
+    const medium: Reply = {
+      fallbackText: 'x',
+      blocks: [{ type: 'list', items: Array.from({ length: 14 }, (_, i) => item(i)) }],
+    };
     const compact = JSON.stringify(renderCard(medium));
     expect(compact).toContain('Entry 13:');
     expect(compact).not.toContain('not shown here');
   });
 
   it('cuts pathological text to fit', () => {
-    const card = renderCard({ fallbackText: 'long', blocks: Array.from({ length: 40 }, () => ({ type: 'text' as const, text: 'word '.repeat(900) })) });
+    const card = renderCard({
+      fallbackText: 'long',
+      blocks: Array.from({ length: 40 }, () => ({ type: 'text' as const, text: 'word '.repeat(900) })),
+    });
     expect(cardBytes(card)).toBeLessThanOrEqual(TEAMS_LIMITS.cardBytes);
   });
 });

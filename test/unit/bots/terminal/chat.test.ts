@@ -47,21 +47,38 @@ describe('terminal chat', () => {
       async handleMessage() {
         return {
           fallbackText: 'booked',
-          blocks: [{ type: 'actions', buttons: [{ label: 'Cancel booking', action: ACTION.cancelBooking, value: '{"b":"7"}' }] }],
+          blocks: [
+            {
+              type: 'actions',
+              buttons: [{ label: 'Cancel booking', action: ACTION.cancelBooking, value: '{"b":"7"}' }],
+            },
+          ],
         };
       },
       async handleAction(a) {
         actions.push(a);
         return {
           fallbackText: 'cancelled',
-          blocks: [{ type: 'text', text: 'Cancelled' }, { type: 'attachment', filename: '../cancel.ics', mimeType: 'text/calendar', content: 'BEGIN:VCALENDAR' }],
+          blocks: [
+            { type: 'text', text: 'Cancelled' },
+            { type: 'attachment', filename: '../cancel.ics', mimeType: 'text/calendar', content: 'BEGIN:VCALENDAR' },
+          ],
         };
       },
     };
     const io = scripted(['book 1', 'B1']);
     await runTerminalChat({ conversation, ...io, user: { userId: 'sam' }, attachmentDir: dir });
     expect(io.text()).toContain('[b1: Cancel booking]');
-    expect(actions).toEqual([{ platform: 'terminal', userId: 'sam', isCoordinator: false, channelRef: 'terminal', action: ACTION.cancelBooking, value: '{"b":"7"}' }]);
+    expect(actions).toEqual([
+      {
+        platform: 'terminal',
+        userId: 'sam',
+        isCoordinator: false,
+        channelRef: 'terminal',
+        action: ACTION.cancelBooking,
+        value: '{"b":"7"}',
+      },
+    ]);
     expect(fs.readFileSync(path.join(dir, 'cancel.ics'), 'utf8')).toBe('BEGIN:VCALENDAR');
     expect(io.text()).toContain(`Saved ../cancel.ics to ${path.join(dir, 'cancel.ics')}`);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,9 +10,12 @@ const NOW = new Date('2026-11-30T09:00:00Z');
 describe('renderText', () => {
   it('renders a results page with numbered items, typed hints and "N more"', () => {
     const reply = buildSearchResultsReply({
-      response: buildResponse([buildResult({ id: 'a', isDemo: true }), buildResult({ id: 'b', kind: 'training', title: 'MHFA' })], {
-        total: 9,
-      }),
+      response: buildResponse(
+        [buildResult({ id: 'a', isDemo: true }), buildResult({ id: 'b', kind: 'training', title: 'MHFA' })],
+        {
+          total: 9,
+        },
+      ),
       now: NOW,
       offset: 0,
       queryKey: 'k',
@@ -55,7 +58,13 @@ describe('renderText', () => {
       blocks: [
         { type: 'heading', text: 'Your booking' },
         { type: 'text', text: 'You are **booked** on _MECC_. See the course page.' },
-        { type: 'fields', fields: [{ label: 'When', value: 'Tue 1 Dec, 10:00–13:00\nTue 8 Dec, 10:00–13:00' }, { label: 'Where', value: 'Online' }] },
+        {
+          type: 'fields',
+          fields: [
+            { label: 'When', value: 'Tue 1 Dec, 10:00–13:00\nTue 8 Dec, 10:00–13:00' },
+            { label: 'Where', value: 'Online' },
+          ],
+        },
         { type: 'divider' },
         {
           type: 'actions',
@@ -91,7 +100,12 @@ describe('renderText', () => {
         '(Demo data)',
       ].join('\n'),
     );
-    expect(pressable).toEqual([{ token: 'b1', button: { label: 'Cancel booking', action: ACTION.cancelBooking, value: '{"b":"1"}', style: 'danger' } }]);
+    expect(pressable).toEqual([
+      {
+        token: 'b1',
+        button: { label: 'Cancel booking', action: ACTION.cancelBooking, value: '{"b":"1"}', style: 'danger' },
+      },
+    ]);
   });
 
   it('falls back to the fallback text for a reply without blocks', () => {
@@ -104,9 +118,23 @@ describe('renderText for a form', () => {
     const field = { name: 'title', label: 'Title', input: 'text' as const };
     const reply = (fields: { name: string; label: string; input: 'text'; problem?: string }[]): Reply => ({
       fallbackText: 'Add an entry',
-      blocks: [{ type: 'form', form: { title: 'Add an entry', fields, submit: { label: 'Save', action: ACTION.saveEntry, value: '' } } }],
+      blocks: [
+        {
+          type: 'form',
+          form: { title: 'Add an entry', fields, submit: { label: 'Save', action: ACTION.saveEntry, value: '' } },
+        },
+      ],
     });
-    expect(renderText(reply([field, { ...field, name: 'venue' }])).text).toBe('Add an entry: 2 questions follow, one at a time.');
-    expect(renderText(reply([{ ...field, problem: 'Too short' }, { ...field, name: 'venue' }])).text).toBe('Add an entry: one question follows.');
+    expect(renderText(reply([field, { ...field, name: 'venue' }])).text).toBe(
+      'Add an entry: 2 questions follow, one at a time.',
+    );
+    expect(
+      renderText(
+        reply([
+          { ...field, problem: 'Too short' },
+          { ...field, name: 'venue' },
+        ]),
+      ).text,
+    ).toBe('Add an entry: one question follows.');
   });
 });

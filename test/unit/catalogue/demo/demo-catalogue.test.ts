@@ -7,7 +7,12 @@ import {
   CatalogueEntryInputSchema,
   ENTRY_KINDS,
 } from '../../../../src/catalogue/model.ts';
-import { WARDS, findPostcodeDistrict, normalisePostcode, wardForPoint } from '../../../../src/catalogue/geography/camden.ts';
+import {
+  WARDS,
+  findPostcodeDistrict,
+  normalisePostcode,
+  wardForPoint,
+} from '../../../../src/catalogue/geography/camden.ts';
 
 const NOW = new Date('2025-03-10T09:00:00Z');
 const entries = buildDemoCatalogue(NOW);
@@ -17,7 +22,11 @@ const DAY = 86_400_000;
 describe('buildDemoCatalogue', () => {
   it('has at least 170 entries of every kind', () => {
     expect(entries.length).toBeGreaterThanOrEqual(170);
-    for (const kind of ENTRY_KINDS) expect(entries.some((e) => e.kind === kind), kind).toBe(true);
+    for (const kind of ENTRY_KINDS)
+      expect(
+        entries.some((e) => e.kind === kind),
+        kind,
+      ).toBe(true);
     expect(entries.filter((e) => e.kind === 'training').length).toBeGreaterThanOrEqual(18);
     expect(entries.filter((e) => e.kind === 'resource').length).toBeGreaterThanOrEqual(14);
   });
@@ -154,7 +163,9 @@ describe('buildDemoCatalogue', () => {
     const paused = parsed.filter((e) => e.status === 'temporarily_closed');
     expect(paused.length).toBeGreaterThanOrEqual(3);
     for (const p of paused) expect(p.alert, p.externalId).toMatch(/Paused/);
-    const cancelled = parsed.filter((e) => e.status === 'active' && e.occurrences.some((o) => o.status === 'cancelled'));
+    const cancelled = parsed.filter(
+      (e) => e.status === 'active' && e.occurrences.some((o) => o.status === 'cancelled'),
+    );
     expect(cancelled.length).toBeGreaterThanOrEqual(3);
     for (const c of cancelled) expect(c.alert).toMatch(/^No session on/);
   });
@@ -165,29 +176,74 @@ describe('buildDemoCatalogue', () => {
     expect(activities.some((e) => (e.cost.amount ?? 0) >= 2 && (e.cost.amount ?? 0) <= 5)).toBe(true);
     expect(activities.some((e) => /pay what you can/i.test(e.cost.description ?? ''))).toBe(true);
     for (const h of ['drop_in', 'self_referral', 'referral_needed', 'booking'] as const) {
-      expect(activities.some((e) => e.howToJoin === h), h).toBe(true);
+      expect(
+        activities.some((e) => e.howToJoin === h),
+        h,
+      ).toBe(true);
     }
     for (const t of ['in_person', 'online', 'phone'] as const) {
-      expect(activities.some((e) => e.attendingTypes.includes(t)), t).toBe(true);
+      expect(
+        activities.some((e) => e.attendingTypes.includes(t)),
+        t,
+      ).toBe(true);
     }
     const audiences = new Set(parsed.flatMap((e) => e.audiences));
     for (const a of AUDIENCES) expect(audiences.has(a), a).toBe(true);
     const languages = new Set(parsed.flatMap((e) => e.languages));
-    for (const l of ['english', 'bengali', 'somali', 'arabic', 'sylheti', 'cantonese', 'kurdish', 'portuguese', 'spanish', 'polish', 'bsl']) {
+    for (const l of [
+      'english',
+      'bengali',
+      'somali',
+      'arabic',
+      'sylheti',
+      'cantonese',
+      'kurdish',
+      'portuguese',
+      'spanish',
+      'polish',
+      'bsl',
+    ]) {
       expect(languages.has(l), l).toBe(true);
     }
     for (const l of languages) expect(l).toBe(l.toLowerCase());
     const features = new Set(parsed.flatMap((e) => e.location?.accessibility ?? []));
     for (const f of features) expect(ACCESSIBILITY_FEATURES).toContain(f);
     expect(features.size).toBeGreaterThanOrEqual(7);
-    for (const c of ['lunch club', 'befriending', 'exercise', 'walking', 'digital skills', 'carers', 'dementia', 'mental health', 'arts', 'music', 'gardening', 'social', 'advice', 'training', 'bereavement', 'language']) {
-      expect(parsed.some((e) => e.categories.includes(c)), c).toBe(true);
+    for (const c of [
+      'lunch club',
+      'befriending',
+      'exercise',
+      'walking',
+      'digital skills',
+      'carers',
+      'dementia',
+      'mental health',
+      'arts',
+      'music',
+      'gardening',
+      'social',
+      'advice',
+      'training',
+      'bereavement',
+      'language',
+    ]) {
+      expect(
+        parsed.some((e) => e.categories.includes(c)),
+        c,
+      ).toBe(true);
     }
   });
 
   it('names the organisations from the strategy and uses only fictional contact details', () => {
     const orgs = new Set(parsed.map((e) => e.organisation?.name));
-    for (const n of ['Age UK Camden', 'Voluntary Action Camden', 'Ageing Better in Camden', 'Camden Carers Service', 'Mind in Camden', 'Camden Community Champions']) {
+    for (const n of [
+      'Age UK Camden',
+      'Voluntary Action Camden',
+      'Ageing Better in Camden',
+      'Camden Carers Service',
+      'Mind in Camden',
+      'Camden Community Champions',
+    ]) {
       expect(orgs.has(n), n).toBe(true);
     }
     for (const e of parsed) {

@@ -75,7 +75,7 @@ describe('findWard', () => {
     ['Holborn', 'Holborn & Covent Garden'],
     ['Covent Garden', 'Holborn & Covent Garden'],
     ['Kings Cross', "King's Cross"],
-    ["king\u2019s cross", "King's Cross"],
+    ['king\u2019s cross', "King's Cross"],
     ['Regents Park', "Regent's Park"],
     ['St. Pancras and Somers Town', 'St Pancras & Somers Town'],
     ['Saint Pancras & Somers Town', 'St Pancras & Somers Town'],
@@ -129,7 +129,8 @@ describe('POSTCODE_DISTRICTS', () => {
     }
     expect(new Set(codes).size).toBe(codes.length);
     const names = new Set(WARDS.map((w) => w.name));
-    for (const d of POSTCODE_DISTRICTS) for (const w of d.wards) expect(names.has(w), `${d.district} → ${w}`).toBe(true);
+    for (const d of POSTCODE_DISTRICTS)
+      for (const w of d.wards) expect(names.has(w), `${d.district} → ${w}`).toBe(true);
   });
 
   it('places each district centroid in one of its wards', () => {

@@ -5,7 +5,9 @@ import { WINDOWS_ZONE_NAMES, windowsZoneToIana } from '../../../../src/catalogue
 
 describe('cleanText', () => {
   it('turns <br> and paragraphs into newlines and strips other tags', () => {
-    expect(cleanText('<p>Hello <b>there</b>,<br>welcome.</p><p>Second<br/>para</p>')).toBe('Hello there,\nwelcome.\n\nSecond\npara');
+    expect(cleanText('<p>Hello <b>there</b>,<br>welcome.</p><p>Second<br/>para</p>')).toBe(
+      'Hello there,\nwelcome.\n\nSecond\npara',
+    );
     expect(cleanText('<div>One</div><div>Two</div>')).toBe('One\nTwo');
     expect(cleanText('<ul><li>Tea</li><li>Cake</li></ul>')).toBe('• Tea\n• Cake');
     expect(cleanText('<a href="https://example.org">Book here</a>')).toBe('Book here');
@@ -13,7 +15,7 @@ describe('cleanText', () => {
 
   it('decodes named and numeric entities, including &nbsp; &amp; &#39;', () => {
     expect(cleanText('Fish &amp; chips&nbsp;&ndash; it&#39;s &#x2019;great&#8217; &pound;3 &lt;free&gt;')).toBe(
-      'Fish & chips – it\'s ’great’ £3 <free>',
+      "Fish & chips – it's ’great’ £3 <free>",
     );
     expect(decodeEntities('&unknown; & AT&T')).toBe('&unknown; & AT&T');
     expect(decodeEntities('&#0; &#xD800;x')).toBe(' x');

@@ -15,7 +15,10 @@ import type { Concept } from '../../../../src/catalogue/search/vocabulary.ts';
 
 describe('deriveFacets: categories and audiences from titles', () => {
   it('reads the examples staff gave', () => {
-    expect(deriveFacets({ title: "Ladies' Knit and Natter" })).toEqual({ categories: ['crafts'], audiences: ['women'] });
+    expect(deriveFacets({ title: "Ladies' Knit and Natter" })).toEqual({
+      categories: ['crafts'],
+      audiences: ['women'],
+    });
     const teaDance = deriveFacets({ title: 'Over 60s Tea Dance' });
     expect(teaDance.audiences).toEqual(['older_people']);
     const carers = deriveFacets({ title: "Carers' Coffee Morning" });
@@ -67,18 +70,35 @@ describe('deriveFacets: categories and audiences from titles', () => {
   it('takes audiences from a description only when stated plainly', () => {
     const monday = deriveFacets({
       title: 'Monday Club - Haddenham',
-      description: 'A weekly group for retired people - tea and chat, and a varied programme of activities and speakers.',
+      description:
+        'A weekly group for retired people - tea and chat, and a varied programme of activities and speakers.',
     });
     expect(monday.audiences).toEqual(['older_people']);
-    expect(deriveFacets({ title: 'Coffee morning', description: 'A friendly morning for over 60s.' }).audiences).toEqual(['older_people']);
-    expect(deriveFacets({ title: 'Swim session', description: 'Women only. Lifeguards on duty.' }).audiences).toEqual(['women']);
-    expect(deriveFacets({ title: 'Drop in', description: 'Open to carers and the people they look after.' }).audiences).toEqual(['carers']);
-    // "For 60+ years" is not an age; "parents/carers" are parents.
-    expect(deriveFacets({ title: 'Good Samaritans Bingo - Aston Abbotts', description: 'Held in the village for 60+ years.' }).audiences).toEqual([]);
-    expect(deriveFacets({ title: 'Workshops', description: 'Bitesize workshops for parents/carers.' }).audiences).toEqual([
-      'parents_of_young_children',
+    expect(
+      deriveFacets({ title: 'Coffee morning', description: 'A friendly morning for over 60s.' }).audiences,
+    ).toEqual(['older_people']);
+    expect(deriveFacets({ title: 'Swim session', description: 'Women only. Lifeguards on duty.' }).audiences).toEqual([
+      'women',
     ]);
-    expect(deriveFacets({ title: 'Walk and Talk', description: 'Monthly social walk for the Fellas - a community for men in Folkestone.' }).audiences).toEqual(['men']);
+    expect(
+      deriveFacets({ title: 'Drop in', description: 'Open to carers and the people they look after.' }).audiences,
+    ).toEqual(['carers']);
+    // "For 60+ years" is not an age; "parents/carers" are parents.
+    expect(
+      deriveFacets({
+        title: 'Good Samaritans Bingo - Aston Abbotts',
+        description: 'Held in the village for 60+ years.',
+      }).audiences,
+    ).toEqual([]);
+    expect(
+      deriveFacets({ title: 'Workshops', description: 'Bitesize workshops for parents/carers.' }).audiences,
+    ).toEqual(['parents_of_young_children']);
+    expect(
+      deriveFacets({
+        title: 'Walk and Talk',
+        description: 'Monthly social walk for the Fellas - a community for men in Folkestone.',
+      }).audiences,
+    ).toEqual(['men']);
     // Mentioned, not addressed: no audience.
     const passing = deriveFacets({
       title: 'Book Club - Wendover',
@@ -90,7 +110,8 @@ describe('deriveFacets: categories and audiences from titles', () => {
   it('reads "parents and carers" as parents, and "men and women" as everyone', () => {
     const parents = deriveFacets({
       title: 'Parent Support Drop ins',
-      description: 'A monthly drop-in session for parents and carers to come for information, advice, and signposting around family life.',
+      description:
+        'A monthly drop-in session for parents and carers to come for information, advice, and signposting around family life.',
     });
     expect(parents.audiences).toEqual(['parents_of_young_children']);
     expect(parents.categories).not.toContain('carers');
@@ -99,7 +120,9 @@ describe('deriveFacets: categories and audiences from titles', () => {
 
   it('needs a description to name a topic twice before it gives a category', () => {
     expect(deriveFacets({ title: 'Wednesday drop-in', description: 'Bring your knitting.' }).categories).toEqual([]);
-    expect(deriveFacets({ title: 'Wednesday drop-in', description: 'Bring your knitting, or try crochet.' }).categories).toEqual(['crafts']);
+    expect(
+      deriveFacets({ title: 'Wednesday drop-in', description: 'Bring your knitting, or try crochet.' }).categories,
+    ).toEqual(['crafts']);
   });
 
   it('never reads a street address as a topic', () => {
@@ -109,7 +132,9 @@ describe('deriveFacets: categories and audiences from titles', () => {
       location: { externalId: 'l', locationType: 'physical', address1: 'Lyndhurst Gardens', accessibility: [] },
     });
     expect(derived.categories).not.toContain('gardening');
-    expect(deriveFacets({ title: 'Quiz night at 5 Garden Walk', description: 'Meet at 7 Garden Walk.' }).categories).toEqual(['games']);
+    expect(
+      deriveFacets({ title: 'Quiz night at 5 Garden Walk', description: 'Meet at 7 Garden Walk.' }).categories,
+    ).toEqual(['games']);
     // Distances are not addresses.
     expect(deriveFacets({ title: '5 Mile Walk' }).categories).toEqual(['walking']);
   });
@@ -117,7 +142,13 @@ describe('deriveFacets: categories and audiences from titles', () => {
   describe('with a given vocabulary', () => {
     const vocabulary: Concept[] = [
       { key: 'knit', facet: 'topic', label: 'knitting', phrases: ['knit'], categories: ['knitting'] },
-      { key: 'natter', facet: 'topic', label: 'knit and natter', phrases: ['knit and natter'], categories: ['crafts', 'social'] },
+      {
+        key: 'natter',
+        facet: 'topic',
+        label: 'knit and natter',
+        phrases: ['knit and natter'],
+        categories: ['crafts', 'social'],
+      },
       { key: 'women', facet: 'audience', label: 'women', phrases: ['ladies'], audiences: ['women'] },
       { key: 'no-facets', facet: 'topic', label: 'and', phrases: ['and'] },
     ];
@@ -175,7 +206,10 @@ describe('postcodes', () => {
   });
 
   it("gives a district's ward when it has only one, and the centre of its Camden part", () => {
-    expect(locateByPostcode('WC1R 4RL')).toMatchObject({ ward: 'Holborn & Covent Garden', wards: ['Holborn & Covent Garden'] });
+    expect(locateByPostcode('WC1R 4RL')).toMatchObject({
+      ward: 'Holborn & Covent Garden',
+      wards: ['Holborn & Covent Garden'],
+    });
     const nw5 = locateByPostcode('NW5 1LB');
     expect(nw5.ward).toBeUndefined();
     expect(nw5.wards).toEqual(expect.arrayContaining(['Kentish Town North', 'Kentish Town South', 'Gospel Oak']));
@@ -189,7 +223,9 @@ describe('postcodes', () => {
     const derived = deriveLocation(location({ address1: 'Conway Hall, 25 Red Lion Square, London WC1R 4RL' }));
     expect(derived).toMatchObject({ postalCode: 'WC1R 4RL', ward: 'Holborn & Covent Garden' });
     expect(derived.latitude).toBeCloseTo(51.52, 1);
-    const given = deriveLocation(location({ postalCode: 'WC1R 4RL', ward: 'Bloomsbury', latitude: 51.5, longitude: -0.12 }));
+    const given = deriveLocation(
+      location({ postalCode: 'WC1R 4RL', ward: 'Bloomsbury', latitude: 51.5, longitude: -0.12 }),
+    );
     expect(given).toMatchObject({ ward: 'Bloomsbury', latitude: 51.5, longitude: -0.12 });
     const online = location({ locationType: 'virtual', name: 'Online WC1R 4RL' });
     expect(deriveLocation(online)).toBe(online);

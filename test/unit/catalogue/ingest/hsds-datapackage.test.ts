@@ -16,15 +16,17 @@ const HSDS = path.resolve('test/fixtures/hsds');
 /** The tables a package's descriptor lists, read as the importer reads them (first listing of each table wins). */
 function packageTables(folder: string): Tables {
   const dir = path.join(HSDS, folder);
-  const descriptor = JSON.parse(readFileSync(path.join(dir, 'datapackage.json'), 'utf8')) as { resources: { name?: string; path: string }[] };
+  const descriptor = JSON.parse(readFileSync(path.join(dir, 'datapackage.json'), 'utf8')) as {
+    resources: { name?: string; path: string }[];
+  };
   const tables: Tables = new Map();
   for (const r of descriptor.resources) {
     const table = canonicalTable(r.name ?? r.path) ?? canonicalTable(r.path);
-    if (table && !tables.has(table)) tables.set(table, parseCsvTable(readFileSync(path.join(dir, r.path), 'utf8'), r.path));
+    if (table && !tables.has(table))
+      tables.set(table, parseCsvTable(readFileSync(path.join(dir, r.path), 'utf8'), r.path));
   }
   return tables;
 }
-
 
 describe('canonicalTable', () => {
   it.each([
@@ -56,7 +58,14 @@ describe('canonicalTable', () => {
   });
 
   it('gives nothing for tables the importer does not read', () => {
-    for (const name of ['holiday_schedules.csv', 'funding.csv', 'programs.csv', 'metadata.csv', 'meta_table_descriptions.csv', 'readme.txt']) {
+    for (const name of [
+      'holiday_schedules.csv',
+      'funding.csv',
+      'programs.csv',
+      'metadata.csv',
+      'meta_table_descriptions.csv',
+      'readme.txt',
+    ]) {
       expect(canonicalTable(name)).toBeUndefined();
     }
   });
@@ -64,7 +73,10 @@ describe('canonicalTable', () => {
 
 describe('parseCsvTable', () => {
   it('reads rows keyed by trimmed, lower-cased headers, with a BOM and blank lines', () => {
-    const rows = parseCsvTable('\uFEFFID, Name ,Service_ID\r\n\r\ns1, Lunch club ,x\r\n\r\ns2,"Tea, cake and chat",y\r\n', 'services.csv');
+    const rows = parseCsvTable(
+      '\uFEFFID, Name ,Service_ID\r\n\r\ns1, Lunch club ,x\r\n\r\ns2,"Tea, cake and chat",y\r\n',
+      'services.csv',
+    );
     expect(rows).toEqual([
       { id: 's1', name: 'Lunch club', service_id: 'x' },
       { id: 's2', name: 'Tea, cake and chat', service_id: 'y' },
@@ -94,9 +106,16 @@ describe('parseCsvTable', () => {
   });
 
   it('reads every table of the official HSDS 3.0 package', () => {
-    const services = parseCsvTable(readFileSync(path.join(HSDS, 'hsds-3.0_openreferral-spec/csv/services.csv'), 'utf8'), 'services.csv');
+    const services = parseCsvTable(
+      readFileSync(path.join(HSDS, 'hsds-3.0_openreferral-spec/csv/services.csv'), 'utf8'),
+      'services.csv',
+    );
     expect(services).toHaveLength(1);
-    expect(services[0]).toMatchObject({ id: 'ac148810-d857-441c-9679-408f346de14b', name: 'Community Counselling', minimum_age: '12' });
+    expect(services[0]).toMatchObject({
+      id: 'ac148810-d857-441c-9679-408f346de14b',
+      name: 'Community Counselling',
+      minimum_age: '12',
+    });
   });
 });
 
@@ -138,7 +157,11 @@ describe('servicesFromTables', () => {
     expect(service).toMatchObject({
       id: 's1',
       name: 'Lunch club',
-      organization: { id: 'o1', name: 'Highgate Neighbours', phones: [{ id: 'p3', organization_id: 'o1', number: '020 7000 0003' }] },
+      organization: {
+        id: 'o1',
+        name: 'Highgate Neighbours',
+        phones: [{ id: 'p3', organization_id: 'o1', number: '020 7000 0003' }],
+      },
       languages: [{ id: 'lang1', service_id: 's1', name: 'Bengali' }],
       cost_options: [{ id: 'co1', service_id: 's1', amount: '0' }],
       phones: [{ id: 'p1', service_id: 's1', number: '020 7000 0001' }],
@@ -167,7 +190,12 @@ describe('servicesFromTables', () => {
     expect(schedulesOf(service!).map((s) => s.byday)).toEqual(['TU', 'TH']);
     expect(toEntry(service!)).toMatchObject({
       organisation: { name: 'Highgate Neighbours', phone: '020 7000 0003' },
-      location: { name: 'Highgate Newtown Community Centre', address1: '25 Bertram Street', accessibility: ['step_free'], ward: 'Highgate' },
+      location: {
+        name: 'Highgate Newtown Community Centre',
+        address1: '25 Bertram Street',
+        accessibility: ['step_free'],
+        ward: 'Highgate',
+      },
       contact: { name: 'Centre desk', phone: '020 7000 0001' },
       languages: ['bengali'],
       cost: { amount: 0, isFree: true },
@@ -190,10 +218,17 @@ describe('servicesFromTables', () => {
       }),
     );
     expect(service!.attributes).toEqual([
-      { id: 'at1', link_id: 's1', taxonomy_term_id: 't1', taxonomy_term: { id: 't1', name: 'Over 60s', taxonomy_id: 'tx1', taxonomy: 'Audience' } },
+      {
+        id: 'at1',
+        link_id: 's1',
+        taxonomy_term_id: 't1',
+        taxonomy_term: { id: 't1', name: 'Over 60s', taxonomy_id: 'tx1', taxonomy: 'Audience' },
+      },
       { id: 'at2', link_id: 's1', taxonomy_term_id: 'missing', value: 'Exercise' },
     ]);
-    expect(service!.service_taxonomys).toEqual([{ id: 'st1', service_id: 's1', taxonomy_id: 'tx1', taxonomy: { id: 'tx1', name: 'Audience' } }]);
+    expect(service!.service_taxonomys).toEqual([
+      { id: 'st1', service_id: 's1', taxonomy_id: 'tx1', taxonomy: { id: 'tx1', name: 'Audience' } },
+    ]);
     const entry = toEntry(service!);
     expect(entry.audiences).toEqual(['older_people']);
     expect(entry.categories).toEqual(['exercise', 'audience']);
@@ -224,8 +259,17 @@ describe('servicesFromTables', () => {
     );
     expect(services.map((s) => s.name)).toEqual(['A', 'A again', 'No id']);
     expect(services[0]).not.toHaveProperty('organization');
-    expect(services[0]!.service_at_locations).toEqual([{ id: 'sal1', service_id: 's1', location_id: 'nowhere', schedules: [] }]);
-    expect(services[2]).toMatchObject({ service_at_locations: [], schedules: [], languages: [], phones: [], contacts: [], attributes: [] });
+    expect(services[0]!.service_at_locations).toEqual([
+      { id: 'sal1', service_id: 's1', location_id: 'nowhere', schedules: [] },
+    ]);
+    expect(services[2]).toMatchObject({
+      service_at_locations: [],
+      schedules: [],
+      languages: [],
+      phones: [],
+      contacts: [],
+      attributes: [],
+    });
   });
 
   it('gives no services without a services table', () => {
@@ -236,7 +280,10 @@ describe('servicesFromTables', () => {
     const services = servicesFromTables(packageTables('hsds-1.1_sample-datapackage'));
     expect(services).toHaveLength(13);
     const helpline = services.find((s) => s.id === 'c89eb05c-62dd-4b64-b494-0cc347b6ea7f')!;
-    expect(helpline).toMatchObject({ name: 'Never Homeless Helpline', organization: { name: 'Sanctuary Example City' } });
+    expect(helpline).toMatchObject({
+      name: 'Never Homeless Helpline',
+      organization: { name: 'Sanctuary Example City' },
+    });
     // The three regular_schedules rows carry the service id: on the service, not repeated on its service_at_location.
     expect((helpline.schedules as JsonRecord[]).map((s) => s.weekday)).toEqual(['1', '2', '3']);
     expect((helpline.service_at_locations as JsonRecord[])[0]?.schedules).toEqual([]);
@@ -269,12 +316,33 @@ describe('servicesFromTables', () => {
   it('joins the official HSDS 3.0 package into the same entry as its JSON example, less what the tables leave out', () => {
     const [service] = servicesFromTables(packageTables('hsds-3.0_openreferral-spec/csv'));
     const fromCsv = toEntry(service!);
-    const fromJson = toEntry(JSON.parse(readFileSync(path.join(HSDS, 'hsds-3.0_openreferral-spec/json/service_full.json'), 'utf8')) as JsonRecord);
-    for (const field of ['externalId', 'title', 'description', 'url', 'alert', 'eligibility', 'minimumAge', 'maximumAge', 'assuredDate', 'cost', 'languages', 'attendingTypes'] as const) {
+    const fromJson = toEntry(
+      JSON.parse(
+        readFileSync(path.join(HSDS, 'hsds-3.0_openreferral-spec/json/service_full.json'), 'utf8'),
+      ) as JsonRecord,
+    );
+    for (const field of [
+      'externalId',
+      'title',
+      'description',
+      'url',
+      'alert',
+      'eligibility',
+      'minimumAge',
+      'maximumAge',
+      'assuredDate',
+      'cost',
+      'languages',
+      'attendingTypes',
+    ] as const) {
       expect(fromCsv[field], field).toEqual(fromJson[field]);
     }
     expect(fromCsv.organisation).toEqual(fromJson.organisation);
-    expect(fromCsv.location).toMatchObject({ name: 'MyCity Civic Center', address1: '1-30 Main Street', accessibility: ['wheelchair_accessible', 'hearing_loop'] });
+    expect(fromCsv.location).toMatchObject({
+      name: 'MyCity Civic Center',
+      address1: '1-30 Main Street',
+      accessibility: ['wheelchair_accessible', 'hearing_loop'],
+    });
     expect(schedulesOf(service!)).toHaveLength(1);
   });
 

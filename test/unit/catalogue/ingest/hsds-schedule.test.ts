@@ -13,7 +13,10 @@ const NOW = new Date('2026-12-01T09:00:00Z');
 
 /** Expands one service's schedules and checks every result against the domain schemas, as the importer will. */
 function expand(schedules: HsdsSchedule[], horizonDays?: number): ExpandedSchedules {
-  const result = expandSchedules([{ ref: 'svc-1', schedules }], { now: NOW, ...(horizonDays ? { horizonDays } : {}) }).get('svc-1');
+  const result = expandSchedules([{ ref: 'svc-1', schedules }], {
+    now: NOW,
+    ...(horizonDays ? { horizonDays } : {}),
+  }).get('svc-1');
   if (!result) throw new Error('no result for svc-1');
   for (const o of result.occurrences) OccurrenceInputSchema.parse(o);
   if (result.schedule) ScheduleInputSchema.parse(result.schedule);
@@ -156,13 +159,19 @@ describe('expandSchedules', () => {
   });
 
   it('keeps every other week from dtstart with an interval', () => {
-    const r = expand([{ freq: 'weekly', interval: '2', byday: 'Tuesday', dtstart: '2026-12-01', opensAt: '14:00', closesAt: '15:30' }], 40);
+    const r = expand(
+      [{ freq: 'weekly', interval: '2', byday: 'Tuesday', dtstart: '2026-12-01', opensAt: '14:00', closesAt: '15:30' }],
+      40,
+    );
     expect(starts(r)).toEqual(['2026-12-01T14:00:00.000Z', '2026-12-15T14:00:00.000Z', '2026-12-29T14:00:00.000Z']);
     expect(r.schedule?.rrule).toBe('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU');
   });
 
   it('expands a monthly ordinal BYDAY (second Tuesday), moving to BST in spring', () => {
-    const r = expand([{ freq: 'MONTHLY', byday: '2TU', dtstart: '2026-12-01', opensAt: '14:00', closesAt: '16:00' }], 160);
+    const r = expand(
+      [{ freq: 'MONTHLY', byday: '2TU', dtstart: '2026-12-01', opensAt: '14:00', closesAt: '16:00' }],
+      160,
+    );
     expect(starts(r)).toEqual([
       '2026-12-08T14:00:00.000Z',
       '2027-01-12T14:00:00.000Z',
@@ -174,7 +183,10 @@ describe('expandSchedules', () => {
   });
 
   it('expands a last-Friday-of-the-month rule', () => {
-    const r = expand([{ freq: 'MONTHLY', byday: '-1FR', dtstart: '2026-12-01', opensAt: '11:00', closesAt: '12:00' }], 90);
+    const r = expand(
+      [{ freq: 'MONTHLY', byday: '-1FR', dtstart: '2026-12-01', opensAt: '11:00', closesAt: '12:00' }],
+      90,
+    );
     expect(starts(r)).toEqual(['2026-12-25T11:00:00.000Z', '2027-01-29T11:00:00.000Z', '2027-02-26T11:00:00.000Z']);
   });
 
@@ -192,7 +204,10 @@ describe('expandSchedules', () => {
   });
 
   it('counts an ordinal within the year for a YEARLY rule (first Monday of the year)', () => {
-    const r = expand([{ freq: 'YEARLY', byday: '1MO', dtstart: '2026-12-02', opensAt: '10:00', closesAt: '11:00' }], 500);
+    const r = expand(
+      [{ freq: 'YEARLY', byday: '1MO', dtstart: '2026-12-02', opensAt: '10:00', closesAt: '11:00' }],
+      500,
+    );
     expect(r.problems).toEqual([]);
     // Not 7 December 2026, which is only the first Monday of its month.
     expect(starts(r)).toEqual(['2027-01-04T10:00:00.000Z', '2028-01-03T10:00:00.000Z']);
@@ -200,7 +215,17 @@ describe('expandSchedules', () => {
 
   it('keeps occurrences inside the valid_from / valid_to window, both days inclusive', () => {
     const r = expand(
-      [{ freq: 'WEEKLY', byday: 'MO', dtstart: '2026-11-02', validFrom: '2026-12-14', validTo: '2027-01-04', opensAt: '10:00', closesAt: '11:00' }],
+      [
+        {
+          freq: 'WEEKLY',
+          byday: 'MO',
+          dtstart: '2026-11-02',
+          validFrom: '2026-12-14',
+          validTo: '2027-01-04',
+          opensAt: '10:00',
+          closesAt: '11:00',
+        },
+      ],
       90,
     );
     expect(starts(r)).toEqual([
@@ -219,19 +244,40 @@ describe('expandSchedules', () => {
   });
 
   it('ends at valid_to when it comes before UNTIL', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'TH', dtstart: '2026-12-03', until: '2027-06-01', validTo: '2026-12-10', opensAt: '10:00' }]);
+    const r = expand([
+      {
+        freq: 'WEEKLY',
+        byday: 'TH',
+        dtstart: '2026-12-03',
+        until: '2027-06-01',
+        validTo: '2026-12-10',
+        opensAt: '10:00',
+      },
+    ]);
     expect(starts(r)).toEqual(['2026-12-03T10:00:00.000Z', '2026-12-10T10:00:00.000Z']);
     expect(r.schedule?.rrule).toBe('FREQ=WEEKLY;BYDAY=TH;UNTIL=20261210');
   });
 
   it('honours COUNT alone', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'TH', dtstart: '2026-12-03', count: '2', opensAt: '10:00', closesAt: '12:00' }]);
+    const r = expand([
+      { freq: 'WEEKLY', byday: 'TH', dtstart: '2026-12-03', count: '2', opensAt: '10:00', closesAt: '12:00' },
+    ]);
     expect(starts(r)).toEqual(['2026-12-03T10:00:00.000Z', '2026-12-10T10:00:00.000Z']);
     expect(r.schedule).toMatchObject({ count: 2, rrule: 'FREQ=WEEKLY;BYDAY=TH;COUNT=2' });
   });
 
   it('lets UNTIL win when a schedule has both COUNT and UNTIL (RFC 5545 forbids both)', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'TH', dtstart: '2026-12-03', until: '2026-12-31', count: '2', opensAt: '10:00', closesAt: '12:00' }]);
+    const r = expand([
+      {
+        freq: 'WEEKLY',
+        byday: 'TH',
+        dtstart: '2026-12-03',
+        until: '2026-12-31',
+        count: '2',
+        opensAt: '10:00',
+        closesAt: '12:00',
+      },
+    ]);
     expect(starts(r)).toEqual([
       '2026-12-03T10:00:00.000Z',
       '2026-12-10T10:00:00.000Z',
@@ -248,14 +294,31 @@ describe('expandSchedules', () => {
     // schedules[0] of test/fixtures/hsds/hsds-3.0_openreferral-spec/json/service_full.json, as schedulesOf gives it.
     const r = expand([
       {
-        freq: 'WEEKLY', interval: '1', byday: 'TH,FR', bymonthday: '2,3,4', dtstart: '2005-01-01', until: '2005-01-01', count: '3',
-        validFrom: '2005-01-01', validTo: '2005-01-01', opensAt: '10:00:00', closesAt: '18:00:00', wkst: 'TU',
-        description: 'The service is available from 10 am to 6pm weekdays. The service is not available on public holidays.',
+        freq: 'WEEKLY',
+        interval: '1',
+        byday: 'TH,FR',
+        bymonthday: '2,3,4',
+        dtstart: '2005-01-01',
+        until: '2005-01-01',
+        count: '3',
+        validFrom: '2005-01-01',
+        validTo: '2005-01-01',
+        opensAt: '10:00:00',
+        closesAt: '18:00:00',
+        wkst: 'TU',
+        description:
+          'The service is available from 10 am to 6pm weekdays. The service is not available on public holidays.',
       },
     ]);
     expect(r.problems).toEqual([]);
     expect(r.occurrences).toEqual([]);
-    expect(r.schedule).toMatchObject({ freq: 'WEEKLY', byday: 'TH,FR', opensAt: '10:00', closesAt: '18:00', rrule: 'FREQ=WEEKLY;BYDAY=TH,FR;UNTIL=20050101' });
+    expect(r.schedule).toMatchObject({
+      freq: 'WEEKLY',
+      byday: 'TH,FR',
+      opensAt: '10:00',
+      closesAt: '18:00',
+      rrule: 'FREQ=WEEKLY;BYDAY=TH,FR;UNTIL=20050101',
+    });
     // BYMONTHDAY is dropped from a WEEKLY rule (RFC 5545 forbids it there).
     expect(r.schedule?.bymonthday).toBeUndefined();
     expect(r.schedule?.description).toMatch(/^The service is available from 10 am/);
@@ -265,7 +328,12 @@ describe('expandSchedules', () => {
     const r = expand([{ opensAt: '09:00:00', closesAt: '17:00:00', description: 'Monday to Friday' }]);
     expect(r.problems).toEqual([]);
     expect(r.occurrences).toEqual([]);
-    expect(r.schedule).toEqual({ timezone: 'Europe/London', opensAt: '09:00', closesAt: '17:00', description: 'Monday to Friday' });
+    expect(r.schedule).toEqual({
+      timezone: 'Europe/London',
+      opensAt: '09:00',
+      closesAt: '17:00',
+      description: 'Monday to Friday',
+    });
   });
 
   it('anchors a rule with no dates at all near now, keeping the day and the time', () => {
@@ -283,7 +351,10 @@ describe('expandSchedules', () => {
   });
 
   it('reports a bad freq as a problem and keeps the entry', () => {
-    const out = expandSchedules([{ ref: 'svc-1', schedules: [{ freq: 'FORTNIGHTLY', dtstart: '2026-12-02', opensAt: '10:00' }] }], { now: NOW });
+    const out = expandSchedules(
+      [{ ref: 'svc-1', schedules: [{ freq: 'FORTNIGHTLY', dtstart: '2026-12-02', opensAt: '10:00' }] }],
+      { now: NOW },
+    );
     const r = out.get('svc-1');
     expect(r).toBeDefined();
     expect(r?.problems).toEqual(['schedule 1 ignored: freq "FORTNIGHTLY" is not DAILY, WEEKLY, MONTHLY or YEARLY']);
@@ -308,8 +379,16 @@ describe('expandSchedules', () => {
     ['interval', { freq: 'WEEKLY', interval: '0', dtstart: '2026-12-07' }, 'interval "0" is not a whole number'],
     ['count', { freq: 'WEEKLY', count: '-2', dtstart: '2026-12-07' }, 'count "-2" is not a positive whole number'],
     ['closes_at', { freq: 'DAILY', dtstart: '2026-12-07', closesAt: '5pm' }, 'closes_at "5pm" is not a time of day'],
-    ['bymonthday', { freq: 'MONTHLY', bymonthday: '32', dtstart: '2026-12-07' }, 'bymonthday "32" is not a list of numbers 1–31'],
-    ['ordinal 0', { freq: 'MONTHLY', byday: '0MO', dtstart: '2026-12-07' }, 'byday "0MO" is not a list of days such as MO,WE or 2TU'],
+    [
+      'bymonthday',
+      { freq: 'MONTHLY', bymonthday: '32', dtstart: '2026-12-07' },
+      'bymonthday "32" is not a list of numbers 1–31',
+    ],
+    [
+      'ordinal 0',
+      { freq: 'MONTHLY', byday: '0MO', dtstart: '2026-12-07' },
+      'byday "0MO" is not a list of days such as MO,WE or 2TU',
+    ],
   ] as const)('reports a bad %s with a message naming it', (_name, schedule, message) => {
     const r = expand([schedule]);
     expect(r.problems).toEqual([`schedule 1 ignored: ${message}`]);
@@ -333,14 +412,18 @@ describe('expandSchedules', () => {
   });
 
   it('puts a 10:00 London session at 10:00 UTC in winter and 09:00 UTC in summer (spring change 28 March 2027)', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'MO', dtstart: '2027-03-15', count: '3', opensAt: '10:00', closesAt: '11:30' }]);
+    const r = expand([
+      { freq: 'WEEKLY', byday: 'MO', dtstart: '2027-03-15', count: '3', opensAt: '10:00', closesAt: '11:30' },
+    ]);
     expect(starts(r)).toEqual(['2027-03-15T10:00:00.000Z', '2027-03-22T10:00:00.000Z', '2027-03-29T09:00:00.000Z']);
     expect(ends(r)).toEqual(['2027-03-15T11:30:00.000Z', '2027-03-22T11:30:00.000Z', '2027-03-29T10:30:00.000Z']);
     expect(r.schedule?.dtstart).toEqual(new Date('2027-03-15T00:00:00Z'));
   });
 
   it('moves back to 10:00 UTC after the autumn change (31 October 2027), and keeps dtstart as a London midnight', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'SU', dtstart: '2027-10-24', count: '2', opensAt: '10:00', closesAt: '12:00' }]);
+    const r = expand([
+      { freq: 'WEEKLY', byday: 'SU', dtstart: '2027-10-24', count: '2', opensAt: '10:00', closesAt: '12:00' },
+    ]);
     expect(starts(r)).toEqual(['2027-10-24T09:00:00.000Z', '2027-10-31T10:00:00.000Z']);
     // Midnight of 24 October in London is 23:00 UTC the day before (BST).
     expect(r.schedule?.dtstart).toEqual(new Date('2027-10-23T23:00:00Z'));
@@ -352,7 +435,9 @@ describe('expandSchedules', () => {
   });
 
   it('ends a session that closes before it opens on the next day', () => {
-    const r = expand([{ freq: 'WEEKLY', byday: 'FR', dtstart: '2026-12-04', count: '1', opensAt: '22:00', closesAt: '02:00' }]);
+    const r = expand([
+      { freq: 'WEEKLY', byday: 'FR', dtstart: '2026-12-04', count: '1', opensAt: '22:00', closesAt: '02:00' },
+    ]);
     expect(starts(r)).toEqual(['2026-12-04T22:00:00.000Z']);
     expect(ends(r)).toEqual(['2026-12-05T02:00:00.000Z']);
   });
@@ -361,7 +446,12 @@ describe('expandSchedules', () => {
     const r = expand([{ validFrom: '2026-12-10', validTo: '2026-12-11', opensAt: '09:30', closesAt: '16:00' }]);
     expect(starts(r)).toEqual(['2026-12-10T09:30:00.000Z']);
     expect(ends(r)).toEqual(['2026-12-11T16:00:00.000Z']);
-    expect(r.schedule).toEqual({ timezone: 'Europe/London', dtstart: new Date('2026-12-10T00:00:00Z'), opensAt: '09:30', closesAt: '16:00' });
+    expect(r.schedule).toEqual({
+      timezone: 'Europe/London',
+      dtstart: new Date('2026-12-10T00:00:00Z'),
+      opensAt: '09:30',
+      closesAt: '16:00',
+    });
   });
 
   it('makes a dated schedule with no times an all-day occurrence ending the day after its last day', () => {
@@ -385,7 +475,14 @@ describe('expandSchedules', () => {
   });
 
   it('gives one occurrence per time when a service and its service_at_location repeat the same schedule', () => {
-    const same: HsdsSchedule = { freq: 'WEEKLY', byday: 'TH', dtstart: '2026-12-03', count: '2', opensAt: '10:00', closesAt: '12:00' };
+    const same: HsdsSchedule = {
+      freq: 'WEEKLY',
+      byday: 'TH',
+      dtstart: '2026-12-03',
+      count: '2',
+      opensAt: '10:00',
+      closesAt: '12:00',
+    };
     const r = expand([same, { ...same }]);
     expect(starts(r)).toEqual(['2026-12-03T10:00:00.000Z', '2026-12-10T10:00:00.000Z']);
   });

@@ -74,7 +74,9 @@ describe('textOf', () => {
 describe('cleanUrl', () => {
   it('keeps http and https addresses as given', () => {
     expect(cleanUrl('http://example.com/counselling')).toBe('http://example.com/counselling');
-    expect(cleanUrl(' https://www.camden.gov.uk/adult-social-care ')).toBe('https://www.camden.gov.uk/adult-social-care');
+    expect(cleanUrl(' https://www.camden.gov.uk/adult-social-care ')).toBe(
+      'https://www.camden.gov.uk/adult-social-care',
+    );
   });
 
   it('adds https to a bare www address', () => {
@@ -138,14 +140,25 @@ describe('cleanPhone', () => {
 describe('accessibilityFeatures', () => {
   it('finds features in the official HSDS accessibility text', () => {
     expect(
-      accessibilityFeatures('The building is equipped with induction loops for hearing aids. Wheelchair access is possible on all levels.'),
+      accessibilityFeatures(
+        'The building is equipped with induction loops for hearing aids. Wheelchair access is possible on all levels.',
+      ),
     ).toEqual(['wheelchair_accessible', 'hearing_loop']);
-    expect(accessibilityFeatures('Switch hearing aid to T-coil to access the induction loop facility.')).toEqual(['hearing_loop']);
+    expect(accessibilityFeatures('Switch hearing aid to T-coil to access the induction loop facility.')).toEqual([
+      'hearing_loop',
+    ]);
   });
 
   it('maps common phrasings to the controlled vocabulary, in vocabulary order', () => {
-    expect(accessibilityFeatures('Level access, a lift to all floors and an accessible toilet')).toEqual(['step_free', 'accessible_toilet']);
-    expect(accessibilityFeatures('Quiet room available; large print and easy-read leaflets')).toEqual(['quiet_space', 'large_print', 'easy_read']);
+    expect(accessibilityFeatures('Level access, a lift to all floors and an accessible toilet')).toEqual([
+      'step_free',
+      'accessible_toilet',
+    ]);
+    expect(accessibilityFeatures('Quiet room available; large print and easy-read leaflets')).toEqual([
+      'quiet_space',
+      'large_print',
+      'easy_read',
+    ]);
     expect(accessibilityFeatures('Carers go free. Blue badge parking outside.')).toEqual(['carer_free', 'parking']);
     expect(accessibilityFeatures('disabled access via ramp')).toEqual(['wheelchair_accessible', 'step_free']);
   });
@@ -258,8 +271,10 @@ describe('schedulesOf', () => {
       validTo: '2005-01-01',
       opensAt: '10:00:00',
       closesAt: '18:00:00',
-      description: 'The service is available from 10 am to 6pm weekdays. The service is not available on public holidays.',
-      notes: 'Some of our staff will be unavailable during their lunch break which may be any 30 minute period between 1200 and 1400',
+      description:
+        'The service is available from 10 am to 6pm weekdays. The service is not available on public holidays.',
+      notes:
+        'Some of our staff will be unavailable during their lunch break which may be any 30 minute period between 1200 and 1400',
       wkst: 'TU',
     });
     expect(schedules[1]).toEqual(schedules[0]);
@@ -290,14 +305,23 @@ describe('schedulesOf', () => {
   });
 
   it('keeps a weekday row’s own freq and byday when it has them', () => {
-    expect(schedulesOf({ regular_schedules: [{ weekday: 2, byday: '1TU', freq: 'MONTHLY' }] })).toEqual([{ freq: 'MONTHLY', byday: '1TU' }]);
+    expect(schedulesOf({ regular_schedules: [{ weekday: 2, byday: '1TU', freq: 'MONTHLY' }] })).toEqual([
+      { freq: 'MONTHLY', byday: '1TU' },
+    ]);
   });
 
   it('reads regular_schedules inside service_at_locations, and cleans descriptions to one line', () => {
     const schedules = schedulesOf({
-      service_at_locations: [{ id: 'sal', regular_schedules: [{ weekday: 3, opens_at: '14:00', description: '<p>Afternoons,<br>term time</p>' }] }],
+      service_at_locations: [
+        {
+          id: 'sal',
+          regular_schedules: [{ weekday: 3, opens_at: '14:00', description: '<p>Afternoons,<br>term time</p>' }],
+        },
+      ],
     });
-    expect(schedules).toEqual([{ freq: 'WEEKLY', byday: 'WE', opensAt: '14:00', description: 'Afternoons, term time' }]);
+    expect(schedules).toEqual([
+      { freq: 'WEEKLY', byday: 'WE', opensAt: '14:00', description: 'Afternoons, term time' },
+    ]);
   });
 
   it('gives no schedules for a service without any, and skips entries that are not objects', () => {
@@ -315,8 +339,10 @@ describe('toEntry', () => {
       title: 'Community Counselling',
       status: 'active',
       url: 'http://example.com/counselling',
-      alert: 'Following COVID-19 we have moved most of our counselling sessions online. Please contact the reception if you require further information.',
-      eligibility: 'This service is intended for all people aged 12 and over who require counselling services in the MyCity area',
+      alert:
+        'Following COVID-19 we have moved most of our counselling sessions online. Please contact the reception if you require further information.',
+      eligibility:
+        'This service is intended for all people aged 12 and over who require counselling services in the MyCity area',
       minimumAge: 12,
       maximumAge: 100,
       assuredDate: new Date('2005-01-01T00:00:00Z'),
@@ -328,7 +354,8 @@ describe('toEntry', () => {
     expect(entry.organisation).toEqual({
       externalId: 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610',
       name: 'Example Organization Inc.',
-      description: 'Example Org is a non-profit organization dedicated to providing services to qualified beneficiaries',
+      description:
+        'Example Org is a non-profit organization dedicated to providing services to qualified beneficiaries',
       email: 'email@example.com',
       url: 'http://example.com',
       phone: '+44 1234 234567',
@@ -364,7 +391,11 @@ describe('toEntry', () => {
     const entry = entryOf(sample('oruk-3.0_uk-profile/json/service_full.json'));
     expect(entry.title).toBe('Community Counselling');
     expect(entry.organisation?.name).toBe('Example Organization Inc.');
-    expect(entry.cost).toEqual({ amount: 35, isFree: false, description: 'Under 18s and Over 60s £35 per 1 hour session' });
+    expect(entry.cost).toEqual({
+      amount: 35,
+      isFree: false,
+      description: 'Under 18s and Over 60s £35 per 1 hour session',
+    });
   });
 
   it('drops the bad url and e-mail of the ORUK validator "Fail" mock but keeps the service', () => {
@@ -374,7 +405,9 @@ describe('toEntry', () => {
     const notes: { ref: string; reason: string }[] = [];
     keepWebUrls(entry, 'svc', notes);
     expect(entry.url).toBeUndefined();
-    expect(notes).toEqual([{ ref: 'svc', reason: expect.stringMatching(/web address "example\/counselling" was dropped/) }]);
+    expect(notes).toEqual([
+      { ref: 'svc', reason: expect.stringMatching(/web address "example\/counselling" was dropped/) },
+    ]);
     expect(entry.description).toBe('');
   });
 
@@ -390,7 +423,12 @@ describe('toEntry', () => {
       eligibility_description: 'Older people living in Camden',
       minimum_age: '60',
       assured_date: '2026-10-01T12:00:00Z',
-      organization: { id: 'org-1', name: 'Highgate Neighbours', website: 'https://highgate.example.org', phones: [{ number: '020 7000 0001' }] },
+      organization: {
+        id: 'org-1',
+        name: 'Highgate Neighbours',
+        website: 'https://highgate.example.org',
+        phones: [{ number: '020 7000 0001' }],
+      },
       service_areas: [{ id: 'sa-1', name: 'Highgate' }],
       service_at_locations: [
         {
@@ -403,7 +441,13 @@ describe('toEntry', () => {
             longitude: -0.1445,
             addresses: [
               { address_1: 'PO Box 1', postal_code: 'N6 9ZZ', address_type: 'postal' },
-              { address_1: '25 Bertram Street', address_2: 'Highgate', city: 'London', postal_code: 'n195dq', address_type: 'physical' },
+              {
+                address_1: '25 Bertram Street',
+                address_2: 'Highgate',
+                city: 'London',
+                postal_code: 'n195dq',
+                address_type: 'physical',
+              },
             ],
             accessibility: [
               { accessibility: 'step_free', details: 'Ramp at the side door' },
@@ -433,7 +477,12 @@ describe('toEntry', () => {
       eligibility: 'Older people living in Camden',
       minimumAge: 60,
       assuredDate: new Date('2026-10-01T00:00:00Z'),
-      organisation: { externalId: 'org-1', name: 'Highgate Neighbours', url: 'https://highgate.example.org', phone: '020 7000 0001' },
+      organisation: {
+        externalId: 'org-1',
+        name: 'Highgate Neighbours',
+        url: 'https://highgate.example.org',
+        phone: '020 7000 0001',
+      },
       contact: { name: 'Centre desk', email: 'desk@example.org', phone: '020 7000 0002' },
       cost: { amount: 0, isFree: true, description: 'Lunch £0 free for members' },
       attendingTypes: ['in_person'],
@@ -459,20 +508,32 @@ describe('toEntry', () => {
   });
 
   it('infers audiences from eligibility and age when no term names one', () => {
-    const entry = entryOf({ id: 's1', name: 'Chair yoga', eligibility_description: 'Carers and over 55s', minimum_age: 50 });
+    const entry = entryOf({
+      id: 's1',
+      name: 'Chair yoga',
+      eligibility_description: 'Carers and over 55s',
+      minimum_age: 50,
+    });
     expect(entry.audiences).toEqual(['older_people', 'carers']);
     expect(entryOf({ id: 's2', name: 'Walking group', minimum_age: 65 }).audiences).toEqual(['older_people']);
     // Outpost's min_age and max_age; a range that ends in youth is for young people, up to 4 for parents and babies.
     const youth = entryOf({ id: 's3', name: 'Uptown Coffee Bar - Drop In', min_age: 13, max_age: 25 });
     expect(youth).toMatchObject({ minimumAge: 13, maximumAge: 25, audiences: ['young_people'] });
-    expect(entryOf({ id: 's4', name: 'Bounce and Rhyme', max_age: 4 }).audiences).toEqual(['parents_of_young_children']);
+    expect(entryOf({ id: 's4', name: 'Bounce and Rhyme', max_age: 4 }).audiences).toEqual([
+      'parents_of_young_children',
+    ]);
     expect(entryOf({ id: 's5', name: 'Lunch club', min_age: 18 }).audiences).toEqual([]);
     expect(entryOf({ id: 's3', name: 'Drop-in', eligibility_description: 'Everyone' }).audiences).toEqual([]);
   });
 
   it('takes the postcode district’s ward when it has only one, and a service area’s ward otherwise', () => {
     const at = (postal_code: string, areas: JsonRecord[] = []) =>
-      entryOf({ id: 's', name: 'Club', service_areas: areas, locations: [{ id: 'l', addresses: [{ address_1: '1 High St', postal_code }] }] }).location;
+      entryOf({
+        id: 's',
+        name: 'Club',
+        service_areas: areas,
+        locations: [{ id: 'l', addresses: [{ address_1: '1 High St', postal_code }] }],
+      }).location;
     expect(at('N6 5HG')?.ward).toBe('Highgate');
     expect(at('NW5 1TL')?.ward).toBeUndefined(); // NW5 spans six wards
     expect(at('NW5 1TL', [{ name: 'Kentish Town North' }])?.ward).toBe('Kentish Town North');
@@ -482,14 +543,25 @@ describe('toEntry', () => {
   });
 
   it('marks a virtual location online and prefers a physical one as the place', () => {
-    const online = entryOf({ id: 's', name: 'Online coffee morning', locations: [{ id: 'v', location_type: 'virtual', url: 'https://zoom.example/j/1' }] });
+    const online = entryOf({
+      id: 's',
+      name: 'Online coffee morning',
+      locations: [{ id: 'v', location_type: 'virtual', url: 'https://zoom.example/j/1' }],
+    });
     expect(online.attendingTypes).toEqual(['online']);
-    expect(online.location).toMatchObject({ externalId: 'v', locationType: 'virtual', url: 'https://zoom.example/j/1' });
+    expect(online.location).toMatchObject({
+      externalId: 'v',
+      locationType: 'virtual',
+      url: 'https://zoom.example/j/1',
+    });
 
     const both = entryOf({
       id: 's',
       name: 'Hybrid choir',
-      locations: [{ id: 'v', location_type: 'virtual' }, { id: 'p', name: 'St Pancras Church' }],
+      locations: [
+        { id: 'v', location_type: 'virtual' },
+        { id: 'p', name: 'St Pancras Church' },
+      ],
     });
     expect(both.location?.externalId).toBe('p');
     expect(both.attendingTypes).toEqual(['in_person', 'online']);
@@ -550,10 +622,14 @@ describe('toEntry', () => {
 
   it('infers training and resources from titles and categories', () => {
     expect(entryOf({ id: 's', name: 'Mental Health First Aid (two days)' }).kind).toBe('training');
-    expect(entryOf({ id: 's', name: 'Making Every Contact Count', attributes: [{ taxonomy_term: { name: 'MECC' } }] }).kind).toBe('training');
+    expect(
+      entryOf({ id: 's', name: 'Making Every Contact Count', attributes: [{ taxonomy_term: { name: 'MECC' } }] }).kind,
+    ).toBe('training');
     expect(entryOf({ id: 's', name: 'Loneliness toolkit' }).kind).toBe('resource');
     // A "guide" with a place to go is something to attend.
-    expect(entryOf({ id: 's', name: 'Guided walk guide', service_at_locations: [{ id: 'sal' }] }).kind).toBe('activity');
+    expect(entryOf({ id: 's', name: 'Guided walk guide', service_at_locations: [{ id: 'sal' }] }).kind).toBe(
+      'activity',
+    );
   });
 
   it('marks a helpline with a phone number as a phone service', () => {
@@ -564,18 +640,26 @@ describe('toEntry', () => {
   });
 
   it('reads cost: free from text, the lowest amount, and paid', () => {
-    expect(entryOf({ id: 's', name: 'x', fees_description: 'Free of charge' }).cost).toEqual({ isFree: true, description: 'Free of charge' });
+    expect(entryOf({ id: 's', name: 'x', fees_description: 'Free of charge' }).cost).toEqual({
+      isFree: true,
+      description: 'Free of charge',
+    });
     expect(entryOf({ id: 's', name: 'x', cost_options: [{ amount: 5 }, { amount: '3.50' }] }).cost).toEqual({
       amount: 3.5,
       isFree: false,
       description: '£5; £3.50',
     });
     // Text that says "free" alongside a price settles nothing.
-    expect(entryOf({ id: 's', name: 'x', fees: 'Free for carers', cost_options: [{ amount: 4 }] }).cost).toEqual({ amount: 4, description: 'Free for carers' });
+    expect(entryOf({ id: 's', name: 'x', fees: 'Free for carers', cost_options: [{ amount: 4 }] }).cost).toEqual({
+      amount: 4,
+      description: 'Free for carers',
+    });
   });
 
   it('reads an assured_date only when it is a real calendar date', () => {
-    expect(entryOf({ id: 's', name: 'x', assured_date: '2026-03-01' }).assuredDate).toEqual(new Date('2026-03-01T00:00:00Z'));
+    expect(entryOf({ id: 's', name: 'x', assured_date: '2026-03-01' }).assuredDate).toEqual(
+      new Date('2026-03-01T00:00:00Z'),
+    );
     expect(entryOf({ id: 's', name: 'x', assured_date: '2026-02-30' }).assuredDate).toBeUndefined();
     expect(entryOf({ id: 's', name: 'x', assured_date: 'last year' }).assuredDate).toBeUndefined();
   });
@@ -597,7 +681,11 @@ describe('toEntry', () => {
       languages: ['Somali', 'English'],
       regular_schedules: [{ weekday: 4, opens_at: '11:00', attending_type: 'In person' }],
     });
-    expect(entry.location).toMatchObject({ address1: 'Kentish Town Community Centre', postalCode: 'NW5 3EH', accessibility: ['wheelchair_accessible', 'step_free'] });
+    expect(entry.location).toMatchObject({
+      address1: 'Kentish Town Community Centre',
+      postalCode: 'NW5 3EH',
+      accessibility: ['wheelchair_accessible', 'step_free'],
+    });
     expect(entry.location?.accessibilityNote).toBe('wheelchair_access Lift to first floor');
     expect(entry.eligibility).toBe('Somali community; older adults');
     expect(entry.audiences).toEqual(['older_people', 'ethnic_minorities']);

@@ -12,7 +12,11 @@ const sample = (name: string) => readFileSync(new URL(name, ICAL), 'utf8');
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'utf8');
 
 /** Parses and checks every entry against the domain schema, as the importer will. */
-function parse(text: string, now: string, extra: { horizonDays?: number; lookbackDays?: number; maxPerSeries?: number } = {}): ParsedFeed {
+function parse(
+  text: string,
+  now: string,
+  extra: { horizonDays?: number; lookbackDays?: number; maxPerSeries?: number } = {},
+): ParsedFeed {
   const result = parseIcal(text, { now: new Date(now), ...extra });
   for (const entry of result.entries) {
     const check = CatalogueEntryInputSchema.safeParse(entry);
@@ -77,11 +81,17 @@ describe('parseIcal on real-world files', () => {
     expect(entry.title).toBe('Crazy Event Thingy!');
     expect(entry.description).toBe('IAM FOO');
     expect(entry.contact).toEqual({ email: 'jlal@mozilla.com', name: 'James Lal' });
-    expect(entry.schedule).toMatchObject({ rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1TU', timezone: 'America/Los_Angeles' });
+    expect(entry.schedule).toMatchObject({
+      rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1TU',
+      timezone: 'America/Los_Angeles',
+    });
   });
 
   it('icaljs_recur_instances: reaches the 2023 RDATEs (start of the PERIOD) when the window covers them', () => {
-    const feed = parse(sample('icaljs_recur_instances.ics'), '2023-11-01T00:00:00Z', { lookbackDays: 30, horizonDays: 60 });
+    const feed = parse(sample('icaljs_recur_instances.ics'), '2023-11-01T00:00:00Z', {
+      lookbackDays: 30,
+      horizonDays: 60,
+    });
     const entry = occ(feed.entries[0]!);
     const period = entry.find((o) => o.key === '2023-11-25T09:00:00.000Z')!;
     expect(iso(period.end)).toBe('2023-11-25T12:30:00.000Z');
@@ -191,7 +201,9 @@ describe('parseIcal on real-world files', () => {
 describe('parseIcal refusals', () => {
   it('refuses empty and whitespace-only input', () => {
     expect(refusal(() => parseIcal('', { now: new Date() })).message).toBe('Source returned empty iCalendar data');
-    expect(refusal(() => parseIcal(' \r\n\t', { now: new Date() })).message).toBe('Source returned empty iCalendar data');
+    expect(refusal(() => parseIcal(' \r\n\t', { now: new Date() })).message).toBe(
+      'Source returned empty iCalendar data',
+    );
   });
 
   it('refuses text that is not iCalendar', () => {
@@ -206,9 +218,13 @@ describe('parseIcal refusals', () => {
 
   it('refuses a body ical.js cannot parse (unclosed component, junk line)', () => {
     const unclosed = 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nEND:VCALENDAR\n';
-    expect(refusal(() => parseIcal(unclosed, { now: new Date() })).message).toMatch(/^The iCalendar data is truncated or malformed: /);
+    expect(refusal(() => parseIcal(unclosed, { now: new Date() })).message).toMatch(
+      /^The iCalendar data is truncated or malformed: /,
+    );
     const junk = 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nthis line has no colon\nEND:VEVENT\nEND:VCALENDAR\n';
-    expect(refusal(() => parseIcal(junk, { now: new Date() })).message).toMatch(/^The iCalendar data is truncated or malformed: /);
+    expect(refusal(() => parseIcal(junk, { now: new Date() })).message).toMatch(
+      /^The iCalendar data is truncated or malformed: /,
+    );
   });
 });
 
@@ -249,13 +265,24 @@ describe('parseIcal on hand-written fixtures', () => {
       postalCode: 'NW5 2SP',
       accessibility: [],
     });
-    expect(entry.schedule).toMatchObject({ freq: 'WEEKLY', byday: 'TH', opensAt: '10:00', closesAt: '12:00', timezone: 'Europe/London' });
+    expect(entry.schedule).toMatchObject({
+      freq: 'WEEKLY',
+      byday: 'TH',
+      opensAt: '10:00',
+      closesAt: '12:00',
+      timezone: 'Europe/London',
+    });
   });
 
   it('expands BYSETPOS=-1, BYDAY ordinals and fortnightly rules', () => {
     const feed = parse(fixture('rules-setpos-ordinals.ics'), '2024-01-05T00:00:00Z');
     const days = (id: string) => occ(byId(feed, id)).map((o) => local(o.start, 'Europe/London'));
-    expect(days('last-weekday@signpost.test')).toEqual(['2024-01-31T14:00', '2024-02-29T14:00', '2024-03-29T14:00', '2024-04-30T14:00']);
+    expect(days('last-weekday@signpost.test')).toEqual([
+      '2024-01-31T14:00',
+      '2024-02-29T14:00',
+      '2024-03-29T14:00',
+      '2024-04-30T14:00',
+    ]);
     expect(days('last-friday@signpost.test')).toEqual([
       '2024-01-26T19:00',
       '2024-02-23T19:00',
@@ -272,7 +299,13 @@ describe('parseIcal on hand-written fixtures', () => {
       '2024-03-26T10:30',
     ]);
     const fortnightly = days('fortnightly@signpost.test');
-    expect(fortnightly.slice(0, 5)).toEqual(['2024-01-08T18:00', '2024-01-10T18:00', '2024-01-22T18:00', '2024-01-24T18:00', '2024-02-05T18:00']);
+    expect(fortnightly.slice(0, 5)).toEqual([
+      '2024-01-08T18:00',
+      '2024-01-10T18:00',
+      '2024-01-22T18:00',
+      '2024-01-24T18:00',
+      '2024-02-05T18:00',
+    ]);
     expect(fortnightly).toContain('2024-04-01T18:00'); // after the clock change, still 18:00 local
     expect(fortnightly.at(-1)! < '2025-01-05').toBe(true); // stops at the 365-day horizon
   });
@@ -345,7 +378,9 @@ describe('parseIcal on hand-written fixtures', () => {
     expect(b).toEqual(a);
     const entry = byId(a, 'folded@signpost.test');
     expect(entry.title).toBe('Gardening club at the Camden community allotment');
-    expect(entry.description).toBe('Line one\nLine two with a long tail that is folded with a tab and café accents, split across lines');
+    expect(entry.description).toBe(
+      'Line one\nLine two with a long tail that is folded with a tab and café accents, split across lines',
+    );
     expect(entry.schedule?.rrule).toBe('FREQ=WEEKLY;BYDAY=TU;COUNT=2');
     expect(occ(entry).map((o) => iso(o.start))).toEqual(['2024-07-02T13:00:00.000Z', '2024-07-09T13:00:00.000Z']);
   });
@@ -412,7 +447,13 @@ describe('parseIcal expansion window', () => {
 
   it('a finite series keeps its past instances', () => {
     const feed = parse(series('FREQ=WEEKLY;COUNT=5'), '2024-06-01T00:00:00Z');
-    expect(occ(feed.entries[0]!).map((o) => o.key.slice(0, 10))).toEqual(['2015-01-05', '2015-01-12', '2015-01-19', '2015-01-26', '2015-02-02']);
+    expect(occ(feed.entries[0]!).map((o) => o.key.slice(0, 10))).toEqual([
+      '2015-01-05',
+      '2015-01-12',
+      '2015-01-19',
+      '2015-01-26',
+      '2015-02-02',
+    ]);
   });
 
   it('DTSTART is always the first instance and counts towards COUNT, even off the rule', () => {
@@ -452,7 +493,12 @@ describe('parseIcal expansion window', () => {
     // COUNT with a DTSTART on the rule: the first Monday, six times.
     const counted = parse(series('FREQ=MONTHLY;BYDAY=1MO;COUNT=6', '20240101T100000'), '2024-01-01T00:00:00Z');
     expect(occ(counted.entries[0]!).map((o) => o.key.slice(0, 10))).toEqual([
-      '2024-01-01', '2024-02-05', '2024-03-04', '2024-04-01', '2024-05-06', '2024-06-03',
+      '2024-01-01',
+      '2024-02-05',
+      '2024-03-04',
+      '2024-04-01',
+      '2024-05-06',
+      '2024-06-03',
     ]);
   });
 

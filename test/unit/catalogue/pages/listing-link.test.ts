@@ -6,11 +6,20 @@ const ID = '34f5fea4-b8cf-4286-832a-f4ca1aca37b4';
 
 describe('links to listing pages', () => {
   it('reads the listing id back from the page address, whatever the case, query or fragment', () => {
-    for (const publicUrl of ['https://signpost.camden.gov.uk', 'https://signpost.camden.gov.uk/', 'https://camden.gov.uk/signpost']) {
+    for (const publicUrl of [
+      'https://signpost.camden.gov.uk',
+      'https://signpost.camden.gov.uk/',
+      'https://camden.gov.uk/signpost',
+    ]) {
       const page = listingPageUrl(publicUrl, ID);
       expect(listingIdFromUrl(publicUrl, page), page).toBe(ID);
       expect(listingIdFromUrl(publicUrl, `${page}/`)).toBe(ID);
-      expect(listingIdFromUrl(publicUrl, `${page.replace(ID, ID.toUpperCase()).replace('camden.gov.uk', 'Camden.GOV.uk')}?utm_source=slack#when`)).toBe(ID);
+      expect(
+        listingIdFromUrl(
+          publicUrl,
+          `${page.replace(ID, ID.toUpperCase()).replace('camden.gov.uk', 'Camden.GOV.uk')}?utm_source=slack#when`,
+        ),
+      ).toBe(ID);
     }
     // A link typed by hand with http still means the page.
     expect(listingIdFromUrl('https://signpost.camden.gov.uk', `http://signpost.camden.gov.uk/l/${ID}`)).toBe(ID);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type ExpandContext, expandRecurrence } from '../../../../src/catalogue/recurrence/expand-recurrence.ts';
-import { type Recurrence, type RecurrenceRule, toIcalRecur, toRecurrenceRule } from '../../../../src/catalogue/recurrence/recurrence-rule.ts';
+import {
+  type Recurrence,
+  type RecurrenceRule,
+  toIcalRecur,
+  toRecurrenceRule,
+} from '../../../../src/catalogue/recurrence/recurrence-rule.ts';
 import { BadEvent } from '../../../../src/catalogue/recurrence/wall-time.ts';
 import { LONDON_ZONE, ZoneResolver } from '../../../../src/catalogue/recurrence/zones.ts';
 
@@ -23,7 +28,13 @@ function londonSeries(start: string, rules: RecurrenceRule[], extra: Partial<Rec
 
 function window(now: string, days = 365, maxPerSeries = 2000): ExpandContext {
   const at = Date.parse(now);
-  return { resolver: new ZoneResolver(new Map(), LONDON_ZONE), now: at, windowStart: at - 31 * DAY_MS, windowEnd: at + days * DAY_MS, maxPerSeries };
+  return {
+    resolver: new ZoneResolver(new Map(), LONDON_ZONE),
+    now: at,
+    windowStart: at - 31 * DAY_MS,
+    windowEnd: at + days * DAY_MS,
+    maxPerSeries,
+  };
 }
 
 const dates = (r: { occurrences: { key: string; start: Date }[] }) => r.occurrences.map((o) => o.start.toISOString());
@@ -32,7 +43,12 @@ describe('the recurrence engine', () => {
   it('skips a month that has no 30th (RFC 5545), on the fast monthly path', () => {
     const rule: RecurrenceRule = { freq: 'MONTHLY', interval: 1, byMonthDay: [30], count: 4 };
     const out = expandRecurrence(londonSeries('2025-12-30T10:00:00', [rule]), window('2026-01-01T00:00:00Z'));
-    expect(dates(out)).toEqual(['2025-12-30T10:00:00.000Z', '2026-01-30T10:00:00.000Z', '2026-03-30T09:00:00.000Z', '2026-04-30T09:00:00.000Z']);
+    expect(dates(out)).toEqual([
+      '2025-12-30T10:00:00.000Z',
+      '2026-01-30T10:00:00.000Z',
+      '2026-03-30T09:00:00.000Z',
+      '2026-04-30T09:00:00.000Z',
+    ]);
   });
 
   it('skips a month that has no 30th through ical.js too, which alone would roll 30 February over into March', () => {
@@ -54,7 +70,11 @@ describe('the recurrence engine', () => {
   });
 
   it('applies UNTIL as a date, extra dates and excluded dates', () => {
-    const rule: RecurrenceRule = { freq: 'DAILY', interval: 1, until: { wall: Date.UTC(2024, 0, 5), date: true, utc: false } };
+    const rule: RecurrenceRule = {
+      freq: 'DAILY',
+      interval: 1,
+      until: { wall: Date.UTC(2024, 0, 5), date: true, utc: false },
+    };
     const series = londonSeries('2024-01-01T10:00:00', [rule], {
       rDates: [{ start: { wall: Date.UTC(2024, 0, 9, 15), date: false, utc: false } }],
       exDates: [{ wall: Date.UTC(2024, 0, 3), date: true, utc: false }],
@@ -69,14 +89,23 @@ describe('the recurrence engine', () => {
   });
 
   it('reports a cap with how many sessions were left out, keeping the ones around now', () => {
-    const out = expandRecurrence(londonSeries('2024-01-01T10:00:00', [{ freq: 'DAILY', interval: 1 }]), window('2024-06-01T00:00:00Z', 365, 20));
+    const out = expandRecurrence(
+      londonSeries('2024-01-01T10:00:00', [{ freq: 'DAILY', interval: 1 }]),
+      window('2024-06-01T00:00:00Z', 365, 20),
+    );
     expect(out.occurrences).toHaveLength(20);
-    expect(out.capped).toMatch(/^kept, but only the 20 sessions nearest today of its \d{3} \(the limit for one event\)$/);
+    expect(out.capped).toMatch(
+      /^kept, but only the 20 sessions nearest today of its \d{3} \(the limit for one event\)$/,
+    );
     expect(out.occurrences.some((o) => o.start.getTime() >= Date.parse('2024-06-01T00:00:00Z'))).toBe(true);
   });
 
   it('rejects a series whose zone cannot be used, as a BadEvent with a reason', () => {
-    const resolver = new ZoneResolver(new Map(), LONDON_ZONE, new Map([['Broken/Zone', 'it has no STANDARD or DAYLIGHT part']]));
+    const resolver = new ZoneResolver(
+      new Map(),
+      LONDON_ZONE,
+      new Map([['Broken/Zone', 'it has no STANDARD or DAYLIGHT part']]),
+    );
     const series = londonSeries('2024-01-01T10:00:00', [], {
       rDates: [{ start: { wall: Date.UTC(2024, 0, 2, 10), date: false, utc: false, tzid: 'Broken/Zone' } }],
     });

@@ -107,7 +107,10 @@ describe('parseQuery', () => {
 
     it('reads postcode districts and full postcodes', () => {
       expect(parseQuery('something in NW5', NOW).place).toMatchObject({ label: 'NW5', postcode: 'NW5' });
-      expect(parseQuery('near n19', NOW).place).toMatchObject({ label: 'N19', wards: ['Highgate', 'Kentish Town North'] });
+      expect(parseQuery('near n19', NOW).place).toMatchObject({
+        label: 'N19',
+        wards: ['Highgate', 'Kentish Town North'],
+      });
       expect(parseQuery('WC1H', NOW).place?.wards).toEqual(["King's Cross", 'Bloomsbury']);
       const full = parseQuery('lives at nw3 4xn', NOW);
       expect(full.place).toMatchObject({ label: 'NW3 4XN', postcode: 'NW3 4XN' });
@@ -123,7 +126,11 @@ describe('parseQuery', () => {
 
   describe('days and times in Europe/London', () => {
     it('today, tomorrow morning, tonight', () => {
-      expect(parseQuery('today', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-11-24T00:00:00+00:00', label: 'today' });
+      expect(parseQuery('today', NOW).when).toEqual({
+        from: '2026-11-23T09:00:00+00:00',
+        to: '2026-11-24T00:00:00+00:00',
+        label: 'today',
+      });
       const u = parseQuery('tomorrow morning', NOW);
       expect(u.when).toEqual({ from: '2026-11-24T00:00:00+00:00', to: '2026-11-25T00:00:00+00:00', label: 'tomorrow' });
       expect(u.timeOfDay).toBe('morning');
@@ -136,13 +143,25 @@ describe('parseQuery', () => {
         to: '2026-11-30T00:00:00+00:00',
         label: 'this weekend',
       });
-      expect(parseQuery('next week', NOW).when).toEqual({ from: '2026-11-30T00:00:00+00:00', to: '2026-12-07T00:00:00+00:00', label: 'next week' });
-      expect(parseQuery('this week', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-11-30T00:00:00+00:00', label: 'this week' });
+      expect(parseQuery('next week', NOW).when).toEqual({
+        from: '2026-11-30T00:00:00+00:00',
+        to: '2026-12-07T00:00:00+00:00',
+        label: 'next week',
+      });
+      expect(parseQuery('this week', NOW).when).toEqual({
+        from: '2026-11-23T09:00:00+00:00',
+        to: '2026-11-30T00:00:00+00:00',
+        label: 'this week',
+      });
     });
 
     it('a weekend day asks "this weekend" from now to Monday', () => {
       const saturday = new Date('2026-11-28T15:00:00Z');
-      expect(parseQuery('this weekend', saturday).when).toEqual({ from: '2026-11-28T15:00:00+00:00', to: '2026-11-30T00:00:00+00:00', label: 'this weekend' });
+      expect(parseQuery('this weekend', saturday).when).toEqual({
+        from: '2026-11-28T15:00:00+00:00',
+        to: '2026-11-30T00:00:00+00:00',
+        label: 'this weekend',
+      });
     });
 
     it('weekday names are days of the week; "next Friday" is one date', () => {
@@ -152,7 +171,11 @@ describe('parseQuery', () => {
       expect(parseQuery('every sunday', NOW).weekdays).toEqual([7]);
       expect(parseQuery('tai chi saturday', NOW)).toMatchObject({ weekdays: [6], topics: ['tai-chi'] });
       expect(parseQuery('at weekends', NOW).weekdays).toEqual([6, 7]);
-      expect(parseQuery('next friday', NOW).when).toEqual({ from: '2026-12-04T00:00:00+00:00', to: '2026-12-05T00:00:00+00:00', label: 'on Friday 4 December' });
+      expect(parseQuery('next friday', NOW).when).toEqual({
+        from: '2026-12-04T00:00:00+00:00',
+        to: '2026-12-05T00:00:00+00:00',
+        label: 'on Friday 4 December',
+      });
     });
 
     it('evenings, mornings and afternoons', () => {
@@ -164,7 +187,11 @@ describe('parseQuery', () => {
     });
 
     it('explicit dates', () => {
-      expect(parseQuery('on 3 December', NOW).when).toEqual({ from: '2026-12-03T00:00:00+00:00', to: '2026-12-04T00:00:00+00:00', label: 'on Thursday 3 December' });
+      expect(parseQuery('on 3 December', NOW).when).toEqual({
+        from: '2026-12-03T00:00:00+00:00',
+        to: '2026-12-04T00:00:00+00:00',
+        label: 'on Thursday 3 December',
+      });
     });
 
     it('months: the next one of that name, the rest of this one, or the year given', () => {
@@ -173,9 +200,17 @@ describe('parseQuery', () => {
         categories: ['lunch club'],
         when: { from: '2027-03-01T00:00:00+00:00', to: '2027-04-01T00:00:00+01:00', label: 'in March 2027' },
       });
-      expect(parseQuery('during december', NOW).when).toEqual({ from: '2026-12-01T00:00:00+00:00', to: '2027-01-01T00:00:00+00:00', label: 'in December' });
+      expect(parseQuery('during december', NOW).when).toEqual({
+        from: '2026-12-01T00:00:00+00:00',
+        to: '2027-01-01T00:00:00+00:00',
+        label: 'in December',
+      });
       expect(parseQuery('mhfa course in feb', NOW).when?.label).toBe('in February 2027');
-      expect(parseQuery('in November', NOW).when).toEqual({ from: '2026-11-23T09:00:00+00:00', to: '2026-12-01T00:00:00+00:00', label: 'in November' });
+      expect(parseQuery('in November', NOW).when).toEqual({
+        from: '2026-11-23T09:00:00+00:00',
+        to: '2026-12-01T00:00:00+00:00',
+        label: 'in November',
+      });
       expect(parseQuery('next November', NOW).when?.from).toBe('2027-11-01T00:00:00+00:00');
       expect(parseQuery('throughout January 2028', NOW).when?.label).toBe('in January 2028');
       // A day in the month is one date, as before.
@@ -183,7 +218,13 @@ describe('parseQuery', () => {
     });
 
     it('does not read names or words as months', () => {
-      for (const q of ['for June who is lonely', 'lunch for Jan', 'march for peace', 'may be suitable', 'April Court sheltered housing']) {
+      for (const q of [
+        'for June who is lonely',
+        'lunch for Jan',
+        'march for peace',
+        'may be suitable',
+        'April Court sheltered housing',
+      ]) {
         expect(parseQuery(q, NOW).when, q).toBeUndefined();
       }
     });
@@ -191,16 +232,36 @@ describe('parseQuery', () => {
     it('keeps London wall-clock days across the spring clock change', () => {
       // Saturday 27 March 2027, 10:00 GMT; clocks go forward at 01:00 on Sunday 28 March.
       const beforeChange = new Date('2027-03-27T10:00:00Z');
-      expect(parseQuery('tomorrow', beforeChange).when).toEqual({ from: '2027-03-28T00:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'tomorrow' });
-      expect(parseQuery('next week', beforeChange).when).toEqual({ from: '2027-03-29T00:00:00+01:00', to: '2027-04-05T00:00:00+01:00', label: 'next week' });
-      expect(parseQuery('this weekend', beforeChange).when).toEqual({ from: '2027-03-27T10:00:00+00:00', to: '2027-03-29T00:00:00+01:00', label: 'this weekend' });
+      expect(parseQuery('tomorrow', beforeChange).when).toEqual({
+        from: '2027-03-28T00:00:00+00:00',
+        to: '2027-03-29T00:00:00+01:00',
+        label: 'tomorrow',
+      });
+      expect(parseQuery('next week', beforeChange).when).toEqual({
+        from: '2027-03-29T00:00:00+01:00',
+        to: '2027-04-05T00:00:00+01:00',
+        label: 'next week',
+      });
+      expect(parseQuery('this weekend', beforeChange).when).toEqual({
+        from: '2027-03-27T10:00:00+00:00',
+        to: '2027-03-29T00:00:00+01:00',
+        label: 'this weekend',
+      });
     });
 
     it('keeps London wall-clock days across the autumn clock change', () => {
       // Saturday 30 October 2027, 23:30 BST; clocks go back at 02:00 on Sunday 31 October.
       const lateSaturday = new Date('2027-10-30T22:30:00Z');
-      expect(parseQuery('today', lateSaturday).when).toEqual({ from: '2027-10-30T23:30:00+01:00', to: '2027-10-31T00:00:00+01:00', label: 'today' });
-      expect(parseQuery('tomorrow', lateSaturday).when).toEqual({ from: '2027-10-31T00:00:00+01:00', to: '2027-11-01T00:00:00+00:00', label: 'tomorrow' });
+      expect(parseQuery('today', lateSaturday).when).toEqual({
+        from: '2027-10-30T23:30:00+01:00',
+        to: '2027-10-31T00:00:00+01:00',
+        label: 'today',
+      });
+      expect(parseQuery('tomorrow', lateSaturday).when).toEqual({
+        from: '2027-10-31T00:00:00+01:00',
+        to: '2027-11-01T00:00:00+00:00',
+        label: 'tomorrow',
+      });
       // Half past midnight GMT on 1 November is still the 1st in London (Monday).
       expect(parseQuery('on Monday', new Date('2027-11-01T00:30:00Z')).weekdays).toEqual([1]);
     });
@@ -229,7 +290,7 @@ describe('parseQuery', () => {
 
 describe('parseQuery keeps every content word', () => {
   it.each([
-    ['Somali women\'s group', ['somali', 'womens']],
+    ["Somali women's group", ['somali', 'womens']],
     ["ladies' knit & natter", ['ladies', 'knit', 'natter']],
     ['tea dance', ['tea', 'dance']],
     ['Black and Asian elders', ['black', 'asian', 'elders']],
@@ -243,7 +304,7 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('Somali speaking befriender', NOW).languages).toEqual(['somali']);
   });
 
-  it('reads the strategy\'s own wording and frontline abbreviations', () => {
+  it("reads the strategy's own wording and frontline abbreviations", () => {
     expect(parseQuery('Black, Asian and minority ethnic elders', NOW).audiences).toContain('ethnic_minorities');
     expect(parseQuery('LD', NOW).audiences).toEqual(['learning_disabilities']);
     expect(parseQuery('MH support', NOW).topics).toContain('mental-health');
@@ -254,14 +315,19 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('friendship calls', NOW).topics).toEqual(['befriending']);
   });
 
-  it.each(['station', 'working', 'reducing', 'tea', 'gardens'])('never corrects the known word "%s" into another', (word) => {
-    const u = parseQuery(`${word} group`, NOW);
-    expect(u.slots?.[0]).toEqual({ text: word });
-    expect(u.place).toBeUndefined();
-  });
+  it.each(['station', 'working', 'reducing', 'tea', 'gardens'])(
+    'never corrects the known word "%s" into another',
+    (word) => {
+      const u = parseQuery(`${word} group`, NOW);
+      expect(u.slots?.[0]).toEqual({ text: word });
+      expect(u.place).toBeUndefined();
+    },
+  );
 
   it('corrects unknown words only, and says what it read', () => {
-    expect(parseQuery('befriening', NOW).slots).toEqual([{ text: 'befriending', concept: 'befriending', corrected: 'befriening' }]);
+    expect(parseQuery('befriening', NOW).slots).toEqual([
+      { text: 'befriending', concept: 'befriending', corrected: 'befriening' },
+    ]);
     // A word the catalogue knows is kept as it is, even when no dictionary has it.
     expect(parseQuery('zumbaa', NOW, { catalogueWords: new Set(['zumbaa']) }).slots).toEqual([{ text: 'zumbaa' }]);
   });
@@ -283,12 +349,12 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
   });
 
-  it('reads a possessive plural as the word: children\'s, young people\'s', () => {
+  it("reads a possessive plural as the word: children's, young people's", () => {
     expect(parseQuery("children's choir", NOW).audiences).toEqual(['young_people']);
     expect(parseQuery("young people's mental health", NOW).topics).toEqual(['young', 'mental-health']);
   });
 
-  it('reads a child\'s age as who the resident is', () => {
+  it("reads a child's age as who the resident is", () => {
     const teen = parseQuery('somewhere safe for a 15 year old after school', NOW);
     expect(teen.audiences).toEqual(['young_people']);
     expect(teen.terms).not.toContain('15');
@@ -318,14 +384,23 @@ describe('parseQuery keeps every content word', () => {
   });
 
   it('reads a street or venue after a place word as where, never as a topic', () => {
-    expect(parseQuery('exercise class on Drury Lane', NOW)).toMatchObject({ venue: 'drury lane', topics: ['exercise'] });
+    expect(parseQuery('exercise class on Drury Lane', NOW)).toMatchObject({
+      venue: 'drury lane',
+      topics: ['exercise'],
+    });
     expect(parseQuery('something on fortess road', NOW).slots).toEqual([]);
     // "Holborn Library": the venue, and Holborn as the place for when no venue has that name; library is no topic.
     const library = parseQuery("what's on at Holborn Library", NOW);
-    expect(library).toMatchObject({ venue: 'holborn library', place: { label: 'Holborn', wards: ['Holborn & Covent Garden'] } });
+    expect(library).toMatchObject({
+      venue: 'holborn library',
+      place: { label: 'Holborn', wards: ['Holborn & Covent Garden'] },
+    });
     expect(library.topics).toBeUndefined();
     // A village elsewhere is looked up as a venue and still counts as a word; Camden places and topics are as before.
-    expect(parseQuery('tea and a chat in Lyminge', NOW)).toMatchObject({ venue: 'lyminge', terms: expect.arrayContaining(['lyminge']) });
+    expect(parseQuery('tea and a chat in Lyminge', NOW)).toMatchObject({
+      venue: 'lyminge',
+      terms: expect.arrayContaining(['lyminge']),
+    });
     expect(parseQuery('lunch in Kilburn', NOW).venue).toBeUndefined();
     expect(parseQuery('lunch at a community centre', NOW).venue).toBeUndefined();
     expect(parseQuery('walk in the park', NOW).venue).toBeUndefined();

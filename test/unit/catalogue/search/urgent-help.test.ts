@@ -47,7 +47,7 @@ describe('urgent help: the safety corpus', () => {
 
 describe('urgent help: the detector', () => {
   it('reads the normalised question: case, apostrophes, hyphens and typos in the risk words', () => {
-    expect(normaliseForRisk("She’s SELF-HARMING")).toBe('shes self harming');
+    expect(normaliseForRisk('She’s SELF-HARMING')).toBe('shes self harming');
     expect(normaliseForRisk('feeling sucidal')).toBe('feeling suicidal');
     expect(normaliseForRisk('overdossed')).toBe('overdosed');
     // Common words one letter away from a risk word stay as they are.
@@ -82,7 +82,20 @@ describe('urgent help: the detector', () => {
 describe('withUrgentHelp', () => {
   const inner: CatalogueSearch = {
     async search(request: SearchRequest) {
-      return { understood: { terms: request.text.split(' '), audiences: [], categories: [], access: [], languages: [], formats: [], kinds: [] }, relaxed: [], results: [], total: 0 };
+      return {
+        understood: {
+          terms: request.text.split(' '),
+          audiences: [],
+          categories: [],
+          access: [],
+          languages: [],
+          formats: [],
+          kinds: [],
+        },
+        relaxed: [],
+        results: [],
+        total: 0,
+      };
     },
     async getResult() {
       return undefined;

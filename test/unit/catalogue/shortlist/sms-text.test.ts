@@ -53,7 +53,14 @@ describe('the list as a text message', () => {
   it('holds each listing’s name, day and time, place, phone and page link, in GSM-7 and at most three segments', () => {
     const sms = buildSmsText([listing(1, { title: 'St Mary’s “Lunch” Club – Café' }), listing(2)]);
     expect(sms.text).toContain('St Mary\'s "Lunch" Club - Café');
-    for (const part of ['Tue 1 Dec, 12 noon to 2pm', 'Greenwood Place Centre, NW5 1LB', '020 7946 0010', listing(1).pageUrl, listing(2).pageUrl, 'Lunch Club 2']) {
+    for (const part of [
+      'Tue 1 Dec, 12 noon to 2pm',
+      'Greenwood Place Centre, NW5 1LB',
+      '020 7946 0010',
+      listing(1).pageUrl,
+      listing(2).pageUrl,
+      'Lunch Club 2',
+    ]) {
       expect(sms.text).toContain(part);
     }
     expect([...sms.text].every(isGsm7)).toBe(true);

@@ -53,8 +53,12 @@ describe('formatting', () => {
     expect(formatSpan({ start: '2027-06-01T10:30:00Z', end: '2027-06-01T11:30:00Z', allDay: false }, NOW)).toBe(
       'Tue 1 Jun 2027, 11:30–12:30',
     );
-    expect(formatSpan({ start: '2026-12-05T00:00:00Z', end: '2026-12-07T00:00:00Z', allDay: true }, NOW)).toBe('Sat 5 Dec – Sun 6 Dec');
-    expect(formatSpan({ start: '2026-12-05T00:00:00Z', end: '2026-12-06T00:00:00Z', allDay: true }, NOW)).toBe('Sat 5 Dec');
+    expect(formatSpan({ start: '2026-12-05T00:00:00Z', end: '2026-12-07T00:00:00Z', allDay: true }, NOW)).toBe(
+      'Sat 5 Dec – Sun 6 Dec',
+    );
+    expect(formatSpan({ start: '2026-12-05T00:00:00Z', end: '2026-12-06T00:00:00Z', allDay: true }, NOW)).toBe(
+      'Sat 5 Dec',
+    );
   });
 
   it('flags a listing last confirmed more than twelve months ago', () => {
@@ -77,11 +81,25 @@ describe('search results reply', () => {
   it('heads with what was understood and shows what, when, where, cost, how to join, contact and freshness', () => {
     const results = [
       buildResult({ id: 'a', lastConfirmed: '2025-09-15' }),
-      buildResult({ id: 'b', title: 'MECC: Making Every Contact Count', kind: 'training', cost: null, howToJoin: 'booking' }),
+      buildResult({
+        id: 'b',
+        title: 'MECC: Making Every Contact Count',
+        kind: 'training',
+        cost: null,
+        howToJoin: 'booking',
+      }),
     ];
-    const reply = buildSearchResultsReply({ response: buildResponse(results, { understood }), now: NOW, offset: 0, queryKey: 'k1' });
+    const reply = buildSearchResultsReply({
+      response: buildResponse(results, { understood }),
+      now: NOW,
+      offset: 0,
+      queryKey: 'k1',
+    });
     expectWithinLimits(reply);
-    expect(reply.blocks[0]).toEqual({ type: 'heading', text: 'Lunch clubs · Kentish Town · Tuesdays · free · step-free' });
+    expect(reply.blocks[0]).toEqual({
+      type: 'heading',
+      text: 'Lunch clubs · Kentish Town · Tuesdays · free · step-free',
+    });
     const [list] = blocksOf(reply, 'list');
     const first = list!.items[0]!;
     expect(first.title).toBe('1. Tuesday Lunch Club');
@@ -123,7 +141,9 @@ describe('search results reply', () => {
 
   it('says which filters were relaxed and marks demo data', () => {
     const reply = buildSearchResultsReply({
-      response: buildResponse([buildResult({ isDemo: true })], { relaxed: ['nothing on Tuesday in Kilburn; showing what is on Tuesday nearby'] }),
+      response: buildResponse([buildResult({ isDemo: true })], {
+        relaxed: ['nothing on Tuesday in Kilburn; showing what is on Tuesday nearby'],
+      }),
       now: NOW,
       offset: 0,
       queryKey: 'k',
@@ -148,7 +168,9 @@ describe('search results reply', () => {
 
   it('describes online and phone services without a venue', () => {
     const reply = buildSearchResultsReply({
-      response: buildResponse([buildResult({ attendingTypes: ['phone'], venue: null, ward: null, postcode: null, next: null })]),
+      response: buildResponse([
+        buildResult({ attendingTypes: ['phone'], venue: null, ward: null, postcode: null, next: null }),
+      ]),
       now: NOW,
       offset: 0,
       queryKey: 'k',
@@ -189,7 +211,9 @@ describe('entry detail reply', () => {
     expect(reply.blocks[0]).toEqual({ type: 'heading', text: 'Tuesday Lunch Club' });
     const fieldsByLabel = Object.fromEntries(blocksOf(reply, 'fields')[0]!.fields.map((f) => [f.label, f.value]));
     expect(fieldsByLabel.When).toBe('Tue 1 Dec, 12:00–14:00\nTue 8 Dec, 12:00–14:00\nTue 15 Dec, 12:00–14:00');
-    expect(fieldsByLabel.Where).toBe('Kentish Town Community Centre, 17 Busby Place, London, NW5 2SP (Kentish Town South ward)');
+    expect(fieldsByLabel.Where).toBe(
+      'Kentish Town Community Centre, 17 Busby Place, London, NW5 2SP (Kentish Town South ward)',
+    );
     expect(fieldsByLabel.Access).toBe('Step-free access. Accessible toilet. Ramp at the side door');
     expect(fieldsByLabel['Who it is for']).toBe('Older people');
     expect(fieldsByLabel['How to join']).toBe('You can just turn up');

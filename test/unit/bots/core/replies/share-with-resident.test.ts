@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildShareReply, MAX_SHARE_LENGTH, shareText } from '../../../../../src/bots/core/replies/share-with-resident.ts';
+import {
+  buildShareReply,
+  MAX_SHARE_LENGTH,
+  shareText,
+} from '../../../../../src/bots/core/replies/share-with-resident.ts';
 import { buildResult } from '../../../../helpers/build-result.ts';
 
 const NOW = new Date('2026-11-30T09:00:00Z');
@@ -37,14 +41,28 @@ describe('shareText', () => {
 
   it('handles phone and online services, a closure notice and an e-mail-only contact', () => {
     const phone = shareText(
-      buildResult({ attendingTypes: ['phone'], venue: null, address: null, postcode: null, next: null, upcoming: [], status: 'temporarily_closed' }),
+      buildResult({
+        attendingTypes: ['phone'],
+        venue: null,
+        address: null,
+        postcode: null,
+        next: null,
+        upcoming: [],
+        status: 'temporarily_closed',
+      }),
       NOW,
     );
     expect(phone).toContain('Where: by phone');
     expect(phone).toContain('When: Tuesdays 12:00–14:00');
     expect(phone).toContain('closed for now');
     const online = shareText(
-      buildResult({ attendingTypes: ['online'], venue: null, address: null, postcode: null, contact: { email: 'hello@example.org' } }),
+      buildResult({
+        attendingTypes: ['online'],
+        venue: null,
+        address: null,
+        postcode: null,
+        contact: { email: 'hello@example.org' },
+      }),
       NOW,
     );
     expect(online).toContain('Where: online');
@@ -53,14 +71,29 @@ describe('shareText', () => {
   });
 
   it('never repeats the venue or postcode the address already holds', () => {
-    const text = shareText(buildResult({ venue: 'Kentish Town Centre', address: 'Kentish Town Centre, 1 High St, NW5 1AA', postcode: 'NW5 1AA' }), NOW);
+    const text = shareText(
+      buildResult({
+        venue: 'Kentish Town Centre',
+        address: 'Kentish Town Centre, 1 High St, NW5 1AA',
+        postcode: 'NW5 1AA',
+      }),
+      NOW,
+    );
     expect(text).toContain('Where: Kentish Town Centre, 1 High St, NW5 1AA\n');
   });
 
   it('stays SMS-sized however long the listing is, keeping the title and the phone number', () => {
     const long = 'word '.repeat(300);
     const text = shareText(
-      buildResult({ title: long, alert: long, scheduleText: long, venue: long, address: long, cost: 'Free', access: ['step_free', 'parking'] }),
+      buildResult({
+        title: long,
+        alert: long,
+        scheduleText: long,
+        venue: long,
+        address: long,
+        cost: 'Free',
+        access: ['step_free', 'parking'],
+      }),
       NOW,
     );
     expect(text.length).toBeLessThanOrEqual(MAX_SHARE_LENGTH);

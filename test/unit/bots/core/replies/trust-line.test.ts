@@ -25,11 +25,27 @@ const trust = (overrides: Partial<Trust> = {}): Trust => ({
 
 describe('the trust line', () => {
   it('says where a listing comes from, when and by what it was last confirmed, and what staff reported', () => {
-    expect(describeTrust(trust(), NOW)).toEqual({ line: 'From a partner’s feed (Age *UK* <b>Camden</b>) · last confirmed 3 days ago, still in the feed', warnings: [] });
-    expect(describeTrust(trust({ origin: 'directory', confirmedBy: 'assured_date', lastConfirmed: '2027-02-01' }), NOW).line).toBe('From a directory (Age *UK* <b>Camden</b>) · last confirmed 4 months ago, by its source');
-    expect(describeTrust(trust({ origin: 'coordinator', confirmedBy: 'coordinator', lastConfirmed: '2027-06-15' }), NOW).line).toBe('Added by a coordinator · last confirmed today, by a coordinator');
+    expect(describeTrust(trust(), NOW)).toEqual({
+      line: 'From a partner’s feed (Age *UK* <b>Camden</b>) · last confirmed 3 days ago, still in the feed',
+      warnings: [],
+    });
+    expect(
+      describeTrust(trust({ origin: 'directory', confirmedBy: 'assured_date', lastConfirmed: '2027-02-01' }), NOW).line,
+    ).toBe('From a directory (Age *UK* <b>Camden</b>) · last confirmed 4 months ago, by its source');
+    expect(
+      describeTrust(trust({ origin: 'coordinator', confirmedBy: 'coordinator', lastConfirmed: '2027-06-15' }), NOW)
+        .line,
+    ).toBe('Added by a coordinator · last confirmed today, by a coordinator');
     expect(describeTrust(trust({ lastConfirmed: null, confirmedBy: null }), NOW).line).toContain('never confirmed');
-    const warned = describeTrust(trust({ feedFailing: true, feedFailingSince: '2027-06-01', openReports: { closed: 2, wrongDetails: 1 }, marked: true }), NOW);
+    const warned = describeTrust(
+      trust({
+        feedFailing: true,
+        feedFailingSince: '2027-06-01',
+        openReports: { closed: 2, wrongDetails: 1 },
+        marked: true,
+      }),
+      NOW,
+    );
     expect(warned.warnings).toEqual([
       '⚠ Staff reported it has closed (2 open reports): check before sending someone',
       '⚠ Staff reported wrong details: check them before sending someone',
@@ -56,13 +72,20 @@ describe('the trust line', () => {
   });
 
   it('the follow-up asks once with three answers, then one reason from the fixed list', () => {
-    const ask = buildFollowUpReply({ id: '0190a0b0-0000-7000-8000-000000000001', title: 'Knit *&* Natter', sharedOn: '1 June', platform: 'slack' });
+    const ask = buildFollowUpReply({
+      id: '0190a0b0-0000-7000-8000-000000000001',
+      title: 'Knit *&* Natter',
+      sharedOn: '1 June',
+      platform: 'slack',
+    });
     expect(ask.fallbackText).toBe('Did the resident go to Knit *&* Natter?');
     const slack = JSON.stringify(renderBlocks(ask));
     expect(slack).toContain('*Knit ∗&amp;∗ Natter*');
     const buttons = ask.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
     expect(buttons.map((b) => b.label)).toEqual(['Went', 'Didn’t go', 'Wasn’t suitable']);
-    const reasons = buildReasonReply('0190a0b0-0000-7000-8000-000000000001', 'Knit').blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
+    const reasons = buildReasonReply('0190a0b0-0000-7000-8000-000000000001', 'Knit').blocks.flatMap((b) =>
+      b.type === 'actions' ? b.buttons : [],
+    );
     expect(reasons).toHaveLength(7);
     expect(JSON.stringify(renderCard(ask))).toContain('Did the resident go to');
   });
