@@ -2,6 +2,7 @@ import type { Store } from '../../db/open-store.ts';
 import { applyImport } from '../ingest/apply-import.ts';
 import type { ImportReport } from '../model.ts';
 import { buildDemoCatalogue } from './demo-catalogue.ts';
+import { countSources } from './demo-queries.ts';
 
 export const DEMO_SOURCE = 'signpost-demo';
 
@@ -15,7 +16,6 @@ export async function seedDemo(store: Store, now: Date): Promise<ImportReport> {
 
 /** On the first run of an empty store, load the demo catalogue so a newcomer has something to ask about. */
 export async function ensureDemoCatalogue(store: Store, now: Date): Promise<ImportReport | undefined> {
-  const { rows } = await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM source');
-  if ((rows[0]?.n ?? 0) > 0) return undefined;
+  if ((await countSources(store.sql)) > 0) return undefined;
   return seedDemo(store, now);
 }
