@@ -193,22 +193,24 @@ function outsideReferences(file: string, text: string): string[] {
 
 describe('the repository is self-contained', () => {
   it('recognises paths that leave the repository, and only those', () => {
-    // Written with {up} for "../" and {abs} for a folder of this machine, so that this file refers to nothing outside.
+    // Written with {up} for "../", {abs} for a folder of this machine and {sib} for the sibling folder's name, so that
+    // this file refers to nothing outside.
     const abs = ['', 'work', ''].join('/');
+    const sib = 'sha' + 'red';
     const check = (file: string, text: string) =>
-      outsideReferences(file, text.replaceAll('{up}', '../').replaceAll('{abs}', abs)).map((r) =>
-        r.replaceAll('../', '{up}').replaceAll(abs, '{abs}'),
+      outsideReferences(file, text.replaceAll('{up}', '../').replaceAll('{abs}', abs).replaceAll('{sib}', sib)).map(
+        (r) => r.replaceAll('../', '{up}').replaceAll(abs, '{abs}').replaceAll(sib, '{sib}'),
       );
-    expect(check('test/unit/a/b.test.ts', "const HSDS = path.resolve('{up}shared/data/hsds');")).toEqual([
-      '{up}shared/data/hsds',
+    expect(check('test/unit/a/b.test.ts', "const HSDS = path.resolve('{up}{sib}/data/hsds');")).toEqual([
+      '{up}{sib}/data/hsds',
     ]);
     expect(check('test/unit/a/b.test.ts', "new URL('{up}{up}{up}{up}elsewhere/x.ics', import.meta.url)")).toEqual([
       '{up}{up}{up}{up}elsewhere/x.ics',
     ]);
     expect(check('test/unit/a/b.test.ts', "readFileSync('{up}x.csv')")).toEqual(['{up}x.csv']);
-    expect(check('src/a.ts', '// see {up}shared/research/notes.md')).toEqual(['{up}shared/research/notes.md']);
-    expect(check('test/fixtures/x.json', '{"file": "{abs}shared/data/ical/a.ics"}')).toEqual([
-      '{abs}shared/data/ical/a.ics',
+    expect(check('src/a.ts', '// see {up}{sib}/research/notes.md')).toEqual(['{up}{sib}/research/notes.md']);
+    expect(check('test/fixtures/x.json', '{"file": "{abs}{sib}/data/ical/a.ics"}')).toEqual([
+      '{abs}{sib}/data/ical/a.ics',
     ]);
     expect(check('scripts/x.sh', 'cp "{up}data/a" .')).toEqual(['{up}data/a']);
     expect(check('test/unit/a/b.test.ts', "import { x } from '{up}{up}{up}src/x.ts';")).toEqual([]);
@@ -218,7 +220,7 @@ describe('the repository is self-contained', () => {
         "new URL('{up}{up}fixtures/ical/', import.meta.url); path.resolve('test/fixtures/hsds')",
       ),
     ).toEqual([]);
-    expect(check('src/a.ts', "fetch('https://example.org{abs}shared/'); const name = '{up}cancel.ics';")).toEqual([]);
+    expect(check('src/a.ts', "fetch('https://example.org{abs}{sib}/'); const name = '{up}cancel.ics';")).toEqual([]);
   });
 
   it(`no file in ${SCANNED.join(', ')} refers to a path outside the repository`, () => {
