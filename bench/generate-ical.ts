@@ -1,3 +1,4 @@
+import { LONDON_VTIMEZONE } from '../src/catalogue/ical/write-ical.ts';
 /**
  * A synthetic partner feed: `count` VEVENTs starting near `now`, 30% of them recurring (a third open-ended weekly,
  * half of those begun up to three years ago and some with an EXDATE; a third weekly for 12 weeks; a third fortnightly
@@ -78,25 +79,6 @@ export function generateIcal(count: number, now: Date, seed = 42): string {
       );
     }
   }
-  lines.push(
-    'BEGIN:VTIMEZONE',
-    'TZID:Europe/London',
-    'BEGIN:DAYLIGHT',
-    'TZOFFSETFROM:+0000',
-    'TZOFFSETTO:+0100',
-    'TZNAME:BST',
-    'DTSTART:19700329T010000',
-    'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-    'END:DAYLIGHT',
-    'BEGIN:STANDARD',
-    'TZOFFSETFROM:+0100',
-    'TZOFFSETTO:+0000',
-    'TZNAME:GMT',
-    'DTSTART:19701025T020000',
-    'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-    'END:STANDARD',
-    'END:VTIMEZONE',
-    'END:VCALENDAR',
-  );
+  lines.push(...LONDON_VTIMEZONE, 'END:VCALENDAR');
   return `${lines.join('\r\n')}\r\n`;
 }
