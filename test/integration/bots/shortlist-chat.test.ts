@@ -6,7 +6,6 @@ import { PassThrough } from 'node:stream';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
-import { createSlackApp, SLACK_EVENTS_PATH } from '../../../src/bots/slack/slack-app.ts';
 import { createPrismaConversationRefs } from '../../../src/bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from '../../../src/bots/teams/server.ts';
 import { ensureDemoCatalogue } from '../../../src/catalogue/demo/seed-demo.ts';
@@ -24,16 +23,11 @@ import { type BotConnector, startBotConnector } from '../../helpers/bot-connecto
 import { createCaptureLogger } from '../../helpers/capture-logger.ts';
 import { pdfPages, pdfQrCodes, pdfText, pdfTextSizes } from '../../helpers/read-pdf.ts';
 import { cli } from '../../helpers/run-cli.ts';
-import {
-  blockAction,
-  postSlack,
-  RESPONSE_URL_HOST,
-  slashCommand,
-  TEST_SIGNING_SECRET,
-} from '../../helpers/slack-request.ts';
+import { blockAction, postSlack, RESPONSE_URL_HOST, slashCommand } from '../../helpers/slack-request.ts';
 import { type CardElement, cardElements } from '../../helpers/teams-chat.ts';
 import { teamsActivity } from '../../helpers/teams-activities.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { startSlackServer } from '../../helpers/slack-server.ts';
 
 const NOW = '2026-12-01T09:00:00Z';
 
@@ -144,23 +138,12 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
     await ensureDemoCatalogue(store, new Date(NOW));
     const clock = fixedClock(new Date(NOW));
     const chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url }), store, clock, logger });
-    const slack = createSlackApp({
-      config: {
-        botToken: 'xoxb-test',
-        signingSecret: TEST_SIGNING_SECRET,
-        appToken: null,
-        apiUrl: null,
-        coordinatorUserIds: [],
-        coordinatorUsergroup: null,
-      },
+    ({ server, url } = await startSlackServer({
       conversation: chat.conversation,
       store,
       clock,
       logger,
-      identity: { botId: 'B0BOT', botUserId: 'UBOT' },
-    });
-    server = createHttpServer(new Map([[SLACK_EVENTS_PATH, slack.route!]]), silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${SLACK_EVENTS_PATH}`;
+    }));
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
   }, 120_000);

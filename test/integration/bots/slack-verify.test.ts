@@ -2,21 +2,14 @@ import type http from 'node:http';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../../src/bots/slack/slack-app.ts';
 import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { createChatConversation } from '../../../src/chat-conversation.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import {
-  blockAction,
-  eventCallback,
-  postSlack,
-  RESPONSE_URL_HOST,
-  TEST_SIGNING_SECRET,
-} from '../../helpers/slack-request.ts';
+import { blockAction, eventCallback, postSlack, RESPONSE_URL_HOST } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { startSlackServer } from '../../helpers/slack-server.ts';
 
 const SLACK_API = 'https://slack.com';
 const COORDINATOR = 'UCOORD1';
@@ -46,7 +39,6 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
   let store: TestStore;
   let server: http.Server;
   let url: string;
-  let slack: SlackApp;
 
   const serviceId = async (externalId: string) =>
     (await store.sql.query<{ id: string }>(`SELECT id::text AS id FROM service WHERE external_id = $1`, [externalId]))
@@ -71,25 +63,14 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
       clock,
       logger: silentLogger,
     });
-    slack = createSlackApp({
-      config: {
-        botToken: 'xoxb-test',
-        signingSecret: TEST_SIGNING_SECRET,
-        appToken: null,
-        apiUrl: null,
-        coordinatorUserIds: [COORDINATOR],
-        coordinatorUsergroup: null,
-      },
+    ({ server, url } = await startSlackServer({
+      coordinatorUserIds: [COORDINATOR],
       conversation: chat.conversation,
       store,
       clock,
       logger: silentLogger,
-      identity: { botId: 'B0BOT', botUserId: 'UBOT' },
       homeVerify: async (actor) => chat.hooks.verify?.queueFor(actor),
-    });
-    server = createHttpServer(new Map([[SLACK_EVENTS_PATH, slack.route!]]), silentLogger);
-    const port = await listen(server, 0, '127.0.0.1');
-    url = `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`;
+    }));
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
   }, 120_000);

@@ -2,19 +2,19 @@ import type http from 'node:http';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../../src/bots/slack/slack-app.ts';
+import { type SlackApp } from '../../../src/bots/slack/slack-app.ts';
 import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { createChatConversation } from '../../../src/chat-conversation.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { loadConfig } from '../../../src/config.ts';
-import { createHttpServer, listen } from '../../../src/http-server.ts';
 import { outcomesReport } from '../../../src/insights/outcomes-report.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { createDeliveryQueue } from '../../../src/scheduler/delivery-queue.ts';
 import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-ups.ts';
-import { blockAction, postSlack, RESPONSE_URL_HOST, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
+import { blockAction, postSlack, RESPONSE_URL_HOST } from '../../helpers/slack-request.ts';
 import { type CardElement, cardElements, startTeamsChat, type TeamsChat } from '../../helpers/teams-chat.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { startSlackServer } from '../../helpers/slack-server.ts';
 
 const SLACK_API = 'https://slack.com';
 const NOW = new Date('2027-06-15T09:00:00Z');
@@ -71,23 +71,12 @@ describe('“Did it help?” in Slack (real Bolt receiver with signed requests, 
       clock,
       logger: silentLogger,
     });
-    slack = createSlackApp({
-      config: {
-        botToken: 'xoxb-test',
-        signingSecret: TEST_SIGNING_SECRET,
-        appToken: null,
-        apiUrl: null,
-        coordinatorUserIds: [],
-        coordinatorUsergroup: null,
-      },
+    ({ slack, server, url } = await startSlackServer({
       conversation: chat.conversation,
       store,
       clock,
       logger: silentLogger,
-      identity: { botId: 'B0BOT', botUserId: 'UBOT' },
-    });
-    server = createHttpServer(new Map([[SLACK_EVENTS_PATH, slack.route!]]), silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${SLACK_EVENTS_PATH}`;
+    }));
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
   }, 120_000);
