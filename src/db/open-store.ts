@@ -4,6 +4,7 @@ import { runMigrations } from './migrate.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
+import { copyStatement } from './bulk-load.ts';
 import { type Sql, StoreError, type StoreKind } from './sql.ts';
 
 /** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
@@ -60,6 +61,10 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
     },
     async exec(text: string) {
       await q.exec(text);
+    },
+    async copyFrom(table: string, columns: readonly string[], rows: string) {
+      const result = await q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
+      return result.affectedRows ?? 0;
     },
   });
   const prisma = createPglitePrismaClient(db);

@@ -1,4 +1,4 @@
-import { withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { copyField, withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
 import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
 import {
@@ -17,6 +17,21 @@ import { keepWebUrls } from './keep-web-urls.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
+/** Sessions per COPY on the embedded store. */
+const COPY_BATCH = 50_000;
+const OCCURRENCE_COLUMNS = [
+  'id',
+  'service_id',
+  'key',
+  'start',
+  'end',
+  'all_day',
+  'status',
+  'capacity',
+  'booking_deadline',
+  'title',
+  'note',
+] as const;
 /** New services from which rebuilding the service table's indexes beats updating them row by row. */
 const SERVICE_REBUILD_MIN_ROWS = 1000;
 
@@ -346,6 +361,20 @@ async function insertNewOccurrences(
     (await tx.query<{ on: boolean }>(`SELECT current_setting('is_superuser') = 'on' AS on`)).rows[0]?.on === true;
   if (skipChecks) await tx.exec(`SET LOCAL session_replication_role = replica`);
   await withIndexesRebuiltAfter(tx, 'occurrence', rows.length, async () => {
+    if (tx.copyFrom) {
+      // The embedded store takes them as COPY text: one string per chunk, no per-row parameters to convert.
+      const first = Number(ids.start);
+      for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {
+        let text = '';
+        const end = Math.min(rows.length, offset + COPY_BATCH);
+        for (let n = offset; n < end; n++) {
+          const { si, o } = rows[n]!;
+          text += `${ids.prefix}${(first + n + 1).toString(16).padStart(12, '0')}\t${services[si - 1]}\t${copyField(o.key)}\t${o.start.toISOString()}\t${o.end.toISOString()}\t${o.allDay ? 't' : 'f'}\t${copyField(o.status)}\t${copyField(o.capacity)}\t${o.bookingDeadline ? o.bookingDeadline.toISOString() : '\\N'}\t${copyField(o.title)}\t${copyField(o.note)}\n`;
+        }
+        await tx.copyFrom('occurrence', OCCURRENCE_COLUMNS, text);
+      }
+      return;
+    }
     let offset = 0;
     for (const chunk of chunks(rows, BATCH * 10)) {
       await tx.query(
