@@ -53,20 +53,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       cause: error,
     });
   }
-  const wrap = (q: PgliteQueryable, exclusive = false): Sql => ({
-    exclusive,
-    async query<Row>(text: string, params?: unknown[]) {
-      const result = await q.query<Row>(text, params);
-      return { rows: result.rows };
-    },
-    async exec(text: string) {
-      await q.exec(text);
-    },
-    async copyFrom(table: string, columns: readonly string[], rows: string) {
-      const result = await q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
-      return result.affectedRows ?? 0;
-    },
-  });
+  const wrap = (q: PgliteQueryable, exclusive = false): Sql => new PgliteSql(q, exclusive);
   const prisma = createPglitePrismaClient(db);
   return {
     kind: 'pglite',
@@ -86,6 +73,31 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       return db.dumpDataDir();
     },
   };
+}
+
+/**
+ * The embedded store's SQL seam. `copyFrom` is a method of the class, not an own property: a copy made by spreading
+ * the seam (a wrapper that watches or changes `query`) does not carry it, so such a wrapper sees every write as a
+ * query.
+ */
+class PgliteSql implements Sql {
+  readonly #q: PgliteQueryable;
+  readonly exclusive: boolean;
+  constructor(q: PgliteQueryable, exclusive: boolean) {
+    this.#q = q;
+    this.exclusive = exclusive;
+    // Own properties, so that spreading the seam keeps them.
+    this.query = async <Row>(text: string, params?: unknown[]) => ({ rows: (await q.query<Row>(text, params)).rows });
+    this.exec = async (text: string) => {
+      await q.exec(text);
+    };
+  }
+  query: Sql['query'];
+  exec: Sql['exec'];
+  async copyFrom(table: string, columns: readonly string[], rows: string): Promise<number> {
+    const result = await this.#q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
+    return result.affectedRows ?? 0;
+  }
 }
 
 async function openPostgres(url: string): Promise<Store> {

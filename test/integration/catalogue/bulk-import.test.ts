@@ -143,6 +143,41 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
     expect(rows.rows[1]).toMatchObject({ capacity: null, all_day: false, status: 'scheduled', deadline: null });
   });
 
+  it('writes nothing when the bulk write of new sessions fails', async () => {
+    const at = new Date('2026-12-08T10:00:00Z');
+    const entries = Array.from({ length: 3 }, (_, i) => ({
+      externalId: `e${i}`,
+      kind: 'activity',
+      title: `Group ${i}`,
+      occurrences: [{ key: 'k', start: at, end: new Date(at.getTime() + 3_600_000) }],
+    }));
+    let failed = 0;
+    await expect(
+      store.transaction((tx) => {
+        // Whichever way this store sends new sessions (COPY or a multi-row insert), that write fails.
+        const failing = Object.create(tx) as typeof tx;
+        failing.query = async <Row>(text: string, params?: unknown[]) => {
+          if (/INSERT INTO occurrence/.test(text)) {
+            failed++;
+            throw new Error('connection reset');
+          }
+          return tx.query<Row>(text, params);
+        };
+        if (tx.copyFrom)
+          failing.copyFrom = async () => {
+            failed++;
+            throw new Error('connection reset');
+          };
+        return applyImport(failing, { name: 'failing', format: 'manual' }, entries, [], { now: NOW });
+      }),
+    ).rejects.toThrow('connection reset');
+    expect(failed).toBe(1);
+    const counts = await store.sql.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM service) + (SELECT count(*) FROM occurrence) AS n`,
+    );
+    expect(Number(counts.rows[0]!.n)).toBe(0);
+  });
+
   it('puts the indexes back when the insert fails, with nothing written', async () => {
     const before = await indexes();
     const failing = store.transaction((tx) =>
