@@ -43,7 +43,7 @@ function hash(s: string): number {
 }
 
 /** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
-function prng(seed: string): () => number {
+export function prng(seed: string): () => number {
   let a = hash(seed);
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -54,7 +54,7 @@ function prng(seed: string): () => number {
   };
 }
 
-const intBetween = (rnd: () => number, lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+export const intBetween = (rnd: () => number, lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Organisations
@@ -1920,7 +1920,7 @@ const ONLINE: readonly OnlineSpec[] = [
 // ---------------------------------------------------------------------------------------------------------------------
 // Training
 
-type TrainingSpec = {
+export type TrainingSpec = {
   slug: string;
   title: string;
   description: string;
@@ -1942,7 +1942,7 @@ type TrainingSpec = {
 
 const STAFF = 'Camden Council, NHS and voluntary sector staff and volunteers working with Camden residents.';
 
-const TRAINING: readonly TrainingSpec[] = [
+export const TRAINING: readonly TrainingSpec[] = [
   {
     slug: 'demo-mecc-half-day-online',
     title: 'Making Every Contact Count (MECC): half-day introduction (online)',
