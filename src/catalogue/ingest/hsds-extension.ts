@@ -71,6 +71,41 @@ const londonDay = (d: Date | DateTime): string =>
 const fill = (text: string, values: Readonly<Record<string, string>>): string =>
   text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 
+/**
+ * Dates relative to one clock, each worked out once: a catalogue repeats the same few offsets in every record, and
+ * each step in London time costs a zone lookup.
+ */
+class ClockDates {
+  readonly london: DateTime;
+  private readonly memo = new Map<string, Date | number>();
+  constructor(readonly now: Date) {
+    this.london = DateTime.fromJSDate(now, { zone: ZONE });
+  }
+  private get<T extends Date | number>(key: string, compute: () => T): T {
+    let value = this.memo.get(key) as T | undefined;
+    if (value === undefined) this.memo.set(key, (value = compute()));
+    return value;
+  }
+  /** The start of the London day `days` days before the clock's. */
+  daysAgo(days: number): Date {
+    return new Date(this.get(`ago:${days}`, () => this.london.minus({ days }).startOf('day').toMillis()));
+  }
+  /** The instant `weeks` weeks after the clock, in London time. */
+  weeksAhead(weeks: number): number {
+    return this.get(`ahead:${weeks}`, () => this.london.plus({ weeks }).toMillis());
+  }
+  /** The Monday (00:00, London) of the week `weeks` weeks after the clock's. */
+  mondayAhead(weeks: number): Date {
+    return this.get(`monday:${weeks}`, () => this.london.plus({ weeks }).startOf('week').toJSDate());
+  }
+}
+
+let lastClock: ClockDates | undefined;
+function clockDates(now: Date): ClockDates {
+  if (lastClock?.now.getTime() !== now.getTime()) lastClock = new ClockDates(now);
+  return lastClock;
+}
+
 /** The first weekday (Monday to Friday) on or after `d`. */
 function weekday(d: DateTime): DateTime {
   let x = d;
@@ -83,8 +118,11 @@ function at(day: DateTime, hhmm: string): Date {
   return day.set({ hour: hour ?? 0, minute: minute ?? 0, second: 0, millisecond: 0 }).toJSDate();
 }
 
-function datedSessions(sessions: NonNullable<SignpostExtension['relative']>['sessions'], now: Date): OccurrenceInput[] {
-  const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+function datedSessions(
+  sessions: NonNullable<SignpostExtension['relative']>['sessions'],
+  clock: ClockDates,
+): OccurrenceInput[] {
+  const today = clock.london.startOf('day');
   return (sessions ?? []).map((s) => {
     let first = weekday(today.plus({ days: s.after_days }));
     // A course over several days runs on consecutive weekdays within one week.
@@ -121,17 +159,16 @@ export function applySignpostExtension(entry: CatalogueEntryInput, raw: unknown,
   if (ext.prerequisites) entry.prerequisites = ext.prerequisites;
   const rel = ext.relative;
   if (!rel) return undefined;
-  const clock = DateTime.fromJSDate(now, { zone: ZONE });
-  if (rel.assured_days_ago !== undefined)
-    entry.assuredDate = clock.minus({ days: rel.assured_days_ago }).startOf('day').toJSDate();
+  const clock = clockDates(now);
+  if (rel.assured_days_ago !== undefined) entry.assuredDate = clock.daysAgo(rel.assured_days_ago);
   let occurrences = entry.occurrences ?? [];
   if (rel.upcoming_weeks !== undefined) {
-    const until = clock.plus({ weeks: rel.upcoming_weeks }).toMillis();
+    const until = clock.weeksAhead(rel.upcoming_weeks);
     occurrences = occurrences.filter((o) => o.start.getTime() > now.getTime() && o.start.getTime() < until);
   }
   if (rel.pause) {
     const { alert, note } = rel.pause;
-    const restart = clock.plus({ weeks: rel.pause.restart_after_weeks }).startOf('week').toJSDate();
+    const restart = clock.mondayAhead(rel.pause.restart_after_weeks);
     entry.alert = fill(alert, { date: londonDay(restart) });
     occurrences = occurrences.map((o) => (o.start < restart ? { ...o, status: 'cancelled' as const, note } : o));
   }
@@ -143,7 +180,7 @@ export function applySignpostExtension(entry: CatalogueEntryInput, raw: unknown,
       occurrences = occurrences.map((o) => (o === cancelled ? { ...o, status: 'cancelled' as const, note } : o));
     }
   }
-  if (rel.sessions) occurrences = [...occurrences, ...datedSessions(rel.sessions, now)];
+  if (rel.sessions) occurrences = [...occurrences, ...datedSessions(rel.sessions, clock)];
   entry.occurrences = occurrences;
   return undefined;
 }
