@@ -1,4 +1,6 @@
 import { withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { SESSION_SLOT_SQL } from '../search/search-queries.ts';
+import { sessionSlots } from '../session-slots.ts';
 import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
 import {
@@ -221,27 +223,29 @@ async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: 
     schedule: data.schedule ?? null,
     hasSessions: data.occurrences.length > 0,
     sessionsUntil: lastEnd(data.occurrences),
+    sessionSlots: sessionSlots(data.occurrences),
     hash,
   }));
   const written = await tx.query<{ id: string; external_id: string }>(
     `INSERT INTO service (source_id, external_id, kind, name, description, url, status, alert, organization_id,
        location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
        attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
-       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, content_hash, created_at,
-       updated_at, removed_at)
+       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, session_slots, content_hash,
+       created_at, updated_at, removed_at)
      SELECT $1, x."externalId", x.kind, x.name, x.description, x.url, x.status, x.alert, o.id, l.id,
        ARRAY(SELECT jsonb_array_elements_text(x.categories)), ARRAY(SELECT jsonb_array_elements_text(x.audiences)),
        ARRAY(SELECT jsonb_array_elements_text(x.languages)), x."isFree", x."costAmount", x.fees, x."howToJoin",
        ARRAY(SELECT jsonb_array_elements_text(x."attendingTypes")), x."contactName", x."contactEmail",
        x."contactPhone", x.eligibility, x."minimumAge", x."maximumAge", x."assuredDate", x."providedBy",
-       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x."hasSessions", x."sessionsUntil", x.hash,
+       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x."hasSessions", x."sessionsUntil",
+       ARRAY(SELECT jsonb_array_elements_text(x."sessionSlots")::int), x.hash,
        $3, $3, NULL
      FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, kind text, name text, description text, url text,
        status text, alert text, org text, loc text, categories jsonb, audiences jsonb, languages jsonb, "isFree" boolean,
        "costAmount" numeric, fees text, "howToJoin" text, "attendingTypes" jsonb, "contactName" text,
        "contactEmail" text, "contactPhone" text, eligibility text, "minimumAge" int, "maximumAge" int,
        "assuredDate" date, "providedBy" text, prerequisites jsonb, schedule jsonb, "hasSessions" boolean,
-       "sessionsUntil" timestamptz, hash text)
+       "sessionsUntil" timestamptz, "sessionSlots" jsonb, hash text)
      LEFT JOIN organization o ON o.source_id = $1 AND o.external_id = x.org
      LEFT JOIN location l ON l.source_id = $1 AND l.external_id = x.loc
      ON CONFLICT (source_id, external_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
@@ -257,6 +261,7 @@ async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: 
        minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age, assured_date = EXCLUDED.assured_date,
        provided_by = EXCLUDED.provided_by, prerequisites = EXCLUDED.prerequisites, schedule = EXCLUDED.schedule,
        has_sessions = EXCLUDED.has_sessions, sessions_until = EXCLUDED.sessions_until,
+       session_slots = EXCLUDED.session_slots,
        content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL
      RETURNING id, external_id`,
     [sourceId, JSON.stringify(serviceRows), now],
@@ -395,12 +400,17 @@ function lastEnd(occurrences: readonly { end: Date; status: string }[]): string 
   return last ? last.toISOString() : null;
 }
 
-/** Keeps `has_sessions` / `sessions_until` in step with the occurrences, so search needs no per-entry probes. */
+/**
+ * Keeps `has_sessions` / `sessions_until` / `session_slots` in step with the occurrences, so search needs no per-entry
+ * probes.
+ */
 async function refreshSessionSummary(tx: Sql, where: string, params: unknown[]): Promise<void> {
   await tx.query(
     `UPDATE service s SET
        has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id),
-       sessions_until = (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')
+       sessions_until = (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled'),
+       session_slots = ARRAY(SELECT DISTINCT ${SESSION_SLOT_SQL('o.start')} FROM occurrence o
+                             WHERE o.service_id = s.id AND o.status <> 'cancelled' ORDER BY 1)
      WHERE ${where}`,
     params,
   );

@@ -1,6 +1,7 @@
 /** Every SQL statement search runs: candidates, probes, the details and sessions of the page shown. */
 import type { Sql } from '../../db/sql.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
+import { slotsAsked } from '../session-slots.ts';
 import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
 import type { Understood } from './types.ts';
@@ -25,6 +26,10 @@ export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> 
     await sql.exec('SET LOCAL enable_seqscan = on');
   }
 }
+
+/** A session's London weekday and hour as one number (ISO weekday × 24 + hour), as `sessionSlot` reckons it. */
+export const SESSION_SLOT_SQL = (start: string) =>
+  `(extract(isodow FROM (${start} AT TIME ZONE 'Europe/London')) * 24 + extract(hour FROM (${start} AT TIME ZONE 'Europe/London')))::int`;
 
 export type CandidateRow = {
   id: string;
@@ -295,7 +300,11 @@ export async function candidates(
     // A strict existence probe asks the indexed local hour and weekday of sessions first: when nothing fits it
     // answers from a few index pages instead of probing every matching entry.
     const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
-    const inWindow = strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet;
+    // The weekdays and hours asked for, against the summary of each entry's sessions (indexed): only the entries
+    // with a session at such a time have their sessions probed for the dates.
+    const slots = slotsAsked(f.time);
+    const slotted = slots ? `s.session_slots && ${p(slots)}::int[] AND ` : '';
+    const inWindow = slotted + (strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet);
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
     // A search (not a probe) takes entries with a session then and standing services through separate branches, so
