@@ -12,6 +12,8 @@ export const CANDIDATES = 120;
 const POOL_ALL = 200;
 const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
+/** Up to this many weekday-and-hour slots asked for (half the week's), the candidates are found through their index. */
+const SLOTS_BY_INDEX = 84;
 
 /**
  * Runs an existence probe planned from indexes only (inside the search's transaction). Left to itself the planner
@@ -301,8 +303,15 @@ export async function candidates(
     const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
     // The weekdays and hours asked for, against the summary of each entry's sessions (indexed): only the entries
     // with a session at such a time have their sessions probed for the dates.
+    // Up to half the week's slots (a weekday, every evening) go through the index; more (a whole week) are only
+    // checked on the rows the words found, as reading that much of the index would cost more than it saves.
     const slots = slotsAsked(f.time);
-    const slotted = slots ? `s.session_slots && ${p(slots)}::int[] AND ` : '';
+    const overlap = slots ? `s.session_slots && ${p(slots)}::int[]` : undefined;
+    const slotted = !overlap
+      ? ''
+      : slots!.length <= SLOTS_BY_INDEX
+        ? `${overlap} AND `
+        : `coalesce(${overlap}, false) AND `;
     const inWindow = slotted + (strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet);
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
@@ -376,8 +385,10 @@ export async function candidates(
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
-  const { rows } = await sql.query<CandidateRow>(
-    `WITH q AS MATERIALIZED (
+  // With words, each branch reads the rows its index finds, in table order: a scan of the table that stops after
+  // its pool would read the same rows when they come early and the whole table when they come late.
+  const run = (text: string) => sql.query<CandidateRow>(text, params);
+  const query = `WITH q AS MATERIALIZED (
        SELECT ${Object.entries(arrayRefs)
          .map(
            ([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
@@ -408,9 +419,8 @@ export async function candidates(
      LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
      LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN q
-     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
-    params,
-  );
+     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`;
+  const { rows } = hasText ? await indexOnly(sql, () => run(query)) : await run(query);
   return rows;
 }
 
