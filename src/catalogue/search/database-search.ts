@@ -19,9 +19,6 @@ export function createDatabaseSearch(store: Store): CatalogueSearch {
     async search(request: SearchRequest): Promise<SearchResponse> {
       // One transaction, so that its existence probes can be planned from indexes only (search-queries.ts).
       return store.transaction(async (sql) => {
-        // Scans that stop early start at the table's first row, not where the last scan of it got to: the same
-        // question finds the same candidates whatever ran before it.
-        await sql.exec('SET LOCAL synchronize_seqscans = off');
         const unknown = unknownWords(request.text);
         const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
         let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});

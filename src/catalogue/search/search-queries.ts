@@ -385,9 +385,6 @@ export async function candidates(
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
-  // With words, each branch reads the rows its index finds, in table order: a scan of the table that stops after
-  // its pool would read the same rows when they come early and the whole table when they come late.
-  const run = (text: string) => sql.query<CandidateRow>(text, params);
   const query = `WITH q AS MATERIALIZED (
        SELECT ${Object.entries(arrayRefs)
          .map(
@@ -420,7 +417,7 @@ export async function candidates(
      LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN q
      CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`;
-  const { rows } = hasText ? await indexOnly(sql, () => run(query)) : await run(query);
+  const { rows } = await sql.query<CandidateRow>(query, params);
   return rows;
 }
 
