@@ -32,6 +32,7 @@ import {
 } from './import-queries.ts';
 import { withDerivedFacets } from './derive-facets.ts';
 import { keepWebUrls } from './keep-web-urls.ts';
+import { sessionSlots } from '../session-slots.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -207,6 +208,7 @@ async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: 
       schedule: data.schedule ?? null,
       hasSessions: data.occurrences.length > 0,
       sessionsUntil: lastEnd(data.occurrences),
+      sessionSlots: sessionSlots(data.occurrences),
       hash,
     }),
   );

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/sql.ts';
+import { SESSION_SLOT_SQL } from '../search/search-queries.ts';
 import type { LocationInput, OrganisationInput } from '../model.ts';
 
 /** The SQL of an import (apply-import.ts): sources, organisations, venues, services and their sessions. */
@@ -44,6 +45,7 @@ export type ServiceRow = {
   schedule: unknown;
   hasSessions: boolean;
   sessionsUntil: string | null;
+  sessionSlots: number[];
   hash: string;
 };
 
@@ -172,21 +174,22 @@ export async function upsertServices(
     `INSERT INTO service (source_id, external_id, kind, name, description, url, status, alert, organization_id,
        location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
        attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
-       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, content_hash, created_at,
-       updated_at, removed_at)
+       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, session_slots, content_hash,
+       created_at, updated_at, removed_at)
      SELECT $1, x."externalId", x.kind, x.name, x.description, x.url, x.status, x.alert, o.id, l.id,
        ARRAY(SELECT jsonb_array_elements_text(x.categories)), ARRAY(SELECT jsonb_array_elements_text(x.audiences)),
        ARRAY(SELECT jsonb_array_elements_text(x.languages)), x."isFree", x."costAmount", x.fees, x."howToJoin",
        ARRAY(SELECT jsonb_array_elements_text(x."attendingTypes")), x."contactName", x."contactEmail",
        x."contactPhone", x.eligibility, x."minimumAge", x."maximumAge", x."assuredDate", x."providedBy",
-       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x."hasSessions", x."sessionsUntil", x.hash,
+       ARRAY(SELECT jsonb_array_elements_text(x.prerequisites)), x.schedule, x."hasSessions", x."sessionsUntil",
+       ARRAY(SELECT jsonb_array_elements_text(x."sessionSlots")::int), x.hash,
        $3, $3, NULL
      FROM jsonb_to_recordset($2::jsonb) AS x("externalId" text, kind text, name text, description text, url text,
        status text, alert text, org text, loc text, categories jsonb, audiences jsonb, languages jsonb, "isFree" boolean,
        "costAmount" numeric, fees text, "howToJoin" text, "attendingTypes" jsonb, "contactName" text,
        "contactEmail" text, "contactPhone" text, eligibility text, "minimumAge" int, "maximumAge" int,
        "assuredDate" date, "providedBy" text, prerequisites jsonb, schedule jsonb, "hasSessions" boolean,
-       "sessionsUntil" timestamptz, hash text)
+       "sessionsUntil" timestamptz, "sessionSlots" jsonb, hash text)
      LEFT JOIN organization o ON o.source_id = $1 AND o.external_id = x.org
      LEFT JOIN location l ON l.source_id = $1 AND l.external_id = x.loc
      ON CONFLICT (source_id, external_id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,
@@ -202,6 +205,7 @@ export async function upsertServices(
        minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age, assured_date = EXCLUDED.assured_date,
        provided_by = EXCLUDED.provided_by, prerequisites = EXCLUDED.prerequisites, schedule = EXCLUDED.schedule,
        has_sessions = EXCLUDED.has_sessions, sessions_until = EXCLUDED.sessions_until,
+       session_slots = EXCLUDED.session_slots,
        content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at, removed_at = NULL
      RETURNING id, external_id`,
     [sourceId, JSON.stringify(rows), now],
@@ -291,17 +295,22 @@ export async function setReplicationRole(tx: Sql, role: 'replica' | 'origin'): P
   await tx.exec(`SET LOCAL session_replication_role = ${role}`);
 }
 
-/** Brings `has_sessions` / `sessions_until` of these services up to date with their sessions. */
+/** Brings `has_sessions` / `sessions_until` / `session_slots` of these services up to date with their sessions. */
 export async function refreshSessionSummaryOf(tx: Sql, serviceIds: readonly (string | undefined)[]): Promise<void> {
   await refreshSessionSummary(tx, 'id = ANY($1::uuid[])', [serviceIds]);
 }
 
-/** Keeps `has_sessions` / `sessions_until` in step with the occurrences, so search needs no per-entry probes. */
+/**
+ * Keeps `has_sessions` / `sessions_until` / `session_slots` in step with the occurrences, so search needs no per-entry
+ * probes.
+ */
 async function refreshSessionSummary(tx: Sql, where: string, params: unknown[]): Promise<void> {
   await tx.query(
     `UPDATE service s SET
        has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id),
-       sessions_until = (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')
+       sessions_until = (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled'),
+       session_slots = ARRAY(SELECT DISTINCT ${SESSION_SLOT_SQL('o.start')} FROM occurrence o
+                             WHERE o.service_id = s.id AND o.status <> 'cancelled' ORDER BY 1)
      WHERE ${where}`,
     params,
   );
