@@ -16,6 +16,7 @@ import {
   TEST_SIGNING_SECRET,
 } from '../helpers/slack-request.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-db.ts';
+import { slackPorts } from '../helpers/slack-server.ts';
 
 describe.each(STORE_KINDS)(
   'attack: one signed Slack request replayed to two servers sharing a database (%s)',
@@ -44,7 +45,7 @@ describe.each(STORE_KINDS)(
             coordinatorUsergroup: null,
           },
           conversation,
-          store: s,
+          ...slackPorts(s),
           clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
           logger: silentLogger,
           identity: { botId: 'B0BOT', botUserId: 'UBOT' },

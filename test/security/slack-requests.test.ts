@@ -16,6 +16,7 @@ import {
   TEST_SIGNING_SECRET,
 } from '../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../helpers/test-db.ts';
+import { slackPorts } from '../helpers/slack-server.ts';
 
 describe('attack: forged, replayed and malformed Slack requests', () => {
   let store: TestStore;
@@ -36,7 +37,7 @@ describe('attack: forged, replayed and malformed Slack requests', () => {
         coordinatorUsergroup: null,
       },
       conversation,
-      store,
+      ...slackPorts(store),
       clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
       logger: silentLogger,
       identity: { botId: 'B0BOT', botUserId: 'UBOT' },
