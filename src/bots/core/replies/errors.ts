@@ -5,7 +5,7 @@ function short(title: string, body: string): Reply {
 }
 
 const APOLOGY_HEADING = 'Sorry, something went wrong';
-const APOLOGY_BODY = "I couldn't answer that just now. Please try again in a moment.";
+const APOLOGY_BODY = "I couldn't answer that. Please try again in a moment.";
 
 /**
  * The one apology for a failure on our side, as a line of text (Slack's error boundary, Teams' turn error and
