@@ -135,6 +135,52 @@ describe('SQL only in query modules', () => {
   });
 });
 
+// The whole store (SQL, transactions, the Prisma client, closing it) is handed out only where objects are built: the
+// composition roots. Use cases, the scheduler and the CLI's commands take the SQL seam (`Database`) or a named port;
+// adapters take ports (Slack: `CoordinatorEntries`, its record of requests seen).
+const STORE_HOLDERS = (file: string) =>
+  file.startsWith('src/db/') ||
+  file.endsWith('-queries.ts') ||
+  [
+    'src/app.ts',
+    // The conversation with all its features, built for the server (app.ts) and for `signpost chat` alike.
+    'src/chat-conversation.ts',
+    // The CLI's composition root: opens the store, builds what each command is given, closes it; and its twin in
+    // the server, which hands the server's open store to the same runner.
+    'src/cli/run-cli.ts',
+    'src/cli/beside-server.ts',
+    // The demo loader, which loads the demo catalogue's file into the store it is given on a first run.
+    'src/catalogue/demo/seed-demo.ts',
+  ].includes(file);
+
+/** Whether the file names the `Store` type of src/db/open-store.ts (imported, or narrowed with Pick). */
+function namesStore(file: string, text = fs.readFileSync(file, 'utf8')): boolean {
+  if (/\bPick<\s*Store\b/.test(text)) return true;
+  for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+    const names = m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''));
+    if (names.includes('Store') && /src\/db\/open-store\.ts$/.test(resolved(file, m[2]!))) return true;
+  }
+  return false;
+}
+
+describe('the Store only where objects are built', () => {
+  it('recognises the Store named by an import or a Pick', () => {
+    const file = 'src/scheduler/x.ts';
+    expect(namesStore(file, "import type { Store } from '../db/open-store.ts';")).toBe(true);
+    expect(namesStore(file, "import { openStore, type Store } from '../db/open-store.ts';")).toBe(true);
+    expect(namesStore(file, 'function f(s: Pick<Store, "sql">) {}')).toBe(true);
+    expect(namesStore(file, "import type { Database } from '../db/sql.ts';")).toBe(false);
+    expect(namesStore(file, "import type { LeafletStore } from './shortlist-store.ts';")).toBe(false);
+    expect(namesStore('src/app.ts')).toBe(true);
+    expect(namesStore('src/bots/slack/slack-app.ts')).toBe(false);
+  });
+
+  it('no file outside src/db, query modules and the composition roots names the Store', () => {
+    const offenders = files.filter((f) => !STORE_HOLDERS(f.file) && namesStore(f.file));
+    expect(offenders.map((f) => f.file)).toEqual([]);
+  });
+});
+
 // Nothing in the repository may read outside it: a fresh clone with nothing beside it must run and test as it is.
 const ROOT = path.resolve('.');
 const SCANNED = ['src', 'test', 'bench', 'scripts'];

@@ -5,15 +5,12 @@ import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
 import { copyStatement } from './bulk-load.ts';
-import { type Sql, StoreError, type StoreKind } from './sql.ts';
+import { type Database, type Sql, StoreError, type StoreKind } from './sql.ts';
 
 /** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
-export type Store = {
+export type Store = Database & {
   kind: StoreKind;
   description: string;
-  sql: Sql;
-  /** One transaction; rolled back if `fn` throws. */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   prisma: PrismaClient;
   close(): Promise<void>;
   /** PGlite only: a snapshot of the data folder (tests clone a migrated store from it). */

@@ -17,6 +17,16 @@ export type Sql = {
   copyFrom?(table: string, columns: readonly string[], rows: string): Promise<number>;
 };
 
+/**
+ * The SQL seam with its transactions: what use cases, the scheduler and the CLI's commands are given of a store (no
+ * Prisma client, no way to close it). `Store` is one; query modules take the `Sql` inside.
+ */
+export type Database = {
+  sql: Sql;
+  /** One transaction; rolled back if `fn` throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+};
+
 export type StoreKind = 'pglite' | 'postgres';
 
 export class StoreError extends Error {

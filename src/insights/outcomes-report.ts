@@ -1,5 +1,5 @@
+import type { Database } from '../db/sql.ts';
 import { UNSUITABLE_REASONS, type UnsuitableReason } from '../bots/core/replies/follow-up.ts';
-import type { Store } from '../db/open-store.ts';
 import { countSearches, selectFunnel, selectOutcomeCounts, sumOutcomes } from './outcome-queries.ts';
 
 export type OutcomeRow = {
@@ -30,7 +30,7 @@ function reasonsOf(json: unknown): Record<UnsuitableReason, number> {
  * Outcomes per listing over the months from `from` to `to` (whole months, London): shares and what staff answered,
  * most shared first. Months are the shares' months, so a share and its answer count in the same one.
  */
-export async function outcomesReport(store: Store, range: { from: Date; to: Date }): Promise<OutcomeRow[]> {
+export async function outcomesReport(store: Database, range: { from: Date; to: Date }): Promise<OutcomeRow[]> {
   const rows = await selectOutcomeCounts(store.sql, range);
   return rows.map((r) => {
     const reasons = emptyReasons();
@@ -88,7 +88,7 @@ export type OutcomeFunnel = {
  * The funnel from searched to shared to went: searches by what they asked for (a search naming two categories or
  * an area counts in each), shares and "went" answers by the listing's categories and ward.
  */
-export async function outcomeFunnel(store: Store, range: { from: Date; to: Date }): Promise<OutcomeFunnel> {
+export async function outcomeFunnel(store: Database, range: { from: Date; to: Date }): Promise<OutcomeFunnel> {
   const searched = await countSearches(store.sql, range);
   const totals = await sumOutcomes(store.sql, range);
   const grouped = async (by: 'category' | 'ward'): Promise<FunnelRow[]> =>

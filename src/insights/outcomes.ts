@@ -6,8 +6,7 @@ import {
   type UnsuitableReason,
 } from '../bots/core/replies/follow-up.ts';
 import { isUuid } from '../db/ids.ts';
-import type { Store } from '../db/open-store.ts';
-import type { Sql } from '../db/sql.ts';
+import type { Database, Sql } from '../db/sql.ts';
 import { entryExists } from './flag-queries.ts';
 import { createFlag } from './flags.ts';
 import {
@@ -69,7 +68,7 @@ function privateConversation(s: z.infer<typeof ShareInputSchema>): string | null
  * Undefined when the listing is not in the catalogue.
  */
 export async function recordShare(
-  store: Store,
+  store: Database,
   input: ShareInput,
   now: Date,
   options: { followUpDays: number },
@@ -161,7 +160,7 @@ export type AnswerResult =
  * still be added. The CLOSED_ANSWERS_FOR_REPORT-th "it had closed" raises a "has closed" report.
  */
 export async function answerFollowUp(
-  store: Store,
+  store: Database,
   input: { id: string; outcome?: FollowUpOutcome; reason?: UnsuitableReason },
   now: Date,
 ): Promise<AnswerResult> {

@@ -1,4 +1,4 @@
-import type { Store } from '../../db/open-store.ts';
+import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
 import { parseQuery, unknownWords } from './parse-query.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
@@ -14,7 +14,7 @@ export { TRUST_MARK_PENALTY } from './ranking.ts';
  * text match, filter matches, distance from the place asked about, how soon the next session is and how recently the
  * listing was confirmed. When nothing matches, the least important filter is relaxed and the answer says which.
  */
-export function createDatabaseSearch(store: Store): CatalogueSearch {
+export function createDatabaseSearch(store: Database): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
       // One transaction, so that its existence probes can be planned from indexes only (search-queries.ts).
