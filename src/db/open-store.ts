@@ -4,7 +4,7 @@ import { runMigrations } from './migrate.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
-import { type Sql, StoreError, type StoreKind } from './sql.ts';
+import { type PlannerSettings, RESET_LOCAL_SQL, SET_LOCAL_SQL, type Sql, StoreError, type StoreKind } from './sql.ts';
 
 /** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
 export type Store = {
@@ -58,6 +58,10 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       const result = await q.query<Row>(text, params);
       return { rows: result.rows };
     },
+    async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
+      const result = await q.query<Row>(text, params, { settings });
+      return { rows: result.rows };
+    },
     async exec(text: string) {
       await q.exec(text);
     },
@@ -103,6 +107,18 @@ async function openPostgres(url: string): Promise<Store> {
       const result = await pool.query(text, params as unknown[]);
       return { rows: result.rows as Row[] };
     },
+    async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
+      const client = await pool.connect();
+      try {
+        const result = await inOrder(client, ['BEGIN', ...setLocal(settings)], [text, params], ['COMMIT']);
+        return { rows: result.rows as Row[] };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async exec(text: string) {
       await pool.query(text);
     },
@@ -117,6 +133,15 @@ async function openPostgres(url: string): Promise<Store> {
       const tx: Sql = {
         async query<Row>(text: string, params?: unknown[]) {
           const result = await client.query(text, params as unknown[]);
+          return { rows: result.rows as Row[] };
+        },
+        async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
+          const result = await inOrder(
+            client,
+            setLocal(settings),
+            [text, params],
+            [[RESET_LOCAL_SQL, [Object.keys(settings)]]],
+          );
           return { rows: result.rows as Row[] };
         },
         async exec(text: string) {
@@ -141,4 +166,23 @@ async function openPostgres(url: string): Promise<Store> {
       await pool.end();
     },
   };
+}
+
+type Statement = string | [string, unknown[] | undefined];
+
+function setLocal(settings: PlannerSettings): Statement[] {
+  return Object.entries(settings).map(([name, value]) => [SET_LOCAL_SQL, [name, value]]);
+}
+
+/**
+ * Statements queued on one connection at once (node-postgres sends each as the last one completes, with no turn of
+ * the event loop through the caller in between); resolves with the main one's result once all have run.
+ */
+async function inOrder(client: pg.PoolClient, before: Statement[], main: Statement, after: Statement[]) {
+  const send = (s: Statement) => (typeof s === 'string' ? client.query(s) : client.query(s[0], s[1] as unknown[]));
+  const sent = [...before.map(send), send(main), ...after.map(send)];
+  const results = await Promise.allSettled(sent);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return (results[before.length] as PromiseFulfilledResult<pg.QueryResult>).value;
 }
