@@ -52,8 +52,8 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
   }
 
   protected override async onMessageActivity(context: TurnContext): Promise<void> {
-    // Saved on every message: it keeps the serviceUrl current and restores a reference the notifier dropped after
-    // Teams refused a post (the endpoint skips the write when nothing changed since the last one, server.ts).
+    // Saved on every message (one upsert): it keeps the serviceUrl current and restores a reference the notifier
+    // dropped after Teams refused a post.
     await this.remember(context.activity);
     const inbound = this.withRole(toInbound(context.activity));
     if (inbound.kind === 'ignored' && inbound.reason === 'not-mentioned') return;

@@ -9,7 +9,7 @@ import { WorkQueue } from '../core/work-queue.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
 import { createMessageExtension, type MessageExtensionDeps } from './message-extension.ts';
-import { type ConversationRefs, skippingUnchangedSaves } from './conversation-refs.ts';
+import type { ConversationRefs } from './conversation-refs.ts';
 import { createServiceUrlPolicy } from './service-urls.ts';
 import { createTeamsNotifier } from './teams-notifier.ts';
 import { newCorrelationId } from '../../correlation-id.ts';
@@ -100,11 +100,9 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     emulator,
     ...(deps.serviceUrlHosts ? { extraHosts: deps.serviceUrlHosts } : {}),
   });
-  // The bot saves the reference of every message it gets; the notifier forgets those Teams refuses. Both share this.
-  const refs = skippingUnchangedSaves(deps.refs);
   const bot = new SignpostTeamsBot({
     conversation: deps.conversation,
-    refs,
+    refs: deps.refs,
     logger: deps.logger,
     serviceUrlAllowed,
     queue: deps.queue ?? new WorkQueue(2),
@@ -171,7 +169,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
       : [
           `Teams: off (${TEAMS_PATH} answers 401). Set MicrosoftAppId and MicrosoftAppPassword, or TEAMS_EMULATOR=true for the Emulator.`,
         ];
-  const notifier = createTeamsNotifier({ adapter, appId, refs, logger: deps.logger, serviceUrlAllowed });
+  const notifier = createTeamsNotifier({ adapter, appId, refs: deps.refs, logger: deps.logger, serviceUrlAllowed });
   return { handler, adapter, appId, authenticated: c !== null, notifier, banner };
 }
 

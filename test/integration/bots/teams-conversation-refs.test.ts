@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConversationRefs,
-  REMEMBERED_MS,
-  skippingUnchangedSaves,
-  type TeamsConversationRecord,
-} from '../../../src/bots/teams/conversation-refs.ts';
+import type { TeamsConversationRecord } from '../../../src/bots/teams/conversation-refs.ts';
 import { createPrismaConversationRefs } from '../../../src/bots/teams/prisma-conversation-refs.ts';
 import { fixedClock } from '../../../src/clock.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
@@ -52,39 +47,5 @@ describe.each(STORE_KINDS)('Teams conversation references on %s', (kind) => {
     expect(await later.remove('a:personal')).toBe(1);
     expect(await later.remove('a:personal')).toBe(0);
     expect(await later.get('a:personal')).toBeNull();
-  });
-
-  it('writes a reference again only when it changed, was forgotten, or was saved long ago', async () => {
-    const stored = createPrismaConversationRefs(store.prisma, fixedClock(new Date('2026-11-01T09:00:00Z')));
-    const writes: string[] = [];
-    const counted: ConversationRefs = {
-      ...stored,
-      save: async (r) => {
-        writes.push(r.serviceUrl);
-        await stored.save(r);
-      },
-    };
-    let now = 0;
-    const refs = skippingUnchangedSaves(counted, () => now);
-    const row = () => store.prisma.teamsConversationRef.findUnique({ where: { conversationId: 'a:skip' } });
-    await refs.save(record('a:skip'));
-    await refs.save(record('a:skip'));
-    expect(writes).toHaveLength(1);
-    // A new serviceUrl is written at once.
-    await refs.save({ ...record('a:skip'), serviceUrl: 'https://smba.trafficmanager.net/emea/' });
-    expect(writes).toEqual(['https://smba.trafficmanager.net/uk/', 'https://smba.trafficmanager.net/emea/']);
-    // Forgotten (the notifier dropped it), the next message stores it again.
-    expect(await refs.remove('a:skip')).toBe(1);
-    expect(await row()).toBeNull();
-    await refs.save(record('a:skip'));
-    expect(await row()).toMatchObject({ serviceUrl: 'https://smba.trafficmanager.net/uk/' });
-    // So does the first message after a team is removed, and any message once the last write is old.
-    await refs.save(record('19:c@thread.tacv2', '19:t'));
-    expect(await refs.removeTeam('19:t')).toBe(1);
-    await refs.save(record('19:c@thread.tacv2', '19:t'));
-    expect(writes).toHaveLength(5);
-    now += REMEMBERED_MS;
-    await refs.save(record('a:skip'));
-    expect(writes).toHaveLength(6);
   });
 });
