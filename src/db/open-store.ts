@@ -175,14 +175,13 @@ function setLocal(settings: PlannerSettings): Statement[] {
 }
 
 /**
- * Statements queued on one connection at once (node-postgres sends each as the last one completes, with no turn of
- * the event loop through the caller in between); resolves with the main one's result once all have run.
+ * Statements run one after another on one connection (node-postgres no longer takes a query while one is under way);
+ * resolves with the main one's result. A failure stops the run: in a transaction nothing after it could run anyway.
  */
 async function inOrder(client: pg.PoolClient, before: Statement[], main: Statement, after: Statement[]) {
   const send = (s: Statement) => (typeof s === 'string' ? client.query(s) : client.query(s[0], s[1] as unknown[]));
-  const sent = [...before.map(send), send(main), ...after.map(send)];
-  const results = await Promise.allSettled(sent);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return (results[before.length] as PromiseFulfilledResult<pg.QueryResult>).value;
+  for (const s of before) await send(s);
+  const result = await send(main);
+  for (const s of after) await send(s);
+  return result;
 }
