@@ -4,6 +4,7 @@ import { runMigrations } from './migrate.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
+import { copyStatement } from './bulk-load.ts';
 import { type PlannerSettings, RESET_LOCAL_SQL, SET_LOCAL_SQL, type Sql, StoreError, type StoreKind } from './sql.ts';
 
 /** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
@@ -52,20 +53,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       cause: error,
     });
   }
-  const wrap = (q: PgliteQueryable, exclusive = false): Sql => ({
-    exclusive,
-    async query<Row>(text: string, params?: unknown[]) {
-      const result = await q.query<Row>(text, params);
-      return { rows: result.rows };
-    },
-    async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
-      const result = await q.query<Row>(text, params, { settings });
-      return { rows: result.rows };
-    },
-    async exec(text: string) {
-      await q.exec(text);
-    },
-  });
+  const wrap = (q: PgliteQueryable, exclusive = false): Sql => new PgliteSql(q, exclusive);
   const prisma = createPglitePrismaClient(db);
   return {
     kind: 'pglite',
@@ -85,6 +73,35 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       return db.dumpDataDir();
     },
   };
+}
+
+/**
+ * The embedded store's SQL seam. `copyFrom` is a method of the class, not an own property: a copy made by spreading
+ * the seam (a wrapper that watches or changes `query`) does not carry it, so such a wrapper sees every write as a
+ * query.
+ */
+class PgliteSql implements Sql {
+  readonly #q: PgliteQueryable;
+  readonly exclusive: boolean;
+  constructor(q: PgliteQueryable, exclusive: boolean) {
+    this.#q = q;
+    this.exclusive = exclusive;
+    // Own properties, so that spreading the seam keeps them.
+    this.query = async <Row>(text: string, params?: unknown[]) => ({ rows: (await q.query<Row>(text, params)).rows });
+    this.queryWith = async <Row>(settings: PlannerSettings, text: string, params?: unknown[]) => ({
+      rows: (await q.query<Row>(text, params, { settings })).rows,
+    });
+    this.exec = async (text: string) => {
+      await q.exec(text);
+    };
+  }
+  query: Sql['query'];
+  queryWith: Sql['queryWith'];
+  exec: Sql['exec'];
+  async copyFrom(table: string, columns: readonly string[], rows: string): Promise<number> {
+    const result = await this.#q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
+    return result.affectedRows ?? 0;
+  }
 }
 
 async function openPostgres(url: string): Promise<Store> {

@@ -19,6 +19,12 @@ export type Sql = {
    * already guarantees.
    */
   exclusive?: boolean;
+  /**
+   * Appends rows to `table` with COPY: `rows` is COPY's text format (one line a row, fields tab-separated, `\N` for
+   * null; see `copyField`). Offered where it beats a multi-row insert (the embedded store: one transfer to its
+   * thread, no parameters to serialise); absent elsewhere.
+   */
+  copyFrom?(table: string, columns: readonly string[], rows: string): Promise<number>;
 };
 
 /** PostgreSQL planner settings by name (`enable_seqscan`…) and value. */
