@@ -16,18 +16,14 @@ const POOL_TRIGRAM = 100;
 const SLOTS_BY_INDEX = 84;
 
 /**
- * Runs an existence probe planned from indexes only (inside the search's transaction). Left to itself the planner
- * reads the table in order when it expects a word to be common and the first match to come early, which costs the
- * whole catalogue when the word is rare, misspelt or matches nothing.
+ * Runs an existence probe planned from indexes only, in one request to the store (Sql.queryWith). Left to itself the
+ * planner reads the table in order when it expects a word to be common and the first match to come early, which
+ * costs the whole catalogue when the word is rare, misspelt or matches nothing.
  */
-export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> {
-  await sql.exec('SET LOCAL enable_seqscan = off');
-  try {
-    return await run();
-  } finally {
-    await sql.exec('SET LOCAL enable_seqscan = on');
-  }
+export function indexOnly<T>(sql: Sql, run: (probe: Pick<Sql, 'query'>) => Promise<T>): Promise<T> {
+  return run({ query: (text, params) => sql.queryWith(INDEX_ONLY, text, params) });
 }
+const INDEX_ONLY = { enable_seqscan: 'off' } as const;
 
 /** A session's London weekday and hour as one number (ISO weekday × 24 + hour), as `sessionSlot` reckons it. */
 export const SESSION_SLOT_SQL = (start: string) =>
@@ -122,8 +118,8 @@ export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]
 
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
-  const { rows } = await indexOnly(sql, () =>
-    sql.query<{ w: string }>(
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<{ w: string }>(
       `SELECT t.w FROM unnest($1::text[]) AS t(w)
      WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
       [words],
@@ -147,8 +143,8 @@ export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number
     });
     return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
   }
-  const { rows } = await indexOnly(sql, () =>
-    sql.query<{ n: number | string; found: boolean }>(
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<{ n: number | string; found: boolean }>(
       `SELECT t.n, (
         EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
                   AND s.removed_at IS NULL AND s.status <> 'closed')
@@ -333,8 +329,8 @@ export async function candidates(
       textFts || textTrigram
         ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe)
         : [probe(undefined)];
-    const { rows } = await indexOnly(sql, () =>
-      sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
+    const { rows } = await indexOnly(sql, (probe) =>
+      probe.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
     );
     return rows;
   }
