@@ -42,6 +42,17 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   });
 }
 
+/**
+ * Fills the embedded folder `dir` (which must not exist yet) from the run's migrated snapshot, so a test that hands
+ * the folder to the CLI or a process does not first wait for a new cluster and every migration.
+ */
+export async function migratedPgliteFolder(dir: string): Promise<string> {
+  const dump = new Blob([fs.readFileSync(inject('pgliteDumpFile'))]);
+  const store = await openStore({ kind: 'pglite', dir }, { loadDataDir: dump });
+  await store.close();
+  return dir;
+}
+
 /** A new empty database on the test server (for processes that must share one PostgreSQL database). */
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const template = inject('postgresTemplateUrl');
