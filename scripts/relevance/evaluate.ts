@@ -73,9 +73,29 @@ export function loadDatasets(folder: string | URL = DEFAULT_FIXTURES): Dataset[]
     const parsed = DatasetSchema.safeParse(json);
     if (!parsed.success)
       throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    out.push(parsed.data);
+    out.push({ ...parsed.data, questions: [...parsed.data.questions, ...roundQuestions(dir, name)] });
   }
   return out;
+}
+
+/**
+ * Later held-out rounds live in their own folders beside the data set files (`round3/demo.json` …), each a JSON array
+ * of questions for the data set file of the same name, so a round is kept whole as written.
+ */
+function roundQuestions(dir: string, name: string): Question[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && /^round\d+$/.test(d.name) && fs.existsSync(path.join(dir, d.name, name)))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((d) => {
+      const file = path.join(dir, d.name, name);
+      const parsed = z.array(QuestionSchema).safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (!parsed.success)
+        throw new Error(
+          `${d.name}/${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      return parsed.data;
+    });
 }
 
 export type LoadReport = { loaded: string[]; missing: string[]; created: number };

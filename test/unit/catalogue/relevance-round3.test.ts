@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DatasetSchema, QuestionSchema } from '../../../scripts/relevance/evaluate.ts';
-import { buildDemoCatalogue } from '../../../src/catalogue/demo/demo-catalogue.ts';
+import { buildDemoCatalogue } from '../../../src/catalogue/demo/seed-demo.ts';
 
 /**
  * The third held-out round of judged questions: one JSON array of questions per data set, beside the data set files
@@ -69,8 +69,9 @@ describe('third held-out round of relevance questions', () => {
     }
   });
 
-  it('expects only listings that exist in the demo catalogue', () => {
-    const titles = new Set(buildDemoCatalogue(new Date('2026-11-23T09:00:00Z')).map((e) => norm(e.title)));
+  it('expects only listings that exist in the demo catalogue', async () => {
+    const entries = await buildDemoCatalogue(new Date('2026-11-23T09:00:00Z'));
+    const titles = new Set(entries.map((e) => norm(e.title)));
     const missing = round('demo').flatMap((q) => [...q.expect, ...q.forbid].filter((t) => !titles.has(norm(t))));
     expect(missing).toEqual([]);
   });
