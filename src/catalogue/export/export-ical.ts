@@ -10,7 +10,8 @@
  */
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
-import { parseIcal } from '../ingest/parse-ical.ts';
+import type { JProp } from '../ingest/ical/jcal.ts';
+import { masterExpander, parseIcal } from '../ingest/parse-ical.ts';
 import { escapeText, foldLine, LONDON_VTIMEZONE, paramValue } from '../ical/write-ical.ts';
 import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
@@ -45,6 +46,19 @@ const londonDate = (d: Date): string =>
 const dtProp = (name: string, d: Date, allDay: boolean): string =>
   allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
 
+/** A rule ical.js reads back as it is written (its TEXT value has nothing to unescape). */
+const PLAIN_RULE = /^[A-Za-z0-9=;,+-]+$/;
+
+/** The jCal property ical.js makes of `dtProp(name, d, allDay)`; undefined if the written value is not the usual form. */
+function dtJcal(name: string, d: Date, allDay: boolean): JProp | undefined {
+  if (allDay) {
+    const m = /^(\d{4})(\d{2})(\d{2})$/.exec(londonDate(d));
+    return m ? [name, {}, 'date', `${m[1]}-${m[2]}-${m[3]}`] : undefined;
+  }
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(londonWall(d));
+  return m ? [name, { tzid: ZONE }, 'date-time', `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`] : undefined;
+}
+
 export function uidOf(entry: ExportEntry): string {
   return entry.sourceFormat === 'ical' ? entry.externalId : `${entry.id}@signpost`;
 }
@@ -55,7 +69,15 @@ const EMAIL = /^[^\s@"<>\\,;:()[\]]+@[^\s@"<>\\,;:()[\]]+$/;
 /** An entry left out of the feed because it could not be written, and why. */
 export type SkippedEntry = { entryId: string; reason: string };
 
-type Series = { entry: ExportEntry; uid: string; master: string[]; first: ExportOccurrence; hasRule: boolean };
+type Series = {
+  entry: ExportEntry;
+  uid: string;
+  master: string[];
+  first: ExportOccurrence;
+  hasRule: boolean;
+  /** A series with a rule: its DTSTART, DTEND and RRULE as ical.js reads them back (jCal), when that is certain. */
+  jcal?: JProp[];
+};
 
 function ruleOf(entry: ExportEntry): string | undefined {
   const s = entry.schedule;
@@ -169,34 +191,45 @@ function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): stri
     return parseIcal(lines.join('\r\n'), expandOptions).entries;
   };
   const expanded = new Map<string, ExportOccurrence[]>();
+  const asExported = (o: { key: string; start: Date; end: Date; allDay?: boolean }): ExportOccurrence => ({
+    key: o.key,
+    start: o.start,
+    end: o.end,
+    allDay: o.allDay ?? false,
+    status: 'scheduled',
+    title: null,
+    note: null,
+    capacity: null,
+  });
   const keep = (parsed: ReturnType<typeof probe>) => {
-    for (const e of parsed) {
-      expanded.set(
-        e.externalId,
-        (e.occurrences ?? []).map((o) => ({
-          key: o.key,
-          start: o.start,
-          end: o.end,
-          allDay: o.allDay ?? false,
-          status: 'scheduled',
-          title: null,
-          note: null,
-          capacity: null,
-        })),
-      );
-    }
+    for (const e of parsed) expanded.set(e.externalId, (e.occurrences ?? []).map(asExported));
   };
   // A series of plain dates (no RRULE) expands to its own dates: worked out here rather than parsed back, which is
   // most of a large feed's cost. Anything the importer might read differently (all-day dates, times near a clock
-  // change, more dates than an importer keeps) is parsed back as before.
+  // change, more dates than an importer keeps) is parsed back as before. A series with a rule is expanded by the
+  // importer's own code from what ical.js would read of its DTSTART, DTEND and RRULE, without writing and tokenising
+  // the text; when some UID is on the page twice (the importer keeps one of them), the page is parsed back whole.
   const windowEnd = options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000;
+  const uids = new Set<string>();
+  for (const s of series) uids.add(s.uid);
+  const expand = uids.size === series.length ? masterExpander(expandOptions) : undefined;
   const toProbe: Series[] = [];
+  const failed = new Set<Series>();
   for (const s of series) {
+    if (s.hasRule && expand && s.jcal) {
+      try {
+        const occurrences = expand(s.jcal);
+        if (occurrences) expanded.set(s.uid, occurrences.map(asExported));
+      } catch (error) {
+        failed.add(s);
+        skip(s.entry, error);
+      }
+      continue;
+    }
     const dates = s.hasRule ? undefined : plainDates(s, windowEnd);
     if (dates) expanded.set(s.uid, dates);
     else toProbe.push(s);
   }
-  const failed = new Set<Series>();
   if (toProbe.length) {
     try {
       keep(probe(toProbe));
@@ -288,20 +321,17 @@ function seriesOf(entry: ExportEntry): Series | undefined {
   const allDay = first.allDay;
   if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
     const span = first.end.getTime() - first.start.getTime();
-    master.push(dtProp('DTSTART', dtstart, allDay));
-    if (allDay)
-      master.push(
-        dtProp(
-          'DTEND',
-          DateTime.fromJSDate(dtstart, { zone: ZONE })
-            .plus({ days: Math.max(1, Math.round(span / 86_400_000)) })
-            .toJSDate(),
-          true,
-        ),
-      );
-    else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
-    master.push(`RRULE:${rule}`);
-    return { entry, uid, master, first, hasRule: true };
+    const end = allDay
+      ? DateTime.fromJSDate(dtstart, { zone: ZONE })
+          .plus({ days: Math.max(1, Math.round(span / 86_400_000)) })
+          .toJSDate()
+      : new Date(dtstart.getTime() + span);
+    master.push(dtProp('DTSTART', dtstart, allDay), dtProp('DTEND', end, allDay), `RRULE:${rule}`);
+    const start = dtJcal('dtstart', dtstart, allDay);
+    const until = dtJcal('dtend', end, allDay);
+    const jcal =
+      start && until && PLAIN_RULE.test(rule) ? [start, until, ['rrule', {}, 'text', rule] as JProp] : undefined;
+    return { entry, uid, master, first, hasRule: true, ...(jcal ? { jcal } : {}) };
   }
   master.push(dtProp('DTSTART', first.start, first.allDay), dtProp('DTEND', first.end, first.allDay));
   const span = first.end.getTime() - first.start.getTime();
