@@ -112,7 +112,6 @@ const SQL_HOMES = (file: string) => file.startsWith('src/db/') || file.endsWith(
 
 /** Files whose SQL has still to move into their area's query module. None may be added; each leaves once moved. */
 const SQL_STILL_TO_MOVE = [
-  'src/catalogue/export/read-catalogue.ts',
   'src/catalogue/ingest/apply-import.ts',
   'src/insights/outcomes-report.ts',
   'src/insights/outcomes.ts',
