@@ -164,97 +164,160 @@ function icalHead(options: IcalOptions): string {
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
+/** An instance an importer reads from a series: what its EXDATEs and overrides are worked out against. */
+type Instance = { start: Date; end: Date; allDay?: boolean };
+
+/** How one page of entries is written: its options, and where an entry that cannot be written is reported. */
+type PageContext = {
+  options: IcalOptions;
+  skip: (entry: ExportEntry, error: unknown) => void;
+  expandOptions: { now: Date; horizonDays?: number };
+  /** Instances start before this (now + horizon). */
+  windowEnd: number;
+};
+
 /** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
 function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
-  const skip = (entry: ExportEntry, error: unknown) =>
-    options.onSkip?.({
-      entryId: entry.id,
-      reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
-    });
+  const page: PageContext = {
+    options,
+    skip: (entry, error) =>
+      options.onSkip?.({
+        entryId: entry.id,
+        reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+      }),
+    expandOptions: { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) },
+    windowEnd: options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000,
+  };
+  const uids = new Set<string>();
+  for (const entry of entries) {
+    if (!entry.occurrences.length) continue;
+    const uid = uidOf(entry);
+    // The importer keeps one series of a UID: such a page is read back whole, so each series gets what it keeps.
+    if (uids.has(uid)) return eventsReadBack(entries, page);
+    uids.add(uid);
+  }
+  return eventsOneByOne(entries, page);
+}
+
+/**
+ * Each entry written as soon as it is expanded, so that little of a page is held at once. A series of plain dates
+ * (no RRULE) expands to its own dates, worked out here; a series with a rule is expanded by the importer's own code
+ * from what ical.js reads of its DTSTART, DTEND and RRULE, without writing and tokenising the text. Anything the
+ * importer might read differently (all-day dates, times near a clock change, more dates than an importer keeps, a rule
+ * in an unusual form) is parsed back with the rest of its page's such series.
+ */
+function eventsOneByOne(entries: readonly ExportEntry[], page: PageContext): string {
+  const expand = masterExpander(page.expandOptions);
+  const out: (string | Series)[] = [];
+  const toProbe: Series[] = [];
+  for (const entry of entries) {
+    let s: Series | undefined;
+    try {
+      s = seriesOf(entry);
+    } catch (error) {
+      page.skip(entry, error);
+      continue;
+    }
+    if (!s) continue;
+    let instances: readonly Instance[] | undefined;
+    try {
+      if (s.hasRule) instances = s.jcal ? (expand(s.jcal) ?? []) : undefined;
+      else instances = plainDates(s, page.windowEnd);
+    } catch (error) {
+      page.skip(entry, error);
+      continue;
+    }
+    if (!instances) {
+      toProbe.push(s);
+      out.push(s);
+      continue;
+    }
+    const text = seriesText(s, instances, page);
+    if (text) out.push(text);
+  }
+  if (toProbe.length) {
+    const { expanded, failed } = readBack(toProbe, page);
+    for (let i = 0; i < out.length; i++) {
+      const s = out[i]!;
+      if (typeof s === 'string') continue;
+      out[i] = failed.has(s) ? '' : (seriesText(s, expanded.get(s.uid) ?? [], page) ?? '');
+    }
+  }
+  const text = out.filter((t) => t !== '').join('\r\n');
+  return text ? `${text}\r\n` : '';
+}
+
+/** A page with a UID twice: every series is expanded first (the rule ones parsed back together), then written. */
+function eventsReadBack(entries: readonly ExportEntry[], page: PageContext): string {
   const series: Series[] = [];
   for (const entry of entries) {
     try {
       const one = seriesOf(entry);
       if (one) series.push(one);
     } catch (error) {
-      skip(entry, error);
+      page.skip(entry, error);
     }
   }
-
-  // Expand every master once, together, exactly as an importer of this feed will. Should the feed as a whole not
-  // read back, each series is tried on its own and the ones that do not are left out: never the whole feed.
-  const expandOptions = { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) };
-  const probe = (list: readonly Series[]) => {
-    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
-    for (const s of list) lines.push(...s.master, 'END:VEVENT');
-    lines.push('END:VCALENDAR');
-    return parseIcal(lines.join('\r\n'), expandOptions).entries;
-  };
-  const expanded = new Map<string, ExportOccurrence[]>();
-  const asExported = (o: { key: string; start: Date; end: Date; allDay?: boolean }): ExportOccurrence => ({
-    key: o.key,
-    start: o.start,
-    end: o.end,
-    allDay: o.allDay ?? false,
-    status: 'scheduled',
-    title: null,
-    note: null,
-    capacity: null,
-  });
-  const keep = (parsed: ReturnType<typeof probe>) => {
-    for (const e of parsed) expanded.set(e.externalId, (e.occurrences ?? []).map(asExported));
-  };
-  // A series of plain dates (no RRULE) expands to its own dates: worked out here rather than parsed back, which is
-  // most of a large feed's cost. Anything the importer might read differently (all-day dates, times near a clock
-  // change, more dates than an importer keeps) is parsed back as before. A series with a rule is expanded by the
-  // importer's own code from what ical.js would read of its DTSTART, DTEND and RRULE, without writing and tokenising
-  // the text; when some UID is on the page twice (the importer keeps one of them), the page is parsed back whole.
-  const windowEnd = options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000;
-  const uids = new Set<string>();
-  for (const s of series) uids.add(s.uid);
-  const expand = uids.size === series.length ? masterExpander(expandOptions) : undefined;
+  const dated = new Map<string, readonly Instance[]>();
   const toProbe: Series[] = [];
-  const failed = new Set<Series>();
   for (const s of series) {
-    if (s.hasRule && expand && s.jcal) {
-      try {
-        const occurrences = expand(s.jcal);
-        if (occurrences) expanded.set(s.uid, occurrences.map(asExported));
-      } catch (error) {
-        failed.add(s);
-        skip(s.entry, error);
-      }
-      continue;
-    }
-    const dates = s.hasRule ? undefined : plainDates(s, windowEnd);
-    if (dates) expanded.set(s.uid, dates);
+    const dates = s.hasRule ? undefined : plainDates(s, page.windowEnd);
+    if (dates) dated.set(s.uid, dates);
     else toProbe.push(s);
   }
-  if (toProbe.length) {
-    try {
-      keep(probe(toProbe));
-    } catch {
-      for (const s of toProbe) {
-        try {
-          keep(probe([s]));
-        } catch (error) {
-          failed.add(s);
-          skip(s.entry, error);
-        }
+  const { expanded, failed } = readBack(toProbe, page);
+  for (const [uid, dates] of expanded) dated.set(uid, dates);
+  const out: string[] = [];
+  for (const s of series) {
+    if (failed.has(s)) continue;
+    const text = seriesText(s, dated.get(s.uid) ?? [], page);
+    if (text) out.push(text);
+  }
+  return out.length ? `${out.join('\r\n')}\r\n` : '';
+}
+
+/**
+ * Some masters parsed back together, exactly as an importer of this feed reads them: their instances by UID. Should
+ * they not read back together, each is tried on its own and the ones that do not are left out (`failed`): never the
+ * whole feed.
+ */
+function readBack(
+  list: readonly Series[],
+  page: PageContext,
+): { expanded: Map<string, Instance[]>; failed: Set<Series> } {
+  const expanded = new Map<string, Instance[]>();
+  const failed = new Set<Series>();
+  if (!list.length) return { expanded, failed };
+  const probe = (some: readonly Series[]) => {
+    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
+    for (const s of some) lines.push(...s.master, 'END:VEVENT');
+    lines.push('END:VCALENDAR');
+    for (const e of parseIcal(lines.join('\r\n'), page.expandOptions).entries)
+      expanded.set(e.externalId, e.occurrences ?? []);
+  };
+  try {
+    probe(list);
+  } catch {
+    for (const s of list) {
+      try {
+        probe([s]);
+      } catch (error) {
+        failed.add(s);
+        page.skip(s.entry, error);
       }
     }
   }
-  const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
+  return { expanded, failed };
+}
 
-  const out: string[] = [];
-  for (const s of written) {
-    try {
-      for (const line of seriesLines(s, expanded.get(s.uid) ?? [])) out.push(foldLine(line));
-    } catch (error) {
-      skip(s.entry, error);
-    }
+/** One series' VEVENTs, folded, joined by CRLF; undefined (and reported) when it cannot be written. */
+function seriesText(s: Series, instances: readonly Instance[], page: PageContext): string | undefined {
+  try {
+    return seriesLines(s, instances).map(foldLine).join('\r\n');
+  } catch (error) {
+    page.skip(s.entry, error);
+    return undefined;
   }
-  return out.length ? out.join('\r\n') + '\r\n' : '';
 }
 
 const HOUR_MS = 3_600_000;
@@ -345,7 +408,7 @@ function seriesOf(entry: ExportEntry): Series | undefined {
 }
 
 /** A series' master with its EXDATEs, then its RECURRENCE-ID overrides. */
-function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[] {
+function seriesLines(s: Series, instances: readonly Instance[]): string[] {
   const out: string[] = [];
   const byStart = new Map(instances.map((i) => [i.start.getTime(), i]));
   const claimed = new Set<number>();
@@ -360,7 +423,7 @@ function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[
       anchor &&
       anchor.start.getTime() === o.start.getTime() &&
       anchor.end.getTime() === o.end.getTime() &&
-      anchor.allDay === o.allDay &&
+      (anchor.allDay ?? false) === o.allDay &&
       o.status !== 'cancelled' &&
       !o.title;
     if (same) continue;
