@@ -132,10 +132,11 @@ export function renderIcal(entries: readonly ExportEntry[], options: IcalOptions
 
 /**
  * The same text in pieces as the pages of entries arrive: the calendar's head, each page's events, its tail. A
- * whole-catalogue feed is written to its subscriber as it is made, holding one page of entries at a time.
+ * whole-catalogue feed is written to its subscriber as it is made, holding one page at a time (with readIcalPages,
+ * its rows' text, each entry made from its row when it is written).
  */
 export async function* streamIcal(
-  pages: AsyncIterable<readonly ExportEntry[]>,
+  pages: AsyncIterable<Iterable<ExportEntry>>,
   options: IcalOptions,
 ): AsyncGenerator<string> {
   yield icalHead(options);
@@ -177,7 +178,7 @@ type PageContext = {
 };
 
 /** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
-function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
+function icalEvents(entries: Iterable<ExportEntry>, options: IcalOptions): string {
   const page: PageContext = {
     options,
     skip: (entry, error) =>
@@ -188,15 +189,7 @@ function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): stri
     expandOptions: { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) },
     windowEnd: options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000,
   };
-  const uids = new Set<string>();
-  for (const entry of entries) {
-    if (!entry.occurrences.length) continue;
-    const uid = uidOf(entry);
-    // The importer keeps one series of a UID: such a page is read back whole, so each series gets what it keeps.
-    if (uids.has(uid)) return eventsReadBack(entries, page);
-    uids.add(uid);
-  }
-  return eventsOneByOne(entries, page);
+  return eventsOneByOne(entries, page) ?? eventsReadBack(entries, page);
 }
 
 /**
@@ -204,18 +197,27 @@ function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): stri
  * (no RRULE) expands to its own dates, worked out here; a series with a rule is expanded by the importer's own code
  * from what ical.js reads of its DTSTART, DTEND and RRULE, without writing and tokenising the text. Anything the
  * importer might read differently (all-day dates, times near a clock change, more dates than an importer keeps, a rule
- * in an unusual form) is parsed back with the rest of its page's such series.
+ * in an unusual form) is parsed back with the rest of its page's such series. Undefined, with nothing reported, when
+ * a UID is on the page twice: the importer keeps one series of a UID, so such a page is read back whole.
  */
-function eventsOneByOne(entries: readonly ExportEntry[], page: PageContext): string {
+function eventsOneByOne(entries: Iterable<ExportEntry>, page: PageContext): string | undefined {
+  const held: [ExportEntry, unknown][] = [];
+  const local: PageContext = { ...page, skip: (entry, error) => held.push([entry, error]) };
   const expand = masterExpander(page.expandOptions);
+  const uids = new Set<string>();
   const out: (string | Series)[] = [];
   const toProbe: Series[] = [];
   for (const entry of entries) {
+    if (entry.occurrences.length) {
+      const uid = uidOf(entry);
+      if (uids.has(uid)) return undefined;
+      uids.add(uid);
+    }
     let s: Series | undefined;
     try {
       s = seriesOf(entry);
     } catch (error) {
-      page.skip(entry, error);
+      local.skip(entry, error);
       continue;
     }
     if (!s) continue;
@@ -224,7 +226,7 @@ function eventsOneByOne(entries: readonly ExportEntry[], page: PageContext): str
       if (s.hasRule) instances = s.jcal ? (expand(s.jcal) ?? []) : undefined;
       else instances = plainDates(s, page.windowEnd);
     } catch (error) {
-      page.skip(entry, error);
+      local.skip(entry, error);
       continue;
     }
     if (!instances) {
@@ -232,23 +234,24 @@ function eventsOneByOne(entries: readonly ExportEntry[], page: PageContext): str
       out.push(s);
       continue;
     }
-    const text = seriesText(s, instances, page);
+    const text = seriesText(s, instances, local);
     if (text) out.push(text);
   }
   if (toProbe.length) {
-    const { expanded, failed } = readBack(toProbe, page);
+    const { expanded, failed } = readBack(toProbe, local);
     for (let i = 0; i < out.length; i++) {
       const s = out[i]!;
       if (typeof s === 'string') continue;
-      out[i] = failed.has(s) ? '' : (seriesText(s, expanded.get(s.uid) ?? [], page) ?? '');
+      out[i] = failed.has(s) ? '' : (seriesText(s, expanded.get(s.uid) ?? [], local) ?? '');
     }
   }
+  for (const [entry, error] of held) page.skip(entry, error);
   const text = out.filter((t) => t !== '').join('\r\n');
   return text ? `${text}\r\n` : '';
 }
 
 /** A page with a UID twice: every series is expanded first (the rule ones parsed back together), then written. */
-function eventsReadBack(entries: readonly ExportEntry[], page: PageContext): string {
+function eventsReadBack(entries: Iterable<ExportEntry>, page: PageContext): string {
   const series: Series[] = [];
   for (const entry of entries) {
     try {

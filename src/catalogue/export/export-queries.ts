@@ -157,13 +157,14 @@ export const ICAL_ROW = {
 } as const;
 
 /** The entries with these ids for the iCalendar feed, each as one JSON array text, in no particular order. */
-export async function selectIcalRows(sql: Sql, ids: readonly string[]): Promise<string[]> {
-  const { rows } = await sql.query<{ j: string }>(
-    `SELECT ${ICAL_ROW_JSON} AS j
+export async function selectIcalRows(sql: Sql, ids: readonly string[]): Promise<{ id: string; j: string }[]> {
+  if (!ids.length) return [];
+  const { rows } = await sql.query<{ id: string; j: string }>(
+    `SELECT s.id::text AS id, ${ICAL_ROW_JSON} AS j
      FROM service s JOIN source src ON src.id = s.source_id
      LEFT JOIN location l ON l.id = s.location_id
      WHERE s.id = ANY($1::uuid[])`,
     [ids],
   );
-  return rows.map((r) => r.j);
+  return rows;
 }

@@ -287,20 +287,30 @@ function toIcalEntry(r: IcalRow): ExportEntry {
   };
 }
 
+/**
+ * Entries as the iCalendar feed reads them, each made from its row only when it is used (and anew each time the page
+ * is gone through), so that a page holds its rows' text and no more than one entry's objects at a time.
+ */
+export class IcalPage implements Iterable<ExportEntry> {
+  constructor(private readonly rows: readonly string[]) {}
+  get length(): number {
+    return this.rows.length;
+  }
+  *[Symbol.iterator](): Iterator<ExportEntry> {
+    for (const row of this.rows) yield toIcalEntry(JSON.parse(row) as IcalRow);
+  }
+}
+
 /** The entries with these ids as the iCalendar feed reads them, in the order given. */
-async function readIcalByIds(sql: Sql, ids: readonly string[]): Promise<ExportEntry[]> {
-  if (!ids.length) return [];
-  const byId = new Map<string, ExportEntry>();
-  for (const text of await selectIcalRows(sql, ids)) {
-    const entry = toIcalEntry(JSON.parse(text) as IcalRow);
-    byId.set(entry.id, entry);
-  }
-  const entries: ExportEntry[] = [];
+async function readIcalByIds(sql: Sql, ids: readonly string[]): Promise<IcalPage> {
+  const byId = new Map<string, string>();
+  for (const row of await selectIcalRows(sql, ids)) byId.set(row.id, row.j);
+  const rows: string[] = [];
   for (const id of ids) {
-    const entry = byId.get(id);
-    if (entry) entries.push(entry);
+    const row = byId.get(id);
+    if (row !== undefined) rows.push(row);
   }
-  return entries;
+  return new IcalPage(rows);
 }
 
 /** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
@@ -317,28 +327,20 @@ export async function readCatalogue(
 }
 
 /**
- * The same entries in pages of `pageSize`, each read when the one before has been used, so a whole-catalogue feed
- * never holds more than one page of entries (and the list of their ids). The next page is asked for while the
- * current one is used: with a PostgreSQL server, reading and writing overlap.
+ * The matching entries as the iCalendar feed reads them (the fields it writes; the others read as empty), in pages
+ * of `pageSize`, each read when the one before has been used, so a whole-catalogue feed never holds more than one
+ * page (and the list of their ids). The next page is asked for while the current one is used: the database reads
+ * while the feed is written.
  */
-export async function* readCataloguePages(
-  sql: Sql,
-  filter: ExportFilter,
-  pageSize = 500,
-  /** Only what the iCalendar export writes: the other fields read as empty, and reading is cheaper. */
-  options: { icalOnly?: boolean } = {},
-): AsyncGenerator<ExportEntry[]> {
+export async function* readIcalPages(sql: Sql, filter: ExportFilter, pageSize = 1000): AsyncGenerator<IcalPage> {
   const ids = await selectOrderedIds(sql, filter);
-  const read = async (from: number): Promise<{ entries: ExportEntry[] }> => {
-    const slice = ids.slice(from, from + pageSize);
-    return options.icalOnly ? { entries: await readIcalByIds(sql, slice) } : readByIds(sql, slice);
-  };
+  const read = (from: number) => readIcalByIds(sql, ids.slice(from, from + pageSize));
   let next = ids.length ? read(0) : undefined;
   for (let from = 0; next; from += pageSize) {
     const page = await next;
     next = from + pageSize < ids.length ? read(from + pageSize) : undefined;
     // A read that fails while this page is used is reported when its turn comes, not as an unhandled rejection.
     next?.catch(() => undefined);
-    if (page.entries.length) yield page.entries;
+    if (page.length) yield page;
   }
 }
