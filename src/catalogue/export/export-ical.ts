@@ -16,11 +16,17 @@ import { escapeText, foldLine, LONDON_VTIMEZONE, paramValue } from '../ical/writ
 import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
-const utcStamp = (d: Date): string =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+/** `20261201T090000Z`: an instant in UTC, to the second. */
+function utcStamp(d: Date): string {
+  const year = d.getUTCFullYear();
+  // Years of four digits are written field by field; others (and an invalid date, which throws) as before.
+  if (!(year >= 0 && year <= 9999))
+    return d
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+  return `${String(year).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
+}
 /**
  * Europe/London's offset at an instant. Since 1996 its summer time runs from the last Sunday of March to the last
  * Sunday of October, 01:00 UTC both; worked out here because a large feed writes hundreds of thousands of local
@@ -89,11 +95,8 @@ function ruleOf(entry: ExportEntry): string | undefined {
 }
 
 function baseProps(entry: ExportEntry, uid: string): string[] {
-  const lines = [
-    `UID:${escapeText(uid)}`,
-    `DTSTAMP:${utcStamp(entry.updatedAt)}`,
-    `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`,
-  ];
+  const stamp = utcStamp(entry.updatedAt);
+  const lines = [`UID:${escapeText(uid)}`, `DTSTAMP:${stamp}`, `LAST-MODIFIED:${stamp}`];
   lines.push(`SUMMARY:${escapeText(entry.title)}`);
   if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
   if (isWebUrl(entry.url)) lines.push(`URL:${entry.url}`);
