@@ -5,6 +5,7 @@ import Fuse from 'fuse.js';
 import { DateTime } from 'luxon';
 import { AREAS } from '../src/catalogue/geography/camden.ts';
 import { createDatabaseSearch } from '../src/catalogue/search/database-search.ts';
+import { SESSION_SLOT_SQL } from '../src/catalogue/search/search-queries.ts';
 import type { CatalogueSearch, SearchResponse, Understood } from '../src/catalogue/search/types.ts';
 import { openStore, type Store } from '../src/db/open-store.ts';
 import { fmt, median, percentile, table, timeIt } from './stats.ts';
@@ -283,6 +284,7 @@ const FILLER = (
 export async function generateCatalogue(store: Store, size: number): Promise<void> {
   const sql = store.sql;
   await sql.exec(`DROP INDEX IF EXISTS service_search_vector_idx; DROP INDEX IF EXISTS service_name_trgm_idx;
+    DROP INDEX IF EXISTS service_session_slots_idx;
     SELECT setseed(0.42);`);
   const source = await sql.query<{ id: string }>(
     `INSERT INTO source (name, format) VALUES ('bench', 'manual') RETURNING id`,
@@ -348,12 +350,15 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
   );
   // What the importer keeps up to date after writing sessions.
   await sql.query(
-    `UPDATE service s SET has_sessions = true, sessions_until = x.until
-     FROM (SELECT service_id, max("end") FILTER (WHERE status <> 'cancelled') AS until FROM occurrence GROUP BY service_id) x
+    `UPDATE service s SET has_sessions = true, sessions_until = x.until, session_slots = x.slots
+     FROM (SELECT service_id, max("end") FILTER (WHERE status <> 'cancelled') AS until,
+             coalesce(array_agg(DISTINCT ${SESSION_SLOT_SQL('start')}) FILTER (WHERE status <> 'cancelled'), '{}') AS slots
+           FROM occurrence GROUP BY service_id) x
      WHERE x.service_id = s.id`,
   );
   await sql.exec(`CREATE INDEX service_search_vector_idx ON service USING GIN (search_vector);
     CREATE INDEX service_name_trgm_idx ON service USING GIN (name gin_trgm_ops);
+    CREATE INDEX IF NOT EXISTS service_session_slots_idx ON service USING GIN (session_slots);
     ANALYZE;`);
 }
 

@@ -9,6 +9,8 @@ import { openStore } from '../src/db/open-store.ts';
 import { createHttpServer, listen } from '../src/http-server.ts';
 import { silentLogger } from '../src/logger.ts';
 import { type Figure, fmt, percentile, table } from './stats.ts';
+import { createSeenRequests } from '../src/bots/slack/request-guard.ts';
+import { coordinatorEntries } from '../src/catalogue/manual-entries.ts';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
 const QUESTIONS = [
@@ -60,7 +62,8 @@ export async function benchSlackAck(): Promise<Figure[]> {
       coordinatorUsergroup: null,
     },
     conversation,
-    store,
+    entries: coordinatorEntries(store),
+    seenRequests: createSeenRequests(store.sql),
     clock: systemClock,
     logger: silentLogger,
     identity: { botId: 'B1', botUserId: 'U1' },

@@ -21,7 +21,14 @@ const QUESTIONS_EACH = Number(process.env.BENCH_STAFF_QUESTIONS ?? 6);
 const BUDGET_MS = 90_000;
 const REPLY_TIMEOUT_MS = 30_000;
 
-type Sample = { platform: 'slack' | 'teams'; ack: number; reply: number | null; busy: boolean };
+type Sample = {
+  platform: 'slack' | 'teams';
+  ack: number;
+  reply: number | null;
+  busy: boolean;
+  /** The request failed (a connection reset, a status other than 200): what went wrong, counted, never thrown. */
+  error?: string;
+};
 
 /**
  * The whole app on loopback (createApp: Slack's Bolt receiver, Teams' CloudAdapter in Emulator mode, /healthz, the
@@ -36,6 +43,7 @@ export async function benchStaff(): Promise<Figure[]> {
   );
   const figures: Figure[] = [];
   const rows: (string | number)[][] = [];
+  const notes: string[] = [];
   const stores: { name: string; open(): Promise<{ store: Store; drop(): Promise<void> }> }[] = [
     {
       name: 'pglite',
@@ -54,10 +62,12 @@ export async function benchStaff(): Promise<Figure[]> {
       const result = await runStaff(store);
       const slack = result.samples.filter((s) => s.platform === 'slack');
       const teams = result.samples.filter((s) => s.platform === 'teams');
-      const acks = slack.map((s) => s.ack);
+      const acks = slack.filter((s) => !s.error).map((s) => s.ack);
+      const failures = result.samples.filter((s) => s.error).length;
+      for (const [what, n] of result.errors) notes.push(`${name}: ${n} × ${what}`);
       const replies = (list: Sample[]) => list.map((s) => s.reply ?? REPLY_TIMEOUT_MS);
       const all = replies(result.samples);
-      const unanswered = result.samples.filter((s) => s.reply === null).length;
+      const unanswered = result.samples.filter((s) => s.reply === null && !s.error).length;
       const busy = result.samples.filter((s) => s.busy).length;
       const replyTarget = name === 'pglite' ? 1000 : 400;
       rows.push([
@@ -72,7 +82,7 @@ export async function benchStaff(): Promise<Figure[]> {
         fmt(percentile(all, 95)),
         fmt(percentile(all, 99)),
         fmt(Math.max(...all)),
-        `${unanswered}/${busy}`,
+        `${unanswered}/${busy}/${failures}`,
         `ack p99 ≤ 100, reply p95 ≤ ${fmt(replyTarget)}`,
       ]);
       figures.push(
@@ -81,6 +91,7 @@ export async function benchStaff(): Promise<Figure[]> {
         { name: `staff ${name} reply p99 ms`, value: percentile(all, 99) },
         { name: `staff ${name} reply max ms`, value: Math.max(...all) },
         { name: `staff ${name} healthz p99 ms`, value: percentile(result.health, 99) },
+        { name: `staff ${name} errors`, value: [...result.errors.values()].reduce((a, b) => a + b, 0) },
       );
     } finally {
       await store.close();
@@ -101,16 +112,20 @@ export async function benchStaff(): Promise<Figure[]> {
         'reply p95',
         'p99',
         'max',
-        'unanswered/busy',
+        'unanswered/busy/errors',
         'target (ms)',
       ],
       rows,
     ),
   );
+  // Requests that failed (counted above as errors, their questions as unanswered), and /healthz probes that did.
+  if (notes.length) console.log(`\nErrors: ${notes.join('; ')}.`);
   return figures;
 }
 
-async function runStaff(store: Store): Promise<{ samples: Sample[]; health: number[]; ms: number }> {
+async function runStaff(
+  store: Store,
+): Promise<{ samples: Sample[]; health: number[]; ms: number; errors: Map<string, number> }> {
   const slackReplies = new Map<string, { at: number; busy: boolean }>();
   const teamsReplies = new Map<string, { at: number; busy: boolean }>();
   const waiters = new Map<string, () => void>();
@@ -149,19 +164,31 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
   const app = await createApp({ config, store, clock: systemClock, logger: silentLogger });
   const server = createHttpServer(app.routes, silentLogger);
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: STAFF * 2 });
+  // Connections are reused as Slack's and Microsoft's senders reuse theirs. An agent with no timeout of its own ignores
+  // the server's `Keep-Alive: timeout=…` hint and keeps idle sockets for ever; a socket the server has closed is then
+  // reused just as it goes (ECONNRESET). With one, Node closes idle sockets a second before the server's hint.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: STAFF * 2, timeout: REPLY_TIMEOUT_MS });
+  const errors = new Map<string, number>();
+  const failed = (what: string) => {
+    errors.set(what, (errors.get(what) ?? 0) + 1);
+    return what;
+  };
 
+  /** The answer's status, or what went wrong (never a throw: a failed request is a figure, not the end of the run). */
   const post = (path: string, headers: Record<string, string>, body: string) =>
-    new Promise<number>((resolve, reject) => {
+    new Promise<{ status: number } | { error: string }>((resolve) => {
       const req = http.request(
         `${base}${path}`,
         { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
         (res) => {
           res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: failed(e.code ?? e.message) }));
         },
       );
-      req.on('error', reject);
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({ error: failed(`${e.code ?? e.message}${req.reusedSocket ? ' (reused connection)' : ''}`) }),
+      );
       req.end(body);
     });
   const arrived = (key: string, map: Map<string, { at: number; busy: boolean }>) =>
@@ -199,7 +226,10 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
       body,
     );
     const ack = performance.now() - start;
-    if (status !== 200) throw new Error(`slash command answered ${status}`);
+    if ('error' in status || status.status !== 200) {
+      const error = 'error' in status ? status.error : failed(`slash command answered ${status.status}`);
+      return { platform: 'slack', ack, reply: null, busy: false, error };
+    }
     await arrived(path, slackReplies);
     const reply = slackReplies.get(path);
     waiters.delete(path);
@@ -227,7 +257,10 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
     const start = performance.now();
     const status = await post(TEAMS_PATH, { 'content-type': 'application/json' }, JSON.stringify(activity));
     const ack = performance.now() - start;
-    if (status !== 200) throw new Error(`Teams message answered ${status}`);
+    if ('error' in status || status.status !== 200) {
+      const error = 'error' in status ? status.error : failed(`Teams message answered ${status.status}`);
+      return { platform: 'teams', ack, reply: null, busy: false, error };
+    }
     await arrived(id, teamsReplies);
     const reply = teamsReplies.get(id);
     waiters.delete(id);
@@ -240,10 +273,15 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
   const monitor = (async () => {
     while (running) {
       const start = performance.now();
-      await new Promise<void>((resolve) =>
-        http.get(`${base}/healthz`, { agent }, (res) => res.resume().on('end', resolve)),
+      const ok = await new Promise<boolean>((resolve) =>
+        http
+          .get(`${base}/healthz`, { agent }, (res) => res.resume().on('end', () => resolve(res.statusCode === 200)))
+          .on('error', (e: NodeJS.ErrnoException) => {
+            failed(`/healthz: ${e.code ?? e.message}`);
+            resolve(false);
+          }),
       );
-      health.push(performance.now() - start);
+      if (ok) health.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -252,6 +290,7 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
     // Warm-up (not counted): every question once on each platform.
     await Promise.all(BENCH_QUERIES.map((_, i) => (i % 2 ? askSlack(1_000 + i, 0) : askTeams(1_000 + i, 0))));
     health.length = 0;
+    errors.clear();
     const samples: Sample[] = [];
     const started = performance.now();
     await Promise.all(
@@ -261,7 +300,7 @@ async function runStaff(store: Store): Promise<{ samples: Sample[]; health: numb
         }
       }),
     );
-    return { samples, health, ms: performance.now() - started };
+    return { samples, health, ms: performance.now() - started, errors };
   } finally {
     running = false;
     await monitor;

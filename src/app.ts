@@ -6,6 +6,7 @@ import { WorkQueue } from './bots/core/work-queue.ts';
 import { createPrismaConversationRefs } from './bots/teams/prisma-conversation-refs.ts';
 import { createTeamsEndpoint, TEAMS_PATH } from './bots/teams/server.ts';
 import { createPrismaInstallationStore } from './bots/slack/prisma-installation-store.ts';
+import { createSeenRequests } from './bots/slack/request-guard.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH } from './bots/slack/slack-app.ts';
 import { createFeedRoutes } from './catalogue/feeds/catalogue-feeds.ts';
 import { createListingRoutes } from './catalogue/pages/listing-routes.ts';
@@ -70,8 +71,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // as `signpost chat` builds it; adapters that start push their platform to `platformsOn`.
   /** Proactive senders (digests, reminders, offers) that the platform adapters below make available. */
   const notifiers: Partial<Record<Platform, Notifier>> = { terminal: createTerminalNotifier(process.stdout) };
-  const { conversation, bookings, hooks, leafletLinks } = createChatConversation({ ...deps, notifiers });
+  const { conversation, bookings, hooks, leafletLinks, entries } = createChatConversation({ ...deps, notifiers });
   const platformsOn: Platform[] = [];
+  const subscriptions = createPrismaSubscriptionRepository(store);
 
   // Training bookings' calendar invites.
   routes.set(INVITE_PATH_PREFIX, createInviteRoute(store, clock));
@@ -172,11 +174,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const slack = createSlackApp({
       config: deps.config.slack,
       conversation,
-      store,
+      entries,
+      seenRequests: createSeenRequests(store.sql),
       clock,
       logger: deps.logger,
       queue: searches,
-      homeDigests: createHomeDigests(createPrismaSubscriptionRepository(store)),
+      homeDigests: createHomeDigests(subscriptions),
       homeVerify: async (actor) => hooks.verify?.queueFor(actor),
       listings,
       ...(deps.config.slack.oauth
@@ -207,6 +210,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     };
     const scheduler = createScheduler({
       store,
+      subscriptions,
       clock,
       logger: deps.logger,
       notifiers,

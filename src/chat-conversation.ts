@@ -2,7 +2,7 @@ import type { Platform } from './bots/core/inbound.ts';
 import type { Notifier } from './bots/core/ports.ts';
 import { createBookingHooks } from './bots/core/bookings/booking-hooks.ts';
 import { createConversation, type ConversationHooks } from './bots/core/conversation.ts';
-import { createEntryHooks } from './bots/core/entries/entry-hooks.ts';
+import { type CoordinatorEntries, createEntryHooks } from './bots/core/entries/entry-hooks.ts';
 import { createShortlistHooks } from './bots/core/shortlist/shortlist-hooks.ts';
 import { createVerifyHooks } from './bots/core/verify/verify-hooks.ts';
 import type { Conversation } from './bots/core/ports.ts';
@@ -10,7 +10,7 @@ import { INVITE_PATH_PREFIX } from './catalogue/booking/booking-invite.ts';
 import { listingPageUrl } from './catalogue/pages/listing-url.ts';
 import { BookingService } from './catalogue/booking/booking-service.ts';
 import { coursesFromSettings } from './catalogue/booking/courses.ts';
-import { getManualEntry, listManualEntries, saveManualEntry } from './catalogue/manual-entries.ts';
+import { coordinatorEntries } from './catalogue/manual-entries.ts';
 import { createDatabaseSearch } from './catalogue/search/database-search.ts';
 import { withUrgentHelp } from './catalogue/search/urgent-help.ts';
 import { withTrust } from './catalogue/trust/with-trust.ts';
@@ -39,6 +39,8 @@ export type ChatConversation = {
   shares: ShareRecorder;
   /** Signed leaflet links: the server's `/leaflets/` route checks them with the same key. */
   leafletLinks: LeafletLinks;
+  /** Coordinators' entries, as the entry form reads and writes them (Slack's modal uses the same). */
+  entries: CoordinatorEntries;
 };
 
 /**
@@ -89,6 +91,8 @@ export function createChatConversation(deps: {
     days: config.leaflets.linkDays,
     publicUrl: config.publicUrl,
   });
+  // Coordinators' own entries: the chat's entry form here, Slack's entry modal in app.ts.
+  const entries = coordinatorEntries(store);
   const hooks: Readonly<ConversationHooks> = Object.freeze({
     bookings: createBookingHooks({
       bookings,
@@ -112,11 +116,7 @@ export function createChatConversation(deps: {
       ...(deps.notifiers ? { notifiers: deps.notifiers } : {}),
     }),
     entries: createEntryHooks({
-      entries: {
-        get: (externalId) => getManualEntry(store, externalId),
-        list: (options) => listManualEntries(store, options),
-        save: (input, now) => saveManualEntry(store, input, now),
-      },
+      entries,
       clock,
       logger,
     }),
@@ -156,5 +156,5 @@ export function createChatConversation(deps: {
     hooks,
     listingUrl: (id) => listingPageUrl(config.publicUrl, id),
   });
-  return { conversation, hooks, bookings, insightsRecorder, shares, leafletLinks };
+  return { conversation, hooks, bookings, insightsRecorder, shares, leafletLinks, entries };
 }

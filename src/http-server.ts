@@ -10,6 +10,13 @@ export type HttpRoutes = Map<string, RouteHandler>;
 const inFlight = new WeakMap<http.Server, Set<http.ServerResponse>>();
 const closing = new WeakSet<http.Server>();
 
+/**
+ * How long an idle keep-alive connection is kept open: longer than the idle timeouts of the proxies and load balancers
+ * that sit in front (60 s is common), so this server never closes a connection just as one of them sends the next
+ * request on it (the request is lost: a 502 from the proxy, ECONNRESET at a client). Node's own default is 5 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createHttpServer(routes: HttpRoutes, logger: Logger): http.Server {
   const log = logger.child('http');
   const responses = new Set<http.ServerResponse>();
@@ -30,6 +37,9 @@ export function createHttpServer(routes: HttpRoutes, logger: Logger): http.Serve
       res.end(JSON.stringify({ error: 'internal error' }));
     });
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node checks the two apart; the time allowed for a request's headers must not end before the connection's.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   inFlight.set(server, responses);
   return server;
 }

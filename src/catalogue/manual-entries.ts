@@ -1,6 +1,6 @@
+import type { Database } from '../db/sql.ts';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../db/open-store.ts';
 import { normalisePostcode, WARDS } from './geography/camden.ts';
 import { applyImport, describeIssues } from './ingest/apply-import.ts';
 import {
@@ -101,7 +101,7 @@ export type SaveResult =
  * Adds or edits one coordinator entry: validated, then written by the importer in `merge` mode (other coordinator
  * entries are left alone) with today as the date it was last confirmed.
  */
-export async function saveManualEntry(store: Store, input: unknown, now: Date): Promise<SaveResult> {
+export async function saveManualEntry(store: Database, input: unknown, now: Date): Promise<SaveResult> {
   const parsed = ManualEntryInputSchema.safeParse(input);
   if (!parsed.success) {
     return {
@@ -163,7 +163,7 @@ function toEntryInput(e: ManualEntry & { externalId: string }, now: Date): Catal
 }
 
 /** A coordinator entry as its form shows it, for editing. */
-export async function getManualEntry(store: Store, externalId: string): Promise<ManualEntry | undefined> {
+export async function getManualEntry(store: Database, externalId: string): Promise<ManualEntry | undefined> {
   const row = await selectManualEntry(store.sql, externalId);
   if (!row) return undefined;
   const parsed = ManualEntryInputSchema.safeParse({
@@ -200,11 +200,24 @@ export async function getManualEntry(store: Store, externalId: string): Promise<
   return parsed.data;
 }
 
+/** The coordinator entries over a store: get one to edit, list them, save one. */
+export function coordinatorEntries(db: Database): {
+  get(externalId: string): Promise<ManualEntry | undefined>;
+  list(options: { text?: string; limit?: number }): Promise<ManualEntrySummary[]>;
+  save(input: unknown, now: Date): Promise<SaveResult>;
+} {
+  return {
+    get: (externalId) => getManualEntry(db, externalId),
+    list: (options) => listManualEntries(db, options),
+    save: (input, now) => saveManualEntry(db, input, now),
+  };
+}
+
 export type ManualEntrySummary = { externalId: string; title: string; kind: string; updatedAt: Date };
 
 /** Coordinator entries, most recently changed first; `text` narrows by title. */
 export async function listManualEntries(
-  store: Store,
+  store: Database,
   options: { text?: string; limit?: number } = {},
 ): Promise<ManualEntrySummary[]> {
   const rows = await selectManualEntries(store.sql, options);

@@ -1,6 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config.ts';
-import type { Store } from '../db/open-store.ts';
+import type { Conversation } from '../bots/core/ports.ts';
+import type { PrismaCatalogueRepository } from '../catalogue/prisma-catalogue-repository.ts';
+import type { ImportReport } from '../catalogue/model.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/sql.ts';
+import type { SubscriptionRepository } from '../scheduler/subscriptions.ts';
 import type { Logger } from '../logger.ts';
 
 export type CliOutput = { write(text: string): void };
@@ -12,8 +17,18 @@ export type CliContext = {
   stdout: CliOutput;
   stderr: CliOutput;
   logger: Logger;
-  /** Opens (and migrates) the store on first use; closed by the runner. */
-  store(): Promise<Store>;
+  /**
+   * What a command is given of the store, built by the runner (run-cli.ts, the CLI's composition root), which opens
+   * and migrates the store on first use and closes it: the SQL seam for use cases and query modules…
+   */
+  database(): Promise<Database>;
+  /** …digest subscriptions and the catalogue's simple reads (both through the Prisma client)… */
+  subscriptions(): Promise<SubscriptionRepository>;
+  catalogue(): Promise<PrismaCatalogueRepository>;
+  /** …the chat conversation, built as the server builds it… */
+  chat(clock: Clock): Promise<Conversation>;
+  /** …and the demo catalogue, loaded (or refreshed) into the store. */
+  seedDemo(): Promise<ImportReport>;
   /** Reads a line from the terminal (interactive commands). */
   stdin: NodeJS.ReadableStream;
   /** The folder the command was run in (where files it writes go). */

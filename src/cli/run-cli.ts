@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ensureDemoCatalogue } from '../catalogue/demo/seed-demo.ts';
+import { createChatConversation } from '../chat-conversation.ts';
+import { ensureDemoCatalogue, seedDemo } from '../catalogue/demo/seed-demo.ts';
+import { PrismaCatalogueRepository } from '../catalogue/prisma-catalogue-repository.ts';
+import { createPrismaSubscriptionRepository } from '../scheduler/prisma-subscription-repository.ts';
 import { FeedRefusedError } from '../catalogue/ingest/parse-ical.ts';
 import { parseLondonDateTime } from '../catalogue/time.ts';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -92,6 +95,15 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   try {
     const config = loadConfig(io.env);
     logger ??= createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
+    const log = logger;
+    const open = async (): Promise<Store> => {
+      if (io.store) return io.store;
+      if (!store) {
+        store = await openStore(config.store);
+        if (config.isDefaultStore && command.name !== 'seed-demo') await ensureDemoCatalogue(store, now);
+      }
+      return store;
+    };
     const ctx: CliContext = {
       config,
       now,
@@ -101,14 +113,11 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       stdin: io.stdin,
       cwd: io.cwd ?? process.cwd(),
       logger,
-      async store() {
-        if (io.store) return io.store;
-        if (!store) {
-          store = await openStore(config.store);
-          if (config.isDefaultStore && command.name !== 'seed-demo') await ensureDemoCatalogue(store, now);
-        }
-        return store;
-      },
+      database: open,
+      subscriptions: async () => createPrismaSubscriptionRepository(await open()),
+      catalogue: async () => new PrismaCatalogueRepository((await open()).prisma),
+      chat: async (clock) => createChatConversation({ config, store: await open(), clock, logger: log }).conversation,
+      seedDemo: async () => seedDemo(await open(), now),
     };
     const result = await command.run(ctx, args);
     io.stdout.write(json ? `${JSON.stringify(result.json, null, 2)}\n` : result.text ? `${result.text}\n` : '');

@@ -4,15 +4,21 @@ import { runMigrations } from './migrate.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
-import { type Sql, StoreError, type StoreKind } from './sql.ts';
+import { copyStatement } from './bulk-load.ts';
+import {
+  type Database,
+  type PlannerSettings,
+  RESET_LOCAL_SQL,
+  SET_LOCAL_SQL,
+  type Sql,
+  StoreError,
+  type StoreKind,
+} from './sql.ts';
 
 /** An open catalogue store: the same schema and SQL on embedded PGlite or a PostgreSQL server. */
-export type Store = {
+export type Store = Database & {
   kind: StoreKind;
   description: string;
-  sql: Sql;
-  /** One transaction; rolled back if `fn` throws. */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   prisma: PrismaClient;
   close(): Promise<void>;
   /** PGlite only: a snapshot of the data folder (tests clone a migrated store from it). */
@@ -52,16 +58,7 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       cause: error,
     });
   }
-  const wrap = (q: PgliteQueryable, exclusive = false): Sql => ({
-    exclusive,
-    async query<Row>(text: string, params?: unknown[]) {
-      const result = await q.query<Row>(text, params);
-      return { rows: result.rows };
-    },
-    async exec(text: string) {
-      await q.exec(text);
-    },
-  });
+  const wrap = (q: PgliteQueryable, exclusive = false): Sql => new PgliteSql(q, exclusive);
   const prisma = createPglitePrismaClient(db);
   return {
     kind: 'pglite',
@@ -81,6 +78,35 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
       return db.dumpDataDir();
     },
   };
+}
+
+/**
+ * The embedded store's SQL seam. `copyFrom` is a method of the class, not an own property: a copy made by spreading
+ * the seam (a wrapper that watches or changes `query`) does not carry it, so such a wrapper sees every write as a
+ * query.
+ */
+class PgliteSql implements Sql {
+  readonly #q: PgliteQueryable;
+  readonly exclusive: boolean;
+  constructor(q: PgliteQueryable, exclusive: boolean) {
+    this.#q = q;
+    this.exclusive = exclusive;
+    // Own properties, so that spreading the seam keeps them.
+    this.query = async <Row>(text: string, params?: unknown[]) => ({ rows: (await q.query<Row>(text, params)).rows });
+    this.queryWith = async <Row>(settings: PlannerSettings, text: string, params?: unknown[]) => ({
+      rows: (await q.query<Row>(text, params, { settings })).rows,
+    });
+    this.exec = async (text: string) => {
+      await q.exec(text);
+    };
+  }
+  query: Sql['query'];
+  queryWith: Sql['queryWith'];
+  exec: Sql['exec'];
+  async copyFrom(table: string, columns: readonly string[], rows: string): Promise<number> {
+    const result = await this.#q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
+    return result.affectedRows ?? 0;
+  }
 }
 
 async function openPostgres(url: string): Promise<Store> {
@@ -103,6 +129,18 @@ async function openPostgres(url: string): Promise<Store> {
       const result = await pool.query(text, params as unknown[]);
       return { rows: result.rows as Row[] };
     },
+    async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
+      const client = await pool.connect();
+      try {
+        const result = await inOrder(client, ['BEGIN', ...setLocal(settings)], [text, params], ['COMMIT']);
+        return { rows: result.rows as Row[] };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async exec(text: string) {
       await pool.query(text);
     },
@@ -117,6 +155,15 @@ async function openPostgres(url: string): Promise<Store> {
       const tx: Sql = {
         async query<Row>(text: string, params?: unknown[]) {
           const result = await client.query(text, params as unknown[]);
+          return { rows: result.rows as Row[] };
+        },
+        async queryWith<Row>(settings: PlannerSettings, text: string, params?: unknown[]) {
+          const result = await inOrder(
+            client,
+            setLocal(settings),
+            [text, params],
+            [[RESET_LOCAL_SQL, [Object.keys(settings)]]],
+          );
           return { rows: result.rows as Row[] };
         },
         async exec(text: string) {
@@ -141,4 +188,22 @@ async function openPostgres(url: string): Promise<Store> {
       await pool.end();
     },
   };
+}
+
+type Statement = string | [string, unknown[] | undefined];
+
+function setLocal(settings: PlannerSettings): Statement[] {
+  return Object.entries(settings).map(([name, value]) => [SET_LOCAL_SQL, [name, value]]);
+}
+
+/**
+ * Statements run one after another on one connection (node-postgres no longer takes a query while one is under way);
+ * resolves with the main one's result. A failure stops the run: in a transaction nothing after it could run anyway.
+ */
+async function inOrder(client: pg.PoolClient, before: Statement[], main: Statement, after: Statement[]) {
+  const send = (s: Statement) => (typeof s === 'string' ? client.query(s) : client.query(s[0], s[1] as unknown[]));
+  for (const s of before) await send(s);
+  const result = await send(main);
+  for (const s of after) await send(s);
+  return result;
 }

@@ -24,6 +24,11 @@ export type WorkerRequest =
       rawTypes: number[] | undefined;
       /** A COPY … FROM '/dev/blob' source. */
       blob: ArrayBuffer | undefined;
+      /**
+       * Planner settings for this statement alone (name, value): set locally before it and restored after it, in a
+       * transaction of its own when it is not in one.
+       */
+      settings?: [string, string][];
     }
   | { id: number; op: 'exec'; text: string; txId: number | null }
   | { id: number; op: 'begin' }

@@ -13,7 +13,13 @@ import type {
 import { StoreError } from './sql.ts';
 
 type Parser = (value: string, typeId?: number) => unknown;
-export type ProxyQueryOptions = { rowMode?: 'array' | 'object'; parsers?: Record<number, Parser>; blob?: Blob };
+export type ProxyQueryOptions = {
+  rowMode?: 'array' | 'object';
+  parsers?: Record<number, Parser>;
+  blob?: Blob;
+  /** Planner settings for this statement alone, applied and restored on the worker (see Sql.queryWith). */
+  settings?: Readonly<Record<string, string>>;
+};
 
 /** What both the Store and Prisma's PGlite adapter call: PGlite's `query`, `exec` and `transaction`. */
 export type PgliteQueryable = {
@@ -28,7 +34,11 @@ export type PgliteQueryable = {
 export type PgliteProxyTransaction = PgliteQueryable & { rollback(): Promise<void>; closed: boolean };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type Pending = { resolve(value: unknown): void; reject(error: unknown): void; stack: string | undefined };
+/**
+ * `caller` is where the request was made, for the stack of an error that comes back; its text is only built (the
+ * costly part, through source maps under tsx) when one does.
+ */
+type Pending = { resolve(value: unknown): void; reject(error: unknown): void; caller: Error };
 
 /**
  * The embedded database (PGlite) on a worker thread, with the parts of PGlite's interface the app uses. PGlite runs
@@ -84,7 +94,7 @@ export class PgliteProxy implements PgliteQueryable {
     this.#pending.delete(message.id);
     if (this.#pending.size === 0) this.#worker.unref();
     if ('ok' in message && message.ok) pending.resolve(message.value);
-    else if ('error' in message) pending.reject(toError(message.error, pending.stack));
+    else if ('error' in message) pending.reject(toError(message.error, pending.caller.stack));
   }
 
   #fail(error: Error) {
@@ -102,7 +112,7 @@ export class PgliteProxy implements PgliteQueryable {
     // A query under way keeps the process alive; an idle store does not (as PGlite itself in this thread).
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, stack: new Error().stack });
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, caller: new Error() });
       this.#worker.postMessage({ ...request, id } as WorkerRequest, transfer);
     });
   }
@@ -123,6 +133,7 @@ export class PgliteProxy implements PgliteQueryable {
         rowMode: options?.rowMode,
         rawTypes: parsers ? Object.keys(parsers).map(Number) : undefined,
         blob,
+        ...(options?.settings ? { settings: Object.entries(options.settings) } : {}),
       },
       blob ? [blob] : [],
     );

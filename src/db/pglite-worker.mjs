@@ -43,6 +43,26 @@ function serializeError(error) {
   return { message: error.message, name: error.name, database, fields, stack: error.stack };
 }
 
+/** `SET LOCAL` with parameters, and back to the value outside the transaction (as open-store.ts does on PostgreSQL). */
+const SET_LOCAL_SQL = 'SELECT set_config($1, $2, true)';
+const RESET_LOCAL_SQL = 'SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY($1::text[])';
+
+/**
+ * Runs one statement of an open transaction under planner settings, then puts them back for the rest of it.
+ * @template T
+ * @param {Transaction} tx
+ * @param {[string, string][]} settings
+ * @param {(tx: Transaction) => Promise<T>} run
+ */
+async function withSettings(tx, settings, run) {
+  for (const [name, value] of settings) await tx.query(SET_LOCAL_SQL, [name, value]);
+  try {
+    return await run(tx);
+  } finally {
+    await tx.query(RESET_LOCAL_SQL, [settings.map(([name]) => name)]).catch(() => {});
+  }
+}
+
 /** @type {PGlite} */
 let db;
 try {
@@ -112,12 +132,22 @@ function begin() {
 async function handle(request) {
   switch (request.op) {
     case 'query': {
-      const target = request.txId === null ? db : transactionFor(request.txId);
-      const result = await target.query(request.text, request.params, {
-        ...(request.rowMode ? { rowMode: request.rowMode } : {}),
-        ...(request.rawTypes ? { parsers: Object.fromEntries(request.rawTypes.map((t) => [t, asText])) } : {}),
-        ...(request.blob ? { blob: new Blob([request.blob]) } : {}),
-      });
+      /** @param {import('@electric-sql/pglite').PGliteInterface | Transaction} target */
+      const run = (target) =>
+        target.query(request.text, request.params, {
+          ...(request.rowMode ? { rowMode: request.rowMode } : {}),
+          ...(request.rawTypes ? { parsers: Object.fromEntries(request.rawTypes.map((t) => [t, asText])) } : {}),
+          ...(request.blob ? { blob: new Blob([request.blob]) } : {}),
+        });
+      const settings = request.settings;
+      const result = !settings?.length
+        ? await run(request.txId === null ? db : transactionFor(request.txId))
+        : request.txId === null
+          ? await db.transaction(async (tx) => {
+              for (const [name, value] of settings) await tx.query(SET_LOCAL_SQL, [name, value]);
+              return run(tx);
+            })
+          : await withSettings(transactionFor(request.txId), settings, run);
       return {
         rows: result.rows,
         fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),

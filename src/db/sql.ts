@@ -1,6 +1,16 @@
 /** The narrow SQL seam both stores share: PGlite's `query` and node-postgres's `query` have this shape. */
 export type Sql = {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  /**
+   * One statement planned under these planner settings (as `SET LOCAL` for that statement alone, e.g.
+   * `{ enable_seqscan: 'off' }`), in one request to the store: no round trip back to the caller between setting, query
+   * and restoring. Outside a transaction it runs in a short one of its own.
+   */
+  queryWith<Row = Record<string, unknown>>(
+    settings: PlannerSettings,
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: Row[] }>;
   /** Runs several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
   /**
@@ -9,7 +19,31 @@ export type Sql = {
    * already guarantees.
    */
   exclusive?: boolean;
+  /**
+   * Appends rows to `table` with COPY: `rows` is COPY's text format (one line a row, fields tab-separated, `\N` for
+   * null; see `copyField`). Offered where it beats a multi-row insert (the embedded store: one transfer to its
+   * thread, no parameters to serialise); absent elsewhere.
+   */
+  copyFrom?(table: string, columns: readonly string[], rows: string): Promise<number>;
 };
+
+/**
+ * The SQL seam with its transactions: what use cases, the scheduler and the CLI's commands are given of a store (no
+ * Prisma client, no way to close it). `Store` is one; query modules take the `Sql` inside.
+ */
+export type Database = {
+  sql: Sql;
+  /** One transaction; rolled back if `fn` throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+};
+
+/** PostgreSQL planner settings by name (`enable_seqscan`…) and value. */
+export type PlannerSettings = Readonly<Record<string, string>>;
+
+/** Settings are applied with `set_config($1, $2, true)`, which is `SET LOCAL` with parameters. */
+export const SET_LOCAL_SQL = 'SELECT set_config($1, $2, true)';
+/** Back to the value outside the transaction. */
+export const RESET_LOCAL_SQL = 'SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY($1::text[])';
 
 export type StoreKind = 'pglite' | 'postgres';
 

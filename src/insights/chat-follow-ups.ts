@@ -1,3 +1,4 @@
+import type { Database } from '../db/sql.ts';
 import type { FollowUpHooks } from '../bots/core/conversation.ts';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { InboundAction } from '../bots/core/inbound.ts';
@@ -10,7 +11,6 @@ import {
 } from '../bots/core/replies/follow-up.ts';
 import { text, type Reply } from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { answerFollowUp, recordShare, turnFollowUpsOff, turnFollowUpsOn } from './outcomes.ts';
 import type { ShareInput, ShareRecorder } from './ports.ts';
@@ -24,7 +24,7 @@ const OFF = /^\/?(?:follow[- ]?ups?|did it help)\s+(off|stop|on|start)[.!?]?$/i;
  * Failures are logged and swallowed, so recording never costs anyone the share itself.
  */
 export function createShareRecorder(deps: {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   followUpDays: number;
@@ -45,7 +45,7 @@ export function createShareRecorder(deps: {
 
 /** The chat's part of "Did it help?": shares from the share button, `follow-ups off|on`, and the answers' buttons. */
 export function createFollowUpHooks(deps: {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   shares: ShareRecorder;

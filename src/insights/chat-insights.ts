@@ -1,3 +1,4 @@
+import type { Database } from '../db/sql.ts';
 import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { InsightsHooks } from '../bots/core/conversation.ts';
@@ -13,7 +14,6 @@ import {
   text,
 } from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { createFlag, FLAG_LABELS, listFlags } from './flags.ts';
 import { gapsReport, type GapRow } from './gaps-report.ts';
@@ -45,7 +45,7 @@ export function describeGap(g: GapRow): string {
  * details, and the coordinators' `gaps` and `flags` commands.
  */
 export function createChatInsights(deps: {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   recorder: InsightsRecorder;

@@ -1,5 +1,5 @@
+import type { Database } from '../db/sql.ts';
 import { z } from 'zod';
-import type { Store } from '../db/open-store.ts';
 import { toLondonIso } from '../catalogue/time.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
 import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
@@ -44,7 +44,7 @@ export const FLAG_LABELS: Record<FlagKind, string> = { closed: 'This has closed'
  * is sanitised like a question. Reporting the same open problem again adds nothing: it returns the open flag.
  */
 export async function createFlag(
-  store: Pick<Store, 'sql' | 'transaction'>,
+  store: Database,
   input: FlagInput,
   now: Date,
 ): Promise<{ id: string; created: boolean } | undefined> {
@@ -66,7 +66,7 @@ export async function createFlag(
 }
 
 export async function listFlags(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   options: { status?: 'open' | 'resolved' | 'all' } = {},
 ): Promise<FlagView[]> {
   const status = options.status ?? 'open';
@@ -87,7 +87,7 @@ export async function listFlags(
   }));
 }
 
-export async function resolveFlag(store: Pick<Store, 'sql'>, id: string, now: Date): Promise<boolean> {
+export async function resolveFlag(store: Pick<Database, 'sql'>, id: string, now: Date): Promise<boolean> {
   if (!z.uuid().safeParse(id).success) return false;
   const entryId = await markFlagResolved(store.sql, id, now);
   if (entryId) await refreshTrustMarks(store.sql, now, [entryId]);
@@ -95,7 +95,7 @@ export async function resolveFlag(store: Pick<Store, 'sql'>, id: string, now: Da
 }
 
 /** Open flags nobody has been told about yet, marked as told (for the scheduler's post to coordinators). */
-export async function takeUnnotifiedFlags(store: Pick<Store, 'sql'>, now: Date): Promise<FlagView[]> {
+export async function takeUnnotifiedFlags(store: Pick<Database, 'sql'>, now: Date): Promise<FlagView[]> {
   const notified = await markFlagsNotified(store.sql, now);
   if (notified.length === 0) return [];
   const ids = new Set(notified);

@@ -1,4 +1,4 @@
-import type { Store } from '../db/open-store.ts';
+import type { Database } from '../db/sql.ts';
 import { redactText } from '../privacy/redact.ts';
 import { toLondonIso } from '../catalogue/time.ts';
 import { selectFailingFeeds, selectStaleEntries } from './insights-queries.ts';
@@ -39,7 +39,7 @@ export function monthsBefore(now: Date, months: number): string {
  * feeds whose last refresh failed (their error, with any personal details removed).
  */
 export async function freshnessReport(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   now: Date,
   options: { staleMonths?: number } = {},
 ): Promise<FreshnessReport> {

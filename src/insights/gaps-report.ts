@@ -1,4 +1,4 @@
-import type { Store } from '../db/open-store.ts';
+import type { Database } from '../db/sql.ts';
 import { selectGaps } from './insights-queries.ts';
 
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -28,7 +28,7 @@ export type GapsOptions = {
  * demand (nothing found, then filters relaxed, then searches). A search that named two categories counts once in
  * each; one that named an area counts in each ward the area covers.
  */
-export async function gapsReport(store: Pick<Store, 'sql'>, options: GapsOptions): Promise<GapRow[]> {
+export async function gapsReport(store: Pick<Database, 'sql'>, options: GapsOptions): Promise<GapRow[]> {
   const rows = await selectGaps(store.sql, options);
   return rows.map((r) => ({
     ward: r.ward,

@@ -1,6 +1,6 @@
+import type { Database } from '../db/sql.ts';
 import { BookingService, type CourseReport } from '../catalogue/booking/booking-service.ts';
 import { coursesFromSettings } from '../catalogue/booking/courses.ts';
-import type { Store } from '../db/open-store.ts';
 import { listFlags, type FlagView } from './flags.ts';
 import { freshnessReport, type FreshnessReport } from './freshness-report.ts';
 import { gapsReport, type GapRow } from './gaps-report.ts';
@@ -24,13 +24,13 @@ export type OverviewSettings = {
 };
 
 /** People trained per course against targets, with attendance rates (from the bookings). */
-export function trainingReport(store: Store, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
+export function trainingReport(store: Database, now: Date, settings: OverviewSettings): Promise<CourseReport[]> {
   return new BookingService(store, { courses: coursesFromSettings(settings) }).trainingReport(now);
 }
 
 /** Everything the insights page shows, for one period. */
 export async function insightsOverview(
-  store: Store,
+  store: Database,
   range: { from: Date; to: Date },
   now: Date,
   settings: OverviewSettings,

@@ -6,9 +6,27 @@ import {
   type UnsuitableReason,
 } from '../bots/core/replies/follow-up.ts';
 import { isUuid } from '../db/ids.ts';
-import type { Store } from '../db/open-store.ts';
-import type { Sql } from '../db/sql.ts';
+import type { Database, Sql } from '../db/sql.ts';
+import { entryExists } from './flag-queries.ts';
 import { createFlag } from './flags.ts';
+import {
+  countAnswer,
+  countClosedAnswer,
+  countShare,
+  deleteExpiredFollowUps,
+  deleteFollowUp,
+  deleteFollowUpDeliveries,
+  deleteFollowUpOptOut,
+  deleteFollowUpsOf,
+  hasFollowUpOptOut,
+  insertFollowUpOptOut,
+  insertPendingFollowUp,
+  lockFollowUp,
+  markFollowUpAwaitingReason,
+  resetClosedAnswers,
+  selectUnsentFollowUp,
+  takeDueFollowUpRows,
+} from './outcome-queries.ts';
 import { SHARE_VIAS, type ShareInput } from './ports.ts';
 
 export { FOLLOW_UP_OUTCOMES, UNSUITABLE_REASONS };
@@ -31,9 +49,6 @@ export const ShareInputSchema = z.object({
   workspace: z.string().trim().min(1).max(100).optional(),
 });
 
-/** The London month (its first day, YYYY-MM-01) of a time, in SQL. */
-const MONTH_SQL = (ref: string) => `date_trunc('month', (${ref}::timestamptz AT TIME ZONE 'Europe/London'))::date`;
-
 export type ShareRecorded = { entryId: string; followUpId: string | null };
 
 /**
@@ -53,63 +68,44 @@ function privateConversation(s: z.infer<typeof ShareInputSchema>): string | null
  * Undefined when the listing is not in the catalogue.
  */
 export async function recordShare(
-  store: Store,
+  store: Database,
   input: ShareInput,
   now: Date,
   options: { followUpDays: number },
 ): Promise<ShareRecorded | undefined> {
   const s = ShareInputSchema.parse(input);
   return store.transaction(async (tx) => {
-    const entry = await tx.query(`SELECT 1 FROM service WHERE id = $1::uuid`, [s.entryId]);
-    if (entry.rows.length === 0) return undefined;
-    await tx.query(
-      `INSERT INTO outcome_count (entry_id, month, shared) VALUES ($1, ${MONTH_SQL('$2')}, 1)
-       ON CONFLICT (entry_id, month) DO UPDATE SET shared = outcome_count.shared + 1`,
-      [s.entryId, now],
-    );
-    const off = await tx.query(`SELECT 1 FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [
-      s.platform,
-      s.userRef,
-    ]);
+    if (!(await entryExists(tx, s.entryId))) return undefined;
+    await countShare(tx, s.entryId, now);
+    const off = await hasFollowUpOptOut(tx, s.platform, s.userRef);
     const where = privateConversation(s);
-    if (off.rows.length > 0 || !where) return { entryId: s.entryId, followUpId: null };
-    const open = await tx.query<{ id: string }>(
-      `SELECT id FROM pending_follow_up WHERE entry_id = $1 AND platform = $2 AND user_ref = $3 AND sent_at IS NULL LIMIT 1`,
-      [s.entryId, s.platform, s.userRef],
-    );
-    if (open.rows[0]) return { entryId: s.entryId, followUpId: open.rows[0].id };
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO pending_follow_up (entry_id, via, platform, user_ref, channel_ref, workspace, share_month, due_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, ${MONTH_SQL('$7')}, $7::timestamptz + make_interval(days => $8), $7::timestamptz + make_interval(days => $9))
-       RETURNING id`,
-      [
-        s.entryId,
-        s.via,
-        s.platform,
-        s.userRef,
-        where,
-        s.workspace ?? null,
-        now,
-        options.followUpDays,
-        FOLLOW_UP_KEEP_DAYS,
-      ],
-    );
-    return { entryId: s.entryId, followUpId: rows[0]!.id };
+    if (off || !where) return { entryId: s.entryId, followUpId: null };
+    const open = await selectUnsentFollowUp(tx, s.entryId, s.platform, s.userRef);
+    if (open) return { entryId: s.entryId, followUpId: open };
+    const followUpId = await insertPendingFollowUp(tx, {
+      entryId: s.entryId,
+      via: s.via,
+      platform: s.platform,
+      userRef: s.userRef,
+      channelRef: where,
+      workspace: s.workspace ?? null,
+      now,
+      dueDays: options.followUpDays,
+      keepDays: FOLLOW_UP_KEEP_DAYS,
+    });
+    return { entryId: s.entryId, followUpId };
   });
 }
 
 /** `follow-ups off`: no more questions for this person, and the ones waiting for them are deleted. */
 export async function turnFollowUpsOff(sql: Sql, platform: string, userRef: string, now: Date): Promise<void> {
-  await sql.query(
-    `INSERT INTO follow_up_opt_out (platform, user_ref, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-    [platform, userRef, now],
-  );
-  await sql.query(`DELETE FROM pending_follow_up WHERE platform = $1 AND user_ref = $2`, [platform, userRef]);
+  await insertFollowUpOptOut(sql, platform, userRef, now);
+  await deleteFollowUpsOf(sql, platform, userRef);
 }
 
 /** `follow-ups on`: questions again after later shares. */
 export async function turnFollowUpsOn(sql: Sql, platform: string, userRef: string): Promise<void> {
-  await sql.query(`DELETE FROM follow_up_opt_out WHERE platform = $1 AND user_ref = $2`, [platform, userRef]);
+  await deleteFollowUpOptOut(sql, platform, userRef);
 }
 
 export type DueFollowUp = {
@@ -127,29 +123,7 @@ export type DueFollowUp = {
  * and its platform ids are cleared at once, so the row keeps only the listing, the month and that it was sent.
  */
 export async function takeDueFollowUps(tx: Sql, now: Date): Promise<DueFollowUp[]> {
-  const { rows } = await tx.query<{
-    id: string;
-    entry_id: string;
-    title: string | null;
-    platform: string;
-    channel_ref: string;
-    workspace: string | null;
-    shared_at: Date;
-  }>(
-    `WITH due AS (
-       SELECT p.id, p.channel_ref, p.workspace, p.due_at FROM pending_follow_up p
-       WHERE p.sent_at IS NULL AND p.due_at <= $1 AND p.expires_at > $1 AND p.channel_ref IS NOT NULL
-       ORDER BY p.due_at, p.id
-       FOR UPDATE SKIP LOCKED
-     )
-     UPDATE pending_follow_up p SET sent_at = $1, user_ref = NULL, channel_ref = NULL, workspace = NULL
-     FROM due
-     WHERE p.id = due.id
-     RETURNING p.id, p.entry_id, p.platform, due.channel_ref, due.workspace,
-       p.expires_at - make_interval(days => ${FOLLOW_UP_KEEP_DAYS}) AS shared_at,
-       (SELECT name FROM service WHERE service.id = p.entry_id) AS title`,
-    [now],
-  );
+  const rows = await takeDueFollowUpRows(tx, now, FOLLOW_UP_KEEP_DAYS);
   return rows.map((r) => ({
     id: r.id,
     entryId: r.entry_id,
@@ -163,15 +137,9 @@ export async function takeDueFollowUps(tx: Sql, now: Date): Promise<DueFollowUp[
 
 /** Deletes follow-ups past their 30 days (sent or not), and sent follow-up messages' delivery records. */
 export async function purgeFollowUps(sql: Sql, now: Date): Promise<number> {
-  const { rows } = await sql.query<{ id: string }>(
-    `DELETE FROM pending_follow_up WHERE expires_at <= $1 RETURNING id`,
-    [now],
-  );
-  await sql.query(
-    `DELETE FROM delivery_item WHERE kind = 'follow-up' AND (status IN ('sent', 'failed') OR created_at <= $1::timestamptz - make_interval(days => $2))`,
-    [now, FOLLOW_UP_KEEP_DAYS],
-  );
-  return rows.length;
+  const purged = await deleteExpiredFollowUps(sql, now);
+  await deleteFollowUpDeliveries(sql, now, FOLLOW_UP_KEEP_DAYS);
+  return purged;
 }
 
 export type AnswerResult =
@@ -192,25 +160,13 @@ export type AnswerResult =
  * still be added. The CLOSED_ANSWERS_FOR_REPORT-th "it had closed" raises a "has closed" report.
  */
 export async function answerFollowUp(
-  store: Store,
+  store: Database,
   input: { id: string; outcome?: FollowUpOutcome; reason?: UnsuitableReason },
   now: Date,
 ): Promise<AnswerResult> {
   if (!isUuid(input.id)) return { ok: false, reason: 'NOT_FOUND' };
   const result = await store.transaction(async (tx): Promise<AnswerResult & { platform?: string }> => {
-    const { rows } = await tx.query<{
-      entry_id: string;
-      share_month: string;
-      outcome: string | null;
-      platform: string;
-      title: string | null;
-    }>(
-      `SELECT p.entry_id, to_char(p.share_month, 'YYYY-MM-DD') AS share_month, p.outcome, p.platform,
-         (SELECT name FROM service WHERE service.id = p.entry_id) AS title
-       FROM pending_follow_up p WHERE p.id = $1 AND p.expires_at > $2 FOR UPDATE`,
-      [input.id, now],
-    );
-    const row = rows[0];
+    const row = await lockFollowUp(tx, input.id, now);
     if (!row) return { ok: false, reason: 'NOT_FOUND' };
     const title = row.title ?? 'the listing';
     // A reason alone only follows *Wasn't suitable*.
@@ -218,35 +174,15 @@ export async function answerFollowUp(
     if (!outcome) return { ok: false, reason: 'NOT_FOUND' };
     if (row.outcome && (input.outcome || !input.reason)) return { ok: false, reason: 'ALREADY_ANSWERED' };
     const reason = outcome === 'unsuitable' ? (input.reason ?? null) : null;
-    const column = { went: 'went', didnt_go: 'didnt_go', unsuitable: 'unsuitable' }[outcome];
-    const counts = row.outcome ? '' : `${column} = outcome_count.${column} + 1`;
-    const reasons = reason
-      ? `reasons = jsonb_set(outcome_count.reasons, ARRAY[$3::text], to_jsonb(coalesce((outcome_count.reasons->>$3)::int, 0) + 1))`
-      : '';
-    const sets = [counts, reasons].filter(Boolean).join(', ');
-    await tx.query(
-      `INSERT INTO outcome_count (entry_id, month) VALUES ($1, $2::date) ON CONFLICT (entry_id, month) DO NOTHING`,
-      [row.entry_id, row.share_month],
-    );
-    if (sets) {
-      await tx.query(
-        `UPDATE outcome_count SET ${sets} WHERE entry_id = $1 AND month = $2::date`,
-        reason ? [row.entry_id, row.share_month, reason] : [row.entry_id, row.share_month],
-      );
-    }
+    // The outcome is counted once; a reason added later counts only the reason.
+    await countAnswer(tx, row.entry_id, row.share_month, row.outcome ? null : outcome, reason);
     const needsReason = outcome === 'unsuitable' && !reason;
-    if (needsReason)
-      await tx.query(`UPDATE pending_follow_up SET outcome = 'unsuitable', user_ref = NULL WHERE id = $1`, [input.id]);
-    else await tx.query(`DELETE FROM pending_follow_up WHERE id = $1`, [input.id]);
+    if (needsReason) await markFollowUpAwaitingReason(tx, input.id);
+    else await deleteFollowUp(tx, input.id);
     let reported = false;
     if (reason === 'closed') {
-      const tally = await tx.query<{ answers: number }>(
-        `INSERT INTO closed_answer_tally (entry_id, answers) VALUES ($1, 1)
-         ON CONFLICT (entry_id) DO UPDATE SET answers = closed_answer_tally.answers + 1 RETURNING answers`,
-        [row.entry_id],
-      );
-      if ((tally.rows[0]?.answers ?? 0) >= CLOSED_ANSWERS_FOR_REPORT) {
-        await tx.query(`UPDATE closed_answer_tally SET answers = 0 WHERE entry_id = $1`, [row.entry_id]);
+      if ((await countClosedAnswer(tx, row.entry_id)) >= CLOSED_ANSWERS_FOR_REPORT) {
+        await resetClosedAnswers(tx, row.entry_id);
         reported = true;
       }
     }

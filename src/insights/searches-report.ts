@@ -1,4 +1,4 @@
-import type { Store } from '../db/open-store.ts';
+import type { Database } from '../db/sql.ts';
 import {
   selectResultEventCounts,
   selectSearchesByDay,
@@ -39,7 +39,7 @@ export type SearchesReport = {
 const n = (v: unknown) => Number(v ?? 0);
 
 /** Searches and what became of their results over `[from, to)`: totals, by ward, by day (London dates), by need. */
-export async function searchesReport(store: Pick<Store, 'sql'>, from: Date, to: Date): Promise<SearchesReport> {
+export async function searchesReport(store: Pick<Database, 'sql'>, from: Date, to: Date): Promise<SearchesReport> {
   const totals = await selectSearchTotals(store.sql, from, to);
   const events = await selectResultEventCounts(store.sql, from, to);
   const eventCount = (kind: string) => n(events.find((e) => e.kind === kind)?.count);

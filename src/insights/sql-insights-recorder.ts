@@ -1,5 +1,5 @@
+import type { Database } from '../db/sql.ts';
 import { isUuid } from '../db/ids.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { sanitiseQuestion } from '../privacy/sanitise-question.ts';
 import {
@@ -24,7 +24,7 @@ export type SqlInsightsRecorderOptions = {
  * must never cost a member of staff their answer.
  */
 export function createSqlInsightsRecorder(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   options: SqlInsightsRecorderOptions,
 ): InsightsRecorder {
   const log = options.logger.child('insights');
@@ -69,7 +69,7 @@ export type PurgeReport = { redactedQuestions: number; searchStats: number; resu
  * `keepStatsDays`. Run daily by the scheduler and by `signpost report purge`.
  */
 export async function purgeInsights(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   now: Date,
   options: { keepQuestionsDays: number; keepStatsDays: number },
 ): Promise<PurgeReport> {

@@ -1,3 +1,4 @@
+import type { Database } from '../db/sql.ts';
 import { DateTime } from 'luxon';
 import type { Platform } from '../bots/core/inbound.ts';
 import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
@@ -6,7 +7,6 @@ import { sessionButton } from '../bots/core/bookings/booking-replies.ts';
 import { markRemindersSent, selectSessionTitle } from '../catalogue/booking/booking-queries.ts';
 import type { BookingEvent, BookingService } from '../catalogue/booking/booking-service.ts';
 import { ZONE } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { PlatformSchema } from './subscriptions.ts';
@@ -44,7 +44,7 @@ export function buildReminderReply(input: {
  * booking is marked reminded in the same transaction that queues the message, so each booker gets exactly one.
  */
 export async function queueBookingReminders(
-  store: Pick<Store, 'transaction'>,
+  store: Pick<Database, 'transaction'>,
   now: Date,
   logger: Logger,
 ): Promise<number> {
@@ -101,7 +101,7 @@ export function buildOfferReply(event: BookingEvent, title: string): Reply {
  * as digests and reminders. Keyed by booking and event, so a repeated event is one message.
  */
 export function bookingEventsToQueue(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   clock: { now(): Date },
 ): (event: BookingEvent) => Promise<void> {
   return async (event) => {
@@ -126,7 +126,7 @@ export function bookingEventsToQueue(
 
 /** The scheduler's booking tick: lapse offers past their time (the next person is offered the place), then reminders. */
 export async function runBookingTick(
-  store: Pick<Store, 'transaction'>,
+  store: Pick<Database, 'transaction'>,
   bookings: BookingService,
   now: Date,
   logger: Logger,

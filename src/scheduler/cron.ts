@@ -1,22 +1,24 @@
+import type { Database } from '../db/sql.ts';
 import cron from 'node-cron';
 import type { Platform } from '../bots/core/inbound.ts';
 import type { Notifier } from '../bots/core/ports.ts';
 import type { BookingService } from '../catalogue/booking/booking-service.ts';
 import { type Clock, ZONE } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { runBookingTick } from './booking-reminders.ts';
 import { queueDueFollowUps, tidyFollowUps } from './follow-ups.ts';
 import { refreshTrustMarks } from '../catalogue/trust/trust.ts';
 import { queueRefresherReminders } from './training-refreshers.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
-import { createPrismaSubscriptionRepository } from './prisma-subscription-repository.ts';
+import type { SubscriptionRepository } from './subscriptions.ts';
 import { refreshDueFeeds } from './refresh-feeds.ts';
 import { runDueDigests } from './run-due-digests.ts';
 import type { FeedAllowList } from '../catalogue/ingest/feed-address-policy.ts';
 
 export type SchedulerDeps = {
-  store: Store;
+  store: Database;
+  /** Digest subscriptions (built in app.ts over the Prisma client). */
+  subscriptions: SubscriptionRepository;
   clock: Clock;
   logger: Logger;
   notifiers: Partial<Record<Platform, Notifier>>;
@@ -49,7 +51,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     logger: deps.logger,
     notifiers: deps.notifiers,
   });
-  const subscriptions = createPrismaSubscriptionRepository(deps.store);
+  const { subscriptions } = deps;
   const tasks: { stop(): void | Promise<void> }[] = [];
   const stopping = new AbortController();
   const signal = stopping.signal;

@@ -4,8 +4,7 @@ import type { Platform } from '../bots/core/inbound.ts';
 import { DeliveryError, type DeliveryTarget, type Notifier } from '../bots/core/ports.ts';
 import { heading, literal, type Reply, type ReplyBlock, text } from '../bots/core/reply.ts';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
-import type { Sql } from '../db/sql.ts';
+import type { Database, Sql } from '../db/sql.ts';
 import type { Logger } from '../logger.ts';
 import {
   acquireLane,
@@ -93,7 +92,7 @@ export type DrainOptions = {
 };
 
 export type DeliveryQueueOptions = {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   notifiers: Partial<Record<Platform, Notifier>>;

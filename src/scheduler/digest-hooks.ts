@@ -1,3 +1,4 @@
+import type { Database } from '../db/sql.ts';
 import { z } from 'zod';
 import { ACTION } from '../bots/core/action-ids.ts';
 import type { ConversationContext, DigestHooks } from '../bots/core/conversation.ts';
@@ -7,7 +8,6 @@ import { actions, context, heading, literal, type Reply, text } from '../bots/co
 import { buildDigestNotice, buildSubscribedReply } from '../bots/core/replies/digest.ts';
 import { parseQuery } from '../catalogue/search/parse-query.ts';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { nextRunAt } from './digest-schedule.ts';
 import { sourceHealth } from './refresh-feeds.ts';
@@ -20,7 +20,7 @@ import {
 } from './subscriptions.ts';
 
 export type DigestHooksDeps = {
-  store: Store;
+  store: Database;
   subscriptions: SubscriptionRepository;
   clock: Clock;
   logger: Logger;

@@ -1,7 +1,7 @@
+import type { Database } from '../db/sql.ts';
 import { DateTime } from 'luxon';
 import { buildFollowUpReply } from '../bots/core/replies/follow-up.ts';
 import { ZONE } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import { purgeFollowUps, takeDueFollowUps } from '../insights/outcomes.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
@@ -16,7 +16,7 @@ export const followUpDedupeKey = (id: string) => `follow-up:${id}`;
  * ids in the same transaction that queues the message. Then deletes follow-ups past their 30 days and the delivery
  * records of sent ones, so no platform id outlives its question.
  */
-export async function queueDueFollowUps(store: Store, now: Date, logger: Logger): Promise<QueuedFollowUp[]> {
+export async function queueDueFollowUps(store: Database, now: Date, logger: Logger): Promise<QueuedFollowUp[]> {
   const queued = await store.transaction(async (tx) => {
     const due = await takeDueFollowUps(tx, now);
     const out: QueuedFollowUp[] = [];
@@ -52,6 +52,6 @@ export async function queueDueFollowUps(store: Store, now: Date, logger: Logger)
 }
 
 /** After a drain: sent follow-ups' delivery records go, and so do follow-ups past their time. */
-export async function tidyFollowUps(store: Store, now: Date): Promise<number> {
+export async function tidyFollowUps(store: Database, now: Date): Promise<number> {
   return purgeFollowUps(store.sql, now);
 }

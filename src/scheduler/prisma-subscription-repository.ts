@@ -1,7 +1,7 @@
 import type { Platform } from '../bots/core/inbound.ts';
 import { ZONE } from '../clock.ts';
 import { isUuid } from '../db/ids.ts';
-import type { Store } from '../db/open-store.ts';
+import type { PrismaClient } from '../db/prisma-client.ts';
 import { DigestFiltersSchema, DigestModeSchema } from './select-digest-items.ts';
 import {
   NewSubscriptionSchema,
@@ -27,7 +27,7 @@ function toSubscription(row: Row): Subscription {
 }
 
 /** Digest subscriptions in the `digest_subscription` table, through the Prisma client. */
-export function createPrismaSubscriptionRepository(store: Store): SubscriptionRepository {
+export function createPrismaSubscriptionRepository(store: { prisma: PrismaClient }): SubscriptionRepository {
   const db = store.prisma;
   return {
     async create(input: NewSubscription, now: Date) {

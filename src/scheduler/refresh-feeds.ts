@@ -1,7 +1,7 @@
+import type { Database } from '../db/sql.ts';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { fetchFeed } from '../catalogue/ingest/fetch-feed.ts';
 import { importSource } from '../catalogue/ingest/import-source.ts';
@@ -57,7 +57,7 @@ export function backoffMinutes(intervalMinutes: number, failures: number): numbe
  * `next_fetch_at` first, so several instances never fetch the same feed at once.
  */
 export async function refreshDueFeeds(
-  store: Store,
+  store: Database,
   now: Date,
   logger: Logger,
   options: RefreshOptions = {},
@@ -81,7 +81,7 @@ export async function refreshDueFeeds(
 }
 
 async function refreshOne(
-  store: Store,
+  store: Database,
   source: SourceRow,
   interval: number,
   now: Date,
@@ -158,7 +158,7 @@ export type SourceHealth = {
 };
 
 /** Every source with its health: what `sources` prints and coordinators see in chat. */
-export async function sourceHealth(store: Pick<Store, 'sql'>, now: Date): Promise<SourceHealth[]> {
+export async function sourceHealth(store: Pick<Database, 'sql'>, now: Date): Promise<SourceHealth[]> {
   const rows = await selectSourceHealth(store.sql, now);
   return rows.map((r) => ({
     name: r.name,

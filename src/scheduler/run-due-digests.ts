@@ -1,8 +1,8 @@
+import type { Database } from '../db/sql.ts';
 import { DateTime } from 'luxon';
 import type { Reply } from '../bots/core/reply.ts';
 import { buildDigestReply, type DigestChecks, type DigestReplyItem } from '../bots/core/replies/digest.ts';
 import { createVerifyQueue, DEFAULT_VERIFY_AFTER_MONTHS } from '../catalogue/verify/verify-queue.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { claimChecksWeek, insertDigestRun, loadDigestCandidates, recordSubscriptionRun } from './digest-queries.ts';
@@ -17,7 +17,7 @@ import {
 import { describeFilters, describeSchedule, type Subscription, type SubscriptionRepository } from './subscriptions.ts';
 
 /** What the digests use of the store: reads for candidates, and one transaction per queued digest. */
-export type DigestStore = Pick<Store, 'sql' | 'transaction'>;
+export type DigestStore = Database;
 
 export type DigestDeps = {
   store: DigestStore;
@@ -105,7 +105,7 @@ export function composeDigest(
 }
 
 /** Caches candidate lists per window, so a thousand channels on the same schedule cost one query. */
-export function candidateLoader(store: Pick<Store, 'sql'>): (w: DigestWindow) => Promise<PreparedCatalogue> {
+export function candidateLoader(store: Pick<Database, 'sql'>): (w: DigestWindow) => Promise<PreparedCatalogue> {
   const cache = new Map<string, Promise<PreparedCatalogue>>();
   return (w) => {
     const key = [w.newSince, w.newUntil, w.highlightsFrom, w.highlightsTo].map((d) => d.getTime()).join(':');

@@ -1,10 +1,10 @@
+import type { Database } from '../db/sql.ts';
 import { DateTime } from 'luxon';
 import type { Platform } from '../bots/core/inbound.ts';
 import { ACTION } from '../bots/core/action-ids.ts';
 import { actions, context, heading, literal, type Reply, text } from '../bots/core/reply.ts';
 import type { BookingService, DueRefresher } from '../catalogue/booking/booking-service.ts';
 import { ZONE } from '../clock.ts';
-import type { Store } from '../db/open-store.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueDelivery } from './delivery-queue.ts';
 import { PlatformSchema } from './subscriptions.ts';
@@ -44,7 +44,7 @@ export function refresherKey(due: DueRefresher): string {
  * instances.
  */
 export async function queueRefresherReminders(
-  store: Pick<Store, 'sql'>,
+  store: Pick<Database, 'sql'>,
   bookings: BookingService,
   now: Date,
   logger: Logger,

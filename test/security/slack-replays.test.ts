@@ -1,21 +1,14 @@
 import type http from 'node:http';
 import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/bots/slack/slack-app.ts';
+import type { SlackApp } from '../../src/bots/slack/slack-app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { openStore, type Store } from '../../src/db/open-store.ts';
-import { createHttpServer, listen } from '../../src/http-server.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { everyBlockReply, FakeConversation } from '../helpers/fake-conversation.ts';
-import {
-  eventCallback,
-  postSlack,
-  RESPONSE_URL_HOST,
-  signSlack,
-  slashCommand,
-  TEST_SIGNING_SECRET,
-} from '../helpers/slack-request.ts';
+import { eventCallback, postSlack, RESPONSE_URL_HOST, signSlack, slashCommand } from '../helpers/slack-request.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../helpers/test-db.ts';
+import { slackPorts, startSlackServer } from '../helpers/slack-server.ts';
 
 describe.each(STORE_KINDS)(
   'attack: one signed Slack request replayed to two servers sharing a database (%s)',
@@ -34,26 +27,20 @@ describe.each(STORE_KINDS)(
       // process's own database, so there the two apps share the store.
       second = kind === 'postgres' ? await openStore({ kind: 'postgres', url: store.url }) : store;
       for (const s of [store, second]) {
-        const app = createSlackApp({
-          config: {
-            botToken: 'xoxb-test',
-            signingSecret: TEST_SIGNING_SECRET,
-            appToken: null,
-            apiUrl: null,
-            coordinatorUserIds: [],
-            coordinatorUsergroup: null,
-          },
+        const {
+          slack: app,
+          server,
+          url,
+        } = await startSlackServer({
           conversation,
-          store: s,
+          ...slackPorts(s),
           clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
           logger: silentLogger,
-          identity: { botId: 'B0BOT', botUserId: 'UBOT' },
           retryConfig: { retries: 0, factor: 1, minTimeout: 10, maxTimeout: 20 },
         });
-        const server = createHttpServer(new Map([[SLACK_EVENTS_PATH, app.route!]]), silentLogger);
         apps.push(app);
         servers.push(server);
-        urls.push(`http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${SLACK_EVENTS_PATH}`);
+        urls.push(url);
       }
     });
     afterAll(async () => {

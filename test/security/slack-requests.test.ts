@@ -3,19 +3,13 @@ import nock from 'nock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
 import { createCoordinatorCheck } from '../../src/bots/slack/coordinators.ts';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/bots/slack/slack-app.ts';
+import type { SlackApp } from '../../src/bots/slack/slack-app.ts';
 import { fixedClock } from '../../src/clock.ts';
-import { createHttpServer, listen } from '../../src/http-server.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { everyBlockReply, FakeConversation } from '../helpers/fake-conversation.ts';
-import {
-  postSlack,
-  RESPONSE_URL_HOST,
-  signSlack,
-  slashCommand,
-  TEST_SIGNING_SECRET,
-} from '../helpers/slack-request.ts';
+import { postSlack, RESPONSE_URL_HOST, signSlack, slashCommand } from '../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../helpers/test-db.ts';
+import { slackPorts, startSlackServer } from '../helpers/slack-server.ts';
 
 describe('attack: forged, replayed and malformed Slack requests', () => {
   let store: TestStore;
@@ -26,24 +20,13 @@ describe('attack: forged, replayed and malformed Slack requests', () => {
 
   beforeAll(async () => {
     store = await openTestStore('pglite');
-    slack = createSlackApp({
-      config: {
-        botToken: 'xoxb-test',
-        signingSecret: TEST_SIGNING_SECRET,
-        appToken: null,
-        apiUrl: null,
-        coordinatorUserIds: [],
-        coordinatorUsergroup: null,
-      },
+    ({ slack, server, url } = await startSlackServer({
       conversation,
-      store,
+      ...slackPorts(store),
       clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
       logger: silentLogger,
-      identity: { botId: 'B0BOT', botUserId: 'UBOT' },
       retryConfig: { retries: 0, factor: 1, minTimeout: 10, maxTimeout: 20 },
-    });
-    server = createHttpServer(new Map([[SLACK_EVENTS_PATH, slack.route!]]), silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}${SLACK_EVENTS_PATH}`;
+    }));
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));

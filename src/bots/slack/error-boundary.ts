@@ -1,14 +1,13 @@
 import { newCorrelationId as newReference } from '../../correlation-id.ts';
 import type { Logger } from '../../logger.ts';
+import { apologyText } from '../core/replies/errors.ts';
 
 /** The one correlation id, in capitals as Slack messages show it (and as it is logged from Slack). */
 export function newCorrelationId(): string {
   return newReference().toUpperCase();
 }
 
-export function apologyText(correlationId: string): string {
-  return `Sorry, something went wrong on our side and I couldn't finish that. Please try again in a minute. If it keeps happening, quote reference ${correlationId}.`;
-}
+export { apologyText };
 
 /**
  * Runs a listener's work after its ack. A failure is logged with a correlation id (message and stack in the log,

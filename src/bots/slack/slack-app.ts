@@ -2,12 +2,12 @@ import { App, HTTPReceiver, LogLevel, webApi } from '@slack/bolt';
 import type http from 'node:http';
 import type { Clock } from '../../clock.ts';
 import type { SlackConfig } from '../../config.ts';
-import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
-import { createSeenRequests, createSlackRequestGuard } from './request-guard.ts';
+import { createSlackRequestGuard, type SeenRequests } from './request-guard.ts';
 import type { Logger } from '../../logger.ts';
 import type { Actor } from '../core/inbound.ts';
 import type { Conversation } from '../core/ports.ts';
+import type { CoordinatorEntries } from '../core/entries/entry-hooks.ts';
 import type { Reply } from '../core/reply.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { createCoordinatorCheck } from './coordinators.ts';
@@ -63,7 +63,10 @@ const receivedAtOf = (req: http.IncomingMessage): { receivedAt: number } => ({
 export type SlackAppOptions = {
   config: SlackConfig;
   conversation: Conversation;
-  store: Store;
+  /** Coordinators' entries (the entry modal, the App Home's list), built in app.ts. */
+  entries: CoordinatorEntries;
+  /** Requests already taken in, shared by every server on the database (built in app.ts). */
+  seenRequests: SeenRequests;
   clock: Clock;
   logger: Logger;
   homeDigests?: (actor: Actor) => Promise<Reply | undefined>;
@@ -229,7 +232,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   const registered = registerListeners(bolt, {
     conversation: options.conversation,
-    store: options.store,
+    entries: options.entries,
     clock,
     logger,
     isCoordinator,
@@ -262,7 +265,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const guard = createSlackRequestGuard({
     signingSecret: config.signingSecret ?? '',
-    seen: createSeenRequests(options.store.sql),
+    seen: options.seenRequests,
     onSeenError: (error) =>
       logger.warn('could not check the database for a repeated slack request; this server remembers its own', {
         error: String(error),

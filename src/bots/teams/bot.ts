@@ -68,7 +68,11 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
       await context.sendActivity(toTeamsMessage(reply));
       return;
     }
-    await context.sendActivity({ type: ActivityTypes.Typing });
+    // The typing indicator goes out while the search waits its turn, not before it joins the queue; the answer
+    // follows it. One that cannot be sent costs nothing but itself.
+    const typing = context
+      .sendActivity({ type: ActivityTypes.Typing })
+      .catch((error: unknown) => this.log.debug('typing indicator not sent', { error: String(error) }));
     // The search waits its turn in the queue Slack's searches use, so a burst of turns cannot starve everyone else.
     const reply = await this.deps.queue.run(
       () =>
@@ -80,6 +84,7 @@ export class SignpostTeamsBot extends TeamsActivityHandler {
         return { fallbackText: BUSY_TEXT, blocks: [text(BUSY_TEXT)] };
       },
     );
+    await typing;
     await context.sendActivity(toTeamsMessage(reply));
   }
 

@@ -12,6 +12,7 @@ import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { actions, heading, type Reply, text } from '../core/reply.ts';
 import { linkButton } from '../core/replies/action-values.ts';
+import { apologyText } from '../core/replies/errors.ts';
 import { buildListingCard, listingCardFacts } from '../core/replies/listing-card.ts';
 import { urgentBlock } from '../core/replies/urgent-help.ts';
 import { escapeCardText, renderCard } from './render-card.ts';
@@ -84,9 +85,7 @@ export function createMessageExtension(deps: MessageExtensionDeps): MessageExten
           error:
             error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
         });
-        return messageResult(
-          `Sorry, something went wrong on our side. Please try again in a moment. (Reference ${correlationId})`,
-        );
+        return messageResult(apologyText(correlationId, 'brackets'));
       }
     };
   return {

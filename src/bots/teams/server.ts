@@ -5,6 +5,7 @@ import type { TeamsCredentials } from '../../config.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import type { Conversation, Notifier } from '../core/ports.ts';
+import { apologyText } from '../core/replies/errors.ts';
 import { WorkQueue } from '../core/work-queue.ts';
 import { SignpostTeamsBot } from './bot.ts';
 import { createConnectorHttpClient } from './connector-http-client.ts';
@@ -88,9 +89,7 @@ export function createTeamsEndpoint(deps: TeamsEndpointDeps): TeamsEndpoint {
     });
     if (context.activity.type !== 'message') return;
     await context
-      .sendActivity(
-        `Sorry, something went wrong on our side and I couldn't answer that. Please try again in a moment. (Reference ${correlationId})`,
-      )
+      .sendActivity(apologyText(correlationId, 'brackets'))
       .catch((sendError: unknown) =>
         log.warn('could not send the apology', { correlationId, error: String(sendError) }),
       );

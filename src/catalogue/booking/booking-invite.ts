@@ -1,6 +1,6 @@
+import type { Database } from '../../db/sql.ts';
 import type { Clock } from '../../clock.ts';
 import { isUuid } from '../../db/ids.ts';
-import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import { selectInvite } from './booking-queries.ts';
 import { escapeText, LONDON_VTIMEZONE, londonDateTime, toIcsText, utcStamp } from '../ical/write-ical.ts';
@@ -64,7 +64,7 @@ export function buildBookingInvite(input: InviteInput): string {
 }
 
 /** The invite for one live booking, rebuilt from the database (for the `/invites/<booking id>.ics` link). */
-export async function loadBookingInvite(store: Store, bookingId: string, now: Date): Promise<string | undefined> {
+export async function loadBookingInvite(store: Database, bookingId: string, now: Date): Promise<string | undefined> {
   if (!isUuid(bookingId)) return undefined;
   const row = await selectInvite(store.sql, bookingId);
   if (!row || !['confirmed', 'cancelled'].includes(row.status)) return undefined;
@@ -90,7 +90,7 @@ export const INVITE_PATH_PREFIX = '/invites/';
  * `GET /invites/<booking id>.ics`: the booking's calendar invite, for platforms that take links rather than files
  * (Teams). The booking id is a random UUID known only to the booker's chat, so the link is the permission.
  */
-export function createInviteRoute(store: Store, clock: Clock): RouteHandler {
+export function createInviteRoute(store: Database, clock: Clock): RouteHandler {
   return async (req, res) => {
     const match = /^\/invites\/([0-9a-f-]{36})\.ics$/i.exec((req.url ?? '').split('?')[0] ?? '');
     const invite = match && req.method === 'GET' ? await loadBookingInvite(store, match[1]!, clock.now()) : undefined;

@@ -1,6 +1,5 @@
 import { isUuid } from '../../db/ids.ts';
-import type { Store } from '../../db/open-store.ts';
-import type { Sql } from '../../db/sql.ts';
+import type { Database, Sql } from '../../db/sql.ts';
 import type { Logger } from '../../logger.ts';
 import { courseOf, type CourseDefinition, DEFAULT_COURSES, satisfies } from './courses.ts';
 import {
@@ -105,7 +104,7 @@ export class BookingService {
   private readonly courses: CourseDefinition[];
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Database,
     private readonly options: BookingServiceOptions = {},
   ) {
     this.offerMs = (options.offerHours ?? 24) * 3_600_000;

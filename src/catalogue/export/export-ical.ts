@@ -377,6 +377,18 @@ function plainDates(s: Series, windowEnd: number): ExportOccurrence[] | undefine
   return out.length > 2000 ? undefined : out;
 }
 
+/**
+ * The rule's first session. Open Referral schedules are kept as the day the rule starts (London midnight) and the
+ * opening time apart; a timed series starts at that day's opening time.
+ */
+function ruleStart(schedule: Record<string, unknown>, allDay: boolean): Date {
+  const dtstart = new Date(String(schedule.dtstart));
+  const opens = typeof schedule.opensAt === 'string' ? /^(\d{2}):(\d{2})$/.exec(schedule.opensAt) : null;
+  const day = DateTime.fromJSDate(dtstart, { zone: ZONE });
+  if (allDay || !opens || !day.isValid || !day.equals(day.startOf('day'))) return dtstart;
+  return day.set({ hour: Number(opens[1]), minute: Number(opens[2]) }).toJSDate();
+}
+
 /** One dated entry as a master VEVENT (RRULE or RDATEs); undefined for entries without dates. */
 function seriesOf(entry: ExportEntry): Series | undefined {
   const occurrences = [...entry.occurrences].sort((a, b) => a.start.getTime() - b.start.getTime());
@@ -385,9 +397,9 @@ function seriesOf(entry: ExportEntry): Series | undefined {
   const uid = uidOf(entry);
   const rule = ruleOf(entry);
   const schedule = entry.schedule ?? {};
-  const dtstart = rule && typeof schedule.dtstart === 'string' ? new Date(schedule.dtstart) : undefined;
-  const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
   const allDay = first.allDay;
+  const dtstart = rule && typeof schedule.dtstart === 'string' ? ruleStart(schedule, allDay) : undefined;
+  const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
   if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
     const span = first.end.getTime() - first.start.getTime();
     const end = allDay

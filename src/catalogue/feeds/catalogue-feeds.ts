@@ -1,3 +1,4 @@
+import type { Database } from '../../db/sql.ts';
 /**
  * Subscribable feeds served by the bot's HTTP server:
  *   GET /feeds/catalogue.ics      iCalendar, for Outlook / Google / Apple calendar subscriptions
@@ -18,7 +19,6 @@ import zlib from 'node:zlib';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import type { Clock } from '../../clock.ts';
-import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import { toLondonDate } from '../time.ts';
@@ -35,7 +35,7 @@ import {
 export const FEED_PATHS = { ical: '/feeds/catalogue.ics', oruk: '/feeds/oruk/services' } as const;
 
 export type FeedDeps = {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   horizonDays?: number;

@@ -1,6 +1,6 @@
+import type { Database } from '../../db/sql.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Store } from '../../db/open-store.ts';
 import type { Logger } from '../../logger.ts';
 import type { ImportReport, SourceFormat } from '../model.ts';
 import { applyImport } from './apply-import.ts';
@@ -112,7 +112,7 @@ function loaderFor(origin: string, allowPrivateHosts: FeedAllowList | undefined)
  * Reads, parses and writes one input as a single transaction. Input that is not what it claims (an HTML page, a
  * truncated file, an unreachable URL) throws FeedRefusedError before anything is written.
  */
-export async function importSource(store: Store, request: ImportRequest, logger: Logger): Promise<ImportReport> {
+export async function importSource(store: Database, request: ImportRequest, logger: Logger): Promise<ImportReport> {
   const log = logger.child('import');
   let origin = request.input;
   // A data package can be named by its folder.

@@ -13,6 +13,7 @@ import {
   tablesFromTabularJson,
   unlinkedRows,
 } from './parse-hsds-datapackage.ts';
+import { applySignpostExtension } from './hsds-extension.ts';
 import { expandSchedules } from './parse-hsds-schedule.ts';
 import {
   isRecord,
@@ -283,6 +284,7 @@ async function collectPages(
 function toEntries(services: JsonRecord[], context: HsdsContext, rejected: Rejection[]): ParsedHsds {
   const entries: CatalogueEntryInput[] = [];
   const requests: { ref: string; schedules: ReturnType<typeof schedulesOf> }[] = [];
+  const extensions = new Map<string, unknown>();
   const seen = new Set<string>();
   services.forEach((service, index) => {
     const ref = textOf(service.id) ?? `service #${index + 1}`;
@@ -292,6 +294,7 @@ function toEntries(services: JsonRecord[], context: HsdsContext, rejected: Rejec
       if (!seen.has(entry.externalId)) {
         seen.add(entry.externalId);
         requests.push({ ref: entry.externalId, schedules: schedulesOf(service) });
+        if (service.signpost !== undefined) extensions.set(entry.externalId, service.signpost);
       }
       entries.push(entry);
     } catch (error) {
@@ -312,6 +315,11 @@ function toEntries(services: JsonRecord[], context: HsdsContext, rejected: Rejec
     entry.occurrences = result.occurrences;
     if (result.schedule) entry.schedule = result.schedule;
     for (const problem of result.problems) rejected.push({ ref: entry.externalId, reason: problem });
+    // What HSDS has no field for (src/catalogue/ingest/hsds-extension.ts), applied once the schedules are expanded.
+    if (extensions.has(entry.externalId)) {
+      const problem = applySignpostExtension(entry, extensions.get(entry.externalId), context.now);
+      if (problem) rejected.push({ ref: entry.externalId, reason: problem });
+    }
   }
   return { entries, rejected };
 }

@@ -1,5 +1,5 @@
+import type { Database } from '../../db/sql.ts';
 import type { Clock } from '../../clock.ts';
-import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import type { CatalogueSearch } from '../search/types.ts';
@@ -8,7 +8,7 @@ import { LISTING_PATH_PREFIX, listingPageUrl } from './listing-url.ts';
 import { LISTING_PAGE_CSP, renderGonePage, renderListingPage, renderNotFoundPage } from './render-listing-page.ts';
 
 export type ListingRoutesDeps = {
-  store: Store;
+  store: Database;
   search: CatalogueSearch;
   clock: Clock;
   logger: Logger;

@@ -1,5 +1,5 @@
+import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
-import type { Store } from '../../db/open-store.ts';
 import { selectListingState } from './listing-queries.ts';
 
 /**
@@ -13,7 +13,7 @@ export type ListingState =
   | { state: 'removed'; title: string; removedAt: Date };
 
 /** The state of one listing by id; undefined when the id is malformed or was never in the catalogue. */
-export async function findListingState(store: Pick<Store, 'sql'>, id: string): Promise<ListingState | undefined> {
+export async function findListingState(store: Pick<Database, 'sql'>, id: string): Promise<ListingState | undefined> {
   if (!isUuid(id)) return undefined;
   const row = await selectListingState(store.sql, id);
   if (!row) return undefined;

@@ -1,4 +1,4 @@
-import type { Store } from '../../db/open-store.ts';
+import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
 import { parseQuery, unknownWords } from './parse-query.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
@@ -14,39 +14,40 @@ export { TRUST_MARK_PENALTY } from './ranking.ts';
  * text match, filter matches, distance from the place asked about, how soon the next session is and how recently the
  * listing was confirmed. When nothing matches, the least important filter is relaxed and the answer says which.
  */
-export function createDatabaseSearch(store: Store): CatalogueSearch {
+export function createDatabaseSearch(store: Database): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
-      // One transaction, so that its existence probes can be planned from indexes only (search-queries.ts).
-      return store.transaction(async (sql) => {
-        const unknown = unknownWords(request.text);
-        const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
-        let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
-        // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
-        const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
-        if (understood.venue && !venue.length) {
-          understood = parseQuery(request.text, request.now, {
-            ...(catalogueWords ? { catalogueWords } : {}),
-            venues: false,
-          });
-        } else if (understood.venue) {
-          const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
-          const centre = venue.find((v) => v.lat !== null && v.lon !== null);
-          understood.place = {
-            label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
-            wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
-            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
-          };
-        }
-        const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
-        const offset = Math.max(0, request.offset ?? 0);
-        const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
-        if (unmet.length) understood.unmet = unmet;
-        relaxed.unshift(...inputNotes(request.text, understood));
-        const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
-        const results = await withUpcoming(sql, page, request.now, understood);
-        return { understood, relaxed, results, total: ranked.length };
-      });
+      // No transaction around the whole search: on the embedded store one would keep the database to itself while
+      // this thread works between statements (parsing, ranking), and every other question, ack and write would wait
+      // for it. Probes that need their own planner settings carry them (indexOnly in search-queries.ts).
+      const sql = store.sql;
+      const unknown = unknownWords(request.text);
+      const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
+      let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+      // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
+      const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
+      if (understood.venue && !venue.length) {
+        understood = parseQuery(request.text, request.now, {
+          ...(catalogueWords ? { catalogueWords } : {}),
+          venues: false,
+        });
+      } else if (understood.venue) {
+        const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
+        const centre = venue.find((v) => v.lat !== null && v.lon !== null);
+        understood.place = {
+          label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+          wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
+          ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+        };
+      }
+      const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
+      const offset = Math.max(0, request.offset ?? 0);
+      const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
+      if (unmet.length) understood.unmet = unmet;
+      relaxed.unshift(...inputNotes(request.text, understood));
+      const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
+      const results = await withUpcoming(sql, page, request.now, understood);
+      return { understood, relaxed, results, total: ranked.length };
     },
     async getResult(id: string, now: Date): Promise<SearchResult | undefined> {
       if (!isUuid(id)) return undefined;

@@ -4,6 +4,7 @@ import { takeAges } from './read-audiences.ts';
 import { takeConcepts } from './read-concepts.ts';
 import { takeCost } from './read-cost.ts';
 import { takePlaces, takePostcode, takeStreetAddresses, takeVenue } from './read-places.ts';
+import { withSpellings } from './read-spelling.ts';
 import { takeTimes } from './read-times.ts';
 import type { Slot, Understood } from './types.ts';
 import { STOP_WORDS } from './vocabulary.ts';
@@ -57,7 +58,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     if (STOP_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2) continue;
     slots.push({ text: piece });
   }
-  u.slots = takeFuzzy(joinCompounds(slots, u, options), u, options);
+  u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options));
   u.terms = unique(u.slots.flatMap((x) => x.text.split(' ')).filter((w) => !STOP_WORDS.has(w)));
   // "a step-free place" asks for a step-free venue; wheelchair users need both.
   if (u.access.includes('wheelchair_accessible') && !u.access.includes('step_free')) u.access.unshift('step_free');

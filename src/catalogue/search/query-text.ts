@@ -52,6 +52,26 @@ export function englishWords(): Set<string> {
   return english;
 }
 
+let wordText: string | undefined;
+const inside = new Map<string, boolean>();
+/**
+ * Whether some English word contains this one ("rape" in "grape" and "therapy"): such a word is not looked up as a
+ * place name, since venue names and addresses are matched as text. A search of the word list as one string (about
+ * 2 ms for a word it lacks), remembered for the last few thousand words asked.
+ */
+export function insideEnglishWord(word: string): boolean {
+  const known = inside.get(word);
+  if (known !== undefined) return known;
+  wordText ??= `\n${[...englishWords()].join('\n')}\n`;
+  let found = false;
+  for (let at = wordText.indexOf(word); at >= 0 && !found; at = wordText.indexOf(word, at + 1)) {
+    found = wordText[at - 1] !== '\n' || wordText[at + word.length] !== '\n';
+  }
+  if (inside.size >= 5000) inside.clear();
+  inside.set(word, found);
+  return found;
+}
+
 /** Words of the thesaurus and of Camden's place names: known, never corrected. */
 const VOCABULARY_WORDS: ReadonlySet<string> = new Set(
   [

@@ -2,6 +2,7 @@
 import { distanceKm } from '../geography/camden.ts';
 import type { Filters } from './filters.ts';
 import { hardAudiences, normaliseQueryText } from './parse-query.ts';
+import { phraseIndex } from './read-concepts.ts';
 import type { CandidateRow, VenuePoint } from './search-queries.ts';
 import type { Slot, Understood, Why } from './types.ts';
 import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
@@ -47,7 +48,10 @@ const PLACEHOLDER_TITLE =
  * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
  * language only named) counts less, so "singing for an older lady" is about singing first.
  */
-function slotWeight(slot: Slot | undefined): number {
+function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>): number {
+  // A town or village named ("foodbank folkestone", "in Hythe") says where, not what: its name in a title counts less
+  // than the need's words.
+  if (slot && !slot.concept && town.has(slot.text)) return 0.3;
   const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
   if (!concept) return 1;
   if (concept.facet === 'audience') return concept.audiences?.some((a) => SOFT.has(a)) ? 0.25 : 0.4;
@@ -79,10 +83,19 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
   return t.size === q.length ? 'exact' : 'all';
 }
 
+/** What a time word of the question found in a title adds: about a title word's worth. */
+const NAME_TIME_WORD = 2;
+
 /** How far from a venue asked about a listing may be and still be at it (the same building, a geocoding apart). */
 const AT_VENUE_KM = 0.05;
 /** What being at that street or venue adds: more than a listing for another audience loses. */
 const AT_VENUE = 5;
+/**
+ * What being in a town or village asked about adds (a name no word list knows, kept as a word: "foodbank
+ * folkestone", "in Hythe"): every venue there matches, so it ranks them first among those that fit the need, without
+ * outweighing the need itself.
+ */
+const IN_TOWN = 2;
 
 export function rank(
   rows: CandidateRow[],
@@ -103,6 +116,16 @@ export function rank(
   const asked = new Set([...u.audiences, ...hardAudiences(u)]);
   // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
   if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
+  const timeWords = (u.timeWords ?? []).map(foldPlural);
+  // The words of a town read as a venue (kept as words: listings name the villages they serve).
+  const town: ReadonlySet<string> = new Set(u.venue?.split(' ') ?? []);
+  const inTown = f.slots.some((x) => !x.concept && town.has(x.text));
+  // Who a group is for, named inside a phrase ("SEND parent support", "baby clothes"): asked for, though no filter.
+  // (A slot that is itself an audience, "my mum", says who the resident is: its words are not asked separately.)
+  for (const slot of f.slots.filter((x) => conceptByKey(x.concept ?? '')?.facet !== 'audience'))
+    for (const w of slot.text.split(' '))
+      for (const c of phraseIndex.get(w) ?? [])
+        if (c.facet === 'audience') for (const a of c.audiences ?? []) asked.add(a);
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   const ranked = rows.map((row) => {
     let score = 0;
@@ -113,7 +136,7 @@ export function rank(
       let total = 0;
       const asSlots = f.slots;
       for (let i = 0; i < slots; i++) {
-        const weight = slotWeight(asSlots[i]);
+        const weight = slotWeight(asSlots[i], town);
         total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
@@ -155,6 +178,8 @@ export function rank(
           2 +
           2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
     }
+    // A day or time word that is also a word of the title ("mudeford quay weekend" → Quay Weekend).
+    if (timeWords.length && titleWords(row.name).some((w) => timeWords.includes(w))) score += NAME_TIME_WORD;
     score += Number(row.trigram) || 0;
     const cats = row.categories ?? [];
     score += 0.3 * u.categories.filter((c) => cats.includes(c)).length;
@@ -179,10 +204,11 @@ export function rank(
       if (centre) km = distanceKm(centre, here);
     }
     // At the street or venue asked about: first among those that match the rest of the question, whoever they are for.
-    if (row.location_id && venueIds.has(row.location_id)) score += AT_VENUE;
+    const atVenue = inTown ? IN_TOWN : AT_VENUE;
+    if (row.location_id && venueIds.has(row.location_id)) score += atVenue;
     else if (venueAt.length && row.latitude !== null && row.longitude !== null) {
       const here = { lat: Number(row.latitude), lon: Number(row.longitude) };
-      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += AT_VENUE;
+      if (venueAt.some((v) => distanceKm(v, here) <= AT_VENUE_KM)) score += atVenue;
     }
     if (centre) {
       if (km !== null) score += 1.5 * Math.max(0, 1 - km / 3);

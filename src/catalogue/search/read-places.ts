@@ -8,7 +8,7 @@ import {
   normalisePostcode,
   WARDS,
 } from '../geography/camden.ts';
-import { byFirstLetter, cut, isKnownWord, type ParseOptions, unique } from './query-text.ts';
+import { byFirstLetter, cut, insideEnglishWord, isKnownWord, type ParseOptions, unique } from './query-text.ts';
 import { phraseIndex } from './read-concepts.ts';
 import type { Understood } from './types.ts';
 import { STOP_WORDS } from './vocabulary.ts';
@@ -129,6 +129,15 @@ export function takeVenue(tokens: string[], u: Understood): string[] {
       u.venue = words.join(' ');
       return tokens;
     }
+  }
+  // "foodbank folkestone", "longwick": a bare name that no word list, thesaurus or Camden place knows may still be a
+  // town or village where the catalogue has venues. It is looked up like one (and read as a word only, when no venue
+  // has it); it always still counts as a word.
+  for (const w of tokens) {
+    if (w.length < 4 || !/^[a-z]+$/.test(w) || STOP_WORDS.has(w) || phraseIndex.has(w) || isKnownWord(w)) continue;
+    if (placeFor(w) || fuzzyPlace(w) || insideEnglishWord(w)) continue;
+    u.venue = w;
+    return tokens;
   }
   return tokens;
 }

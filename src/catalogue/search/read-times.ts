@@ -11,15 +11,21 @@ const MONTH_RE = new RegExp(
   String.raw`\b(?:in|during|throughout|through|(next|this|coming))(?: the month of)? (${MONTH_NAME})\b(?:,? (20\d\d))?(?! ?\d{1,2}(?:st|nd|rd|th)?\b)`,
 );
 
+/** Time words that are also words of names ("Quay Weekend", "Skittles Evening", "Coffee Morning"). */
+const NAME_TIME_WORD = /^(?:mornings?|afternoons?|evenings?|nights?|weekends?)$/;
+
 /** Days, dates and times of day: `when`, `weekdays` and `timeOfDay`; returns the text without them. */
 export function takeTimes(s: string, u: Understood, now: Date): string {
   const today = DateTime.fromJSDate(now, { zone: ZONE });
   const sod = today.startOf('day');
   let out = s;
-  const take = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
+  const take = (re: RegExp, fn: (m: RegExpExecArray) => void, nameWord?: boolean) => {
     const m = re.exec(out);
     if (!m) return;
     fn(m);
+    // "Quay Weekend", "Skittles Evening": a time word can also be a word of an event's name.
+    const word = m[0].split(' ').pop()!;
+    if (nameWord && NAME_TIME_WORD.test(word)) u.timeWords = unique([...(u.timeWords ?? []), word]);
     out = cut(out, m.index, m[0].length);
   };
   const window = (from: DateTime, to: DateTime, label: string) => {
@@ -27,25 +33,33 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
     u.when = { from: iso(start), to: iso(to), label };
   };
 
-  take(/(?<!coffee )\b(?:(?:in|during) the )?(mornings?|am)\b/, () => (u.timeOfDay = 'morning'));
-  take(/\b(?:(?:in|during) the )?(afternoons?|pm)\b/, () => (u.timeOfDay = 'afternoon'));
-  take(/\b(?:(?:in|during) the )?(evenings?|nights?|after work|after 5|after five)\b/, () => (u.timeOfDay = 'evening'));
+  take(/(?<!coffee )\b(?:(?:in|during) the )?(mornings?|am)\b/, () => (u.timeOfDay = 'morning'), true);
+  take(/\b(?:(?:in|during) the )?(afternoons?|pm)\b/, () => (u.timeOfDay = 'afternoon'), true);
+  take(
+    /\b(?:(?:in|during) the )?(evenings?|nights?|after work|after 5|after five)\b/,
+    () => (u.timeOfDay = 'evening'),
+    true,
+  );
   take(/\btonight\b/, () => {
     u.timeOfDay = 'evening';
     window(sod, sod.plus({ days: 1 }), 'tonight');
   });
-  take(/\b(?:(this|next|coming) )weekend\b/, (m) => {
-    const sat = sod.plus({ days: 6 - today.weekday });
-    const thisWeekend = today.weekday >= 6 ? sod.minus({ days: today.weekday - 6 }) : sat;
-    const from =
-      m[1] === 'next' && today.weekday < 6
-        ? sat.plus({ weeks: 1 })
-        : m[1] === 'next'
-          ? thisWeekend.plus({ weeks: 1 })
-          : thisWeekend;
-    window(from, from.plus({ days: 2 }), m[1] === 'next' ? 'next weekend' : 'this weekend');
-  });
-  take(/\b(?:(?:at|over|on) the )?weekends?\b/, () => (u.weekdays = [6, 7]));
+  take(
+    /\b(?:(this|next|coming) )weekend\b/,
+    (m) => {
+      const sat = sod.plus({ days: 6 - today.weekday });
+      const thisWeekend = today.weekday >= 6 ? sod.minus({ days: today.weekday - 6 }) : sat;
+      const from =
+        m[1] === 'next' && today.weekday < 6
+          ? sat.plus({ weeks: 1 })
+          : m[1] === 'next'
+            ? thisWeekend.plus({ weeks: 1 })
+            : thisWeekend;
+      window(from, from.plus({ days: 2 }), m[1] === 'next' ? 'next weekend' : 'this weekend');
+    },
+    true,
+  );
+  take(/\b(?:(?:at|over|on) the )?weekends?\b/, () => (u.weekdays = [6, 7]), true);
   take(/\bweekdays?\b/, () => (u.weekdays = [1, 2, 3, 4, 5]));
   take(/\b(this|next|coming) week\b/, (m) => {
     const monday = sod.minus({ days: today.weekday - 1 });

@@ -1,6 +1,7 @@
 /** Every SQL statement search runs: candidates, probes, the details and sessions of the page shown. */
 import type { Sql } from '../../db/sql.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
+import { slotsAsked } from '../session-slots.ts';
 import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
 import type { Understood } from './types.ts';
@@ -11,20 +12,22 @@ export const CANDIDATES = 120;
 const POOL_ALL = 200;
 const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
+/** Up to this many weekday-and-hour slots asked for (half the week's), the candidates are found through their index. */
+const SLOTS_BY_INDEX = 84;
 
 /**
- * Runs an existence probe planned from indexes only (inside the search's transaction). Left to itself the planner
- * reads the table in order when it expects a word to be common and the first match to come early, which costs the
- * whole catalogue when the word is rare, misspelt or matches nothing.
+ * Runs an existence probe planned from indexes only, in one request to the store (Sql.queryWith). Left to itself the
+ * planner reads the table in order when it expects a word to be common and the first match to come early, which
+ * costs the whole catalogue when the word is rare, misspelt or matches nothing.
  */
-export async function indexOnly<T>(sql: Sql, run: () => Promise<T>): Promise<T> {
-  await sql.exec('SET LOCAL enable_seqscan = off');
-  try {
-    return await run();
-  } finally {
-    await sql.exec('SET LOCAL enable_seqscan = on');
-  }
+export function indexOnly<T>(sql: Sql, run: (probe: Pick<Sql, 'query'>) => Promise<T>): Promise<T> {
+  return run({ query: (text, params) => sql.queryWith(INDEX_ONLY, text, params) });
 }
+const INDEX_ONLY = { enable_seqscan: 'off' } as const;
+
+/** A session's London weekday and hour as one number (ISO weekday × 24 + hour), as `sessionSlot` reckons it. */
+export const SESSION_SLOT_SQL = (start: string) =>
+  `(extract(isodow FROM (${start} AT TIME ZONE 'Europe/London')) * 24 + extract(hour FROM (${start} AT TIME ZONE 'Europe/London')))::int`;
 
 export type CandidateRow = {
   id: string;
@@ -115,8 +118,8 @@ export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]
 
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
-  const { rows } = await indexOnly(sql, () =>
-    sql.query<{ w: string }>(
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<{ w: string }>(
       `SELECT t.w FROM unnest($1::text[]) AS t(w)
      WHERE EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.w) AND s.removed_at IS NULL)`,
       [words],
@@ -140,8 +143,8 @@ export async function slotsFound(sql: Sql, f: Filters, only?: ReadonlySet<number
     });
     return f.groups.map((_, i) => (only.has(i) ? sub[indices.indexOf(i)]! : true));
   }
-  const { rows } = await indexOnly(sql, () =>
-    sql.query<{ n: number | string; found: boolean }>(
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<{ n: number | string; found: boolean }>(
       `SELECT t.n, (
         EXISTS (SELECT 1 FROM service s WHERE s.search_vector @@ to_tsquery('signpost', t.g)
                   AND s.removed_at IS NULL AND s.status <> 'closed')
@@ -236,7 +239,6 @@ export async function candidates(
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
     if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
   }
-  const textAny = textFts || textTrigram ? [textFts, textTrigram].filter(Boolean).join(' OR ') : undefined;
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
   const inPerson = `'in_person' = ANY(s.attending_types)`;
@@ -295,7 +297,18 @@ export async function candidates(
     // A strict existence probe asks the indexed local hour and weekday of sessions first: when nothing fits it
     // answers from a few index pages instead of probing every matching entry.
     const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
-    const inWindow = strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet;
+    // The weekdays and hours asked for, against the summary of each entry's sessions (indexed): only the entries
+    // with a session at such a time have their sessions probed for the dates.
+    // Up to half the week's slots (a weekday, every evening) go through the index; more (a whole week) are only
+    // checked on the rows the words found, as reading that much of the index would cost more than it saves.
+    const slots = slotsAsked(f.time);
+    const overlap = slots ? `s.session_slots && ${p(slots)}::int[]` : undefined;
+    const slotted = !overlap
+      ? ''
+      : slots!.length <= SLOTS_BY_INDEX
+        ? `${overlap} AND `
+        : `coalesce(${overlap}, false) AND `;
+    const inWindow = slotted + (strict && limit === 1 ? inSet : hasText || f.wards?.length ? probe : inSet);
     // Standing services without dated sessions (befriending, phone lines) are there any day, but only dated
     // sessions in the window count as having found something on the day asked for.
     // A search (not a probe) takes entries with a session then and standing services through separate branches, so
@@ -316,8 +329,8 @@ export async function candidates(
       textFts || textTrigram
         ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe)
         : [probe(undefined)];
-    const { rows } = await indexOnly(sql, () =>
-      sql.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
+    const { rows } = await indexOnly(sql, (probe) =>
+      probe.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
     );
     return rows;
   }
@@ -368,8 +381,7 @@ export async function candidates(
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
-  const { rows } = await sql.query<CandidateRow>(
-    `WITH q AS MATERIALIZED (
+  const query = `WITH q AS MATERIALIZED (
        SELECT ${Object.entries(arrayRefs)
          .map(
            ([k, ref]) => `(SELECT coalesce(array_agg(to_tsquery('signpost', g) ORDER BY n), ARRAY[]::tsquery[])
@@ -400,9 +412,8 @@ export async function candidates(
      LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
      LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN q
-     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`,
-    params,
-  );
+     CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`;
+  const { rows } = await sql.query<CandidateRow>(query, params);
   return rows;
 }
 

@@ -12,6 +12,11 @@ export type Understood = {
   /** Days of the week asked for, 1 = Monday … 7 = Sunday (ISO), e.g. "on Tuesdays". */
   weekdays?: number[];
   timeOfDay?: 'morning' | 'afternoon' | 'evening';
+  /**
+   * Time words read as a day or time of day ("weekend", "evening", "morning"): listings whose title has them rank a
+   * little higher ("Quay Weekend", "Skittles Evening", "Coffee Morning"), though they never filter as words.
+   */
+  timeWords?: string[];
   place?: {
     label: string;
     wards: string[];

@@ -1,5 +1,5 @@
+import type { Database } from '../../db/sql.ts';
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../db/open-store.ts';
 import {
   deleteExpiredLeaflets,
   deleteExpiredShortlists,
@@ -25,7 +25,7 @@ export type ShortlistStore = {
   set(key: ShortlistKey, entryIds: string[], now: Date): Promise<void>;
 };
 
-export function createShortlistStore(store: Pick<Store, 'sql'>): ShortlistStore {
+export function createShortlistStore(store: Pick<Database, 'sql'>): ShortlistStore {
   return {
     async get(key, now) {
       return (await selectShortlist(store.sql, key, now)) ?? [];
@@ -55,7 +55,7 @@ export type LeafletStore = {
   get(id: string, now: Date): Promise<LeafletRecord | undefined>;
 };
 
-export function createLeafletStore(store: Pick<Store, 'sql'>): LeafletStore {
+export function createLeafletStore(store: Pick<Database, 'sql'>): LeafletStore {
   return {
     async create({ entryIds, largePrint, now, expiresAt }) {
       await deleteExpiredLeaflets(store.sql, now);

@@ -1,9 +1,9 @@
-import type { Store } from '../../db/open-store.ts';
+import type { Database } from '../../db/sql.ts';
 import type { CatalogueSearch } from '../search/types.ts';
 import { selectTrust } from './trust.ts';
 
 /** The search with each result's trust (origin, last confirmation, open reports) attached, for every reply and page. */
-export function withTrust(search: CatalogueSearch, store: Store): CatalogueSearch {
+export function withTrust(search: CatalogueSearch, store: Database): CatalogueSearch {
   return {
     async search(request) {
       const response = await search.search(request);

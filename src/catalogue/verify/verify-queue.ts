@@ -1,7 +1,7 @@
+import type { Database } from '../../db/sql.ts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ZONE } from '../../clock.ts';
-import type { Store } from '../../db/open-store.ts';
 import { refreshTrustMarks } from '../trust/trust.ts';
 import {
   countDueListings,
@@ -62,10 +62,7 @@ const ListingIdSchema = z.guid();
 export const DEFAULT_VERIFY_AFTER_MONTHS = 6;
 
 /** The coordinators' verification queue over the store: listings not confirmed for `afterMonths` months. */
-export function createVerifyQueue(
-  store: Pick<Store, 'sql' | 'transaction'>,
-  options: { afterMonths: number },
-): VerifyQueue {
+export function createVerifyQueue(store: Database, options: { afterMonths: number }): VerifyQueue {
   const dueBefore = (now: Date) =>
     DateTime.fromJSDate(now, { zone: ZONE }).startOf('day').minus({ months: options.afterMonths }).toISODate() ?? '';
 

@@ -6,7 +6,7 @@ import { type CliContext, type Command, type ParsedArgs, stringOption, UsageErro
 
 /** The CLI's booking service: offer hold and course targets from the environment. */
 async function service(ctx: CliContext): Promise<BookingService> {
-  return new BookingService(await ctx.store(), {
+  return new BookingService(await ctx.database(), {
     offerHours: ctx.config.offerHours,
     courses: coursesFromSettings(ctx.config),
     logger: ctx.logger,

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { runTerminalChat } from '../../bots/terminal/chat.ts';
-import { createChatConversation } from '../../chat-conversation.ts';
 import { fixedClock, systemClock } from '../../clock.ts';
 import { type Command, stringOption } from '../command.ts';
 
@@ -10,11 +9,10 @@ export const chatCommand: Command = {
   usage: 'chat [--user <id>] [--name <text>]',
   options: { user: { type: 'string' }, name: { type: 'string' } },
   async run(ctx, args) {
-    const store = await ctx.store();
     // --now fixes the clock for the whole session; otherwise time moves on as the chat goes.
     const clock = typeof args.values.now === 'string' ? fixedClock(ctx.now) : systemClock;
     // The same conversation as the chat inside `npm start` (one builder for both).
-    const { conversation } = createChatConversation({ config: ctx.config, store, clock, logger: ctx.logger });
+    const conversation = await ctx.chat(clock);
     const name = stringOption(args, 'name');
     const interactive = (ctx.stdin as Partial<NodeJS.ReadStream>).isTTY === true;
     const answered = await runTerminalChat({

@@ -3,7 +3,6 @@ import type { Clock } from '../../clock.ts';
 import { createDeliveryQueue } from '../../scheduler/delivery-queue.ts';
 import { selectDigestRuns } from '../../scheduler/digest-queries.ts';
 import { describeSlot } from '../../scheduler/digest-schedule.ts';
-import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { previewDigest, runDueDigests } from '../../scheduler/run-due-digests.ts';
 import { createTerminalNotifier } from '../../bots/terminal/terminal-notifier.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
@@ -21,9 +20,9 @@ export const digestCommand: Command = {
   options: { subscription: { type: 'string' }, wait: { type: 'string' } },
   async run(ctx, args) {
     const action = args.positionals[0];
-    const store = await ctx.store();
-    const subscriptions = createPrismaSubscriptionRepository(store);
-    const deps = { store, subscriptions, logger: ctx.logger, verifyAfterMonths: ctx.config.verifyAfterMonths };
+    const db = await ctx.database();
+    const subscriptions = await ctx.subscriptions();
+    const deps = { store: db, subscriptions, logger: ctx.logger, verifyAfterMonths: ctx.config.verifyAfterMonths };
 
     if (action === 'preview') {
       const id = stringOption(args, 'subscription');
@@ -44,7 +43,7 @@ export const digestCommand: Command = {
       const { queued, errors } = await runDueDigests(deps, ctx.now);
       // Terminal subscriptions print here; Slack and Teams ones are left queued for the server that has them configured.
       const queue = createDeliveryQueue({
-        store,
+        store: db,
         clock: clockFrom(ctx.now),
         logger: ctx.logger,
         notifiers: { terminal: createTerminalNotifier(ctx.json ? ctx.stderr : ctx.stdout) },
@@ -58,7 +57,7 @@ export const digestCommand: Command = {
             .filter((id): id is string => !!id),
         ),
       ];
-      const runs = new Map((await selectDigestRuns(store.sql, runIds)).map((r) => [r.id, r]));
+      const runs = new Map((await selectDigestRuns(db.sql, runIds)).map((r) => [r.id, r]));
       const sent = [];
       const failed: { subscription: string; reason: string }[] = errors.map((e) => ({ ...e }));
       const pending = [];

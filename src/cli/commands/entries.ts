@@ -1,4 +1,3 @@
-import { PrismaCatalogueRepository } from '../../catalogue/prisma-catalogue-repository.ts';
 import { type Command, stringOption } from '../command.ts';
 
 export const entriesCommand: Command = {
@@ -8,7 +7,7 @@ export const entriesCommand: Command = {
   options: { source: { type: 'string' }, 'include-removed': { type: 'boolean' } },
   async run(ctx, args) {
     const source = stringOption(args, 'source');
-    const repo = new PrismaCatalogueRepository((await ctx.store()).prisma);
+    const repo = await ctx.catalogue();
     const entries = await repo.listEntries({
       ...(source ? { source } : {}),
       includeRemoved: args.values['include-removed'] === true,

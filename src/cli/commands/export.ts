@@ -26,7 +26,7 @@ export const exportCommand: Command = {
     }
     const filter = ExportFilterSchema.safeParse(raw);
     if (!filter.success) throw new UsageError(describeIssues(filter.error.issues));
-    const { entries } = await readCatalogue((await ctx.store()).sql, filter.data);
+    const { entries } = await readCatalogue((await ctx.database()).sql, filter.data);
     const onSkip = (skipped: SkippedEntry) => {
       ctx.logger.warn('export entry left out: it could not be written', { format, ...skipped });
       ctx.stderr.write(`Left out entry ${skipped.entryId}: it could not be written (${skipped.reason}).\n`);

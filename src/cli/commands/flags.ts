@@ -8,18 +8,18 @@ export const flagsCommand: Command = {
   usage: 'flags [--status open|resolved|all] [--csv] | flags resolve <id>',
   options: { status: { type: 'string' }, csv: { type: 'boolean' } },
   async run(ctx, args) {
-    const store = await ctx.store();
+    const db = await ctx.database();
     if (args.positionals[0] === 'resolve') {
       const id = args.positionals[1];
       if (!id) throw new UsageError('flags resolve <id>');
-      const ok = await resolveFlag(store, id, ctx.now);
+      const ok = await resolveFlag(db, id, ctx.now);
       if (!ok) throw new UsageError(`No open flag with id ${id}`);
       return { json: { id, status: 'resolved' }, text: 'Resolved.' };
     }
     const status = stringOption(args, 'status') ?? 'open';
     if (status !== 'open' && status !== 'resolved' && status !== 'all')
       throw new UsageError('--status is open, resolved or all');
-    const flags = await listFlags(store, { status });
+    const flags = await listFlags(db, { status });
     if (args.values.csv) return { json: flags, text: toCsv(flags).trimEnd() };
     const text = flags.length
       ? flags

@@ -33,7 +33,7 @@ export const shareCommand: Command = {
       throw new CommandError('SHARE.NOT_FOUND', `No listing with id ${entryId} in the catalogue.`);
     const channel = stringOption(args, 'channel');
     const made = await recordShare(
-      await ctx.store(),
+      await ctx.database(),
       { entryId, platform: platform.data, userRef, via: via.data, ...(channel ? { channelRef: channel } : {}) },
       ctx.now,
       { followUpDays: ctx.config.followUpDays },
@@ -82,12 +82,12 @@ export const followUpsCommand: Command = {
   options: { id: { type: 'string' }, outcome: { type: 'string' }, reason: { type: 'string' } },
   async run(ctx, args) {
     const sub = args.positionals[0];
-    const store = await ctx.store();
+    const db = await ctx.database();
     if (sub === 'run' && args.positionals.length === 1) {
-      const queued = await queueDueFollowUps(store, ctx.now, ctx.logger);
+      const queued = await queueDueFollowUps(db, ctx.now, ctx.logger);
       // Terminal follow-ups print here; Slack and Teams ones stay queued for the server that has those platforms.
       const queue = createDeliveryQueue({
-        store,
+        store: db,
         clock: clockFrom(ctx.now),
         logger: ctx.logger,
         notifiers: { terminal: createTerminalNotifier(ctx.json ? ctx.stderr : ctx.stdout) },
@@ -98,7 +98,7 @@ export const followUpsCommand: Command = {
       );
       const sent = queued.filter((q) => sentKeys.has(q.dedupeKey)).map((q) => ({ id: q.id, entryId: q.entryId }));
       const waiting = queued.filter((q) => !sentKeys.has(q.dedupeKey)).map((q) => ({ id: q.id, entryId: q.entryId }));
-      await tidyFollowUps(store, ctx.now);
+      await tidyFollowUps(db, ctx.now);
       const lines = [
         sent.length ? `Sent ${sent.length} follow-up${sent.length === 1 ? '' : 's'}.` : 'No follow-ups were due.',
         ...(waiting.length
@@ -116,7 +116,7 @@ export const followUpsCommand: Command = {
       if (reasonText !== undefined && !reason)
         throw new UsageError(`--reason is one of ${UNSUITABLE_REASONS.join(', ')}`);
       if (reason && outcome.data !== 'unsuitable') throw new UsageError('--reason goes with --outcome unsuitable');
-      const answer = await answerFollowUp(store, { id, outcome: outcome.data, ...(reason ? { reason } : {}) }, ctx.now);
+      const answer = await answerFollowUp(db, { id, outcome: outcome.data, ...(reason ? { reason } : {}) }, ctx.now);
       if (!answer.ok) {
         throw new CommandError(
           answer.reason === 'ALREADY_ANSWERED' ? 'FOLLOWUP.ANSWERED' : 'FOLLOWUP.NOT_FOUND',

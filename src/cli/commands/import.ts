@@ -16,7 +16,7 @@ export const importCommand: Command = {
     if (format && !format.success) throw new UsageError(`unknown format "${formatText}"`);
     const source = stringOption(args, 'source');
     const report = await importSource(
-      await ctx.store(),
+      await ctx.database(),
       {
         input,
         now: ctx.now,

@@ -1,4 +1,3 @@
-import { PrismaCatalogueRepository } from '../../catalogue/prisma-catalogue-repository.ts';
 import { parseLondonDateTime } from '../../catalogue/time.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
@@ -22,7 +21,7 @@ export const occurrencesCommand: Command = {
     if (!to) throw new UsageError(`--to "${toText}" is not a date or ISO 8601 time`);
     if (to < from) throw new UsageError('--to is before --from');
     const source = stringOption(args, 'source');
-    const repo = new PrismaCatalogueRepository((await ctx.store()).prisma);
+    const repo = await ctx.catalogue();
     const rows = await repo.listOccurrences({
       from,
       to,

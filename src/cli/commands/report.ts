@@ -27,7 +27,7 @@ export const reportCommand: Command = {
   async run(ctx, args) {
     const which = args.positionals[0] as (typeof REPORTS)[number] | undefined;
     if (!which || !REPORTS.includes(which)) throw new UsageError(`say which report: ${REPORTS.join(', ')}`);
-    const store = await ctx.store();
+    const db = await ctx.database();
     const to = dateOption(stringOption(args, 'to'), 'to', ctx.now);
     const from = dateOption(stringOption(args, 'from'), 'from', new Date(to.getTime() - 90 * 86_400_000));
     const settings = {
@@ -38,7 +38,7 @@ export const reportCommand: Command = {
     const csv = args.values.csv === true;
     switch (which) {
       case 'gaps': {
-        const rows = await gapsReport(store, { from, to, includeMet: args.values.all === true });
+        const rows = await gapsReport(db, { from, to, includeMet: args.values.all === true });
         if (csv)
           return {
             json: rows,
@@ -65,7 +65,7 @@ export const reportCommand: Command = {
         return { json: rows, text };
       }
       case 'searches': {
-        const report = await searchesReport(store, from, to);
+        const report = await searchesReport(db, from, to);
         const t = report.totals;
         return {
           json: report,
@@ -75,7 +75,7 @@ export const reportCommand: Command = {
         };
       }
       case 'training': {
-        const rows = await trainingReport(store, ctx.now, settings);
+        const rows = await trainingReport(db, ctx.now, settings);
         return {
           json: rows,
           text: csv
@@ -89,7 +89,7 @@ export const reportCommand: Command = {
         };
       }
       case 'freshness': {
-        const report = await freshnessReport(store, ctx.now, { staleMonths: settings.staleMonths });
+        const report = await freshnessReport(db, ctx.now, { staleMonths: settings.staleMonths });
         return {
           json: report,
           text: csv
@@ -101,7 +101,7 @@ export const reportCommand: Command = {
         };
       }
       case 'outcomes': {
-        const rows = await outcomesReport(store, { from, to });
+        const rows = await outcomesReport(db, { from, to });
         if (csv) {
           const flat = outcomeCsvRows(rows);
           return { json: rows, text: toCsv(flat.rows, flat.columns).trimEnd() };
@@ -117,7 +117,7 @@ export const reportCommand: Command = {
         return { json: rows, text };
       }
       case 'purge': {
-        const purged = await purgeInsights(store, ctx.now, {
+        const purged = await purgeInsights(db, ctx.now, {
           keepQuestionsDays: ctx.config.insights.keepQuestionsDays,
           keepStatsDays: ctx.config.insights.keepStatsDays,
         });

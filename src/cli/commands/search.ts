@@ -82,7 +82,7 @@ export const searchCommand: Command = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 50)
       throw new UsageError('--limit must be a whole number from 1 to 50');
     if (!Number.isInteger(offset) || offset < 0) throw new UsageError('--offset must be a whole number, 0 or more');
-    const search = withUrgentHelp(createDatabaseSearch(await ctx.store()));
+    const search = withUrgentHelp(createDatabaseSearch(await ctx.database()));
     const response = await search.search({ text, now: ctx.now, limit, offset });
     const json = {
       understood: response.understood,

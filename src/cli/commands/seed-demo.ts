@@ -1,4 +1,4 @@
-import { DEMO_SOURCE, seedDemo } from '../../catalogue/demo/seed-demo.ts';
+import { DEMO_SOURCE } from '../../catalogue/demo/seed-demo.ts';
 import type { Command } from '../command.ts';
 
 export const seedDemoCommand: Command = {
@@ -7,7 +7,7 @@ export const seedDemoCommand: Command = {
   usage: 'seed-demo',
   options: {},
   async run(ctx) {
-    const report = await seedDemo(await ctx.store(), ctx.now);
+    const report = await ctx.seedDemo();
     return {
       json: report,
       text: `Demo catalogue loaded as source "${DEMO_SOURCE}": ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged.`,

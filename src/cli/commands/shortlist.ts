@@ -26,7 +26,7 @@ function entryIds(args: ParsedArgs, usage: string): string[] {
 }
 
 async function listingsOf(ctx: CliContext, ids: string[]) {
-  const { listings, missing } = await loadListings(createDatabaseSearch(await ctx.store()), ids, {
+  const { listings, missing } = await loadListings(createDatabaseSearch(await ctx.database()), ids, {
     now: ctx.now,
     publicUrl: ctx.config.publicUrl,
   });

@@ -17,7 +17,7 @@ export const sourcesCommand: Command = {
     every: { type: 'string' },
   },
   async run(ctx, args) {
-    const store = await ctx.store();
+    const db = await ctx.database();
     const name = stringOption(args, 'source');
     const every = stringOption(args, 'every');
     const notes: string[] = [];
@@ -25,22 +25,22 @@ export const sourcesCommand: Command = {
       const minutes = Number(every);
       if (!name || !Number.isInteger(minutes) || minutes < 5)
         throw new UsageError('--every <minutes, at least 5> needs --source <name>');
-      if (!(await setRefreshMinutes(store.sql, name, minutes))) throw new UsageError(`No source named ${name}`);
+      if (!(await setRefreshMinutes(db.sql, name, minutes))) throw new UsageError(`No source named ${name}`);
       notes.push(`${name} will be fetched every ${minutes} minutes.`);
     }
     if (args.values.refresh) {
-      const outcomes = await refreshDueFeeds(store, ctx.now, ctx.logger, {
+      const outcomes = await refreshDueFeeds(db, ctx.now, ctx.logger, {
         force: args.values.force === true,
         allowPrivateHosts: ctx.config.feedAllowPrivateHosts,
         ...(name ? { onlySource: name } : {}),
       });
-      await refreshTrustMarks(store.sql, ctx.now);
+      await refreshTrustMarks(db.sql, ctx.now);
       notes.push(
         ...outcomes.map((o) => `${o.source}: ${o.outcome.replace('_', ' ')}${o.error ? ` (${o.error})` : ''}`),
       );
       if (outcomes.length === 0) notes.push('No feed was due.');
     }
-    const health = await sourceHealth(store, ctx.now);
+    const health = await sourceHealth(db, ctx.now);
     const json = health.map((h) => ({
       name: h.name,
       format: h.format,

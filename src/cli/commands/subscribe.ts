@@ -1,6 +1,5 @@
 import { toLondonIso } from '../../catalogue/time.ts';
 import { nextRunAt } from '../../scheduler/digest-schedule.ts';
-import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { DigestModeSchema, DigestFiltersSchema } from '../../scheduler/select-digest-items.ts';
 import {
   describeFilters,
@@ -46,7 +45,7 @@ export const subscribeCommand: Command = {
       kinds: listOption(args, 'kind'),
     });
     if (!filters.success) throw new UsageError('--kind is activity, training or resource');
-    const repo = createPrismaSubscriptionRepository(await ctx.store());
+    const repo = await ctx.subscriptions();
     const workspace = stringOption(args, 'workspace');
     try {
       const sub = await repo.create(

@@ -1,7 +1,6 @@
 import { toLondonIso } from '../../catalogue/time.ts';
 import { FAILING_AFTER } from '../../scheduler/delivery-queue.ts';
 import { nextRunAt } from '../../scheduler/digest-schedule.ts';
-import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { describeFilters, describeSchedule } from '../../scheduler/subscriptions.ts';
 import type { Command } from '../command.ts';
 
@@ -16,7 +15,7 @@ export const subscriptionsCommand: Command = {
   usage: 'subscriptions [--all]',
   options: { all: { type: 'boolean' } },
   async run(ctx, args) {
-    const subs = await createPrismaSubscriptionRepository(await ctx.store()).list({
+    const subs = await (await ctx.subscriptions()).list({
       activeOnly: args.values.all !== true,
     });
     const json = subs.map((s) => ({

@@ -1,4 +1,3 @@
-import { createPrismaSubscriptionRepository } from '../../scheduler/prisma-subscription-repository.ts';
 import { type Command, stringOption, UsageError } from '../command.ts';
 
 export const unsubscribeCommand: Command = {
@@ -9,7 +8,7 @@ export const unsubscribeCommand: Command = {
   async run(ctx, args) {
     const id = stringOption(args, 'id');
     if (!id) throw new UsageError('--id <subscription id> is required');
-    const done = await createPrismaSubscriptionRepository(await ctx.store()).deactivate(id, ctx.now);
+    const done = await (await ctx.subscriptions()).deactivate(id, ctx.now);
     if (!done) throw new UsageError(`No active subscription with id ${id}`);
     return { json: { id, unsubscribed: true }, text: `Unsubscribed ${id}.` };
   },

@@ -13,7 +13,7 @@ export const verifyCommand: Command = {
   options: {},
   async run(ctx, args) {
     const [sub, id, extra] = args.positionals;
-    const queue = createVerifyQueue(await ctx.store(), { afterMonths: ctx.config.verifyAfterMonths });
+    const queue = createVerifyQueue(await ctx.database(), { afterMonths: ctx.config.verifyAfterMonths });
     if (sub === 'list' && id === undefined) {
       const { items } = await queue.list(ctx.now);
       const text = items.length

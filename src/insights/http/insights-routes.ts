@@ -1,3 +1,4 @@
+import type { Database } from '../../db/sql.ts';
 import fs from 'node:fs';
 import type http from 'node:http';
 import { createRequire } from 'node:module';
@@ -5,7 +6,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseLondonDateTime, toLondonDate } from '../../catalogue/time.ts';
 import type { Clock } from '../../clock.ts';
-import type { Store } from '../../db/open-store.ts';
 import type { RouteHandler } from '../../http-server.ts';
 import type { Logger } from '../../logger.ts';
 import { toCsv } from '../csv.ts';
@@ -46,7 +46,7 @@ const SECURITY_HEADERS = {
 };
 
 export type InsightsRoutesDeps = {
-  store: Store;
+  store: Database;
   clock: Clock;
   logger: Logger;
   /** INSIGHTS_TOKEN; null turns the page off (it says how to turn it on). */

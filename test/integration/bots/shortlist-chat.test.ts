@@ -27,7 +27,7 @@ import { blockAction, postSlack, RESPONSE_URL_HOST, slashCommand } from '../../h
 import { type CardElement, cardElements } from '../../helpers/teams-chat.ts';
 import { teamsActivity } from '../../helpers/teams-activities.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
-import { startSlackServer } from '../../helpers/slack-server.ts';
+import { slackPorts, startSlackServer } from '../../helpers/slack-server.ts';
 
 const NOW = '2026-12-01T09:00:00Z';
 
@@ -140,7 +140,7 @@ describe('the list for a resident in Slack (real Bolt receiver with signed reque
     const chat = createChatConversation({ config: loadConfig({ DATABASE_URL: store.url }), store, clock, logger });
     ({ server, url } = await startSlackServer({
       conversation: chat.conversation,
-      store,
+      ...slackPorts(store),
       clock,
       logger,
     }));

@@ -21,6 +21,7 @@ import {
   TEST_SIGNING_SECRET,
 } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { slackPorts } from '../../helpers/slack-server.ts';
 
 const SLACK_API = 'https://slack.com';
 const COORDINATOR = 'UCOORD1';
@@ -93,7 +94,7 @@ describe('Slack app over the real Bolt receiver', () => {
         coordinatorUsergroup: null,
       },
       conversation,
-      store,
+      ...slackPorts(store),
       clock: fixedClock(new Date('2026-03-03T10:00:00Z')),
       logger: captureLogger(logs),
       identity: { botId: 'B0BOT', botUserId: 'UBOT' },

@@ -19,6 +19,7 @@ import {
   TEST_SIGNING_SECRET,
 } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { slackPorts } from '../../helpers/slack-server.ts';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 
@@ -48,7 +49,7 @@ describe('Slack over the real conversation and the demo catalogue', () => {
         coordinatorUsergroup: null,
       },
       conversation,
-      store,
+      ...slackPorts(store),
       clock,
       logger: silentLogger,
       identity: { botId: 'B0BOT', botUserId: 'UBOT' },

@@ -19,6 +19,7 @@ import { silentLogger } from '../../../src/logger.ts';
 import { FakeConversation } from '../../helpers/fake-conversation.ts';
 import { postSlack, TEST_SIGNING_SECRET } from '../../helpers/slack-request.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
+import { slackPorts } from '../../helpers/slack-server.ts';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 const CLIENT_ID = '1111111111.2222222222';
@@ -358,7 +359,7 @@ describe.each(STORE_KINDS)('Slack install to any number of workspaces (%s)', (ki
         coordinatorUsergroup: null,
       },
       conversation: new FakeConversation(),
-      store,
+      ...slackPorts(store),
       clock: fixedClock(NOW),
       logger: silentLogger,
       installations: createPrismaInstallationStore(store.prisma, fixedClock(NOW)),

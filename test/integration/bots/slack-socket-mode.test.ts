@@ -11,6 +11,7 @@ import { fixedClock } from '../../../src/clock.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { slashCommand } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { slackPorts } from '../../helpers/slack-server.ts';
 
 const NOW = new Date('2026-03-03T10:00:00Z');
 
@@ -90,7 +91,7 @@ describe('Slack in Socket Mode', () => {
         coordinatorUsergroup: null,
       },
       conversation: createConversation({ search: createDatabaseSearch(store), clock, logger: silentLogger }),
-      store,
+      ...slackPorts(store),
       clock,
       logger: silentLogger,
     });

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { blockAction, eventCallback, postSlack, RESPONSE_URL_HOST } from '../../helpers/slack-request.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
-import { startSlackServer } from '../../helpers/slack-server.ts';
+import { slackPorts, startSlackServer } from '../../helpers/slack-server.ts';
 
 const SLACK_API = 'https://slack.com';
 const COORDINATOR = 'UCOORD1';
@@ -66,7 +66,7 @@ describe('the verification queue in Slack (real Bolt receiver, real conversation
     ({ server, url } = await startSlackServer({
       coordinatorUserIds: [COORDINATOR],
       conversation: chat.conversation,
-      store,
+      ...slackPorts(store),
       clock,
       logger: silentLogger,
       homeVerify: async (actor) => chat.hooks.verify?.queueFor(actor),

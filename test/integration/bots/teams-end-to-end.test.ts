@@ -1,15 +1,7 @@
-import type http from 'node:http';
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../src/app.ts';
-import { seedDemo } from '../../../src/catalogue/demo/seed-demo.ts';
-import { fixedClock } from '../../../src/clock.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createHttpServer, listen } from '../../../src/http-server.ts';
-import { silentLogger } from '../../../src/logger.ts';
-import { type BotConnector, startBotConnector } from '../../helpers/bot-connector.ts';
+import type { BotConnector } from '../../helpers/bot-connector.ts';
 import { teamsActivity } from '../../helpers/teams-activities.ts';
-import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { startTeamsServer, type TeamsTestServer } from '../../helpers/teams-server.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
@@ -33,27 +25,15 @@ function submits(card: Card): { title: string; data: { action: string; value: st
 
 describe('Teams over the real conversation core and the demo catalogue', () => {
   let connector: BotConnector;
-  let store: TestStore;
-  let server: http.Server;
   let url: string;
 
+  let teams: TeamsTestServer;
+
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    connector = await startBotConnector();
-    store = await openTestStore('pglite');
-    await seedDemo(store, NOW);
-    const config = { ...loadConfig({ DATABASE_URL: 'pglite:memory', TEAMS_EMULATOR: 'true' }), teams: null };
-    const app = await createApp({ config, store, clock: fixedClock(NOW), logger: silentLogger });
-    server = createHttpServer(app.routes, silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;
+    teams = await startTeamsServer(NOW);
+    ({ connector, url } = teams);
   });
-  afterAll(async () => {
-    server.close();
-    await connector.close();
-    await store.close();
-    nock.enableNetConnect();
-  });
+  afterAll(() => teams.close());
 
   const send = async (activity: Record<string, unknown>) => {
     connector.reset();

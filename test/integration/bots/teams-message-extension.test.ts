@@ -1,18 +1,11 @@
-import type http from 'node:http';
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../src/app.ts';
 import { escapeCardText } from '../../../src/bots/teams/render-card.ts';
-import { seedDemo } from '../../../src/catalogue/demo/seed-demo.ts';
 import { listingPageUrl } from '../../../src/catalogue/pages/listing-url.ts';
 import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
-import { fixedClock } from '../../../src/clock.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { createHttpServer, listen } from '../../../src/http-server.ts';
-import { silentLogger } from '../../../src/logger.ts';
-import { type BotConnector, startBotConnector } from '../../helpers/bot-connector.ts';
+import type { BotConnector } from '../../helpers/bot-connector.ts';
 import { teamsActivity } from '../../helpers/teams-activities.ts';
-import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import type { TestStore } from '../../helpers/test-db.ts';
+import { startTeamsServer, type TeamsTestServer } from '../../helpers/teams-server.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const PUBLIC_URL = 'https://signpost.camden.test';
@@ -50,30 +43,16 @@ const texts = (card: unknown) =>
 describe('Teams message extension through the real Bot Framework endpoint', () => {
   let connector: BotConnector;
   let store: TestStore;
-  let server: http.Server;
   let url: string;
   const search = () => createDatabaseSearch(store);
 
+  let teams: TeamsTestServer;
+
   beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    connector = await startBotConnector();
-    store = await openTestStore('pglite');
-    await seedDemo(store, NOW);
-    const config = {
-      ...loadConfig({ DATABASE_URL: 'pglite:memory', TEAMS_EMULATOR: 'true', PUBLIC_URL }),
-      teams: null,
-    };
-    const app = await createApp({ config, store, clock: fixedClock(NOW), logger: silentLogger });
-    server = createHttpServer(app.routes, silentLogger);
-    url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/api/messages`;
+    teams = await startTeamsServer(NOW, { PUBLIC_URL });
+    ({ connector, store, url } = teams);
   });
-  afterAll(async () => {
-    server.close();
-    await connector.close();
-    await store.close();
-    nock.enableNetConnect();
-  });
+  afterAll(() => teams.close());
 
   const invoke = async (fixture: string, value: Node): Promise<ExtensionResponse> => {
     connector.reset();

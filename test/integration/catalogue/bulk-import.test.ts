@@ -100,6 +100,84 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
     expect(rows.rows).toEqual([{ note: null }]);
   });
 
+  it('stores session titles and notes exactly as given, tabs, line breaks and backslashes included', async () => {
+    const at = new Date('2026-12-08T10:00:00Z');
+    const odd = ['Tab\there', 'Line\nbreak\r\nand back', 'Back\\slash \\N and \\t', '\\N', 'Café — 10% off'];
+    const occurrences = odd.map((text, i) => ({
+      key: `k${i}`,
+      start: new Date(at.getTime() + i * 86_400_000),
+      end: new Date(at.getTime() + i * 86_400_000 + 3_600_000),
+      title: text,
+      note: `Note: ${text}`,
+      ...(i === 0 ? { capacity: 12, bookingDeadline: at, allDay: true, status: 'cancelled' as const } : {}),
+    }));
+    await store.transaction((tx) =>
+      applyImport(
+        tx,
+        { name: 'odd', format: 'manual' },
+        [{ externalId: 'e1', kind: 'training', title: 'Odd text', occurrences }],
+        [],
+        { now: NOW },
+      ),
+    );
+    const rows = await store.sql.query<{
+      key: string;
+      title: string;
+      note: string;
+      capacity: number | null;
+      all_day: boolean;
+      status: string;
+      deadline: string | null;
+    }>(
+      `SELECT key, title, note, capacity, all_day, status, to_char(booking_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS deadline
+       FROM occurrence ORDER BY key`,
+    );
+    expect(rows.rows.map((r) => r.title)).toEqual(odd);
+    expect(rows.rows.map((r) => r.note)).toEqual(odd.map((t) => `Note: ${t}`));
+    expect(rows.rows[0]).toMatchObject({
+      capacity: 12,
+      all_day: true,
+      status: 'cancelled',
+      deadline: '2026-12-08T10:00',
+    });
+    expect(rows.rows[1]).toMatchObject({ capacity: null, all_day: false, status: 'scheduled', deadline: null });
+  });
+
+  it('writes nothing when the bulk write of new sessions fails', async () => {
+    const at = new Date('2026-12-08T10:00:00Z');
+    const entries = Array.from({ length: 3 }, (_, i) => ({
+      externalId: `e${i}`,
+      kind: 'activity',
+      title: `Group ${i}`,
+      occurrences: [{ key: 'k', start: at, end: new Date(at.getTime() + 3_600_000) }],
+    }));
+    let failed = 0;
+    await expect(
+      store.transaction((tx) => {
+        // Whichever way this store sends new sessions (COPY or a multi-row insert), that write fails.
+        const failing = Object.create(tx) as typeof tx;
+        failing.query = async <Row>(text: string, params?: unknown[]) => {
+          if (/INSERT INTO occurrence/.test(text)) {
+            failed++;
+            throw new Error('connection reset');
+          }
+          return tx.query<Row>(text, params);
+        };
+        if (tx.copyFrom)
+          failing.copyFrom = async () => {
+            failed++;
+            throw new Error('connection reset');
+          };
+        return applyImport(failing, { name: 'failing', format: 'manual' }, entries, [], { now: NOW });
+      }),
+    ).rejects.toThrow('connection reset');
+    expect(failed).toBe(1);
+    const counts = await store.sql.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM source) + (SELECT count(*) FROM service) + (SELECT count(*) FROM occurrence) AS n`,
+    );
+    expect(Number(counts.rows[0]!.n)).toBe(0);
+  });
+
   it('puts the indexes back when the insert fails, with nothing written', async () => {
     const before = await indexes();
     const failing = store.transaction((tx) =>

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../../helpers/run-cli.ts';
-import { createPostgresDatabase, STORE_KINDS } from '../../helpers/test-db.ts';
+import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
+import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const FEED = new URL('../../fixtures/feeds/tea-dance-postcodes.ics', import.meta.url).pathname;
 const NOW = '2027-03-01T09:00:00Z';
@@ -24,20 +23,9 @@ describe.each(STORE_KINDS)('facets derived at import on %s', (kind) => {
   let cleanup: () => Promise<void>;
   let dir: string;
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-facets-'));
-    if (kind === 'postgres') {
-      const db = await createPostgresDatabase();
-      url = db.url;
-      cleanup = db.drop;
-    } else {
-      url = `pglite:${path.join(dir, 'db')}`;
-      cleanup = async () => {};
-    }
+    ({ url, dir, cleanup } = await freshCliDatabase(kind, 'signpost-facets-'));
   });
-  afterEach(async () => {
-    await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cleanup());
 
   it('finds a tea dance from a feed with no tags by its audience and its area', async () => {
     const imported = await cli(url, 'import', FEED, '--source', 'holborn-events', '--now', NOW, '--json');

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyImport } from '../../../src/catalogue/ingest/apply-import.ts';
+import { SESSION_SLOT_SQL } from '../../../src/catalogue/search/search-queries.ts';
 import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { FeedRefusedError, parseIcal } from '../../../src/catalogue/ingest/parse-ical.ts';
 import { PrismaCatalogueRepository } from '../../../src/catalogue/prisma-catalogue-repository.ts';
@@ -50,13 +51,15 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     fs.writeFileSync(file, text);
     return file;
   };
-  /** Each entry's has_sessions / sessions_until match its stored occurrences. */
+  /** Each entry's has_sessions / sessions_until / session_slots match its stored occurrences. */
   const sessionSummariesAgree = async () =>
     (
       await store.sql.query<{ ok: boolean }>(
         `SELECT bool_and(s.has_sessions = EXISTS (SELECT 1 FROM occurrence o WHERE o.service_id = s.id)
            AND s.sessions_until IS NOT DISTINCT FROM
-             (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')) AS ok
+             (SELECT max(o."end") FROM occurrence o WHERE o.service_id = s.id AND o.status <> 'cancelled')
+           AND s.session_slots = ARRAY(SELECT DISTINCT ${SESSION_SLOT_SQL('o.start')} FROM occurrence o
+             WHERE o.service_id = s.id AND o.status <> 'cancelled' ORDER BY 1)) AS ok
          FROM service s`,
       )
     ).rows[0]!.ok;

@@ -116,12 +116,12 @@ describe('search relevance over the demo catalogue and imports of sample data', 
  */
 type Floor = { top3: number; mrr: number };
 const FLOORS: Record<string, { count: number; dev: Floor; heldout: Floor }> = {
-  // dev: the questions tuned against (including an earlier held-out part); heldout: written after tuning, run once.
+  // dev: the questions tuned against (including the earlier held-out parts); heldout: written after tuning, run once.
   demo: { count: 253, dev: { top3: 0.97, mrr: 0.96 }, heldout: { top3: 0.96, mrr: 0.94 } },
   'real-bristol': { count: 20, dev: { top3: 0.95, mrr: 0.93 }, heldout: { top3: 0.95, mrr: 0.9 } },
   // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 45, dev: { top3: 0.9, mrr: 0.9 }, heldout: { top3: 0.85, mrr: 0.8 } },
-  'real-placecal': { count: 139, dev: { top3: 0.94, mrr: 0.92 }, heldout: { top3: 0.74, mrr: 0.66 } },
+  'real-bucks': { count: 45, dev: { top3: 0.9, mrr: 0.88 }, heldout: { top3: 0.85, mrr: 0.8 } },
+  'real-placecal': { count: 139, dev: { top3: 0.96, mrr: 0.92 }, heldout: { top3: 0.74, mrr: 0.66 } },
 };
 const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
 
@@ -158,6 +158,8 @@ describe('judged relevance sets over the demo catalogue and the committed real d
       expect(outcome.unknownExpectations).toEqual([]);
       expect(outcome.figures.all.count).toBeGreaterThanOrEqual(floor.count);
       for (const part of ['dev', 'heldout'] as const) {
+        // A part with no questions (every held-out question moved into dev once reported) has no figures to keep.
+        if (!outcome.figures[part].count) continue;
         expect(outcome.figures[part].top3, `${part} top-3`).toBeGreaterThanOrEqual(floor[part].top3);
         expect(outcome.figures[part].mrr, `${part} MRR`).toBeGreaterThanOrEqual(floor[part].mrr);
       }

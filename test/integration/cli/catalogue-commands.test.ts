@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIcs } from '../../helpers/ics.ts';
-import { cli } from '../../helpers/run-cli.ts';
-import { createPostgresDatabase, STORE_KINDS } from '../../helpers/test-db.ts';
+import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
+import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const ICAL = fileURLToDir('../../fixtures/ical/');
 function fileURLToDir(rel: string) {
@@ -17,20 +17,9 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
   let cleanup: () => Promise<void>;
   let dir: string;
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-cli-'));
-    if (kind === 'postgres') {
-      const db = await createPostgresDatabase();
-      url = db.url;
-      cleanup = db.drop;
-    } else {
-      url = `pglite:${path.join(dir, 'db')}`;
-      cleanup = async () => {};
-    }
+    ({ url, dir, cleanup } = await freshCliDatabase(kind, 'signpost-cli-'));
   });
-  afterEach(async () => {
-    await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cleanup());
 
   it('imports a feed and lists its occurrences and entries with the documented JSON shapes', async () => {
     const feed = path.join(dir, 'camden-partner.ics');

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../../helpers/run-cli.ts';
-import { createPostgresDatabase, STORE_KINDS } from '../../helpers/test-db.ts';
+import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
+import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const FEED = new URL('../../fixtures/feeds/tea-dance-postcodes.ics', import.meta.url).pathname;
 const NOW = '2027-03-01T09:00:00Z';
@@ -18,23 +15,11 @@ type SearchJson = {
 describe.each(STORE_KINDS)('search command: urgent help on %s', (kind) => {
   let url: string;
   let cleanup: () => Promise<void>;
-  let dir: string;
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-urgent-'));
-    if (kind === 'postgres') {
-      const db = await createPostgresDatabase();
-      url = db.url;
-      cleanup = db.drop;
-    } else {
-      url = `pglite:${path.join(dir, 'db')}`;
-      cleanup = async () => {};
-    }
+    ({ url, cleanup } = await freshCliDatabase(kind, 'signpost-urgent-'));
     expect((await cli(url, 'import', FEED, '--source', 'holborn-events', '--now', NOW, '--json')).code).toBe(0);
   });
-  afterEach(async () => {
-    await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cleanup());
 
   it('puts the numbers to call first, in JSON and in text, then the listings', async () => {
     const question = 'older man feeling suicidal since his wife died, tea dance or something social';

@@ -139,6 +139,25 @@ describe.each(STORE_KINDS)('values and errors on %s', (kind) => {
     ).rejects.toThrow('changed my mind');
     expect((await store.prisma.source.findMany({ select: { name: true } })).map((r) => r.name)).toEqual(['kept']);
   });
+
+  it('plans one statement under its own settings and leaves the next ones as they were, in a transaction or not', async () => {
+    store = await openTestStore(kind);
+    const setting = `SELECT current_setting('enable_seqscan') AS v`;
+    const value = async (sql: Store['sql'], off: boolean) =>
+      (await (off ? sql.queryWith({ enable_seqscan: 'off' }, setting) : sql.query<{ v: string }>(setting))).rows[0];
+    expect(await value(store.sql, true)).toEqual({ v: 'off' });
+    expect(await value(store.sql, false)).toEqual({ v: 'on' });
+    const inside = await store.transaction(async (tx) => [await value(tx, true), await value(tx, false)]);
+    expect(inside).toEqual([{ v: 'off' }, { v: 'on' }]);
+    // Parameters and errors behave as in any statement; a failed one leaves nothing set.
+    expect((await store.sql.queryWith({ enable_seqscan: 'off' }, 'SELECT $1::int + 1 AS n', [41])).rows).toEqual([
+      { n: 42 },
+    ]);
+    await expect(store.sql.queryWith({ enable_seqscan: 'off' }, 'SELECT * FROM no_such_table')).rejects.toMatchObject({
+      code: '42P01',
+    });
+    expect(await value(store.sql, false)).toEqual({ v: 'on' });
+  });
 });
 
 describe('embedded store on its own thread', () => {

@@ -14,7 +14,7 @@ import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-
 import { blockAction, postSlack, RESPONSE_URL_HOST } from '../../helpers/slack-request.ts';
 import { type CardElement, cardElements, startTeamsChat, type TeamsChat } from '../../helpers/teams-chat.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
-import { startSlackServer } from '../../helpers/slack-server.ts';
+import { slackPorts, startSlackServer } from '../../helpers/slack-server.ts';
 
 const SLACK_API = 'https://slack.com';
 const NOW = new Date('2027-06-15T09:00:00Z');
@@ -73,7 +73,7 @@ describe('“Did it help?” in Slack (real Bolt receiver with signed requests, 
     });
     ({ slack, server, url } = await startSlackServer({
       conversation: chat.conversation,
-      store,
+      ...slackPorts(store),
       clock,
       logger: silentLogger,
     }));

@@ -16,8 +16,11 @@ import {
   toEntryFormValues,
 } from './entry-form.ts';
 
-/** The coordinator entries the form reads and writes (src/catalogue/manual-entries.ts over the store). */
-export type EntryCatalogue = {
+/**
+ * The coordinator entries the form reads and writes: the port chat's entry form and Slack's entry modal are given
+ * (`coordinatorEntries` in src/catalogue/manual-entries.ts, built once in chat-conversation.ts).
+ */
+export type CoordinatorEntries = {
   get(externalId: string): Promise<ManualEntry | undefined>;
   list(options: { text?: string; limit?: number }): Promise<ManualEntrySummary[]>;
   save(input: unknown, now: Date): Promise<SaveResult>;
@@ -38,7 +41,7 @@ const COORD_ID = /^coord-[a-z0-9-]{4,80}$/;
 /** What the form's Save button sends back: the entry being edited ('' for a new one) and the typed values. */
 export const SaveEntryValueSchema = z.object({ ctx: z.string().max(100).default(''), fields: EntryFormValuesSchema });
 
-export function createEntryHooks(deps: { entries: EntryCatalogue; clock: Clock; logger: Logger }): EntryHooks {
+export function createEntryHooks(deps: { entries: CoordinatorEntries; clock: Clock; logger: Logger }): EntryHooks {
   const log = deps.logger.child('entries');
 
   const refused = (): Reply => ({ fallbackText: NOT_COORDINATOR, blocks: [text(NOT_COORDINATOR)] });

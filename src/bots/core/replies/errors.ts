@@ -4,12 +4,27 @@ function short(title: string, body: string): Reply {
   return { fallbackText: `${title}. ${body}`, blocks: [heading(title), text(body)] };
 }
 
-/** Something failed on our side: a short apology with a reference that matches the log line, never a stack trace. */
+const APOLOGY_HEADING = 'Sorry, something went wrong';
+const APOLOGY_BODY = "I couldn't answer that. Please try again in a moment.";
+
+/**
+ * The one apology for a failure on our side, as a line of text (Slack's error boundary, Teams' turn error and
+ * message extension): never the error itself, always the reference that matches the log line. `brackets` ends it
+ * with "(Reference …)", as Teams shows it; otherwise it asks to quote the reference.
+ */
+export function apologyText(correlationId: string, reference: 'sentence' | 'brackets' = 'sentence'): string {
+  return `${APOLOGY_HEADING} on our side. ${APOLOGY_BODY} ${referenceOf(correlationId, reference)}`;
+}
+
+/** The same apology as a reply: a heading and the rest. */
 export function buildApologyReply(correlationId: string): Reply {
-  return short(
-    'Sorry, something went wrong',
-    `I could not answer that just now. Please try again in a moment. If it keeps happening, quote reference ${correlationId}.`,
-  );
+  return short(APOLOGY_HEADING, `${APOLOGY_BODY} ${referenceOf(correlationId, 'sentence')}`);
+}
+
+function referenceOf(correlationId: string, reference: 'sentence' | 'brackets'): string {
+  return reference === 'brackets'
+    ? `(Reference ${correlationId})`
+    : `If it keeps happening, quote reference ${correlationId}.`;
 }
 
 /** A hook (bookings, digests…) that this installation does not have yet. */

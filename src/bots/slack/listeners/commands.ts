@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
 import { parseIntent } from '../../core/intents.ts';
 import type { Reply } from '../../core/reply.ts';
@@ -69,7 +68,7 @@ export function signpostCommand(deps: ListenerDeps) {
                 await client.views.open({ trigger_id: cmd.trigger_id ?? '', view: buildEntryModal() });
                 return;
               }
-              const matches = await listManualEntries(deps.store, { text: rest.join(' '), limit: 10 });
+              const matches = await deps.entries.list({ text: rest.join(' '), limit: 10 });
               const only = matches[0];
               if (matches.length === 1 && only && cmd.trigger_id) {
                 await openEntryModal(deps, client, cmd.trigger_id, only.externalId);
@@ -111,7 +110,7 @@ export function signpostCommand(deps: ListenerDeps) {
 }
 
 async function editChooser(deps: ListenerDeps, text: string): Promise<{ text: string; blocks: object[] }> {
-  const entries = await listManualEntries(deps.store, { text, limit: 10 });
+  const entries = await deps.entries.list({ text, limit: 10 });
   if (entries.length === 0) {
     const body = text
       ? `No coordinator entry has “${escapeMrkdwn(text)}” in its title. Entries from partner feeds are changed at their source.`

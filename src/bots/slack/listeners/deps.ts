@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../../../clock.ts';
-import type { Store } from '../../../db/open-store.ts';
 import type { Logger } from '../../../logger.ts';
 import type { Actor } from '../../core/inbound.ts';
+import type { CoordinatorEntries } from '../../core/entries/entry-hooks.ts';
 import type { Conversation } from '../../core/ports.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { CoordinatorCheck } from '../coordinators.ts';
@@ -15,7 +15,8 @@ import type { ListingShareDeps } from './share.ts';
 /** What the listeners need; built once in slack-app.ts. */
 export type ListenerDeps = {
   conversation: Conversation;
-  store: Store;
+  /** Coordinators' entries, for the entry modal and the App Home's list. */
+  entries: CoordinatorEntries;
   clock: Clock;
   logger: Logger;
   isCoordinator: CoordinatorCheck;

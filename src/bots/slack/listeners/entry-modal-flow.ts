@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from '@slack/bolt';
-import { getManualEntry, saveManualEntry } from '../../../catalogue/manual-entries.ts';
 import { mayEditEntries } from '../../core/entries/entry-form.ts';
 import { buildEntryModal, buildNoticeModal, EntryModalMetadataSchema, readEntryForm } from '../entry-modal.ts';
 import { withBoundary } from '../error-boundary.ts';
@@ -17,7 +16,7 @@ export async function openEntryModal(
     await client.views.open({ trigger_id: triggerId, view: buildEntryModal() });
     return;
   }
-  const entry = await getManualEntry(deps.store, externalId);
+  const entry = await deps.entries.get(externalId);
   await client.views.open({
     trigger_id: triggerId,
     view: entry
@@ -54,7 +53,7 @@ export function entryModalSubmit(deps: ListenerDeps) {
       log,
       'entry form',
       async () => {
-        const saved = await saveManualEntry(deps.store, form.input, deps.clock.now());
+        const saved = await deps.entries.save(form.input, deps.clock.now());
         if (!saved.ok) {
           await dm(`I couldn't save that entry: ${saved.problems.map((p) => p.message).join('; ')}.`);
           return;

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { listManualEntries } from '../../../catalogue/manual-entries.ts';
 import { ACTION } from '../../core/action-ids.ts';
 import { buildHomeView } from '../app-home.ts';
 import { withBoundary } from '../error-boundary.ts';
@@ -117,7 +116,7 @@ export function appHomeOpened(deps: ListenerDeps) {
               value: '',
             }),
             deps.homeDigests ? deps.homeDigests(actor) : Promise.resolve(undefined),
-            isCoordinator ? listManualEntries(deps.store, { limit: 15 }) : Promise.resolve(undefined),
+            isCoordinator ? deps.entries.list({ limit: 15 }) : Promise.resolve(undefined),
             isCoordinator && deps.homeVerify ? deps.homeVerify(actor) : Promise.resolve(undefined),
           ]);
           await client.views.publish({

@@ -13,6 +13,7 @@ import { silentLogger } from '../../../../src/logger.ts';
 import { buildSlackManifest } from '../../../../src/bots/slack/app-manifest.ts';
 import { FakeConversation } from '../../../helpers/fake-conversation.ts';
 import { createFakeSearch } from '../../../helpers/fake-search.ts';
+import { slackPorts } from '../../../helpers/slack-server.ts';
 
 type Manifest = {
   features: {
@@ -74,7 +75,7 @@ describe('manifest.json matches the code', () => {
       coordinatorUsergroup: null,
     },
     conversation: new FakeConversation(),
-    store: {} as Store,
+    ...slackPorts({} as Store),
     clock: fixedClock(new Date('2026-01-01T00:00:00Z')),
     logger: silentLogger,
     identity: { botId: 'B1', botUserId: 'U1' },

@@ -409,6 +409,53 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('something on fortess road', NOW, { venues: false }).terms).toEqual(['fortess', 'road']);
   });
 
+  it('searches the other spelling of a British or American word too, and never an unrelated word', () => {
+    const alternatives = (q: string) => (parseQuery(q, NOW).slots ?? []).flatMap((x) => x.alternatives ?? []);
+    expect(alternatives('community centre')).toContain('community center');
+    expect(alternatives('cognitive behavioral therapy')).toContain('cognitive behavioural therapy');
+    expect(alternatives('bereavement counselling')).toContain('counseling');
+    expect(alternatives('paediatric nurse')).toContain('pediatric');
+    expect(alternatives('immunizations for a baby')).toContain('immunisations');
+    // "filter" is no "filtre", "letter" no "lettre", "dominoes" no "domines", "flour" no "flor".
+    for (const q of ['water filter', 'letter writing', 'dominoes', 'flour and baking', 'senior', 'exercise'])
+      expect(alternatives(q), q).toEqual([]);
+  });
+
+  it('keeps a time word that can be part of a name for ranking, and still reads it as a time', () => {
+    const weekend = parseQuery('mudeford quay weekend', NOW);
+    expect(weekend).toMatchObject({ weekdays: [6, 7], timeWords: ['weekend'] });
+    expect(weekend.terms).toEqual(['mudeford', 'quay']);
+    expect(parseQuery('skittles evening', NOW)).toMatchObject({ timeOfDay: 'evening', timeWords: ['evening'] });
+    // "after work" is a time, not a name word.
+    expect(parseQuery('yoga after work', NOW).timeWords).toBeUndefined();
+  });
+
+  it('reads a bare name no word list knows as a town to look up among venues, and keeps it as a word', () => {
+    expect(parseQuery('foodbank folkestone', NOW)).toMatchObject({
+      venue: 'folkestone',
+      terms: expect.arrayContaining(['foodbank', 'folkestone']),
+    });
+    // Camden places, thesaurus words and English words are not towns to look up.
+    expect(parseQuery('lunch club kilburn', NOW).venue).toBeUndefined();
+    expect(parseQuery('zumba', NOW).venue).toBeUndefined();
+    expect(parseQuery('skittles', NOW).venue).toBeUndefined();
+    // A word inside English words ("rape": grape, therapy) would match venues by accident: it is only a word.
+    expect(parseQuery('rape crisis support', NOW).venue).toBeUndefined();
+    expect(parseQuery('foodbank folkestone', NOW, { venues: false }).venue).toBeUndefined();
+  });
+
+  it('knows the health-service words staff use and the US terms directories file them under', () => {
+    const topics = (q: string) => parseQuery(q, NOW).topics ?? [];
+    expect(topics('jabs for a baby')).toContain('vaccinations');
+    expect(topics('nhs dentist')).toContain('dentist');
+    expect(topics('hearing test')).toContain('hearing-test');
+    expect(topics('walk in centre')).toContain('urgent-care');
+    expect(topics('chemist')).toContain('pharmacy');
+    expect(topics('eye test for my mum')).toContain('optician');
+    expect(topics('meals on wheels')).toContain('meals-on-wheels');
+    expect(parseQuery('jabs', NOW).categories).toContain('childhood immunizations');
+  });
+
   it('reads at most 500 characters of a pasted question', () => {
     const u = parseQuery(`yoga ${'and '.repeat(5000)}zumba`, NOW);
     expect(u.terms).toEqual(['yoga']);
