@@ -111,7 +111,7 @@ const holdsSql = (file: string) => SQL_STATEMENT.test(fs.readFileSync(file, 'utf
 const SQL_HOMES = (file: string) => file.startsWith('src/db/') || file.endsWith('-queries.ts');
 
 /** Files whose SQL has still to move into their area's query module. None may be added; each leaves once moved. */
-const SQL_STILL_TO_MOVE = ['src/catalogue/export/read-catalogue.ts'];
+const SQL_STILL_TO_MOVE: string[] = [];
 
 describe('SQL only in query modules', () => {
   it('recognises a statement in a string, and not words in prose', () => {

@@ -10,16 +10,23 @@
  */
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
-import { parseIcal } from '../ingest/parse-ical.ts';
+import type { JProp } from '../ingest/ical/jcal.ts';
+import { masterExpander, parseIcal } from '../ingest/parse-ical.ts';
 import { escapeText, foldLine, LONDON_VTIMEZONE, paramValue } from '../ical/write-ical.ts';
 import { isWebUrl } from '../web-url.ts';
 import type { ExportEntry, ExportOccurrence } from './read-catalogue.ts';
 
-const utcStamp = (d: Date): string =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+/** `20261201T090000Z`: an instant in UTC, to the second. */
+function utcStamp(d: Date): string {
+  const year = d.getUTCFullYear();
+  // Years of four digits are written field by field; others (and an invalid date, which throws) as before.
+  if (!(year >= 0 && year <= 9999))
+    return d
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+  return `${String(year).padStart(4, '0')}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
+}
 /**
  * Europe/London's offset at an instant. Since 1996 its summer time runs from the last Sunday of March to the last
  * Sunday of October, 01:00 UTC both; worked out here because a large feed writes hundreds of thousands of local
@@ -45,6 +52,19 @@ const londonDate = (d: Date): string =>
 const dtProp = (name: string, d: Date, allDay: boolean): string =>
   allDay ? `${name};VALUE=DATE:${londonDate(d)}` : `${name};TZID=${ZONE}:${londonWall(d)}`;
 
+/** A rule ical.js reads back as it is written (its TEXT value has nothing to unescape). */
+const PLAIN_RULE = /^[A-Za-z0-9=;,+-]+$/;
+
+/** The jCal property ical.js makes of `dtProp(name, d, allDay)`; undefined if the written value is not the usual form. */
+function dtJcal(name: string, d: Date, allDay: boolean): JProp | undefined {
+  if (allDay) {
+    const m = /^(\d{4})(\d{2})(\d{2})$/.exec(londonDate(d));
+    return m ? [name, {}, 'date', `${m[1]}-${m[2]}-${m[3]}`] : undefined;
+  }
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(londonWall(d));
+  return m ? [name, { tzid: ZONE }, 'date-time', `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`] : undefined;
+}
+
 export function uidOf(entry: ExportEntry): string {
   return entry.sourceFormat === 'ical' ? entry.externalId : `${entry.id}@signpost`;
 }
@@ -55,7 +75,15 @@ const EMAIL = /^[^\s@"<>\\,;:()[\]]+@[^\s@"<>\\,;:()[\]]+$/;
 /** An entry left out of the feed because it could not be written, and why. */
 export type SkippedEntry = { entryId: string; reason: string };
 
-type Series = { entry: ExportEntry; uid: string; master: string[]; first: ExportOccurrence; hasRule: boolean };
+type Series = {
+  entry: ExportEntry;
+  uid: string;
+  master: string[];
+  first: ExportOccurrence;
+  hasRule: boolean;
+  /** A series with a rule: its DTSTART, DTEND and RRULE as ical.js reads them back (jCal), when that is certain. */
+  jcal?: JProp[];
+};
 
 function ruleOf(entry: ExportEntry): string | undefined {
   const s = entry.schedule;
@@ -67,11 +95,8 @@ function ruleOf(entry: ExportEntry): string | undefined {
 }
 
 function baseProps(entry: ExportEntry, uid: string): string[] {
-  const lines = [
-    `UID:${escapeText(uid)}`,
-    `DTSTAMP:${utcStamp(entry.updatedAt)}`,
-    `LAST-MODIFIED:${utcStamp(entry.updatedAt)}`,
-  ];
+  const stamp = utcStamp(entry.updatedAt);
+  const lines = [`UID:${escapeText(uid)}`, `DTSTAMP:${stamp}`, `LAST-MODIFIED:${stamp}`];
   lines.push(`SUMMARY:${escapeText(entry.title)}`);
   if (entry.description) lines.push(`DESCRIPTION:${escapeText(entry.description)}`);
   if (isWebUrl(entry.url)) lines.push(`URL:${entry.url}`);
@@ -110,10 +135,11 @@ export function renderIcal(entries: readonly ExportEntry[], options: IcalOptions
 
 /**
  * The same text in pieces as the pages of entries arrive: the calendar's head, each page's events, its tail. A
- * whole-catalogue feed is written to its subscriber as it is made, holding one page of entries at a time.
+ * whole-catalogue feed is written to its subscriber as it is made, holding one page at a time (with readIcalPages,
+ * its rows' text, each entry made from its row when it is written).
  */
 export async function* streamIcal(
-  pages: AsyncIterable<readonly ExportEntry[]>,
+  pages: AsyncIterable<Iterable<ExportEntry>>,
   options: IcalOptions,
 ): AsyncGenerator<string> {
   yield icalHead(options);
@@ -142,86 +168,162 @@ function icalHead(options: IcalOptions): string {
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
+/** An instance an importer reads from a series: what its EXDATEs and overrides are worked out against. */
+type Instance = { start: Date; end: Date; allDay?: boolean };
+
+/** How one page of entries is written: its options, and where an entry that cannot be written is reported. */
+type PageContext = {
+  options: IcalOptions;
+  skip: (entry: ExportEntry, error: unknown) => void;
+  expandOptions: { now: Date; horizonDays?: number };
+  /** Instances start before this (now + horizon). */
+  windowEnd: number;
+};
+
 /** The VEVENTs of some entries, each line folded and ended with CRLF ('' when none has dates). */
-function icalEvents(entries: readonly ExportEntry[], options: IcalOptions): string {
-  const skip = (entry: ExportEntry, error: unknown) =>
-    options.onSkip?.({
-      entryId: entry.id,
-      reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
-    });
+function icalEvents(entries: Iterable<ExportEntry>, options: IcalOptions): string {
+  const page: PageContext = {
+    options,
+    skip: (entry, error) =>
+      options.onSkip?.({
+        entryId: entry.id,
+        reason: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+      }),
+    expandOptions: { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) },
+    windowEnd: options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000,
+  };
+  return eventsOneByOne(entries, page) ?? eventsReadBack(entries, page);
+}
+
+/**
+ * Each entry written as soon as it is expanded, so that little of a page is held at once. A series of plain dates
+ * (no RRULE) expands to its own dates, worked out here; a series with a rule is expanded by the importer's own code
+ * from what ical.js reads of its DTSTART, DTEND and RRULE, without writing and tokenising the text. Anything the
+ * importer might read differently (all-day dates, times near a clock change, more dates than an importer keeps, a rule
+ * in an unusual form) is parsed back with the rest of its page's such series. Undefined, with nothing reported, when
+ * a UID is on the page twice: the importer keeps one series of a UID, so such a page is read back whole.
+ */
+function eventsOneByOne(entries: Iterable<ExportEntry>, page: PageContext): string | undefined {
+  const held: [ExportEntry, unknown][] = [];
+  const local: PageContext = { ...page, skip: (entry, error) => held.push([entry, error]) };
+  const expand = masterExpander(page.expandOptions);
+  const uids = new Set<string>();
+  const out: (string | Series)[] = [];
+  const toProbe: Series[] = [];
+  for (const entry of entries) {
+    if (entry.occurrences.length) {
+      const uid = uidOf(entry);
+      if (uids.has(uid)) return undefined;
+      uids.add(uid);
+    }
+    let s: Series | undefined;
+    try {
+      s = seriesOf(entry);
+    } catch (error) {
+      local.skip(entry, error);
+      continue;
+    }
+    if (!s) continue;
+    let instances: readonly Instance[] | undefined;
+    try {
+      if (s.hasRule) instances = s.jcal ? (expand(s.jcal) ?? []) : undefined;
+      else instances = plainDates(s, page.windowEnd);
+    } catch (error) {
+      local.skip(entry, error);
+      continue;
+    }
+    if (!instances) {
+      toProbe.push(s);
+      out.push(s);
+      continue;
+    }
+    const text = seriesText(s, instances, local);
+    if (text) out.push(text);
+  }
+  if (toProbe.length) {
+    const { expanded, failed } = readBack(toProbe, local);
+    for (let i = 0; i < out.length; i++) {
+      const s = out[i]!;
+      if (typeof s === 'string') continue;
+      out[i] = failed.has(s) ? '' : (seriesText(s, expanded.get(s.uid) ?? [], local) ?? '');
+    }
+  }
+  for (const [entry, error] of held) page.skip(entry, error);
+  const text = out.filter((t) => t !== '').join('\r\n');
+  return text ? `${text}\r\n` : '';
+}
+
+/** A page with a UID twice: every series is expanded first (the rule ones parsed back together), then written. */
+function eventsReadBack(entries: Iterable<ExportEntry>, page: PageContext): string {
   const series: Series[] = [];
   for (const entry of entries) {
     try {
       const one = seriesOf(entry);
       if (one) series.push(one);
     } catch (error) {
-      skip(entry, error);
+      page.skip(entry, error);
     }
   }
-
-  // Expand every master once, together, exactly as an importer of this feed will. Should the feed as a whole not
-  // read back, each series is tried on its own and the ones that do not are left out: never the whole feed.
-  const expandOptions = { now: options.now, ...(options.horizonDays ? { horizonDays: options.horizonDays } : {}) };
-  const probe = (list: readonly Series[]) => {
-    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
-    for (const s of list) lines.push(...s.master, 'END:VEVENT');
-    lines.push('END:VCALENDAR');
-    return parseIcal(lines.join('\r\n'), expandOptions).entries;
-  };
-  const expanded = new Map<string, ExportOccurrence[]>();
-  const keep = (parsed: ReturnType<typeof probe>) => {
-    for (const e of parsed) {
-      expanded.set(
-        e.externalId,
-        (e.occurrences ?? []).map((o) => ({
-          key: o.key,
-          start: o.start,
-          end: o.end,
-          allDay: o.allDay ?? false,
-          status: 'scheduled',
-          title: null,
-          note: null,
-          capacity: null,
-        })),
-      );
-    }
-  };
-  // A series of plain dates (no RRULE) expands to its own dates: worked out here rather than parsed back, which is
-  // most of a large feed's cost. Anything the importer might read differently (all-day dates, times near a clock
-  // change, more dates than an importer keeps) is parsed back as before.
-  const windowEnd = options.now.getTime() + (options.horizonDays ?? 365) * 86_400_000;
+  const dated = new Map<string, readonly Instance[]>();
   const toProbe: Series[] = [];
   for (const s of series) {
-    const dates = s.hasRule ? undefined : plainDates(s, windowEnd);
-    if (dates) expanded.set(s.uid, dates);
+    const dates = s.hasRule ? undefined : plainDates(s, page.windowEnd);
+    if (dates) dated.set(s.uid, dates);
     else toProbe.push(s);
   }
+  const { expanded, failed } = readBack(toProbe, page);
+  for (const [uid, dates] of expanded) dated.set(uid, dates);
+  const out: string[] = [];
+  for (const s of series) {
+    if (failed.has(s)) continue;
+    const text = seriesText(s, dated.get(s.uid) ?? [], page);
+    if (text) out.push(text);
+  }
+  return out.length ? `${out.join('\r\n')}\r\n` : '';
+}
+
+/**
+ * Some masters parsed back together, exactly as an importer of this feed reads them: their instances by UID. Should
+ * they not read back together, each is tried on its own and the ones that do not are left out (`failed`): never the
+ * whole feed.
+ */
+function readBack(
+  list: readonly Series[],
+  page: PageContext,
+): { expanded: Map<string, Instance[]>; failed: Set<Series> } {
+  const expanded = new Map<string, Instance[]>();
   const failed = new Set<Series>();
-  if (toProbe.length) {
-    try {
-      keep(probe(toProbe));
-    } catch {
-      for (const s of toProbe) {
-        try {
-          keep(probe([s]));
-        } catch (error) {
-          failed.add(s);
-          skip(s.entry, error);
-        }
+  if (!list.length) return { expanded, failed };
+  const probe = (some: readonly Series[]) => {
+    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...LONDON_VTIMEZONE];
+    for (const s of some) lines.push(...s.master, 'END:VEVENT');
+    lines.push('END:VCALENDAR');
+    for (const e of parseIcal(lines.join('\r\n'), page.expandOptions).entries)
+      expanded.set(e.externalId, e.occurrences ?? []);
+  };
+  try {
+    probe(list);
+  } catch {
+    for (const s of list) {
+      try {
+        probe([s]);
+      } catch (error) {
+        failed.add(s);
+        page.skip(s.entry, error);
       }
     }
   }
-  const written = failed.size ? series.filter((s) => !failed.has(s)) : series;
+  return { expanded, failed };
+}
 
-  const out: string[] = [];
-  for (const s of written) {
-    try {
-      for (const line of seriesLines(s, expanded.get(s.uid) ?? [])) out.push(foldLine(line));
-    } catch (error) {
-      skip(s.entry, error);
-    }
+/** One series' VEVENTs, folded, joined by CRLF; undefined (and reported) when it cannot be written. */
+function seriesText(s: Series, instances: readonly Instance[], page: PageContext): string | undefined {
+  try {
+    return seriesLines(s, instances).map(foldLine).join('\r\n');
+  } catch (error) {
+    page.skip(s.entry, error);
+    return undefined;
   }
-  return out.length ? out.join('\r\n') + '\r\n' : '';
 }
 
 const HOUR_MS = 3_600_000;
@@ -300,20 +402,17 @@ function seriesOf(entry: ExportEntry): Series | undefined {
   const master = ['BEGIN:VEVENT', ...baseProps(entry, uid)];
   if (rule && dtstart && !Number.isNaN(dtstart.getTime())) {
     const span = first.end.getTime() - first.start.getTime();
-    master.push(dtProp('DTSTART', dtstart, allDay));
-    if (allDay)
-      master.push(
-        dtProp(
-          'DTEND',
-          DateTime.fromJSDate(dtstart, { zone: ZONE })
-            .plus({ days: Math.max(1, Math.round(span / 86_400_000)) })
-            .toJSDate(),
-          true,
-        ),
-      );
-    else master.push(dtProp('DTEND', new Date(dtstart.getTime() + span), false));
-    master.push(`RRULE:${rule}`);
-    return { entry, uid, master, first, hasRule: true };
+    const end = allDay
+      ? DateTime.fromJSDate(dtstart, { zone: ZONE })
+          .plus({ days: Math.max(1, Math.round(span / 86_400_000)) })
+          .toJSDate()
+      : new Date(dtstart.getTime() + span);
+    master.push(dtProp('DTSTART', dtstart, allDay), dtProp('DTEND', end, allDay), `RRULE:${rule}`);
+    const start = dtJcal('dtstart', dtstart, allDay);
+    const until = dtJcal('dtend', end, allDay);
+    const jcal =
+      start && until && PLAIN_RULE.test(rule) ? [start, until, ['rrule', {}, 'text', rule] as JProp] : undefined;
+    return { entry, uid, master, first, hasRule: true, ...(jcal ? { jcal } : {}) };
   }
   master.push(dtProp('DTSTART', first.start, first.allDay), dtProp('DTEND', first.end, first.allDay));
   const span = first.end.getTime() - first.start.getTime();
@@ -327,7 +426,7 @@ function seriesOf(entry: ExportEntry): Series | undefined {
 }
 
 /** A series' master with its EXDATEs, then its RECURRENCE-ID overrides. */
-function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[] {
+function seriesLines(s: Series, instances: readonly Instance[]): string[] {
   const out: string[] = [];
   const byStart = new Map(instances.map((i) => [i.start.getTime(), i]));
   const claimed = new Set<number>();
@@ -342,7 +441,7 @@ function seriesLines(s: Series, instances: readonly ExportOccurrence[]): string[
       anchor &&
       anchor.start.getTime() === o.start.getTime() &&
       anchor.end.getTime() === o.end.getTime() &&
-      anchor.allDay === o.allDay &&
+      (anchor.allDay ?? false) === o.allDay &&
       o.status !== 'cancelled' &&
       !o.title;
     if (same) continue;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Sql } from '../../db/sql.ts';
-import { findWard } from '../geography/camden.ts';
+import { ICAL_ROW, selectEntryJson, selectIcalRows, selectOrderedIds, selectStamp } from './export-queries.ts';
 
 /** Which entries an export or feed holds; every filter is optional. */
 export const ExportFilterSchema = z.object({
@@ -78,22 +78,6 @@ export type ExportEntry = {
   occurrences: ExportOccurrence[];
 };
 
-/** The WHERE clause (over `service s`, `source src`, `location l`) and parameters for a filter. */
-function filterClause(filter: ExportFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = ['s.removed_at IS NULL'];
-  const params: unknown[] = [];
-  const add = (clause: (n: string) => string, value: unknown) => {
-    params.push(value);
-    where.push(clause(`$${params.length}`));
-  };
-  if (filter.source) add((p) => `src.name = ${p}`, filter.source);
-  if (filter.ward) add((p) => `lower(l.ward) = lower(${p})`, findWard(filter.ward)?.name ?? filter.ward);
-  if (filter.category) add((p) => `${p} = ANY(s.categories)`, filter.category.toLowerCase());
-  if (filter.kind) add((p) => `s.kind = ${p}`, filter.kind);
-  if (filter.audience) add((p) => `${p} = ANY(s.audiences)`, filter.audience.toLowerCase().replace(/[\s-]+/g, '_'));
-  return { where, params };
-}
-
 /**
  * What the exported entries' content depends on, in one aggregate query and without reading them: a digest of
  * every matching entry's id and last change, and the newest change. Feeds answer repeat requests from it.
@@ -102,67 +86,11 @@ export async function catalogueStamp(
   sql: Sql,
   filter: ExportFilter,
 ): Promise<{ stamp: string; count: number; lastModified: Date | null }> {
-  const { where, params } = filterClause(filter);
-  const row = (
-    await sql.query<{
-      n: number;
-      digest: string | null;
-      updated: string | Date | null;
-      imported: string | Date | null;
-    }>(
-      `SELECT count(*)::int AS n,
-         md5(string_agg(s.id::text || ':' || floor(extract(epoch FROM s.updated_at) * 1000)::bigint::text, ',' ORDER BY s.id)) AS digest,
-         max(s.updated_at) AS updated, max(src.last_imported_at) AS imported
-       FROM service s JOIN source src ON src.id = s.source_id
-       LEFT JOIN location l ON l.id = s.location_id
-       WHERE ${where.join(' AND ')}`,
-      params,
-    )
-  ).rows[0];
+  const row = await selectStamp(sql, filter);
   const dates = [row?.updated, row?.imported].filter((d): d is string | Date => !!d).map((d) => new Date(d));
   const lastModified = dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
   return { stamp: `${row?.n ?? 0}:${row?.digest ?? ''}`, count: row?.n ?? 0, lastModified };
 }
-
-/**
- * Each entry as one JSON text with its occurrences inside it: handing over one text column per row and parsing it
- * here is several times cheaper than the driver decoding forty typed columns, and needs no second query.
- */
-const ENTRY_JSON = entryJson(false);
-/** The same with only what the iCalendar export writes (the other fields read as empty). */
-const ICAL_ENTRY_JSON = entryJson(true);
-
-function entryJson(icalOnly: boolean): string {
-  const full = (sql: string) => (icalOnly ? '' : sql);
-  return `json_build_object(
-    'id', s.id, 'external_id', s.external_id, 'source', src.name, 'source_format', src.format,
-    'kind', s.kind, 'name', s.name, 'description', s.description, 'url', s.url, 'status', s.status,
-    'categories', s.categories, 'contact_name', s.contact_name, 'contact_email', s.contact_email,
-    'schedule', s.schedule, 'updated_at', floor(extract(epoch FROM s.updated_at) * 1000)::bigint,
-    ${full(`'last_imported_at', src.last_imported_at, 'alert', s.alert, 'audiences', s.audiences, 'languages', s.languages,
-    'is_free', s.is_free, 'cost_amount', s.cost_amount::float8, 'fees_description', s.fees_description,
-    'application_process', s.application_process, 'attending_types', s.attending_types, 'contact_phone', s.contact_phone,
-    'eligibility_description', s.eligibility_description, 'minimum_age', s.minimum_age, 'maximum_age', s.maximum_age,
-    'assured_date', to_char(s.assured_date, 'YYYY-MM-DD'),
-    'o', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object('external_id', o.external_id, 'name', o.name,
-      'description', o.description, 'email', o.email, 'url', o.url, 'phone', o.phone) END,`)}
-    'l', CASE WHEN l.id IS NULL THEN NULL ELSE json_build_object('external_id', l.external_id, 'name', l.name,
-      'type', l.location_type, 'address1', l.address_1, 'address2', l.address_2, 'city', l.city,
-      'postal_code', l.postal_code, 'latitude', l.latitude, 'longitude', l.longitude, 'url', l.url
-      ${full(`, 'ward', l.ward, 'accessibility', l.accessibility, 'accessibility_note', l.accessibility_note`)}) END,
-    'occ', (SELECT json_agg(json_build_array(oc.key, floor(extract(epoch FROM oc.start) * 1000)::bigint,
-        floor(extract(epoch FROM oc."end") * 1000)::bigint, oc.all_day, oc.status, oc.title, oc.note, oc.capacity)
-        ORDER BY oc.start, oc.key)
-      FROM occurrence oc WHERE oc.service_id = s.id)
-  )::text`;
-}
-
-const FROM = `FROM service s JOIN source src ON src.id = s.source_id
-       LEFT JOIN organization o ON o.id = s.organization_id
-       LEFT JOIN location l ON l.id = s.location_id`;
-
-/** The order every export and feed writes entries in: source, title, the source's own id (and ours, to break ties). */
-const ORDER = 'src.name, s.name, s.external_id, s.id';
 
 type Packed = [string, number, number, boolean, string, string | null, string | null, number | null];
 type JsonRow = Record<string, unknown> & {
@@ -252,21 +180,9 @@ function toEntry(r: JsonRow): ExportEntry {
 async function readByIds(
   sql: Sql,
   ids: readonly string[],
-  icalOnly = false,
 ): Promise<{ entries: ExportEntry[]; lastImported: Date | null }> {
   if (!ids.length) return { entries: [], lastImported: null };
-  const rows = (
-    await sql.query<{ j: string; imported: string | Date | null }>(
-      `SELECT ${icalOnly ? ICAL_ENTRY_JSON : ENTRY_JSON} AS j, src.last_imported_at AS imported
-       FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, n)
-       JOIN service s ON s.id = k.id
-       JOIN source src ON src.id = s.source_id
-       LEFT JOIN organization o ON o.id = s.organization_id
-       LEFT JOIN location l ON l.id = s.location_id
-       ORDER BY k.n`,
-      [ids],
-    )
-  ).rows;
+  const rows = await selectEntryJson(sql, ids);
   let lastImported: Date | null = null;
   const entries = rows.map((row) => {
     if (row.imported) {
@@ -278,20 +194,123 @@ async function readByIds(
   return { entries, lastImported };
 }
 
-/** The ids of the matching entries in export order (a sort over narrow rows), or one window of them. */
-async function orderedIds(
-  sql: Sql,
-  filter: ExportFilter,
-  window: { offset?: number; limit?: number } = {},
-): Promise<string[]> {
-  const { where, params } = filterClause(filter);
-  const limit = window.limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.floor(window.limit))}`;
-  const offset = window.offset ? ` OFFSET ${Math.max(0, Math.floor(window.offset))}` : '';
-  const { rows } = await sql.query<{ id: string }>(
-    `SELECT s.id::text AS id ${FROM} WHERE ${where.join(' AND ')} ORDER BY ${ORDER}${limit}${offset}`,
-    params,
-  );
-  return rows.map((r) => r.id);
+type Text = string | null;
+type IcalRow = [
+  id: string,
+  externalId: string,
+  sourceFormat: string,
+  name: string,
+  description: Text,
+  url: Text,
+  categories: unknown[] | null,
+  contactName: Text,
+  contactEmail: Text,
+  schedule: unknown,
+  updatedAt: number,
+  location: [Text, Text, Text, Text, Text, Text, number | null, number | null, Text] | null,
+  occurrences: [string[], number[], number[], boolean[], string[], Text[]] | null,
+];
+
+/** An iCalendar row (export-queries.ts) as an entry: what the feed writes, the other fields empty. */
+function toIcalEntry(r: IcalRow): ExportEntry {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const l = r[ICAL_ROW.location];
+  const occ = r[ICAL_ROW.occurrences];
+  const occurrences: ExportOccurrence[] = [];
+  if (occ) {
+    const [keys, starts, ends, allDay, status, titles] = occ;
+    for (let i = 0; i < keys.length; i++) {
+      occurrences.push({
+        key: keys[i]!,
+        start: new Date(starts[i]!),
+        end: new Date(ends[i]!),
+        allDay: allDay[i] === true,
+        status: status[i]!,
+        title: titles[i] ?? null,
+        note: null,
+        capacity: null,
+      });
+    }
+  }
+  const schedule = r[ICAL_ROW.schedule];
+  const categories = r[ICAL_ROW.categories];
+  return {
+    id: String(r[ICAL_ROW.id]),
+    externalId: String(r[ICAL_ROW.externalId]),
+    source: '',
+    sourceFormat: String(r[ICAL_ROW.sourceFormat]),
+    kind: '',
+    title: String(r[ICAL_ROW.name]),
+    description: String(r[ICAL_ROW.description] ?? ''),
+    url: str(r[ICAL_ROW.url]),
+    status: '',
+    alert: null,
+    organisation: null,
+    location: l
+      ? {
+          externalId: '',
+          name: str(l[1]),
+          locationType: String(l[0] ?? 'physical'),
+          address1: str(l[2]),
+          address2: str(l[3]),
+          city: str(l[4]),
+          postalCode: str(l[5]),
+          ward: null,
+          latitude: l[6] === null || l[6] === undefined ? null : Number(l[6]),
+          longitude: l[7] === null || l[7] === undefined ? null : Number(l[7]),
+          accessibility: [],
+          accessibilityNote: null,
+          url: str(l[8]),
+        }
+      : null,
+    categories: Array.isArray(categories) ? categories.map(String) : [],
+    audiences: [],
+    languages: [],
+    isFree: null,
+    costAmount: null,
+    fees: null,
+    howToJoin: null,
+    attendingTypes: [],
+    contactName: str(r[ICAL_ROW.contactName]),
+    contactEmail: str(r[ICAL_ROW.contactEmail]),
+    contactPhone: null,
+    eligibility: null,
+    minimumAge: null,
+    maximumAge: null,
+    assuredDate: null,
+    schedule:
+      schedule && typeof schedule === 'object' && !Array.isArray(schedule)
+        ? (schedule as Record<string, unknown>)
+        : null,
+    updatedAt: new Date(Number(r[ICAL_ROW.updatedAt])),
+    occurrences,
+  };
+}
+
+/**
+ * Entries as the iCalendar feed reads them, each made from its row only when it is used (and anew each time the page
+ * is gone through), so that a page holds its rows' text and no more than one entry's objects at a time.
+ */
+export class IcalPage implements Iterable<ExportEntry> {
+  constructor(private readonly rows: readonly string[]) {}
+  get length(): number {
+    return this.rows.length;
+  }
+  *[Symbol.iterator](): Iterator<ExportEntry> {
+    for (const row of this.rows) yield toIcalEntry(JSON.parse(row) as IcalRow);
+  }
+}
+
+/** The entries with these ids as the iCalendar feed reads them, in the order given. */
+async function readIcalByIds(sql: Sql, ids: readonly string[]): Promise<IcalPage> {
+  const byId = new Map<string, string>();
+  for (const row of await selectIcalRows(sql, ids)) byId.set(row.id, row.j);
+  const rows: string[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row !== undefined) rows.push(row);
+  }
+  return new IcalPage(rows);
 }
 
 /** Entries (not removed) matching the filter, in a stable order, with their occurrences; plus the newest change. */
@@ -301,33 +320,27 @@ export async function readCatalogue(
   /** One page only (same order): an ORUK page reads its own entries, not the whole catalogue. */
   window?: { offset: number; limit: number },
 ): Promise<{ entries: ExportEntry[]; lastModified: Date | null }> {
-  const { entries, lastImported } = await readByIds(sql, await orderedIds(sql, filter, window ?? {}));
+  const { entries, lastImported } = await readByIds(sql, await selectOrderedIds(sql, filter, window ?? {}));
   let lastModified: Date | null = lastImported;
   for (const e of entries) if (!lastModified || e.updatedAt > lastModified) lastModified = e.updatedAt;
   return { entries, lastModified };
 }
 
 /**
- * The same entries in pages of `pageSize`, each read when the one before has been used, so a whole-catalogue feed
- * never holds more than one page of entries (and the list of their ids). The next page is asked for while the
- * current one is used: with a PostgreSQL server, reading and writing overlap.
+ * The matching entries as the iCalendar feed reads them (the fields it writes; the others read as empty), in pages
+ * of `pageSize`, each read when the one before has been used, so a whole-catalogue feed never holds more than one
+ * page (and the list of their ids). The next page is asked for while the current one is used: the database reads
+ * while the feed is written.
  */
-export async function* readCataloguePages(
-  sql: Sql,
-  filter: ExportFilter,
-  pageSize = 500,
-  /** Only what the iCalendar export writes: the other fields read as empty, and reading is cheaper. */
-  options: { icalOnly?: boolean } = {},
-): AsyncGenerator<ExportEntry[]> {
-  const ids = await orderedIds(sql, filter);
-  const read = (from: number) =>
-    from < ids.length ? readByIds(sql, ids.slice(from, from + pageSize), options.icalOnly) : undefined;
-  let next = read(0);
+export async function* readIcalPages(sql: Sql, filter: ExportFilter, pageSize = 1000): AsyncGenerator<IcalPage> {
+  const ids = await selectOrderedIds(sql, filter);
+  const read = (from: number) => readIcalByIds(sql, ids.slice(from, from + pageSize));
+  let next = ids.length ? read(0) : undefined;
   for (let from = 0; next; from += pageSize) {
     const page = await next;
-    next = read(from + pageSize);
+    next = from + pageSize < ids.length ? read(from + pageSize) : undefined;
     // A read that fails while this page is used is reported when its turn comes, not as an unhandled rejection.
     next?.catch(() => undefined);
-    if (page.entries.length) yield page.entries;
+    if (page.length) yield page;
   }
 }

@@ -29,7 +29,7 @@ import {
   type ExportFilter,
   ExportFilterSchema,
   readCatalogue,
-  readCataloguePages,
+  readIcalPages,
 } from '../export/read-catalogue.ts';
 
 export const FEED_PATHS = { ical: '/feeds/catalogue.ics', oruk: '/feeds/oruk/services' } as const;
@@ -363,10 +363,7 @@ export function createFeedRoutes(deps: FeedDeps): Map<string, RouteHandler> {
         rendering.get(key) ??
         startRender(key, kind, () =>
           kind === 'ical'
-            ? streamIcal(
-                readCataloguePages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE, { icalOnly: true }),
-                options,
-              )
+            ? streamIcal(readIcalPages(deps.store.sql, query.filter, deps.pageSize ?? PAGE_SIZE), options)
             : (async function* () {
                 // One ORUK page is at most MAX_PER_PAGE entries: read and written as one piece.
                 const { entries } = await readCatalogue(deps.store.sql, query.filter, {

@@ -26,11 +26,15 @@ export const LONDON_VTIMEZONE = [
   'END:VTIMEZONE',
 ];
 
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f\\,;]/;
+
 /**
  * A TEXT value (RFC 5545 3.3.11): backslash, `;` and `,` escaped, line breaks (CRLF, CR or LF) written as `\n`, and
  * the other control characters, which TEXT may not hold, left out.
  */
 export function escapeText(value: string): string {
+  // Most values hold none of these: answered without five passes over the text.
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
@@ -54,22 +58,26 @@ export function paramValue(value: string): string {
 
 /** Folds one content line at 75 octets without splitting a UTF-8 character. */
 export function foldLine(line: string): string {
-  const bytes = Buffer.from(line, 'utf8');
-  if (bytes.length <= 75) return line;
+  // A line of at most 25 characters is at most 75 octets; a longer one is measured without being copied.
+  if (line.length <= 25 || Buffer.byteLength(line, 'utf8') <= 75) return line;
   const parts: string[] = [];
-  let current = '';
+  let from = 0;
   let size = 0;
-  for (const ch of line) {
-    const len = Buffer.byteLength(ch, 'utf8');
+  for (let i = 0; i < line.length; ) {
+    const code = line.charCodeAt(i);
+    // UTF-8 octets of the character here: a surrogate pair is one character of 4; a lone surrogate is written as
+    // U+FFFD, 3.
+    const pair = code >= 0xd800 && code <= 0xdbff && (line.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    const len = code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : 3;
     if (size + len > (parts.length === 0 ? 75 : 74)) {
-      parts.push(current);
-      current = '';
+      parts.push(line.slice(from, i));
+      from = i;
       size = 0;
     }
-    current += ch;
     size += len;
+    i += pair ? 2 : 1;
   }
-  parts.push(current);
+  parts.push(line.slice(from));
   return parts.join('\r\n ');
 }
 

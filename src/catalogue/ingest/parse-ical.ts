@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import ICAL from 'ical.js';
-import type { CatalogueEntryInput, Rejection } from '../model.ts';
+import type { CatalogueEntryInput, OccurrenceInput, Rejection } from '../model.ts';
 import { BadEvent, DAY_MS, type IcalTimezone } from '../recurrence/wall-time.ts';
 import { ianaZone, LONDON_ZONE, ZoneResolver } from '../recurrence/zones.ts';
-import { firstProp, type JComp, paramText, propText, propValues } from './ical/jcal.ts';
+import { firstProp, type JComp, type JProp, paramText, propText, propValues } from './ical/jcal.ts';
 import {
   FeedRefusedError,
   parseJcal,
@@ -18,7 +18,7 @@ import {
   restoreRecurValues,
   vtimezoneProblem,
 } from './ical/refusal.ts';
-import { beats, buildSeries, type Context, type RawEvent, stampOf } from './ical/series.ts';
+import { beats, buildSeries, type Context, occurrencesOfMaster, type RawEvent, stampOf } from './ical/series.ts';
 import { windowsZoneToIana } from './windows-zones.ts';
 
 export { FeedRefusedError };
@@ -147,6 +147,32 @@ export function parseIcal(text: string, options: ParseIcalOptions): ParsedFeed {
   }
 
   return { ...(calendarName ? { calendarName } : {}), entries, rejected, vevents: vevents.length };
+}
+
+/**
+ * What parseIcal reads from one master VEVENT, given as the jCal properties ical.js would make of its DTSTART, DTEND
+ * and RRULE lines (RRULE as TEXT), in a calendar whose default zone is Europe/London: its occurrences, or undefined
+ * when it would be rejected. For a writer that checks what its readers will make of a series without writing and
+ * tokenising the text.
+ */
+export function masterExpander(options: ParseIcalOptions): (props: JProp[]) => OccurrenceInput[] | undefined {
+  const now = options.now.getTime();
+  const ctx: Context = {
+    resolver: new ZoneResolver(new Map(), LONDON_ZONE),
+    now,
+    windowStart: now - (options.lookbackDays ?? 31) * DAY_MS,
+    windowEnd: now + (options.horizonDays ?? 365) * DAY_MS,
+    maxPerSeries: options.maxPerSeries ?? 2000,
+    rejected: [],
+  };
+  return (props) => {
+    try {
+      return occurrencesOfMaster(['vevent', props, []], ctx);
+    } catch (e) {
+      if (!(e instanceof BadEvent)) throw e;
+      return undefined;
+    }
+  };
 }
 
 /**

@@ -123,10 +123,8 @@ function parseRecur(p: JProp): IcalRecur {
 
 export const UNTITLED = 'Untitled event';
 
-export function buildSeries(master: RawEvent, overrides: RawEvent[], ctx: Context): CatalogueEntryInput {
-  const comp = master.comp;
-  // SUMMARY is optional in RFC 5545: an untitled event is still a dated event someone can be told about.
-  const title = oneLine(cleanText(propText(comp, 'summary'))) || UNTITLED;
+/** A master VEVENT's DTSTART, span, RRULEs, RDATEs and EXDATEs as the one structured recurrence. Throws BadEvent. */
+function recurrenceOf(comp: JComp, ctx: Context): { series: Recurrence; rruleProps: JProp[] } {
   if (!firstProp(comp, 'dtstart')) throw new BadEvent('the event has no DTSTART');
   const dtstart = requireDate(comp, 'dtstart')!;
 
@@ -173,6 +171,23 @@ export function buildSeries(master: RawEvent, overrides: RawEvent[], ctx: Contex
     }
   }
 
+  return { series, rruleProps };
+}
+
+/**
+ * The occurrences a master VEVENT without overrides expands to, exactly as buildSeries gives them: what an importer
+ * reads back from a series someone wrote. Throws BadEvent.
+ */
+export function occurrencesOfMaster(comp: JComp, ctx: Context): OccurrenceInput[] {
+  const { series } = recurrenceOf(comp, ctx);
+  return finishOccurrences(expandInstances(series, ctx), ctx, statusOf(comp) === 'cancelled').occurrences;
+}
+
+export function buildSeries(master: RawEvent, overrides: RawEvent[], ctx: Context): CatalogueEntryInput {
+  const comp = master.comp;
+  // SUMMARY is optional in RFC 5545: an untitled event is still a dated event someone can be told about.
+  const title = oneLine(cleanText(propText(comp, 'summary'))) || UNTITLED;
+  const { series, rruleProps } = recurrenceOf(comp, ctx);
   const set = expandInstances(series, ctx);
 
   // Overrides (RECURRENCE-ID).
