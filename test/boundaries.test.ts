@@ -149,8 +149,6 @@ const STORE_HOLDERS = (file: string) =>
     // the server, which hands the server's open store to the same runner.
     'src/cli/run-cli.ts',
     'src/cli/beside-server.ts',
-    // The demo loader, which loads the demo catalogue's file into the store it is given on a first run.
-    'src/catalogue/demo/seed-demo.ts',
   ].includes(file);
 
 /** Whether the file names the `Store` type of src/db/open-store.ts (imported, or narrowed with Pick). */

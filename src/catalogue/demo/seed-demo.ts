@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '../../db/open-store.ts';
+import type { Database } from '../../db/sql.ts';
 import { applyImport } from '../ingest/apply-import.ts';
 import { FeedRefusedError } from '../ingest/parse-ical.ts';
 import { type ParsedHsds, parseHsds } from '../ingest/parse-hsds.ts';
@@ -39,7 +39,7 @@ export async function buildDemoCatalogue(now: Date): Promise<CatalogueEntryInput
 }
 
 /** Loads (or refreshes) the demo catalogue, marked as demo data, into the given store. */
-export async function seedDemo(store: Store, now: Date): Promise<ImportReport> {
+export async function seedDemo(store: Database, now: Date): Promise<ImportReport> {
   const { entries, rejected } = await parseDemoCatalogue(now);
   return store.transaction((tx) =>
     applyImport(tx, { name: DEMO_SOURCE, format: 'demo', isDemo: true }, entries, rejected, { now }),
@@ -47,7 +47,7 @@ export async function seedDemo(store: Store, now: Date): Promise<ImportReport> {
 }
 
 /** On the first run of an empty store, load the demo catalogue so a newcomer has something to ask about. */
-export async function ensureDemoCatalogue(store: Store, now: Date): Promise<ImportReport | undefined> {
+export async function ensureDemoCatalogue(store: Database, now: Date): Promise<ImportReport | undefined> {
   if ((await countSources(store.sql)) > 0) return undefined;
   return seedDemo(store, now);
 }
