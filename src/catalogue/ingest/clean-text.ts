@@ -1,86 +1,9 @@
+import { decodeHTMLStrict } from 'entities';
 /**
  * Turns the HTML-ish text that calendar feeds and directories put in descriptions into clean plain text:
  * tags stripped, line breaks and paragraphs kept as newlines, entities decoded, whitespace collapsed.
  * Plain text passes through with only its whitespace tidied.
  */
-
-const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-  ['nbsp', ' '],
-  ['ensp', ' '],
-  ['emsp', ' '],
-  ['thinsp', ' '],
-  ['shy', ''],
-  ['zwj', ''],
-  ['zwnj', ''],
-  ['ndash', '–'],
-  ['mdash', '—'],
-  ['hellip', '…'],
-  ['lsquo', '‘'],
-  ['rsquo', '’'],
-  ['sbquo', '‚'],
-  ['ldquo', '“'],
-  ['rdquo', '”'],
-  ['bdquo', '„'],
-  ['laquo', '«'],
-  ['raquo', '»'],
-  ['bull', '•'],
-  ['middot', '·'],
-  ['pound', '£'],
-  ['euro', '€'],
-  ['cent', '¢'],
-  ['yen', '¥'],
-  ['copy', '©'],
-  ['reg', '®'],
-  ['trade', '™'],
-  ['deg', '°'],
-  ['times', '×'],
-  ['divide', '÷'],
-  ['frac12', '½'],
-  ['frac14', '¼'],
-  ['frac34', '¾'],
-  ['sect', '§'],
-  ['para', '¶'],
-  ['iexcl', '¡'],
-  ['iquest', '¿'],
-  ['aacute', 'á'],
-  ['agrave', 'à'],
-  ['acirc', 'â'],
-  ['auml', 'ä'],
-  ['atilde', 'ã'],
-  ['aring', 'å'],
-  ['aelig', 'æ'],
-  ['ccedil', 'ç'],
-  ['eacute', 'é'],
-  ['egrave', 'è'],
-  ['ecirc', 'ê'],
-  ['euml', 'ë'],
-  ['iacute', 'í'],
-  ['igrave', 'ì'],
-  ['icirc', 'î'],
-  ['iuml', 'ï'],
-  ['ntilde', 'ñ'],
-  ['oacute', 'ó'],
-  ['ograve', 'ò'],
-  ['ocirc', 'ô'],
-  ['ouml', 'ö'],
-  ['otilde', 'õ'],
-  ['oslash', 'ø'],
-  ['uacute', 'ú'],
-  ['ugrave', 'ù'],
-  ['ucirc', 'û'],
-  ['uuml', 'ü'],
-  ['szlig', 'ß'],
-  ['Aacute', 'Á'],
-  ['Eacute', 'É'],
-  ['Ouml', 'Ö'],
-  ['Uuml', 'Ü'],
-  ['Auml', 'Ä'],
-]);
 
 /** Block-level elements whose start or end begins a new line. */
 const BLOCK_TAGS =
@@ -89,7 +12,11 @@ const BLOCK_TAGS =
 const BLOCK_BREAK = new RegExp(`<\\/?(?:${BLOCK_TAGS})\\b[^>]*>`, 'gi');
 const PARAGRAPH_END = /<\/(?:p|h[1-6]|blockquote|ul|ol|table|pre)\s*>/gi;
 
-/** Decodes HTML character references: named ones we know, and all numeric ones (`&#39;`, `&#x2019;`). */
+/**
+ * Decodes HTML character references: every named one HTML knows (the `entities` package's table, with a lower-case
+ * retry for shouted names such as `&NBSP;`), and numeric ones (`&#39;`, `&#x2019;`), dropping those that name no
+ * character. Non-breaking, en, em and thin spaces become plain ones; soft hyphens and zero-width joiners go.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z][a-zA-Z0-9]{1,31});?/g, (whole, body: string) => {
@@ -99,8 +26,18 @@ export function decodeEntities(text: string): string {
       if (code === 0xa0) return ' ';
       return String.fromCodePoint(code);
     }
-    return NAMED_ENTITIES.get(body) ?? NAMED_ENTITIES.get(body.toLowerCase()) ?? whole;
+    const named = namedEntity(body) ?? namedEntity(body.toLowerCase());
+    return named === undefined
+      ? whole
+      : named.replace(/[\u00a0\u2002\u2003\u2009]/g, ' ').replace(/[\u00ad\u200c\u200d]/g, '');
   });
+}
+
+/** One named reference through the `entities` table, or undefined when HTML has no such name. */
+function namedEntity(name: string): string | undefined {
+  const reference = `&${name};`;
+  const decoded = decodeHTMLStrict(reference);
+  return decoded === reference ? undefined : decoded;
 }
 
 /** Collapses runs of spaces, trims each line, and keeps at most one blank line between paragraphs. */
