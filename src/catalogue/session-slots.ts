@@ -4,29 +4,27 @@
  * entry. The SQL side (`SESSION_SLOTS_SQL`) computes the same from `start AT TIME ZONE 'Europe/London'`.
  */
 
+import { DateTime } from 'luxon';
+
 const HOUR = 3_600_000;
-/** Per year: the UTC instants British Summer Time starts and ends (last Sundays of March and October, 01:00 UTC). */
-const summerTime = new Map<number, readonly [number, number]>();
+/** London's offset from UTC by UTC hour (it changes only on the hour): luxon's zone rules, looked up once per hour. */
+const offsetByHour = new Map<number, number>();
 
-function lastSundayAt1Utc(year: number, month: number): number {
-  const lastDay = new Date(Date.UTC(year, month + 1, 0));
-  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
-}
-
-/** London's offset from UTC at an instant, in hours (the rules in force since 1996). */
+/** London's offset from UTC at an instant, in milliseconds. */
 function londonOffset(ms: number): number {
-  const year = new Date(ms).getUTCFullYear();
-  let bst = summerTime.get(year);
-  if (!bst) {
-    bst = [lastSundayAt1Utc(year, 2), lastSundayAt1Utc(year, 9)];
-    summerTime.set(year, bst);
+  const hour = Math.floor(ms / HOUR);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    offset = DateTime.fromMillis(hour * HOUR, { zone: 'Europe/London' }).offset * 60_000;
+    if (offsetByHour.size > 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
   }
-  return ms >= bst[0] && ms < bst[1] ? 1 : 0;
+  return offset;
 }
 
 export function sessionSlot(start: Date): number {
   const ms = start.getTime();
-  const local = new Date(ms + londonOffset(ms) * HOUR);
+  const local = new Date(ms + londonOffset(ms));
   const isoWeekday = local.getUTCDay() === 0 ? 7 : local.getUTCDay();
   return isoWeekday * 24 + local.getUTCHours();
 }
