@@ -33,6 +33,7 @@ import {
 import { withDerivedFacets } from './derive-facets.ts';
 import { keepWebUrls } from './keep-web-urls.ts';
 import { sessionSlots } from '../session-slots.ts';
+import { writeNewServices } from './new-services.ts';
 
 /** Rows are sent to the database as one JSON parameter per batch: one round trip for thousands of rows. */
 const BATCH = 2000;
@@ -142,10 +143,15 @@ export async function applyImport(
     'service',
     created,
     async () => {
-      for (const chunk of chunks(toWrite, BATCH)) {
-        for (const [externalId, id] of await writeServices(tx, sourceId, chunk, options.now))
-          serviceIds.set(externalId, id);
+      for (const chunk of chunks(toWrite, BATCH)) await writeOrganisationsAndVenues(tx, sourceId, chunk);
+      const fresh: ServiceRow[] = [];
+      const changed: ServiceRow[] = [];
+      for (const item of toWrite) (known.has(item.data.externalId) ? changed : fresh).push(serviceRowOf(item));
+      for (const chunk of chunks(changed, BATCH)) {
+        for (const r of await upsertServices(tx, sourceId, chunk, options.now)) serviceIds.set(r.external_id, r.id);
       }
+      for (const [externalId, id] of await writeNewServices(tx, sourceId, fresh, options.now))
+        serviceIds.set(externalId, id);
     },
     SERVICE_REBUILD_MIN_ROWS,
   );
@@ -160,8 +166,8 @@ export async function applyImport(
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
 
-/** Organisations, locations and services of a batch of entries; returns each service's row id by external id. */
-async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: Date): Promise<Map<string, string>> {
+/** The organisations and venues of a batch of entries (services link to them by their external ids). */
+async function writeOrganisationsAndVenues(tx: Sql, sourceId: string, items: Prepared[]): Promise<void> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
   for (const { data } of items) {
@@ -176,44 +182,43 @@ async function writeServices(tx: Sql, sourceId: string, items: Prepared[], now: 
     const rows = [...locations.values()].map((l) => ({ ...l, hash: contentHash(l) }));
     await upsertLocations(tx, sourceId, rows);
   }
+}
 
-  const serviceRows = items.map(
-    ({ data, hash }): ServiceRow => ({
-      externalId: data.externalId,
-      kind: data.kind,
-      name: data.title,
-      description: data.description,
-      url: data.url ?? null,
-      status: data.status,
-      alert: data.alert ?? null,
-      org: data.organisation?.externalId ?? null,
-      loc: data.location?.externalId ?? null,
-      categories: data.categories,
-      audiences: data.audiences,
-      languages: data.languages,
-      isFree: data.cost.isFree ?? (data.cost.amount === 0 ? true : null),
-      costAmount: data.cost.amount ?? null,
-      fees: data.cost.description ?? null,
-      howToJoin: data.howToJoin ?? null,
-      attendingTypes: data.attendingTypes,
-      contactName: data.contact.name ?? null,
-      contactEmail: data.contact.email ?? null,
-      contactPhone: data.contact.phone ?? null,
-      eligibility: data.eligibility ?? null,
-      minimumAge: data.minimumAge ?? null,
-      maximumAge: data.maximumAge ?? null,
-      assuredDate: data.assuredDate ? data.assuredDate.toISOString().slice(0, 10) : null,
-      providedBy: data.providedBy ?? null,
-      prerequisites: data.prerequisites,
-      schedule: data.schedule ?? null,
-      hasSessions: data.occurrences.length > 0,
-      sessionsUntil: lastEnd(data.occurrences),
-      sessionSlots: sessionSlots(data.occurrences),
-      hash,
-    }),
-  );
-  const written = await upsertServices(tx, sourceId, serviceRows, now);
-  return new Map(written.map((r) => [r.external_id, r.id]));
+/** An entry's service row, as both write paths send it. */
+function serviceRowOf({ data, hash }: Prepared): ServiceRow {
+  return {
+    externalId: data.externalId,
+    kind: data.kind,
+    name: data.title,
+    description: data.description,
+    url: data.url ?? null,
+    status: data.status,
+    alert: data.alert ?? null,
+    org: data.organisation?.externalId ?? null,
+    loc: data.location?.externalId ?? null,
+    categories: data.categories,
+    audiences: data.audiences,
+    languages: data.languages,
+    isFree: data.cost.isFree ?? (data.cost.amount === 0 ? true : null),
+    costAmount: data.cost.amount ?? null,
+    fees: data.cost.description ?? null,
+    howToJoin: data.howToJoin ?? null,
+    attendingTypes: data.attendingTypes,
+    contactName: data.contact.name ?? null,
+    contactEmail: data.contact.email ?? null,
+    contactPhone: data.contact.phone ?? null,
+    eligibility: data.eligibility ?? null,
+    minimumAge: data.minimumAge ?? null,
+    maximumAge: data.maximumAge ?? null,
+    assuredDate: data.assuredDate ? data.assuredDate.toISOString().slice(0, 10) : null,
+    providedBy: data.providedBy ?? null,
+    prerequisites: data.prerequisites,
+    schedule: data.schedule ?? null,
+    hasSessions: data.occurrences.length > 0,
+    sessionsUntil: lastEnd(data.occurrences),
+    sessionSlots: sessionSlots(data.occurrences),
+    hash,
+  };
 }
 
 /** The sessions of every written entry, in as few statements as the store allows. */

@@ -214,6 +214,129 @@ export async function upsertServices(
 }
 
 /**
+ * Services new to the source as parallel arrays (one row per index): ids made by the caller, organisation and venue
+ * row ids already looked up, array columns as PostgreSQL array literals, the schedule as JSON text.
+ */
+export type NewServiceColumns = {
+  id: string[];
+  externalId: string[];
+  kind: string[];
+  name: string[];
+  description: string[];
+  url: (string | null)[];
+  status: string[];
+  alert: (string | null)[];
+  organizationId: (string | null)[];
+  locationId: (string | null)[];
+  categories: string[];
+  audiences: string[];
+  languages: string[];
+  isFree: (boolean | null)[];
+  costAmount: (string | null)[];
+  fees: (string | null)[];
+  howToJoin: (string | null)[];
+  attendingTypes: string[];
+  contactName: (string | null)[];
+  contactEmail: (string | null)[];
+  contactPhone: (string | null)[];
+  eligibility: (string | null)[];
+  minimumAge: (number | null)[];
+  maximumAge: (number | null)[];
+  assuredDate: (string | null)[];
+  providedBy: (string | null)[];
+  prerequisites: string[];
+  schedule: (string | null)[];
+  hasSessions: boolean[];
+  sessionsUntil: (string | null)[];
+  sessionSlots: string[];
+  hash: string[];
+};
+
+/** Plain inserts of services new to the source (nothing to conflict with), created and updated at `now`. */
+export async function insertNewServices(tx: Sql, sourceId: string, c: NewServiceColumns, now: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO service (id, source_id, external_id, kind, name, description, url, status, alert, organization_id,
+       location_id, categories, audiences, languages, is_free, cost_amount, fees_description, application_process,
+       attending_types, contact_name, contact_email, contact_phone, eligibility_description, minimum_age, maximum_age,
+       assured_date, provided_by, prerequisites, schedule, has_sessions, sessions_until, session_slots, content_hash,
+       created_at, updated_at)
+     SELECT x.id, $1, x.ext, x.kind, x.name, x.descr, x.url, x.status, x.alert, x.org, x.loc, x.cats::text[],
+       x.auds::text[], x.langs::text[], x.free, x.cost, x.fees, x.join, x.att::text[], x.cn, x.ce, x.cp, x.elig, x.mina,
+       x.maxa, x.assured, x.prov, x.prereq::text[], x.sched::jsonb, x.has, x.until, x.slots::int[], x.hash, $2, $2
+     FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+       $11::uuid[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::boolean[], $17::numeric[], $18::text[],
+       $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::int[], $26::int[],
+       $27::date[], $28::text[], $29::text[], $30::text[], $31::boolean[], $32::timestamptz[], $33::text[], $34::text[])
+       AS x(id, ext, kind, name, descr, url, status, alert, org, loc, cats, auds, langs, free, cost, fees, "join", att,
+         cn, ce, cp, elig, mina, maxa, assured, prov, prereq, sched, has, until, slots, hash)`,
+    [
+      sourceId,
+      now,
+      c.id,
+      c.externalId,
+      c.kind,
+      c.name,
+      c.description,
+      c.url,
+      c.status,
+      c.alert,
+      c.organizationId,
+      c.locationId,
+      c.categories,
+      c.audiences,
+      c.languages,
+      c.isFree,
+      c.costAmount,
+      c.fees,
+      c.howToJoin,
+      c.attendingTypes,
+      c.contactName,
+      c.contactEmail,
+      c.contactPhone,
+      c.eligibility,
+      c.minimumAge,
+      c.maximumAge,
+      c.assuredDate,
+      c.providedBy,
+      c.prerequisites,
+      c.schedule,
+      c.hasSessions,
+      c.sessionsUntil,
+      c.sessionSlots,
+      c.hash,
+    ],
+  );
+}
+
+/** Row ids of the source's organisations with these external ids. */
+export async function selectOrganisationIds(
+  tx: Sql,
+  sourceId: string,
+  externalIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await tx.query<{ id: string; external_id: string }>(
+    'SELECT id, external_id FROM organization WHERE source_id = $1 AND external_id = ANY($2::text[])',
+    [sourceId, externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+/** Row ids of the source's venues with these external ids. */
+export async function selectLocationIds(
+  tx: Sql,
+  sourceId: string,
+  externalIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await tx.query<{ id: string; external_id: string }>(
+    'SELECT id, external_id FROM location WHERE source_id = $1 AND external_id = ANY($2::text[])',
+    [sourceId, externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+/**
  * Sessions of these services whose (service, key) is not among `keep` leave: a session people have booked is kept,
  * cancelled, so their bookings (and the history) survive; the others are deleted.
  */
