@@ -2,10 +2,13 @@ import type { Sql } from './sql.ts';
 
 /**
  * Runs a bulk insert into `table` with its secondary indexes dropped first and built again afterwards, when that is
- * cheaper and safe: only inside an exclusive transaction (embedded store: nobody else can read the table meanwhile)
- * and only when the new rows are at least as many as the rows already there (building an index over the whole table
- * then costs less than updating it row by row). Primary keys and unique indexes stay, so duplicates are still
- * refused. Everything is one transaction: if anything fails, the indexes are back as they were.
+ * cheaper and safe. On the embedded store, inside its exclusive transaction (nobody else can read the table
+ * meanwhile), when the new rows are at least as many as the rows already there (building an index over the whole
+ * table then costs less than updating it row by row). On a server, only into an empty table (a first load) that this
+ * transaction can lock at once for itself: a reader arriving meanwhile waits for the commit (there was nothing for
+ * it to read), and a table anyone else is using at that moment keeps its indexes (the lock is never waited for, so
+ * two imports cannot deadlock on it). Primary keys and unique indexes stay, so duplicates are still refused.
+ * Everything is one transaction: if anything fails, the indexes are back as they were.
  */
 export async function withIndexesRebuiltAfter<T>(
   tx: Sql,
@@ -15,9 +18,13 @@ export async function withIndexesRebuiltAfter<T>(
   /** Below this many rows the bookkeeping is not worth it (GIN indexes, costly per row, pay off sooner). */
   minRows = MIN_ROWS,
 ): Promise<T> {
-  if (!tx.exclusive || newRows < minRows) return insert();
-  const existing = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`)).rows[0]!.n;
-  if (existing > newRows) return insert();
+  if (newRows < minRows) return insert();
+  if (tx.exclusive) {
+    const existing = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`)).rows[0]!.n;
+    if (existing > newRows) return insert();
+  } else if (!(await isEmpty(tx, table)) || !(await lockAtOnce(tx, table))) {
+    return insert();
+  }
   const indexes = (
     await tx.query<{ name: string; definition: string }>(
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
@@ -32,6 +39,24 @@ export async function withIndexesRebuiltAfter<T>(
   const result = await insert();
   for (const index of indexes) await tx.exec(index.definition);
   return result;
+}
+
+async function isEmpty(tx: Sql, table: string): Promise<boolean> {
+  const { rows } = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdent(table)}) AS any`);
+  return rows[0]?.any === false;
+}
+
+/** Takes the table for this transaction alone if nobody else holds any lock on it now; never waits. */
+async function lockAtOnce(tx: Sql, table: string): Promise<boolean> {
+  await tx.exec('SAVEPOINT signpost_bulk_lock');
+  try {
+    await tx.exec(`LOCK TABLE ${quoteIdent(table)} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+  } catch {
+    await tx.exec('ROLLBACK TO SAVEPOINT signpost_bulk_lock');
+    return false;
+  }
+  await tx.exec('RELEASE SAVEPOINT signpost_bulk_lock');
+  return true;
 }
 
 /** Below this many rows the bookkeeping is not worth it. */

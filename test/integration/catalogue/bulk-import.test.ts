@@ -6,6 +6,7 @@ import { generateOruk } from '../../../bench/oruk-import.ts';
 import { applyImport } from '../../../src/catalogue/ingest/apply-import.ts';
 import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { withIndexesRebuiltAfter } from '../../../src/db/bulk-load.ts';
+import type { Sql } from '../../../src/db/sql.ts';
 import { silentLogger } from '../../../src/logger.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
@@ -191,4 +192,38 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
     expect(await indexes()).toEqual(before);
     expect((await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM occurrence')).rows[0]!.n).toBe(0);
   });
+
+  it.skipIf(kind !== 'postgres')(
+    'on a server, rebuilds the indexes of an empty table only when nobody else is using it, and never waits',
+    async () => {
+      const statements = async (tx: Sql) => {
+        const seen: string[] = [];
+        const watched: Sql = { ...tx, exec: async (text) => (seen.push(text), tx.exec(text)) };
+        await withIndexesRebuiltAfter(watched, 'occurrence', 50_000, async () => {});
+        return seen;
+      };
+      // Alone: the empty table's indexes are dropped and built again.
+      const before = await indexes();
+      const alone = await store.transaction(statements);
+      expect(alone.filter((t) => t.startsWith('DROP INDEX')).length).toBeGreaterThan(0);
+      expect(await indexes()).toEqual(before);
+
+      // While another transaction reads the table, the insert runs with the indexes in place, at once.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let reading!: () => void;
+      const started = new Promise<void>((resolve) => (reading = resolve));
+      const reader = store.transaction(async (tx) => {
+        await tx.query('SELECT count(*) FROM occurrence');
+        reading();
+        await held;
+      });
+      await started;
+      const busy = await store.transaction(statements);
+      release();
+      await reader;
+      expect(busy.some((t) => t.startsWith('DROP INDEX'))).toBe(false);
+      expect(await indexes()).toEqual(before);
+    },
+  );
 });
