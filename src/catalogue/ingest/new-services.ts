@@ -71,7 +71,7 @@ export async function writeNewServices(
   const batch = orderedIdBatch();
   const first = Number(batch.start);
   const idOf = (n: number) => `${batch.prefix}${(first + n + 1).toString(16).padStart(12, '0')}`;
-  rows.forEach((r, n) => ids.set(r.externalId, idOf(n)));
+  for (let n = 0; n < rows.length; n++) ids.set(rows[n]!.externalId, idOf(n));
   const at = now.toISOString();
   if (tx.copyFrom) {
     for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {

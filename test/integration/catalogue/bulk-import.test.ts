@@ -198,7 +198,13 @@ describe.each(STORE_KINDS)('bulk import of a large directory on %s', (kind) => {
     async () => {
       const statements = async (tx: Sql) => {
         const seen: string[] = [];
-        const watched: Sql = { ...tx, exec: async (text) => (seen.push(text), tx.exec(text)) };
+        const watched: Sql = {
+          ...tx,
+          exec: async (text) => {
+            seen.push(text);
+            await tx.exec(text);
+          },
+        };
         await withIndexesRebuiltAfter(watched, 'occurrence', 50_000, async () => {});
         return seen;
       };
