@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
-import { createChatConversation } from '../chat-conversation.ts';
-import { ensureDemoCatalogue, seedDemo } from '../catalogue/demo/seed-demo.ts';
-import { PrismaCatalogueRepository } from '../catalogue/prisma-catalogue-repository.ts';
-import { createPrismaSubscriptionRepository } from '../scheduler/prisma-subscription-repository.ts';
-import { FeedRefusedError } from '../catalogue/ingest/parse-ical.ts';
+import { countSources } from '../catalogue/demo/demo-queries.ts';
 import { parseLondonDateTime } from '../catalogue/time.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openStore, type Store } from '../db/open-store.ts';
+import type { Store } from '../db/open-store.ts';
 import { StoreError } from '../db/sql.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { type CliContext, type CliOutput, type Command, CommandError, type ParsedArgs, UsageError } from './command.ts';
@@ -32,15 +28,16 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+export async function helpText(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Signpost: Camden’s neighbourhood activity catalogue',
     '',
     'Usage: signpost <command> [options] [--now <ISO 8601>] [--json]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Every command takes --now to fix the clock (e.g. --now 2026-12-01T09:00:00Z) and --json for machine-readable output.',
     'DATABASE_URL chooses the store: unset → ./data (embedded), pglite:<folder>, pglite:memory, postgres://…',
@@ -57,14 +54,15 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(`${helpText()}\n`);
+    io.stdout.write(`${await helpText()}\n`);
     return name ? 0 : 1;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const listed = COMMANDS.find((c) => c.name === name);
+  if (!listed) {
     io.stderr.write(`Unknown command "${name}". Run with --help to see the commands.\n`);
     return 1;
   }
+  const command = await listed.load();
 
   let args: ParsedArgs;
   try {
@@ -99,8 +97,12 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
     const open = async (): Promise<Store> => {
       if (io.store) return io.store;
       if (!store) {
+        const { openStore } = await import('../db/open-store.ts');
         store = await openStore(config.store);
-        if (config.isDefaultStore && command.name !== 'seed-demo') await ensureDemoCatalogue(store, now);
+        // The first use of the default store loads the demo catalogue; its importer is loaded only then.
+        if (config.isDefaultStore && command.name !== 'seed-demo' && (await countSources(store.sql)) === 0) {
+          await (await import('../catalogue/demo/seed-demo.ts')).seedDemo(store, now);
+        }
       }
       return store;
     };
@@ -114,22 +116,37 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       cwd: io.cwd ?? process.cwd(),
       logger,
       database: open,
-      subscriptions: async () => createPrismaSubscriptionRepository(await open()),
-      catalogue: async () => new PrismaCatalogueRepository((await open()).prisma),
-      chat: async (clock) => createChatConversation({ config, store: await open(), clock, logger: log }).conversation,
-      seedDemo: async () => seedDemo(await open(), now),
+      subscriptions: async () =>
+        (await import('../scheduler/prisma-subscription-repository.ts')).createPrismaSubscriptionRepository(
+          await open(),
+        ),
+      catalogue: async () =>
+        new (await import('../catalogue/prisma-catalogue-repository.ts')).PrismaCatalogueRepository(
+          (await open()).prisma,
+        ),
+      chat: async (clock) => {
+        const { createChatConversation } = await import('../chat-conversation.ts');
+        return createChatConversation({ config, store: await open(), clock, logger: log }).conversation;
+      },
+      seedDemo: async () => (await import('../catalogue/demo/seed-demo.ts')).seedDemo(await open(), now),
     };
     const result = await command.run(ctx, args);
     io.stdout.write(json ? `${JSON.stringify(result.json, null, 2)}\n` : result.text ? `${result.text}\n` : '');
     return 0;
   } catch (error) {
-    return reportError(error, command, json, io, logger);
+    return await reportError(error, command, json, io, logger);
   } finally {
     await store?.close().catch(() => {});
   }
 }
 
-function reportError(error: unknown, command: Command, json: boolean, io: CliIo, logger: Logger | undefined): number {
+async function reportError(
+  error: unknown,
+  command: Command,
+  json: boolean,
+  io: CliIo,
+  logger: Logger | undefined,
+): Promise<number> {
   const emit = (code: string, message: string, exit: number) => {
     io.stderr.write(`${message}\n`);
     if (json) io.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
@@ -139,6 +156,7 @@ function reportError(error: unknown, command: Command, json: boolean, io: CliIo,
     io.stderr.write(`${error.message}\nUsage: signpost ${command.usage}\n`);
     return 1;
   }
+  const { FeedRefusedError } = await import('../catalogue/ingest/parse-ical.ts');
   if (error instanceof FeedRefusedError) {
     logger?.warn('input refused', { command: command.name, reason: error.message });
     return emit('IMPORT.REFUSED', `Refused: ${error.message} Nothing was imported.`, 2);

@@ -30,6 +30,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * server offline through its driver adapter).
  */
 export async function runMigrations(store: Store, migrations = readMigrations()): Promise<string[]> {
+  if (await allApplied(store, migrations)) return [];
   await store.sql
     .exec(`CREATE TABLE IF NOT EXISTS "_signpost_migrations" (
     name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
@@ -66,4 +67,18 @@ export async function runMigrations(store: Store, migrations = readMigrations())
     if (done) applied.push(migration.name);
   }
   return applied;
+}
+
+/**
+ * The usual case at start-up, in one read: every migration is recorded, with the checksum of the file as it is now.
+ * Anything else (no table yet, a migration missing, a file changed) goes to the full runner, which applies or reports.
+ */
+export async function allApplied(store: Pick<Store, 'sql'>, migrations: readonly Migration[]): Promise<boolean> {
+  const table = await store.sql.query<{ t: string | null }>(`SELECT to_regclass('_signpost_migrations')::text AS t`);
+  if (!table.rows[0]?.t) return false;
+  const recorded = await store.sql.query<{ name: string; checksum: string }>(
+    'SELECT name, checksum FROM "_signpost_migrations"',
+  );
+  const checksums = new Map(recorded.rows.map((r) => [r.name, r.checksum]));
+  return migrations.every((m) => checksums.get(m.name) === m.checksum);
 }

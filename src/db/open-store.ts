@@ -1,6 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { describeLocation, type StoreLocation } from './database-url.ts';
-import { runMigrations } from './migrate.ts';
+import { allApplied, type Migration, readMigrations, runMigrations } from './migrate.ts';
+import {
+  discardSnapshot,
+  extractSnapshot,
+  readSnapshot,
+  snapshotCacheDir,
+  snapshotKey,
+  writeSnapshot,
+} from './pglite-snapshot.ts';
 import { acquireFolderLock } from './pglite-lock.ts';
 import { type PgliteQueryable, PgliteProxy } from './pglite-proxy.ts';
 import { createPglitePrismaClient, createPostgresPrismaClient, type PrismaClient } from './prisma-client.ts';
@@ -29,35 +39,109 @@ export type OpenStoreOptions = {
   /** PGlite only: start from a snapshot instead of an empty folder. */
   loadDataDir?: Blob;
   migrate?: boolean;
+  /**
+   * PGlite only: the folder a new store's migrated snapshot is kept in and taken from (see pglite-snapshot.ts);
+   * default `node_modules/.cache/signpost`; false: none, a new store is always a new cluster.
+   */
+  snapshotCache?: string | false;
 };
 
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
-  const store = location.kind === 'pglite' ? await openPglite(location.dir, options) : await openPostgres(location.url);
-  if (options.migrate !== false) {
-    try {
-      await runMigrations(store);
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
+  const migrations = options.migrate === false ? null : readMigrations();
+  const cache = options.snapshotCache ?? snapshotCacheDir();
+  if (location.kind === 'pglite' && migrations && cache && !options.loadDataDir && isNewPglite(location.dir)) {
+    return openNewPglite(location.dir, migrations, cache);
   }
+  const store = location.kind === 'pglite' ? await openPglite(location.dir, options) : await openPostgres(location.url);
+  if (migrations) await migrateOrClose(store, migrations);
   return store;
+}
+
+async function migrateOrClose(store: Store, migrations: Migration[]): Promise<void> {
+  try {
+    await runMigrations(store, migrations);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** An embedded store with no cluster yet: in memory, or a folder PostgreSQL has not been set up in. */
+const isNewPglite = (dir: string | null) => dir === null || !fs.existsSync(path.join(dir, 'PG_VERSION'));
+
+/**
+ * A new embedded store, from the migrated snapshot when there is a sound one (see pglite-snapshot.ts); otherwise a new
+ * cluster, migrated, whose snapshot is then kept for the next new store. The folder is locked before anything is
+ * written into it.
+ */
+async function openNewPglite(dir: string | null, migrations: Migration[], cache: string): Promise<Store> {
+  const release = dir ? acquireFolderLock(dir) : () => {};
+  try {
+    if (!isNewPglite(dir)) {
+      // Another process set the folder up while this one waited for it.
+      const store = pgliteStore(await startPglite(dir, null), dir, release);
+      await migrateOrClose(store, migrations);
+      return store;
+    }
+    const key = snapshotKey(migrations);
+    const snapshot = readSnapshot(key, cache);
+    if (snapshot) {
+      const before = new Set(dir ? fs.readdirSync(dir) : []);
+      let db: PgliteProxy | undefined;
+      try {
+        // A folder gets the files written straight in; a store in memory loads the tar itself.
+        if (dir) extractSnapshot(new Uint8Array(snapshot), dir);
+        db = await startPglite(dir, dir ? null : snapshot);
+        if (await allApplied({ sql: new PgliteSql(db, false) }, migrations)) return pgliteStore(db, dir, release);
+      } catch {
+        // Falls through to a new cluster.
+      }
+      // Not what its name promises: forget it, and take the folder back to what it held before.
+      await db?.close().catch(() => {});
+      discardSnapshot(key, cache);
+      for (const name of dir ? fs.readdirSync(dir) : []) {
+        if (!before.has(name)) fs.rmSync(path.join(dir!, name), { recursive: true, force: true });
+      }
+    }
+    const store = pgliteStore(await startPglite(dir, null), dir, release);
+    await migrateOrClose(store, migrations);
+    try {
+      await store.sql.exec('CHECKPOINT');
+      const dump = await store.dump!();
+      writeSnapshot(key, new Uint8Array(await dump.arrayBuffer()), cache);
+    } catch {
+      // Only a cache: the next new store builds its own.
+    }
+    return store;
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 async function openPglite(dir: string | null, options: OpenStoreOptions): Promise<Store> {
   const release = dir ? acquireFolderLock(dir) : () => {};
-  let db: PgliteProxy;
   try {
-    db = await PgliteProxy.start({
-      dataDir: dir,
-      loadDataDir: options.loadDataDir ? await options.loadDataDir.arrayBuffer() : null,
-    });
+    const snapshot = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : null;
+    return pgliteStore(await startPglite(dir, snapshot), dir, release);
   } catch (error) {
     release();
+    throw error;
+  }
+}
+
+async function startPglite(dir: string | null, loadDataDir: ArrayBuffer | null): Promise<PgliteProxy> {
+  try {
+    return await PgliteProxy.start({ dataDir: dir, loadDataDir });
+  } catch (error) {
     throw new StoreError('STORE.UNAVAILABLE', `Could not open the embedded database${dir ? ` at ${dir}` : ''}.`, {
       cause: error,
     });
   }
+}
+
+/** The store over a started database; closing it closes the database, then lets the folder go. */
+function pgliteStore(db: PgliteProxy, dir: string | null, release: () => void): Store {
   const wrap = (q: PgliteQueryable, exclusive = false): Sql => new PgliteSql(q, exclusive);
   const prisma = createPglitePrismaClient(db);
   return {

@@ -75,8 +75,11 @@ export class PgliteProxy implements PgliteQueryable {
         worker.off('error', onError);
         worker.off('exit', onExit);
         if ('ready' in message && message.ready) resolve();
-        else if ('ready' in message) reject(toError(message.error, undefined));
-        else reject(new Error('The embedded database worker answered before it was ready.'));
+        else if ('ready' in message) {
+          // The worker rethrows what it reported here as it ends: that is this failure, already told.
+          worker.on('error', () => {});
+          reject(toError(message.error, undefined));
+        } else reject(new Error('The embedded database worker answered before it was ready.'));
       });
     });
     worker.on('message', (message: WorkerResponse) => proxy.#settle(message));

@@ -1,5 +1,5 @@
 /** Day, date and time-of-day words in a question (Europe/London). */
-import * as chrono from 'chrono-node';
+import * as chrono from 'chrono-node/en';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../clock.ts';
 import { MONTH_NAME, monthNumber } from '../time.ts';
@@ -99,7 +99,7 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
     out = cut(out, m.index, m[0].length);
   }
 
-  const results = chrono.en.GB.parse(out, { instant: now, timezone: ZONE }, { forwardDate: true });
+  const results = chrono.GB.parse(out, { instant: now, timezone: ZONE }, { forwardDate: true });
   // Remove from the end so earlier indexes stay valid.
   for (const r of [...results].reverse()) {
     const known = r.start;
