@@ -66,7 +66,8 @@ if [ -n "$PG_BIN" ]; then
   rm -f "$PGROOT-init.log"
 fi
 
-REPORT=$(mktemp /tmp/signpost-vitest.XXXXXX.json)
+# TEST_REPORT=<file> keeps the JSON report (per-file and per-test durations) there.
+REPORT=${TEST_REPORT:-$(mktemp /tmp/signpost-vitest.XXXXXX.json)}
 npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORT" "$@"
 status=$?
 node -e '
@@ -80,5 +81,5 @@ node -e '
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$REPORT"
-rm -f "$REPORT"
+[ -z "${TEST_REPORT:-}" ] && rm -f "$REPORT"
 exit $status

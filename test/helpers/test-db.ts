@@ -47,10 +47,15 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
  * the folder to the CLI or a process does not first wait for a new cluster and every migration.
  */
 export async function migratedPgliteFolder(dir: string): Promise<string> {
-  const dump = new Blob([fs.readFileSync(inject('pgliteDumpFile'))]);
-  const store = await openStore({ kind: 'pglite', dir }, { loadDataDir: dump });
+  const store = await openMigratedPgliteFolder(dir);
   await store.close();
   return dir;
+}
+
+/** The same, left open (and the folder locked) until the store is closed. */
+export async function openMigratedPgliteFolder(dir: string): Promise<Store> {
+  const dump = new Blob([fs.readFileSync(inject('pgliteDumpFile'))]);
+  return openStore({ kind: 'pglite', dir }, { loadDataDir: dump });
 }
 
 /** A new empty database on the test server (for processes that must share one PostgreSQL database). */

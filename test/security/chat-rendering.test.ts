@@ -8,7 +8,7 @@ import { renderBlocks } from '../../src/bots/slack/render-blocks.ts';
 import { renderCard } from '../../src/bots/teams/render-card.ts';
 import { renderText } from '../../src/bots/terminal/render-text.ts';
 import { buildResponse, buildResult } from '../helpers/build-result.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, heldCliDatabase } from '../helpers/run-cli.ts';
 
 const NOW = new Date('2026-11-30T09:00:00Z');
 
@@ -234,7 +234,11 @@ describe('attack: escape sequences in a title clear and spoof the terminal', () 
 
 describe('attack: escape sequences in an error message', () => {
   it('the CLI writes its refusal without them', async () => {
-    const result = await cli('pglite:memory', 'import', 'test/fixtures/\u001b[2J\u001b]0;owned\u0007missing.ics');
+    // A migrated store held open (not a new one migrated for this one command).
+    const db = await heldCliDatabase('pglite', 'signpost-render-db-');
+    const result = await cli(db.url, 'import', 'test/fixtures/\u001b[2J\u001b]0;owned\u0007missing.ics').finally(() =>
+      db.cleanup(),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('No such file');
     expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);

@@ -7,7 +7,7 @@ import { importSource } from '../../src/catalogue/ingest/import-source.ts';
 import { FeedRefusedError } from '../../src/catalogue/ingest/parse-ical.ts';
 import type { SourceFormat } from '../../src/catalogue/model.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, heldCliDatabase } from '../helpers/run-cli.ts';
 import { openTestStore, type TestStore } from '../helpers/test-db.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
@@ -107,7 +107,9 @@ describe('attack: bytes that are no text encoding we read', () => {
     try {
       const file = path.join(dir, 'sheet.csv');
       fs.writeFileSync(file, Buffer.concat([Buffer.from('id,title\r\n'), Buffer.from([0x00, 0x81, 0xff, 0x8d])]));
-      const result = await cli('pglite:memory', 'import', file, '--format', 'csv');
+      // A migrated store held open (not a new one migrated for this one command).
+      const db = await heldCliDatabase('pglite', 'signpost-binary-db-');
+      const result = await cli(db.url, 'import', file, '--format', 'csv').finally(() => db.cleanup());
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(

@@ -6,7 +6,7 @@ import { fetchFeed } from '../../src/catalogue/ingest/fetch-feed.ts';
 import { importSource } from '../../src/catalogue/ingest/import-source.ts';
 import { FeedRefusedError } from '../../src/catalogue/ingest/parse-ical.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { cli } from '../helpers/run-cli.ts';
+import { cli, heldCliDatabase } from '../helpers/run-cli.ts';
 import { openTestStore, type TestStore } from '../helpers/test-db.ts';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
@@ -181,7 +181,11 @@ describe('attack: a partner’s URL makes the server fetch its own network', () 
   });
 
   it('the import command exits 2 with one line, and nothing is written', async () => {
-    const result = await cli('pglite:memory', 'import', `http://127.0.0.1:${internal.port}/feed.ics`);
+    // A migrated store held open (not a new one migrated for this one command).
+    const db = await heldCliDatabase('pglite', 'signpost-fetch-db-');
+    const result = await cli(db.url, 'import', `http://127.0.0.1:${internal.port}/feed.ics`).finally(() =>
+      db.cleanup(),
+    );
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trim()).toMatch(

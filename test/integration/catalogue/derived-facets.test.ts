@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
+import { cli, heldCliDatabase } from '../../helpers/run-cli.ts';
 import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const FEED = new URL('../../fixtures/feeds/tea-dance-postcodes.ics', import.meta.url).pathname;
@@ -23,7 +23,7 @@ describe.each(STORE_KINDS)('facets derived at import on %s', (kind) => {
   let cleanup: () => Promise<void>;
   let dir: string;
   beforeEach(async () => {
-    ({ url, dir, cleanup } = await freshCliDatabase(kind, 'signpost-facets-'));
+    ({ url, dir, cleanup } = await heldCliDatabase(kind, 'signpost-facets-'));
   });
   afterEach(() => cleanup());
 

@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../src/catalogue/demo/seed-demo.ts';
 import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
 import type { CatalogueSearch } from '../../../src/catalogue/search/types.ts';
-import { cli } from '../../helpers/run-cli.ts';
+import { type CliDatabase, cli, heldCliDatabase } from '../../helpers/run-cli.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
@@ -146,23 +143,14 @@ describe.each(STORE_KINDS)('database search on %s', (kind) => {
 
 describe.each(STORE_KINDS)('signpost search command on %s', (kind) => {
   let url: string;
-  let store: TestStore | undefined;
-  let dir: string;
+  let db: CliDatabase;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-search-'));
-    if (kind === 'postgres') {
-      store = await openTestStore('postgres');
-      url = store.url;
-    } else {
-      url = `pglite:${path.join(dir, 'db')}`;
-    }
+    db = await heldCliDatabase(kind, 'signpost-search-');
+    url = db.url;
     const seeded = await cli(url, 'seed-demo', '--now', NOW_ISO, '--json');
     expect(seeded.code).toBe(0);
   });
-  afterAll(async () => {
-    await store?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db.cleanup());
 
   it('prints the documented JSON shape', async () => {
     const out = await cli(url, 'search', 'dementa cafe this week', '--now', NOW_ISO, '--limit', '2', '--json');

@@ -1,18 +1,19 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliWithEnv } from '../../helpers/run-cli.ts';
+import { type CliDatabase, cli, cliWithEnv, heldCliDatabase } from '../../helpers/run-cli.ts';
 
 const NOW = '2026-11-23T09:00:00Z';
 
+// The commands run on a store held open for the file, as in a running server: what is tested is what they do, not
+// the CLI opening the folder (catalogue-commands covers that) once per command.
 describe('booking commands', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-book-cli-'));
-  const url = `pglite:${dir}`;
+  let db: CliDatabase;
+  let url: string;
   beforeAll(async () => {
+    db = await heldCliDatabase('pglite', 'signpost-book-cli-');
+    url = db.url;
     expect((await cli(url, 'seed-demo', '--now', NOW)).code).toBe(0);
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => db.cleanup());
 
   it('lists sessions, books, waitlists, cancels and reports with the documented JSON shapes', async () => {
     const sessions = (await cli(url, 'sessions', '--course', 'MECC', '--json', '--now', NOW)).json() as Record<

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIcs } from '../../helpers/ics.ts';
-import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
-import { migratedPgliteFolder, STORE_KINDS } from '../../helpers/test-db.ts';
+import { cli, freshCliDatabase, heldCliDatabase } from '../../helpers/run-cli.ts';
+import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const ICAL = fileURLToDir('../../fixtures/ical/');
 function fileURLToDir(rel: string) {
@@ -19,9 +19,13 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
   beforeEach(async () => {
     ({ url, dir, cleanup } = await freshCliDatabase(kind, 'signpost-cli-'));
   });
-  /** Fills the folder from the run's migrated snapshot, which is quicker than the CLI creating and migrating it. */
+  /**
+   * Swaps the new database for a migrated one held open for the test (commands run on the open store), which is
+   * quicker than the CLI creating and migrating a folder and then reopening it for every command.
+   */
   const migrated = async () => {
-    if (kind === 'pglite') await migratedPgliteFolder(path.join(dir, 'db'));
+    await cleanup();
+    ({ url, dir, cleanup } = await heldCliDatabase(kind, 'signpost-cli-'));
   };
   afterEach(() => cleanup());
 
@@ -159,6 +163,7 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
   });
 
   it('validates --now and command flags', async () => {
+    await migrated();
     expect((await cli(url, 'entries', '--now', 'next tuesday')).code).toBe(1);
     const bad = await cli(url, 'occurrences', '--from', '2027-03-01');
     expect(bad.code).toBe(1);

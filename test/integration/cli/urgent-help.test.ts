@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, freshCliDatabase } from '../../helpers/run-cli.ts';
+import { cli, heldCliDatabase } from '../../helpers/run-cli.ts';
 import { STORE_KINDS } from '../../helpers/test-db.ts';
 
 const FEED = new URL('../../fixtures/feeds/tea-dance-postcodes.ics', import.meta.url).pathname;
@@ -16,7 +16,7 @@ describe.each(STORE_KINDS)('search command: urgent help on %s', (kind) => {
   let url: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
-    ({ url, cleanup } = await freshCliDatabase(kind, 'signpost-urgent-'));
+    ({ url, cleanup } = await heldCliDatabase(kind, 'signpost-urgent-'));
     expect((await cli(url, 'import', FEED, '--source', 'holborn-events', '--now', NOW, '--json')).code).toBe(0);
   });
   afterEach(() => cleanup());

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/bots/core/action-ids.ts';
@@ -22,7 +19,7 @@ import { silentLogger } from '../../../src/logger.ts';
 import { createDeliveryQueue } from '../../../src/scheduler/delivery-queue.ts';
 import { queueDueFollowUps, tidyFollowUps } from '../../../src/scheduler/follow-ups.ts';
 import { createTerminalNotifier } from '../../../src/bots/terminal/terminal-notifier.ts';
-import { cli } from '../../helpers/run-cli.ts';
+import { type CliDatabase, cli, heldCliDatabase } from '../../helpers/run-cli.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const SHEET_AT = new Date('2027-06-01T09:00:00Z');
@@ -383,11 +380,11 @@ describe.each(STORE_KINDS)('trust lines and "Did it help?" follow-ups on %s', (k
 });
 
 describe('the follow-up commands', () => {
-  let dir: string;
+  let db: CliDatabase;
   let url: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-follow-ups-'));
-    url = `pglite:${path.join(dir, 'db')}`;
+    db = await heldCliDatabase('pglite', 'signpost-follow-ups-');
+    url = db.url;
     expect(
       (
         await cli(
@@ -404,7 +401,7 @@ describe('the follow-up commands', () => {
       ).code,
     ).toBe(0);
   }, 120_000);
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => db.cleanup());
 
   it('share, follow-ups run (terminal ones printed), follow-ups answer and report outcomes, in the documented shapes', async () => {
     const found = (await cli(url, 'search', 'lunch club', '--json', '--now', '2027-06-15T09:00:00Z')).json() as {

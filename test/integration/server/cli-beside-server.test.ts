@@ -2,7 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forwardToServer } from '../../../src/cli/beside-server.ts';
+import { cli as cliInProcess } from '../../helpers/run-cli.ts';
+import { migratedPgliteFolder } from '../../helpers/test-db.ts';
 
 // A real server (`npm start`) holding an embedded folder, and real CLI processes pointed at the same folder.
 const ROOT = path.resolve('.');
@@ -61,10 +65,30 @@ function npmStart(dir: string): Promise<{ child: ChildProcess; exit: Promise<num
 describe('the CLI beside a running server on an embedded folder', { timeout: 180_000 }, () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-beside-'));
   const dir = path.join(root, 'store');
+  // Filled from the run's migrated snapshot: creating and migrating a new folder is start.test.ts's.
+  beforeAll(() => migratedPgliteFolder(dir));
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const env = { DATABASE_URL: `pglite:${dir}` };
   const cli = (args: string[], cwd = ROOT, input?: string) =>
     run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd, env, ...(input ? { input } : {}) });
+  /**
+   * What the CLI process does first, in this process: send the command to the server holding the folder. Some
+   * commands go through a real process (above), the rest this way, which skips a process's start-up; its code is
+   * null when no server holds the folder.
+   */
+  const forwarded = async (args: string[], cwd = ROOT): Promise<Run> => {
+    let stdout = '';
+    let stderr = '';
+    const stdin = new PassThrough();
+    stdin.end();
+    const code = await forwardToServer(dir, args, {
+      stdout: { write: (t: string) => void (stdout += t) },
+      stderr: { write: (t: string) => void (stderr += t) },
+      stdin,
+      cwd,
+    });
+    return { code, stdout, stderr };
+  };
 
   it('runs every command in the server, on its catalogue, and on its own again once the server has gone', async () => {
     const server = await npmStart(dir);
@@ -83,17 +107,20 @@ describe('the CLI beside a running server on an embedded folder', { timeout: 180
       created: 1,
       rejected: [],
     });
-    const second = await cli(['import', 'icaljs_rdate_exdate.ics', '--now', '2024-06-01T00:00:00Z', '--json'], ICAL);
+    const second = await forwarded(
+      ['import', 'icaljs_rdate_exdate.ics', '--now', '2024-06-01T00:00:00Z', '--json'],
+      ICAL,
+    );
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ created: 1 });
 
-    const refused = await cli(['import', 'html-sign-in-page-not-ics.ics'], ICAL);
+    const refused = await forwarded(['import', 'html-sign-in-page-not-ics.ics'], ICAL);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^Refused: This is not an iCalendar feed/),
     ]);
 
-    const entries = await cli(['entries', '--json']);
+    const entries = await forwarded(['entries', '--json']);
     expect(entries.code).toBe(0);
     expect((JSON.parse(entries.stdout) as { title: string }[]).map((e) => e.title).sort()).toEqual([
       'Music School',
@@ -106,7 +133,7 @@ describe('the CLI beside a running server on an embedded folder', { timeout: 180
     expect(chat.stdout).toContain('> music school');
     expect(chat.stdout).toMatch(/1\. Music School/);
 
-    const bad = await cli(['occurrences', '--from', '2027-03-01']);
+    const bad = await forwarded(['occurrences', '--from', '2027-03-01']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--to/);
 
@@ -124,8 +151,10 @@ describe('the CLI beside a running server on an embedded folder', { timeout: 180
     process.kill(holder.pid, 'SIGKILL');
     await server.exit;
     expect(fs.existsSync(path.join(dir, 'signpost.cli.json'))).toBe(true); // left behind, naming a process that is gone
-    const alone = await cli(['entries', '--json']);
+    // As the CLI process does: nothing to forward to, so it opens the folder itself.
+    expect((await forwarded(['entries', '--json'])).code).toBeNull();
+    const alone = await cliInProcess(env.DATABASE_URL, 'entries', '--json');
     expect(alone.code).toBe(0);
-    expect((JSON.parse(alone.stdout) as unknown[]).length).toBe(2);
+    expect((alone.json() as unknown[]).length).toBe(2);
   });
 });

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migratedPgliteFolder } from '../../helpers/test-db.ts';
 
 // `npm start` exactly as a person or a service manager runs it: npm → tsx → node, signals sent to npm.
 const ROOT = path.resolve('.');
@@ -114,7 +115,8 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   it('stops on SIGTERM with exit code 0: the request under way is answered, the port closes, the store is released', async () => {
-    const dir = path.join(root, 'store');
+    // Folders filled from the run's migrated snapshot: creating and migrating a new one is start.test.ts's.
+    const dir = await migratedPgliteFolder(path.join(root, 'store'));
     const server = await start(dir);
     expect(lockOf(dir)).not.toBeNull();
 
@@ -172,7 +174,7 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
   });
 
   it('after kill -9 the next start takes over the stale lock by itself', async () => {
-    const dir = path.join(root, 'killed');
+    const dir = await migratedPgliteFolder(path.join(root, 'killed'));
     const first = await start(dir);
     const holder = lockOf(dir)!;
     // The store belongs to the node process at the end of npm → tsx → node.
@@ -193,7 +195,7 @@ describe('starting and stopping npm start', { timeout: 180_000 }, () => {
   it.runIf(hasScript)(
     'with the chat in the terminal, log lines go to the log file the banner names, not into the conversation',
     async () => {
-      const dir = path.join(root, 'chat');
+      const dir = await migratedPgliteFolder(path.join(root, 'chat'));
       const child = spawn('script', ['-qfec', 'npm start', '/dev/null'], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: `pglite:${dir}`, PORT: '0', LOG_LEVEL: 'info' },

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureSms } from '../../../src/catalogue/shortlist/gsm7.ts';
 import { renderLeaflet } from '../../../src/catalogue/shortlist/leaflet-pdf.ts';
 import type { ListingEssentials } from '../../../src/catalogue/shortlist/listing-essentials.ts';
 import { listingPageUrl } from '../../../src/catalogue/pages/listing-url.ts';
-import { cli } from '../../helpers/run-cli.ts';
+import { type CliDatabase, cli, heldCliDatabase } from '../../helpers/run-cli.ts';
 import { pdfPageSize, pdfPages, pdfQrCodes, pdfText, pdfTextSizes } from '../../helpers/read-pdf.ts';
 
 const NOW = '2026-12-01T09:00:00Z';
@@ -15,19 +14,20 @@ const PUBLIC_URL = 'http://localhost:3978';
 type Hit = { id: string; title: string };
 
 describe('signpost leaflet and signpost sms over the demo catalogue, read back as a person would', () => {
+  let db: CliDatabase;
   let dir: string;
   let url: string;
   let hits: Hit[];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-leaflet-'));
-    url = `pglite:${path.join(dir, 'db')}`;
+    db = await heldCliDatabase('pglite', 'signpost-leaflet-');
+    ({ dir, url } = db);
     expect((await cli(url, 'seed-demo', '--now', NOW)).code).toBe(0);
     const search = await cli(url, 'search', 'lunch club', '--json', '--limit', '6', '--now', NOW);
     hits = (search.json() as { results: Hit[] }).results;
     expect(hits.length).toBeGreaterThanOrEqual(5);
   }, 120_000);
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => db.cleanup());
 
   const title = (id: string) => hits.find((h) => h.id === id)!.title;
 
