@@ -1,5 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp } from '../src/app.ts';
 import { SLACK_EVENTS_PATH } from '../src/bots/slack/slack-app.ts';
 import { TEAMS_PATH } from '../src/bots/teams/server.ts';
@@ -20,6 +24,11 @@ const QUESTIONS_EACH = Number(process.env.BENCH_STAFF_QUESTIONS ?? 6);
 /** The whole run on one store stops asking after this long, whatever is left. */
 const BUDGET_MS = 90_000;
 const REPLY_TIMEOUT_MS = 30_000;
+/** BENCH_STAFF_PROFILE=<folder>: a CPU profile of the app's thread while the staff ask (not the set-up), per store. */
+const PROFILE_DIR = process.env.BENCH_STAFF_PROFILE;
+
+/** The event loop's delay while the staff asked (ms), and this process's CPU time per answer (all its threads). */
+type LoopDelay = { p99: number; max: number; cpuMsPerAnswer: number };
 
 type Sample = {
   platform: 'slack' | 'teams';
@@ -38,6 +47,7 @@ type Sample = {
  * includes the search. Runs on embedded PGlite, and on PostgreSQL when BENCH_DATABASE_URL is set.
  */
 export async function benchStaff(): Promise<Figure[]> {
+  const load = os.loadavg();
   console.log(
     `\n## Staff at once: ${STAFF} (half Slack, half Teams), ${fmt(ENTRIES)} entries, ${QUESTIONS_EACH} questions each, whole app on loopback\n`,
   );
@@ -59,7 +69,7 @@ export async function benchStaff(): Promise<Figure[]> {
     const { store, drop } = await open();
     try {
       await generateCatalogue(store, ENTRIES);
-      const result = await runStaff(store);
+      const result = await runStaff(store, name);
       const slack = result.samples.filter((s) => s.platform === 'slack');
       const teams = result.samples.filter((s) => s.platform === 'teams');
       const acks = slack.filter((s) => !s.error).map((s) => s.ack);
@@ -83,6 +93,8 @@ export async function benchStaff(): Promise<Figure[]> {
         fmt(percentile(all, 99)),
         fmt(Math.max(...all)),
         `${unanswered}/${busy}/${failures}`,
+        `${fmt(result.loop.p99, 1)} / ${fmt(result.loop.max, 1)}`,
+        fmt(result.loop.cpuMsPerAnswer, 1),
         `ack p99 ≤ 100, reply p95 ≤ ${fmt(replyTarget)}`,
       ]);
       figures.push(
@@ -91,6 +103,7 @@ export async function benchStaff(): Promise<Figure[]> {
         { name: `staff ${name} reply p99 ms`, value: percentile(all, 99) },
         { name: `staff ${name} reply max ms`, value: Math.max(...all) },
         { name: `staff ${name} healthz p99 ms`, value: percentile(result.health, 99) },
+        { name: `staff ${name} event loop delay max ms`, value: result.loop.max },
         { name: `staff ${name} errors`, value: [...result.errors.values()].reduce((a, b) => a + b, 0) },
       );
     } finally {
@@ -113,10 +126,17 @@ export async function benchStaff(): Promise<Figure[]> {
         'p99',
         'max',
         'unanswered/busy/errors',
+        'loop delay p99/max',
+        'CPU ms/answer',
         'target (ms)',
       ],
       rows,
     ),
+  );
+  console.log(
+    `\nCPU ms/answer: this process's CPU time (the app, its embedded store's thread, the stand-ins and the staff) per answer; the PostgreSQL server's own is not in it. Load average at the start ${load
+      .map((l) => fmt(l, 1))
+      .join(', ')} on ${os.availableParallelism()} cores.`,
   );
   // Requests that failed (counted above as errors, their questions as unanswered), and /healthz probes that did.
   if (notes.length) console.log(`\nErrors: ${notes.join('; ')}.`);
@@ -125,7 +145,8 @@ export async function benchStaff(): Promise<Figure[]> {
 
 async function runStaff(
   store: Store,
-): Promise<{ samples: Sample[]; health: number[]; ms: number; errors: Map<string, number> }> {
+  name: string,
+): Promise<{ samples: Sample[]; health: number[]; ms: number; errors: Map<string, number>; loop: LoopDelay }> {
   const slackReplies = new Map<string, { at: number; busy: boolean }>();
   const teamsReplies = new Map<string, { at: number; busy: boolean }>();
   const waiters = new Map<string, () => void>();
@@ -292,6 +313,16 @@ async function runStaff(
     health.length = 0;
     errors.clear();
     const samples: Sample[] = [];
+    const profiler = PROFILE_DIR ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    // How late the event loop (shared by the app and these stand-ins) runs what is due: any long task shows here.
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: STAFF }, async (_, staff) => {
@@ -300,7 +331,21 @@ async function runStaff(
         }
       }),
     );
-    return { samples, health, ms: performance.now() - started, errors };
+    const ms = performance.now() - started;
+    delay.disable();
+    const used = process.cpuUsage(cpu);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.mkdirSync(PROFILE_DIR!, { recursive: true });
+      fs.writeFileSync(`${PROFILE_DIR}/staff-${name}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    const loop = {
+      p99: delay.percentile(99) / 1e6,
+      max: delay.max / 1e6,
+      cpuMsPerAnswer: (used.user + used.system) / 1000 / Math.max(1, samples.length),
+    };
+    return { samples, health, ms, errors, loop };
   } finally {
     running = false;
     await monitor;
