@@ -175,7 +175,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       config: deps.config.slack,
       conversation,
       entries,
-      seenRequests: createSeenRequests(store.sql),
+      // The embedded store is this process's alone: its memory of Slack's requests decides, the ack never waits.
+      seenRequests: createSeenRequests(store.sql, { exclusive: store.kind === 'pglite' }),
       clock,
       logger: deps.logger,
       queue: searches,

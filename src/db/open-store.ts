@@ -18,6 +18,7 @@ import { copyStatement } from './bulk-load.ts';
 import {
   type Database,
   type PlannerSettings,
+  type QueryOptions,
   RESET_LOCAL_SQL,
   SET_LOCAL_SQL,
   type Sql,
@@ -176,7 +177,9 @@ class PgliteSql implements Sql {
     this.#q = q;
     this.exclusive = exclusive;
     // Own properties, so that spreading the seam keeps them.
-    this.query = async <Row>(text: string, params?: unknown[]) => ({ rows: (await q.query<Row>(text, params)).rows });
+    this.query = async <Row>(text: string, params?: unknown[], options?: QueryOptions) => ({
+      rows: (await q.query<Row>(text, params, options?.urgent ? { urgent: true } : undefined)).rows,
+    });
     this.queryWith = async <Row>(settings: PlannerSettings, text: string, params?: unknown[]) => ({
       rows: (await q.query<Row>(text, params, { settings })).rows,
     });

@@ -29,6 +29,8 @@ export type WorkerRequest =
        * transaction of its own when it is not in one.
        */
       settings?: [string, string][];
+      /** Runs before statements still waiting (not before one under way): short, and someone is waiting on it. */
+      urgent?: boolean;
     }
   | { id: number; op: 'exec'; text: string; txId: number | null }
   | { id: number; op: 'begin' }

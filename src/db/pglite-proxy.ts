@@ -19,6 +19,8 @@ export type ProxyQueryOptions = {
   blob?: Blob;
   /** Planner settings for this statement alone, applied and restored on the worker (see Sql.queryWith). */
   settings?: Readonly<Record<string, string>>;
+  /** Runs before the store's waiting statements (see Sql.query's `urgent`). */
+  urgent?: boolean;
 };
 
 /** What both the Store and Prisma's PGlite adapter call: PGlite's `query`, `exec` and `transaction`. */
@@ -137,6 +139,7 @@ export class PgliteProxy implements PgliteQueryable {
         rawTypes: parsers ? Object.keys(parsers).map(Number) : undefined,
         blob,
         ...(options?.settings ? { settings: Object.entries(options.settings) } : {}),
+        ...(options?.urgent ? { urgent: true } : {}),
       },
       blob ? [blob] : [],
     );

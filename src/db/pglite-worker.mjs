@@ -2,7 +2,9 @@
 // The embedded database runs here, on its own thread: a long query blocks this thread only, never the event loop that
 // answers Slack, Teams and HTTP. Plain JavaScript, because worker threads do not inherit the TypeScript loader the app
 // runs under (tsx, vitest); the messages are typed in pglite-protocol.ts.
-import { parentPort, workerData } from 'node:worker_threads';
+import fs from 'node:fs';
+import os from 'node:os';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
@@ -16,6 +18,16 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.mjs runs as a worker thread');
 /** @type {WorkerInit} */
 const init = workerData;
+/** 10 of 19: the event loop's thread gets about nine tenths of a core the two share. */
+const STORE_THREAD_NICENESS = 10;
+
+// Below the event loop's thread in the scheduler's eyes: when the two want the same core, Slack's acks, Teams' turns
+// and /healthz run first and a search statement waits. Linux gives each thread its own niceness (its id is the last
+// part of /proc/thread-self); elsewhere, or where it is not allowed, the thread keeps the process's priority.
+try {
+  const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid !== process.pid) os.setPriority(tid, STORE_THREAD_NICENESS);
+} catch {}
 
 /** @type {Map<number, { tx: Transaction, finish(commit: boolean): void }>} */
 const transactions = new Map();
@@ -178,13 +190,54 @@ async function handle(request) {
   }
 }
 
-port.on('message', (/** @type {WorkerRequest} */ request) => {
-  handle(request).then(
+/** @param {WorkerRequest} request */
+function answer(request) {
+  return handle(request).then(
     (value) => {
-      if (value instanceof ArrayBuffer) port.postMessage({ id: request.id, ok: true, value }, [value]);
-      else port.postMessage({ id: request.id, ok: true, value });
+      try {
+        if (value instanceof ArrayBuffer) port.postMessage({ id: request.id, ok: true, value }, [value]);
+        else port.postMessage({ id: request.id, ok: true, value });
+      } catch (error) {
+        // A value structured clone cannot carry: the caller gets the error, and the next statement its turn.
+        port.postMessage({ id: request.id, ok: false, error: serializeError(error) });
+      }
       if (request.op === 'close') port.close();
     },
     (error) => port.postMessage({ id: request.id, ok: false, error: serializeError(error) }),
   );
+}
+
+/**
+ * Statements outside a transaction run one at a time, in the order sent, except that urgent ones (a health check:
+ * short, and someone waiting on it) go before those still waiting. PGlite would run them in arrival order, so such a
+ * statement waited behind every search statement already sent. A transaction's own statements never wait here: the
+ * transaction holds the database, and they must reach it.
+ * @type {{ urgent: WorkerRequest[], normal: WorkerRequest[] }}
+ */
+const waiting = { urgent: [], normal: [] };
+let running = false;
+
+/** @param {WorkerRequest} request */
+function take(request) {
+  const inTransaction = 'txId' in request && request.txId !== null;
+  if (request.op === 'begin' || request.op === 'end' || inTransaction) void answer(request);
+  else (request.op === 'query' && request.urgent ? waiting.urgent : waiting.normal).push(request);
+}
+
+function runNext() {
+  // Whatever was sent while the last statement ran (this thread was busy in it) is taken first, so that an urgent
+  // statement sent then is seen before the next one starts.
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) take(m.message);
+  const next = waiting.urgent.shift() ?? waiting.normal.shift();
+  if (!next) {
+    running = false;
+    return;
+  }
+  running = true;
+  void answer(next).then(runNext);
+}
+
+port.on('message', (/** @type {WorkerRequest} */ request) => {
+  take(request);
+  if (!running) runNext();
 });

@@ -1,6 +1,10 @@
 /** The narrow SQL seam both stores share: PGlite's `query` and node-postgres's `query` have this shape. */
 export type Sql = {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: Row[] }>;
   /**
    * One statement planned under these planner settings (as `SET LOCAL` for that statement alone, e.g.
    * `{ enable_seqscan: 'off' }`), in one request to the store: no round trip back to the caller between setting, query
@@ -35,6 +39,15 @@ export type Database = {
   sql: Sql;
   /** One transaction; rolled back if `fn` throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+};
+
+export type QueryOptions = {
+  /**
+   * A short statement someone is waiting on (a Slack ack's replay check, a health check). The embedded store, which
+   * runs one statement at a time, runs it before the statements still waiting for their turn (searches'); a server
+   * with a pool of connections needs no such help.
+   */
+  urgent?: boolean;
 };
 
 /** PostgreSQL planner settings by name (`enable_seqscan`…) and value. */

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { createSeenRequests } from '../../src/bots/slack/request-guard.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/bots/slack/slack-app.ts';
 import { coordinatorEntries } from '../../src/catalogue/manual-entries.ts';
-import type { Database } from '../../src/db/sql.ts';
+import type { Database, StoreKind } from '../../src/db/sql.ts';
 import { createHttpServer, listen } from '../../src/http-server.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { TEST_SIGNING_SECRET } from './slack-request.ts';
@@ -10,8 +10,11 @@ import { TEST_SIGNING_SECRET } from './slack-request.ts';
 type SlackAppOptions = Parameters<typeof createSlackApp>[0];
 
 /** What the Slack app is given of the store, built as app.ts builds it. */
-export function slackPorts(store: Database): Pick<SlackAppOptions, 'entries' | 'seenRequests'> {
-  return { entries: coordinatorEntries(store), seenRequests: createSeenRequests(store.sql) };
+export function slackPorts(store: Database & { kind?: StoreKind }): Pick<SlackAppOptions, 'entries' | 'seenRequests'> {
+  return {
+    entries: coordinatorEntries(store),
+    seenRequests: createSeenRequests(store.sql, { exclusive: store.kind === 'pglite' }),
+  };
 }
 
 export type SlackTestServer = { slack: SlackApp; server: http.Server; url: string };

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Sql } from '../../db/sql.ts';
-import { deleteExpiredRequests, insertSeenRequests } from './slack-request-queries.ts';
+import { deleteExpiredRequests, insertSeenRequests, unexpiredRequests } from './slack-request-queries.ts';
 
 /** Slack requests are small; anything far bigger is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,7 +34,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export type SeenRequests = { claim(keys: string[], expires: Date[], now: Date): Promise<boolean> };
 
-export function createSeenRequests(sql: Sql): SeenRequests {
+/** What this process has claimed on a database only it uses (key → expiry, ms), and when it was last pruned. */
+type Claimed = { keys: Map<string, number>; loaded: Promise<void>; prunedAt: number };
+const claimedHere = new WeakMap<Sql, Claimed>();
+
+/**
+ * @param options.exclusive this process is the only one on the database (the embedded store: one process holds its
+ *   folder). Then its own memory of the keys, filled from the database on the first claim, is the whole truth, shared
+ *   by every Slack app on the same `sql`: a claim is answered from it at once and written behind, so an ack never
+ *   waits for the store (where it would wait behind the searches' statements). A record not yet written when the
+ *   process stops is only lost for a replay after a restart, as when the database is slow to answer.
+ */
+export function createSeenRequests(sql: Sql, options: { exclusive?: boolean } = {}): SeenRequests {
+  if (options.exclusive) return claimInMemory(sql);
   let prunedAt = 0;
   return {
     async claim(keys, expires, now) {
@@ -43,6 +55,35 @@ export function createSeenRequests(sql: Sql): SeenRequests {
         await deleteExpiredRequests(sql, now);
       }
       return (await insertSeenRequests(sql, keys, expires)) === keys.length;
+    },
+  };
+}
+
+function claimInMemory(sql: Sql): SeenRequests {
+  return {
+    async claim(keys, expires, now) {
+      let claimed = claimedHere.get(sql);
+      if (!claimed) {
+        const keys = new Map<string, number>();
+        const loaded = unexpiredRequests(sql, now).then((rows) => {
+          for (const row of rows) keys.set(row.key, new Date(row.expires_at).getTime());
+        });
+        claimed = { keys, loaded, prunedAt: now.getTime() };
+        claimedHere.set(sql, claimed);
+        // A failed load is tried again by the next claim; this one reports it (the guard's memory decides alone).
+        loaded.catch(() => claimedHere.delete(sql));
+      }
+      await claimed.loaded;
+      const t = now.getTime();
+      if (t - claimed.prunedAt > PRUNE_EVERY_MS) {
+        claimed.prunedAt = t;
+        for (const [key, until] of claimed.keys) if (until < t) claimed.keys.delete(key);
+        deleteExpiredRequests(sql, now).catch(() => undefined);
+      }
+      if (keys.some((key) => (claimed.keys.get(key) ?? -Infinity) >= t)) return false;
+      for (const [i, key] of keys.entries()) claimed.keys.set(key, expires[i]!.getTime());
+      insertSeenRequests(sql, keys, expires).catch(() => undefined);
+      return true;
     },
   };
 }

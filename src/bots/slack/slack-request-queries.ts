@@ -14,3 +14,12 @@ export async function insertSeenRequests(sql: Sql, keys: string[], expires: Date
   );
   return rows.length;
 }
+
+/** The requests still within their replay window: what an embedded store's only server starts from. */
+export async function unexpiredRequests(sql: Sql, now: Date): Promise<{ key: string; expires_at: Date }[]> {
+  const { rows } = await sql.query<{ key: string; expires_at: Date }>(
+    'SELECT key, expires_at FROM slack_request_seen WHERE expires_at >= $1',
+    [now],
+  );
+  return rows;
+}

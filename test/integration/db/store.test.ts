@@ -192,6 +192,35 @@ describe('embedded store on its own thread', () => {
     }
   });
 
+  it('runs an urgent statement before those still waiting, never inside a transaction or before one under way', async () => {
+    const store = await openTestStore('pglite');
+    try {
+      const order: string[] = [];
+      const running = store.sql.query('SELECT pg_sleep(0.3)').then(() => order.push('running'));
+      await new Promise((r) => setTimeout(r, 100));
+      const waiting = [1, 2, 3].map((n) => store.sql.query(`SELECT ${n}`).then(() => order.push(`waiting ${n}`)));
+      const urgent = store.sql.query('SELECT 1', [], { urgent: true }).then(() => order.push('urgent'));
+      await Promise.all([running, ...waiting, urgent]);
+      expect(order).toEqual(['running', 'urgent', 'waiting 1', 'waiting 2', 'waiting 3']);
+
+      // An open transaction still has the database to itself: an urgent statement waits for it to end.
+      const seen: string[] = [];
+      const tx = store.transaction(async (t) => {
+        await t.query(`INSERT INTO source (name, format) VALUES ('inside', 'ical')`);
+        await new Promise((r) => setTimeout(r, 50));
+        await t.query(`INSERT INTO source (name, format) VALUES ('inside too', 'ical')`);
+        seen.push('transaction done');
+      });
+      const outside = store.sql
+        .query<{ n: number }>('SELECT count(*)::int AS n FROM source', [], { urgent: true })
+        .then((r) => seen.push(`outside saw ${r.rows[0]!.n}`));
+      await Promise.all([tx, outside]);
+      expect(seen).toEqual(['transaction done', 'outside saw 2']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('snapshots and restores a store through the thread (tests clone stores this way)', async () => {
     const store = await openTestStore('pglite');
     await store.sql.query(`INSERT INTO source (name, format) VALUES ('in the snapshot', 'ical')`);
