@@ -463,6 +463,11 @@ export async function benchSearch(): Promise<void> {
   const sizes = (process.env.SEARCH_BENCH_SIZES ?? '5000,50000,200000').split(',').map(Number);
   const rounds = Number(process.env.SEARCH_BENCH_ROUNDS ?? 3);
   const server = process.env.BENCH_DATABASE_URL;
+  // While iterating: SEARCH_BENCH_FUSE=0 leaves fuse.js out (minutes at 200k), SEARCH_BENCH_STORES=pglite or postgres
+  // measures one store, SEARCH_BENCH_TRACE=1 prints each question's statements with their times.
+  const withFuse = process.env.SEARCH_BENCH_FUSE !== '0';
+  const stores = (process.env.SEARCH_BENCH_STORES ?? 'pglite,postgres').split(',');
+  const trace = process.env.SEARCH_BENCH_TRACE === '1';
   const baselineDir = process.env.SEARCH_BENCH_BASELINE;
   const baseline = baselineDir
     ? ((await import(pathToFileURL(path.resolve(baselineDir, 'src/catalogue/search/database-search.ts')).href)) as {
@@ -476,8 +481,10 @@ export async function benchSearch(): Promise<void> {
     'postgres 50000': 15,
   };
   const runs: { kind: 'pglite' | 'postgres'; size: number }[] = [
-    ...sizes.map((size) => ({ kind: 'pglite' as const, size })),
-    ...(server && sizes.includes(50_000) ? [{ kind: 'postgres' as const, size: 50_000 }] : []),
+    ...(stores.includes('pglite') ? sizes.map((size) => ({ kind: 'pglite' as const, size })) : []),
+    ...(server && stores.includes('postgres') && sizes.includes(50_000)
+      ? [{ kind: 'postgres' as const, size: 50_000 }]
+      : []),
   ];
   const saved = readSaved();
   const toSave: Saved = { ...saved };
@@ -493,14 +500,17 @@ export async function benchSearch(): Promise<void> {
     const impls: Impl[] = [{ name: 'now', search: createDatabaseSearch(store) }];
     if (baseline) impls.push({ name: 'before', search: baseline.createDatabaseSearch(store) });
     const [now, before] = await measureAll(impls, rounds);
+    if (trace) await traceStatements(store, `${kind} ${size}`);
     const db = figuresOf(allTimes(now!.times));
     const was = before ? figuresOf(allTimes(before.times)) : undefined;
 
     // fuse.js over every entry, every question, one round after a warm-up question.
-    const { rows: records } = await store.sql.query<{ title: string; categories: string; description: string }>(
-      `SELECT name AS title, array_to_string(categories, ' ') AS categories, description FROM service
+    const { rows: records } = !withFuse
+      ? { rows: [] }
+      : await store.sql.query<{ title: string; categories: string; description: string }>(
+          `SELECT name AS title, array_to_string(categories, ' ') AS categories, description FROM service
        WHERE removed_at IS NULL AND status <> 'closed'`,
-    );
+        );
     const fuse = new Fuse(records, {
       keys: [
         { name: 'title', weight: 3 },
@@ -512,7 +522,7 @@ export async function benchSearch(): Promise<void> {
     fuse.search(BENCH_QUESTIONS[0]!.q, { limit: 5 });
     const fuseTimes: number[] = [];
     const fuseQuality = noQuality();
-    for (const question of BENCH_QUESTIONS) {
+    for (const question of withFuse ? BENCH_QUESTIONS : []) {
       const { ms, value } = await timeIt(() => fuse.search(question.q, { limit: 5 }));
       fuseTimes.push(ms);
       if (question.want) {
@@ -545,8 +555,8 @@ export async function benchSearch(): Promise<void> {
       was ? `${four(was)} (×${fmt(db.p95 / was.p95, 2)})` : '–',
       before ? qualityCell(before.quality) : '–',
       last ? `${fmt(last.p50, 1)} / ${fmt(last.p95, 1)} / ${fmt(last.p99, 1)} / ${fmt(last.max, 0)}` : '–',
-      `${four(fuseFigures)} (${fuseFigures.n})`,
-      `${fmt(fuseFigures.p95 / db.p95, 1)}x`,
+      withFuse ? `${four(fuseFigures)} (${fuseFigures.n})` : '–',
+      withFuse ? `${fmt(fuseFigures.p95 / db.p95, 1)}x` : '–',
       `${qualityCell(fuseQuality).split(' / ')[0]}`,
     ]);
     console.log(
@@ -606,3 +616,39 @@ export async function benchSearch(): Promise<void> {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Every question once more through a store whose statements are timed: per question, how many round trips the
+ * search makes and what each costs (the first line of each statement, to tell them apart).
+ */
+async function traceStatements(store: Store, label: string): Promise<void> {
+  let log: { ms: number; what: string }[] = [];
+  const timed =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>, what: (...args: A) => string) =>
+    async (...args: A): Promise<R> => {
+      const start = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        log.push({ ms: performance.now() - start, what: what(...args) });
+      }
+    };
+  const head = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 60);
+  const sql = {
+    ...store.sql,
+    query: timed(store.sql.query.bind(store.sql), (text: string) => head(text)),
+    queryWith: timed(
+      store.sql.queryWith.bind(store.sql),
+      (_s: Readonly<Record<string, string>>, text: string) => `[idx] ${head(text)}`,
+    ),
+  } as Store['sql'];
+  const search = createDatabaseSearch({ sql, transaction: store.transaction.bind(store) });
+  console.log(`\nStatements per question, ${label} (ms each):`);
+  for (const { q } of BENCH_QUESTIONS) {
+    log = [];
+    const { ms } = await timeIt(() => search.search({ text: q, now: NOW, limit: 5 }));
+    const inSql = log.reduce((a, b) => a + b.ms, 0);
+    console.log(`  ${fmt(ms, 1).padStart(6)} ms, ${log.length} statements (${fmt(inSql, 1)} ms)  ${q}`);
+    for (const l of log) console.log(`      ${fmt(l.ms, 1).padStart(6)}  ${l.what}`);
+  }
+}
