@@ -56,7 +56,14 @@ export function takePostcode(s: string, u: Understood): string {
 const STREET_WORDS =
   'road|rd|street|st|gardens|gdns|square|sq|lane|ln|close|crescent|cres|place|pl|way|avenue|ave|terrace|grove|mews|court|ct|' +
   'hill|row|walk|yard|parade|drive|dr|estate|buildings|green|rise|vale|villas|park';
-const STREET_ADDRESS = new RegExp(String.raw`\b\d{1,4}[a-z]? (?:[a-z]+ ){1,3}?(?:${STREET_WORDS})\b`, 'g');
+/** Words after a number that make it an amount, not a house number: "8 mile walk", "2 hour walk", "30 minute walk". */
+const UNITS =
+  'miles?|mi|km|k|kilometres?|kilometers?|metres?|meters?|m|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|' +
+  'times?|people|persons?|steps|laps?|step';
+const STREET_ADDRESS = new RegExp(
+  String.raw`\b\d{1,4}[a-z]? (?!(?:${UNITS}) )(?:[a-z]+ ){1,3}?(?:${STREET_WORDS})\b`,
+  'g',
+);
 
 /** "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics. */
 export function takeStreetAddresses(s: string): string {

@@ -25,6 +25,7 @@ import {
   trigramFor,
 } from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
+import { isConstraintSlot } from './read-concepts.ts';
 import { rank, type Ranked } from './ranking.ts';
 import { CANDIDATES, type CandidateRow, candidates, slotsFound, type VenuePoint } from './search-queries.ts';
 import type { Understood } from './types.ts';
@@ -53,6 +54,7 @@ export async function findRanked(
     const found = await slotsFound(sql, filters, only);
     const keep: number[] = [];
     const missing: string[] = [];
+    const silent: number[] = [];
     let changed = false;
     for (let i = 0; i < filters.groups.length; i++) {
       if (found[i] !== false) {
@@ -62,6 +64,11 @@ export async function findRanked(
       const slot = slots[i];
       if (!slot) continue;
       changed = true;
+      // A constraint's words found in no text: the constraint itself still filters; nothing to say or count.
+      if (isConstraintSlot(slot)) {
+        silent.push(i);
+        continue;
+      }
       if (slot.concept) add((view.unmet ??= []), slot.concept);
       const broader = slot.concept ? broaderOf(slot.concept) : [];
       const query = orOf(broader.map((k) => conceptQuery(k)));
@@ -76,7 +83,7 @@ export async function findRanked(
         missing.push(slot.text);
       }
     }
-    if (missing.length) {
+    if (missing.length || silent.length) {
       const pick = <T>(list: T[]) => keep.map((i) => list[i]!);
       filters.groups = pick(filters.groups);
       filters.literal = pick(filters.literal);
@@ -84,6 +91,8 @@ export async function findRanked(
       filters.broadened = pick(filters.broadened);
       filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
+    }
+    if (missing.length) {
       const words = missing.map((w) => `"${w}"`).join(', ');
       notes.push(
         filters.groups.length

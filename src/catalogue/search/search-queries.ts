@@ -4,6 +4,7 @@ import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 import { slotsAsked } from '../session-slots.ts';
 import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
+import { isConstraintSlot } from './read-concepts.ts';
 import type { Understood } from './types.ts';
 
 /** How many candidates the database hands over for re-ranking. */
@@ -218,7 +219,9 @@ export async function candidates(
   };
   const nowRef = p(now);
   const where: string[] = ['s.removed_at IS NULL', "s.status <> 'closed'"];
-  const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
+  // A constraint's words ("online", "wheelchair") only rank: the candidates are found by the rest of the question.
+  const finding = f.groups.filter((_, i) => !isConstraintSlot(f.slots[i]));
+  const tsquery = finding.length ? finding.map((g) => `(${g})`).join(' | ') : null;
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
   // The words find candidates through two indexes, each in its own branch so that each can use its index (an OR of
@@ -237,7 +240,7 @@ export async function candidates(
     }
     if (near.length) textTrigram = `(${near.join(' OR ')})`;
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
-    if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
+    if (finding.length > 1) allQuery = finding.map((g) => `(${g})`).join(' & ');
   }
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
