@@ -34,6 +34,11 @@ export type Filters = {
   languages: string[];
   formats: string[];
   time?: { from: Date; to: Date; weekdays?: number[]; hours?: readonly [number, number] };
+  /**
+   * Venues of the street, building or town named ("at Cheriton Library", "in Christchurch"): their listings are
+   * candidates even when no word of the question is in their text.
+   */
+  venueIds?: string[];
 };
 
 export function emptyFilters(): Filters {

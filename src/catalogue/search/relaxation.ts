@@ -40,6 +40,7 @@ export async function findRanked(
   venue: readonly VenuePoint[] = [],
 ): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
+  if (venue.length) filters.venueIds = venue.map((v) => v.id);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;
@@ -56,8 +57,10 @@ export async function findRanked(
     const missing: string[] = [];
     const silent: number[] = [];
     let changed = false;
+    // The name of a town or venue found among the catalogue's venues matches there, if in no listing's text.
+    const town = new Set(venue.length ? (u.venue?.split(' ') ?? []) : []);
     for (let i = 0; i < filters.groups.length; i++) {
-      if (found[i] !== false) {
+      if (found[i] !== false || (slots[i] && !slots[i]!.concept && town.has(slots[i]!.text))) {
         keep.push(i);
         continue;
       }
@@ -161,7 +164,7 @@ export async function findRanked(
   // Parts of the question no candidate matched: are they anywhere in the catalogue?
   const uncovered = new Set(filters.slots.map((_, i) => i).filter((i) => !rows!.some((r) => slotHit(r, filters, i))));
   if (uncovered.size && (await dropMissing(uncovered))) rows = await candidates(sql, filters, now, CANDIDATES, prefer);
-  relaxed.unshift(...notes);
+  relaxed.unshift(...new Set(notes));
   if (rows.length === 0) {
     // Last resort for a non-empty catalogue: what is on soonest near the place asked about.
     relaxed.push('nothing matched; showing what is coming up');

@@ -95,8 +95,10 @@ export type VenuePoint = { id: string; ward: string | null; lat: number | null; 
  * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
  * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text).
  */
-export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Promise<VenuePoint[]> {
   const pattern = `%${venue.split(' ').join('%')}%`;
+  // A town named in everyday words: venues in it by their city.
+  const city = cityOnly ? ` AND lower(city) = $2` : '';
   const { rows } = await sql.query<{
     id: string;
     ward: string | null;
@@ -105,9 +107,9 @@ export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]
   }>(
     `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
-        AND ${PLACE_TEXT_SQL} ILIKE $1
+        AND ${PLACE_TEXT_SQL} ILIKE $1${city}
       LIMIT 50`,
-    [pattern],
+    cityOnly ? [pattern, venue] : [pattern],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -328,9 +330,11 @@ export async function candidates(
       text: string | undefined,
     ) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
+    const atVenue =
+      (textFts || textTrigram) && f.venueIds?.length ? `s.location_id = ANY(${p(f.venueIds)}::uuid[])` : undefined;
     const parts =
       textFts || textTrigram
-        ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe)
+        ? [textFts, textTrigram, atVenue].filter((t): t is string => Boolean(t)).map(probe)
         : [probe(undefined)];
     const { rows } = await indexOnly(sql, (probe) =>
       probe.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
@@ -382,6 +386,8 @@ export async function candidates(
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
+  // Listings at the venues named, whatever their words (through the index on location_id).
+  if (hasText && f.venueIds?.length) branches.push(branch(`s.location_id = ANY(${p(f.venueIds)}::uuid[])`, POOL_ANY));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const query = `WITH q AS MATERIALIZED (
