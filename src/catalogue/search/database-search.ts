@@ -1,6 +1,7 @@
 import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
 import { parseQuery, unknownWords } from './parse-query.ts';
+import { namesTownOnly } from './read-places.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
 import { resultRow, venuePoints, withDetails, wordsInCatalogue } from './search-queries.ts';
@@ -25,7 +26,7 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
       let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
       // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
-      const venue = understood.venue ? await venuePoints(sql, understood.venue) : [];
+      const venue = understood.venue ? await venuePoints(sql, understood.venue, namesTownOnly(understood.venue)) : [];
       if (understood.venue && !venue.length) {
         understood = parseQuery(request.text, request.now, {
           ...(catalogueWords ? { catalogueWords } : {}),

@@ -1,5 +1,6 @@
 /** The filters a question becomes, and the full-text query text of its words, synonyms and wider concepts. */
 import { hardAudiences, isKnownWord } from './parse-query.ts';
+import { isConstraintSlot } from './read-concepts.ts';
 import type { Slot, Understood } from './types.ts';
 import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
 
@@ -33,6 +34,11 @@ export type Filters = {
   languages: string[];
   formats: string[];
   time?: { from: Date; to: Date; weekdays?: number[]; hours?: readonly [number, number] };
+  /**
+   * Venues of the street, building or town named ("at Cheriton Library", "in Christchurch"): their listings are
+   * candidates even when no word of the question is in their text.
+   */
+  venueIds?: string[];
 };
 
 export function emptyFilters(): Filters {
@@ -133,14 +139,18 @@ export function textGroups(u: Understood): {
   const synonyms: string[] = [];
   const trigramTerms: string[] = [];
   for (const slot of slotsOf(u)) {
-    // Other spellings of a compound are phrases: "pre-school" is indexed as its parts side by side.
+    // Other spellings of a compound are phrases: "pre-school" is indexed as its parts side by side. A constraint's
+    // words count one by one ("Wheelchair Basketball" for "a wheelchair user").
     const lit = orOf([
-      tsWords(slot.text),
+      isConstraintSlot(slot) ? tsWords(slot.text)?.replace(/ & /g, ' | ') : tsWords(slot.text),
       ...(slot.alternatives ?? []).map((a) => tsWords(a)?.replace(/ & /g, ' <-> ')),
     ]);
     if (!lit) continue;
     // "man", "husband", "lady": who the resident is, looked for as written, never through "men" in Men's Shed.
-    const soft = slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false;
+    // A constraint's words ("wheelchair", "online") are looked for as written only: the constraint is its filter.
+    const soft =
+      isConstraintSlot(slot) ||
+      (slot.concept ? conceptByKey(slot.concept)?.audiences?.some((a) => SOFT.has(a)) : false);
     const syn = slot.concept && !soft ? conceptQuery(slot.concept, slot.text) : '';
     slots.push(slot);
     literal.push(lit);

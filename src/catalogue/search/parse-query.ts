@@ -1,7 +1,7 @@
 import { joinCompounds, takeFuzzy } from './build-slots.ts';
 import { MAX_QUESTION_CHARS, normaliseQueryText, type ParseOptions, unique } from './query-text.ts';
 import { takeAges } from './read-audiences.ts';
-import { takeConcepts } from './read-concepts.ts';
+import { isConstraintSlot, takeConcepts } from './read-concepts.ts';
 import { takeCost } from './read-cost.ts';
 import { takePlaces, takePostcode, takeStreetAddresses, takeVenue } from './read-places.ts';
 import { withSpellings } from './read-spelling.ts';
@@ -59,7 +59,12 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     slots.push({ text: piece });
   }
   u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options));
-  u.terms = unique(u.slots.flatMap((x) => x.text.split(' ')).filter((w) => !STOP_WORDS.has(w)));
+  u.terms = unique(
+    u.slots
+      .filter((x) => !isConstraintSlot(x))
+      .flatMap((x) => x.text.split(' '))
+      .filter((w) => !STOP_WORDS.has(w)),
+  );
   // "a step-free place" asks for a step-free venue; wheelchair users need both.
   if (u.access.includes('wheelchair_accessible') && !u.access.includes('step_free')) u.access.unshift('step_free');
   return u;

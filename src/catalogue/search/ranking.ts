@@ -54,6 +54,8 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>): number {
   if (slot && !slot.concept && town.has(slot.text)) return 0.3;
   const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
   if (!concept) return 1;
+  // A constraint's words (an access need, a format, a kind) say how, not what: its filter does the work.
+  if (concept.facet === 'access' || concept.facet === 'format' || concept.facet === 'kind') return 0.3;
   if (concept.facet === 'audience') return concept.audiences?.some((a) => SOFT.has(a)) ? 0.25 : 0.4;
   if (concept.facet === 'language') return 0.6;
   return 1;

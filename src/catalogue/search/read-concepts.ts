@@ -1,7 +1,7 @@
 /** Thesaurus phrases in a question: the topics, audiences, languages, access needs, formats and kinds they name. */
 import { add, normaliseQueryText } from './query-text.ts';
 import type { Slot, Understood } from './types.ts';
-import { CONCEPTS, type Concept, STOP_WORDS } from './vocabulary.ts';
+import { CONCEPTS, type Concept, conceptByKey, STOP_WORDS } from './vocabulary.ts';
 
 /** Thesaurus phrases (normalised) and the concepts each names. */
 export const phraseIndex = new Map<string, Concept[]>();
@@ -55,7 +55,10 @@ function possessive(phrase: string): string {
   return phrase.replace(/(children|people|men|folk)s$/, '$1');
 }
 
-/** Thesaurus phrases, longest first: each one's concepts applied, its words kept as a slot when they are search words. */
+/**
+ * Thesaurus phrases, longest first: each one's concepts applied and its words kept as a slot (a constraint's words,
+ * such as an access need or a format, as a slot that only ranks: see `isConstraintSlot`).
+ */
 export function takeConcepts(tokens: string[], u: Understood): (string | Slot)[] {
   const out: (string | Slot)[] = [];
   for (let i = 0; i < tokens.length; ) {
@@ -74,6 +77,10 @@ export function takeConcepts(tokens: string[], u: Understood): (string | Slot)[]
         if (keep) {
           const main = concepts.find((c) => c.facet === 'topic' || c.facet === 'audience' || c.facet === 'language')!;
           out.push({ text: contentOf(phrase), concept: main.key });
+        } else {
+          // A constraint's words ("wheelchair", "online", "course") still count as words, a little: "Wheelchair
+          // Basketball", "Online Activities". Never through synonyms, and a listing without them is not left out.
+          out.push({ text: contentOf(phrase), concept: concepts[0]!.key });
         }
         matched = n;
         break;
@@ -83,4 +90,10 @@ export function takeConcepts(tokens: string[], u: Understood): (string | Slot)[]
     else out.push(tokens[i++]!);
   }
   return out;
+}
+
+/** A slot whose words name a constraint (an access need, a format, a kind): its words rank a little, never filter. */
+export function isConstraintSlot(slot: Slot | undefined): boolean {
+  const facet = slot?.concept ? conceptByKey(slot.concept)?.facet : undefined;
+  return facet === 'access' || facet === 'format' || facet === 'kind';
 }

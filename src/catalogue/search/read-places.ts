@@ -56,7 +56,14 @@ export function takePostcode(s: string, u: Understood): string {
 const STREET_WORDS =
   'road|rd|street|st|gardens|gdns|square|sq|lane|ln|close|crescent|cres|place|pl|way|avenue|ave|terrace|grove|mews|court|ct|' +
   'hill|row|walk|yard|parade|drive|dr|estate|buildings|green|rise|vale|villas|park';
-const STREET_ADDRESS = new RegExp(String.raw`\b\d{1,4}[a-z]? (?:[a-z]+ ){1,3}?(?:${STREET_WORDS})\b`, 'g');
+/** Words after a number that make it an amount, not a house number: "8 mile walk", "2 hour walk", "30 minute walk". */
+const UNITS =
+  'miles?|mi|km|k|kilometres?|kilometers?|metres?|meters?|m|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|' +
+  'times?|people|persons?|steps|laps?|step';
+const STREET_ADDRESS = new RegExp(
+  String.raw`\b\d{1,4}[a-z]? (?!(?:${UNITS}) )(?:[a-z]+ ){1,3}?(?:${STREET_WORDS})\b`,
+  'g',
+);
 
 /** "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics. */
 export function takeStreetAddresses(s: string): string {
@@ -129,6 +136,17 @@ export function takeVenue(tokens: string[], u: Understood): string[] {
       u.venue = words.join(' ');
       return tokens;
     }
+  }
+  // "food bank in Key West", "swimming pool in High Wycombe": everyday words ending the question after a place word
+  // may name a town; they are looked up as the city of the catalogue's venues (see `namesTownOnly`).
+  for (let i = tokens.length - 2; i >= 0 && i >= tokens.length - 4; i--) {
+    if (!TOWN_CUES.has(tokens[i]!)) continue;
+    const words = tokens.slice(i + 1);
+    if (words.some((w) => STOP_WORDS.has(w) || !/^[a-z]+$/.test(w) || w.length < 3 || phraseIndex.has(w))) continue;
+    if (placeFor(words.join(' ')) || phraseIndex.has(words.join(' ')) || VENUE_WORDS.has(words.at(-1)!)) continue;
+    if (STREET_WORD_SET.has(words.at(-1)!)) continue;
+    u.venue = words.join(' ');
+    return tokens;
   }
   // "foodbank folkestone", "longwick": a bare name that no word list, thesaurus or Camden place knows may still be a
   // town or village where the catalogue has venues. It is looked up like one (and read as a word only, when no venue
@@ -245,3 +263,13 @@ const PLACE_WORDS: ReadonlySet<string> = new Set(
       ].includes(w),
   ),
 );
+
+/**
+ * Whether a venue read from a question is only a town's name in everyday words ("key west", "high wycombe"): it
+ * counts only as the city of a venue, never as words of a venue's name or address ("in the park").
+ */
+export function namesTownOnly(venue: string): boolean {
+  const words = venue.split(' ');
+  const last = words.at(-1)!;
+  return !STREET_WORD_SET.has(last) && !VENUE_WORDS.has(last) && words.every((w) => isKnownWord(w));
+}

@@ -25,6 +25,7 @@ import {
   trigramFor,
 } from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
+import { isConstraintSlot } from './read-concepts.ts';
 import { rank, type Ranked } from './ranking.ts';
 import { CANDIDATES, type CandidateRow, candidates, slotsFound, type VenuePoint } from './search-queries.ts';
 import type { Understood } from './types.ts';
@@ -39,6 +40,7 @@ export async function findRanked(
   venue: readonly VenuePoint[] = [],
 ): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
+  if (venue.length) filters.venueIds = venue.map((v) => v.id);
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;
@@ -53,15 +55,23 @@ export async function findRanked(
     const found = await slotsFound(sql, filters, only);
     const keep: number[] = [];
     const missing: string[] = [];
+    const silent: number[] = [];
     let changed = false;
+    // The name of a town or venue found among the catalogue's venues matches there, if in no listing's text.
+    const town = new Set(venue.length ? (u.venue?.split(' ') ?? []) : []);
     for (let i = 0; i < filters.groups.length; i++) {
-      if (found[i] !== false) {
+      if (found[i] !== false || (slots[i] && !slots[i]!.concept && town.has(slots[i]!.text))) {
         keep.push(i);
         continue;
       }
       const slot = slots[i];
       if (!slot) continue;
       changed = true;
+      // A constraint's words found in no text: the constraint itself still filters; nothing to say or count.
+      if (isConstraintSlot(slot)) {
+        silent.push(i);
+        continue;
+      }
       if (slot.concept) add((view.unmet ??= []), slot.concept);
       const broader = slot.concept ? broaderOf(slot.concept) : [];
       const query = orOf(broader.map((k) => conceptQuery(k)));
@@ -76,7 +86,7 @@ export async function findRanked(
         missing.push(slot.text);
       }
     }
-    if (missing.length) {
+    if (missing.length || silent.length) {
       const pick = <T>(list: T[]) => keep.map((i) => list[i]!);
       filters.groups = pick(filters.groups);
       filters.literal = pick(filters.literal);
@@ -84,6 +94,8 @@ export async function findRanked(
       filters.broadened = pick(filters.broadened);
       filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
+    }
+    if (missing.length) {
       const words = missing.map((w) => `"${w}"`).join(', ');
       notes.push(
         filters.groups.length
@@ -152,7 +164,7 @@ export async function findRanked(
   // Parts of the question no candidate matched: are they anywhere in the catalogue?
   const uncovered = new Set(filters.slots.map((_, i) => i).filter((i) => !rows!.some((r) => slotHit(r, filters, i))));
   if (uncovered.size && (await dropMissing(uncovered))) rows = await candidates(sql, filters, now, CANDIDATES, prefer);
-  relaxed.unshift(...notes);
+  relaxed.unshift(...new Set(notes));
   if (rows.length === 0) {
     // Last resort for a non-empty catalogue: what is on soonest near the place asked about.
     relaxed.push('nothing matched; showing what is coming up');

@@ -4,6 +4,7 @@ import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 import { slotsAsked } from '../session-slots.ts';
 import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
+import { isConstraintSlot } from './read-concepts.ts';
 import type { Understood } from './types.ts';
 
 /** How many candidates the database hands over for re-ranking. */
@@ -97,8 +98,10 @@ export type VenuePoint = { id: string; ward: string | null; lat: number | null; 
  * microseconds a venue on the embedded store (0.4 s at 5,000 venues for a word that names none), and the index
  * finds the same venues in the same order (table order, either way) from a few pages.
  */
-export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]> {
+export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Promise<VenuePoint[]> {
   const pattern = `%${venue.split(' ').join('%')}%`;
+  // A town named in everyday words: venues in it by their city.
+  const city = cityOnly ? ` AND lower(city) = $2` : '';
   const { rows } = await indexOnly(sql, (probe) =>
     probe.query<{
       id: string;
@@ -108,9 +111,9 @@ export async function venuePoints(sql: Sql, venue: string): Promise<VenuePoint[]
     }>(
       `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
-        AND ${PLACE_TEXT_SQL} ILIKE $1
+        AND ${PLACE_TEXT_SQL} ILIKE $1${city}
       LIMIT 50`,
-      [pattern],
+      cityOnly ? [pattern, venue] : [pattern],
     ),
   );
   return rows.map((r) => ({
@@ -223,7 +226,9 @@ export async function candidates(
   };
   const nowRef = p(now);
   const where: string[] = ['s.removed_at IS NULL', "s.status <> 'closed'"];
-  const tsquery = f.groups.length ? f.groups.map((g) => `(${g})`).join(' | ') : null;
+  // A constraint's words ("online", "wheelchair") only rank: the candidates are found by the rest of the question.
+  const finding = f.groups.filter((_, i) => !isConstraintSlot(f.slots[i]));
+  const tsquery = finding.length ? finding.map((g) => `(${g})`).join(' | ') : null;
   const tsRef = tsquery ? p(tsquery) : undefined;
   let trigramExpr = '0::float8';
   // The words find candidates through two indexes, each in its own branch so that each can use its index (an OR of
@@ -242,7 +247,7 @@ export async function candidates(
     }
     if (near.length) textTrigram = `(${near.join(' OR ')})`;
     if (sims.length) trigramExpr = sims.length === 1 ? sims[0]! : `GREATEST(${sims.join(', ')})`;
-    if (f.groups.length > 1) allQuery = f.groups.map((g) => `(${g})`).join(' & ');
+    if (finding.length > 1) allQuery = finding.map((g) => `(${g})`).join(' & ');
   }
   // Phone and online services reach every ward and need no step-free venue, so they pass those filters; `strict`
   // (and the `local` column) ask for a venue that fits.
@@ -330,9 +335,11 @@ export async function candidates(
       text: string | undefined,
     ) => `(SELECT s.id FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(text ? [text] : []), ...(f.time ? [live] : [])].join('\n AND ')} LIMIT 1)`;
+    const atVenue =
+      (textFts || textTrigram) && f.venueIds?.length ? `s.location_id = ANY(${p(f.venueIds)}::uuid[])` : undefined;
     const parts =
       textFts || textTrigram
-        ? [textFts, textTrigram].filter((t): t is string => Boolean(t)).map(probe)
+        ? [textFts, textTrigram, atVenue].filter((t): t is string => Boolean(t)).map(probe)
         : [probe(undefined)];
     const { rows } = await indexOnly(sql, (probe) =>
       probe.query<CandidateRow>(`SELECT id FROM (${parts.join(' UNION ALL ')}) x LIMIT 1`, params),
@@ -380,6 +387,8 @@ export async function candidates(
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
+  // Listings at the venues named, whatever their words (through the index on location_id).
+  if (hasText && f.venueIds?.length) branches.push(branch(`s.location_id = ANY(${p(f.venueIds)}::uuid[])`, POOL_ANY));
   if (branches.length === 0) branches.push(branch(undefined, limit));
   const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const query = `WITH

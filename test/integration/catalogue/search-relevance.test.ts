@@ -115,14 +115,14 @@ describe('search relevance over the demo catalogue and imports of sample data', 
  * fixtures or the titles drifted.
  */
 type Floor = { top3: number; mrr: number };
-const FLOORS: Record<string, { count: number; dev: Floor; heldout: Floor }> = {
-  // dev: the questions tuned against (including the earlier held-out parts); heldout: the third round (round3/),
-  // written after tuning from the data alone and run once.
-  demo: { count: 408, dev: { top3: 0.97, mrr: 0.96 }, heldout: { top3: 0.86, mrr: 0.83 } },
-  'real-bristol': { count: 32, dev: { top3: 0.95, mrr: 0.93 }, heldout: { top3: 0.95, mrr: 0.9 } },
+const FLOORS: Record<string, { count: number; dev: Floor; heldout?: Floor }> = {
+  // dev: the questions tuned against, the earlier held-out rounds included (round3/ became dev once its one run was
+  // reported). A held-out floor is set once a new held-out round has been run.
+  demo: { count: 408, dev: { top3: 0.93, mrr: 0.91 } },
+  'real-bristol': { count: 32, dev: { top3: 0.95, mrr: 0.93 } },
   // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 62, dev: { top3: 0.9, mrr: 0.88 }, heldout: { top3: 0.8, mrr: 0.62 } },
-  'real-placecal': { count: 202, dev: { top3: 0.96, mrr: 0.92 }, heldout: { top3: 0.74, mrr: 0.74 } },
+  'real-bucks': { count: 62, dev: { top3: 0.87, mrr: 0.81 } },
+  'real-placecal': { count: 202, dev: { top3: 0.9, mrr: 0.87 } },
 };
 const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
 
@@ -159,10 +159,12 @@ describe('judged relevance sets over the demo catalogue and the committed real d
       expect(outcome.unknownExpectations).toEqual([]);
       expect(outcome.figures.all.count).toBeGreaterThanOrEqual(floor.count);
       for (const part of ['dev', 'heldout'] as const) {
-        // A part with no questions (every held-out question moved into dev once reported) has no figures to keep.
-        if (!outcome.figures[part].count) continue;
-        expect(outcome.figures[part].top3, `${part} top-3`).toBeGreaterThanOrEqual(floor[part].top3);
-        expect(outcome.figures[part].mrr, `${part} MRR`).toBeGreaterThanOrEqual(floor[part].mrr);
+        // A part with no questions (every held-out question moved into dev once reported) has no figures to keep,
+        // and a held-out round not yet run has no floor.
+        const partFloor = floor[part];
+        if (!outcome.figures[part].count || !partFloor) continue;
+        expect(outcome.figures[part].top3, `${part} top-3`).toBeGreaterThanOrEqual(partFloor.top3);
+        expect(outcome.figures[part].mrr, `${part} MRR`).toBeGreaterThanOrEqual(partFloor.mrr);
       }
     });
   }

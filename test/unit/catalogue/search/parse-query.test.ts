@@ -9,9 +9,13 @@ describe('parseQuery', () => {
   it('understands the example from the issue', () => {
     const u = parseQuery('free lunch club near Kentish Town on Tuesdays, step-free', NOW);
     expect(u).toMatchObject({
-      // Every content word counts: "lunch club" names a concept and is still searched as words.
+      // Every content word counts: "lunch club" names a concept and is still searched as words; "step-free" is a
+      // filter whose words only rank (they are no search term).
       terms: ['lunch'],
-      slots: [{ text: 'lunch club', concept: 'lunch-club' }],
+      slots: [
+        { text: 'lunch club', concept: 'lunch-club' },
+        { text: 'step free', concept: 'step-free' },
+      ],
       categories: ['lunch club'],
       topics: ['lunch-club'],
       free: true,
