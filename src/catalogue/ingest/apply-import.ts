@@ -143,7 +143,7 @@ export async function applyImport(
     'service',
     created,
     async () => {
-      for (const chunk of chunks(toWrite, BATCH)) await writeOrganisationsAndVenues(tx, sourceId, chunk);
+      await writeOrganisationsAndVenues(tx, sourceId, toWrite);
       const fresh: ServiceRow[] = [];
       const changed: ServiceRow[] = [];
       for (const item of toWrite) (known.has(item.data.externalId) ? changed : fresh).push(serviceRowOf(item));
@@ -166,7 +166,11 @@ export async function applyImport(
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
 
-/** The organisations and venues of a batch of entries (services link to them by their external ids). */
+/**
+ * The organisations and venues of the written entries (services link to them by their external ids), each written
+ * once however many entries share it: many services name one organisation or hall. Where entries disagree about one,
+ * the last entry's version is kept, as writing them entry by entry would leave it.
+ */
 async function writeOrganisationsAndVenues(tx: Sql, sourceId: string, items: Prepared[]): Promise<void> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
@@ -174,14 +178,18 @@ async function writeOrganisationsAndVenues(tx: Sql, sourceId: string, items: Pre
     if (data.organisation) organisations.set(data.organisation.externalId, data.organisation);
     if (data.location) locations.set(data.location.externalId, data.location);
   }
-  if (organisations.size > 0) {
-    const rows = [...organisations.values()].map((o) => ({ ...o, hash: contentHash(o) }));
-    await upsertOrganisations(tx, sourceId, rows);
-  }
-  if (locations.size > 0) {
-    const rows = [...locations.values()].map((l) => ({ ...l, hash: contentHash(l) }));
-    await upsertLocations(tx, sourceId, rows);
-  }
+  for (const chunk of chunks([...organisations.values()], BATCH))
+    await upsertOrganisations(
+      tx,
+      sourceId,
+      chunk.map((o) => ({ ...o, hash: contentHash(o) })),
+    );
+  for (const chunk of chunks([...locations.values()], BATCH))
+    await upsertLocations(
+      tx,
+      sourceId,
+      chunk.map((l) => ({ ...l, hash: contentHash(l) })),
+    );
 }
 
 /** An entry's service row, as both write paths send it. */
