@@ -295,7 +295,17 @@ async function writeNewOccurrences(
   const skipChecks = tx.exclusive === true && (await isSuperuser(tx));
   if (skipChecks) await setReplicationRole(tx, 'replica');
   await withIndexesRebuiltAfter(tx, 'occurrence', rows.length, async () => {
+    // Each chunk is made while the store writes the one before (it works on its own thread or server): one
+    // statement in flight at a time, as a transaction needs, but no wait for the next one's text.
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const send = async (write: () => Promise<unknown>) => {
+      await inFlight;
+      inFlight = write();
+      // Awaited before the next chunk or at the end; meanwhile a failure is not an unhandled rejection.
+      inFlight.catch(() => {});
+    };
     if (tx.copyFrom) {
+      const copyFrom = tx.copyFrom.bind(tx);
       // The embedded store takes them as COPY text: one string per chunk, no per-row parameters to convert.
       const first = Number(ids.start);
       for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {
@@ -305,13 +315,15 @@ async function writeNewOccurrences(
           const { si, o } = rows[n]!;
           text += `${ids.prefix}${(first + n + 1).toString(16).padStart(12, '0')}\t${services[si - 1]}\t${copyField(o.key)}\t${o.start.toISOString()}\t${o.end.toISOString()}\t${o.allDay ? 't' : 'f'}\t${copyField(o.status)}\t${copyField(o.capacity)}\t${o.bookingDeadline ? o.bookingDeadline.toISOString() : '\\N'}\t${copyField(o.title)}\t${copyField(o.note)}\n`;
         }
-        await tx.copyFrom('occurrence', OCCURRENCE_COLUMNS, text);
+        await send(() => copyFrom('occurrence', OCCURRENCE_COLUMNS, text));
       }
+      await inFlight;
       return;
     }
     let offset = 0;
     for (const chunk of chunks(rows, BATCH * 10)) {
-      await insertNewOccurrences(tx, { prefix: ids.prefix, start: (ids.start + BigInt(offset)).toString() }, services, {
+      const at = offset;
+      const columns = {
         serviceIndex: chunk.map((r) => r.si),
         key: chunk.map((r) => r.o.key),
         start: chunk.map((r) => r.o.start.toISOString()),
@@ -322,9 +334,13 @@ async function writeNewOccurrences(
         deadline: chunk.map((r) => r.o.bookingDeadline?.toISOString() ?? null),
         title: chunk.map((r) => r.o.title ?? null),
         note: chunk.map((r) => r.o.note ?? null),
-      });
+      };
+      await send(() =>
+        insertNewOccurrences(tx, { prefix: ids.prefix, start: (ids.start + BigInt(at)).toString() }, services, columns),
+      );
       offset += chunk.length;
     }
+    await inFlight;
   });
   // (On failure the transaction rolls back, and the setting with it.)
   if (skipChecks) await setReplicationRole(tx, 'origin');
