@@ -98,7 +98,8 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
       if (io.store) return io.store;
       if (!store) {
         const { openStore } = await import('../db/open-store.ts');
-        store = await openStore(config.store);
+        // A command's own process has no event loop anyone waits on: its store thread keeps the normal priority.
+        store = await openStore(config.store, { storeThreadNiceness: 0 });
         // The first use of the default store loads the demo catalogue; its importer is loaded only then.
         if (config.isDefaultStore && command.name !== 'seed-demo' && (await countSources(store.sql)) === 0) {
           await (await import('../catalogue/demo/seed-demo.ts')).seedDemo(store, now);

@@ -45,13 +45,21 @@ export type OpenStoreOptions = {
    * default `node_modules/.cache/signpost`; false: none, a new store is always a new cluster.
    */
   snapshotCache?: string | false;
+  /**
+   * PGlite only: the niceness of the thread the embedded database runs on. Default 10 of 19, below the event loop's
+   * thread: when the two want the same core, Slack's acks, Teams' turns and /healthz run first and a search statement
+   * waits (the event loop's thread gets about nine tenths of a core the two share). A one-shot command (an import)
+   * has no event loop anyone waits on, and passes 0: its store thread is its work.
+   */
+  storeThreadNiceness?: number;
 };
 
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   const migrations = options.migrate === false ? null : readMigrations();
+  const niceness = options.storeThreadNiceness ?? STORE_THREAD_NICENESS;
   const cache = options.snapshotCache ?? snapshotCacheDir();
   if (location.kind === 'pglite' && migrations && cache && !options.loadDataDir && isNewPglite(location.dir)) {
-    return openNewPglite(location.dir, migrations, cache);
+    return openNewPglite(location.dir, migrations, cache, niceness);
   }
   const store = location.kind === 'pglite' ? await openPglite(location.dir, options) : await openPostgres(location.url);
   if (migrations) await migrateOrClose(store, migrations);
@@ -75,12 +83,17 @@ const isNewPglite = (dir: string | null) => dir === null || !fs.existsSync(path.
  * cluster, migrated, whose snapshot is then kept for the next new store. The folder is locked before anything is
  * written into it.
  */
-async function openNewPglite(dir: string | null, migrations: Migration[], cache: string): Promise<Store> {
+async function openNewPglite(
+  dir: string | null,
+  migrations: Migration[],
+  cache: string,
+  niceness: number,
+): Promise<Store> {
   const release = dir ? acquireFolderLock(dir) : () => {};
   try {
     if (!isNewPglite(dir)) {
       // Another process set the folder up while this one waited for it.
-      const store = pgliteStore(await startPglite(dir, null), dir, release);
+      const store = pgliteStore(await startPglite(dir, null, niceness), dir, release);
       await migrateOrClose(store, migrations);
       return store;
     }
@@ -92,7 +105,7 @@ async function openNewPglite(dir: string | null, migrations: Migration[], cache:
       try {
         // A folder gets the files written straight in; a store in memory loads the tar itself.
         if (dir) extractSnapshot(new Uint8Array(snapshot), dir);
-        db = await startPglite(dir, dir ? null : snapshot);
+        db = await startPglite(dir, dir ? null : snapshot, niceness);
         if (await allApplied({ sql: new PgliteSql(db, false) }, migrations)) return pgliteStore(db, dir, release);
       } catch {
         // Falls through to a new cluster.
@@ -104,7 +117,7 @@ async function openNewPglite(dir: string | null, migrations: Migration[], cache:
         if (!before.has(name)) fs.rmSync(path.join(dir!, name), { recursive: true, force: true });
       }
     }
-    const store = pgliteStore(await startPglite(dir, null), dir, release);
+    const store = pgliteStore(await startPglite(dir, null, niceness), dir, release);
     await migrateOrClose(store, migrations);
     try {
       await store.sql.exec('CHECKPOINT');
@@ -124,16 +137,27 @@ async function openPglite(dir: string | null, options: OpenStoreOptions): Promis
   const release = dir ? acquireFolderLock(dir) : () => {};
   try {
     const snapshot = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : null;
-    return pgliteStore(await startPglite(dir, snapshot), dir, release);
+    return pgliteStore(
+      await startPglite(dir, snapshot, options.storeThreadNiceness ?? STORE_THREAD_NICENESS),
+      dir,
+      release,
+    );
   } catch (error) {
     release();
     throw error;
   }
 }
 
-async function startPglite(dir: string | null, loadDataDir: ArrayBuffer | null): Promise<PgliteProxy> {
+/** See OpenStoreOptions.storeThreadNiceness. */
+const STORE_THREAD_NICENESS = 10;
+
+async function startPglite(
+  dir: string | null,
+  loadDataDir: ArrayBuffer | null,
+  niceness: number,
+): Promise<PgliteProxy> {
   try {
-    return await PgliteProxy.start({ dataDir: dir, loadDataDir });
+    return await PgliteProxy.start({ dataDir: dir, loadDataDir, niceness });
   } catch (error) {
     throw new StoreError('STORE.UNAVAILABLE', `Could not open the embedded database${dir ? ` at ${dir}` : ''}.`, {
       cause: error,

@@ -10,6 +10,8 @@ export type WorkerInit = {
   /** Compiled once by the calling process, so each store's thread skips compiling them. */
   pgliteWasmModule: WebAssembly.Module;
   initdbWasmModule: WebAssembly.Module;
+  /** The store thread's niceness (0–19; see OpenStoreOptions.storeThreadNiceness). */
+  niceness: number;
 };
 
 export type WorkerRequest =

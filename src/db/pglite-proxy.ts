@@ -58,7 +58,11 @@ export class PgliteProxy implements PgliteQueryable {
     this.#worker = worker;
   }
 
-  static async start(options: { dataDir: string | null; loadDataDir: ArrayBuffer | null }): Promise<PgliteProxy> {
+  static async start(options: {
+    dataDir: string | null;
+    loadDataDir: ArrayBuffer | null;
+    niceness: number;
+  }): Promise<PgliteProxy> {
     const init: WorkerInit = { ...options, ...(await compiledWasm()) };
     const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
       workerData: init,

@@ -18,15 +18,13 @@ const port = parentPort;
 if (!port) throw new Error('pglite-worker.mjs runs as a worker thread');
 /** @type {WorkerInit} */
 const init = workerData;
-/** 10 of 19: the event loop's thread gets about nine tenths of a core the two share. */
-const STORE_THREAD_NICENESS = 10;
 
 // Below the event loop's thread in the scheduler's eyes: when the two want the same core, Slack's acks, Teams' turns
 // and /healthz run first and a search statement waits. Linux gives each thread its own niceness (its id is the last
 // part of /proc/thread-self); elsewhere, or where it is not allowed, the thread keeps the process's priority.
 try {
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-  if (Number.isInteger(tid) && tid !== process.pid) os.setPriority(tid, STORE_THREAD_NICENESS);
+  if (init.niceness > 0 && Number.isInteger(tid) && tid !== process.pid) os.setPriority(tid, init.niceness);
 } catch {}
 
 /** @type {Map<number, { tx: Transaction, finish(commit: boolean): void }>} */

@@ -143,7 +143,7 @@ export async function applyImport(
     'service',
     created,
     async () => {
-      for (const chunk of chunks(toWrite, BATCH)) await writeOrganisationsAndVenues(tx, sourceId, chunk);
+      await writeOrganisationsAndVenues(tx, sourceId, toWrite);
       const fresh: ServiceRow[] = [];
       const changed: ServiceRow[] = [];
       for (const item of toWrite) (known.has(item.data.externalId) ? changed : fresh).push(serviceRowOf(item));
@@ -166,7 +166,11 @@ export async function applyImport(
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
 
-/** The organisations and venues of a batch of entries (services link to them by their external ids). */
+/**
+ * The organisations and venues of the written entries (services link to them by their external ids), each written
+ * once however many entries share it: many services name one organisation or hall. Where entries disagree about one,
+ * the last entry's version is kept, as writing them entry by entry would leave it.
+ */
 async function writeOrganisationsAndVenues(tx: Sql, sourceId: string, items: Prepared[]): Promise<void> {
   const organisations = new Map<string, OrganisationInput>();
   const locations = new Map<string, LocationInput>();
@@ -174,14 +178,18 @@ async function writeOrganisationsAndVenues(tx: Sql, sourceId: string, items: Pre
     if (data.organisation) organisations.set(data.organisation.externalId, data.organisation);
     if (data.location) locations.set(data.location.externalId, data.location);
   }
-  if (organisations.size > 0) {
-    const rows = [...organisations.values()].map((o) => ({ ...o, hash: contentHash(o) }));
-    await upsertOrganisations(tx, sourceId, rows);
-  }
-  if (locations.size > 0) {
-    const rows = [...locations.values()].map((l) => ({ ...l, hash: contentHash(l) }));
-    await upsertLocations(tx, sourceId, rows);
-  }
+  for (const chunk of chunks([...organisations.values()], BATCH))
+    await upsertOrganisations(
+      tx,
+      sourceId,
+      chunk.map((o) => ({ ...o, hash: contentHash(o) })),
+    );
+  for (const chunk of chunks([...locations.values()], BATCH))
+    await upsertLocations(
+      tx,
+      sourceId,
+      chunk.map((l) => ({ ...l, hash: contentHash(l) })),
+    );
 }
 
 /** An entry's service row, as both write paths send it. */
@@ -287,7 +295,17 @@ async function writeNewOccurrences(
   const skipChecks = tx.exclusive === true && (await isSuperuser(tx));
   if (skipChecks) await setReplicationRole(tx, 'replica');
   await withIndexesRebuiltAfter(tx, 'occurrence', rows.length, async () => {
+    // Each chunk is made while the store writes the one before (it works on its own thread or server): one
+    // statement in flight at a time, as a transaction needs, but no wait for the next one's text.
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const send = async (write: () => Promise<unknown>) => {
+      await inFlight;
+      inFlight = write();
+      // Awaited before the next chunk or at the end; meanwhile a failure is not an unhandled rejection.
+      inFlight.catch(() => {});
+    };
     if (tx.copyFrom) {
+      const copyFrom = tx.copyFrom.bind(tx);
       // The embedded store takes them as COPY text: one string per chunk, no per-row parameters to convert.
       const first = Number(ids.start);
       for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {
@@ -297,13 +315,15 @@ async function writeNewOccurrences(
           const { si, o } = rows[n]!;
           text += `${ids.prefix}${(first + n + 1).toString(16).padStart(12, '0')}\t${services[si - 1]}\t${copyField(o.key)}\t${o.start.toISOString()}\t${o.end.toISOString()}\t${o.allDay ? 't' : 'f'}\t${copyField(o.status)}\t${copyField(o.capacity)}\t${o.bookingDeadline ? o.bookingDeadline.toISOString() : '\\N'}\t${copyField(o.title)}\t${copyField(o.note)}\n`;
         }
-        await tx.copyFrom('occurrence', OCCURRENCE_COLUMNS, text);
+        await send(() => copyFrom('occurrence', OCCURRENCE_COLUMNS, text));
       }
+      await inFlight;
       return;
     }
     let offset = 0;
     for (const chunk of chunks(rows, BATCH * 10)) {
-      await insertNewOccurrences(tx, { prefix: ids.prefix, start: (ids.start + BigInt(offset)).toString() }, services, {
+      const at = offset;
+      const columns = {
         serviceIndex: chunk.map((r) => r.si),
         key: chunk.map((r) => r.o.key),
         start: chunk.map((r) => r.o.start.toISOString()),
@@ -314,9 +334,13 @@ async function writeNewOccurrences(
         deadline: chunk.map((r) => r.o.bookingDeadline?.toISOString() ?? null),
         title: chunk.map((r) => r.o.title ?? null),
         note: chunk.map((r) => r.o.note ?? null),
-      });
+      };
+      await send(() =>
+        insertNewOccurrences(tx, { prefix: ids.prefix, start: (ids.start + BigInt(at)).toString() }, services, columns),
+      );
       offset += chunk.length;
     }
+    await inFlight;
   });
   // (On failure the transaction rolls back, and the setting with it.)
   if (skipChecks) await setReplicationRole(tx, 'origin');

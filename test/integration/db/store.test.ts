@@ -276,3 +276,31 @@ describe('embedded folder', () => {
     );
   });
 });
+
+describe.runIf(process.platform === 'linux')('the embedded store thread', () => {
+  /** The niceness of each thread of this process but its main one (the store's thread is among them). */
+  const threadNiceness = () =>
+    fs
+      .readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => tid !== process.pid)
+      .map((tid) => os.getPriority(tid));
+
+  it('runs below the event loop by default, and at the normal priority when a one-shot command asks', async () => {
+    const base = os.getPriority(process.pid);
+    const server = await openStore({ kind: 'pglite', dir: null });
+    try {
+      expect(threadNiceness()).toContain(Math.max(base, 10));
+    } finally {
+      await server.close();
+    }
+    const command = await openStore({ kind: 'pglite', dir: null }, { storeThreadNiceness: 0 });
+    try {
+      await command.sql.query('SELECT 1');
+      // (The first store's thread may take a moment to end after it closed.)
+      await expect.poll(() => threadNiceness().every((n) => n === base)).toBe(true);
+    } finally {
+      await command.close();
+    }
+  });
+});
