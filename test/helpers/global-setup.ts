@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openStore } from '../../src/db/open-store.ts';
 
-export const TEMPLATE_DB = 'signpost_template';
+/** The migrated template database's name: one per test project, as each project runs its own global set-up. */
+export const templateDatabase = (project: string) => `signpost_template_${project.replace(/\W/g, '_')}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,8 +15,12 @@ declare module 'vitest' {
   }
 }
 
-/** Migrates once per run: a PGlite snapshot for every test file to clone, and a PostgreSQL template database. */
+/**
+ * Migrates once per run of a test project: a PGlite snapshot for every test file to clone, and a PostgreSQL template
+ * database.
+ */
 export default async function setup(project: TestProject) {
+  const templateDb = templateDatabase(project.name);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-test-'));
   const store = await openStore({ kind: 'pglite', dir: null });
   const dump = await store.dump!();
@@ -28,10 +33,10 @@ export default async function setup(project: TestProject) {
   if (serverUrl) {
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${templateDb}`);
+    await admin.query(`CREATE DATABASE ${templateDb}`);
     await admin.end();
-    const templateUrl = withDatabase(serverUrl, TEMPLATE_DB);
+    const templateUrl = withDatabase(serverUrl, templateDb);
     const pgStore = await openStore({ kind: 'postgres', url: templateUrl });
     await pgStore.close();
     project.provide('postgresTemplateUrl', templateUrl);

@@ -10,6 +10,9 @@ export const STORE_KINDS: StoreKind[] = inject('postgresTemplateUrl') ? ['pglite
 
 export type TestStore = Store & { url: string };
 
+/** The migrated template database's name, from its URL. */
+const templateName = (url: string) => new URL(url).pathname.slice(1);
+
 /**
  * A fresh, migrated store: PGlite cloned from the run's snapshot, or a new PostgreSQL database copied from the
  * migrated template. `close()` also drops the PostgreSQL database.
@@ -25,7 +28,7 @@ export async function openTestStore(kind: StoreKind): Promise<TestStore> {
   const name = `signpost_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: template.replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE signpost_template`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName(template)}`);
   await admin.end();
   const url = template.replace(/\/[^/]*$/, `/${name}`);
   const store = await openStore({ kind: 'postgres', url });
@@ -66,7 +69,7 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   const adminUrl = template.replace(/\/[^/]*$/, '/postgres');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE signpost_template`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName(template)}`);
   await admin.end();
   return {
     url: template.replace(/\/[^/]*$/, `/${name}`),
