@@ -14,7 +14,9 @@ export {
   isKnownWord,
   MAX_QUESTION_CHARS,
   normaliseQueryText,
+  oneEditWords,
   type ParseOptions,
+  typoReadings,
   unknownWords,
 } from './query-text.ts';
 export { hardAudiences } from './read-audiences.ts';
@@ -38,6 +40,17 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     slots: [],
   };
   let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
+  // Misspelt words read as the words the catalogue holds, before anything else reads them.
+  const typed = new Map<string, string>();
+  if (options.corrections?.size)
+    s = s
+      .split(' ')
+      .map((w) => {
+        const read = options.corrections!.get(w);
+        if (read) typed.set(read, w);
+        return read ?? w;
+      })
+      .join(' ');
 
   s = takePostcode(s, u);
   s = takeStreetAddresses(s);
@@ -58,7 +71,11 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     if (STOP_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2) continue;
     slots.push({ text: piece });
   }
-  u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options));
+  u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options)).map((slot) => {
+    const words = slot.text.split(' ');
+    if (slot.corrected || !words.some((w) => typed.has(w))) return slot;
+    return { ...slot, corrected: words.map((w) => typed.get(w) ?? w).join(' ') };
+  });
   u.terms = unique(
     u.slots
       .filter((x) => !isConstraintSlot(x))
