@@ -64,6 +64,9 @@ const PAIRS: ReadonlyMap<string, string> = new Map(
     ['nappy', 'diaper'],
     ['nappies', 'diapers'],
     ['draught', 'draft'],
+    ['fayre', 'fair'],
+    ['fayres', 'fairs'],
+    ['xmas', 'christmas'],
   ].flatMap(([a, b]) => [
     [a!, b!],
     [b!, a!],
