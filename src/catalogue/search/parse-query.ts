@@ -1,5 +1,5 @@
 import { joinCompounds, takeFuzzy } from './build-slots.ts';
-import { MAX_QUESTION_CHARS, normaliseQueryText, type ParseOptions, unique } from './query-text.ts';
+import { isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, type ParseOptions, unique } from './query-text.ts';
 import { takeAges } from './read-audiences.ts';
 import { isConstraintSlot, takeConcepts } from './read-concepts.ts';
 import { takeCost } from './read-cost.ts';
@@ -42,15 +42,19 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
   let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
   // Misspelt words read as the words the catalogue holds, before anything else reads them.
   const typed = new Map<string, string>();
-  if (options.corrections?.size)
-    s = s
-      .split(' ')
-      .map((w) => {
+  // Beside another unknown word ("excercise clas") the pair is left to the thesaurus phrases' typo reading.
+  if (options.corrections?.size) {
+    const words = s.split(' ');
+    const unknownAt = (i: number) => words[i] !== undefined && !isKnownWord(words[i]!, options);
+    s = words
+      .map((w, i) => {
         const read = options.corrections!.get(w);
-        if (read) typed.set(read, w);
-        return read ?? w;
+        if (!read || unknownAt(i - 1) || unknownAt(i + 1)) return w;
+        typed.set(read, w);
+        return read;
       })
       .join(' ');
+  }
 
   s = takePostcode(s, u);
   s = takeStreetAddresses(s);
