@@ -1,6 +1,6 @@
 import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
-import { parseQuery, unknownWords } from './parse-query.ts';
+import { oneEditWords, parseQuery, typoReadings, unknownWords } from './parse-query.ts';
 import { namesTownOnly } from './read-places.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
@@ -23,15 +23,17 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       // for it. Probes that need their own planner settings carry them (indexOnly in search-queries.ts).
       const sql = store.sql;
       const unknown = unknownWords(request.text);
-      const catalogueWords = unknown.length ? await wordsInCatalogue(sql, unknown) : undefined;
-      let understood = parseQuery(request.text, request.now, catalogueWords ? { catalogueWords } : {});
+      // One probe for the unknown words and the English words one edit from each: a misspelt word is read as one a
+      // listing holds.
+      const readings = unknown.flatMap((w) => [w, ...oneEditWords(w)]);
+      const catalogueWords = unknown.length ? await wordsInCatalogue(sql, [...new Set(readings)]) : undefined;
+      const corrections = catalogueWords ? typoReadings(unknown, catalogueWords) : undefined;
+      const known = { ...(catalogueWords ? { catalogueWords } : {}), ...(corrections?.size ? { corrections } : {}) };
+      let understood = parseQuery(request.text, request.now, known);
       // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
       const venue = understood.venue ? await venuePoints(sql, understood.venue, namesTownOnly(understood.venue)) : [];
       if (understood.venue && !venue.length) {
-        understood = parseQuery(request.text, request.now, {
-          ...(catalogueWords ? { catalogueWords } : {}),
-          venues: false,
-        });
+        understood = parseQuery(request.text, request.now, { ...known, venues: false });
       } else if (understood.venue) {
         const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
         const centre = venue.find((v) => v.lat !== null && v.lon !== null);

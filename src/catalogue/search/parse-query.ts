@@ -1,5 +1,5 @@
 import { joinCompounds, takeFuzzy } from './build-slots.ts';
-import { MAX_QUESTION_CHARS, normaliseQueryText, type ParseOptions, unique } from './query-text.ts';
+import { isKnownWord, MAX_QUESTION_CHARS, normaliseQueryText, type ParseOptions, unique } from './query-text.ts';
 import { takeAges } from './read-audiences.ts';
 import { isConstraintSlot, takeConcepts } from './read-concepts.ts';
 import { takeCost } from './read-cost.ts';
@@ -14,7 +14,9 @@ export {
   isKnownWord,
   MAX_QUESTION_CHARS,
   normaliseQueryText,
+  oneEditWords,
   type ParseOptions,
+  typoReadings,
   unknownWords,
 } from './query-text.ts';
 export { hardAudiences } from './read-audiences.ts';
@@ -38,6 +40,21 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     slots: [],
   };
   let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
+  // Misspelt words read as the words the catalogue holds, before anything else reads them.
+  const typed = new Map<string, string>();
+  // Beside another unknown word ("excercise clas") the pair is left to the thesaurus phrases' typo reading.
+  if (options.corrections?.size) {
+    const words = s.split(' ');
+    const unknownAt = (i: number) => words[i] !== undefined && !isKnownWord(words[i]!, options);
+    s = words
+      .map((w, i) => {
+        const read = options.corrections!.get(w);
+        if (!read || unknownAt(i - 1) || unknownAt(i + 1)) return w;
+        typed.set(read, w);
+        return read;
+      })
+      .join(' ');
+  }
 
   s = takePostcode(s, u);
   s = takeStreetAddresses(s);
@@ -58,7 +75,11 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     if (STOP_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2) continue;
     slots.push({ text: piece });
   }
-  u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options));
+  u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options)).map((slot) => {
+    const words = slot.text.split(' ');
+    if (slot.corrected || !words.some((w) => typed.has(w))) return slot;
+    return { ...slot, corrected: words.map((w) => typed.get(w) ?? w).join(' ') };
+  });
   u.terms = unique(
     u.slots
       .filter((x) => !isConstraintSlot(x))

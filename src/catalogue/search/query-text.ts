@@ -16,6 +16,11 @@ export type ParseOptions = {
   catalogueWords?: ReadonlySet<string>;
   /** Read streets and venues named after a place word as `venue` (the default); false reads their words as words. */
   venues?: boolean;
+  /**
+   * Misspelt words and the word each is read as ("dentuers" → "dentures"): words neither known nor in the catalogue,
+   * one edit from an English word that the catalogue holds (see `typoReadings`).
+   */
+  corrections?: ReadonlyMap<string, string>;
 };
 
 /** Lower case, accents and apostrophes dropped, punctuation (but £, digits, decimals and +) turned into spaces. */
@@ -107,6 +112,42 @@ export function isKnownWord(word: string, options: ParseOptions = {}): boolean {
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Typos
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * English words one edit from a misspelt word (two letters swapped, one missing, one extra, one wrong), in that order
+ * of likelihood; at most `max`. Only for words of five letters or more: shorter ones have too many neighbours.
+ */
+export function oneEditWords(word: string, max = 12): string[] {
+  if (word.length < 5 || !/^[a-z]+$/.test(word)) return [];
+  const known = englishWords();
+  const out = new Set<string>();
+  const put = (w: string) => {
+    if (w !== word && w.length >= 4 && known.has(w)) out.add(w);
+  };
+  for (let i = 0; i + 1 < word.length; i++) put(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  for (let i = 0; i <= word.length; i++) for (const c of LETTERS) put(word.slice(0, i) + c + word.slice(i));
+  for (let i = 0; i < word.length; i++) put(word.slice(0, i) + word.slice(i + 1));
+  for (let i = 0; i < word.length; i++)
+    for (const c of LETTERS) if (c !== word[i]) put(word.slice(0, i) + c + word.slice(i + 1));
+  return [...out].slice(0, max);
+}
+
+/**
+ * How to read the misspelt words of a question: each word no word list and no listing knows, as the first English
+ * word one edit away that a listing contains ("accupuncture" → acupuncture, "vasectomey" → vasectomy). `inCatalogue`
+ * holds which of the words and their candidates the catalogue has.
+ */
+export function typoReadings(unknown: readonly string[], inCatalogue: ReadonlySet<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const word of unknown) {
+    if (inCatalogue.has(word) || word.length < 5) continue;
+    const best = oneEditWords(word).find((w) => inCatalogue.has(w));
+    if (best) out.set(word, best);
+  }
+  return out;
+}
 
 /**
  * fuse.js indexes over small vocabularies, one per first letter: a typo rarely hits the first letter, and searching

@@ -12,10 +12,13 @@ export const TRUST_MARK_PENALTY = 1.5;
 
 export type Ranked = { row: CandidateRow; score: number; distanceKm: number | null; why?: Why };
 
-/** How much one slot's match counts, by field: its own words, then its synonyms. */
+/**
+ * How much one slot's match counts, by field: its own words, then its synonyms. The word itself in a listing's
+ * categories counts more than a synonym in its title ("choir" in "glee clubs/choir groups" before MUSIC SCHOOL).
+ */
 const WEIGHT = {
   litTitle: 3,
-  litCategory: 1.5,
+  litCategory: 2,
   litOrganisation: 1.5,
   litDescription: 1,
   synTitle: 1.8,

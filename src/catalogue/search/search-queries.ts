@@ -13,6 +13,8 @@ export const CANDIDATES = 120;
 const POOL_ALL = 200;
 const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
+/** And each part of the question on its own. */
+const POOL_SLOT = 40;
 /** Up to this many weekday-and-hour slots asked for (half the week's), the candidates are found through their index. */
 const SLOTS_BY_INDEX = 84;
 
@@ -386,6 +388,10 @@ export async function candidates(
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
+  // Each part of the question also brings its own matches, so that a rare need word among broad ones ("self defence
+  // class for women") is not crowded out of the pool by listings with only the broad words.
+  if (finding.length > 1)
+    for (const g of finding) branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(g)})`, POOL_SLOT));
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   // Listings at the venues named, whatever their words (through the index on location_id).
   if (hasText && f.venueIds?.length) branches.push(branch(`s.location_id = ANY(${p(f.venueIds)}::uuid[])`, POOL_ANY));
