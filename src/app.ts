@@ -156,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const teams = createTeamsEndpoint({
     credentials: deps.config.teams,
     conversation,
-    refs: createPrismaConversationRefs(store.prisma, clock),
+    refs: createPrismaConversationRefs(store, clock),
     logger: deps.logger,
     coordinators: deps.config.teamsCoordinators,
     emulator: deps.config.teamsEmulator,

@@ -55,7 +55,7 @@ export async function startTeamsChat(store: Store, options: { coordinator: strin
     credentials: null,
     emulator: true,
     conversation,
-    refs: createPrismaConversationRefs(store.prisma, clock),
+    refs: createPrismaConversationRefs(store, clock),
     logger: silentLogger,
     coordinators: config.teamsCoordinators,
   });

@@ -1,30 +1,22 @@
 import type { Clock } from '../../clock.ts';
 import type { PrismaClient } from '../../db/prisma-client.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { TeamsConversationRef } from '../../generated/prisma/client.ts';
+import { upsertConversationRef } from './conversation-ref-queries.ts';
 import { type ConversationRefs, StoredReferenceSchema, type TeamsConversationRecord } from './conversation-refs.ts';
 import type { ConversationKind } from './to-inbound.ts';
 
 const KINDS: readonly ConversationKind[] = ['personal', 'channel', 'groupChat'];
 
 /** ConversationRefs on the `teams_conversation_ref` table (PGlite or PostgreSQL). */
-export function createPrismaConversationRefs(prisma: PrismaClient, clock: Clock): ConversationRefs {
+export function createPrismaConversationRefs(
+  store: { prisma: PrismaClient; sql: Sql },
+  clock: Clock,
+): ConversationRefs {
+  const { prisma } = store;
   return {
     async save(record) {
-      const now = clock.now();
-      const data = {
-        tenantId: record.tenantId ?? null,
-        serviceUrl: record.serviceUrl,
-        channelId: record.channelId ?? null,
-        teamId: record.teamId ?? null,
-        kind: record.kind,
-        reference: record.reference,
-        updatedAt: now,
-      };
-      await prisma.teamsConversationRef.upsert({
-        where: { conversationId: record.conversationId },
-        create: { conversationId: record.conversationId, installedAt: now, ...data },
-        update: data,
-      });
+      await upsertConversationRef(store.sql, record, clock.now());
     },
     async get(conversationId) {
       const row = await prisma.teamsConversationRef.findUnique({ where: { conversationId } });

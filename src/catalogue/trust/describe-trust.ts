@@ -19,7 +19,32 @@ const CONFIRMED_BY_WORDS: Record<NonNullable<Trust['confirmedBy']>, string> = {
   feed_refresh: 'still in the feed',
 };
 
+/** Today's date in London (YYYY-MM-DD): one formatter, made once. */
+const londonDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/**
+ * `ago` depends only on the date and London's today, and a page of results shares a few dates: computed once per pair
+ * (luxon's zone arithmetic is the costly part of writing a page of results). Bounded: cleared when full.
+ */
+const agoMemo = new Map<string, { text: string; months: number }>();
+
 function ago(date: string, now: Date): { text: string; months: number } {
+  const key = `${date}|${londonDay.format(now)}`;
+  let found = agoMemo.get(key);
+  if (!found) {
+    if (agoMemo.size >= 4096) agoMemo.clear();
+    found = agoUncached(date, now);
+    agoMemo.set(key, found);
+  }
+  return found;
+}
+
+function agoUncached(date: string, now: Date): { text: string; months: number } {
   const then = DateTime.fromISO(date, { zone: ZONE });
   const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
   const days = Math.max(0, Math.round(today.diff(then.startOf('day'), 'days').days));

@@ -273,7 +273,7 @@ describe('the list for a resident in Teams (real Bot Framework endpoint), with t
       credentials: null,
       emulator: true,
       conversation: chat.conversation,
-      refs: createPrismaConversationRefs(store.prisma, clock),
+      refs: createPrismaConversationRefs(store, clock),
       logger: silentLogger,
       coordinators: config.teamsCoordinators,
     });

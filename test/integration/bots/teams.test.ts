@@ -59,7 +59,7 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
     connector = await startBotConnector();
     store = await openTestStore('pglite');
     conversation = createFakeTeamsConversation();
-    const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
+    const refs = createPrismaConversationRefs(store, fixedClock(NOW));
     harness = await startEndpoint(
       createTeamsEndpoint({ credentials: null, emulator: true, conversation, refs, logger }),
     );
@@ -238,7 +238,7 @@ describe('Teams endpoint over HTTP with the real CloudAdapter (local Emulator mo
       createTeamsNotifier({
         adapter: harness.endpoint.adapter,
         appId: harness.endpoint.appId,
-        refs: createPrismaConversationRefs(store.prisma, fixedClock(NOW)),
+        refs: createPrismaConversationRefs(store, fixedClock(NOW)),
         logger: silentLogger,
         retry: { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 },
         sleep: async (ms) => {
@@ -362,7 +362,7 @@ describe('Teams coordinators', () => {
     const connector = await startBotConnector();
     const store = await openTestStore('pglite');
     const conversation = createFakeTeamsConversation();
-    const refs = createPrismaConversationRefs(store.prisma, fixedClock(NOW));
+    const refs = createPrismaConversationRefs(store, fixedClock(NOW));
     const coordinators = new Set(['6b2a7c1e-3f0d-4a8e-9b52-1c4d5e6f7a80']);
     const harness = await startEndpoint(
       createTeamsEndpoint({

@@ -24,6 +24,15 @@ const trust = (overrides: Partial<Trust> = {}): Trust => ({
 });
 
 describe('the trust line', () => {
+  it("counts days from London's today, asked again either side of London's midnight", () => {
+    const line = (now: string) => describeTrust(trust({ lastConfirmed: '2027-06-14' }), new Date(now)).line;
+    // 23:30 UTC on the 14th is already the 15th in London (BST).
+    expect(line('2027-06-14T22:30:00Z')).toContain('last confirmed today');
+    expect(line('2027-06-14T23:30:00Z')).toContain('last confirmed yesterday');
+    expect(line('2027-06-14T22:45:00Z')).toContain('last confirmed today');
+    expect(line('2027-06-16T09:00:00Z')).toContain('last confirmed 2 days ago');
+  });
+
   it('says where a listing comes from, when and by what it was last confirmed, and what staff reported', () => {
     expect(describeTrust(trust(), NOW)).toEqual({
       line: 'From a partner’s feed (Age *UK* <b>Camden</b>) · last confirmed 3 days ago, still in the feed',
