@@ -45,6 +45,8 @@ describe('deriveFacets: categories and audiences from titles', () => {
     ['Dementia Singing for the Brain - Aylesbury', ['dementia', 'music'], []],
     ['Falls Prevention', ['falls prevention'], []],
     ['DadSpace Mental Health Support Group', ['mental health'], []],
+    // An opera concert is a performance; "Mothers" inside "Mothers Day" names no audience.
+    ['Mothers Day Concertini with Rogue Opera', ['performances'], []],
   ])('%s', (title, categories, audiences) => {
     const derived = deriveFacets({ title });
     for (const c of categories) expect(derived.categories).toContain(c);
@@ -57,7 +59,6 @@ describe('deriveFacets: categories and audiences from titles', () => {
     for (const title of [
       'Beetle Drive',
       'Ukrainian Community School',
-      'Mothers Day Concertini with Rogue Opera',
       'Weight loss group',
       'Friends of Kingsnorth Gardens',
     ]) {
