@@ -59,9 +59,9 @@ const ROUNDS: Round[] = [
       demo: { exactly: 167 },
       'real-bristol': { exactly: 15 },
       'real-placecal': { exactly: 75 },
-      'real-bucks': { atLeast: 1 },
-      'real-folkestone': { atLeast: 1 },
-      'real-miami': { atLeast: 1 },
+      'real-bucks': { exactly: 171 },
+      'real-folkestone': { exactly: 148 },
+      'real-miami': { exactly: 174 },
     },
   },
 ];
