@@ -560,7 +560,7 @@ export async function benchSearch(): Promise<void> {
       `${qualityCell(fuseQuality).split(' / ')[0]}`,
     ]);
     console.log(
-      `  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${four(fuseFigures)}`,
+      `  ${rows.at(-1)!.slice(0, 4).join('  ')}, quality ${qualityCell(now!.quality)}${was ? `; before ${four(was)}, quality ${qualityCell(before!.quality)}` : ''}; fuse.js ${withFuse ? four(fuseFigures) : 'not run'}`,
     );
     const shapes = [...new Set(BENCH_QUESTIONS.map((x) => x.shape))];
     for (const shape of shapes) {
