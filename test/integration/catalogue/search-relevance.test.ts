@@ -116,14 +116,13 @@ describe('search relevance over the demo catalogue and imports of sample data', 
  */
 type Floor = { top3: number; mrr: number };
 const FLOORS: Record<string, { count: number; dev: Floor; heldout?: Floor }> = {
-  // dev: the questions tuned against, the earlier held-out rounds included (round3/ and round4/ each became dev once
-  // its one run was reported). heldout: round5/, written after that tuning and run once; its floors sit just under
-  // that run.
-  demo: { count: 807, dev: { top3: 0.9, mrr: 0.88 }, heldout: { top3: 0.88, mrr: 0.86 } },
-  'real-bristol': { count: 65, dev: { top3: 0.95, mrr: 0.95 }, heldout: { top3: 0.93, mrr: 0.95 } },
+  // dev: the questions tuned against, the earlier held-out rounds included (round3/ to round5/ each became dev once
+  // its one run was reported). heldout: round6/, written after that tuning; it has no floor until its one run.
+  demo: { count: 807, dev: { top3: 0.9, mrr: 0.88 } },
+  'real-bristol': { count: 65, dev: { top3: 0.95, mrr: 0.95 } },
   // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 125, dev: { top3: 0.86, mrr: 0.82 }, heldout: { top3: 0.67, mrr: 0.6 } },
-  'real-placecal': { count: 373, dev: { top3: 0.9, mrr: 0.87 }, heldout: { top3: 0.85, mrr: 0.81 } },
+  'real-bucks': { count: 125, dev: { top3: 0.86, mrr: 0.82 } },
+  'real-placecal': { count: 373, dev: { top3: 0.9, mrr: 0.87 } },
 };
 const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
 

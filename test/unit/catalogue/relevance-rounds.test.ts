@@ -53,7 +53,7 @@ const ROUNDS: Round[] = [
   },
   {
     name: 'round5',
-    set: 'heldout',
+    set: 'dev',
     demoOnOffer: true,
     count: {
       demo: { exactly: 167 },
@@ -62,6 +62,19 @@ const ROUNDS: Round[] = [
       'real-bucks': { exactly: 171 },
       'real-folkestone': { exactly: 148 },
       'real-miami': { exactly: 174 },
+    },
+  },
+  {
+    name: 'round6',
+    set: 'heldout',
+    demoOnOffer: true,
+    count: {
+      demo: { exactly: 188 },
+      'real-bristol': { exactly: 20 },
+      'real-placecal': { exactly: 83 },
+      'real-bucks': { exactly: 216 },
+      'real-folkestone': { exactly: 206 },
+      'real-miami': { atLeast: 170 },
     },
   },
 ];
