@@ -74,7 +74,7 @@ const ROUNDS: Round[] = [
       'real-placecal': { exactly: 83 },
       'real-bucks': { exactly: 216 },
       'real-folkestone': { exactly: 206 },
-      'real-miami': { atLeast: 170 },
+      'real-miami': { exactly: 213 },
     },
   },
 ];
