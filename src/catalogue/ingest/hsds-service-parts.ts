@@ -46,7 +46,10 @@ export type LocationFacts = { location: LocationInput; online: boolean };
 export function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): LocationFacts | undefined {
   const id = textOf(loc.id);
   const type = textOf(loc.location_type)?.toLowerCase();
-  const addresses = [...records(loc.addresses), ...records(loc.physical_addresses), ...records(loc.address)];
+  // Outpost (Buckinghamshire's directory) writes the address on the location itself, with a GeoJSON point and
+  // `accessibilities` by name: read as a last resort after HSDS's own address records.
+  const flat = ['address_1', 'city', 'postal_code'].some((k) => textOf(loc[k])) ? [loc] : [];
+  const addresses = [...records(loc.addresses), ...records(loc.physical_addresses), ...records(loc.address), ...flat];
   const address =
     addresses.find((a) => textOf(a.address_type)?.toLowerCase() === 'physical') ??
     addresses.find((a) => !textOf(a.address_type) || textOf(a.address_type)?.toLowerCase() !== 'postal') ??
@@ -76,8 +79,9 @@ export function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): Locatio
       location.postalCode = clip(pc ?? postcodeText, 20);
     }
   }
-  const lat = numberOf(loc.latitude);
-  const lon = numberOf(loc.longitude);
+  const point = geoJsonPoint(loc.geometry);
+  const lat = numberOf(loc.latitude) ?? point?.lat;
+  const lon = numberOf(loc.longitude) ?? point?.lon;
   if (
     lat !== undefined &&
     lon !== undefined &&
@@ -110,7 +114,11 @@ export function locationOf(loc: JsonRecord, serviceAreas: JsonRecord[]): Locatio
 
   const features = new Set<AccessibilityFeature>();
   const notes: string[] = [];
-  for (const a of [...records(loc.accessibility), ...records(loc.accessibility_for_disabilities)]) {
+  for (const a of [
+    ...records(loc.accessibility),
+    ...records(loc.accessibility_for_disabilities),
+    ...records(loc.accessibilities).map((x): JsonRecord => ({ description: x.name ?? x.slug })),
+  ]) {
     const coded = textOf(a.accessibility)?.toLowerCase();
     if (coded && (ACCESSIBILITY_FEATURES as readonly string[]).includes(coded)) {
       features.add(coded as AccessibilityFeature);
@@ -199,4 +207,14 @@ export function schedulesOf(service: JsonRecord): HsdsSchedule[] {
     set('wkst', s.wkst);
     return out;
   });
+}
+
+/** A GeoJSON point's latitude and longitude (`coordinates` are longitude first). */
+function geoJsonPoint(geometry: unknown): { lat: number; lon: number } | undefined {
+  if (!geometry || typeof geometry !== 'object') return undefined;
+  const g = geometry as { type?: unknown; coordinates?: unknown };
+  if (g.type !== 'Point' || !Array.isArray(g.coordinates) || g.coordinates.length < 2) return undefined;
+  const lon = numberOf(g.coordinates[0]);
+  const lat = numberOf(g.coordinates[1]);
+  return lat === undefined || lon === undefined ? undefined : { lat, lon };
 }
