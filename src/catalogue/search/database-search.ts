@@ -1,10 +1,10 @@
 import type { Database } from '../../db/sql.ts';
 import { isUuid } from '../../db/ids.ts';
-import { oneEditWords, parseQuery, typoReadings, unknownWords } from './parse-query.ts';
+import { oneEditWords, type ParseOptions, parseQuery, typoReadings, unknownWords } from './parse-query.ts';
 import { namesTownOnly } from './read-places.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
-import { resultRow, venuePoints, withDetails, wordsInCatalogue } from './search-queries.ts';
+import { postcodePoints, resultRow, venuePoints, withDetails, wordsInCatalogue } from './search-queries.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult } from './types.ts';
 
 export { TRUST_MARK_PENALTY } from './ranking.ts';
@@ -28,19 +28,42 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       const readings = unknown.flatMap((w) => [w, ...oneEditWords(w)]);
       const catalogueWords = unknown.length ? await wordsInCatalogue(sql, [...new Set(readings)]) : undefined;
       const corrections = catalogueWords ? typoReadings(unknown, catalogueWords) : undefined;
-      const known = { ...(catalogueWords ? { catalogueWords } : {}), ...(corrections?.size ? { corrections } : {}) };
+      const known: ParseOptions = {
+        ...(catalogueWords ? { catalogueWords } : {}),
+        ...(corrections?.size ? { corrections } : {}),
+      };
       let understood = parseQuery(request.text, request.now, known);
+      // A postcode Camden's geography does not know: listings at the catalogue's venues with it first; where there
+      // are none, it is a word.
+      const atPostcode = understood.postcodeElsewhere ? await postcodePoints(sql, understood.postcodeElsewhere) : [];
+      if (understood.postcodeElsewhere && !atPostcode.length) {
+        known.postcodes = false;
+        understood = parseQuery(request.text, request.now, known);
+      }
+      const centre = atPostcode.find((v) => v.lat !== null && v.lon !== null);
+      const postcodePlace = atPostcode.length
+        ? {
+            label: understood.postcodeElsewhere!,
+            wards: [...new Set(atPostcode.map((v) => v.ward).filter((w): w is string => Boolean(w)))],
+            postcode: understood.postcodeElsewhere!,
+            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+          }
+        : undefined;
+      if (postcodePlace) understood.place = postcodePlace;
       // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
       const venue = understood.venue ? await venuePoints(sql, understood.venue, namesTownOnly(understood.venue)) : [];
-      if (understood.venue && !venue.length) {
-        understood = parseQuery(request.text, request.now, { ...known, venues: false });
+      venue.push(...atPostcode);
+      if (understood.venue && venue.length === atPostcode.length) {
+        known.venues = false;
+        understood = parseQuery(request.text, request.now, known);
+        if (postcodePlace) understood.place = postcodePlace;
       } else if (understood.venue) {
         const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
-        const centre = venue.find((v) => v.lat !== null && v.lon !== null);
+        const at = venue.find((v) => v.lat !== null && v.lon !== null);
         understood.place = {
           label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
           wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
-          ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+          ...(at ? { latitude: at.lat!, longitude: at.lon! } : {}),
         };
       }
       const limit = Math.max(1, Math.min(request.limit ?? 5, 50));

@@ -56,7 +56,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
       .join(' ');
   }
 
-  s = takePostcode(s, u);
+  s = takePostcode(s, u, options);
   s = takeStreetAddresses(s);
   s = takeCost(s, u);
   s = takeAges(s, u);

@@ -16,6 +16,8 @@ export type ParseOptions = {
   catalogueWords?: ReadonlySet<string>;
   /** Read streets and venues named after a place word as `venue` (the default); false reads their words as words. */
   venues?: boolean;
+  /** Read a postcode Camden's geography does not know as `postcodeElsewhere` (the default); false leaves it a word. */
+  postcodes?: boolean;
   /**
    * Misspelt words and the word each is read as ("dentuers" → "dentures"): words neither known nor in the catalogue,
    * one edit from an English word that the catalogue holds (see `typoReadings`).

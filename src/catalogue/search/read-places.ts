@@ -16,8 +16,12 @@ import { STOP_WORDS } from './vocabulary.ts';
 // ---------------------------------------------------------------------------------------------------------------------
 // Postcodes
 
-/** A full postcode or a Camden outward code ("NW5"): `place`; returns the text without it. */
-export function takePostcode(s: string, u: Understood): string {
+/**
+ * A full postcode or a Camden outward code ("NW5"): `place`; returns the text without it. A postcode Camden's
+ * geography does not know ("CT20 1SQ", and with `postcodes` an outward code such as "HP27") is `postcodeElsewhere`,
+ * looked up among the catalogue's venues.
+ */
+export function takePostcode(s: string, u: Understood, options: ParseOptions = {}): string {
   const full = /\b([a-z]{1,2}\d[a-z\d]?) ?(\d[a-z]{2})\b/.exec(s);
   if (full) {
     const postcode = normalisePostcode(full[0]);
@@ -30,6 +34,8 @@ export function takePostcode(s: string, u: Understood): string {
         latitude: district.centroid.lat,
         longitude: district.centroid.lon,
       };
+    } else if (postcode && options.postcodes !== false) {
+      u.postcodeElsewhere = postcode;
     }
     return cut(s, full.index, full[0].length);
   }
@@ -46,6 +52,14 @@ export function takePostcode(s: string, u: Understood): string {
       };
       return cut(s, outward.index, outward[0].length);
     }
+  }
+  if (options.postcodes === false) return s;
+  // An outward code elsewhere ("HP27", "CT20"): one or two letters, then digits (a word like "u3a" is looked up too, and
+  // stays a word when no venue has it).
+  const elsewhere = /\b([a-z]{1,2}\d{1,2}[a-z]?)\b/.exec(s);
+  if (elsewhere) {
+    u.postcodeElsewhere = elsewhere[1]!.toUpperCase();
+    return cut(s, elsewhere.index, elsewhere[0].length);
   }
   return s;
 }

@@ -126,6 +126,29 @@ export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Pr
   }));
 }
 
+/**
+ * Venues with a postcode, or in a postcode district, that Camden's geography does not know ("CT20 1SQ", "HP27"),
+ * through the index on each venue's outward code.
+ */
+export async function postcodePoints(sql: Sql, postcode: string): Promise<VenuePoint[]> {
+  const [outward, inward] = postcode.toUpperCase().split(' ');
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<{ id: string; ward: string | null; latitude: number | null; longitude: number | null }>(
+      `SELECT id, ward, latitude, longitude FROM location
+      WHERE location_type = 'physical' AND upper(split_part(postal_code, ' ', 1)) = $1
+        AND ($2::text IS NULL OR upper(postal_code) = $1 || ' ' || $2)
+      LIMIT 50`,
+      [outward, inward ?? null],
+    ),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    ward: r.ward,
+    lat: r.latitude === null ? null : Number(r.latitude),
+    lon: r.longitude === null ? null : Number(r.longitude),
+  }));
+}
+
 /** Which of these words (letters only) some listing contains: such a word is never corrected into another. */
 export async function wordsInCatalogue(sql: Sql, words: string[]): Promise<Set<string>> {
   const { rows } = await indexOnly(sql, (probe) =>

@@ -29,6 +29,11 @@ export type Understood = {
    * rank first, then those near it. Its words are where, never what.
    */
   venue?: string;
+  /**
+   * A postcode or outward code that Camden's geography does not know ("HP27", "CT20 1SQ"), normalised: listings at
+   * the catalogue's venues with it rank first. Read as a word when no venue has it.
+   */
+  postcodeElsewhere?: string;
   audiences: string[];
   categories: string[];
   free?: boolean;

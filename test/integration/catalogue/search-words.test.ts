@@ -150,4 +150,25 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     expect(long.results[0]!.title).toBe('Yoga');
     expect(long.relaxed).toContain('only the first 500 characters of the question were read');
   });
+
+  it('ranks listings at a postcode outside Camden first, and keeps one no venue has as a word', async () => {
+    const outpost = fileURLToPath(
+      new URL('../../fixtures/real/buckinghamshire-outpost/scout-x_cypress_services.json', import.meta.url),
+    );
+    await importSource(store, { input: outpost, now: NOW, source: 'outpost' }, silentLogger);
+    // Two scout groups: the one in the district asked for first, whichever way round.
+    for (const [district, group] of [
+      ['HP5', '1st Chesham Scout Group'],
+      ['HP16', '1st Kingshill Scout Group'],
+    ] as const) {
+      const answer = await search.search({ text: `scout group ${district}`, now: NOW });
+      expect(answer.understood.place).toMatchObject({ label: district, postcode: district });
+      expect(answer.results[0]!.title).toBe(group);
+    }
+    const full = await search.search({ text: 'basketball hp21 9pp', now: NOW });
+    expect(full.results[0]!.title).toBe('Aces Wheelchair Basketball');
+    const none = await search.search({ text: 'scouts ZZ9', now: NOW });
+    expect(none.understood.place).toBeUndefined();
+    expect(none.understood.terms).toContain('zz9');
+  });
 });

@@ -126,6 +126,16 @@ describe('parseQuery', () => {
       expect(parseQuery('SE1 lunch', NOW).place).toBeUndefined();
       expect(parseQuery('Camden lunch club', NOW).place).toBeUndefined();
     });
+
+    it('keeps a postcode elsewhere to look up among venues, or as a word when told no venue has it', () => {
+      const district = parseQuery('scouts HP5', NOW);
+      expect(district.postcodeElsewhere).toBe('HP5');
+      expect(district.terms).not.toContain('hp5');
+      expect(parseQuery('lunch club ct20 1sq', NOW).postcodeElsewhere).toBe('CT20 1SQ');
+      const word = parseQuery('scouts HP5', NOW, { postcodes: false });
+      expect(word.postcodeElsewhere).toBeUndefined();
+      expect(word.terms).toContain('hp5');
+    });
   });
 
   describe('days and times in Europe/London', () => {
