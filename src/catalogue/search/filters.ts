@@ -39,6 +39,11 @@ export type Filters = {
    * candidates even when no word of the question is in their text.
    */
   venueIds?: string[];
+  /**
+   * With venues: the question's need without the words of the town or venue named (a tsquery), so that listings
+   * there that meet it are candidates however many listings elsewhere share the need.
+   */
+  needAtVenue?: string;
 };
 
 export function emptyFilters(): Filters {

@@ -51,10 +51,11 @@ const PLACEHOLDER_TITLE =
  * What a slot weighs in the text score: what the resident needs counts fully; who the resident is (an audience, a
  * language only named) counts less, so "singing for an older lady" is about singing first.
  */
-function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>): number {
+function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>, located: boolean): number {
   // A town or village named ("foodbank folkestone", "in Hythe") says where, not what: its name in a title counts less
-  // than the need's words.
-  if (slot && !slot.concept && town.has(slot.text)) return 0.3;
+  // than the need's words, and where the catalogue's venues place it, being there is what counts (services named
+  // after the town they are in, "KEY WEST", are not for that more what was asked).
+  if (slot && !slot.concept && town.has(slot.text)) return located ? TOWN_WORD_LOCATED : 0.3;
   const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
   if (!concept) return 1;
   // A constraint's words (an access need, a format, a kind) say how, not what: its filter does the work.
@@ -64,6 +65,8 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>): number {
   return 1;
 }
 const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+/** A town word's weight where venues place the town. */
+const TOWN_WORD_LOCATED = 0.1;
 
 /** Title words for comparing with the question: normalised, stop words out, plurals folded. */
 function titleWords(text: string): string[] {
@@ -141,7 +144,7 @@ export function rank(
       let total = 0;
       const asSlots = f.slots;
       for (let i = 0; i < slots; i++) {
-        const weight = slotWeight(asSlots[i], town);
+        const weight = slotWeight(asSlots[i], town, venue.length > 0);
         total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
@@ -174,7 +177,8 @@ export function rank(
         sum += weight * best;
         if (best > 0) hit += weight;
       }
-      score += (2 * sum) / total + (3 * hit) / total + 0.5 * (row.text_rank / maxRank);
+      if (total > 0) score += (2 * sum) / total + (3 * hit) / total;
+      score += 0.5 * (row.text_rank / maxRank);
       const title = titleMatch(row.name, f.slots);
       why.title = title ?? null;
       if (title === 'exact') score += 5;

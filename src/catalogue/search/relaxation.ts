@@ -40,7 +40,14 @@ export async function findRanked(
   venue: readonly VenuePoint[] = [],
 ): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
-  if (venue.length) filters.venueIds = venue.map((v) => v.id);
+  if (venue.length) {
+    filters.venueIds = venue.map((v) => v.id);
+    const town = new Set(u.venue?.split(' ') ?? []);
+    const need = filters.groups.filter(
+      (_, i) => !isConstraintSlot(filters.slots[i]) && !(filters.slots[i] && town.has(filters.slots[i]!.text)),
+    );
+    if (need.length && need.length < filters.groups.length) filters.needAtVenue = need.map((g) => `(${g})`).join(' | ');
+  }
   const relaxed: string[] = [];
   const view: Understood = structuredClone(u);
   const hasText = filters.groups.length > 0 || filters.trigramTerms.length > 0;

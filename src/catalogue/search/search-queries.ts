@@ -15,6 +15,8 @@ const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
 /** And each part of the question on its own. */
 const POOL_SLOT = 40;
+/** Listings at the place named that meet the need: ranked before the rest's best, so fewer than CANDIDATES. */
+const POOL_AT_VENUE = 60;
 /** Up to this many weekday-and-hour slots asked for (half the week's), the candidates are found through their index. */
 const SLOTS_BY_INDEX = 84;
 
@@ -114,7 +116,7 @@ export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Pr
       `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
         AND ${PLACE_TEXT_SQL} ILIKE $1${city}
-      LIMIT 50`,
+      LIMIT ${cityOnly ? 500 : 50}`,
       cityOnly ? [pattern, venue] : [pattern],
     ),
   );
@@ -400,14 +402,16 @@ export async function candidates(
     text: string | undefined,
     pool: number,
     extra?: string,
-  ) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date
+    first = false,
+  ) => `(SELECT s.id, ${rankExpr} AS text_rank, ${trigramExpr} AS trigram, s.assured_date, ${first ? 1 : 0} AS first
        FROM service s LEFT JOIN location l ON l.id = s.location_id
        WHERE ${[...where, ...(extra ? [extra] : []), ...(text ? [text] : [])].join('\n AND ')}
        LIMIT ${Math.floor(pool)})`;
-  const branch = (text: string | undefined, pool: number) =>
+  // `first`: rows that go to ranking before the best-ranked of the rest (the need met at the place named).
+  const branch = (text: string | undefined, pool: number, first = false) =>
     timeSplit
-      ? `${one(text, pool / 2, timeSplit.dated)} UNION ALL ${one(text, pool / 4, timeSplit.standing)}`
-      : one(text, pool);
+      ? `${one(text, pool / 2, timeSplit.dated, first)} UNION ALL ${one(text, pool / 4, timeSplit.standing, first)}`
+      : one(text, pool, undefined, first);
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
@@ -417,9 +421,19 @@ export async function candidates(
     for (const g of finding) branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(g)})`, POOL_SLOT));
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   // Listings at the venues named, whatever their words (through the index on location_id).
-  if (hasText && f.venueIds?.length) branches.push(branch(`s.location_id = ANY(${p(f.venueIds)}::uuid[])`, POOL_ANY));
+  if (hasText && f.venueIds?.length) {
+    const at = `s.location_id = ANY(${p(f.venueIds)}::uuid[])`;
+    branches.push(branch(at, POOL_ANY));
+    // …and those there that meet the need, however many elsewhere share it (through either index).
+    if (f.needAtVenue)
+      branches.push(
+        branch(`${at} AND s.search_vector @@ to_tsquery('signpost', ${p(f.needAtVenue)})`, POOL_AT_VENUE, true),
+      );
+  }
   if (branches.length === 0) branches.push(branch(undefined, limit));
-  const order = hasText ? 'max(m.text_rank) + max(m.trigram) DESC, m.id' : 'max(m.assured_date) DESC NULLS LAST, m.id';
+  const order = hasText
+    ? 'max(m.first) DESC, max(m.text_rank) + max(m.trigram) DESC, m.id'
+    : 'max(m.assured_date) DESC NULLS LAST, m.id';
   const query = `WITH
      m AS (${branches.join(' UNION ALL ')}),
      c AS (
