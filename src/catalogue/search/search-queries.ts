@@ -415,6 +415,14 @@ export async function candidates(
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
   if (textFts) branches.push(branch(textFts, POOL_ANY));
+  // The question's own words, without synonyms: a listing that has them is a candidate however many listings share
+  // only a synonym (a 211 term "colposcopy" among everything about cervical screening).
+  const ownWords = f.literal
+    .filter((g, i) => g && !isConstraintSlot(f.slots[i]))
+    .map((g) => `(${g})`)
+    .join(' | ');
+  if (textFts && ownWords && ownWords !== tsquery)
+    branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(ownWords)})`, POOL_ANY));
   // Each part of the question also brings its own matches, so that a rare need word among broad ones ("self defence
   // class for women") is not crowded out of the pool by listings with only the broad words.
   if (finding.length > 1)
