@@ -331,8 +331,8 @@ export async function candidates(
     const probe = `(SELECT 1 FROM occurrence oc WHERE oc.service_id = s.id AND ${cond} LIMIT 1) IS NOT NULL`;
     // With words or a place to match, those bound the candidates and each probes its own sessions (the branch stops
     // after its pool is full); with only a time, the sessions in the window bound them.
-    // A strict existence probe asks the indexed local hour and weekday of sessions first: when nothing fits it
-    // answers from a few index pages instead of probing every matching entry.
+    // A strict existence probe asks the entries' indexed session slots first (below): when nothing fits it answers
+    // from a few index pages instead of probing every matching entry.
     const inSet = `s.id IN (SELECT oc.service_id FROM occurrence oc WHERE ${cond})`;
     // The weekdays and hours asked for, against the summary of each entry's sessions (indexed): only the entries
     // with a session at such a time have their sessions probed for the dates.
