@@ -97,7 +97,20 @@ export function conceptQuery(key: string, exclude?: string): string {
         ]
       : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
   const own = exclude ? tsWords(exclude) : undefined;
-  return orOf(words.map(tsWords).filter((w) => w !== own));
+  // A phrase's words stand for the concept together: one that is a single word without its common words ("lost
+  // someone" → lost, "looking after" → after, "fun run" → fun) is not a synonym unless the concept names that word.
+  const single = new Set(
+    [...(concept.search ?? []), ...(concept.categories ?? []), ...concept.phrases.filter((x) => !x.includes(' '))].map(
+      tsWords,
+    ),
+  );
+  const content = (w: string) =>
+    w
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((x) => x && !STOP_WORDS.has(x)).length;
+  const kept = words.filter((w) => !w.includes(' ') || content(w) > 1 || single.has(tsWords(w)));
+  return orOf(kept.map(tsWords).filter((w) => w !== own));
 }
 
 /**

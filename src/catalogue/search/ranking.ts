@@ -65,8 +65,29 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>, located: 
   return 1;
 }
 const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+/** How much a synonym covers a part of the question, in a title or category and in a description. */
+const COVER_SYNONYM = 0.7;
+const COVER_SYNONYM_TEXT = 0.4;
 /** A town word's weight where venues place the town. */
 const TOWN_WORD_LOCATED = 0.1;
+
+/** A literal match of a phrase that lost words: less than a synonym, which is a whole phrase. */
+const PARTIAL_WEIGHT = { litTitle: 1.2, litCategory: 0.8, litOrganisation: 0.4, litDescription: 0.4 };
+
+/** Words that say what kind of thing, not which: a phrase without them ("lunch club" → lunch) keeps its meaning. */
+const GENERIC_WORDS: ReadonlySet<string> = new Set(
+  (
+    'group groups club clubs activity activities session sessions event events service services support thing things ' +
+    'resident residents client clients patient patients user users customer tenant tenants person people someone ' +
+    'a an the and of for'
+  ).split(' '),
+);
+
+/** Whether a phrase has words that text search drops and that carry its meaning ("will" in "living will"). */
+function lostWords(text: string): boolean {
+  const words = normaliseQueryText(text).split(' ').filter(Boolean);
+  return words.length > 1 && words.some((w) => STOP_WORDS.has(w) && !GENERIC_WORDS.has(w));
+}
 
 /** Title words for comparing with the question: normalised, stop words out, plurals folded. */
 function titleWords(text: string): string[] {
@@ -121,6 +142,7 @@ export function rank(
       : undefined;
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
+  const partial = f.slots.map((x) => Boolean(x.concept) && lostWords(x.text));
   const asked = new Set([...u.audiences, ...hardAudiences(u)]);
   // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
   if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
@@ -165,21 +187,38 @@ export function rank(
         }
         if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description)))
           why.corrected.push({ typed: slot.corrected, read: slot.text });
+        // A thesaurus phrase whose own words are partly common words ("living will", "on their own") is found by
+        // what is left of it ("living") no more surely than by a synonym.
+        const lit = partial[i] ? PARTIAL_WEIGHT : WEIGHT;
         const best = Math.max(
-          at(row.lit_title) ? WEIGHT.litTitle : 0,
-          at(row.lit_category) ? WEIGHT.litCategory : 0,
-          at(row.lit_organisation) ? WEIGHT.litOrganisation : 0,
-          at(row.lit_description) ? WEIGHT.litDescription : 0,
+          at(row.lit_title) ? lit.litTitle : 0,
+          at(row.lit_category) ? lit.litCategory : 0,
+          at(row.lit_organisation) ? lit.litOrganisation : 0,
+          at(row.lit_description) ? lit.litDescription : 0,
           at(row.syn_title) ? WEIGHT.synTitle : 0,
           at(row.syn_category) ? WEIGHT.synCategory : 0,
           at(row.syn_description) ? WEIGHT.synDescription : 0,
         );
         sum += weight * best;
-        if (best > 0) hit += weight;
+        // Covering a part of the question: its own words fully, a synonym in a title or category nearly, one in a
+        // description less ("get" in a housing clinic's text does not cover "transport" as a car service does).
+        const literal = Boolean(field);
+        const cover =
+          literal && !partial[i]
+            ? 1
+            : at(row.syn_title) || at(row.syn_category)
+              ? COVER_SYNONYM
+              : at(row.syn_description) || literal
+                ? COVER_SYNONYM_TEXT
+                : 0;
+        hit += weight * cover;
       }
       if (total > 0) score += (2 * sum) / total + (3 * hit) / total;
       score += 0.5 * (row.text_rank / maxRank);
-      const title = titleMatch(row.name, f.slots);
+      const title = titleMatch(
+        row.name,
+        f.slots.filter((_, i) => !partial[i]),
+      );
       why.title = title ?? null;
       if (title === 'exact') score += 5;
       else if (title === 'all')

@@ -423,6 +423,14 @@ export async function candidates(
     .join(' | ');
   if (textFts && ownWords && ownWords !== tsquery)
     branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(ownWords)})`, POOL_ANY));
+  // …and the synonyms alone: a listing under the concept's own name is a candidate however many listings share a
+  // broad word of the question ("advance medical directives" for "living will", whose "living" is everywhere).
+  const synonymsOnly = f.synonyms
+    .filter((g, i) => g && g !== f.literal[i] && !isConstraintSlot(f.slots[i]))
+    .map((g) => `(${g})`)
+    .join(' | ');
+  if (textFts && synonymsOnly && synonymsOnly !== tsquery)
+    branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(synonymsOnly)})`, POOL_ANY));
   // Each part of the question also brings its own matches, so that a rare need word among broad ones ("self defence
   // class for women") is not crowded out of the pool by listings with only the broad words.
   if (finding.length > 1)
