@@ -79,6 +79,24 @@ export function tsWords(words: string): string | undefined {
   return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
 }
 
+/** Words that say what kind of thing, not which: a phrase without them ("lunch club" → lunch) keeps its meaning. */
+const GENERIC_WORDS: ReadonlySet<string> = new Set(
+  (
+    'group groups club clubs activity activities session sessions event events service services support thing things ' +
+    'resident residents client clients patient patients user users customer tenant tenants person people someone ' +
+    'a an the and of for'
+  ).split(' '),
+);
+
+/** Whether a phrase has words that text search drops and that carry its meaning ("will" in "living will"). */
+export function lostWords(text: string): boolean {
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.length > 1 && words.some((w) => STOP_WORDS.has(w) && !GENERIC_WORDS.has(w));
+}
+
 export const orOf = (parts: readonly (string | undefined)[]): string =>
   [...new Set(parts.filter((p): p is string => Boolean(p)))].join(' | ');
 

@@ -1,6 +1,6 @@
 /** Ranking of candidates: pure arithmetic over what the candidate query returned and what was understood. */
 import { distanceKm } from '../geography/camden.ts';
-import type { Filters } from './filters.ts';
+import { type Filters, lostWords } from './filters.ts';
 import { hardAudiences, normaliseQueryText } from './parse-query.ts';
 import { phraseIndex } from './read-concepts.ts';
 import type { CandidateRow, VenuePoint } from './search-queries.ts';
@@ -73,21 +73,6 @@ const TOWN_WORD_LOCATED = 0.1;
 
 /** A literal match of a phrase that lost words: less than a synonym, which is a whole phrase. */
 const PARTIAL_WEIGHT = { litTitle: 1.2, litCategory: 0.8, litOrganisation: 0.4, litDescription: 0.4 };
-
-/** Words that say what kind of thing, not which: a phrase without them ("lunch club" → lunch) keeps its meaning. */
-const GENERIC_WORDS: ReadonlySet<string> = new Set(
-  (
-    'group groups club clubs activity activities session sessions event events service services support thing things ' +
-    'resident residents client clients patient patients user users customer tenant tenants person people someone ' +
-    'a an the and of for'
-  ).split(' '),
-);
-
-/** Whether a phrase has words that text search drops and that carry its meaning ("will" in "living will"). */
-function lostWords(text: string): boolean {
-  const words = normaliseQueryText(text).split(' ').filter(Boolean);
-  return words.length > 1 && words.some((w) => STOP_WORDS.has(w) && !GENERIC_WORDS.has(w));
-}
 
 /** Title words for comparing with the question: normalised, stop words out, plurals folded. */
 function titleWords(text: string): string[] {

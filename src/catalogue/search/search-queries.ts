@@ -2,7 +2,7 @@
 import type { Sql } from '../../db/sql.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 import { slotsAsked } from '../session-slots.ts';
-import { type Filters, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
+import { type Filters, lostWords, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
 import { isConstraintSlot } from './read-concepts.ts';
 import type { Understood } from './types.ts';
@@ -423,10 +423,11 @@ export async function candidates(
     .join(' | ');
   if (textFts && ownWords && ownWords !== tsquery)
     branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(ownWords)})`, POOL_ANY));
-  // …and the synonyms alone: a listing under the concept's own name is a candidate however many listings share a
-  // broad word of the question ("advance medical directives" for "living will", whose "living" is everywhere).
+  // …and, for a thesaurus phrase that text search keeps only part of, its synonyms alone: a listing under the
+  // concept's own name is a candidate however many listings have the part left ("advance medical directives" for
+  // "living will", whose "living" is everywhere).
   const synonymsOnly = f.synonyms
-    .filter((g, i) => g && g !== f.literal[i] && !isConstraintSlot(f.slots[i]))
+    .filter((g, i) => g && g !== f.literal[i] && !isConstraintSlot(f.slots[i]) && lostWords(f.slots[i]?.text ?? ''))
     .map((g) => `(${g})`)
     .join(' | ');
   if (textFts && synonymsOnly && synonymsOnly !== tsquery)
