@@ -2,7 +2,7 @@
 import { hardAudiences, isKnownWord } from './parse-query.ts';
 import { isConstraintSlot } from './read-concepts.ts';
 import type { Slot, Understood } from './types.ts';
-import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+import { type Concept, conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
 
 /** A day of the week without a date looks this far ahead (covers monthly groups). */
 const WEEKDAY_HORIZON_DAYS = 35;
@@ -64,19 +64,21 @@ export function emptyFilters(): Filters {
 
 /** tsquery text for one word or phrase: letters and digits only, the words of a phrase all required. */
 export function tsWords(words: string): string | undefined {
-  const parts = words
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w && !STOP_WORDS.has(w));
+  const all = wordsOf(words);
+  const parts = all.filter((w) => !STOP_WORDS.has(w));
   if (parts.length === 0) {
-    const all = words
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
     if (all.length === 0) return undefined;
     return all.length === 1 ? all[0] : `(${all.join(' & ')})`;
   }
   return parts.length === 1 ? parts[0] : `(${parts.join(' & ')})`;
+}
+
+/** A text's words as text search splits them, lower case. */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /** Words that say what kind of thing, not which: a phrase without them ("lunch club" → lunch) keeps its meaning. */
@@ -90,10 +92,7 @@ const GENERIC_WORDS: ReadonlySet<string> = new Set(
 
 /** Whether a phrase has words that text search drops and that carry its meaning ("will" in "living will"). */
 export function lostWords(text: string): boolean {
-  const words = text
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words = wordsOf(text);
   return words.length > 1 && words.some((w) => STOP_WORDS.has(w) && !GENERIC_WORDS.has(w));
 }
 
@@ -104,8 +103,20 @@ export const orOf = (parts: readonly (string | undefined)[]): string =>
 export function conceptQuery(key: string, exclude?: string): string {
   const concept = conceptByKey(key);
   if (!concept) return '';
-  // The curated search words and categories (phrases are for reading questions; many are inflections of these).
-  // A concept without search words (OpenActive's) is searched by its labels.
+  const own = exclude ? tsWords(exclude) : undefined;
+  return orOf(synonymParts(concept).filter((w) => w !== own));
+}
+
+/**
+ * A concept's synonyms, one tsquery part each. The curated search words and categories (phrases are for reading
+ * questions; many are inflections of these); a concept without search words (OpenActive's) is searched by its labels.
+ * A phrase's words stand for the concept together: one that is a single word without its common words ("lost
+ * someone" → lost, "looking after" → after, "fun run" → fun) is not a synonym unless the concept names that word.
+ * The thesaurus does not change while running, so each concept's parts are worked out once.
+ */
+function synonymParts(concept: Concept): (string | undefined)[] {
+  let parts = SYNONYM_PARTS.get(concept.key);
+  if (parts) return parts;
   const words =
     concept.search?.length && !concept.key.startsWith('oa:')
       ? [
@@ -114,22 +125,17 @@ export function conceptQuery(key: string, exclude?: string): string {
           ...concept.phrases.filter((x) => x.includes(' ')).slice(0, 6),
         ]
       : [...concept.phrases, ...(concept.search ?? []), ...(concept.categories ?? [])];
-  const own = exclude ? tsWords(exclude) : undefined;
-  // A phrase's words stand for the concept together: one that is a single word without its common words ("lost
-  // someone" → lost, "looking after" → after, "fun run" → fun) is not a synonym unless the concept names that word.
   const single = new Set(
     [...(concept.search ?? []), ...(concept.categories ?? []), ...concept.phrases.filter((x) => !x.includes(' '))].map(
       tsWords,
     ),
   );
-  const content = (w: string) =>
-    w
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter((x) => x && !STOP_WORDS.has(x)).length;
-  const kept = words.filter((w) => !w.includes(' ') || content(w) > 1 || single.has(tsWords(w)));
-  return orOf(kept.map(tsWords).filter((w) => w !== own));
+  const content = (w: string) => wordsOf(w).filter((x) => !STOP_WORDS.has(x)).length;
+  parts = words.filter((w) => !w.includes(' ') || content(w) > 1 || single.has(tsWords(w))).map(tsWords);
+  SYNONYM_PARTS.set(concept.key, parts);
+  return parts;
 }
+const SYNONYM_PARTS = new Map<string, (string | undefined)[]>();
 
 /**
  * "dance fitness and exercise classes": the nearest wider activity and the first of our own concepts above it, so

@@ -128,6 +128,8 @@ export function rank(
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
   const partial = f.slots.map((x) => Boolean(x.concept) && lostWords(x.text));
+  // A title has "all" the words asked for only of the slots whose words text search keeps.
+  const titleSlots = f.slots.filter((_, i) => !partial[i]);
   const asked = new Set([...u.audiences, ...hardAudiences(u)]);
   // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
   if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
@@ -200,10 +202,7 @@ export function rank(
       }
       if (total > 0) score += (2 * sum) / total + (3 * hit) / total;
       score += 0.5 * (row.text_rank / maxRank);
-      const title = titleMatch(
-        row.name,
-        f.slots.filter((_, i) => !partial[i]),
-      );
+      const title = titleMatch(row.name, titleSlots);
       why.title = title ?? null;
       if (title === 'exact') score += 5;
       else if (title === 'all')
