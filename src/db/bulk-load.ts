@@ -7,18 +7,19 @@ import type { Sql } from './sql.ts';
  * table then costs less than updating it row by row). On a server, only into an empty table (a first load) that this
  * transaction can lock at once for itself: a reader arriving meanwhile waits for the commit (there was nothing for
  * it to read), and a table anyone else is using at that moment keeps its indexes (the lock is never waited for, so
- * two imports cannot deadlock on it). Primary keys and unique indexes stay, so duplicates are still refused.
- * Everything is one transaction: if anything fails, the indexes are back as they were.
+ * two imports cannot deadlock on it). Primary keys and constraints stay. Unique indexes stay too unless `unique` is
+ * set, for an insert that never relies on them (no `ON CONFLICT` on the table): built again afterwards they still
+ * refuse duplicates, by failing the whole transaction. Everything is one transaction: if anything fails, the
+ * indexes are back as they were.
  */
 export async function withIndexesRebuiltAfter<T>(
   tx: Sql,
   table: string,
   newRows: number,
   insert: () => Promise<T>,
-  /** Below this many rows the bookkeeping is not worth it (GIN indexes, costly per row, pay off sooner). */
-  minRows = MIN_ROWS,
+  options: RebuildOptions = {},
 ): Promise<T> {
-  if (newRows < minRows) return insert();
+  if (newRows < (options.minRows ?? MIN_ROWS)) return insert();
   if (tx.exclusive) {
     const existing = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`)).rows[0]!.n;
     if (existing > newRows) return insert();
@@ -29,10 +30,10 @@ export async function withIndexesRebuiltAfter<T>(
     await tx.query<{ name: string; definition: string }>(
       `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+       WHERE i.indrelid = $1::regclass AND ($2 OR NOT i.indisunique) AND NOT i.indisprimary
          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
        ORDER BY c.relname`,
-      [table],
+      [table, options.unique === true],
     )
   ).rows;
   for (const index of indexes) await tx.exec(`DROP INDEX ${quoteIdent(index.name)}`);
@@ -40,6 +41,13 @@ export async function withIndexesRebuiltAfter<T>(
   for (const index of indexes) await tx.exec(index.definition);
   return result;
 }
+
+export type RebuildOptions = {
+  /** Below this many rows the bookkeeping is not worth it (GIN indexes, costly per row, pay off sooner). */
+  minRows?: number;
+  /** Unique indexes are dropped and built again too: the insert has no `ON CONFLICT` on the table. */
+  unique?: boolean;
+};
 
 async function isEmpty(tx: Sql, table: string): Promise<boolean> {
   const { rows } = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${quoteIdent(table)}) AS any`);
@@ -63,8 +71,8 @@ async function lockAtOnce(tx: Sql, table: string): Promise<boolean> {
 const MIN_ROWS = 20_000;
 
 /** PGlite's COPY source: the blob sent with the query. */
-export function copyStatement(table: string, columns: readonly string[]): string {
-  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'`;
+export function copyStatement(table: string, columns: readonly string[], format: 'text' | 'binary' = 'text'): string {
+  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'${format === 'binary' ? ' WITH (FORMAT binary)' : ''}`;
 }
 
 /** One field in COPY's text format: null as `\N`; backslash, tab, newline and carriage return escaped. */

@@ -214,8 +214,9 @@ class PgliteSql implements Sql {
   query: Sql['query'];
   queryWith: Sql['queryWith'];
   exec: Sql['exec'];
-  async copyFrom(table: string, columns: readonly string[], rows: string): Promise<number> {
-    const result = await this.#q.query(copyStatement(table, columns), [], { blob: new Blob([rows]) });
+  async copyFrom(table: string, columns: readonly string[], rows: string | Uint8Array): Promise<number> {
+    const format = typeof rows === 'string' ? 'text' : 'binary';
+    const result = await this.#q.query(copyStatement(table, columns, format), [], { blob: new Blob([rows]) });
     return result.affectedRows ?? 0;
   }
 }

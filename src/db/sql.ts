@@ -24,11 +24,12 @@ export type Sql = {
    */
   exclusive?: boolean;
   /**
-   * Appends rows to `table` with COPY: `rows` is COPY's text format (one line a row, fields tab-separated, `\N` for
-   * null; see `copyField`). Offered where it beats a multi-row insert (the embedded store: one transfer to its
-   * thread, no parameters to serialise); absent elsewhere.
+   * Appends rows to `table` with COPY: `rows` is COPY's text format as a string (one line a row, fields
+   * tab-separated, `\N` for null; see `copyField`), or its binary format as bytes (see `BinaryCopyRows`). Offered
+   * where it beats a multi-row insert (the embedded store: one transfer to its thread, no parameters to serialise);
+   * absent elsewhere.
    */
-  copyFrom?(table: string, columns: readonly string[], rows: string): Promise<number>;
+  copyFrom?(table: string, columns: readonly string[], rows: string | Uint8Array): Promise<number>;
 };
 
 /**

@@ -1,4 +1,5 @@
-import { copyField, withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { BinaryCopyRows } from '../../db/copy-binary.ts';
 import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
 import {
@@ -52,6 +53,8 @@ const OCCURRENCE_COLUMNS = [
   'title',
   'note',
 ] as const;
+/** New services from which skipping foreign key checks is worth its two extra statements. */
+const SKIP_CHECKS_MIN_ROWS = 100;
 /** New services from which rebuilding the service table's indexes beats updating them row by row. */
 const SERVICE_REBUILD_MIN_ROWS = 1000;
 
@@ -137,25 +140,32 @@ export async function applyImport(
   }
 
   const serviceIds = new Map<string, string>();
-  // A large first load builds the search indexes (full text, trigrams: costly per row) once, after the rows are in.
-  await withIndexesRebuiltAfter(
-    tx,
-    'service',
-    created,
-    async () => {
-      await writeOrganisationsAndVenues(tx, sourceId, toWrite);
-      const fresh: ServiceRow[] = [];
-      const changed: ServiceRow[] = [];
-      for (const item of toWrite) (known.has(item.data.externalId) ? changed : fresh).push(serviceRowOf(item));
-      for (const chunk of chunks(changed, BATCH)) {
-        for (const r of await upsertServices(tx, sourceId, chunk, options.now)) serviceIds.set(r.external_id, r.id);
-      }
-      for (const [externalId, id] of await writeNewServices(tx, sourceId, fresh, options.now))
-        serviceIds.set(externalId, id);
-    },
-    SERVICE_REBUILD_MIN_ROWS,
-  );
-  if (toWrite.length > 0) await writeOccurrences(tx, toWrite, known, serviceIds);
+  await writeOrganisationsAndVenues(tx, sourceId, toWrite);
+  const freshItems = toWrite.filter((i) => !known.has(i.data.externalId));
+  const changedItems = toWrite.filter((i) => known.has(i.data.externalId));
+  const fresh = freshItems.map(serviceRowOf);
+  for (const chunk of chunks(changedItems.map(serviceRowOf), BATCH)) {
+    for (const r of await upsertServices(tx, sourceId, chunk, options.now)) serviceIds.set(r.external_id, r.id);
+  }
+  const newRows = freshItems.reduce((n, i) => n + 1 + i.data.occurrences.length, 0);
+  await withoutForeignKeyChecks(tx, newRows, async () => {
+    // A large first load builds the indexes (full text, trigrams: costly per row) once, after the rows are in. The
+    // new services are plain inserts of external ids the source has not got, so the unique index is built after too.
+    await withIndexesRebuiltAfter(
+      tx,
+      'service',
+      fresh.length,
+      async () => {
+        for (const [externalId, id] of await writeNewServices(tx, sourceId, fresh, options.now))
+          serviceIds.set(externalId, id);
+      },
+      { minRows: SERVICE_REBUILD_MIN_ROWS, unique: true },
+    );
+    // New entries have no sessions yet: theirs are plain inserts.
+    if (freshItems.length > 0) await writeNewOccurrences(tx, freshItems, serviceIds);
+  });
+  // With the checks back on: an updated entry's sessions may have bookings.
+  if (changedItems.length > 0) await writeUpdatedOccurrences(tx, changedItems, serviceIds);
 
   await markSourceImported(tx, sourceId, options.now, {
     etag: options.fetch?.etag ?? null,
@@ -229,18 +239,15 @@ function serviceRowOf({ data, hash }: Prepared): ServiceRow {
   };
 }
 
-/** The sessions of every written entry, in as few statements as the store allows. */
-async function writeOccurrences(
+/**
+ * The sessions of updated entries, matched by key, so the ones still in the feed keep their ids (bookings point at
+ * them) and the ones that left go.
+ */
+async function writeUpdatedOccurrences(
   tx: Sql,
-  items: Prepared[],
-  known: ReadonlyMap<string, unknown>,
+  updated: Prepared[],
   serviceIds: ReadonlyMap<string, string>,
 ): Promise<void> {
-  // New entries have no sessions yet: theirs are plain inserts. Updated entries' sessions are matched by key, so the
-  // ones still in the feed keep their ids (bookings point at them) and the ones that left go.
-  const fresh = items.filter((i) => !known.has(i.data.externalId));
-  const updated = items.filter((i) => known.has(i.data.externalId));
-  if (fresh.length > 0) await writeNewOccurrences(tx, fresh, serviceIds);
   const updatedIds = updated.map((i) => serviceIds.get(i.data.externalId));
   const occurrenceRows = updated.flatMap(({ data }) =>
     data.occurrences.map(
@@ -259,22 +266,19 @@ async function writeOccurrences(
     ),
   );
   // A session people have booked is kept, cancelled, so their bookings (and the history) survive.
-  if (updatedIds.length > 0)
-    await dropSessionsNotIn(
-      tx,
-      updatedIds,
-      occurrenceRows.map(({ sid, key }) => ({ sid, key })),
-    );
+  await dropSessionsNotIn(
+    tx,
+    updatedIds,
+    occurrenceRows.map(({ sid, key }) => ({ sid, key })),
+  );
   for (const chunk of chunks(occurrenceRows, BATCH * 5)) await upsertOccurrences(tx, chunk);
   // Updated entries may keep booked sessions that left the feed (cancelled): count what is really stored.
-  if (updatedIds.length > 0) await refreshSessionSummaryOf(tx, updatedIds);
+  await refreshSessionSummaryOf(tx, updatedIds);
 }
 
 /**
  * Sessions of entries created by this import: nothing can conflict, so they are plain inserts with ordered ids: COPY
- * text on the embedded store, parallel arrays (no per-row JSON) on a server, where COPY measured no faster. On the embedded store the transaction has the database to itself and
- * every service id was returned by this transaction's own insert, so the per-row foreign key check (a lookup and a
- * row lock on the service for each session) is skipped for this one statement, as a data-only restore does.
+ * text on the embedded store, parallel arrays (no per-row JSON) on a server, where COPY measured no faster.
  */
 async function writeNewOccurrences(
   tx: Sql,
@@ -291,59 +295,97 @@ async function writeNewOccurrences(
   }
   if (rows.length === 0) return;
   const ids = orderedIdBatch();
-  // Changing the role needs a superuser (the embedded store's only user is one; checked all the same).
-  const skipChecks = tx.exclusive === true && (await isSuperuser(tx));
-  if (skipChecks) await setReplicationRole(tx, 'replica');
-  await withIndexesRebuiltAfter(tx, 'occurrence', rows.length, async () => {
-    // Each chunk is made while the store writes the one before (it works on its own thread or server): one
-    // statement in flight at a time, as a transaction needs, but no wait for the next one's text.
-    let inFlight: Promise<unknown> = Promise.resolve();
-    const send = async (write: () => Promise<unknown>) => {
-      await inFlight;
-      inFlight = write();
-      // Awaited before the next chunk or at the end; meanwhile a failure is not an unhandled rejection.
-      inFlight.catch(() => {});
-    };
-    if (tx.copyFrom) {
-      const copyFrom = tx.copyFrom.bind(tx);
-      // The embedded store takes them as COPY text: one string per chunk, no per-row parameters to convert.
-      const first = Number(ids.start);
-      for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {
-        let text = '';
-        const end = Math.min(rows.length, offset + COPY_BATCH);
-        for (let n = offset; n < end; n++) {
-          const { si, o } = rows[n]!;
-          text += `${ids.prefix}${(first + n + 1).toString(16).padStart(12, '0')}\t${services[si - 1]}\t${copyField(o.key)}\t${o.start.toISOString()}\t${o.end.toISOString()}\t${o.allDay ? 't' : 'f'}\t${copyField(o.status)}\t${copyField(o.capacity)}\t${o.bookingDeadline ? o.bookingDeadline.toISOString() : '\\N'}\t${copyField(o.title)}\t${copyField(o.note)}\n`;
+  // Plain inserts of keys new to their (new) services: the unique index on (service, key) is built after as well.
+  const options = { unique: true };
+  await withIndexesRebuiltAfter(
+    tx,
+    'occurrence',
+    rows.length,
+    async () => {
+      // Each chunk is made while the store writes the one before (it works on its own thread or server): one
+      // statement in flight at a time, as a transaction needs, but no wait for the next one's text.
+      let inFlight: Promise<unknown> = Promise.resolve();
+      const send = async (write: () => Promise<unknown>) => {
+        await inFlight;
+        inFlight = write();
+        // Awaited before the next chunk or at the end; meanwhile a failure is not an unhandled rejection.
+        inFlight.catch(() => {});
+      };
+      if (tx.copyFrom) {
+        const copyFrom = tx.copyFrom.bind(tx);
+        // The embedded store takes them as binary COPY: no per-row parameters, and no timestamps or ids to parse.
+        const first = Number(ids.start);
+        for (let offset = 0; offset < rows.length; offset += COPY_BATCH) {
+          const end = Math.min(rows.length, offset + COPY_BATCH);
+          const out = new BinaryCopyRows((end - offset) * 160);
+          for (let n = offset; n < end; n++) {
+            const { si, o } = rows[n]!;
+            out
+              .row(OCCURRENCE_COLUMNS.length)
+              .uuid(`${ids.prefix}${(first + n + 1).toString(16).padStart(12, '0')}`)
+              .uuid(services[si - 1]!)
+              .text(o.key)
+              .timestamptz(o.start)
+              .timestamptz(o.end)
+              .bool(o.allDay)
+              .text(o.status)
+              .int4(o.capacity)
+              .timestamptz(o.bookingDeadline)
+              .text(o.title)
+              .text(o.note);
+          }
+          const bytes = out.finish();
+          await send(() => copyFrom('occurrence', OCCURRENCE_COLUMNS, bytes));
         }
-        await send(() => copyFrom('occurrence', OCCURRENCE_COLUMNS, text));
+        await inFlight;
+        return;
+      }
+      let offset = 0;
+      for (const chunk of chunks(rows, BATCH * 10)) {
+        const at = offset;
+        const columns = {
+          serviceIndex: chunk.map((r) => r.si),
+          key: chunk.map((r) => r.o.key),
+          start: chunk.map((r) => r.o.start.toISOString()),
+          end: chunk.map((r) => r.o.end.toISOString()),
+          allDay: chunk.map((r) => r.o.allDay),
+          status: chunk.map((r) => r.o.status),
+          capacity: chunk.map((r) => r.o.capacity ?? null),
+          deadline: chunk.map((r) => r.o.bookingDeadline?.toISOString() ?? null),
+          title: chunk.map((r) => r.o.title ?? null),
+          note: chunk.map((r) => r.o.note ?? null),
+        };
+        await send(() =>
+          insertNewOccurrences(
+            tx,
+            { prefix: ids.prefix, start: (ids.start + BigInt(at)).toString() },
+            services,
+            columns,
+          ),
+        );
+        offset += chunk.length;
       }
       await inFlight;
-      return;
-    }
-    let offset = 0;
-    for (const chunk of chunks(rows, BATCH * 10)) {
-      const at = offset;
-      const columns = {
-        serviceIndex: chunk.map((r) => r.si),
-        key: chunk.map((r) => r.o.key),
-        start: chunk.map((r) => r.o.start.toISOString()),
-        end: chunk.map((r) => r.o.end.toISOString()),
-        allDay: chunk.map((r) => r.o.allDay),
-        status: chunk.map((r) => r.o.status),
-        capacity: chunk.map((r) => r.o.capacity ?? null),
-        deadline: chunk.map((r) => r.o.bookingDeadline?.toISOString() ?? null),
-        title: chunk.map((r) => r.o.title ?? null),
-        note: chunk.map((r) => r.o.note ?? null),
-      };
-      await send(() =>
-        insertNewOccurrences(tx, { prefix: ids.prefix, start: (ids.start + BigInt(at)).toString() }, services, columns),
-      );
-      offset += chunk.length;
-    }
-    await inFlight;
-  });
-  // (On failure the transaction rolls back, and the setting with it.)
-  if (skipChecks) await setReplicationRole(tx, 'origin');
+    },
+    options,
+  );
+}
+
+/**
+ * Runs `write` with foreign key checks off when it inserts many new rows on the embedded store, whose transaction
+ * has the database to itself: every id the new services and sessions point at (the source, organisations, venues,
+ * the services themselves) was written or read by this same transaction, so the per-row check (a lookup and a row
+ * lock for each reference) proves nothing, as in a data-only restore. Changing the role needs a superuser (the
+ * embedded store's only user is one; checked all the same). On failure the transaction rolls back, and the setting
+ * with it.
+ */
+async function withoutForeignKeyChecks<T>(tx: Sql, newRows: number, write: () => Promise<T>): Promise<T> {
+  const skip = newRows >= SKIP_CHECKS_MIN_ROWS && tx.exclusive === true && (await isSuperuser(tx));
+  if (!skip) return write();
+  await setReplicationRole(tx, 'replica');
+  const result = await write();
+  await setReplicationRole(tx, 'origin');
+  return result;
 }
 
 /** One session per key: a key given twice in one entry keeps the first, as a feed's later duplicate UID would. */

@@ -15,6 +15,9 @@ describe('COPY text fields', () => {
   });
 
   it('names the table and columns quoted', () => {
+    expect(copyStatement('occurrence', ['id'], 'binary')).toBe(
+      `COPY "occurrence" ("id") FROM '/dev/blob' WITH (FORMAT binary)`,
+    );
     expect(copyStatement('occurrence', ['id', 'end'])).toBe(`COPY "occurrence" ("id", "end") FROM '/dev/blob'`);
   });
 });
