@@ -70,9 +70,14 @@ async function lockAtOnce(tx: Sql, table: string): Promise<boolean> {
 /** Below this many rows the bookkeeping is not worth it. */
 const MIN_ROWS = 20_000;
 
-/** PGlite's COPY source: the blob sent with the query. */
-export function copyStatement(table: string, columns: readonly string[], format: 'text' | 'binary' = 'text'): string {
-  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob'${format === 'binary' ? ' WITH (FORMAT binary)' : ''}`;
+/** A COPY into `table`: from PGlite's blob sent with the query, or from the client's stream on a server. */
+export function copyStatement(
+  table: string,
+  columns: readonly string[],
+  format: 'text' | 'binary' = 'text',
+  from: 'blob' | 'STDIN' = 'blob',
+): string {
+  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${from === 'blob' ? `'/dev/blob'` : 'STDIN'}${format === 'binary' ? ' WITH (FORMAT binary)' : ''}`;
 }
 
 /** One field in COPY's text format: null as `\N`; backslash, tab, newline and carriage return escaped. */

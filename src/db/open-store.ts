@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { describeLocation, type StoreLocation } from './database-url.ts';
 import { allApplied, type Migration, readMigrations, runMigrations } from './migrate.ts';
 import {
@@ -280,6 +283,12 @@ async function openPostgres(url: string): Promise<Store> {
         },
         async exec(text: string) {
           await client.query(text);
+        },
+        async copyFrom(table: string, columns: readonly string[], rows: string | Uint8Array) {
+          const format = typeof rows === 'string' ? 'text' : 'binary';
+          const stream = client.query(copyFromStdin(copyStatement(table, columns, format, 'STDIN')));
+          await pipeline(Readable.from([typeof rows === 'string' ? Buffer.from(rows) : rows]), stream);
+          return stream.rowCount;
         },
       };
       try {

@@ -54,8 +54,8 @@ const SERVICE_COLUMNS = [
 
 /**
  * Services new to the source (none of them is in the table: the import holds the source's lock and has read its
- * services), as plain inserts with ordered ids made here: COPY text on the embedded store, parallel arrays on a
- * server. No JSON to unpack, no conflict to check, and no id to wait for: the sessions can be written straight
+ * services), as plain inserts with ordered ids made here: COPY text, or parallel arrays where the seam offers no
+ * COPY. No JSON to unpack, no conflict to check, and no id to wait for: the sessions can be written straight
  * after. Organisations and venues must already be written. Returns each service's id by external id.
  */
 export async function writeNewServices(

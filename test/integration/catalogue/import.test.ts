@@ -10,6 +10,7 @@ import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { FeedRefusedError, parseIcal } from '../../../src/catalogue/ingest/parse-ical.ts';
 import { PrismaCatalogueRepository } from '../../../src/catalogue/prisma-catalogue-repository.ts';
 import { createLogger, silentLogger } from '../../../src/logger.ts';
+import type { Sql } from '../../../src/db/sql.ts';
 import { buildIcs, type TestEvent } from '../../helpers/ics.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
@@ -178,13 +179,21 @@ describe.each(STORE_KINDS)('importing iCalendar on %s', (kind) => {
     await expect(
       store.transaction(async (tx) => {
         let calls = 0;
-        const failing = {
+        const failing: Sql = {
           ...tx,
           query: async <Row>(text: string, params?: unknown[]) => {
             if (/INSERT INTO occurrence/.test(text) && ++calls === 1) throw new Error('connection reset');
             return tx.query<Row>(text, params);
           },
         };
+        // Where the seam writes sessions with COPY, that is where the connection goes.
+        if (tx.copyFrom) {
+          const copyFrom = tx.copyFrom.bind(tx);
+          failing.copyFrom = async (table, columns, rows) => {
+            if (table === 'occurrence' && ++calls === 1) throw new Error('connection reset');
+            return copyFrom(table, columns, rows);
+          };
+        }
         return applyImport(failing, { name: 'partner', format: 'ical' }, parsed.entries, [], { now: NOW });
       }),
     ).rejects.toThrow('connection reset');

@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BinaryCopyRows } from '../../../src/db/copy-binary.ts';
-import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
+import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 const COLUMNS = ['id', 'label', 'at', 'flag', 'n'] as const;
 
-/** Binary COPY is only offered by the embedded store; rows written with it read back as they were given. */
-describe('binary COPY rows into the embedded store', () => {
+/** Rows written with binary COPY (a transaction's seam offers it on both stores) read back as they were given. */
+describe.each(STORE_KINDS)('binary COPY rows on %s', (kind) => {
   let store: TestStore;
+  const copy = (rows: BinaryCopyRows) =>
+    store.transaction((tx) => {
+      if (!tx.copyFrom) throw new Error('no COPY on this seam');
+      return tx.copyFrom('copy_probe', COLUMNS, rows.finish());
+    });
   beforeAll(async () => {
-    store = await openTestStore('pglite');
+    store = await openTestStore(kind);
     await store.sql.exec(
       'CREATE TABLE copy_probe (id uuid PRIMARY KEY, label text, at timestamptz(3), flag boolean, n int)',
     );
@@ -31,7 +36,7 @@ describe('binary COPY rows into the embedded store', () => {
     for (const [id, label, at, flag, n] of values)
       rows.row(COLUMNS.length).uuid(id).text(label).timestamptz(at).bool(flag).int4(n);
     expect(rows.rows).toBe(3);
-    const written = await store.sql.copyFrom!('copy_probe', COLUMNS, rows.finish());
+    const written = await copy(rows);
     expect(written).toBe(3);
     const back = await store.sql.query<{
       id: string;
@@ -74,7 +79,7 @@ describe('binary COPY rows into the embedded store', () => {
         .timestamptz(new Date(Date.UTC(2027, 0, 1) + i * 60_000))
         .bool(i % 2 === 0)
         .int4(i);
-    expect(await store.sql.copyFrom!('copy_probe', COLUMNS, rows.finish())).toBe(2000);
+    expect(await copy(rows)).toBe(2000);
     const sum = await store.sql.query<{ n: number; len: number; last: string }>(
       `SELECT sum(n)::int AS n, sum(length(label))::int AS len, (extract(epoch FROM max(at)) * 1000)::bigint::text AS last FROM copy_probe`,
     );
