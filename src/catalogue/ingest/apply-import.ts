@@ -53,7 +53,7 @@ const OCCURRENCE_COLUMNS = [
   'title',
   'note',
 ] as const;
-/** New services from which skipping foreign key checks is worth its two extra statements. */
+/** New rows (services and their sessions) from which skipping foreign key checks is worth its extra statements. */
 const SKIP_CHECKS_MIN_ROWS = 100;
 /** New services from which rebuilding the service table's indexes beats updating them row by row. */
 const SERVICE_REBUILD_MIN_ROWS = 1000;
@@ -150,7 +150,8 @@ export async function applyImport(
   // Changing the role needs a superuser (the embedded store's only user is one; a server's may not be).
   const newRows = freshItems.reduce((n, i) => n + 1 + i.data.occurrences.length, 0);
   const unchecked = newRows >= SKIP_CHECKS_MIN_ROWS && (await isSuperuser(tx));
-  await withoutForeignKeyChecks(tx, unchecked && tx.exclusive === true, async () => {
+  const uncheckedServices = unchecked && tx.exclusive === true;
+  await withoutForeignKeyChecks(tx, uncheckedServices, async () => {
     // A large first load builds the indexes (full text, trigrams: costly per row) once, after the rows are in. The
     // new services are plain inserts of external ids the source has not got, so the unique index is built after too.
     await withIndexesRebuiltAfter(
@@ -166,7 +167,7 @@ export async function applyImport(
     // New entries have no sessions yet: theirs are plain inserts. Their one reference, the service, was inserted by
     // this transaction, which no other can see yet, let alone delete: unchecked on a server too.
     if (freshItems.length > 0)
-      await withoutForeignKeyChecks(tx, unchecked && !tx.exclusive, () =>
+      await withoutForeignKeyChecks(tx, unchecked && !uncheckedServices, () =>
         writeNewOccurrences(tx, freshItems, serviceIds),
       );
   });
@@ -303,7 +304,6 @@ async function writeNewOccurrences(
   if (rows.length === 0) return;
   const ids = orderedIdBatch();
   // Plain inserts of keys new to their (new) services: the unique index on (service, key) is built after as well.
-  const options = { unique: true };
   await withIndexesRebuiltAfter(
     tx,
     'occurrence',
@@ -374,7 +374,7 @@ async function writeNewOccurrences(
       }
       await inFlight;
     },
-    options,
+    { unique: true },
   );
 }
 
