@@ -95,3 +95,18 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * Merges what the tables' GIN indexes hold in their pending lists (rows written while the index existed) into the
+ * indexes themselves, so that searches stop reading those lists in full. Imports call it on the embedded store, at
+ * the end of their own transaction: it has no autovacuum to do it, and the import holds the database anyway. A
+ * server's autovacuum does it there.
+ */
+export async function mergePendingIndexEntries(sql: Sql, tables: readonly string[]): Promise<void> {
+  await sql.query(
+    `SELECT gin_clean_pending_list(i.indexrelid)
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+     WHERE a.amname = 'gin' AND i.indrelid = ANY($1::regclass[])`,
+    [tables],
+  );
+}

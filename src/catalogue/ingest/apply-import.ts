@@ -1,4 +1,4 @@
-import { withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { mergePendingIndexEntries, withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
 import { BinaryCopyRows } from '../../db/copy-binary.ts';
 import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
@@ -57,6 +57,8 @@ const OCCURRENCE_COLUMNS = [
 const SKIP_CHECKS_MIN_ROWS = 100;
 /** New services from which rebuilding the service table's indexes beats updating them row by row. */
 const SERVICE_REBUILD_MIN_ROWS = 1000;
+/** The tables whose GIN indexes search reads: their pending entries are merged when an import has written to them. */
+const SEARCHED_TABLES = ['service', 'location', 'organization'] as const;
 
 export type ApplyImportOptions = {
   now: Date;
@@ -179,6 +181,7 @@ export async function applyImport(
     lastModified: options.fetch?.lastModified ?? null,
     contentHash: options.fetch?.contentHash ?? null,
   });
+  if (tx.exclusive && (toWrite.length > 0 || removed > 0)) await mergePendingIndexEntries(tx, SEARCHED_TABLES);
 
   return { source: source.name, format: source.format, created, updated, unchanged, removed, rejected };
 }
