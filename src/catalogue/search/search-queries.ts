@@ -475,11 +475,7 @@ export async function candidates(
      LEFT JOIN LATERAL (SELECT ward, latitude, longitude, accessibility FROM location WHERE location.id = s.location_id OFFSET 0) l ON true
      LEFT JOIN LATERAL (SELECT name FROM organization WHERE organization.id = s.organization_id OFFSET 0) o ON true
      CROSS JOIN LATERAL (SELECT to_tsvector('signpost', coalesce(o.name, '')) AS org) tv`;
-  // Every branch with words has an index to find them by; left to itself the planner may read the table in order
-  // instead, expecting a broad-looking question to fill its pool early, and on a rare match read all of it.
-  const { rows } = hasText
-    ? await indexOnly(sql, (probe) => probe.query<CandidateRow>(query, params))
-    : await sql.query<CandidateRow>(query, params);
+  const { rows } = await sql.query<CandidateRow>(query, params);
   return rows;
 }
 
