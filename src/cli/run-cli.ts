@@ -89,23 +89,28 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   }
 
   let store: Store | undefined;
+  let opening: Promise<Store> | undefined;
   let logger: Logger | undefined = io.logger;
   try {
     const config = loadConfig(io.env);
     logger ??= createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
     const log = logger;
-    const open = async (): Promise<Store> => {
-      if (io.store) return io.store;
-      if (!store) {
+    // Opened once, however many parts of the command ask for it and however early: a command may start opening it
+    // (on the store's own thread) while it reads its input, and the store is closed below even if it fails meanwhile.
+    const open = (): Promise<Store> => {
+      if (io.store) return Promise.resolve(io.store);
+      opening ??= (async () => {
         const { openStore } = await import('../db/open-store.ts');
         // A command's own process has no event loop anyone waits on: its store thread keeps the normal priority.
-        store = await openStore(config.store, { storeThreadNiceness: 0 });
+        const opened = await openStore(config.store, { storeThreadNiceness: 0 });
+        store = opened;
         // The first use of the default store loads the demo catalogue; its importer is loaded only then.
-        if (config.isDefaultStore && command.name !== 'seed-demo' && (await countSources(store.sql)) === 0) {
-          await (await import('../catalogue/demo/seed-demo.ts')).seedDemo(store, now);
+        if (config.isDefaultStore && command.name !== 'seed-demo' && (await countSources(opened.sql)) === 0) {
+          await (await import('../catalogue/demo/seed-demo.ts')).seedDemo(opened, now);
         }
-      }
-      return store;
+        return opened;
+      })();
+      return opening;
     };
     const ctx: CliContext = {
       config,
@@ -137,6 +142,8 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
   } catch (error) {
     return await reportError(error, command, json, io, logger);
   } finally {
+    // A store still opening when the command failed is waited for, so that it is closed (and its folder released).
+    await opening?.catch(() => {});
     await store?.close().catch(() => {});
   }
 }

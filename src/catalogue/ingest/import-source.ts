@@ -110,9 +110,14 @@ function loaderFor(origin: string, allowPrivateHosts: FeedAllowList | undefined)
 
 /**
  * Reads, parses and writes one input as a single transaction. Input that is not what it claims (an HTML page, a
- * truncated file, an unreachable URL) throws FeedRefusedError before anything is written.
+ * truncated file, an unreachable URL) throws FeedRefusedError before anything is written. The store may still be
+ * opening (a promise): it is waited for only once the input is parsed.
  */
-export async function importSource(store: Database, request: ImportRequest, logger: Logger): Promise<ImportReport> {
+export async function importSource(
+  store: Database | Promise<Database>,
+  request: ImportRequest,
+  logger: Logger,
+): Promise<ImportReport> {
   const log = logger.child('import');
   let origin = request.input;
   // A data package can be named by its folder.
@@ -163,7 +168,7 @@ export async function importSource(store: Database, request: ImportRequest, logg
     ...(request.horizonDays ? { horizonDays: request.horizonDays } : {}),
   });
   const sourceName = request.source ?? defaultSourceName(request.input.replace(/[\\/]datapackage\.json$/i, ''));
-  const report = await store.transaction((tx) =>
+  const report = await (await store).transaction((tx) =>
     applyImport(
       tx,
       { name: sourceName, format, ...(isUrl(origin) ? { url: origin } : {}) },

@@ -15,8 +15,12 @@ export const importCommand: Command = {
     const format = formatText === undefined ? undefined : SourceFormatSchema.safeParse(formatText);
     if (format && !format.success) throw new UsageError(`unknown format "${formatText}"`);
     const source = stringOption(args, 'source');
+    // The store opens on its own thread while this one reads and parses the input (a large directory takes seconds
+    // of each); importSource waits for it only to write. A store that cannot open is reported then.
+    const database = ctx.database();
+    database.catch(() => {});
     const report = await importSource(
-      await ctx.database(),
+      database,
       {
         input,
         now: ctx.now,

@@ -93,6 +93,20 @@ describe.each(STORE_KINDS)('signpost CLI on %s', (kind) => {
     expect(text.stdout).toContain('Seated exercise');
   });
 
+  // The import command opens the store while it reads its input: a refusal that comes first still closes it.
+  it('refuses a missing file while the store is still opening, and leaves the store closed and usable', async () => {
+    const missing = await cli(url, 'import', path.join(dir, 'nope.ics'), '--now', '2027-03-01T00:00:00Z');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No such file');
+    if (kind === 'pglite') expect(fs.existsSync(path.join(dir, 'db', 'signpost.lock'))).toBe(false);
+    const good = path.join(dir, 'feed.ics');
+    fs.writeFileSync(good, buildIcs([{ uid: 'x', summary: 'Knit and natter', start: '20270302T103000' }]));
+    const imported = await cli(url, 'import', good, '--source', 'feed', '--now', '2027-03-01T00:00:00Z', '--json');
+    expect(imported.code).toBe(0);
+    expect(imported.json()).toMatchObject({ source: 'feed', created: 1 });
+    if (kind === 'pglite') expect(fs.existsSync(path.join(dir, 'db', 'signpost.lock'))).toBe(false);
+  });
+
   it('refuses input that is not a calendar with exit code 2 and one clear line, changing nothing', async () => {
     await migrated();
     const good = path.join(dir, 'feed.ics');
