@@ -71,7 +71,7 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
       if (unmet.length) understood.unmet = unmet;
       relaxed.unshift(...inputNotes(request.text, understood));
-      const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now);
+      const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now, understood);
       const results = await withUpcoming(sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };
     },

@@ -15,14 +15,19 @@ export async function withUpcoming(
   u: Understood | undefined,
 ): Promise<SearchResult[]> {
   if (page.length === 0) return [];
-  const rows = await upcomingSessions(
-    sql,
-    page.map((r) => r.row.id),
-    now,
-    u,
-  );
-  const byService = new Map<string, OccurrenceRow[]>();
-  for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
+  const byService = new Map<string, Pick<OccurrenceRow, 'start' | 'end' | 'all_day'>[]>();
+  // Rows read with their sessions (withDetails) need no second statement.
+  if (page.every((r) => Array.isArray(r.row.sessions))) {
+    for (const r of page) byService.set(r.row.id, r.row.sessions!);
+  } else {
+    const rows = await upcomingSessions(
+      sql,
+      page.map((r) => r.row.id),
+      now,
+      u,
+    );
+    for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
+  }
   return page.map(({ row, score, distanceKm, why }) => {
     const occ = (byService.get(row.id) ?? []).map((o) => toSlot(o));
     const result = toResult(row, occ, score, distanceKm);
@@ -30,7 +35,7 @@ export async function withUpcoming(
   });
 }
 
-function toSlot(o: OccurrenceRow): { start: string; end: string; allDay: boolean } {
+function toSlot(o: Pick<OccurrenceRow, 'start' | 'end' | 'all_day'>): { start: string; end: string; allDay: boolean } {
   const start = new Date(o.start);
   const end = new Date(o.end);
   if (o.all_day) {

@@ -88,6 +88,8 @@ export type CandidateRow = {
   fits_time?: boolean | null;
   local?: boolean;
   trust_mark?: string | null;
+  /** The next three sessions, when the details were read with them (withDetails). */
+  sessions?: { start: string; end: string; all_day: boolean; fits: boolean }[] | null;
 };
 
 /** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
@@ -214,14 +216,24 @@ const selectRanking = (nowRef: string, rankSql: string) => `
     (SELECT min(oc.start) FROM occurrence oc
       WHERE oc.service_id = s.id AND oc.status <> 'cancelled' AND oc."end" > ${nowRef}) AS next_start`;
 
-/** The full details of the ranked rows on the page shown, merged into them. */
-export async function withDetails(sql: Sql, page: Ranked[], now: Date): Promise<Ranked[]> {
+/**
+ * The full details of the ranked rows on the page shown, merged into them, each with its next three sessions (those
+ * that fit the day and time asked for first, as upcomingSessions picks them): one statement for the whole page.
+ */
+export async function withDetails(sql: Sql, page: Ranked[], now: Date, u?: Understood): Promise<Ranked[]> {
   if (page.length === 0) return page;
+  const params: unknown[] = [page.map((r) => r.row.id), now];
+  const fits = fitsAskedSql(u, params);
   const { rows } = await sql.query<CandidateRow>(
-    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')},
+       (SELECT coalesce(json_agg(json_build_object('start', x.start, 'end', x."end", 'all_day', x.all_day, 'fits', x.fits)
+                                 ORDER BY x.fits DESC, x.start), '[]'::json)
+        FROM (SELECT o.start, o."end", o.all_day, (${fits}) AS fits FROM occurrence o
+              WHERE o.service_id = s.id AND o.status <> 'cancelled' AND o."end" > $2
+              ORDER BY 4 DESC, 1 LIMIT 3) x) AS sessions
      FROM service s ${JOINS}
      WHERE s.id = ANY($1::uuid[])`,
-    [page.map((r) => r.row.id), now],
+    params,
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return page.map((r) => {
@@ -487,6 +499,29 @@ export type OccurrenceRow = {
   fits: boolean;
 };
 
+/**
+ * Whether a session (alias `o`) fits the day and time asked for, as SQL with its parameters added to `params`
+ * (`true` when nothing was asked).
+ */
+function fitsAskedSql(u: Understood | undefined, params: unknown[]): string {
+  if (!u || !(u.when || u.weekdays?.length || u.timeOfDay)) return 'true';
+  const local = `(o.start AT TIME ZONE 'Europe/London')`;
+  const cond: string[] = [];
+  if (u.when) {
+    params.push(new Date(u.when.from), new Date(u.when.to));
+    cond.push(`o.start >= $${params.length - 1} AND o.start < $${params.length}`);
+  }
+  if (u.weekdays?.length) {
+    params.push(u.weekdays);
+    cond.push(`extract(isodow FROM ${local}) = ANY($${params.length}::numeric[])`);
+  }
+  if (u.timeOfDay) {
+    const [h0, h1] = TIME_OF_DAY_HOURS[u.timeOfDay];
+    cond.push(`extract(hour FROM ${local}) >= ${h0} AND extract(hour FROM ${local}) < ${h1}`);
+  }
+  return cond.join(' AND ');
+}
+
 /** Up to three sessions still to come per listing, those that fit the day and time asked for first. */
 export async function upcomingSessions(
   sql: Sql,
@@ -495,24 +530,7 @@ export async function upcomingSessions(
   u: Understood | undefined,
 ): Promise<OccurrenceRow[]> {
   const params: unknown[] = [ids, now];
-  let fits = 'true';
-  if (u && (u.when || u.weekdays?.length || u.timeOfDay)) {
-    const local = `(o.start AT TIME ZONE 'Europe/London')`;
-    const cond: string[] = [];
-    if (u.when) {
-      params.push(new Date(u.when.from), new Date(u.when.to));
-      cond.push(`o.start >= $${params.length - 1} AND o.start < $${params.length}`);
-    }
-    if (u.weekdays?.length) {
-      params.push(u.weekdays);
-      cond.push(`extract(isodow FROM ${local}) = ANY($${params.length}::numeric[])`);
-    }
-    if (u.timeOfDay) {
-      const [h0, h1] = TIME_OF_DAY_HOURS[u.timeOfDay];
-      cond.push(`extract(hour FROM ${local}) >= ${h0} AND extract(hour FROM ${local}) < ${h1}`);
-    }
-    fits = cond.join(' AND ');
-  }
+  const fits = fitsAskedSql(u, params);
   const { rows } = await sql.query<OccurrenceRow>(
     `SELECT service_id, start, "end", all_day, fits FROM (
        SELECT o.service_id, o.start, o."end", o.all_day, (${fits}) AS fits,
