@@ -5,7 +5,7 @@ import type { Sql } from '../../db/sql.ts';
 import { findWard } from '../geography/camden.ts';
 import { toLondonIso } from '../time.ts';
 import type { Ranked } from './ranking.ts';
-import { type CandidateRow, type OccurrenceRow, upcomingSessions } from './search-queries.ts';
+import { type CandidateRow, type SessionRow, upcomingSessions } from './search-queries.ts';
 import type { SearchResult, Understood } from './types.ts';
 
 export async function withUpcoming(
@@ -15,27 +15,18 @@ export async function withUpcoming(
   u: Understood | undefined,
 ): Promise<SearchResult[]> {
   if (page.length === 0) return [];
-  const byService = new Map<string, Pick<OccurrenceRow, 'start' | 'end' | 'all_day'>[]>();
-  // Rows read with their sessions (withDetails) need no second statement.
-  if (page.every((r) => Array.isArray(r.row.sessions))) {
-    for (const r of page) byService.set(r.row.id, r.row.sessions!);
-  } else {
-    const rows = await upcomingSessions(
-      sql,
-      page.map((r) => r.row.id),
-      now,
-      u,
-    );
-    for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
-  }
+  // Rows read with their sessions (withDetails, resultRow) need no second statement; others (gone from the catalogue
+  // between the two statements) have theirs read here.
+  const missing = page.filter((r) => !Array.isArray(r.row.sessions)).map((r) => r.row.id);
+  const read = missing.length ? await upcomingSessions(sql, missing, now, u) : new Map<string, SessionRow[]>();
   return page.map(({ row, score, distanceKm, why }) => {
-    const occ = (byService.get(row.id) ?? []).map((o) => toSlot(o));
+    const occ = (row.sessions ?? read.get(row.id) ?? []).map((o) => toSlot(o));
     const result = toResult(row, occ, score, distanceKm);
     return why ? { ...result, why } : result;
   });
 }
 
-function toSlot(o: Pick<OccurrenceRow, 'start' | 'end' | 'all_day'>): { start: string; end: string; allDay: boolean } {
+function toSlot(o: SessionRow): { start: string; end: string; allDay: boolean } {
   const start = new Date(o.start);
   const end = new Date(o.end);
   if (o.all_day) {

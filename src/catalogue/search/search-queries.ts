@@ -88,8 +88,8 @@ export type CandidateRow = {
   fits_time?: boolean | null;
   local?: boolean;
   trust_mark?: string | null;
-  /** The next three sessions, when the details were read with them (withDetails). */
-  sessions?: { start: string; end: string; all_day: boolean; fits: boolean }[] | null;
+  /** The next three sessions, when the details were read with them (withDetails, resultRow). */
+  sessions?: SessionRow[] | null;
 };
 
 /** A venue's name and address, apostrophes aside: the expression `location_place_text_trgm_idx` indexes. */
@@ -218,19 +218,14 @@ const selectRanking = (nowRef: string, rankSql: string) => `
 
 /**
  * The full details of the ranked rows on the page shown, merged into them, each with its next three sessions (those
- * that fit the day and time asked for first, as upcomingSessions picks them): one statement for the whole page.
+ * that fit the day and time asked for first): one statement for the whole page.
  */
 export async function withDetails(sql: Sql, page: Ranked[], now: Date, u?: Understood): Promise<Ranked[]> {
   if (page.length === 0) return page;
   const params: unknown[] = [page.map((r) => r.row.id), now];
   const fits = fitsAskedSql(u, params);
   const { rows } = await sql.query<CandidateRow>(
-    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')},
-       (SELECT coalesce(json_agg(json_build_object('start', x.start, 'end', x."end", 'all_day', x.all_day, 'fits', x.fits)
-                                 ORDER BY x.fits DESC, x.start), '[]'::json)
-        FROM (SELECT o.start, o."end", o.all_day, (${fits}) AS fits FROM occurrence o
-              WHERE o.service_id = s.id AND o.status <> 'cancelled' AND o."end" > $2
-              ORDER BY 4 DESC, 1 LIMIT 3) x) AS sessions
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}, ${nextSessions('s.id', '$2', fits)} AS sessions
      FROM service s ${JOINS}
      WHERE s.id = ANY($1::uuid[])`,
     params,
@@ -491,13 +486,8 @@ export async function candidates(
   return rows;
 }
 
-export type OccurrenceRow = {
-  service_id: string;
-  start: Date | string;
-  end: Date | string;
-  all_day: boolean;
-  fits: boolean;
-};
+/** One of a listing's next sessions, as nextSessions gives it. */
+export type SessionRow = { start: string; end: string; all_day: boolean; fits: boolean };
 
 /**
  * Whether a session (alias `o`) fits the day and time asked for, as SQL with its parameters added to `params`
@@ -522,31 +512,37 @@ function fitsAskedSql(u: Understood | undefined, params: unknown[]): string {
   return cond.join(' AND ');
 }
 
-/** Up to three sessions still to come per listing, those that fit the day and time asked for first. */
+/**
+ * A listing's next three sessions still to come, those that fit the day and time asked for first, as a JSON array
+ * of SessionRow: a column of the statement that reads `serviceId`.
+ */
+const nextSessions = (serviceId: string, nowRef: string, fits: string) => `
+  (SELECT coalesce(json_agg(json_build_object('start', x.start, 'end', x."end", 'all_day', x.all_day, 'fits', x.fits)
+                            ORDER BY x.fits DESC, x.start), '[]'::json)
+   FROM (SELECT o.start, o."end", o.all_day, (${fits}) AS fits FROM occurrence o
+         WHERE o.service_id = ${serviceId} AND o.status <> 'cancelled' AND o."end" > ${nowRef}
+         ORDER BY 4 DESC, 1 LIMIT 3) x)`;
+
+/** The next sessions of listings whose details were read without them, by listing id. */
 export async function upcomingSessions(
   sql: Sql,
   ids: string[],
   now: Date,
   u: Understood | undefined,
-): Promise<OccurrenceRow[]> {
+): Promise<Map<string, SessionRow[]>> {
   const params: unknown[] = [ids, now];
   const fits = fitsAskedSql(u, params);
-  const { rows } = await sql.query<OccurrenceRow>(
-    `SELECT service_id, start, "end", all_day, fits FROM (
-       SELECT o.service_id, o.start, o."end", o.all_day, (${fits}) AS fits,
-         row_number() OVER (PARTITION BY o.service_id ORDER BY (${fits}) DESC, o.start) AS n
-       FROM occurrence o
-       WHERE o.service_id = ANY($1::uuid[]) AND o.status <> 'cancelled' AND o."end" > $2
-     ) x WHERE n <= 3 ORDER BY service_id, fits DESC, start`,
+  const { rows } = await sql.query<{ id: string; sessions: SessionRow[] }>(
+    `SELECT t.id, ${nextSessions('t.id', '$2', fits)} AS sessions FROM unnest($1::uuid[]) AS t(id)`,
     params,
   );
-  return rows;
+  return new Map(rows.map((r) => [r.id, r.sessions]));
 }
 
-/** One listing's full details by id (a closed or removed one is not found). */
+/** One listing's full details by id, with its next sessions (a closed or removed one is not found). */
 export async function resultRow(sql: Sql, id: string, now: Date): Promise<CandidateRow | undefined> {
   const { rows } = await sql.query<CandidateRow>(
-    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}
+    `${selectDetails('$2', '0::float8 AS text_rank, 0::float8 AS trigram')}, ${nextSessions('s.id', '$2', 'true')} AS sessions
      FROM service s ${JOINS}
      WHERE s.id = $1 AND s.removed_at IS NULL AND s.status <> 'closed'`,
     [id, now],
