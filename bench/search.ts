@@ -7,7 +7,7 @@ import { AREAS } from '../src/catalogue/geography/camden.ts';
 import { createDatabaseSearch } from '../src/catalogue/search/database-search.ts';
 import { SESSION_SLOT_SQL } from '../src/catalogue/search/search-queries.ts';
 import type { CatalogueSearch, SearchResponse, Understood } from '../src/catalogue/search/types.ts';
-import { mergePendingIndexEntries } from '../src/db/bulk-load.ts';
+import { mergePendingIndexEntries, SEARCHED_TABLES } from '../src/db/bulk-load.ts';
 import { openStore, type Store } from '../src/db/open-store.ts';
 import { fmt, median, percentile, table, timeIt } from './stats.ts';
 
@@ -362,7 +362,7 @@ export async function generateCatalogue(store: Store, size: number): Promise<voi
     CREATE INDEX IF NOT EXISTS service_session_slots_idx ON service USING GIN (session_slots);
     ANALYZE;`);
   // As an import leaves the catalogue: the indexes kept while writing have merged what they had pending.
-  await mergePendingIndexEntries(sql, ['service', 'location', 'organization']);
+  await mergePendingIndexEntries(sql, SEARCHED_TABLES);
 }
 
 type Figures = { p50: number; p95: number; p99: number; max: number; n: number };

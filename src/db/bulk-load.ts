@@ -96,6 +96,9 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** The tables whose GIN indexes search reads: their pending entries are merged when an import has written to them. */
+export const SEARCHED_TABLES = ['service', 'location', 'organization'] as const;
+
 /**
  * Merges what the tables' GIN indexes hold in their pending lists (rows written while the index existed) into the
  * indexes themselves, so that searches stop reading those lists in full. Imports call it on the embedded store, at

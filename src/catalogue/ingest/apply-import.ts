@@ -1,4 +1,4 @@
-import { mergePendingIndexEntries, withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
+import { mergePendingIndexEntries, SEARCHED_TABLES, withIndexesRebuiltAfter } from '../../db/bulk-load.ts';
 import { BinaryCopyRows } from '../../db/copy-binary.ts';
 import { orderedIdBatch } from '../../db/ids.ts';
 import type { Sql } from '../../db/sql.ts';
@@ -57,8 +57,6 @@ const OCCURRENCE_COLUMNS = [
 const SKIP_CHECKS_MIN_ROWS = 100;
 /** New services from which rebuilding the service table's indexes beats updating them row by row. */
 const SERVICE_REBUILD_MIN_ROWS = 1000;
-/** The tables whose GIN indexes search reads: their pending entries are merged when an import has written to them. */
-const SEARCHED_TABLES = ['service', 'location', 'organization'] as const;
 
 export type ApplyImportOptions = {
   now: Date;
