@@ -28,10 +28,13 @@ export const cleanLine = (v: unknown, max: number): string | undefined => {
   return t ? clip(oneLine(t), max) : undefined;
 };
 
+/** A web address written without its scheme, as many directories do: "ymcasouthflorida.org", "aarp.org/taxaide". */
+const BARE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?(?:[/?#][^\s@]*)?$/i;
+
 export function cleanUrl(v: unknown): string | undefined {
   const t = textOf(v);
   if (!t || t.length > 2000) return undefined;
-  const withScheme = /^www\./i.test(t) ? `https://${t}` : t;
+  const withScheme = /^www\./i.test(t) || BARE_HOST.test(t) ? `https://${t}` : t;
   try {
     const url = new URL(withScheme);
     return url.protocol === 'http:' || url.protocol === 'https:' ? withScheme : undefined;

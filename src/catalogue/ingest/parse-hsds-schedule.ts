@@ -75,9 +75,22 @@ const MAX_PER_SCHEDULE = 2000;
 /** Dates with no explicit start anchor open-ended rules here (a Monday long before any horizon). */
 const ANCHOR = '2000-01-03';
 
-/** "09:30", "9:30:00", "09:30+01:00", "0930" → "09:30:00"; undefined when not a time of day. */
+/**
+ * "09:30", "9:30:00", "09:30+01:00", "0930" → "09:30:00"; the 12-hour clock as directories write it ("9:00am",
+ * "1:50 pm", "830am", "9:00a", "10am", "12:00pm" is noon, "12am" midnight, a note in brackets after it ignored) and
+ * "noon" / "midday"; undefined when not a time of day.
+ */
 export function parseTimeOfDay(text: string | undefined): string | undefined {
   if (!text) return undefined;
+  if (/^\s*(?:noon|midday|12\s*noon)\s*$/i.test(text)) return '12:00:00';
+  const twelve = /^\s*(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap])\.?(?:\s*m\.?)?\s*(?:\([^)]*\))?\s*$/i.exec(text);
+  if (twelve) {
+    const h = Number(twelve[1]);
+    const mi = Number(twelve[2] ?? 0);
+    if (h < 1 || h > 12 || mi > 59) return undefined;
+    const h24 = (h % 12) + (twelve[3]!.toLowerCase() === 'p' ? 12 : 0);
+    return `${String(h24).padStart(2, '0')}:${String(mi).padStart(2, '0')}:00`;
+  }
   const m = /^\s*(\d{1,2}):?(\d{2})(?::?(\d{2}))?(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(text);
   if (!m) return undefined;
   const h = Number(m[1]);

@@ -36,6 +36,17 @@ describe('parseTimeOfDay', () => {
     ['10:00:00Z', '10:00:00'],
     ['10:00:00.000', '10:00:00'],
     ['00:00', '00:00:00'],
+    ['9:00am', '09:00:00'],
+    ['1:50pm', '13:50:00'],
+    ['10am', '10:00:00'],
+    ['5 PM', '17:00:00'],
+    ['10.30 a.m.', '10:30:00'],
+    ['12:00pm', '12:00:00'],
+    ['12:15am', '00:15:00'],
+    ['noon', '12:00:00'],
+    ['830am', '08:30:00'],
+    ['9:00a', '09:00:00'],
+    ['12:00pm (dispensing)', '12:00:00'],
   ])('reads %j as %j', (text, expected) => {
     expect(parseTimeOfDay(text)).toBe(expected);
   });
@@ -45,7 +56,7 @@ describe('parseTimeOfDay', () => {
     expect(parseTimeOfDay('24:01')).toBeUndefined();
   });
 
-  it.each(['25:00', '12:60', '12:30:60', '10am', 'noon', '9', '', '   '])('refuses %j', (text) => {
+  it.each(['25:00', '12:60', '12:30:60', '13:00pm', '0am', '9:75am', '6:300pm', '9:0am', 'at ten', '9', '', '   '])('refuses %j', (text) => {
     expect(parseTimeOfDay(text)).toBeUndefined();
   });
 
@@ -362,6 +373,22 @@ describe('expandSchedules', () => {
     expect(r?.schedule).toBeUndefined();
   });
 
+  it('expands opening hours written on the 12-hour clock, as 211 directories export them', () => {
+    const r = expand(
+      [
+        { freq: 'WEEKLY', byday: 'MO', opensAt: '9:00am', closesAt: '5:00pm' },
+        { freq: 'WEEKLY', byday: 'TU', opensAt: '12:00pm', closesAt: '1:50pm' },
+      ],
+      8,
+    );
+    expect(r.problems).toEqual([]);
+    // 7 and 8 December 2026 are a Monday and a Tuesday; London is on GMT.
+    expect(starts(r)).toContain('2026-12-07T09:00:00.000Z');
+    expect(ends(r)).toContain('2026-12-07T17:00:00.000Z');
+    expect(starts(r)).toContain('2026-12-08T12:00:00.000Z');
+    expect(ends(r)).toContain('2026-12-08T13:50:00.000Z');
+  });
+
   it('still uses the good schedules of a service when one is bad, numbering the bad one', () => {
     const r = expand([
       { freq: 'WEEKLY', byday: 'MO', dtstart: '2026-12-07', count: '1', opensAt: '10:00' },
@@ -378,7 +405,7 @@ describe('expandSchedules', () => {
   it.each([
     ['interval', { freq: 'WEEKLY', interval: '0', dtstart: '2026-12-07' }, 'interval "0" is not a whole number'],
     ['count', { freq: 'WEEKLY', count: '-2', dtstart: '2026-12-07' }, 'count "-2" is not a positive whole number'],
-    ['closes_at', { freq: 'DAILY', dtstart: '2026-12-07', closesAt: '5pm' }, 'closes_at "5pm" is not a time of day'],
+    ['closes_at', { freq: 'DAILY', dtstart: '2026-12-07', closesAt: '17pm' }, 'closes_at "17pm" is not a time of day'],
     [
       'bymonthday',
       { freq: 'MONTHLY', bymonthday: '32', dtstart: '2026-12-07' },

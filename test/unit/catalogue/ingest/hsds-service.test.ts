@@ -84,6 +84,16 @@ describe('cleanUrl', () => {
     expect(cleanUrl('WWW.example.org')).toBe('https://WWW.example.org');
   });
 
+  it('adds https to an address written as a bare host name, as 211 directories export them', () => {
+    expect(cleanUrl('ymcasouthflorida.org')).toBe('https://ymcasouthflorida.org');
+    expect(cleanUrl('AARP.org/taxaide')).toBe('https://AARP.org/taxaide');
+    expect(cleanUrl('monroe.floridahealth.gov/')).toBe('https://monroe.floridahealth.gov/');
+    expect(cleanUrl('someone@example.com')).toBeUndefined();
+    expect(cleanUrl('example.org/a@b')).toBeUndefined();
+    expect(cleanUrl('not a site.org')).toBeUndefined();
+    expect(cleanUrl('version1.2')).toBeUndefined();
+  });
+
   it('drops addresses that are not web links', () => {
     expect(cleanUrl('example/counselling')).toBeUndefined(); // the ORUK validator's "Fail" mock
     expect(cleanUrl('javascript:alert(1)')).toBeUndefined();
