@@ -99,12 +99,24 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
     out = cut(out, m.index, m[0].length);
   }
 
+  // "once a week", "twice a month", "2 a week", "every fortnight": how often, not a date a week from now.
+  for (;;) {
+    const m =
+      /\b(?:(?:once|twice|three times|four times|\d{1,2}(?: times)?) (?:a|per|each|every) |(?:every|each|per) )(?:weeks?|fortnights?|months?)\b/.exec(
+        out,
+      );
+    if (!m) break;
+    out = cut(out, m.index, m[0].length);
+  }
+
   const results = chrono.GB.parse(out, { instant: now, timezone: ZONE }, { forwardDate: true });
   // Remove from the end so earlier indexes stay valid.
   for (const r of [...results].reverse()) {
     const known = r.start;
     const t = r.text.trim();
     if (/^\d+s?$/.test(t)) continue;
+    // "4 a week", "£3 a session": a count or a price, not 4 am.
+    if (/^\d{1,2} ?a$/.test(t) || /[£$€]\s*$/.test(out.slice(0, r.index))) continue;
     if (known.isCertain('day') && known.isCertain('month')) {
       const day = DateTime.fromObject(
         { year: known.get('year') ?? today.year, month: known.get('month')!, day: known.get('day')! },

@@ -314,7 +314,10 @@ export async function candidates(
       NOT (CASE WHEN ${other} = 'women' THEN 'men' ELSE 'women' END) = ANY(s.audiences))`);
   }
   if (f.free) where.push('s.is_free = true');
-  else if (f.maxCost !== undefined) where.push(`(s.is_free = true OR s.cost_amount <= ${p(f.maxCost)})`);
+  // A price limit leaves out only what is known to cost more: a feed's event with no price is kept, and ranked after
+  // those known to fit (ranking).
+  else if (f.maxCost !== undefined)
+    where.push(`(s.is_free = true OR s.cost_amount IS NULL OR s.cost_amount <= ${p(f.maxCost)})`);
   if (f.languages.length) where.push(`s.languages && ${p(f.languages)}::text[]`);
   if (f.formats.length) where.push(`s.attending_types && ${p(f.formats)}::text[]`);
   // Entries whose dated sessions are all over are finished; standing services without sessions stay. The importer

@@ -65,6 +65,21 @@ describe('parseQuery', () => {
     expect(parseQuery(text, NOW).audiences).toContain(audience);
   });
 
+  it('reads "older men" and "older women" as both audiences', () => {
+    expect(parseQuery('group for older men', NOW).audiences).toEqual(expect.arrayContaining(['older_people', 'men']));
+    expect(parseQuery('older women walking', NOW).audiences).toEqual(
+      expect.arrayContaining(['older_people', 'women']),
+    );
+  });
+
+  it('reads a hearing aid user as hard of hearing, not as a venue asked to have a loop', () => {
+    const u = parseQuery('hearing aid users group', NOW);
+    expect(u.access).toEqual([]);
+    expect(u.topics).toContain('deaf');
+    expect(u.terms).toEqual(expect.arrayContaining(['hearing', 'aid']));
+    expect(parseQuery('with a hearing loop', NOW).access).toEqual(['hearing_loop']);
+  });
+
   it.each([
     ['wheelchair user', ['step_free', 'wheelchair_accessible']],
     ['with a hearing loop', ['hearing_loop']],
@@ -78,6 +93,29 @@ describe('parseQuery', () => {
     expect(parseQuery('lunch under £5', NOW)).toMatchObject({ maxCost: 5 });
     expect(parseQuery('less than £3.50 please', NOW)).toMatchObject({ maxCost: 3.5 });
     expect(parseQuery('cheap lunch', NOW)).toMatchObject({ maxCost: 5 });
+  });
+
+  it('reads a quoted price as the most it may cost, never as a word or a time', () => {
+    const q = parseQuery('£4 a session football for women', NOW);
+    expect(q).toMatchObject({ maxCost: 4, terms: ['football', 'women'] });
+    expect(q.timeOfDay).toBeUndefined();
+    expect(parseQuery('£2.50 soft play', NOW)).toMatchObject({ maxCost: 2.5, terms: ['soft', 'play'] });
+    expect(parseQuery('yoga for 50p', NOW)).toMatchObject({ maxCost: 0.5 });
+    expect(parseQuery('swimming 3 pounds each', NOW)).toMatchObject({ maxCost: 3 });
+    expect(parseQuery('lunch under £5, ideally £3 a week', NOW)).toMatchObject({ maxCost: 5 });
+    const from = parseQuery('piano lessons at home from £15', NOW);
+    expect(from.maxCost).toBeUndefined();
+    expect(from.terms).not.toContain('£15');
+  });
+
+  it('reads "once a week" and "every fortnight" as how often, not as a date', () => {
+    for (const q of ['lunch club once a week', 'a group twice a month', 'art class 2 a week', 'every fortnight choir']) {
+      const u = parseQuery(q, NOW);
+      expect(u.when, q).toBeUndefined();
+      expect(u.timeOfDay, q).toBeUndefined();
+      expect(u.terms, q).not.toContain('once');
+    }
+    expect(parseQuery('lunch club once a week on tuesdays', NOW).weekdays).toEqual([2]);
     expect(parseQuery('step-free lunch', NOW).free).toBeUndefined();
     expect(parseQuery('free of charge', NOW).free).toBe(true);
   });
