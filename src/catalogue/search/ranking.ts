@@ -5,7 +5,7 @@ import { hardAudiences, normaliseQueryText } from './parse-query.ts';
 import { phraseIndex } from './read-concepts.ts';
 import type { CandidateRow, VenuePoint } from './search-queries.ts';
 import type { Slot, Understood, Why } from './types.ts';
-import { conceptByKey, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
+import { conceptByKey, narrowerCategories, SOFT_AUDIENCES, STOP_WORDS } from './vocabulary.ts';
 
 /** What a listing marked by catalogue/trust (reported closed, feed failing) loses in ranking. */
 export const TRUST_MARK_PENALTY = 1.5;
@@ -147,6 +147,7 @@ export function rank(
   const ranked = rows.map((row) => {
     let score = 0;
     const why: Why = { words: [], concepts: [], wider: [], title: null, corrected: [], distanceKm: null };
+    const cats = row.categories ?? [];
     if (slots) {
       let sum = 0;
       let hit = 0;
@@ -157,6 +158,10 @@ export function rank(
         total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
+        // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a
+        // synonym in its categories.
+        const narrower = slot?.concept ? narrowerCategories(slot.concept) : undefined;
+        const synCategory = at(row.syn_category) || Boolean(narrower?.size && cats.some((c) => narrower.has(c)));
         const field = at(row.lit_title)
           ? 'title'
           : at(row.lit_category)
@@ -167,12 +172,12 @@ export function rank(
                 ? 'description'
                 : undefined;
         if (slot && field && f.literal[i]) why.words.push({ text: slot.text, field });
-        else if (slot?.concept && (at(row.syn_title) || at(row.syn_category) || at(row.syn_description))) {
+        else if (slot?.concept && (at(row.syn_title) || synCategory || at(row.syn_description))) {
           const wider = f.broadened[i];
           if (wider) why.wider.push(wider);
           else why.concepts.push(slot.concept);
         }
-        if (slot?.corrected && (field || at(row.syn_title) || at(row.syn_category) || at(row.syn_description)))
+        if (slot?.corrected && (field || at(row.syn_title) || synCategory || at(row.syn_description)))
           why.corrected.push({ typed: slot.corrected, read: slot.text });
         // A thesaurus phrase whose own words are partly common words ("living will", "on their own") is found by
         // what is left of it ("living") no more surely than by a synonym.
@@ -183,7 +188,7 @@ export function rank(
           at(row.lit_organisation) ? lit.litOrganisation : 0,
           at(row.lit_description) ? lit.litDescription : 0,
           at(row.syn_title) ? WEIGHT.synTitle : 0,
-          at(row.syn_category) ? WEIGHT.synCategory : 0,
+          synCategory ? WEIGHT.synCategory : 0,
           at(row.syn_description) ? WEIGHT.synDescription : 0,
         );
         sum += weight * best;
@@ -193,7 +198,7 @@ export function rank(
         const cover =
           literal && !partial[i]
             ? 1
-            : at(row.syn_title) || at(row.syn_category)
+            : at(row.syn_title) || synCategory
               ? COVER_SYNONYM
               : at(row.syn_description) || literal
                 ? COVER_SYNONYM_TEXT
@@ -213,7 +218,6 @@ export function rank(
     // A day or time word that is also a word of the title ("mudeford quay weekend" → Quay Weekend).
     if (timeWords.length && titleWords(row.name).some((w) => timeWords.includes(w))) score += NAME_TIME_WORD;
     score += Number(row.trigram) || 0;
-    const cats = row.categories ?? [];
     score += 0.3 * u.categories.filter((c) => cats.includes(c)).length;
     const audiences = row.audiences ?? [];
     for (const a of u.audiences) if (audiences.includes(a)) score += 0.8;
@@ -265,7 +269,8 @@ export function rank(
       u.maxCost !== undefined &&
       (row.is_free || (row.cost_amount !== null && Number(row.cost_amount) <= u.maxCost))
     )
-      score += 0.5;
+      // Known to fit the price asked: ahead of entries whose price is not known (which the filter keeps).
+      score += 1;
     if (row.status === 'temporarily_closed') score -= 2.5;
     // Reported closed, or its feed failing for over a week (catalogue/trust): shown marked, and a little lower.
     if (row.trust_mark) score -= TRUST_MARK_PENALTY;

@@ -154,6 +154,33 @@ export function conceptByKey(key: string): Concept | undefined {
   return CONCEPT_BY_KEY.get(key);
 }
 
+/**
+ * The categories of a topic's narrower concepts, three levels down ("exercise" → walking, pilates, walking football):
+ * a listing filed under a narrower kind is a kind of what was asked. Worked out once per concept.
+ */
+export function narrowerCategories(key: string): ReadonlySet<string> {
+  let found = NARROWER_CATEGORIES.get(key);
+  if (found) return found;
+  const out = new Set<string>();
+  let level = new Set([key]);
+  const seen = new Set([key]);
+  for (let depth = 0; depth < 3 && level.size; depth++) {
+    const next = new Set<string>();
+    for (const c of TOPICS)
+      if (!seen.has(c.key) && c.broader?.some((b) => level.has(b))) {
+        seen.add(c.key);
+        next.add(c.key);
+        for (const cat of c.categories ?? []) out.add(cat);
+      }
+    level = next;
+  }
+  for (const cat of conceptByKey(key)?.categories ?? []) out.delete(cat);
+  found = out;
+  NARROWER_CATEGORIES.set(key, found);
+  return found;
+}
+const NARROWER_CATEGORIES = new Map<string, ReadonlySet<string>>();
+
 /** Words that carry no meaning for search: filler in staff questions. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
