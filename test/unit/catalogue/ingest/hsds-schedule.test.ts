@@ -56,9 +56,12 @@ describe('parseTimeOfDay', () => {
     expect(parseTimeOfDay('24:01')).toBeUndefined();
   });
 
-  it.each(['25:00', '12:60', '12:30:60', '13:00pm', '0am', '9:75am', '6:300pm', '9:0am', 'at ten', '9', '', '   '])('refuses %j', (text) => {
-    expect(parseTimeOfDay(text)).toBeUndefined();
-  });
+  it.each(['25:00', '12:60', '12:30:60', '13:00pm', '0am', '9:75am', '6:300pm', '9:0am', 'at ten', '9', '', '   '])(
+    'refuses %j',
+    (text) => {
+      expect(parseTimeOfDay(text)).toBeUndefined();
+    },
+  );
 
   it('gives undefined for no text', () => {
     expect(parseTimeOfDay(undefined)).toBeUndefined();

@@ -67,9 +67,7 @@ describe('parseQuery', () => {
 
   it('reads "older men" and "older women" as both audiences', () => {
     expect(parseQuery('group for older men', NOW).audiences).toEqual(expect.arrayContaining(['older_people', 'men']));
-    expect(parseQuery('older women walking', NOW).audiences).toEqual(
-      expect.arrayContaining(['older_people', 'women']),
-    );
+    expect(parseQuery('older women walking', NOW).audiences).toEqual(expect.arrayContaining(['older_people', 'women']));
   });
 
   it('reads a hearing aid user as hard of hearing, not as a venue asked to have a loop', () => {
@@ -109,7 +107,12 @@ describe('parseQuery', () => {
   });
 
   it('reads "once a week" and "every fortnight" as how often, not as a date', () => {
-    for (const q of ['lunch club once a week', 'a group twice a month', 'art class 2 a week', 'every fortnight choir']) {
+    for (const q of [
+      'lunch club once a week',
+      'a group twice a month',
+      'art class 2 a week',
+      'every fortnight choir',
+    ]) {
       const u = parseQuery(q, NOW);
       expect(u.when, q).toBeUndefined();
       expect(u.timeOfDay, q).toBeUndefined();
