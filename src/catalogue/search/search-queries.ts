@@ -13,7 +13,7 @@ export const CANDIDATES = 120;
 const POOL_ALL = 200;
 const POOL_ANY = 150;
 const POOL_TRIGRAM = 100;
-/** And each part of the question on its own. */
+/** And each part of the question on its own, at least (with several parts, they share POOL_ANY). */
 const POOL_SLOT = 40;
 /** Listings at the place named that meet the need: ranked before the rest's best, so fewer than CANDIDATES. */
 const POOL_AT_VENUE = 60;
@@ -424,7 +424,9 @@ export async function candidates(
       : one(text, pool, undefined, first);
   const branches: string[] = [];
   if (textAll) branches.push(branch(textAll, POOL_ALL));
-  if (textFts) branches.push(branch(textFts, POOL_ANY));
+  // With more than one part, the parts' own branches below cover the whole question's matches between them, so the
+  // broadest bitmap (every listing matching any part) is not built once more for a branch of its own.
+  if (textFts && finding.length <= 1) branches.push(branch(textFts, POOL_ANY));
   // The question's own words, without synonyms: a listing that has them is a candidate however many listings share
   // only a synonym (a 211 term "colposcopy" among everything about cervical screening).
   const ownWords = f.literal
@@ -444,8 +446,11 @@ export async function candidates(
     branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(synonymsOnly)})`, POOL_ANY));
   // Each part of the question also brings its own matches, so that a rare need word among broad ones ("self defence
   // class for women") is not crowded out of the pool by listings with only the broad words.
-  if (finding.length > 1)
-    for (const g of finding) branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(g)})`, POOL_SLOT));
+  // Between them they take as many as the any-part branch would have.
+  if (finding.length > 1) {
+    const pool = Math.max(POOL_SLOT, Math.ceil(POOL_ANY / finding.length));
+    for (const g of finding) branches.push(branch(`s.search_vector @@ to_tsquery('signpost', ${p(g)})`, pool));
+  }
   if (textTrigram) branches.push(branch(textTrigram, POOL_TRIGRAM));
   // Listings at the venues named, whatever their words (through the index on location_id).
   if (hasText && f.venueIds?.length) {
