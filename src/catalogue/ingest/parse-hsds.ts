@@ -59,6 +59,8 @@ type Envelope = {
   page?: number;
   size?: number;
   lastPage?: boolean;
+  /** The directory numbers its pages from 0 (Spring's default) rather than from 1 (ORUK v1's), in `?page=` too. */
+  zeroBased?: boolean;
 };
 
 const num = (v: unknown): number | undefined => {
@@ -66,7 +68,11 @@ const num = (v: unknown): number | undefined => {
   return Number.isFinite(n) ? n : undefined;
 };
 
-/** HSDS 3 (`contents`, `total_items`…) and ORUK v1 / Spring (`content`, `totalElements`, 0-based `number`) pages. */
+/**
+ * HSDS 3 (`contents`, `total_items`…) and ORUK v1 / Spring (`content`, `totalElements`, `number`) pages. ORUK v1
+ * numbers pages from 1 (Buckinghamshire's Outpost: `number: 1, first: true`); Spring's default numbers them from 0,
+ * which shows as `number: 0`, or as the last page numbered one less than `totalPages`.
+ */
 function asEnvelope(json: unknown): Envelope | undefined {
   if (!isRecord(json)) return undefined;
   if (Array.isArray(json.contents)) {
@@ -81,11 +87,16 @@ function asEnvelope(json: unknown): Envelope | undefined {
   }
   if (Array.isArray(json.content)) {
     const number = num(json.number);
+    const totalPages = num(json.totalPages);
+    const zeroBased =
+      number === 0 ||
+      (json.last === true && totalPages !== undefined && number === totalPages - 1 && json.first !== true);
     return clean({
       items: json.content,
       totalItems: num(json.totalElements),
-      totalPages: num(json.totalPages),
-      page: number === undefined ? undefined : number + 1,
+      totalPages,
+      page: number === undefined ? undefined : json.first === true ? 1 : zeroBased ? number + 1 : number,
+      zeroBased: zeroBased || undefined,
       size: num(json.size),
       lastPage: typeof json.last === 'boolean' ? json.last : undefined,
     });
@@ -233,7 +244,8 @@ async function collectPages(
       );
     }
     for (let page = (first.page ?? 1) + 1; page <= totalPages; page++) {
-      const next = asEnvelope(parseJsonText(await context.load(pageUrl(context.origin, page)), `Page ${page}`));
+      const asked = pageUrl(context.origin, first.zeroBased ? page - 1 : page);
+      const next = asEnvelope(parseJsonText(await context.load(asked), `Page ${page}`));
       if (!next)
         throw new FeedRefusedError(`Page ${page} of the directory is not a service list; nothing was imported.`);
       pages.push(next);

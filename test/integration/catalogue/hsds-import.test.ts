@@ -208,6 +208,61 @@ describe.each(STORE_KINDS)('importing Open Referral and coordinator data on %s',
     expect(await count('service')).toBe(before);
   });
 
+  it('follows ORUK v1 pages numbered from 1 (Outpost) and Spring pages numbered from 0, each by its own numbering', async () => {
+    const v1 = (n: number, items: unknown[]) => ({
+      number: n,
+      size: 2,
+      totalPages: 2,
+      totalElements: 4,
+      first: n === 1,
+      last: n === 2,
+      content: items,
+    });
+    nock('https://outpost.example')
+      .get('/api/v1/services')
+      .reply(200, v1(1, [service('o1'), service('o2')]))
+      .get('/api/v1/services')
+      .query({ page: '2' })
+      .reply(200, v1(2, [service('o3'), service('o4')]));
+    const outpost = await importSource(
+      store,
+      { input: 'https://outpost.example/api/v1/services', now: NOW },
+      silentLogger,
+    );
+    expect(outpost).toMatchObject({ created: 4, rejected: [] });
+
+    const spring = (n: number, items: unknown[]) => ({ ...v1(n + 1, items), number: n });
+    nock('https://spring.example')
+      .get('/services')
+      .reply(200, spring(0, [service('s1'), service('s2')]))
+      .get('/services')
+      .query({ page: '1' })
+      .reply(200, spring(1, [service('s3')]));
+    const zero = await importSource(store, { input: 'https://spring.example/services', now: NOW }, silentLogger);
+    expect(zero.created).toBe(3);
+    expect(nock.isDone()).toBe(true);
+  });
+
+  it('names the page a saved ORUK v1 page is by its own numbering', async () => {
+    const file = write('page-1.json', [] as unknown[]);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        number: 1,
+        size: 1,
+        totalPages: 118,
+        totalElements: 118,
+        first: true,
+        last: false,
+        content: [service('f1')],
+      }),
+    );
+    const report = await importSource(store, { input: file, now: NOW }, silentLogger);
+    expect(report.rejected.map((r) => r.reason)).toEqual([
+      "page-1.json is page 1 of 118; only this page was imported (import the directory's URL to read every page)",
+    ]);
+  });
+
   it('imports the coordinator template and rejects bad rows by row number', async () => {
     const good = await importSource(store, { input: TEMPLATE, now: NOW }, silentLogger);
     expect(good).toMatchObject({ format: 'csv', created: 4, rejected: [] });
