@@ -105,9 +105,13 @@ export type VenuePoint = { id: string; ward: string | null; lat: number | null; 
  * finds the same venues in the same order (table order, either way) from a few pages.
  */
 export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Promise<VenuePoint[]> {
-  const pattern = `%${venue.split(' ').join('%')}%`;
+  const words = venue.split(' ').filter(Boolean);
+  const pattern = `%${words.join('%')}%`;
+  // Each word from the start of a word of the venue's text: "ickford" is not "Rickfords Hill" (the trigram index
+  // finds the rows, the pattern checks them).
+  const starts = words.map((w) => `\\m${w.replace(/[^\p{L}\p{N}]/gu, '')}`).join('.*');
   // A town named in everyday words: venues in it by their city.
-  const city = cityOnly ? ` AND lower(city) = $2` : '';
+  const city = cityOnly ? ` AND lower(city) = $3` : '';
   const { rows } = await indexOnly(sql, (probe) =>
     probe.query<{
       id: string;
@@ -117,9 +121,9 @@ export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Pr
     }>(
       `SELECT id, ward, latitude, longitude FROM location
       WHERE location_type = 'physical'
-        AND ${PLACE_TEXT_SQL} ILIKE $1${city}
+        AND ${PLACE_TEXT_SQL} ILIKE $1 AND ${PLACE_TEXT_SQL} ~* $2${city}
       LIMIT ${cityOnly ? 500 : 50}`,
-      cityOnly ? [pattern, venue] : [pattern],
+      cityOnly ? [pattern, starts, venue] : [pattern, starts],
     ),
   );
   return rows.map((r) => ({

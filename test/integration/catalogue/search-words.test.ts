@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
@@ -170,5 +173,42 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     const none = await search.search({ text: 'scouts ZZ9', now: NOW });
     expect(none.understood.place).toBeUndefined();
     expect(none.understood.terms).toContain('zz9');
+  });
+  it('finds a village named by the start of its words, not inside another word ("Ickford" is not "Rickfords Hill")', async () => {
+    const event = (uid: string, where: string, geo: string) =>
+      [
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20261101T000000Z',
+        'DTSTART:20261201T100000Z',
+        'DTEND:20261201T120000Z',
+        'RRULE:FREQ=WEEKLY;COUNT=8',
+        'SUMMARY:Village Knit and Natter',
+        `LOCATION:${where}`,
+        `GEO:${geo}`,
+        'END:VEVENT',
+      ].join('\r\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-villages-'));
+    const file = path.join(dir, 'villages.ics');
+    fs.writeFileSync(
+      file,
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//test//villages//EN',
+        event('knit-aylesbury', 'Friends Meeting House\\, 9 Rickfords Hill\\, Aylesbury', '51.815856;-0.814775'),
+        event('knit-ickford', 'Ickford Village Hall\\, Bridge Road\\, Ickford', '51.758374;-1.060028'),
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    try {
+      await importSource(store, { input: file, now: NOW, source: 'villages' }, silentLogger);
+      const answer = await search.search({ text: 'knit and natter in ickford', now: NOW });
+      expect(answer.understood.place?.latitude).toBeCloseTo(51.758, 2);
+      expect(answer.results[0]!.why?.distanceKm).toBeLessThan(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
