@@ -302,6 +302,16 @@ function locationOf(text: string | undefined): { location?: LocationInput; onlin
   return { location, online: false };
 }
 
+/** GEO's latitude and longitude (jCal gives them as two floats); nothing for a value out of range or 0,0. */
+function geoOf(prop: JProp | undefined): { latitude: number; longitude: number } | undefined {
+  if (!prop) return undefined;
+  const value = prop[3];
+  const [lat, lon] = (Array.isArray(value) ? value : String(value ?? '').split(/[;,]/)).map(Number);
+  if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return undefined;
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) return undefined;
+  return { latitude: lat, longitude: lon };
+}
+
 function toEntry(
   master: RawEvent,
   title: string,
@@ -350,7 +360,12 @@ function toEntry(
   if (url) entry.url = url.slice(0, 2000);
 
   const { location, online } = locationOf(propText(comp, 'location'));
-  if (location) entry.location = location;
+  if (location) {
+    // GEO (RFC 5545 §3.8.1.6): where the venue is, so distance and place questions can use it.
+    const point = location.locationType === 'virtual' ? undefined : geoOf(firstProp(comp, 'geo'));
+    if (point) Object.assign(location, point);
+    entry.location = location;
+  }
   if (online) entry.attendingTypes = ['online'];
 
   const organizer = firstProp(comp, 'organizer');

@@ -370,6 +370,27 @@ describe('parseIcal on hand-written fixtures', () => {
     expect(online.attendingTypes).toEqual(['online']);
   });
 
+  it("reads GEO as the venue's point, and ignores one out of range", () => {
+    const vevent = (uid: string, geo: string, location = 'Ickford Village Hall\\, Bridge Road\\, Ickford') =>
+      `BEGIN:VEVENT\nUID:${uid}\nDTSTAMP:20261101T000000Z\nDTSTART:20261201T100000Z\nSUMMARY:Knit and Natter\nLOCATION:${location}\nGEO:${geo}\nEND:VEVENT`;
+    const text = [
+      'BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//test//geo//EN',
+      vevent('a', '51.758374;-1.060028'),
+      vevent('b', '123;456', 'Elsewhere Hall'),
+      vevent('c', '51.5;-0.1', 'https://meet.example.org/x'),
+      'END:VCALENDAR',
+    ].join('\n');
+    const feed = parse(text, '2026-11-23T09:00:00Z');
+    expect(byId(feed, 'a').location).toMatchObject({
+      name: 'Ickford Village Hall',
+      latitude: 51.758374,
+      longitude: -1.060028,
+    });
+    expect(byId(feed, 'b').location?.latitude).toBeUndefined();
+    expect(byId(feed, 'c').location).toMatchObject({ locationType: 'virtual' });
+    expect(byId(feed, 'c').location?.latitude).toBeUndefined();
+  });
+
   it('unfolds folded lines (space and tab) and reads CRLF and LF alike', () => {
     const crlf = fixture('folded-crlf.ics');
     expect(crlf).toContain('\r\n');
