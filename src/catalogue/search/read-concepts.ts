@@ -1,4 +1,5 @@
 /** Thesaurus phrases in a question: the topics, audiences, languages, access needs, formats and kinds they name. */
+import { stemmer } from 'stemmer';
 import { add, normaliseQueryText } from './query-text.ts';
 import type { Slot, Understood } from './types.ts';
 import { CONCEPTS, type Concept, conceptByKey, STOP_WORDS } from './vocabulary.ts';
@@ -15,6 +16,24 @@ for (const concept of CONCEPTS) {
   }
 }
 const MAX_PHRASE = Math.min(6, Math.max(...[...phraseIndex.keys()].map((k) => k.split(' ').length)));
+
+/** A phrase's words by their stems: "paints" → "paint", as "painting" is. */
+const stems = (phrase: string) =>
+  phrase
+    .split(' ')
+    .map((w) => (/^[a-z]+$/.test(w) && w.length > 3 ? stemmer(w) : w))
+    .join(' ');
+/**
+ * The same phrases by their words' stems, for a question that words a phrase another way ("paints", "novels",
+ * "sketching"): looked up only where no phrase matches as written.
+ */
+const stemIndex = new Map<string, Concept[]>();
+for (const [phrase, concepts] of phraseIndex) {
+  const key = stems(phrase);
+  const list = stemIndex.get(key) ?? [];
+  for (const c of concepts) if (!list.includes(c)) list.push(c);
+  stemIndex.set(key, list);
+}
 
 /** A language asked for as a constraint: "in Somali", "Somali speaking", "speaks Somali". */
 const LANGUAGE_CUE = /\b(in|speaking|speaks|speak|speaker|speakers|spoken)\b/;
@@ -56,6 +75,15 @@ function possessive(phrase: string): string {
 }
 
 /**
+ * A phrase of two or more words by its words' stems ("self neglecting", "make and mend"). Never one word alone: one
+ * word's stem can be another word's ("care" is not "caring", "guided" not "guides", a street's "Gardens" not
+ * gardening).
+ */
+function byStem(phrase: string, n: number): Concept[] | undefined {
+  return n >= 2 ? stemIndex.get(stems(phrase)) : undefined;
+}
+
+/**
  * Thesaurus phrases, longest first: each one's concepts applied and its words kept as a slot (a constraint's words,
  * such as an access need or a format, as a slot that only ranks: see `isConstraintSlot`).
  */
@@ -67,7 +95,7 @@ export function takeConcepts(tokens: string[], u: Understood): (string | Slot)[]
       const phrase = tokens.slice(i, i + n).join(' ');
       if (n === 1 && STOP_WORDS.has(phrase)) continue;
       // A possessive loses its apostrophe ("children's" → "childrens", "young people's"): read it as the word.
-      const concepts = phraseIndex.get(phrase) ?? phraseIndex.get(possessive(phrase));
+      const concepts = phraseIndex.get(phrase) ?? phraseIndex.get(possessive(phrase)) ?? byStem(phrase, n);
       if (concepts) {
         let keep = false;
         // "Cantonese speaking", "speaks Somali": the cue may sit just outside the phrase.

@@ -65,6 +65,13 @@ describe('parseQuery', () => {
     expect(parseQuery(text, NOW).audiences).toContain(audience);
   });
 
+  it('reads a phrase of several words worded another way by its stems, never one word alone', () => {
+    expect(parseQuery('make and mend workshop', NOW).topics).toContain('mens-shed');
+    // One word's stem alone can be another word's: these keep their own meaning.
+    expect(parseQuery('care needs assessment', NOW).topics ?? []).not.toContain('carers');
+    expect(parseQuery('guided walk', NOW).topics ?? []).not.toContain('scouting');
+  });
+
   it('reads "older men" and "older women" as both audiences', () => {
     expect(parseQuery('group for older men', NOW).audiences).toEqual(expect.arrayContaining(['older_people', 'men']));
     expect(parseQuery('older women walking', NOW).audiences).toEqual(expect.arrayContaining(['older_people', 'women']));
