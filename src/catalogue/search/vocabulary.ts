@@ -11,10 +11,11 @@ import {
 } from '../model.ts';
 import frontline from './thesaurus/frontline.json' with { type: 'json' };
 import openactive from './thesaurus/openactive.json' with { type: 'json' };
+import services from './thesaurus/services.json' with { type: 'json' };
 
 /**
  * The thesaurus search, digests' filters, import facets and the unmet-needs statistics share, loaded from data:
- * `thesaurus/frontline.json` (what frontline staff type: "lunch club", "LD", "over 60s", "step-free", "Bengali
+ * `thesaurus/frontline.json` and `thesaurus/services.json` (what frontline staff type: "lunch club", "LD", "over 60s", "step-free", "Bengali
  * speaking", and what it means for the catalogue) and `thesaurus/openactive.json` (the OpenActive Activity List,
  * CC-BY-4.0: UK physical activities with their broader activities).
  *
@@ -81,8 +82,11 @@ const OPENACTIVE_NOT_IN_QUESTIONS = new Set(
 
 const clean = (label: string) => label.replace(/[®™]/g, '').replace(/\//g, ' ').replace(/\s+/g, ' ').trim();
 
+/** The frontline thesaurus, then `services.json`'s needs (bills, benefits, housing, health, justice…) in the same shape. */
 function loadFrontline(): Concept[] {
-  return FrontlineSchema.parse(frontline).concepts.map((c) => ({ ...c }) as Concept);
+  return [...FrontlineSchema.parse(frontline).concepts, ...FrontlineSchema.parse(services).concepts].map(
+    (c) => ({ ...c }) as Concept,
+  );
 }
 
 /** OpenActive concepts not already covered by a frontline phrase; top-level activities sit under exercise. */
