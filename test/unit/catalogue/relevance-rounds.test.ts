@@ -66,7 +66,7 @@ const ROUNDS: Round[] = [
   },
   {
     name: 'round6',
-    set: 'heldout',
+    set: 'dev',
     demoOnOffer: true,
     count: {
       demo: { exactly: 188 },
@@ -75,6 +75,19 @@ const ROUNDS: Round[] = [
       'real-bucks': { exactly: 216 },
       'real-folkestone': { exactly: 206 },
       'real-miami': { exactly: 213 },
+    },
+  },
+  {
+    name: 'round7',
+    set: 'heldout',
+    demoOnOffer: true,
+    count: {
+      demo: { exactly: 156 },
+      'real-bristol': { exactly: 20 },
+      'real-placecal': { exactly: 63 },
+      'real-bucks': { exactly: 156 },
+      'real-folkestone': { exactly: 150 },
+      'real-miami': { exactly: 152 },
     },
   },
 ];
