@@ -56,11 +56,7 @@ describe('deriveFacets: categories and audiences from titles', () => {
   it('gives nothing for titles that name no topic or group, or use the words in passing', () => {
     // A repair café is a kind of group the thesaurus knows.
     expect(deriveFacets({ title: 'Folkestone Repair Cafe' }).categories).toEqual(['repair']);
-    for (const title of [
-      'Beetle Drive',
-      'Ukrainian Community School',
-      'Friends of Kingsnorth Gardens',
-    ]) {
+    for (const title of ['Beetle Drive', 'Ukrainian Community School', 'Friends of Kingsnorth Gardens']) {
       expect(deriveFacets({ title }), title).toEqual({ categories: [], audiences: [] });
     }
     // A need the services thesaurus names is a topic.
