@@ -144,6 +144,9 @@ export function rank(
       for (const c of phraseIndex.get(w) ?? [])
         if (c.facet === 'audience') for (const a of c.audiences ?? []) asked.add(a);
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
+  // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a synonym in
+  // its categories.
+  const narrowerBySlot = f.slots.map((slot) => (slot.concept ? narrowerCategories(slot.concept) : undefined));
   const ranked = rows.map((row) => {
     let score = 0;
     const why: Why = { words: [], concepts: [], wider: [], title: null, corrected: [], distanceKm: null };
@@ -158,9 +161,7 @@ export function rank(
         total += weight;
         const at = (a: boolean[] | null | undefined) => Boolean(a?.[i]);
         const slot = asSlots[i];
-        // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a
-        // synonym in its categories.
-        const narrower = slot?.concept ? narrowerCategories(slot.concept) : undefined;
+        const narrower = narrowerBySlot[i];
         const synCategory = at(row.syn_category) || Boolean(narrower?.size && cats.some((c) => narrower.has(c)));
         const field = at(row.lit_title)
           ? 'title'

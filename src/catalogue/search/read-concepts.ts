@@ -17,15 +17,15 @@ for (const concept of CONCEPTS) {
 }
 const MAX_PHRASE = Math.min(6, Math.max(...[...phraseIndex.keys()].map((k) => k.split(' ').length)));
 
-/** A phrase's words by their stems: "paints" → "paint", as "painting" is. */
+/** A phrase's words by their stems: "make and mend" → "make and mend", as "making and mending" is. */
 const stems = (phrase: string) =>
   phrase
     .split(' ')
     .map((w) => (/^[a-z]+$/.test(w) && w.length > 3 ? stemmer(w) : w))
     .join(' ');
 /**
- * The same phrases by their words' stems, for a question that words a phrase another way ("paints", "novels",
- * "sketching"): looked up only where no phrase matches as written.
+ * The same phrases by their words' stems, for a question that words a phrase of several words another way: looked up
+ * only where no phrase matches as written (see byStem).
  */
 const stemIndex = new Map<string, Concept[]>();
 for (const [phrase, concepts] of phraseIndex) {

@@ -387,22 +387,12 @@ export async function candidates(
     );
     return rows;
   }
-  const literalQuery = f.literal.some(Boolean)
-    ? f.literal
-        .filter(Boolean)
-        .map((g) => `(${g})`)
-        .join(' | ')
-    : null;
   // Which candidates reach ranking: text rank, plus one for each part of the question whose own words a listing has,
   // so "Telephone Befriending" (both parts' words) is not cut for listings with many synonyms of one part.
   const ownParts = f.literal.filter(Boolean);
   const rankExpr = tsRef
     ? `ts_rank('{0.1, 0.2, 0.4, 1.0}', s.search_vector, to_tsquery('signpost', ${tsRef}))` +
-      (ownParts.length > 1
-        ? ownParts.map((g) => ` + (s.search_vector @@ to_tsquery('signpost', ${p(g)}))::int`).join('')
-        : literalQuery
-          ? ` + (s.search_vector @@ to_tsquery('signpost', ${p(literalQuery)}))::int`
-          : '')
+      ownParts.map((g) => ` + (s.search_vector @@ to_tsquery('signpost', ${p(g)}))::int`).join('')
     : '0::float8';
   const textAll = allQuery ? `s.search_vector @@ to_tsquery('signpost', ${p(allQuery)})` : undefined;
   // Per slot and field, as weight-restricted queries ("lunch:A" matches titles only): no per-row vector copies.

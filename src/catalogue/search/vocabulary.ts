@@ -15,9 +15,10 @@ import services from './thesaurus/services.json' with { type: 'json' };
 
 /**
  * The thesaurus search, digests' filters, import facets and the unmet-needs statistics share, loaded from data:
- * `thesaurus/frontline.json` and `thesaurus/services.json` (what frontline staff type: "lunch club", "LD", "over 60s", "step-free", "Bengali
- * speaking", and what it means for the catalogue) and `thesaurus/openactive.json` (the OpenActive Activity List,
- * CC-BY-4.0: UK physical activities with their broader activities).
+ * `thesaurus/frontline.json` (what frontline staff type: "lunch club", "LD", "over 60s", "step-free", "Bengali
+ * speaking", and what it means for the catalogue), `thesaurus/services.json` (needs in everyday words, with the
+ * wording directories file them under) and `thesaurus/openactive.json` (the OpenActive Activity List, CC-BY-4.0: UK
+ * physical activities with their broader activities).
  *
  * Phrases are matched on normalised text (lower case, accents and apostrophes dropped, hyphens as spaces), longest
  * phrase first. The words of a matched phrase still count as words; the concept's other phrases and `search` words
