@@ -267,7 +267,10 @@ export function locateByPostcode(postcode: string): DerivedLocation {
   };
 }
 
-/** The location with a postcode found in its address, and its ward and approximate point when missing (pure). */
+/**
+ * The location with its postcode written the standard way ("CT203BN" → "CT20 3BN"), or found in its address, and its
+ * ward and approximate point when missing (pure).
+ */
 export function deriveLocation(location: LocationInput): LocationInput {
   if (location.locationType !== 'physical') return location;
   const postcode =
@@ -275,7 +278,8 @@ export function deriveLocation(location: LocationInput): LocationInput {
     findPostcodeIn([location.address1, location.address2, location.city, location.name].filter(Boolean).join(', '));
   if (!postcode) return location;
   const out: LocationInput = { ...location };
-  if (!out.postalCode) out.postalCode = postcode;
+  // A postcode given that is not shaped like one is kept as given.
+  if (!out.postalCode || normalisePostcode(out.postalCode)) out.postalCode = postcode;
   const given = out.ward ? findWard(out.ward) : undefined;
   if (given) return out;
   const found = locateByPostcode(postcode);

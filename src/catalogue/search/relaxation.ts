@@ -27,7 +27,14 @@ import {
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
 import { isConstraintSlot } from './read-concepts.ts';
 import { rank, type Ranked } from './ranking.ts';
-import { CANDIDATES, type CandidateRow, candidates, slotsFound, type VenuePoint } from './search-queries.ts';
+import {
+  CANDIDATES,
+  type CandidateRow,
+  candidates,
+  slotsFound,
+  type VenuePoint,
+  venuePoints,
+} from './search-queries.ts';
 import type { Understood } from './types.ts';
 
 /** "Nearby wards": ward centroids within this distance of the place asked for. */
@@ -40,6 +47,7 @@ export async function findRanked(
   venue: readonly VenuePoint[] = [],
 ): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
+  const venues = [...venue];
   if (venue.length) {
     filters.venueIds = venue.map((v) => v.id);
     const town = new Set(u.venue?.split(' ') ?? []);
@@ -60,7 +68,7 @@ export async function findRanked(
     if (!hasText || !filters.groups.length) return false;
     const slots = filters.slots;
     const found = await slotsFound(sql, filters, only);
-    const keep: number[] = [];
+    let keep: number[] = [];
     const missing: string[] = [];
     const silent: number[] = [];
     let changed = false;
@@ -93,7 +101,27 @@ export async function findRanked(
         missing.push(slot.text);
       }
     }
-    if (missing.length || silent.length) {
+    // Words in no listing that name one of the catalogue's venues ("the lazy shack", "marigold centre", "rendezvous
+    // street"): the place asked for, its listings first.
+    // Every word of the question, found or not, in order ("marigold centre", whose "centre" is in many listings): a
+    // need worded past the thesaurus ("support after a leg amputated") is never read as a venue with one of its words.
+    let named: Awaited<ReturnType<typeof venueNamed>>;
+    if (missing.length && !venues.length && !u.place) {
+      const words = keep.filter((i) => !isConstraintSlot(slots[i]));
+      const all = slots.filter((slot, i) => slot && (words.includes(i) || missing.includes(slot.text)));
+      named = await venueNamed(
+        sql,
+        all.map((slot) => slot!.text),
+      );
+      if (named) keep = keep.filter((i) => !words.includes(i));
+    }
+    if (named) {
+      venues.push(...named.points);
+      filters.venueIds = venues.map((v) => v.id);
+      u.venue = named.venue;
+      u.place = named.place;
+    }
+    if (missing.length || silent.length || named) {
       const pick = <T>(list: T[]) => keep.map((i) => list[i]!);
       filters.groups = pick(filters.groups);
       filters.literal = pick(filters.literal);
@@ -102,7 +130,7 @@ export async function findRanked(
       filters.slots = pick(filters.slots);
       filters.trigramTerms = filters.trigramTerms.filter((t) => !missing.includes(t));
     }
-    if (missing.length) {
+    if (missing.length && !named) {
       const words = missing.map((w) => `"${w}"`).join(', ');
       notes.push(
         filters.groups.length
@@ -177,7 +205,28 @@ export async function findRanked(
     relaxed.push('nothing matched; showing what is coming up');
     rows = await candidates(sql, emptyFilters(), now, CANDIDATES, prefer);
   }
-  return { ranked: rank(rows, u, filters, now, venue), relaxed, unmet: view.unmet ?? [] };
+  return { ranked: rank(rows, u, filters, now, venues), relaxed, unmet: view.unmet ?? [] };
+}
+
+/**
+ * The catalogue's venues whose name or address has these words (found in no listing's text), in order, as the place
+ * asked for; undefined when none has them, or the words are too short to name one.
+ */
+async function venueNamed(
+  sql: Sql,
+  words: string[],
+): Promise<{ points: VenuePoint[]; venue: string; place: NonNullable<Understood['place']> } | undefined> {
+  const venue = words.join(' ');
+  if (!/^[a-z0-9' ]+$/.test(venue) || venue.replace(/[^a-z]/g, '').length < 4) return undefined;
+  const points = await venuePoints(sql, venue);
+  if (!points.length) return undefined;
+  const at = points.find((v) => v.lat !== null && v.lon !== null);
+  const place = {
+    label: venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+    wards: [...new Set(points.map((v) => v.ward).filter((w): w is string => Boolean(w)))],
+    ...(at ? { latitude: at.lat!, longitude: at.lon! } : {}),
+  };
+  return { points, venue, place };
 }
 
 /**

@@ -463,10 +463,14 @@ export async function candidates(
         branch(`${at} AND s.search_vector @@ to_tsquery('signpost', ${p(f.needAtVenue)})`, POOL_AT_VENUE, true),
       );
   }
-  if (branches.length === 0) branches.push(branch(undefined, limit));
+  // Only a place asked for, by a postcode or venue the catalogue has ("CT21 6HG", "the lazy shack"): the listings
+  // there first, then the rest as without it.
+  if (!hasText && f.venueIds?.length)
+    branches.push(branch(`s.location_id = ANY(${p(f.venueIds)}::uuid[])`, POOL_ANY, true));
+  if (!hasText) branches.push(branch(undefined, limit));
   const order = hasText
     ? 'max(m.first) DESC, max(m.text_rank) + max(m.trigram) DESC, m.id'
-    : 'max(m.assured_date) DESC NULLS LAST, m.id';
+    : 'max(m.first) DESC, max(m.assured_date) DESC NULLS LAST, m.id';
   const query = `WITH
      m AS (${branches.join(' UNION ALL ')}),
      c AS (

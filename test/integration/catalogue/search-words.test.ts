@@ -211,4 +211,50 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads words no listing has but a venue does as the place asked, and a postcode alone as its listings', async () => {
+    const event = (uid: string, summary: string, where: string) =>
+      [
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20261101T000000Z',
+        'DTSTART:20261202T100000Z',
+        'DTEND:20261202T120000Z',
+        'RRULE:FREQ=WEEKLY;COUNT=8',
+        `SUMMARY:${summary}`,
+        `LOCATION:${where}`,
+        'END:VEVENT',
+      ].join('\r\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-venues-'));
+    const file = path.join(dir, 'venues.ics');
+    fs.writeFileSync(
+      file,
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//test//venues//EN',
+        event('hook-up', 'Fishing Monthly Hook Up', 'The Lazy Shack\\, Range Road\\, Hythe CT21 6HG'),
+        event('shed', 'Tuesday Tools Session', 'The Marigold Centre\\, 65 Shaftsbury Avenue\\, Folkestone CT19 4NS'),
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    try {
+      await importSource(store, { input: file, now: NOW, source: 'venues' }, silentLogger);
+      const shack = await search.search({ text: 'the lazy shack', now: NOW });
+      expect(shack.results[0]!.title).toBe('Fishing Monthly Hook Up');
+      expect(shack.understood.place?.label).toBe('Lazy Shack');
+      expect(shack.relaxed.join(' ')).not.toMatch(/nothing matches/);
+      // "centre" is in other listings' words: the whole question names the venue.
+      expect(await top('marigold centre', 1)).toEqual(['Tuesday Tools Session']);
+      expect(await top('shaftsbury avenue', 1)).toEqual(['Tuesday Tools Session']);
+      expect(await top('CT21 6HG', 1)).toEqual(['Fishing Monthly Hook Up']);
+      // Words neither a listing nor a venue has are still said to match nothing.
+      const none = await search.search({ text: 'zqxvy plonk', now: NOW });
+      expect(none.understood.place).toBeUndefined();
+      expect(none.relaxed.join(' ')).toMatch(/nothing matches/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

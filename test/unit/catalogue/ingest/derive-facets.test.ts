@@ -228,4 +228,13 @@ describe('postcodes', () => {
     const online = location({ locationType: 'virtual', name: 'Online WC1R 4RL' });
     expect(deriveLocation(online)).toBe(online);
   });
+
+  it('writes a given postcode the standard way, and keeps one that is not shaped like a postcode', () => {
+    expect(deriveLocation(location({ postalCode: 'ct203bn' })).postalCode).toBe('CT20 3BN');
+    expect(deriveLocation(location({ postalCode: 'NW5  2AB' })).postalCode).toBe('NW5 2AB');
+    expect(deriveLocation(location({ postalCode: 'see website' })).postalCode).toBe('see website');
+    expect(
+      deriveLocation(location({ postalCode: 'see website', address1: '25 Red Lion Square, WC1R 4RL' })).postalCode,
+    ).toBe('see website');
+  });
 });
