@@ -184,6 +184,17 @@ export const AREAS: readonly Area[] = [
   area('Mill Lane', ['Fortune Green', 'West Hampstead'], 51.5525, -0.2005),
   area('Abbey Road Estate', ['Kilburn'], 51.5395, -0.1895, ['Abbey Estate']),
   area('Somers Town Estate', ['St Pancras & Somers Town'], 51.5322, -0.1325),
+  // Stations staff give as landmarks ("near Goodge Street"), at the station.
+  area('Goodge Street', ['Bloomsbury'], 51.5205, -0.1347, ['Goodge St']),
+  area('Tottenham Court Road', ['Bloomsbury', 'Holborn & Covent Garden'], 51.5165, -0.131, ['Tottenham Ct Rd'], true),
+  area('Warren Street', ["Regent's Park", 'Bloomsbury'], 51.5247, -0.1384, ['Warren St'], true),
+  area('Euston Square', ["Regent's Park", 'Bloomsbury'], 51.5256, -0.1359),
+  area('Russell Square', ['Bloomsbury'], 51.523, -0.1244),
+  area('Chancery Lane', ['Holborn & Covent Garden'], 51.5185, -0.1111, [], true),
+  area('St Pancras', ['St Pancras & Somers Town', "King's Cross"], 51.531, -0.126, ['St Pancras International']),
+  area('Kentish Town West', ['Haverstock', 'Kentish Town South'], 51.5465, -0.1467),
+  area('Archway', ['Highgate'], 51.5653, -0.1353, [], true),
+  area('Brondesbury', ['Kilburn'], 51.5452, -0.2023, [], true),
 ];
 
 const district = (

@@ -33,7 +33,8 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
     u.when = { from: iso(start), to: iso(to), label };
   };
 
-  take(/(?<!coffee )\b(?:(?:in|during) the )?(mornings?|am)\b/, () => (u.timeOfDay = 'morning'), true);
+  // "am dram" is amateur dramatics, not the morning.
+  take(/(?<!coffee )\b(?:(?:in|during) the )?(mornings?|am(?! dram))\b/, () => (u.timeOfDay = 'morning'), true);
   take(/\b(?:(?:in|during) the )?(afternoons?|pm)\b/, () => (u.timeOfDay = 'afternoon'), true);
   take(
     /\b(?:(?:in|during) the )?(evenings?|nights?|after work|after 5|after five)\b/,

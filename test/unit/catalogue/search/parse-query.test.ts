@@ -406,6 +406,17 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('Kentish Twon lunch', NOW).place?.label).toBe('Kentish Town');
   });
 
+  it('knows the stations staff give as landmarks, and "am dram" is not the morning', () => {
+    expect(parseQuery('coffee morning near Goodge Street', NOW).place).toMatchObject({
+      label: 'Goodge Street',
+      wards: ['Bloomsbury'],
+    });
+    expect(parseQuery('tai chi near Archway', NOW).place?.label).toBe('Archway');
+    const drama = parseQuery('am dram', NOW);
+    expect(drama.timeOfDay).toBeUndefined();
+    expect(drama.topics).toContain('drama');
+  });
+
   it('offers both forms of a compound', () => {
     expect(parseQuery('lunchclub', NOW).slots?.[0]).toMatchObject({ text: 'lunch club', alternatives: ['lunchclub'] });
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
@@ -429,7 +440,11 @@ describe('parseQuery keeps every content word', () => {
       ['help him feel steadier on his feet', 'falls'],
       ['someone to visit her at home', 'befriending'],
       ['supervised contact', 'contact-centre'],
-      ['social supermarket', 'food'],
+      ['social supermarket', 'community-pantry'],
+      ['food parcels', 'food-bank'],
+      ['community fridge', 'surplus-food'],
+      ['litter picking', 'litter-pick'],
+      ['am dram', 'drama'],
       ['will writing', 'wills'],
       ['mammogram', 'breast-screening'],
       ['NA meetings', 'narcotics-anonymous'],
