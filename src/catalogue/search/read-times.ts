@@ -115,7 +115,8 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
   for (const r of [...results].reverse()) {
     const known = r.start;
     const t = r.text.trim();
-    if (/^\d+s?$/.test(t)) continue;
+    // "now" in a resident's story ("now uses a wheelchair", "now feels lost") is no day asked for.
+    if (/^\d+s?$/.test(t) || /^(?:right |just )?now$/i.test(t)) continue;
     // "4 a week", "£3 a session": a count or a price, not 4 am.
     if (/^\d{1,2} ?a$/.test(t) || /[£$€]\s*$/.test(out.slice(0, r.index))) continue;
     if (known.isCertain('day') && known.isCertain('month')) {
@@ -133,11 +134,13 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
       } else {
         u.weekdays = unique([...(u.weekdays ?? []), weekday]);
       }
-    } else if (known.isCertain('hour')) {
+    } else if (!known.isCertain('hour')) {
+      continue;
+    }
+    // A clock time, alone or with its day ("tuesday 10am", "9am on a saturday"): that part of the day.
+    if (known.isCertain('hour') && /\d|noon|midday|midnight/i.test(t)) {
       const hour = known.get('hour') ?? 12;
       u.timeOfDay ??= hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
-    } else {
-      continue;
     }
     out = cut(out, r.index, r.text.length);
   }

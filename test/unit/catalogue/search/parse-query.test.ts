@@ -417,6 +417,14 @@ describe('parseQuery keeps every content word', () => {
     expect(drama.topics).toContain('drama');
   });
 
+  it('reads a clock time with its day as that part of the day, and "now" in a story as no day', () => {
+    expect(parseQuery('tuesday 10am', NOW)).toMatchObject({ weekdays: [2], timeOfDay: 'morning' });
+    expect(parseQuery('saturday at 7pm', NOW)).toMatchObject({ weekdays: [6], timeOfDay: 'evening' });
+    const story = parseQuery('widower who now lives on ready meals', NOW);
+    expect(story.when).toBeUndefined();
+    expect(story.timeOfDay).toBeUndefined();
+  });
+
   it('offers both forms of a compound', () => {
     expect(parseQuery('lunchclub', NOW).slots?.[0]).toMatchObject({ text: 'lunch club', alternatives: ['lunchclub'] });
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
