@@ -15,6 +15,12 @@ export { TRUST_MARK_PENALTY } from './ranking.ts';
  * text match, filter matches, distance from the place asked about, how soon the next session is and how recently the
  * listing was confirmed. When nothing matches, the least important filter is relaxed and the answer says which.
  */
+async function venuesFor(sql: Database['sql'], venue: string) {
+  const town = namesTownOnly(venue);
+  const inCity = await venuePoints(sql, venue, true);
+  return inCity.length || town ? inCity : venuePoints(sql, venue);
+}
+
 export function createDatabaseSearch(store: Database): CatalogueSearch {
   return {
     async search(request: SearchRequest): Promise<SearchResponse> {
@@ -51,7 +57,8 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
         : undefined;
       if (postcodePlace) understood.place = postcodePlace;
       // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
-      const venue = understood.venue ? await venuePoints(sql, understood.venue, namesTownOnly(understood.venue)) : [];
+      // A town's name ("miami beach", "hythe") is its venues by their city, where the catalogue has it as a city.
+      const venue = understood.venue ? await venuesFor(sql, understood.venue) : [];
       venue.push(...atPostcode);
       if (understood.venue && venue.length === atPostcode.length) {
         known.venues = false;

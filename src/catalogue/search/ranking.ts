@@ -55,7 +55,7 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>, located: 
   // A town or village named ("foodbank folkestone", "in Hythe") says where, not what: its name in a title counts less
   // than the need's words, and where the catalogue's venues place it, being there is what counts (services named
   // after the town they are in, "KEY WEST", are not for that more what was asked).
-  if (slot && !slot.concept && town.has(slot.text)) return located ? TOWN_WORD_LOCATED : 0.3;
+  if (slot && isTownSlot(slot, town)) return located ? TOWN_WORD_LOCATED : 0.3;
   const concept = slot?.concept ? conceptByKey(slot.concept) : undefined;
   if (!concept) return 1;
   // A constraint's words (an access need, a format, a kind) say how, not what: its filter does the work.
@@ -65,6 +65,11 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>, located: 
   return 1;
 }
 const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
+
+/** A part of the question that is (part of) the name of the town or venue asked about ("miami beach", "hythe"). */
+export function isTownSlot(slot: Slot, town: ReadonlySet<string>): boolean {
+  return !slot.concept && slot.text.split(' ').every((w) => town.has(w));
+}
 /** How much a synonym covers a part of the question, in a title or category and in a description. */
 const COVER_SYNONYM = 0.7;
 const COVER_SYNONYM_TEXT = 0.4;
@@ -128,15 +133,18 @@ export function rank(
   const timeAsked = Boolean(u.when || u.weekdays?.length || u.timeOfDay);
   const slots = f.literal.length;
   const partial = f.slots.map((x) => Boolean(x.concept) && lostWords(x.text));
-  // A title has "all" the words asked for only of the slots whose words text search keeps.
+  // The words of a town read as a venue (kept as words: listings name the villages they serve).
+  const town: ReadonlySet<string> = new Set(u.venue?.split(' ') ?? []);
+  // A title has "all" the words asked for only of the slots whose words text search keeps; the town's count only for
+  // a listing that meets the need too: a branch named after its town ("KEY LARGO", a library) is what "library in
+  // Key Largo" asks for, a service called "HIALEAH" with nothing on rent is not what "help with rent in Hialeah" is.
   const titleSlots = f.slots.filter((_, i) => !partial[i]);
+  const titleSlotsNoTown = titleSlots.filter((x) => !isTownSlot(x, town));
   const asked = new Set([...u.audiences, ...hardAudiences(u)]);
   // Naming a community or its language ("Caribbean lunch club", "Chinese community group") asks for its groups.
   if (u.languages.length || u.preferLanguages?.length) asked.add('ethnic_minorities');
   const timeWords = (u.timeWords ?? []).map(foldPlural);
-  // The words of a town read as a venue (kept as words: listings name the villages they serve).
-  const town: ReadonlySet<string> = new Set(u.venue?.split(' ') ?? []);
-  const inTown = f.slots.some((x) => !x.concept && town.has(x.text));
+  const inTown = f.slots.some((x) => isTownSlot(x, town));
   // Who a group is for, named inside a phrase ("SEND parent support", "baby clothes"): asked for, though no filter.
   // (A slot that is itself an audience, "my mum", says who the resident is: its words are not asked separately.)
   for (const slot of f.slots.filter((x) => conceptByKey(x.concept ?? '')?.facet !== 'audience'))
@@ -156,6 +164,7 @@ export function rank(
       let hit = 0;
       let total = 0;
       const asSlots = f.slots;
+      let needHit = false;
       for (let i = 0; i < slots; i++) {
         const weight = slotWeight(asSlots[i], town, venue.length > 0);
         total += weight;
@@ -193,6 +202,7 @@ export function rank(
           at(row.syn_description) ? WEIGHT.synDescription : 0,
         );
         sum += weight * best;
+        if (best > 0 && slot && !isTownSlot(slot, town)) needHit = true;
         // Covering a part of the question: its own words fully, a synonym in a title or category nearly, one in a
         // description less ("get" in a housing clinic's text does not cover "transport" as a car service does).
         const literal = Boolean(field);
@@ -208,7 +218,7 @@ export function rank(
       }
       if (total > 0) score += (2 * sum) / total + (3 * hit) / total;
       score += 0.5 * (row.text_rank / maxRank);
-      const title = titleMatch(row.name, titleSlots);
+      const title = titleMatch(row.name, needHit ? titleSlots : titleSlotsNoTown);
       why.title = title ?? null;
       if (title === 'exact') score += 5;
       else if (title === 'all')

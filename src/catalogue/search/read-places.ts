@@ -145,7 +145,7 @@ export function takeVenue(tokens: string[], u: Understood): string[] {
         continue;
       // A misspelt Camden place ("near Hampstaed") is read as the place, below.
       if (!words.some((w) => !isKnownWord(w)) || placeFor(words.join(' ')) || fuzzyPlace(words.join(' '))) continue;
-      if (n === 2 && isKnownWord(words[1]!) && !STREET_WORD_SET.has(words[1]!)) continue;
+      if (n === 2 && isKnownWord(words[1]!) && !STREET_WORD_SET.has(words[1]!) && !TOWN_WORDS.has(words[1]!)) continue;
       // Its name still counts as words: listings name the villages they serve in titles and descriptions.
       u.venue = words.join(' ');
       return tokens;
@@ -174,6 +174,26 @@ export function takeVenue(tokens: string[], u: Understood): string[] {
   return tokens;
 }
 const TOWN_CUES = new Set(['in', 'at', 'near', 'nr', 'around']);
+/** Everyday words that end a town's name ("Miami Beach", "Coral Springs", "Hythe Bay"). */
+const TOWN_WORDS = new Set([
+  'beach',
+  'springs',
+  'lakes',
+  'heights',
+  'village',
+  'bay',
+  'key',
+  'island',
+  'gables',
+  'town',
+  'city',
+  'end',
+  'common',
+  'wood',
+  'heath',
+  'bridge',
+  'cross',
+]);
 
 // Places
 

@@ -26,7 +26,7 @@ import {
 } from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
 import { isConstraintSlot } from './read-concepts.ts';
-import { rank, type Ranked } from './ranking.ts';
+import { isTownSlot, rank, type Ranked } from './ranking.ts';
 import {
   CANDIDATES,
   type CandidateRow,
@@ -52,7 +52,7 @@ export async function findRanked(
     filters.venueIds = venue.map((v) => v.id);
     const town = new Set(u.venue?.split(' ') ?? []);
     const need = filters.groups.filter(
-      (_, i) => !isConstraintSlot(filters.slots[i]) && !(filters.slots[i] && town.has(filters.slots[i]!.text)),
+      (_, i) => !isConstraintSlot(filters.slots[i]) && !(filters.slots[i] && isTownSlot(filters.slots[i]!, town)),
     );
     if (need.length && need.length < filters.groups.length) filters.needAtVenue = need.map((g) => `(${g})`).join(' | ');
   }
@@ -75,7 +75,7 @@ export async function findRanked(
     // The name of a town or venue found among the catalogue's venues matches there, if in no listing's text.
     const town = new Set(venue.length ? (u.venue?.split(' ') ?? []) : []);
     for (let i = 0; i < filters.groups.length; i++) {
-      if (found[i] !== false || (slots[i] && !slots[i]!.concept && town.has(slots[i]!.text))) {
+      if (found[i] !== false || (slots[i] && isTownSlot(slots[i]!, town))) {
         keep.push(i);
         continue;
       }

@@ -425,6 +425,11 @@ describe('parseQuery keeps every content word', () => {
     expect(story.timeOfDay).toBeUndefined();
   });
 
+  it('reads a town whose name ends in an everyday word as the whole name ("in Miami Beach")', () => {
+    expect(parseQuery('english classes in Miami Beach', NOW).venue).toBe('miami beach');
+    expect(parseQuery('lunch club in Longwick tomorrow', NOW).venue).toBe('longwick');
+  });
+
   it('offers both forms of a compound', () => {
     expect(parseQuery('lunchclub', NOW).slots?.[0]).toMatchObject({ text: 'lunch club', alternatives: ['lunchclub'] });
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
