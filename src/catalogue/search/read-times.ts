@@ -117,6 +117,14 @@ export function takeTimes(s: string, u: Understood, now: Date): string {
     const t = r.text.trim();
     // "now" in a resident's story ("now uses a wheelchair", "now feels lost") is no day asked for.
     if (/^\d+s?$/.test(t) || /^(?:right |just )?now$/i.test(t)) continue;
+    // Only a date or time written as one: a number, a day or month's name, or a word for a day ("during the day" is
+    // no date, though chrono reads it as tomorrow).
+    if (
+      !/\d|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|noon|midday|midnight|tonight|today|tomorrow|yesterday|week|month|year/i.test(
+        t,
+      )
+    )
+      continue;
     // "4 a week", "£3 a session": a count or a price, not 4 am.
     if (/^\d{1,2} ?a$/.test(t) || /[£$€]\s*$/.test(out.slice(0, r.index))) continue;
     if (known.isCertain('day') && known.isCertain('month')) {

@@ -420,6 +420,8 @@ describe('parseQuery keeps every content word', () => {
   it('reads a clock time with its day as that part of the day, and "now" in a story as no day', () => {
     expect(parseQuery('tuesday 10am', NOW)).toMatchObject({ weekdays: [2], timeOfDay: 'morning' });
     expect(parseQuery('saturday at 7pm', NOW)).toMatchObject({ weekdays: [6], timeOfDay: 'evening' });
+    expect(parseQuery('she works during the day', NOW).when).toBeUndefined();
+    expect(parseQuery('young carer of 16', NOW).topics).toContain('carers');
     const story = parseQuery('widower who now lives on ready meals', NOW);
     expect(story.when).toBeUndefined();
     expect(story.timeOfDay).toBeUndefined();
