@@ -66,6 +66,83 @@ function slotWeight(slot: Slot | undefined, town: ReadonlySet<string>, located: 
 }
 const SOFT: ReadonlySet<string> = new Set(SOFT_AUDIENCES);
 
+const FEMALE_WORDS = new Set([
+  'mum',
+  'mums',
+  'mother',
+  'mothers',
+  'mom',
+  'moms',
+  'mummy',
+  'woman',
+  'women',
+  'womens',
+  'lady',
+  'ladies',
+  'girl',
+  'girls',
+  'daughter',
+  'grandma',
+  'grandmother',
+  'nan',
+  'nana',
+  'granny',
+  'wife',
+  'widow',
+  'sister',
+  'aunt',
+  'female',
+  'she',
+  'her',
+]);
+const MALE_WORDS = new Set([
+  'dad',
+  'dads',
+  'father',
+  'fathers',
+  'daddy',
+  'man',
+  'men',
+  'mens',
+  'gentleman',
+  'gentlemen',
+  'boy',
+  'boys',
+  'son',
+  'grandad',
+  'grandfather',
+  'grandpa',
+  'husband',
+  'widower',
+  'brother',
+  'uncle',
+  'bloke',
+  'blokes',
+  'male',
+  'he',
+  'him',
+  'his',
+]);
+/** Titles of groups for one sex only. */
+const FEMALE_TITLE = /\b(?:mums?|mothers?|women'?s?|ladies|girls?|brownies|girlguiding|female)\b/i;
+const MALE_TITLE = /\b(?:dads?|fathers?|men'?s?|boys?|male|blokes)\b/i;
+
+/** The sex of the people the question describes, when its words name only one ("a mum with a newborn"). */
+function questionSex(u: Understood): 'f' | 'm' | undefined {
+  const words = new Set([...u.terms, ...slotsOfU(u).flatMap((x) => x.text.split(' '))]);
+  const f = [...words].some((w) => FEMALE_WORDS.has(w));
+  const m = [...words].some((w) => MALE_WORDS.has(w));
+  return f === m ? undefined : f ? 'f' : 'm';
+}
+const slotsOfU = (u: Understood): Slot[] => u.slots ?? [];
+
+/** Whether a title names a group for one sex only ("Who let the dads out", "Ladies' Knit and Natter"). */
+function titleSex(name: string): 'f' | 'm' | undefined {
+  const f = FEMALE_TITLE.test(name);
+  const m = MALE_TITLE.test(name);
+  return f === m ? undefined : f ? 'f' : 'm';
+}
+
 /** A part of the question that is (part of) the name of the town or venue asked about ("miami beach", "hythe"). */
 export function isTownSlot(slot: Slot, town: ReadonlySet<string>): boolean {
   return !slot.concept && slot.text.split(' ').every((w) => town.has(w));
@@ -151,6 +228,7 @@ export function rank(
     for (const w of slot.text.split(' '))
       for (const c of phraseIndex.get(w) ?? [])
         if (c.facet === 'audience') for (const a of c.audiences ?? []) asked.add(a);
+  const askedSex = questionSex(u);
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a synonym in
   // its categories.
@@ -242,6 +320,12 @@ export function rank(
       (a) => SPECIFIC_AUDIENCES.includes(a) && !asked.has(a) && !(a === 'carers' && audiences.length > 1),
     );
     if (!audiences.includes('everyone') && specific.length) score -= OTHER_AUDIENCE;
+    // A group whose title says it is for the other sex than the one the question describes ("Who let the dads out"
+    // for a mum with a newborn, Brownies for a 7 year old son): as a listing for another audience.
+    if (askedSex) {
+      const sex = titleSex(row.name);
+      if (sex && sex !== askedSex) score -= OTHER_AUDIENCE;
+    }
     const deafGroup =
       cats.includes('deaf') || ((row.languages ?? []).includes('bsl') && !(row.languages ?? []).includes('english'));
     if (!askedDeaf && deafGroup) score -= 2;

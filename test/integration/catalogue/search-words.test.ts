@@ -212,6 +212,47 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     }
   });
 
+  it('ranks a group whose title is for the other sex below one for the resident described', async () => {
+    const event = (uid: string, summary: string, description: string) =>
+      [
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20261101T000000Z',
+        'DTSTART:20261203T100000Z',
+        'DTEND:20261203T113000Z',
+        'RRULE:FREQ=WEEKLY;COUNT=8',
+        `SUMMARY:${summary}`,
+        `DESCRIPTION:${description}`,
+        'LOCATION:Zebra Hall\\, 1 Example Road\\, London NW5 2AB',
+        'END:VEVENT',
+      ].join('\r\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-sexes-'));
+    const file = path.join(dir, 'sexes.ics');
+    fs.writeFileSync(
+      file,
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//test//sexes//EN',
+        event('dads', 'Who Let The Dads Out', 'Stay and play for dads and their babies\\, so mum gets a break.'),
+        event('mums', 'Mother and Toddler Group', 'A weekly stay and play with toys and songs.'),
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    try {
+      await importSource(store, { input: file, now: NOW, source: 'sexes' }, silentLogger);
+      const before = (list: string[], a: string, b: string) =>
+        list.includes(a) && (!list.includes(b) || list.indexOf(a) < list.indexOf(b));
+      const mum = await top('group for a mum with a newborn', 10);
+      expect(before(mum, 'Mother and Toddler Group', 'Who Let The Dads Out'), mum.join(' | ')).toBe(true);
+      const dad = await top('group for a dad with a newborn', 10);
+      expect(before(dad, 'Who Let The Dads Out', 'Mother and Toddler Group'), dad.join(' | ')).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads words no listing has but a venue does as the place asked, and a postcode alone as its listings', async () => {
     const event = (uid: string, summary: string, where: string) =>
       [
