@@ -242,12 +242,12 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     );
     try {
       await importSource(store, { input: file, now: NOW, source: 'sexes' }, silentLogger);
-      const before = (list: string[], a: string, b: string) =>
+      const ranksBefore = (list: string[], a: string, b: string) =>
         list.includes(a) && (!list.includes(b) || list.indexOf(a) < list.indexOf(b));
       const mum = await top('group for a mum with a newborn', 10);
-      expect(before(mum, 'Mother and Toddler Group', 'Who Let The Dads Out'), mum.join(' | ')).toBe(true);
+      expect(ranksBefore(mum, 'Mother and Toddler Group', 'Who Let The Dads Out'), mum.join(' | ')).toBe(true);
       const dad = await top('group for a dad with a newborn', 10);
-      expect(before(dad, 'Who Let The Dads Out', 'Mother and Toddler Group'), dad.join(' | ')).toBe(true);
+      expect(ranksBefore(dad, 'Who Let The Dads Out', 'Mother and Toddler Group'), dad.join(' | ')).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
