@@ -79,7 +79,7 @@ const ROUNDS: Round[] = [
   },
   {
     name: 'round7',
-    set: 'heldout',
+    set: 'dev',
     demoOnOffer: true,
     count: {
       demo: { exactly: 156 },
@@ -88,6 +88,19 @@ const ROUNDS: Round[] = [
       'real-bucks': { exactly: 156 },
       'real-folkestone': { exactly: 150 },
       'real-miami': { exactly: 152 },
+    },
+  },
+  {
+    name: 'round8',
+    set: 'heldout',
+    demoOnOffer: true,
+    count: {
+      demo: { exactly: 158 },
+      'real-bristol': { exactly: 20 },
+      'real-placecal': { exactly: 63 },
+      'real-bucks': { exactly: 153 },
+      'real-folkestone': { exactly: 147 },
+      'real-miami': { exactly: 147 },
     },
   },
 ];
