@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,12 +7,7 @@ import { importSource } from '../../../src/catalogue/ingest/import-source.ts';
 import { createDatabaseSearch } from '../../../src/catalogue/search/database-search.ts';
 import type { SearchResponse } from '../../../src/catalogue/search/types.ts';
 import { silentLogger } from '../../../src/logger.ts';
-import {
-  type DatasetOutcome,
-  evaluateDataset,
-  loadDataset,
-  loadDatasets,
-} from '../../../scripts/relevance/evaluate.ts';
+import { DEMO_SETS, FLOORS, judgedSets, loadableDatasets, REAL_SETS } from '../../helpers/judged-relevance.ts';
 import { openTestStore, type TestStore } from '../../helpers/test-db.ts';
 
 const QuestionSchema = z.object({
@@ -107,66 +101,15 @@ describe('search relevance over the demo catalogue and imports of sample data', 
   });
 });
 
-/**
- * The judged sets (test/fixtures/relevance/<data set>.json) over what the repository holds: the demo catalogue and
- * the openly licensed real data in test/fixtures/real/. Floors sit a little under the figures measured when they
- * were set, so that a change that loses answers fails; raise them as the engine improves. `count` is how many
- * questions must be judged: a question whose listings were not loaded is skipped, so a lower count means the
- * fixtures or the titles drifted.
- */
-type Floor = { top3: number; mrr: number };
-const FLOORS: Record<string, { count: number; dev: Floor; heldout?: Floor }> = {
-  // dev: the questions tuned against, the earlier held-out rounds included (round3/ to round7/ each became dev once
-  // its one run was reported). heldout: round8/, written apart from that tuning, with floors just under its one run.
-  demo: { count: 1309, dev: { top3: 0.91, mrr: 0.89 }, heldout: { top3: 0.84, mrr: 0.82 } },
-  'real-bristol': { count: 125, dev: { top3: 0.97, mrr: 0.97 }, heldout: { top3: 0.9, mrr: 0.9 } },
-  // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 198, dev: { top3: 0.85, mrr: 0.81 }, heldout: { top3: 0.81, mrr: 0.7 } },
-  'real-placecal': { count: 582, dev: { top3: 0.88, mrr: 0.86 }, heldout: { top3: 0.68, mrr: 0.72 } },
-};
-const REAL = fileURLToPath(new URL('../../fixtures/real/', import.meta.url));
-
-describe('judged relevance sets over the demo catalogue and the committed real data', () => {
-  // Every data set the repository can load, at least in part: the demo catalogue or a file under test/fixtures/real/.
-  const datasets = loadDatasets(FIXTURES).filter(
-    (d) => d.demo || d.imports.some((i) => fs.existsSync(path.join(REAL, i.path))),
-  );
-
-  it('has a floor for every data set it can load', () => {
-    expect(datasets.map((d) => d.dataset).sort()).toEqual(Object.keys(FLOORS).sort());
+describe('judged relevance sets', () => {
+  it('has a floor for every data set it can load, and each is judged by a test file', () => {
+    expect(
+      loadableDatasets()
+        .map((d) => d.dataset)
+        .sort(),
+    ).toEqual(Object.keys(FLOORS).sort());
+    expect([...DEMO_SETS, ...REAL_SETS].sort()).toEqual(Object.keys(FLOORS).sort());
   });
-
-  for (const dataset of datasets) {
-    it(`${dataset.dataset}: top-3 and MRR stay above their floors`, async () => {
-      const store = await openTestStore('pglite');
-      let outcome: DatasetOutcome;
-      try {
-        const load = await loadDataset(store, dataset, REAL);
-        expect(load.loaded.length).toBeGreaterThan(0);
-        outcome = await evaluateDataset(store, dataset, load, { set: 'all' });
-      } finally {
-        await store.close();
-      }
-      const { dev, heldout } = outcome.figures;
-      const line = (part: string, f: typeof dev) =>
-        `${part} ${f.count}: top-1 ${f.top1.toFixed(3)}, top-3 ${f.top3.toFixed(3)}, MRR ${f.mrr.toFixed(3)}`;
-      const failing = outcome.questions.filter((q) => !q.top3).map((q) => `${q.q} → ${q.top.join(' | ')}`);
-      console.log(
-        `${dataset.dataset}: ${line('dev', dev)}${heldout.count ? `; ${line('held-out', heldout)}` : ''}` +
-          (failing.length ? `\n  ${failing.join('\n  ')}` : ''),
-      );
-      const floor = FLOORS[dataset.dataset]!;
-      expect(outcome.unknownExpectations).toEqual([]);
-      expect(outcome.figures.all.count).toBeGreaterThanOrEqual(floor.count);
-      for (const part of ['dev', 'heldout'] as const) {
-        // A part with no questions (every held-out question moved into dev once reported) has no figures to keep,
-        // and a held-out round not yet run has no floor.
-        const partFloor = floor[part];
-        if (!outcome.figures[part].count || !partFloor) continue;
-        expect(outcome.figures[part].top3, `${part} top-3`).toBeGreaterThanOrEqual(partFloor.top3);
-        expect(outcome.figures[part].mrr, `${part} MRR`).toBeGreaterThanOrEqual(partFloor.mrr);
-      }
-      // Hundreds of questions per data set: a busy machine takes minutes, not the default minute.
-    }, 300_000);
-  }
 });
+
+judgedSets(DEMO_SETS);
