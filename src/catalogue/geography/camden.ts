@@ -189,7 +189,7 @@ export const AREAS: readonly Area[] = [
   area('Tottenham Court Road', ['Bloomsbury', 'Holborn & Covent Garden'], 51.5165, -0.131, ['Tottenham Ct Rd'], true),
   area('Warren Street', ["Regent's Park", 'Bloomsbury'], 51.5247, -0.1384, ['Warren St'], true),
   area('Euston Square', ["Regent's Park", 'Bloomsbury'], 51.5256, -0.1359),
-  area('Russell Square', ['Bloomsbury'], 51.523, -0.1244),
+  area('Russell Square', ['Bloomsbury', "King's Cross"], 51.523, -0.1244),
   area('Chancery Lane', ['Holborn & Covent Garden'], 51.5185, -0.1111, [], true),
   area('St Pancras', ['St Pancras & Somers Town', "King's Cross"], 51.531, -0.126, ['St Pancras International']),
   area('Kentish Town West', ['Haverstock', 'Kentish Town South'], 51.5465, -0.1467),
