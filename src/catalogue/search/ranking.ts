@@ -381,5 +381,8 @@ export function rank(
     return { row, score: Math.round(score * 1000) / 1000, distanceKm: distance, why };
   });
   ranked.sort((a, b) => b.score - a.score || a.row.name.localeCompare(b.row.name) || a.row.id.localeCompare(b.row.id));
-  return ranked;
+  // A calendar's placeholders ("Empty slot", "Private Event") are nothing to signpost anyone to: left out, unless
+  // they are all there is.
+  const real = ranked.filter((r) => !PLACEHOLDER_TITLE.test(r.row.name));
+  return real.length ? real : ranked;
 }

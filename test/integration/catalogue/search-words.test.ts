@@ -212,6 +212,45 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     }
   });
 
+  it("leaves a calendar's placeholders out of the answers", async () => {
+    const event = (uid: string, summary: string) =>
+      [
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20261101T000000Z',
+        'DTSTART:20261210T190000Z',
+        'DTEND:20261210T200000Z',
+        `SUMMARY:${summary}`,
+        'LOCATION:Quay Hall\\, 2 Example Road\\, London NW5 2AB',
+        'END:VEVENT',
+      ].join('\r\n');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-placeholders-'));
+    const file = path.join(dir, 'placeholders.ics');
+    fs.writeFileSync(
+      file,
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//test//placeholders//EN',
+        event('slot', 'Empty slot'),
+        event('quiz', 'Quay Hall Quiz Night'),
+        event('private', 'Private Event'),
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    try {
+      await importSource(store, { input: file, now: NOW, source: 'placeholders' }, silentLogger);
+      const answer = await search.search({ text: 'thursday 10 december in the evening', now: NOW, limit: 50 });
+      const titles = answer.results.map((r) => r.title);
+      expect(titles).toContain('Quay Hall Quiz Night');
+      expect(titles).not.toContain('Empty slot');
+      expect(titles).not.toContain('Private Event');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ranks a group whose title is for the other sex below one for the resident described', async () => {
     const event = (uid: string, summary: string, description: string) =>
       [
