@@ -57,7 +57,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
   }
 
   s = takePostcode(s, u, options);
-  s = takeStreetAddresses(s);
+  s = takeStreetAddresses(s, options.venues === false ? undefined : u);
   s = takeCost(s, u);
   s = takeAges(s, u);
   s = takeTimes(s, u, now);

@@ -79,9 +79,19 @@ const STREET_ADDRESS = new RegExp(
   'g',
 );
 
-/** "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics. */
-export function takeStreetAddresses(s: string): string {
-  return s.replace(STREET_ADDRESS, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * "12 Oakley Gardens", "3a Prince of Wales Road": an address says where, never what. Its words are not topics; with
+ * `u`, the first one's street is the venue asked about ("378 cheriton road" → listings on Cheriton Road), looked up
+ * among the catalogue's venues like a street named after a place word.
+ */
+export function takeStreetAddresses(s: string, u?: Understood): string {
+  return s
+    .replace(STREET_ADDRESS, (address) => {
+      if (u && !u.venue) u.venue = address.replace(/^\d{1,4}[a-z]? /, '');
+      return ' ';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

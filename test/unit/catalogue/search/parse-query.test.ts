@@ -432,6 +432,13 @@ describe('parseQuery keeps every content word', () => {
     expect(parseQuery('lunch club in Longwick tomorrow', NOW).venue).toBe('longwick');
   });
 
+  it("reads a street address's street as the venue asked, its words never topics", () => {
+    const u = parseQuery('378 cheriton road', NOW);
+    expect(u.venue).toBe('cheriton road');
+    expect(u.slots ?? []).toEqual([]);
+    expect(parseQuery('378 cheriton road', NOW, { venues: false }).venue).toBeUndefined();
+  });
+
   it('offers both forms of a compound', () => {
     expect(parseQuery('lunchclub', NOW).slots?.[0]).toMatchObject({ text: 'lunch club', alternatives: ['lunchclub'] });
     expect(parseQuery('day centre', NOW).slots?.[0]?.alternatives).toContain('daycentre');
