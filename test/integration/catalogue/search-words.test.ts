@@ -8,6 +8,7 @@ import { createDatabaseSearch } from '../../../src/catalogue/search/database-sea
 import type { CatalogueSearch } from '../../../src/catalogue/search/types.ts';
 import { toSearchStat } from '../../../src/insights/to-search-stat.ts';
 import { silentLogger } from '../../../src/logger.ts';
+import { buildIcs, type TestEvent } from '../../helpers/ics.ts';
 import { openTestStore, STORE_KINDS, type TestStore } from '../../helpers/test-db.ts';
 
 // Monday 23 November 2026, 09:00 in London.
@@ -175,166 +176,94 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     expect(none.understood.terms).toContain('zz9');
   });
   it('finds a village named by the start of its words, not inside another word ("Ickford" is not "Rickfords Hill")', async () => {
-    const event = (uid: string, where: string, geo: string) =>
-      [
-        'BEGIN:VEVENT',
-        `UID:${uid}`,
-        'DTSTAMP:20261101T000000Z',
-        'DTSTART:20261201T100000Z',
-        'DTEND:20261201T120000Z',
-        'RRULE:FREQ=WEEKLY;COUNT=8',
-        'SUMMARY:Village Knit and Natter',
-        `LOCATION:${where}`,
-        `GEO:${geo}`,
-        'END:VEVENT',
-      ].join('\r\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-villages-'));
-    const file = path.join(dir, 'villages.ics');
-    fs.writeFileSync(
-      file,
-      [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//test//villages//EN',
-        event('knit-aylesbury', 'Friends Meeting House\\, 9 Rickfords Hill\\, Aylesbury', '51.815856;-0.814775'),
-        event('knit-ickford', 'Ickford Village Hall\\, Bridge Road\\, Ickford', '51.758374;-1.060028'),
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n'),
-    );
-    try {
-      await importSource(store, { input: file, now: NOW, source: 'villages' }, silentLogger);
-      const answer = await search.search({ text: 'knit and natter in ickford', now: NOW });
-      expect(answer.understood.place?.latitude).toBeCloseTo(51.758, 2);
-      expect(answer.results[0]!.why?.distanceKm).toBeLessThan(1);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const knit = (uid: string, where: string, geo: string): TestEvent => ({
+      uid,
+      summary: 'Village Knit and Natter',
+      start: '20261201T100000',
+      end: '20261201T120000',
+      rrule: 'FREQ=WEEKLY;COUNT=8',
+      extra: [`LOCATION:${where}`, `GEO:${geo}`],
+    });
+    await importEvents(store, 'villages', [
+      knit('knit-aylesbury', 'Friends Meeting House\\, 9 Rickfords Hill\\, Aylesbury', '51.815856;-0.814775'),
+      knit('knit-ickford', 'Ickford Village Hall\\, Bridge Road\\, Ickford', '51.758374;-1.060028'),
+    ]);
+    const answer = await search.search({ text: 'knit and natter in ickford', now: NOW });
+    expect(answer.understood.place?.latitude).toBeCloseTo(51.758, 2);
+    expect(answer.results[0]!.why?.distanceKm).toBeLessThan(1);
   });
 
   it("leaves a calendar's placeholders out of the answers", async () => {
-    const event = (uid: string, summary: string) =>
-      [
-        'BEGIN:VEVENT',
-        `UID:${uid}`,
-        'DTSTAMP:20261101T000000Z',
-        'DTSTART:20261210T190000Z',
-        'DTEND:20261210T200000Z',
-        `SUMMARY:${summary}`,
-        'LOCATION:Quay Hall\\, 2 Example Road\\, London NW5 2AB',
-        'END:VEVENT',
-      ].join('\r\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-placeholders-'));
-    const file = path.join(dir, 'placeholders.ics');
-    fs.writeFileSync(
-      file,
-      [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//test//placeholders//EN',
-        event('slot', 'Empty slot'),
-        event('quiz', 'Quay Hall Quiz Night'),
-        event('private', 'Private Event'),
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n'),
-    );
-    try {
-      await importSource(store, { input: file, now: NOW, source: 'placeholders' }, silentLogger);
-      const answer = await search.search({ text: 'thursday 10 december in the evening', now: NOW, limit: 50 });
-      const titles = answer.results.map((r) => r.title);
-      expect(titles).toContain('Quay Hall Quiz Night');
-      expect(titles).not.toContain('Empty slot');
-      expect(titles).not.toContain('Private Event');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const at = (uid: string, summary: string): TestEvent => ({
+      ...weekly(uid, summary, '20261210T190000', '20261210T200000', 'COUNT=1'),
+      extra: ['LOCATION:Quay Hall\\, 2 Example Road\\, London NW5 2AB'],
+    });
+    await importEvents(store, 'placeholders', [
+      at('slot', 'Empty slot'),
+      at('quiz', 'Quay Hall Quiz Night'),
+      at('private', 'Private Event'),
+    ]);
+    const answer = await search.search({ text: 'thursday 10 december in the evening', now: NOW, limit: 50 });
+    const titles = answer.results.map((r) => r.title);
+    expect(titles).toContain('Quay Hall Quiz Night');
+    expect(titles).not.toContain('Empty slot');
+    expect(titles).not.toContain('Private Event');
   });
 
   it('ranks a group whose title is for the other sex below one for the resident described', async () => {
-    const event = (uid: string, summary: string, description: string) =>
-      [
-        'BEGIN:VEVENT',
-        `UID:${uid}`,
-        'DTSTAMP:20261101T000000Z',
-        'DTSTART:20261203T100000Z',
-        'DTEND:20261203T113000Z',
-        'RRULE:FREQ=WEEKLY;COUNT=8',
-        `SUMMARY:${summary}`,
-        `DESCRIPTION:${description}`,
-        'LOCATION:Zebra Hall\\, 1 Example Road\\, London NW5 2AB',
-        'END:VEVENT',
-      ].join('\r\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-sexes-'));
-    const file = path.join(dir, 'sexes.ics');
-    fs.writeFileSync(
-      file,
-      [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//test//sexes//EN',
-        event('dads', 'Who Let The Dads Out', 'Stay and play for dads and their babies\\, so mum gets a break.'),
-        event('mums', 'Mother and Toddler Group', 'A weekly stay and play with toys and songs.'),
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n'),
-    );
-    try {
-      await importSource(store, { input: file, now: NOW, source: 'sexes' }, silentLogger);
-      const ranksBefore = (list: string[], a: string, b: string) =>
-        list.includes(a) && (!list.includes(b) || list.indexOf(a) < list.indexOf(b));
-      const mum = await top('group for a mum with a newborn', 10);
-      expect(ranksBefore(mum, 'Mother and Toddler Group', 'Who Let The Dads Out'), mum.join(' | ')).toBe(true);
-      const dad = await top('group for a dad with a newborn', 10);
-      expect(ranksBefore(dad, 'Who Let The Dads Out', 'Mother and Toddler Group'), dad.join(' | ')).toBe(true);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const group = (uid: string, summary: string, description: string): TestEvent => ({
+      ...weekly(uid, summary, '20261203T100000', '20261203T113000'),
+      extra: [`DESCRIPTION:${description}`, 'LOCATION:Zebra Hall\\, 1 Example Road\\, London NW5 2AB'],
+    });
+    await importEvents(store, 'sexes', [
+      group('dads', 'Who Let The Dads Out', 'Stay and play for dads and their babies\\, so mum gets a break.'),
+      group('mums', 'Mother and Toddler Group', 'A weekly stay and play with toys and songs.'),
+    ]);
+    const ranksBefore = (list: string[], a: string, b: string) =>
+      list.includes(a) && (!list.includes(b) || list.indexOf(a) < list.indexOf(b));
+    const mum = await top('group for a mum with a newborn', 10);
+    expect(ranksBefore(mum, 'Mother and Toddler Group', 'Who Let The Dads Out'), mum.join(' | ')).toBe(true);
+    const dad = await top('group for a dad with a newborn', 10);
+    expect(ranksBefore(dad, 'Who Let The Dads Out', 'Mother and Toddler Group'), dad.join(' | ')).toBe(true);
   });
 
   it('reads words no listing has but a venue does as the place asked, and a postcode alone as its listings', async () => {
-    const event = (uid: string, summary: string, where: string) =>
-      [
-        'BEGIN:VEVENT',
-        `UID:${uid}`,
-        'DTSTAMP:20261101T000000Z',
-        'DTSTART:20261202T100000Z',
-        'DTEND:20261202T120000Z',
-        'RRULE:FREQ=WEEKLY;COUNT=8',
-        `SUMMARY:${summary}`,
-        `LOCATION:${where}`,
-        'END:VEVENT',
-      ].join('\r\n');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-venues-'));
-    const file = path.join(dir, 'venues.ics');
-    fs.writeFileSync(
-      file,
-      [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//test//venues//EN',
-        event('hook-up', 'Fishing Monthly Hook Up', 'The Lazy Shack\\, Range Road\\, Hythe CT21 6HG'),
-        event('shed', 'Tuesday Tools Session', 'The Marigold Centre\\, 65 Shaftsbury Avenue\\, Folkestone CT19 4NS'),
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n'),
-    );
-    try {
-      await importSource(store, { input: file, now: NOW, source: 'venues' }, silentLogger);
-      const shack = await search.search({ text: 'the lazy shack', now: NOW });
-      expect(shack.results[0]!.title).toBe('Fishing Monthly Hook Up');
-      expect(shack.understood.place?.label).toBe('Lazy Shack');
-      expect(shack.relaxed.join(' ')).not.toMatch(/nothing matches/);
-      // "centre" is in other listings' words: the whole question names the venue.
-      expect(await top('marigold centre', 1)).toEqual(['Tuesday Tools Session']);
-      expect(await top('shaftsbury avenue', 1)).toEqual(['Tuesday Tools Session']);
-      expect(await top('CT21 6HG', 1)).toEqual(['Fishing Monthly Hook Up']);
-      // Words neither a listing nor a venue has are still said to match nothing.
-      const none = await search.search({ text: 'zqxvy plonk', now: NOW });
-      expect(none.understood.place).toBeUndefined();
-      expect(none.relaxed.join(' ')).toMatch(/nothing matches/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const at = (uid: string, summary: string, where: string): TestEvent => ({
+      ...weekly(uid, summary, '20261202T100000', '20261202T120000'),
+      extra: [`LOCATION:${where}`],
+    });
+    await importEvents(store, 'venues', [
+      at('hook-up', 'Fishing Monthly Hook Up', 'The Lazy Shack\\, Range Road\\, Hythe CT21 6HG'),
+      at('shed', 'Tuesday Tools Session', 'The Marigold Centre\\, 65 Shaftsbury Avenue\\, Folkestone CT19 4NS'),
+    ]);
+    const shack = await search.search({ text: 'the lazy shack', now: NOW });
+    expect(shack.results[0]!.title).toBe('Fishing Monthly Hook Up');
+    expect(shack.understood.place?.label).toBe('Lazy Shack');
+    expect(shack.relaxed.join(' ')).not.toMatch(/nothing matches/);
+    // "centre" is in other listings' words: the whole question names the venue.
+    expect(await top('marigold centre', 1)).toEqual(['Tuesday Tools Session']);
+    expect(await top('shaftsbury avenue', 1)).toEqual(['Tuesday Tools Session']);
+    expect(await top('CT21 6HG', 1)).toEqual(['Fishing Monthly Hook Up']);
+    // Words neither a listing nor a venue has are still said to match nothing.
+    const none = await search.search({ text: 'zqxvy plonk', now: NOW });
+    expect(none.understood.place).toBeUndefined();
+    expect(none.relaxed.join(' ')).toMatch(/nothing matches/);
   });
 });
+
+/** A weekly session (eight by default), London time. */
+function weekly(uid: string, summary: string, start: string, end: string, count = 'COUNT=8'): TestEvent {
+  return { uid, summary, start, end, rrule: `FREQ=WEEKLY;${count}` };
+}
+
+/** Imports these events as one calendar file, as a partner's feed arrives. */
+async function importEvents(store: TestStore, source: string, events: TestEvent[]): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `signpost-${source}-`));
+  try {
+    const file = path.join(dir, `${source}.ics`);
+    fs.writeFileSync(file, buildIcs(events));
+    await importSource(store, { input: file, now: NOW, source }, silentLogger);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
