@@ -4,7 +4,14 @@ import { oneEditWords, type ParseOptions, parseQuery, typoReadings, unknownWords
 import { namesTownOnly } from './read-places.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
-import { postcodePoints, resultRow, venuePoints, withDetails, wordsInCatalogue } from './search-queries.ts';
+import {
+  placeOfVenues,
+  postcodePoints,
+  resultRow,
+  venuePoints,
+  withDetails,
+  wordsInCatalogue,
+} from './search-queries.ts';
 import type { CatalogueSearch, SearchRequest, SearchResponse, SearchResult } from './types.ts';
 
 export { TRUST_MARK_PENALTY } from './ranking.ts';
@@ -65,13 +72,7 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
         understood = parseQuery(request.text, request.now, known);
         if (postcodePlace) understood.place = postcodePlace;
       } else if (understood.venue) {
-        const wards = [...new Set(venue.map((v) => v.ward).filter((w): w is string => Boolean(w)))];
-        const at = venue.find((v) => v.lat !== null && v.lon !== null);
-        understood.place = {
-          label: understood.venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
-          wards: [...new Set([...(understood.place?.wards ?? []), ...wards])],
-          ...(at ? { latitude: at.lat!, longitude: at.lon! } : {}),
-        };
+        understood.place = placeOfVenues(understood.venue, venue, understood.place?.wards);
       }
       const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
       const offset = Math.max(0, request.offset ?? 0);

@@ -1,6 +1,6 @@
 /** Ranking of candidates: pure arithmetic over what the candidate query returned and what was understood. */
 import { distanceKm } from '../geography/camden.ts';
-import { type Filters, lostWords } from './filters.ts';
+import { type Filters, lostWords, slotsOf } from './filters.ts';
 import { hardAudiences, normaliseQueryText } from './parse-query.ts';
 import { phraseIndex } from './read-concepts.ts';
 import type { CandidateRow, VenuePoint } from './search-queries.ts';
@@ -129,12 +129,11 @@ const MALE_TITLE = /\b(?:dads?|fathers?|men'?s?|boys?|male|blokes)\b/i;
 
 /** The sex of the people the question describes, when its words name only one ("a mum with a newborn"). */
 function questionSex(u: Understood): 'f' | 'm' | undefined {
-  const words = new Set([...u.terms, ...slotsOfU(u).flatMap((x) => x.text.split(' '))]);
+  const words = new Set([...u.terms, ...slotsOf(u).flatMap((x) => x.text.split(' '))]);
   const f = [...words].some((w) => FEMALE_WORDS.has(w));
   const m = [...words].some((w) => MALE_WORDS.has(w));
   return f === m ? undefined : f ? 'f' : 'm';
 }
-const slotsOfU = (u: Understood): Slot[] => u.slots ?? [];
 
 /** Whether a title names a group for one sex only ("Who let the dads out", "Ladies' Knit and Natter"). */
 function titleSex(name: string): 'f' | 'm' | undefined {

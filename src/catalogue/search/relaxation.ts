@@ -31,6 +31,7 @@ import {
   CANDIDATES,
   type CandidateRow,
   candidates,
+  placeOfVenues,
   slotsFound,
   type VenuePoint,
   venuePoints,
@@ -220,13 +221,7 @@ async function venueNamed(
   if (!/^[a-z0-9' ]+$/.test(venue) || venue.replace(/[^a-z]/g, '').length < 4) return undefined;
   const points = await venuePoints(sql, venue);
   if (!points.length) return undefined;
-  const at = points.find((v) => v.lat !== null && v.lon !== null);
-  const place = {
-    label: venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
-    wards: [...new Set(points.map((v) => v.ward).filter((w): w is string => Boolean(w)))],
-    ...(at ? { latitude: at.lat!, longitude: at.lon! } : {}),
-  };
-  return { points, venue, place };
+  return { points, venue, place: placeOfVenues(venue, points) };
 }
 
 /**

@@ -97,6 +97,20 @@ const PLACE_TEXT_SQL = `translate(coalesce(name, '') || ' ' || coalesce(address_
 
 export type VenuePoint = { id: string; ward: string | null; lat: number | null; lon: number | null };
 
+/** The place asked about, from the venue's words and the catalogue's venues found for them (and any wards known). */
+export function placeOfVenues(
+  venue: string,
+  points: readonly VenuePoint[],
+  wards: readonly string[] = [],
+): NonNullable<Understood['place']> {
+  const at = points.find((v) => v.lat !== null && v.lon !== null);
+  return {
+    label: venue.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+    wards: [...new Set([...wards, ...points.map((v) => v.ward).filter((w): w is string => Boolean(w))])],
+    ...(at ? { latitude: at.lat!, longitude: at.lon! } : {}),
+  };
+}
+
 /**
  * Venues whose name or address has the words of a street or venue asked about ("fortess road", "holborn library"),
  * apostrophes aside: at most 50, with their ward and point (through the trigram index on that text). Planned from
