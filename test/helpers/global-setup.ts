@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteDumpFile: string;
     postgresTemplateUrl: string | null;
+    /** The test files that use nock (absolute paths), from vitest.config.ts. */
+    nockFiles: string[];
   }
 }
 
