@@ -19,13 +19,13 @@ const FIXTURES = new URL('../fixtures/relevance/', import.meta.url);
  */
 type Floor = { top3: number; mrr: number };
 export const FLOORS: Record<string, { count: number; dev: Floor; heldout?: Floor }> = {
-  // dev: the questions tuned against, the earlier held-out rounds included (round3/ to round7/ each became dev once
-  // its one run was reported). heldout: round8/, written apart from that tuning, with floors just under its one run.
-  demo: { count: 1309, dev: { top3: 0.91, mrr: 0.89 }, heldout: { top3: 0.84, mrr: 0.82 } },
-  'real-bristol': { count: 125, dev: { top3: 0.97, mrr: 0.97 }, heldout: { top3: 0.9, mrr: 0.9 } },
+  // dev: the questions tuned against, every earlier held-out round included (round3/ to round8/ each became dev
+  // once its one run was reported). heldout: the round written apart from the latest tuning, once it is run.
+  demo: { count: 1309, dev: { top3: 0.9, mrr: 0.88 } },
+  'real-bristol': { count: 125, dev: { top3: 0.97, mrr: 0.97 } },
   // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 198, dev: { top3: 0.85, mrr: 0.81 }, heldout: { top3: 0.81, mrr: 0.7 } },
-  'real-placecal': { count: 582, dev: { top3: 0.88, mrr: 0.86 }, heldout: { top3: 0.68, mrr: 0.72 } },
+  'real-bucks': { count: 198, dev: { top3: 0.85, mrr: 0.8 } },
+  'real-placecal': { count: 582, dev: { top3: 0.88, mrr: 0.85 } },
 };
 const REAL = fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 

@@ -92,7 +92,7 @@ const ROUNDS: Round[] = [
   },
   {
     name: 'round8',
-    set: 'heldout',
+    set: 'dev',
     demoOnOffer: true,
     count: {
       demo: { exactly: 158 },
