@@ -1,6 +1,7 @@
 import { findPostcodeDistrict, findWard, normalisePostcode } from '../geography/camden.ts';
 import type { Audience, CatalogueEntryData, LocationInput } from '../model.ts';
 import { normaliseQueryText } from '../search/parse-query.ts';
+import { STREET_WORDS } from '../search/read-places.ts';
 import { CONCEPTS, type Concept } from '../search/vocabulary.ts';
 
 /**
@@ -267,12 +268,37 @@ export function locateByPostcode(postcode: string): DerivedLocation {
   };
 }
 
+const STREET_END = new RegExp(`\\b(?:${STREET_WORDS})$`, 'i');
+/**
+ * The town that ends an address given without one ("Range Road, Hythe", "45 Foord Road, Folkestone"): its last part
+ * after a comma, one to three words without a number that do not end a street's name. Search finds a town's
+ * listings by their venues' town.
+ */
+export function townOfAddress(location: LocationInput): string | undefined {
+  const address = location.address2 || location.address1;
+  const parts = (address?.split(',') ?? []).map((p) => p.replace(POSTCODE_TEXT, ' ').trim()).filter(Boolean);
+  // A county after the town ("Folkestone, Kent") is not the town.
+  while (parts.length > 2 && COUNTIES.has(parts.at(-1)!.toLowerCase())) parts.pop();
+  const last = parts.at(-1);
+  if (parts.length < 2 || !last) return undefined;
+  if (!/^\p{Lu}[\p{L}'’.-]*(?: [\p{L}'’.-]+){0,2}$/u.test(last) || STREET_END.test(last)) return undefined;
+  if (COUNTIES.has(last.toLowerCase())) return undefined;
+  return last;
+}
+const COUNTIES = new Set(
+  'kent bucks buckinghamshire surrey essex sussex middlesex hertfordshire herts berkshire oxfordshire bedfordshire england uk'.split(
+    ' ',
+  ),
+);
+
 /**
  * The location with its postcode written the standard way ("CT203BN" → "CT20 3BN"), or found in its address, and its
  * ward and approximate point when missing (pure).
  */
-export function deriveLocation(location: LocationInput): LocationInput {
-  if (location.locationType !== 'physical') return location;
+export function deriveLocation(input: LocationInput): LocationInput {
+  if (input.locationType !== 'physical') return input;
+  const town = input.city ? undefined : townOfAddress(input);
+  const location = town ? { ...input, city: town } : input;
   const postcode =
     (location.postalCode ? normalisePostcode(location.postalCode) : undefined) ??
     findPostcodeIn([location.address1, location.address2, location.city, location.name].filter(Boolean).join(', '));

@@ -23,9 +23,13 @@ export { TRUST_MARK_PENALTY } from './ranking.ts';
  * listing was confirmed. When nothing matches, the least important filter is relaxed and the answer says which.
  */
 async function venuesFor(sql: Database['sql'], venue: string) {
-  const town = namesTownOnly(venue);
-  const inCity = await venuePoints(sql, venue, true);
-  return inCity.length || town ? inCity : venuePoints(sql, venue);
+  const inCity = await venuePoints(sql, venue, 'city');
+  if (namesTownOnly(venue)) return inCity;
+  if (!inCity.length) return venuePoints(sql, venue);
+  // A town the catalogue has: its venues, and those whose name or address has its name and no town is given for
+  // ("378 Cheriton Road", "Cheriton Library"); not a road named after it in another town ("Sandgate Road, Folkestone").
+  const seen = new Set(inCity.map((v) => v.id));
+  return [...inCity, ...(await venuePoints(sql, venue, 'townless')).filter((v) => !seen.has(v.id))];
 }
 
 export function createDatabaseSearch(store: Database): CatalogueSearch {

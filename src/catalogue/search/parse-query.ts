@@ -7,7 +7,7 @@ import { takePlaces, takePostcode, takeStreetAddresses, takeVenue } from './read
 import { withSpellings } from './read-spelling.ts';
 import { takeTimes } from './read-times.ts';
 import type { Slot, Understood } from './types.ts';
-import { STOP_WORDS } from './vocabulary.ts';
+import { STOP_WORDS, UNINDEXED_WORDS } from './vocabulary.ts';
 
 export {
   hasSearchableText,
@@ -72,7 +72,8 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
       slots.push(piece);
       continue;
     }
-    if (STOP_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2) continue;
+    if (STOP_WORDS.has(piece) || UNINDEXED_WORDS.has(piece) || /^\d+(\.\d+)?$/.test(piece) || piece.length < 2)
+      continue;
     slots.push({ text: piece });
   }
   u.slots = withSpellings(takeFuzzy(joinCompounds(slots, u, options), u, options)).map((slot) => {

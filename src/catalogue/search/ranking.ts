@@ -227,6 +227,8 @@ export function rank(
     for (const w of slot.text.split(' '))
       for (const c of phraseIndex.get(w) ?? [])
         if (c.facet === 'audience') for (const a of c.audiences ?? []) asked.add(a);
+  // A need that is some audience's own ("colposcopy", "a cot for the baby") asks for their listings.
+  for (const slot of f.slots) for (const a of conceptByKey(slot.concept ?? '')?.asks ?? []) asked.add(a);
   const askedSex = questionSex(u);
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a synonym in

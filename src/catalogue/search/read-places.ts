@@ -67,7 +67,8 @@ export function takePostcode(s: string, u: Understood, options: ParseOptions = {
 // ---------------------------------------------------------------------------------------------------------------------
 // Street addresses
 
-const STREET_WORDS =
+/** Words that end a street's name. */
+export const STREET_WORDS =
   'road|rd|street|st|gardens|gdns|square|sq|lane|ln|close|crescent|cres|place|pl|way|avenue|ave|terrace|grove|mews|court|ct|' +
   'hill|row|walk|yard|parade|drive|dr|estate|buildings|green|rise|vale|villas|park';
 /** Words after a number that make it an amount, not a house number: "8 mile walk", "2 hour walk", "30 minute walk". */

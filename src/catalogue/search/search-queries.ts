@@ -118,14 +118,19 @@ export function placeOfVenues(
  * microseconds a venue on the embedded store (0.4 s at 5,000 venues for a word that names none), and the index
  * finds the same venues in the same order (table order, either way) from a few pages.
  */
-export async function venuePoints(sql: Sql, venue: string, cityOnly = false): Promise<VenuePoint[]> {
+export async function venuePoints(
+  sql: Sql,
+  venue: string,
+  town: 'city' | 'townless' | 'any' = 'any',
+): Promise<VenuePoint[]> {
+  const cityOnly = town === 'city';
   const words = venue.split(' ').filter(Boolean);
   const pattern = `%${words.join('%')}%`;
   // Each word from the start of a word of the venue's text: "ickford" is not "Rickfords Hill" (the trigram index
   // finds the rows, the pattern checks them).
   const starts = words.map((w) => `\\m${w.replace(/[^\p{L}\p{N}]/gu, '')}`).join('.*');
   // A town named in everyday words: venues in it by their city.
-  const city = cityOnly ? ` AND lower(city) = $3` : '';
+  const city = cityOnly ? ` AND lower(city) = $3` : town === 'townless' ? ' AND city IS NULL' : '';
   const { rows } = await indexOnly(sql, (probe) =>
     probe.query<{
       id: string;

@@ -35,6 +35,12 @@ export type Concept = {
   phrases: readonly string[];
   categories?: readonly string[];
   audiences?: readonly Audience[];
+  /**
+   * Who a question about this need asks for, though it names no one (cervical screening: women; a cot: parents of
+   * young children): listings for them are not ranked down as another audience's. Ranking only: never a filter,
+   * never a facet read from a listing's text.
+   */
+  asks?: readonly Audience[];
   access?: readonly AccessibilityFeature[];
   languages?: readonly string[];
   formats?: readonly AttendingType[];
@@ -54,6 +60,7 @@ const ConceptSchema = z.object({
   broader: z.array(z.string().min(1)).optional(),
   categories: z.array(z.string().min(1)).optional(),
   audiences: z.array(z.enum(AUDIENCES)).optional(),
+  asks: z.array(z.enum(AUDIENCES)).optional(),
   access: z.array(z.enum(ACCESSIBILITY_FEATURES)).optional(),
   languages: z.array(z.string().min(1)).optional(),
   formats: z.array(z.enum(ATTENDING_TYPES)).optional(),
@@ -202,6 +209,19 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'speaking speaks speak speaker spoken language languages recently currently feeling feels ' +
     's t d ll re ve m o so if as not no yes ok okay thanks thank hi hello hey is'
   ).split(/\s+/),
+);
+
+/**
+ * The rest of the English stop words the text-search configuration drops: no listing can match them, so a word left
+ * over after the concepts are read is not a part of the question ("wig after chemotherapy"). Inside a thesaurus phrase
+ * they still count as its words ("after school club").
+ */
+export const UNINDEXED_WORDS: ReadonlySet<string> = new Set(
+  (
+    'after before again against below between both during each few further most nor own same such then too until ' +
+    'while why because off once through above down doing ours ourselves yours yourself yourselves himself herself ' +
+    'itself themselves theirs whom myself hers don now'
+  ).split(' '),
 );
 
 /** Words staff use that are not filler but should never be fuzzily corrected into a concept. */

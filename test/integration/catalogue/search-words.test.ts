@@ -249,6 +249,32 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     expect(none.understood.place).toBeUndefined();
     expect(none.relaxed.join(' ')).toMatch(/nothing matches/);
   });
+
+  it('reads the town that ends an address as where a venue is, not a road named after it in another town', async () => {
+    const at = (uid: string, summary: string, where: string, geo: string): TestEvent => ({
+      ...weekly(uid, summary, '20261204T100000', '20261204T120000'),
+      extra: [`LOCATION:${where}`, `GEO:${geo}`],
+    });
+    await importEvents(store, 'towns', [
+      at('circle', 'Knitting Circle', 'Arts Room\\, 20 Sandgate Road\\, Folkestone', '51.0790;1.1710'),
+      at('harbour', 'Harbour Knit Group', 'Sea View Hall\\, Range Road\\, Sandgate', '51.0735;1.1480'),
+    ]);
+    const answer = await search.search({ text: 'knitting in sandgate', now: NOW });
+    expect(answer.understood.place?.longitude).toBeCloseTo(1.148, 3);
+    expect(answer.results[0]!.title).toBe('Harbour Knit Group');
+  });
+
+  it("does not rank down a need's own audience's listing as another audience's", async () => {
+    const clinic = (uid: string, summary: string, description: string): TestEvent => ({
+      ...weekly(uid, summary, '20261203T140000', '20261203T160000'),
+      extra: [`DESCRIPTION:${description}`],
+    });
+    await importEvents(store, 'clinics', [
+      clinic('riverside', 'Riverside Health Centre', 'Colposcopy and blood tests on Thursdays.'),
+      clinic('womens', "Women's Drop-in", 'Colposcopy and smear tests on Thursdays.'),
+    ]);
+    expect(await top('colposcopy', 1)).toEqual(["Women's Drop-in"]);
+  });
 });
 
 /** A weekly session (eight by default), London time. */

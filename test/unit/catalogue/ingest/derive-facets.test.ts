@@ -4,6 +4,7 @@ import {
   deriveLocation,
   findPostcodeIn,
   locateByPostcode,
+  townOfAddress,
   withDerivedFacets,
 } from '../../../../src/catalogue/ingest/derive-facets.ts';
 import { CatalogueEntryInputSchema, type LocationInput } from '../../../../src/catalogue/model.ts';
@@ -227,6 +228,18 @@ describe('postcodes', () => {
     expect(given).toMatchObject({ ward: 'Bloomsbury', latitude: 51.5, longitude: -0.12 });
     const online = location({ locationType: 'virtual', name: 'Online WC1R 4RL' });
     expect(deriveLocation(online)).toBe(online);
+  });
+
+  it('reads the town that ends an address given without one, never a street, a county or a postcode', () => {
+    const town = (address1: string) => townOfAddress(location({ address1 }));
+    expect(town('Range Road, Hythe')).toBe('Hythe');
+    expect(town('Opposite Boots, 24-26 Sandgate Road, Folkestone')).toBe('Folkestone');
+    expect(town('12 High St, Hythe CT21 5AB')).toBe('Hythe');
+    expect(town('The Bayle')).toBeUndefined();
+    expect(town('Station Road, Mill Lane')).toBeUndefined();
+    expect(town('Folkestone, Kent')).toBeUndefined();
+    expect(deriveLocation(location({ address1: 'Baker Road, Cheriton' })).city).toBe('Cheriton');
+    expect(deriveLocation(location({ address1: 'Baker Road, Cheriton', city: 'Folkestone' })).city).toBe('Folkestone');
   });
 
   it('writes a given postcode the standard way, and keeps one that is not shaped like a postcode', () => {

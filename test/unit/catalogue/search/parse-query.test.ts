@@ -351,6 +351,11 @@ describe('parseQuery', () => {
 });
 
 describe('parseQuery keeps every content word', () => {
+  it('leaves out words text search never indexes, but not from a thesaurus phrase', () => {
+    expect(parseQuery('wig after chemotherapy', NOW).terms).toEqual(['wig', 'chemotherapy']);
+    expect(parseQuery('after school club', NOW).slots?.[0]?.text).toBe('after school club');
+  });
+
   it.each([
     ["Somali women's group", ['somali', 'womens']],
     ["ladies' knit & natter", ['ladies', 'knit', 'natter']],
