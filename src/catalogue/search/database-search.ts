@@ -5,6 +5,7 @@ import { namesTownOnly } from './read-places.ts';
 import { findRanked, inputNotes } from './relaxation.ts';
 import { withUpcoming } from './results.ts';
 import {
+  listingsByInitials,
   placeOfVenues,
   postcodePoints,
   resultRow,
@@ -78,11 +79,23 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       } else if (understood.venue) {
         understood.place = placeOfVenues(understood.venue, venue, understood.place?.wards);
       }
+      // A word no dictionary knows, or one typed in capitals ("VAC"), that is the initials of a listing's title or
+      // organisation ("LWKM") names it; a word the thesaurus reads ("SEND", "ESOL") is read as it.
+      const initials = (understood.slots ?? [])
+        .filter((x) => !x.concept && !x.corrected && /^[a-z]{3,6}$/.test(x.text))
+        .map((x) => x.text)
+        .filter((w) => unknown.includes(w) || new RegExp(`\\b${w.toUpperCase()}\\b`).test(request.text));
+      const named = initials.length ? await listingsByInitials(sql, initials) : [];
+      if (named.length) {
+        const names = new Set(named.map((n) => n.text));
+        understood.terms = understood.terms.filter((t) => !names.has(t));
+        if (understood.slots) understood.slots = understood.slots.filter((x) => !names.has(x.text));
+      }
       const limit = Math.max(1, Math.min(request.limit ?? 5, 50));
       const offset = Math.max(0, request.offset ?? 0);
-      const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue);
+      const { ranked, relaxed, unmet } = await findRanked(sql, understood, request.now, venue, named);
       if (unmet.length) understood.unmet = unmet;
-      relaxed.unshift(...inputNotes(request.text, understood));
+      relaxed.unshift(...inputNotes(request.text, understood, named.length > 0));
       const page = await withDetails(sql, ranked.slice(offset, offset + limit), request.now, understood);
       const results = await withUpcoming(sql, page, request.now, understood);
       return { understood, relaxed, results, total: ranked.length };

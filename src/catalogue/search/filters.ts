@@ -44,7 +44,12 @@ export type Filters = {
    * there that meet it are candidates however many listings elsewhere share the need.
    */
   needAtVenue?: string;
+  /** Listings the question names by initials ("LWKM"): candidates first, and ranked as a title the question is. */
+  named?: NamedListing[];
 };
+
+/** A listing whose title's or organisation's initials are a word of the question. */
+export type NamedListing = { id: string; text: string; field: 'title' | 'organisation' };
 
 export function emptyFilters(): Filters {
   return {

@@ -178,6 +178,9 @@ function titleMatch(name: string, slots: readonly Slot[]): 'exact' | 'all' | und
   return t.size === q.length ? 'exact' : 'all';
 }
 
+/** What being named by its initials adds: what a title that is the question's words does. */
+const NAMED_BY_INITIALS = 5;
+
 /** What a time word of the question found in a title adds: about a title word's worth. */
 const NAME_TIME_WORD = 2;
 
@@ -304,6 +307,12 @@ export function rank(
         score +=
           2 +
           2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
+    }
+    // Named by its initials ("LWKM"): as a title that is the question.
+    for (const n of f.named ?? []) {
+      if (n.id !== row.id) continue;
+      score += NAMED_BY_INITIALS;
+      why.words.push({ text: n.text, field: n.field });
     }
     // A day or time word that is also a word of the title ("mudeford quay weekend" → Quay Weekend).
     if (timeWords.length && titleWords(row.name).some((w) => timeWords.includes(w))) score += NAME_TIME_WORD;

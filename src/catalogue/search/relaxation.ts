@@ -23,6 +23,7 @@ import {
   textGroups,
   toFilters,
   trigramFor,
+  type NamedListing,
 } from './filters.ts';
 import { hasSearchableText, MAX_QUESTION_CHARS } from './parse-query.ts';
 import { isConstraintSlot } from './read-concepts.ts';
@@ -46,8 +47,10 @@ export async function findRanked(
   u: Understood,
   now: Date,
   venue: readonly VenuePoint[] = [],
+  named: readonly NamedListing[] = [],
 ): Promise<{ ranked: Ranked[]; relaxed: string[]; unmet: string[] }> {
   const filters = toFilters(u, now);
+  if (named.length) filters.named = [...named];
   const venues = [...venue];
   if (venue.length) {
     filters.venueIds = venue.map((v) => v.id);
@@ -228,11 +231,12 @@ async function venueNamed(
  * What to say about a question the parser could use little of: one in another script, one with nothing to search
  * for (only filler, emoji or punctuation), one cut at its length limit. The answer still shows what is coming up.
  */
-export function inputNotes(text: string, u: Understood): string[] {
+export function inputNotes(text: string, u: Understood, named = false): string[] {
   const notes: string[] = [];
   if (text.length > MAX_QUESTION_CHARS)
     notes.push(`only the first ${MAX_QUESTION_CHARS} characters of the question were read`);
   const asked =
+    named ||
     slotsOf(u).length ||
     u.place ||
     u.when ||

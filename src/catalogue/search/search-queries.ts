@@ -2,7 +2,7 @@
 import type { Sql } from '../../db/sql.ts';
 import { LAST_CONFIRMED_SQL } from '../verify/verify-queries.ts';
 import { slotsAsked } from '../session-slots.ts';
-import { type Filters, lostWords, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
+import { type Filters, lostWords, type NamedListing, TIME_OF_DAY_HOURS, trigramFor } from './filters.ts';
 import type { Ranked } from './ranking.ts';
 import { isConstraintSlot } from './read-concepts.ts';
 import type { Understood } from './types.ts';
@@ -151,6 +151,28 @@ export async function venuePoints(
     lat: r.latitude === null ? null : Number(r.latitude),
     lon: r.longitude === null ? null : Number(r.longitude),
   }));
+}
+
+/**
+ * Listings whose title's or organisation's initials are one of `words` ("lwkm": Live Well Kent & Medway; "abic":
+ * Ageing Better in Camden, its small words counted), through the indexes on `name_initials`: at most 100.
+ */
+export async function listingsByInitials(sql: Sql, words: string[]): Promise<NamedListing[]> {
+  const live = `s.removed_at IS NULL AND s.status <> 'closed'`;
+  const byTitle = (all: boolean) =>
+    `SELECT s.id, t.w AS text, 'title' AS field FROM unnest($1::text[]) AS t(w)
+       JOIN service s ON name_initials(s.name, ${all}) = t.w WHERE ${live}`;
+  const byOrganisation = (all: boolean) =>
+    `SELECT s.id, t.w AS text, 'organisation' AS field FROM unnest($1::text[]) AS t(w)
+       JOIN organization o ON name_initials(o.name, ${all}) = t.w JOIN service s ON s.organization_id = o.id
+      WHERE ${live}`;
+  const { rows } = await indexOnly(sql, (probe) =>
+    probe.query<NamedListing>(
+      `${[byTitle(false), byTitle(true), byOrganisation(false), byOrganisation(true)].join(' UNION ')} LIMIT 100`,
+      [words],
+    ),
+  );
+  return rows;
 }
 
 /**
@@ -482,6 +504,8 @@ export async function candidates(
         branch(`${at} AND s.search_vector @@ to_tsquery('signpost', ${p(f.needAtVenue)})`, POOL_AT_VENUE, true),
       );
   }
+  // Listings named by their initials, whatever else the question asks.
+  if (f.named?.length) branches.push(branch(`s.id = ANY(${p(f.named.map((n) => n.id))}::uuid[])`, POOL_ANY, true));
   // Only a place asked for, by a postcode or venue the catalogue has ("CT21 6HG", "the lazy shack"): the listings
   // there first, then the rest as without it.
   if (!hasText && f.venueIds?.length)

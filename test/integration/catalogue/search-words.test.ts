@@ -275,6 +275,26 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     ]);
     expect(await top('colposcopy', 1)).toEqual(["Women's Drop-in"]);
   });
+
+  it('finds a listing by the initials of its title, but never reads a thesaurus word as initials', async () => {
+    await importEvents(store, 'initials', [
+      weekly('lwkm', 'Live Well Kent & Medway', '20261207T100000', '20261207T120000'),
+      weekly('vac', 'Voluntary Action Camden', '20261207T130000', '20261207T150000'),
+      weekly('send', 'Sunday Evening Nature Drop-in', '20261206T170000', '20261206T180000'),
+    ]);
+    const lwkm = await search.search({ text: 'LWKM', now: NOW });
+    expect(lwkm.results[0]!.title).toBe('Live Well Kent & Medway');
+    expect(lwkm.results[0]!.why?.words).toContainEqual({ text: 'lwkm', field: 'title' });
+    expect(lwkm.relaxed).toEqual([]);
+    // A word a dictionary knows is initials only when typed in capitals.
+    const vac = await search.search({ text: 'VAC', now: NOW });
+    expect(vac.results[0]?.title, JSON.stringify(vac.understood)).toBe('Voluntary Action Camden');
+    expect((await search.search({ text: 'vac', now: NOW })).results[0]?.why?.words ?? []).not.toContainEqual({
+      text: 'vac',
+      field: 'title',
+    });
+    expect(await top('SEND support', 3)).not.toContain('Sunday Evening Nature Drop-in');
+  });
 });
 
 /** A weekly session (eight by default), London time. */
