@@ -39,7 +39,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     kinds: [],
     slots: [],
   };
-  let s = normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS));
+  let s = withoutRunningAsVerb(normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)));
   // Misspelt words read as the words the catalogue holds, before anything else reads them.
   const typed = new Map<string, string>();
   // Beside another unknown word ("excercise clas") the pair is left to the thesaurus phrases' typo reading.
@@ -91,3 +91,17 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
   if (u.access.includes('wheelchair_accessible') && !u.access.includes('step_free')) u.access.unshift('step_free');
   return u;
 }
+
+/**
+ * "What's running on Tuesday", "groups run by volunteers", "I run a coffee morning": "run" that says something is on
+ * or who organises it, not the activity ("running for kids", "a charity run"), is left out.
+ */
+function withoutRunningAsVerb(s: string): string {
+  return s
+    .replace(RUN_AFTER, '$1')
+    .replace(/\b(?:run|runs|running) (by|inside|from|out of|through)\b/g, '$1')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+const RUN_AFTER =
+  /\b(whats|what is|what are|anything|something|everything|things?|groups?|clubs?|activities|activity|sessions?|events?|classes|services?|is|are|it|that|thats|which|who|i|we|you|they|she|he|currently|still)\s+(?:running|runs|run)\b/g;

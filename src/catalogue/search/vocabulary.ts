@@ -203,7 +203,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     'resident residents client clients patient patients service user users customer tenant tenants person people ' +
     'looking look find finding want wants wanted need needs needed needing like likes would love please help helping get getting go going ' +
     'any some all more much many very really quite just also only other another else ' +
-    'good nice great suitable available happening running runs run on offer offered options option ideas idea suggestions ' +
+    'good nice great suitable available happening on offer offered options option ideas idea suggestions ' +
     'group groups club clubs activity activities session sessions event events thing service services support ' +
     'camden london borough area areas ward wards nr approx about up out over under than ' +
     'speaking speaks speak speaker spoken language languages recently currently feeling feels ' +

@@ -351,6 +351,15 @@ describe('parseQuery', () => {
 });
 
 describe('parseQuery keeps every content word', () => {
+  it('reads running as the activity, not as what is on or who organises it', () => {
+    const topics = (q: string) => parseQuery(q, NOW).topics ?? [];
+    expect(topics('running for kids on a saturday')).toContain('running');
+    expect(topics('woman who wants to start running')).toContain('running');
+    expect(topics("what's running on tuesday")).not.toContain('running');
+    expect(topics('lunch club run by volunteers')).not.toContain('running');
+    expect(topics('I run a coffee morning')).not.toContain('running');
+  });
+
   it('leaves out words text search never indexes, but not from a thesaurus phrase', () => {
     expect(parseQuery('wig after chemotherapy', NOW).terms).toEqual(['wig', 'chemotherapy']);
     expect(parseQuery('after school club', NOW).slots?.[0]?.text).toBe('after school club');
