@@ -23,6 +23,7 @@ import {
   type PlannerSettings,
   type QueryOptions,
   RESET_LOCAL_SQL,
+  SESSION_SETTINGS,
   SET_LOCAL_SQL,
   type Sql,
   StoreError,
@@ -225,7 +226,12 @@ class PgliteSql implements Sql {
 }
 
 async function openPostgres(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    options: SESSION_SETTINGS.map(([name, value]) => `-c ${name}=${value}`).join(' '),
+  });
   // An idle client that loses its server must not crash the process; the next query reports the problem.
   pool.on('error', () => {});
   try {

@@ -12,6 +12,8 @@ export type WorkerInit = {
   initdbWasmModule: WebAssembly.Module;
   /** The store thread's niceness (0–19; see OpenStoreOptions.storeThreadNiceness). */
   niceness: number;
+  /** Set for the session when the database is open (SESSION_SETTINGS in sql.ts). */
+  settings: readonly (readonly [string, string])[];
 };
 
 export type WorkerRequest =

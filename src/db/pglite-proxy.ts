@@ -10,7 +10,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './pglite-protocol.ts';
-import { StoreError } from './sql.ts';
+import { SESSION_SETTINGS, StoreError } from './sql.ts';
 
 type Parser = (value: string, typeId?: number) => unknown;
 export type ProxyQueryOptions = {
@@ -63,7 +63,7 @@ export class PgliteProxy implements PgliteQueryable {
     loadDataDir: ArrayBuffer | null;
     niceness: number;
   }): Promise<PgliteProxy> {
-    const init: WorkerInit = { ...options, ...(await compiledWasm()) };
+    const init: WorkerInit = { ...options, settings: SESSION_SETTINGS, ...(await compiledWasm()) };
     const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
       workerData: init,
       transferList: init.loadDataDir ? [init.loadDataDir] : [],

@@ -83,6 +83,7 @@ try {
     pgliteWasmModule: init.pgliteWasmModule,
     initdbWasmModule: init.initdbWasmModule,
   });
+  for (const [name, value] of init.settings) await db.query('SELECT set_config($1, $2, false)', [name, value]);
   port.postMessage({ id: 0, ready: true });
 } catch (error) {
   port.postMessage({ id: 0, ready: false, error: serializeError(error) });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openStore, type Store } from '../../src/db/open-store.ts';
-import type { StoreKind } from '../../src/db/sql.ts';
+import { SESSION_SETTINGS, type StoreKind } from '../../src/db/sql.ts';
 
 /** The stores every repository test runs on; PostgreSQL only when the test script started a server. */
 export const STORE_KINDS: StoreKind[] = inject('postgresTemplateUrl') ? ['pglite', 'postgres'] : ['pglite'];
@@ -81,7 +81,7 @@ async function lendPgliteStore(): Promise<TestStore> {
 
 /**
  * Back to the migrated snapshot's state: every table emptied (identities restarted), the planner's statistics of
- * the rows gone forgotten, session settings reset.
+ * the rows gone forgotten, session settings as a new store's.
  */
 async function emptyStore(store: Store): Promise<void> {
   const { rows } = await store.sql.query<{ name: string }>(
@@ -95,6 +95,8 @@ async function emptyStore(store: Store): Promise<void> {
      DELETE FROM pg_statistic_ext_data WHERE stxoid IN (SELECT oid FROM pg_statistic_ext WHERE stxnamespace = 'public'::regnamespace);
      RESET ALL;`,
   );
+  for (const [name, value] of SESSION_SETTINGS)
+    await store.sql.query('SELECT set_config($1, $2, false)', [name, value]);
 }
 
 /**

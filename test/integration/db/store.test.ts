@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../../src/db/database-url.ts';
 import { runMigrations } from '../../../src/db/migrate.ts';
 import { openStore, type Store } from '../../../src/db/open-store.ts';
-import { StoreError } from '../../../src/db/sql.ts';
+import { SESSION_SETTINGS, StoreError } from '../../../src/db/sql.ts';
 import { openTestStore, STORE_KINDS } from '../../helpers/test-db.ts';
 
 describe('parseDatabaseUrl', () => {
@@ -64,6 +64,16 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     ).rejects.toThrow('boom');
     const rows = await store.sql.query(`SELECT * FROM source WHERE name = 'half'`);
     expect(rows.rows).toHaveLength(0);
+  });
+
+  it('runs every session with the search settings, on every connection', async () => {
+    store = await openTestStore(kind);
+    const open = store;
+    const settings = async () =>
+      (await open.sql.query<{ value: string }>('SELECT current_setting($1) AS value', [SESSION_SETTINGS[0]![0]]))
+        .rows[0]!.value;
+    // Several at once: a server's pool opens more than one connection.
+    expect(await Promise.all([settings(), settings(), settings()])).toEqual(Array(3).fill(SESSION_SETTINGS[0]![1]));
   });
 
   it('serves Prisma and raw SQL from the same database', async () => {
