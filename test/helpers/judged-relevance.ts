@@ -20,12 +20,13 @@ const FIXTURES = new URL('../fixtures/relevance/', import.meta.url);
 type Floor = { top3: number; mrr: number };
 export const FLOORS: Record<string, { count: number; dev: Floor; heldout?: Floor }> = {
   // dev: the questions tuned against, every earlier held-out round included (round3/ to round8/ each became dev
-  // once its one run was reported). heldout: the round written apart from the latest tuning, once it is run.
-  demo: { count: 1309, dev: { top3: 0.9, mrr: 0.88 } },
-  'real-bristol': { count: 125, dev: { top3: 0.97, mrr: 0.97 } },
+  // once its one run was reported). heldout: round9/, written apart from the latest tuning, with floors just under
+  // its one run.
+  demo: { count: 1409, dev: { top3: 0.9, mrr: 0.88 }, heldout: { top3: 0.82, mrr: 0.79 } },
+  'real-bristol': { count: 137, dev: { top3: 0.97, mrr: 0.97 }, heldout: { top3: 0.9, mrr: 0.9 } },
   // The committed Buckinghamshire page only (the rest of the directory is read from a data folder).
-  'real-bucks': { count: 198, dev: { top3: 0.85, mrr: 0.8 } },
-  'real-placecal': { count: 582, dev: { top3: 0.88, mrr: 0.85 } },
+  'real-bucks': { count: 213, dev: { top3: 0.85, mrr: 0.81 }, heldout: { top3: 0.79, mrr: 0.83 } },
+  'real-placecal': { count: 624, dev: { top3: 0.88, mrr: 0.85 }, heldout: { top3: 0.85, mrr: 0.84 } },
 };
 const REAL = fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 

@@ -103,6 +103,19 @@ const ROUNDS: Round[] = [
       'real-miami': { exactly: 147 },
     },
   },
+  {
+    name: 'round9',
+    set: 'heldout',
+    demoOnOffer: true,
+    count: {
+      demo: { exactly: 100 },
+      'real-bristol': { exactly: 12 },
+      'real-placecal': { exactly: 42 },
+      'real-bucks': { exactly: 92 },
+      'real-folkestone': { exactly: 93 },
+      'real-miami': { exactly: 93 },
+    },
+  },
 ];
 
 const norm = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
