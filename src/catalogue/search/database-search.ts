@@ -52,21 +52,31 @@ export function createDatabaseSearch(store: Database): CatalogueSearch {
       };
       let understood = parseQuery(request.text, request.now, known);
       // A postcode Camden's geography does not know: listings at the catalogue's venues with it first; where there
-      // are none, it is a word.
-      const atPostcode = understood.postcodeElsewhere ? await postcodePoints(sql, understood.postcodeElsewhere) : [];
+      // are none, it is a word. A full Camden postcode ("NW5 2SP") is its ward and point, and the listings at it first.
+      const camdenPostcode =
+        !understood.postcodeElsewhere && understood.place?.postcode?.includes(' ')
+          ? understood.place.postcode
+          : undefined;
+      const atPostcode = understood.postcodeElsewhere
+        ? await postcodePoints(sql, understood.postcodeElsewhere)
+        : camdenPostcode
+          ? // By their ids only: a venue placed at its district's centre is not "at" every other venue placed there.
+            (await postcodePoints(sql, camdenPostcode)).map((v) => ({ ...v, lat: null, lon: null }))
+          : [];
       if (understood.postcodeElsewhere && !atPostcode.length) {
         known.postcodes = false;
         understood = parseQuery(request.text, request.now, known);
       }
       const centre = atPostcode.find((v) => v.lat !== null && v.lon !== null);
-      const postcodePlace = atPostcode.length
-        ? {
-            label: understood.postcodeElsewhere!,
-            wards: [...new Set(atPostcode.map((v) => v.ward).filter((w): w is string => Boolean(w)))],
-            postcode: understood.postcodeElsewhere!,
-            ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
-          }
-        : undefined;
+      const postcodePlace =
+        understood.postcodeElsewhere && atPostcode.length
+          ? {
+              label: understood.postcodeElsewhere!,
+              wards: [...new Set(atPostcode.map((v) => v.ward).filter((w): w is string => Boolean(w)))],
+              postcode: understood.postcodeElsewhere!,
+              ...(centre ? { latitude: centre.lat!, longitude: centre.lon! } : {}),
+            }
+          : undefined;
       if (postcodePlace) understood.place = postcodePlace;
       // A street or venue named: where the catalogue has it, listings there first; where not, its words are words.
       // A town's name ("miami beach", "hythe") is its venues by their city, where the catalogue has it as a city.

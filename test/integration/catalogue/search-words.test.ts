@@ -295,6 +295,23 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     });
     expect(await top('SEND support', 3)).not.toContain('Sunday Evening Nature Drop-in');
   });
+
+  it('puts the listings at a full Camden postcode first, before the rest of its district', async () => {
+    const at = (uid: string, summary: string, where: string): TestEvent => ({
+      ...weekly(uid, summary, '20261208T100000', '20261208T120000'),
+      extra: [`LOCATION:${where}`],
+    });
+    await importEvents(store, 'postcodes', [
+      at('north', 'Chess Afternoon', 'North Hall\\, 3 Example Street\\, London NW5 1UH'),
+      at('south', 'Board Games Club', 'South Hall\\, 8 Example Street\\, London NW5 2HX'),
+      at('east', 'Scrabble Morning', 'East Hall\\, 9 Example Street\\, London NW5 4JS'),
+      at('here', 'Draughts and Dominoes', 'Corner Hall\\, 5 Example Street\\, London NW5 3AQ'),
+    ]);
+    const answer = await search.search({ text: 'NW5 3AQ', now: NOW });
+    expect(answer.results[0]?.title, JSON.stringify([answer.understood, answer.results.map((r) => r.title)])).toBe(
+      'Draughts and Dominoes',
+    );
+  });
 });
 
 /** A weekly session (eight by default), London time. */
