@@ -39,7 +39,7 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
     kinds: [],
     slots: [],
   };
-  let s = withoutRunningAsVerb(normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)));
+  let s = withoutFillerPhrases(normaliseQueryText(text.slice(0, MAX_QUESTION_CHARS)));
   // Misspelt words read as the words the catalogue holds, before anything else reads them.
   const typed = new Map<string, string>();
   // Beside another unknown word ("excercise clas") the pair is left to the thesaurus phrases' typo reading.
@@ -93,13 +93,16 @@ export function parseQuery(text: string, now: Date, options: ParseOptions = {}):
 }
 
 /**
- * "What's running on Tuesday", "groups run by volunteers", "I run a coffee morning": "run" that says something is on
- * or who organises it, not the activity ("running for kids", "a charity run"), is left out.
+ * Phrases that name no need, left out before anything else reads the question. "What's running on Tuesday", "groups
+ * run by volunteers", "I run a coffee morning": "run" that says something is on or who organises it, not the
+ * activity ("running for kids", "a charity run"). "In the day", "during the day": when the resident is free, not
+ * a day out ("Charivari Day") or a half-day course.
  */
-function withoutRunningAsVerb(s: string): string {
+function withoutFillerPhrases(s: string): string {
   return s
     .replace(RUN_AFTER, '$1')
     .replace(/\b(?:run|runs|running) (by|inside|from|out of|through)\b/g, '$1')
+    .replace(/\b(?:in|during|through) the day\b/g, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();
 }

@@ -360,6 +360,12 @@ describe('parseQuery keeps every content word', () => {
     expect(topics('I run a coffee morning')).not.toContain('running');
   });
 
+  it('reads "in the day" as when, not as a word to find, and the armed forces community as a need', () => {
+    expect(parseQuery('somewhere warm to sit in the day', NOW).slots?.map((x) => x.text)).not.toContain('day');
+    expect(parseQuery('man who has just left the army', NOW).topics).toContain('veterans');
+    expect(parseQuery('salvation army shop', NOW).topics ?? []).not.toContain('veterans');
+  });
+
   it('leaves out words text search never indexes, but not from a thesaurus phrase', () => {
     expect(parseQuery('wig after chemotherapy', NOW).terms).toEqual(['wig', 'chemotherapy']);
     expect(parseQuery('after school club', NOW).slots?.[0]?.text).toBe('after school club');
