@@ -76,10 +76,8 @@ class SlowFirst extends BaseSequencer {
       const i = SLOW_FIRST.indexOf(path.resolve(spec.moduleId));
       return i < 0 ? SLOW_FIRST.length : i;
     };
-    return rest
-      .map((spec, i) => ({ spec, i }))
-      .sort((a, b) => rank(a.spec) - rank(b.spec) || a.i - b.i)
-      .map((x) => x.spec);
+    // Array sort is stable: the rest keep the base sequencer's order.
+    return rest.sort((a, b) => rank(a) - rank(b));
   }
 }
 

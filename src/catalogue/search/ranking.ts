@@ -1,6 +1,6 @@
 /** Ranking of candidates: pure arithmetic over what the candidate query returned and what was understood. */
 import { distanceKm } from '../geography/camden.ts';
-import { type Filters, lostWords, slotsOf } from './filters.ts';
+import { type Filters, lostWords, type NamedListing, slotsOf } from './filters.ts';
 import { hardAudiences, normaliseQueryText } from './parse-query.ts';
 import { phraseIndex } from './read-concepts.ts';
 import type { CandidateRow, VenuePoint } from './search-queries.ts';
@@ -232,6 +232,8 @@ export function rank(
         if (c.facet === 'audience') for (const a of c.audiences ?? []) asked.add(a);
   // A need that is some audience's own ("colposcopy", "a cot for the baby") asks for their listings.
   for (const slot of f.slots) for (const a of conceptByKey(slot.concept ?? '')?.asks ?? []) asked.add(a);
+  const namedById = new Map<string, NamedListing[]>();
+  for (const n of f.named ?? []) namedById.set(n.id, [...(namedById.get(n.id) ?? []), n]);
   const askedSex = questionSex(u);
   const askedDeaf = (u.topics ?? []).includes('deaf') || u.languages.includes('bsl');
   // Filed under a narrower kind of the concept asked ("exercise": a walking football group) counts as a synonym in
@@ -309,8 +311,7 @@ export function rank(
           2 * Math.min(1, f.slots.flatMap((x) => titleWords(x.text)).length / Math.max(1, titleWords(row.name).length));
     }
     // Named by its initials ("LWKM"): as a title that is the question.
-    for (const n of f.named ?? []) {
-      if (n.id !== row.id) continue;
+    for (const n of namedById.get(row.id) ?? []) {
       score += NAMED_BY_INITIALS;
       why.words.push({ text: n.text, field: n.field });
     }

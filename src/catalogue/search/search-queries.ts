@@ -338,9 +338,8 @@ export async function candidates(
     const wardsRef = p(f.wards);
     local.push(`l.ward = ANY(${wardsRef}::text[])`);
     // At a venue of the place asked (its postcode's, its street's) is in it, whatever ward the venue has on record.
-    const cond = f.venueIds?.length
-      ? `(s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[])) OR s.location_id = ANY(${p(f.venueIds)}::uuid[]))`
-      : `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
+    const inWards = `s.location_id IN (SELECT id FROM location WHERE ward = ANY(${wardsRef}::text[]))`;
+    const cond = f.venueIds?.length ? `(${inWards} OR s.location_id = ANY(${p(f.venueIds)}::uuid[]))` : inWards;
     // An entry whose ward is unknown is never hidden by a place: it ranks after those known to be near.
     const unknown = `(s.location_id IS NULL OR s.location_id IN (SELECT id FROM location WHERE ward IS NULL))`;
     where.push(strict ? cond : `(${cond} OR NOT ${inPerson} OR ${unknown})`);

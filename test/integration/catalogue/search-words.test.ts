@@ -228,10 +228,6 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
   });
 
   it('reads words no listing has but a venue does as the place asked, and a postcode alone as its listings', async () => {
-    const at = (uid: string, summary: string, where: string): TestEvent => ({
-      ...weekly(uid, summary, '20261202T100000', '20261202T120000'),
-      extra: [`LOCATION:${where}`],
-    });
     await importEvents(store, 'venues', [
       at('hook-up', 'Fishing Monthly Hook Up', 'The Lazy Shack\\, Range Road\\, Hythe CT21 6HG'),
       at('shed', 'Tuesday Tools Session', 'The Marigold Centre\\, 65 Shaftsbury Avenue\\, Folkestone CT19 4NS'),
@@ -251,13 +247,9 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
   });
 
   it('reads the town that ends an address as where a venue is, not a road named after it in another town', async () => {
-    const at = (uid: string, summary: string, where: string, geo: string): TestEvent => ({
-      ...weekly(uid, summary, '20261204T100000', '20261204T120000'),
-      extra: [`LOCATION:${where}`, `GEO:${geo}`],
-    });
     await importEvents(store, 'towns', [
-      at('circle', 'Knitting Circle', 'Arts Room\\, 20 Sandgate Road\\, Folkestone', '51.0790;1.1710'),
-      at('harbour', 'Harbour Knit Group', 'Sea View Hall\\, Range Road\\, Sandgate', '51.0735;1.1480'),
+      at('circle', 'Knitting Circle', 'Arts Room\\, 20 Sandgate Road\\, Folkestone', 'GEO:51.0790;1.1710'),
+      at('harbour', 'Harbour Knit Group', 'Sea View Hall\\, Range Road\\, Sandgate', 'GEO:51.0735;1.1480'),
     ]);
     const answer = await search.search({ text: 'knitting in sandgate', now: NOW });
     expect(answer.understood.place?.longitude).toBeCloseTo(1.148, 3);
@@ -297,10 +289,6 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
   });
 
   it('puts the listings at a full Camden postcode first, before the rest of its district', async () => {
-    const at = (uid: string, summary: string, where: string): TestEvent => ({
-      ...weekly(uid, summary, '20261208T100000', '20261208T120000'),
-      extra: [`LOCATION:${where}`],
-    });
     await importEvents(store, 'postcodes', [
       at('north', 'Chess Afternoon', 'North Hall\\, 3 Example Street\\, London NW5 1UH'),
       at('south', 'Board Games Club', 'South Hall\\, 8 Example Street\\, London NW5 2HX'),
@@ -313,6 +301,11 @@ describe.each(STORE_KINDS)('search words on %s', (kind) => {
     );
   });
 });
+
+/** A weekly session on Wednesdays from 2 December, 10:00 to 12:00, at a venue given as a feed writes it. */
+function at(uid: string, summary: string, where: string, ...extra: string[]): TestEvent {
+  return { ...weekly(uid, summary, '20261202T100000', '20261202T120000'), extra: [`LOCATION:${where}`, ...extra] };
+}
 
 /** A weekly session (eight by default), London time. */
 function weekly(uid: string, summary: string, start: string, end: string, count = 'COUNT=8'): TestEvent {
